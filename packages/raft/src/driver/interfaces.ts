@@ -1,0 +1,79 @@
+/**
+ * The narrow interfaces the driver (`RaftNode`) is given: storage, network, state machine and
+ * time. Everything outside the process is injected through these, so the same driver runs over
+ * real disks and libp2p in production and over simulated ones in `@tandem/sim`.
+ */
+import type { Entry, HardState, LogStorageReader, Message, NodeId, Snapshot } from '../core/types.js'
+
+/** One persisted batch: the durable part of a `Ready`. */
+export interface PersistBatch {
+  readonly hardState: HardState | null
+  /** Entries to append; any stored entry at or after `entries[0].index` is replaced. */
+  readonly entries: readonly Entry[]
+  /** A snapshot received from the leader; when present, the stored log is replaced by it. */
+  readonly snapshot: Snapshot | null
+}
+
+/**
+ * Stable storage as the driver uses it. Reads are synchronous (the core's {@link LogStorageReader});
+ * writes resolve only once durable. `@tandem/wal` provides a crash-safe implementation;
+ * `MemoryLogStorage` in this package is the in-memory one.
+ */
+export interface LogStorage extends LogStorageReader {
+  /** Durably writes a batch: the snapshot (if any), then the entries, then the hard state — one sync. */
+  save(batch: PersistBatch): Promise<void>
+  /**
+   * Keeps `snapshot` (a state-machine snapshot taken locally at `snapshot.metadata.index`, which is
+   * ≤ the applied index) as the newest snapshot and discards the entries through its index.
+   */
+  compact(snapshot: Snapshot): Promise<void>
+}
+
+/**
+ * The network as the driver sees it: fire-and-forget sends (a message may be lost, duplicated or
+ * delayed; Raft tolerates all three) and one handler for received messages.
+ */
+export interface Transport {
+  /** Queues messages for delivery. Must not block; may drop under backpressure. */
+  send(messages: readonly Message[]): void
+  /** Installs the handler for messages received from peers (replacing any earlier one). */
+  onMessage(handler: (message: Message) => void): void
+  /** Reports peers the transport knows to be unreachable, so the leader can probe instead of stream. */
+  onUnreachable?(handler: (peer: NodeId) => void): void
+}
+
+/** The application's deterministic state machine. */
+export interface StateMachine<Result = Uint8Array> {
+  /**
+   * Applies committed commands in log order and returns one result per command. Must be
+   * deterministic: the same commands give the same state on every node.
+   */
+  apply(commands: readonly AppliedCommand[]): Promise<readonly Result[]> | readonly Result[]
+  /** Serializes the state as of the last applied index. */
+  snapshot(): Promise<Uint8Array> | Uint8Array
+  /** Replaces the state with a snapshot's. */
+  restore(data: Uint8Array): Promise<void> | void
+}
+
+/** A committed command as handed to the state machine, with its fencing token. */
+export interface AppliedCommand {
+  readonly index: number
+  readonly term: number
+  /** The application's bytes, as proposed. */
+  readonly data: Uint8Array
+  /** `(term, index)` folded into one monotonic token: later writes always carry a larger one. */
+  readonly fencingToken: bigint
+}
+
+/** Time as the driver sees it: a monotonic millisecond clock and cancellable timers. */
+export interface Clock {
+  /** Milliseconds on a monotonic clock. */
+  now(): number
+  /** Calls `callback` after `ms` milliseconds; returns a handle to cancel it. */
+  setTimer(ms: number, callback: () => void): TimerHandle
+}
+
+/** Cancels a timer set by a {@link Clock}. */
+export interface TimerHandle {
+  cancel(): void
+}
