@@ -22,7 +22,9 @@ export function historyOf(sketches: readonly Sketch[]): HistoryOperation[] {
   events.sort((a, b) => a.time - b.time || Number(a.isCall) - Number(b.isCall) || a.index - b.index)
   const callOrder = new Map<number, number>()
   const returnOrder = new Map<number, number>()
-  events.forEach((event, order) => (event.isCall ? callOrder : returnOrder).set(event.index, order))
+  events.forEach((event, order) => {
+    ;(event.isCall ? callOrder : returnOrder).set(event.index, order)
+  })
   return sketches.map((sketch, index) => ({
     id: index,
     clientId: sketch.client,
