@@ -1,0 +1,101 @@
+/**
+ * One error class per failure, each with a stable `code`, so callers and logs can tell failures apart
+ * without parsing messages. No error message carries key material or payload bytes.
+ */
+
+/** Base class of every error this package raises. */
+export abstract class TransportError extends Error {
+  abstract readonly code: string
+}
+
+/** A length prefix announced a frame larger than the configured cap; the stream is closed. */
+export class FrameTooLargeError extends TransportError {
+  readonly code = 'FRAME_TOO_LARGE'
+  override readonly name = 'FrameTooLargeError'
+  constructor(
+    readonly protocol: string,
+    readonly frameBytesMax: number,
+  ) {
+    super(`frame on ${protocol} exceeds the cap of ${frameBytesMax} bytes`)
+  }
+}
+
+/** A frame could not be parsed (bad length prefix, truncated frame, or a payload the codec rejected). */
+export class MalformedFrameError extends TransportError {
+  readonly code = 'MALFORMED_FRAME'
+  override readonly name = 'MalformedFrameError'
+  constructor(
+    readonly protocol: string,
+    reason: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`malformed frame on ${protocol}: ${reason}`, options)
+  }
+}
+
+/** A peer that is not admitted to a protocol opened a stream on it; the stream is closed at once. */
+export class PeerNotAdmittedError extends TransportError {
+  readonly code = 'PEER_NOT_ADMITTED'
+  override readonly name = 'PeerNotAdmittedError'
+  constructor(
+    readonly peer: string,
+    readonly protocol: string,
+  ) {
+    super(`peer ${peer} is not admitted to ${protocol}`)
+  }
+}
+
+/** The node key file exists but cannot be used (unreadable, wrong key type, or too open permissions). */
+export class NodeKeyError extends TransportError {
+  readonly code = 'NODE_KEY_INVALID'
+  override readonly name = 'NodeKeyError'
+}
+
+/** The persisted address book is not valid; it is never silently replaced. */
+export class AddressBookError extends TransportError {
+  readonly code = 'ADDRESS_BOOK_INVALID'
+  override readonly name = 'AddressBookError'
+}
+
+/** An outgoing frame is larger than the cap the receiver enforces; it is not sent. */
+export class OutgoingFrameTooLargeError extends TransportError {
+  readonly code = 'OUTGOING_FRAME_TOO_LARGE'
+  override readonly name = 'OutgoingFrameTooLargeError'
+  constructor(
+    readonly protocol: string,
+    readonly frameBytes: number,
+    readonly frameBytesMax: number,
+  ) {
+    super(`frame of ${frameBytes} bytes on ${protocol} exceeds the cap of ${frameBytesMax} bytes`)
+  }
+}
+
+/** A snapshot chunk failed its checksum, arrived out of order, or the assembled snapshot did not verify. */
+export class SnapshotIntegrityError extends TransportError {
+  readonly code = 'SNAPSHOT_INTEGRITY'
+  override readonly name = 'SnapshotIntegrityError'
+}
+
+/** The snapshot exchange broke its protocol (unexpected message, bad offer, over-limit size). */
+export class SnapshotProtocolError extends TransportError {
+  readonly code = 'SNAPSHOT_PROTOCOL'
+  override readonly name = 'SnapshotProtocolError'
+}
+
+/** A snapshot transfer did not finish within its attempt budget. */
+export class SnapshotTransferFailedError extends TransportError {
+  readonly code = 'SNAPSHOT_TRANSFER_FAILED'
+  override readonly name = 'SnapshotTransferFailedError'
+}
+
+/** The CRDT sync exchange broke its protocol (unexpected message kind or undecodable payload). */
+export class SyncProtocolError extends TransportError {
+  readonly code = 'SYNC_PROTOCOL'
+  override readonly name = 'SyncProtocolError'
+}
+
+/** An operation needs a started node, or was called after `stop()`. */
+export class NodeNotRunningError extends TransportError {
+  readonly code = 'NODE_NOT_RUNNING'
+  override readonly name = 'NodeNotRunningError'
+}

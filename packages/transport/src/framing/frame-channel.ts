@@ -1,0 +1,188 @@
+/**
+ * A framed, members-only, fire-and-forget message channel on one protocol: one long-lived outbound
+ * stream per peer (an {@link OutboundLink}), frames received on the peer's own outbound stream.
+ * Each direction of a peer pair thus has exactly one stream, and frames on it stay in order.
+ */
+import type { Connection, Stream } from '@libp2p/interface'
+import { OutgoingFrameTooLargeError, PeerNotAdmittedError } from '../errors.js'
+import type { ProtocolHost } from '../host.js'
+import type { FrameQueueLimits } from './frame-queue.js'
+import { type LinkState, OutboundLink } from './outbound-link.js'
+import { readFrames } from './read-frames.js'
+
+/** Options of a {@link FrameChannel}. */
+export interface FrameChannelOptions {
+  readonly protocol: string
+  readonly frameBytesMax: number
+  readonly queue: FrameQueueLimits
+  readonly batchBytesMax: number
+  /** Peers whose link stays open (and redials) even while idle. */
+  readonly keepAlive: (peer: string) => boolean
+}
+
+/** Receives the frames of one peer, in the order they were sent. */
+export type FrameHandler = (from: string, frame: Uint8Array) => void
+
+/** Streams at most this many concurrent inbound streams per connection on a framed protocol. */
+const INBOUND_STREAMS_MAX = 4
+
+export class FrameChannel {
+  readonly #host: ProtocolHost
+  readonly #options: FrameChannelOptions
+  readonly #links = new Map<string, OutboundLink>()
+  readonly #inbound = new Set<Stream>()
+  #frameHandler: FrameHandler = () => {}
+  #unreachableHandler: (peer: string) => void = () => {}
+  #running = false
+
+  constructor(host: ProtocolHost, options: FrameChannelOptions) {
+    this.#host = host
+    this.#options = options
+  }
+
+  get protocol(): string {
+    return this.#options.protocol
+  }
+
+  async start(): Promise<void> {
+    await this.#host.libp2p.handle(
+      this.#options.protocol,
+      (stream, connection) => this.#accept(stream, connection),
+      {
+        maxInboundStreams: INBOUND_STREAMS_MAX,
+        maxOutboundStreams: INBOUND_STREAMS_MAX,
+      },
+    )
+    this.#running = true
+  }
+
+  async stop(): Promise<void> {
+    this.#running = false
+    await this.#host.libp2p.unhandle(this.#options.protocol)
+    await Promise.all([...this.#links.values()].map((link) => link.close()))
+    this.#links.clear()
+    for (const stream of this.#inbound) stream.abort(new Error('node stopping'))
+    this.#inbound.clear()
+  }
+
+  /** Installs the handler of received frames (replacing any earlier one). */
+  onFrame(handler: FrameHandler): void {
+    this.#frameHandler = handler
+  }
+
+  /** Installs the handler told when a peer could not be reached. */
+  onUnreachable(handler: (peer: string) => void): void {
+    this.#unreachableHandler = handler
+  }
+
+  /**
+   * Queues `frame` for `peer`. Never blocks. Returns `false` when the frame was refused (peer not
+   * admitted, frame over the cap, channel stopped) or a frame was dropped by the full queue.
+   */
+  send(peer: string, frame: Uint8Array): boolean {
+    const metrics = this.#host.metrics.peer(peer)
+    if (!this.#running || peer === this.#host.nodeId) {
+      metrics.framesDropped++
+      return false
+    }
+    if (frame.byteLength > this.#options.frameBytesMax) {
+      metrics.framesDropped++
+      const error = new OutgoingFrameTooLargeError(
+        this.#options.protocol,
+        frame.byteLength,
+        this.#options.frameBytesMax,
+      )
+      this.#host.logger.warn('outgoing frame dropped', {
+        peer,
+        code: error.code,
+        frameBytes: frame.byteLength,
+      })
+      return false
+    }
+    if (!this.#host.admission.admits(peer, this.#options.protocol)) {
+      metrics.framesDropped++
+      return false
+    }
+    return this.#link(peer).enqueue(frame)
+  }
+
+  /** Resolves when `peer`'s send queue has room again (at or below half full). */
+  whenWritable(peer: string): Promise<void> {
+    return this.#links.get(peer)?.whenWritable() ?? Promise.resolve()
+  }
+
+  /** Opens (and keeps open) links to `peers`, so they connect before the first frame is sent. */
+  connect(peers: readonly string[]): void {
+    if (!this.#running) return
+    for (const peer of peers) {
+      if (peer !== this.#host.nodeId && this.#host.admission.admits(peer, this.#options.protocol))
+        this.#link(peer)
+    }
+  }
+
+  /** Redials `peer` now if its link is waiting out a backoff (called when the peer connects to us). */
+  nudge(peer: string): void {
+    this.#links.get(peer)?.nudge()
+  }
+
+  /** Closes the link to `peer` (for example after it left the membership). */
+  async disconnect(peer: string): Promise<void> {
+    const link = this.#links.get(peer)
+    if (link === undefined) return
+    this.#links.delete(peer)
+    await link.close()
+  }
+
+  /** The state of the link to `peer`, `undefined` when there is none. */
+  linkState(peer: string): LinkState | undefined {
+    return this.#links.get(peer)?.state
+  }
+
+  #link(peer: string): OutboundLink {
+    let link = this.#links.get(peer)
+    if (link === undefined) {
+      const host = this.#host
+      const protocol = this.#options.protocol
+      link = new OutboundLink({
+        peer,
+        protocol,
+        queue: this.#options.queue,
+        batchBytesMax: this.#options.batchBytesMax,
+        openStream: (signal) => host.openStream(peer, protocol, signal),
+        backoff: host.backoff,
+        random: host.random,
+        keepAlive: this.#options.keepAlive(peer),
+        metrics: host.metrics.peer(peer),
+        logger: host.logger,
+        onUnreachable: (unreachable) => this.#unreachableHandler(unreachable),
+      })
+      this.#links.set(peer, link)
+    }
+    return link
+  }
+
+  #accept(stream: Stream, connection: Connection): void {
+    const peer = connection.remotePeer.toString()
+    const protocol = this.#options.protocol
+    if (!this.#running || !this.#host.admission.admits(peer, protocol)) {
+      this.#host.admission.recordRefusal(peer, protocol)
+      stream.abort(new PeerNotAdmittedError(peer, protocol))
+      return
+    }
+    this.#inbound.add(stream)
+    // This side never writes on an inbound frame stream: close our half now.
+    stream.close().catch(() => {})
+    readFrames(stream, {
+      protocol,
+      frameBytesMax: this.#options.frameBytesMax,
+      metrics: this.#host.metrics.peer(peer),
+      onFrame: (frame) => this.#frameHandler(peer, frame),
+    })
+      .then((error) => {
+        if (error !== null) {
+          this.#host.logger.warn('closed stream after a bad frame', { peer, protocol, code: error.code })
+        }
+      })
+      .finally(() => this.#inbound.delete(stream))
+  }
+}

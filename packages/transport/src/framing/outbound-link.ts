@@ -1,0 +1,263 @@
+/**
+ * One long-lived outbound stream to one peer on one protocol, with its bounded send queue.
+ *
+ * A single loop owns the stream: it (re)opens it with exponential backoff and jitter, takes as many
+ * queued frames as fit in one batch, lays them out length-prefixed in one buffer, and writes that
+ * buffer with one `send()`. When the stream signals a full buffer it waits for `drain` before the
+ * next batch, so memory held per peer is the queue bound plus one batch.
+ */
+import type { Stream } from '@libp2p/interface'
+import { type BackoffOptions, backoffDelayMs, type RandomFloat } from '../backoff.js'
+import type { Logger } from '../logger.js'
+import type { PeerMetrics } from '../metrics.js'
+import { FrameQueue, type FrameQueueLimits } from './frame-queue.js'
+import { varintLength, writeVarint } from './varint.js'
+
+/** Opens a fresh stream to the link's peer; rejects when the peer cannot be reached. */
+export type StreamOpener = (signal: AbortSignal) => Promise<Stream>
+
+/** Everything one link needs. */
+export interface OutboundLinkInit {
+  readonly peer: string
+  readonly protocol: string
+  readonly queue: FrameQueueLimits
+  /** Upper bound of one batched write, in bytes (a single larger frame is written alone). */
+  readonly batchBytesMax: number
+  readonly openStream: StreamOpener
+  readonly backoff: BackoffOptions
+  readonly random: RandomFloat
+  /** Keep the stream open (and redial) even while nothing is queued. */
+  readonly keepAlive: boolean
+  readonly metrics: PeerMetrics
+  readonly logger: Logger
+  /** Told when a dial or an open stream fails, so Raft can probe instead of stream. */
+  readonly onUnreachable: (peer: string) => void
+}
+
+/** The state of a link, for status and tests. */
+export type LinkState = 'idle' | 'connecting' | 'open' | 'backoff' | 'closed'
+
+export class OutboundLink {
+  readonly #init: OutboundLinkInit
+  readonly #queue: FrameQueue
+  readonly #abort = new AbortController()
+  #stream: Stream | null = null
+  #state: LinkState = 'idle'
+  #wakeLoop: (() => void) | null = null
+  #endBackoff: (() => void) | null = null
+  #writableWaiters: Array<() => void> = []
+  #everOpened = false
+  #loop: Promise<void>
+
+  constructor(init: OutboundLinkInit) {
+    this.#init = init
+    this.#queue = new FrameQueue(init.queue)
+    this.#loop = this.#run()
+  }
+
+  get state(): LinkState {
+    return this.#state
+  }
+
+  get queuedFrames(): number {
+    return this.#queue.length
+  }
+
+  /**
+   * Queues one frame (the payload, without its length prefix). Never blocks. Returns `false` when
+   * the frame (or, with `drop-oldest`, an older one) had to be dropped because the queue was full.
+   */
+  enqueue(frame: Uint8Array): boolean {
+    if (this.#state === 'closed') {
+      this.#init.metrics.framesDropped++
+      return false
+    }
+    const dropped = this.#queue.push(frame)
+    if (dropped > 0) this.#init.metrics.framesDropped += dropped
+    this.#wake()
+    return dropped === 0
+  }
+
+  /** Resolves once the queue is at or below half its bounds (or the link closed). */
+  whenWritable(): Promise<void> {
+    if (this.#queue.belowLowWater || this.#state === 'closed') return Promise.resolve()
+    return new Promise((resolve) => this.#writableWaiters.push(resolve))
+  }
+
+  /** Cuts a pending backoff short: the peer was just seen (it connected to us), so redial now. */
+  nudge(): void {
+    this.#endBackoff?.()
+    this.#wake()
+  }
+
+  /** Closes the stream and stops the loop; queued frames are discarded. */
+  async close(): Promise<void> {
+    if (this.#state === 'closed') return
+    this.#state = 'closed'
+    this.#abort.abort()
+    this.#endBackoff?.()
+    this.#wake()
+    const stream = this.#stream
+    this.#stream = null
+    if (stream !== null) {
+      try {
+        await stream.close({ signal: AbortSignal.timeout(1_000) })
+      } catch (error) {
+        stream.abort(error instanceof Error ? error : new Error('close failed'))
+      }
+    }
+    this.#queue.clear()
+    this.#releaseWriters()
+    await this.#loop
+  }
+
+  async #run(): Promise<void> {
+    let attempt = 0
+    while (this.#state !== 'closed') {
+      const stream = this.#stream
+      if (stream === null) {
+        if (this.#queue.length === 0 && !this.#init.keepAlive) {
+          this.#state = 'idle'
+          await this.#idle()
+          continue
+        }
+        this.#state = 'connecting'
+        try {
+          const opened = await this.#init.openStream(this.#abort.signal)
+          if (this.#isClosed()) {
+            opened.abort(new Error('link closed'))
+            break
+          }
+          this.#attach(opened)
+          if (this.#everOpened) this.#init.metrics.reconnects++
+          this.#everOpened = true
+          attempt = 0
+        } catch (error) {
+          if (this.#isClosed()) break
+          this.#init.metrics.dialFailures++
+          this.#init.logger.debug('peer unreachable', {
+            peer: this.#init.peer,
+            protocol: this.#init.protocol,
+            attempt,
+            error: describe(error),
+          })
+          this.#init.onUnreachable(this.#init.peer)
+          this.#state = 'backoff'
+          await this.#backoff(backoffDelayMs(this.#init.backoff, attempt, this.#init.random))
+          attempt++
+        }
+        continue
+      }
+      if (this.#queue.length === 0) {
+        await this.#idle()
+        continue
+      }
+      const batch = this.#takeBatch()
+      try {
+        if (!stream.send(batch)) await stream.onDrain({ signal: this.#abort.signal })
+      } catch (error) {
+        if (this.#isClosed()) break
+        this.#init.logger.debug('stream write failed', {
+          peer: this.#init.peer,
+          protocol: this.#init.protocol,
+          error: describe(error),
+        })
+        this.#detach(stream)
+        this.#init.onUnreachable(this.#init.peer)
+      }
+    }
+  }
+
+  /** A method rather than an inline test: the state changes across awaits, which narrowing ignores. */
+  #isClosed(): boolean {
+    return this.#state === 'closed'
+  }
+
+  #attach(stream: Stream): void {
+    this.#stream = stream
+    this.#state = 'open'
+    stream.addEventListener(
+      'close',
+      () => {
+        if (this.#stream === stream) {
+          this.#detach(stream)
+          this.#wake()
+        }
+      },
+      { once: true },
+    )
+    // The receiver never writes on this stream; if it does, the bytes are discarded.
+    stream.addEventListener('message', () => {})
+  }
+
+  #detach(stream: Stream): void {
+    if (this.#stream !== stream) return
+    this.#stream = null
+    if (this.#state !== 'closed') this.#state = 'idle'
+    if (stream.status === 'open') stream.abort(new Error('link reset'))
+  }
+
+  /** Lays out as many queued frames as fit in `batchBytesMax` (at least one) in one buffer. */
+  #takeBatch(): Uint8Array {
+    const queue = this.#queue
+    const limit = this.#init.batchBytesMax
+    const parts: Uint8Array[] = []
+    let total = 0
+    for (;;) {
+      const frame = queue.peek()
+      if (frame === undefined) break
+      const framed = varintLength(frame.byteLength) + frame.byteLength
+      if (parts.length > 0 && total + framed > limit) break
+      queue.shift()
+      parts.push(frame)
+      total += framed
+    }
+    const batch = new Uint8Array(total)
+    let offset = 0
+    for (const frame of parts) {
+      offset = writeVarint(batch, offset, frame.byteLength)
+      batch.set(frame, offset)
+      offset += frame.byteLength
+    }
+    const metrics = this.#init.metrics
+    metrics.framesOut += parts.length
+    metrics.bytesOut += total
+    if (this.#writableWaiters.length > 0 && queue.belowLowWater) this.#releaseWriters()
+    return batch
+  }
+
+  #releaseWriters(): void {
+    const waiters = this.#writableWaiters
+    this.#writableWaiters = []
+    for (const resolve of waiters) resolve()
+  }
+
+  #wake(): void {
+    const wake = this.#wakeLoop
+    this.#wakeLoop = null
+    wake?.()
+  }
+
+  #idle(): Promise<void> {
+    return new Promise((resolve) => {
+      this.#wakeLoop = resolve
+    })
+  }
+
+  #backoff(delayMs: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(finish, delayMs)
+      const self = this
+      function finish(): void {
+        clearTimeout(timer)
+        if (self.#endBackoff === finish) self.#endBackoff = null
+        resolve()
+      }
+      this.#endBackoff = finish
+    })
+  }
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error)
+}

@@ -1,0 +1,272 @@
+/**
+ * The Tandem libp2p node: QUIC v1 and TCP, Noise, yamux, identify and ping, with the member
+ * allowlist in the connection gater, the persisted identity and address book, RTT measurement,
+ * and the `/tandem/raft/1` frame channel. Snapshot and CRDT services attach to it.
+ */
+
+import { noise } from '@chainsafe/libp2p-noise'
+import { quic } from '@chainsafe/libp2p-quic'
+import { yamux } from '@chainsafe/libp2p-yamux'
+import { type Identify, identify } from '@libp2p/identify'
+import type { IdentifyResult, Libp2p, PeerId, Stream } from '@libp2p/interface'
+import { peerIdFromString } from '@libp2p/peer-id'
+import { type Ping, ping } from '@libp2p/ping'
+import { tcp } from '@libp2p/tcp'
+import { multiaddr } from '@multiformats/multiaddr'
+import { createLibp2p } from 'libp2p'
+import { AddressBook } from './address-book.js'
+import { quicFirstAddressSorter } from './address-sorter.js'
+import { Admission } from './admission.js'
+import { NodeNotRunningError } from './errors.js'
+import { FrameChannel } from './framing/frame-channel.js'
+import type { ProtocolHost } from './host.js'
+import { loadOrCreateNodeIdentity } from './identity.js'
+import { MetricsRegistry, type PeerMetrics } from './metrics.js'
+import { type ResolvedNodeOptions, resolveNodeOptions, type TandemNodeOptions } from './node-options.js'
+import { RAFT_PROTOCOL } from './protocols.js'
+
+/** The multiaddr protocol code of `/p2p/<peer id>`. */
+const P2P_CODE = 421
+
+type TandemServices = { identify: Identify; ping: Ping }
+
+/** A running Tandem node. Create it with {@link createTandemNode}. */
+export class TandemNode implements ProtocolHost {
+  readonly nodeId: string
+  readonly libp2p: Libp2p<TandemServices>
+  readonly admission: Admission
+  readonly metrics: MetricsRegistry
+  /** Frames on `/tandem/raft/1`; the Raft transport is built on it. */
+  readonly raft: FrameChannel
+  readonly #options: ResolvedNodeOptions
+  readonly #addressBook: AddressBook
+  readonly #stopHooks: Array<() => Promise<void>> = []
+  #pingTimer: ReturnType<typeof setInterval> | null = null
+  #running = true
+
+  /** @internal Use {@link createTandemNode}. */
+  constructor(init: {
+    nodeId: string
+    libp2p: Libp2p<TandemServices>
+    admission: Admission
+    metrics: MetricsRegistry
+    options: ResolvedNodeOptions
+    addressBook: AddressBook
+  }) {
+    this.nodeId = init.nodeId
+    this.libp2p = init.libp2p
+    this.admission = init.admission
+    this.metrics = init.metrics
+    this.#options = init.options
+    this.#addressBook = init.addressBook
+    const raftOptions = init.options.raft
+    this.raft = new FrameChannel(this, {
+      protocol: RAFT_PROTOCOL,
+      frameBytesMax: raftOptions.frameBytesMax,
+      queue: {
+        framesMax: raftOptions.queueFramesMax,
+        bytesMax: raftOptions.queueBytesMax,
+        overflow: raftOptions.overflow,
+      },
+      batchBytesMax: raftOptions.batchBytesMax,
+      keepAlive: (peer) => this.admission.roleOf(peer) === 'member',
+    })
+  }
+
+  get logger() {
+    return this.#options.logger
+  }
+
+  get backoff() {
+    return this.#options.backoff
+  }
+
+  get random() {
+    return this.#options.random
+  }
+
+  get running(): boolean {
+    return this.#running
+  }
+
+  /** The addresses this node listens on, each ending in `/p2p/<node id>`. */
+  multiaddrs(): string[] {
+    return this.libp2p.getMultiaddrs().map((address) => address.toString())
+  }
+
+  /** The counters of one peer (live object; copy it if you keep it). */
+  peerMetrics(peer: string): Readonly<PeerMetrics> {
+    return this.metrics.peer(peer)
+  }
+
+  /** Adds addresses of `peer` to the dialer and, for members and sync peers, the persisted book. */
+  async addPeerAddresses(peer: string, addresses: readonly string[]): Promise<void> {
+    const cleaned = addresses.map((address) => multiaddr(address).decapsulateCode(P2P_CODE))
+    await this.libp2p.peerStore.merge(peerIdFromString(peer), { multiaddrs: cleaned })
+    if (this.admission.roleOf(peer) !== 'stranger') {
+      await this.#addressBook.set(
+        peer,
+        cleaned.map((address) => address.toString()),
+      )
+    }
+    this.raft.nudge(peer)
+  }
+
+  /** The persisted addresses of `peer`. */
+  knownAddresses(peer: string): readonly string[] {
+    return this.#addressBook.addresses(peer)
+  }
+
+  /** Replaces the member list: new members are connected, removed ones disconnected. */
+  async setMembers(members: readonly string[]): Promise<void> {
+    const previous = new Set(this.admission.members)
+    this.admission.setMembers(members)
+    this.raft.connect(members)
+    for (const peer of previous) {
+      if (!members.includes(peer)) await this.#dropPeer(peer)
+    }
+    await this.#addressBook.retainOnly(new Set([...members, ...this.admission.syncPeers]))
+  }
+
+  /** Replaces the list of non-member sync peers. */
+  async setSyncPeers(syncPeers: readonly string[]): Promise<void> {
+    const previous = new Set(this.admission.syncPeers)
+    this.admission.setSyncPeers(syncPeers)
+    for (const peer of previous) {
+      if (!syncPeers.includes(peer) && this.admission.roleOf(peer) === 'stranger') await this.#dropPeer(peer)
+    }
+  }
+
+  /** Measures the round-trip time to `peer` with libp2p ping and records it in the peer's metrics. */
+  async measureRtt(peer: string, signal?: AbortSignal): Promise<number> {
+    this.#assertRunning()
+    const started = performance.now()
+    await this.libp2p.services.ping.ping(peerIdFromString(peer), {
+      signal: signal ?? AbortSignal.timeout(5_000),
+    })
+    const rttMs = performance.now() - started
+    this.metrics.peer(peer).rttMs = rttMs
+    return rttMs
+  }
+
+  async openStream(peer: string, protocol: string, signal: AbortSignal): Promise<Stream> {
+    this.#assertRunning()
+    return this.libp2p.dialProtocol(peerIdFromString(peer), protocol, { signal })
+  }
+
+  /** Registers a shutdown step run by {@link stop} before libp2p stops (used by protocol services). */
+  onStop(hook: () => Promise<void>): void {
+    this.#stopHooks.push(hook)
+  }
+
+  /** Stops every protocol service, closes all connections and stops libp2p. */
+  async stop(): Promise<void> {
+    if (!this.#running) return
+    this.#running = false
+    if (this.#pingTimer !== null) clearInterval(this.#pingTimer)
+    for (const hook of this.#stopHooks.reverse()) await hook()
+    await this.raft.stop()
+    await this.libp2p.stop()
+    await this.#addressBook.flushed()
+  }
+
+  /** @internal Wires events and starts the channel; called once by {@link createTandemNode}. */
+  async start(): Promise<void> {
+    const libp2p = this.libp2p
+    libp2p.addEventListener('peer:identify', (event) => {
+      this.#remember(event.detail).catch((error: unknown) => {
+        this.logger.warn('address book update failed', { error: String(error) })
+      })
+    })
+    libp2p.addEventListener('peer:connect', (event) => this.raft.nudge(event.detail.toString()))
+    for (const [peer, addresses] of Object.entries(this.#options.peers)) {
+      await this.addPeerAddresses(peer, addresses)
+    }
+    for (const [peer, addresses] of this.#addressBook.entries) {
+      if (addresses.length === 0) continue
+      await libp2p.peerStore.merge(peerIdFromString(peer), { multiaddrs: addresses.map((a) => multiaddr(a)) })
+    }
+    await this.raft.start()
+    this.raft.connect(this.admission.members)
+    if (this.#options.pingIntervalMs > 0) {
+      this.#pingTimer = setInterval(() => this.#pingMembers(), this.#options.pingIntervalMs)
+      this.#pingTimer.unref()
+    }
+  }
+
+  async #remember(result: IdentifyResult): Promise<void> {
+    const peer = result.peerId.toString()
+    if (this.admission.roleOf(peer) === 'stranger') return
+    const addresses = result.listenAddrs
+      .filter((address) => !address.toString().includes('/p2p-circuit'))
+      .map((address) => address.decapsulateCode(P2P_CODE).toString())
+    if (addresses.length > 0) await this.#addressBook.set(peer, addresses)
+  }
+
+  #pingMembers(): void {
+    for (const connection of this.libp2p.getConnections()) {
+      const peer = connection.remotePeer.toString()
+      if (this.admission.roleOf(peer) !== 'member') continue
+      this.measureRtt(peer).catch(() => {})
+    }
+  }
+
+  async #dropPeer(peer: string): Promise<void> {
+    await this.raft.disconnect(peer)
+    const peerId: PeerId = peerIdFromString(peer)
+    await this.libp2p.hangUp(peerId).catch(() => {})
+  }
+
+  #assertRunning(): void {
+    if (!this.#running) throw new NodeNotRunningError('the node is stopped')
+  }
+}
+
+/**
+ * Creates and starts a node: loads (or creates) the identity in `dataDir`, opens the address book,
+ * starts libp2p listening on QUIC and TCP, and keeps links to every member.
+ */
+export async function createTandemNode(options: TandemNodeOptions): Promise<TandemNode> {
+  const resolved = resolveNodeOptions(options)
+  const identity = await loadOrCreateNodeIdentity(resolved.dataDir)
+  const addressBook = await AddressBook.open(resolved.dataDir)
+  const metrics = new MetricsRegistry()
+  const admission = new Admission({
+    members: resolved.members,
+    syncPeers: resolved.syncPeers,
+    metrics,
+    logger: resolved.logger,
+  })
+  const libp2p = await createLibp2p({
+    privateKey: identity.privateKey,
+    addresses: { listen: [...resolved.listen] },
+    transports: [quic(), tcp()],
+    connectionEncrypters: [noise()],
+    streamMuxers: [yamux()],
+    connectionGater: admission.connectionGater(),
+    connectionManager: {
+      addressSorter: quicFirstAddressSorter,
+      addressDialTimeout: resolved.addressDialTimeoutMs,
+      // Cluster nodes reconnect quickly after restarts; libp2p's default of 5 inbound connections
+      // per host per second would refuse members sharing a host (and every test on 127.0.0.1).
+      inboundConnectionThreshold: 1_000,
+    },
+    services: { identify: identify(), ping: ping() },
+  })
+  const node = new TandemNode({
+    nodeId: identity.nodeId,
+    libp2p,
+    admission,
+    metrics,
+    options: resolved,
+    addressBook,
+  })
+  try {
+    await node.start()
+  } catch (error) {
+    await libp2p.stop()
+    throw error
+  }
+  resolved.logger.info('node started', { nodeId: identity.nodeId, createdIdentity: identity.created })
+  return node
+}

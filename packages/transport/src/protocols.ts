@@ -1,0 +1,9 @@
+/** The protocol ids Tandem speaks over libp2p. The trailing number is the wire version. */
+export const RAFT_PROTOCOL = '/tandem/raft/1'
+/** Snapshot streaming in acknowledged, checksummed chunks. */
+export const SNAPSHOT_PROTOCOL = '/tandem/snapshot/1'
+/** CRDT anti-entropy: version vectors, missing deltas, then live deltas both ways. */
+export const CRDT_PROTOCOL = '/tandem/crdt/1'
+
+/** Protocols only cluster members may use. */
+export const CLUSTER_PROTOCOLS: readonly string[] = [RAFT_PROTOCOL, SNAPSHOT_PROTOCOL]

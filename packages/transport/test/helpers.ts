@@ -1,0 +1,66 @@
+/** Shared test helpers: temporary data directories, real nodes on 127.0.0.1, and polling waits. */
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { loadOrCreateNodeIdentity } from '../src/identity.js'
+import { createTandemNode, type TandemNode } from '../src/node.js'
+import type { TandemNodeOptions } from '../src/node-options.js'
+
+export const TCP_ONLY = ['/ip4/127.0.0.1/tcp/0']
+export const QUIC_ONLY = ['/ip4/127.0.0.1/udp/0/quic-v1']
+export const BOTH = ['/ip4/127.0.0.1/udp/0/quic-v1', '/ip4/127.0.0.1/tcp/0']
+
+/** Tracks what a test created so `cleanup()` in afterEach stops and removes all of it. */
+export class Fixture {
+  readonly nodes: TandemNode[] = []
+  readonly dirs: string[] = []
+
+  async dataDir(): Promise<string> {
+    const dir = await mkdtemp(join(tmpdir(), 'tandem-transport-'))
+    this.dirs.push(dir)
+    return dir
+  }
+
+  /** Creates `count` data directories with identities; returns them with their node ids. */
+  async identities(count: number): Promise<Array<{ dataDir: string; nodeId: string }>> {
+    const out: Array<{ dataDir: string; nodeId: string }> = []
+    for (let i = 0; i < count; i++) {
+      const dataDir = await this.dataDir()
+      const { nodeId } = await loadOrCreateNodeIdentity(dataDir)
+      out.push({ dataDir, nodeId })
+    }
+    return out
+  }
+
+  async node(options: TandemNodeOptions): Promise<TandemNode> {
+    const node = await createTandemNode({ pingIntervalMs: 0, ...options })
+    this.nodes.push(node)
+    return node
+  }
+
+  async cleanup(): Promise<void> {
+    await Promise.all(this.nodes.splice(0).map((node) => node.stop()))
+    await Promise.all(this.dirs.splice(0).map((dir) => rm(dir, { recursive: true, force: true })))
+  }
+}
+
+/** Polls `condition` every 10 ms until true; fails with `message` after `timeoutMs`. */
+export async function waitFor(condition: () => boolean, message: string, timeoutMs = 20_000): Promise<void> {
+  const deadline = performance.now() + timeoutMs
+  while (!condition()) {
+    if (performance.now() > deadline) throw new Error(`timed out waiting for: ${message}`)
+    await new Promise((resolve) => setTimeout(resolve, 10))
+  }
+}
+
+/** A small seeded PRNG (mulberry32) returning floats in [0, 1). */
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0
+    let t = state
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
