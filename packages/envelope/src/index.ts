@@ -1,1 +1,1 @@
-export const placeholder = 1
+export { Sealer } from './seal.js'

@@ -1,0 +1,136 @@
+import { writerLabel } from './bytes.js'
+import { HASH_BYTES, SIGNATURE_BYTES } from './constants.js'
+import { type StreamContext, StreamContextCache } from './context.js'
+import { verify } from './ed25519.js'
+import { MalformedEnvelopeError, RevokedKeyError, TamperedEntryError, UnknownWriterError } from './errors.js'
+import { decodeEntry, type EntryHeader } from './format/entry.js'
+import type { PublicKeyRing } from './keyring.js'
+import type { EnvelopeLimits } from './limits.js'
+import { leafHash, MerkleTree, rootFromProof } from './merkle.js'
+import type { ReplayGuard } from './replay.js'
+import { VerifiedSignatureCache } from './signature-cache.js'
+
+/**
+ * Everything that proves an entry genuine without its data key: structure, writer standing, epoch
+ * revocation, Merkle proof, batch signature and replay order. Shared by the zero-knowledge
+ * `Verifier` and by the `Opener`, which decrypts after it.
+ */
+export class EntryAuthenticator {
+  readonly limits: EnvelopeLimits
+  readonly #keyRing: PublicKeyRing
+  readonly #contexts = new StreamContextCache()
+  readonly #signatures: VerifiedSignatureCache
+
+  constructor(keyRing: PublicKeyRing, limits: EnvelopeLimits, signatureCacheEntries: number) {
+    this.#keyRing = keyRing
+    this.limits = limits
+    this.#signatures = new VerifiedSignatureCache(signatureCacheEntries)
+  }
+
+  context(streamId: Uint8Array): StreamContext {
+    return this.#contexts.get(this.#keyRing.clusterId, streamId)
+  }
+
+  #checkStanding(header: EntryHeader): void {
+    if (this.#keyRing.isEpochRevoked(header.epoch)) throw new RevokedKeyError(`epoch ${header.epoch} is revoked`)
+    const standing = this.#keyRing.writerStanding(header.writer, header.epoch)
+    if (standing === 'unknown') throw new UnknownWriterError(`writer ${writerLabel(header.writer)} is not registered`)
+    if (standing === 'revoked') {
+      throw new RevokedKeyError(`writer ${writerLabel(header.writer)} is revoked at epoch ${header.epoch}`)
+    }
+  }
+
+  #checkSignature(context: StreamContext, envelope: Uint8Array, header: EntryHeader, root: Uint8Array): void {
+    const statement = context.statement(header.hash.id, header.epoch, header.writer, header.batchSize, root)
+    const signature = envelope.subarray(header.signatureOffset, header.signatureOffset + SIGNATURE_BYTES)
+    if (this.#signatures.has(statement, signature)) return
+    if (!verify(signature, statement, header.writer)) {
+      throw new TamperedEntryError(
+        `entry ${header.sequence} of writer ${writerLabel(header.writer)} fails its batch signature`,
+      )
+    }
+    this.#signatures.add(statement, signature)
+  }
+
+  /** Authenticates one entry on its own (proof + signature). Does not touch the replay guard. */
+  entry(context: StreamContext, envelope: Uint8Array): EntryHeader {
+    const header = decodeEntry(envelope, this.limits)
+    this.#checkStanding(header)
+    const leaf = leafHash(header.hash, envelope.subarray(0, header.signatureOffset))
+    const root = rootFromProof(header.hash, leaf, header.leafIndex, header.batchSize, envelope, header.proofOffset)
+    this.#checkSignature(context, envelope, header, root)
+    return header
+  }
+
+  /**
+   * Authenticates a whole batch (every entry, in leaf order) with one signature check: the tree is
+   * rebuilt from the leaves, and each entry's stored proof must equal the rebuilt one byte for byte.
+   */
+  batch(context: StreamContext, envelopes: readonly Uint8Array[]): EntryHeader[] {
+    const size = envelopes.length
+    if (size < 1 || size > this.limits.batchEntriesMax) {
+      throw new MalformedEnvelopeError(`a batch holds 1..${this.limits.batchEntriesMax} entries, not ${size}`)
+    }
+    const headers: EntryHeader[] = new Array(size)
+    const leaves = new Uint8Array(size * HASH_BYTES)
+    let first: EntryHeader | undefined
+    for (let index = 0; index < size; index++) {
+      const envelope = envelopes[index] as Uint8Array
+      const header = decodeEntry(envelope, this.limits)
+      if (first === undefined) {
+        first = header
+        this.#checkStanding(header)
+      } else if (
+        header.epoch !== first.epoch ||
+        header.hash !== first.hash ||
+        !sameBytes(header.writer, first.writer)
+      ) {
+        throw new MalformedEnvelopeError('entries of one batch must share writer, epoch and hash')
+      }
+      if (header.batchSize !== size || header.leafIndex !== index) {
+        throw new MalformedEnvelopeError('not a whole batch in leaf order')
+      }
+      leaves.set(leafHash(header.hash, envelope.subarray(0, header.signatureOffset)), index * HASH_BYTES)
+      headers[index] = header
+    }
+    const head = first as EntryHeader
+    const tree = new MerkleTree(head.hash, leaves, size)
+    this.#checkSignature(context, envelopes[0] as Uint8Array, head, tree.root)
+    for (let index = 0; index < size; index++) {
+      const envelope = envelopes[index] as Uint8Array
+      const header = headers[index] as EntryHeader
+      if (index > 0 && !sameSignature(envelopes[0] as Uint8Array, head, envelope, header)) {
+        throw new TamperedEntryError(`entry ${header.sequence} carries another batch's signature`)
+      }
+      if (!tree.proofEquals(index, envelope, header.proofOffset)) {
+        throw new TamperedEntryError(`entry ${header.sequence} carries a wrong inclusion proof`)
+      }
+    }
+    return headers
+  }
+
+  /** Checks replay order for entries about to be accepted (in order); records nothing. */
+  checkReplay(guard: ReplayGuard, streamId: Uint8Array, headers: readonly EntryHeader[]): void {
+    let previous = -1
+    for (const header of headers) {
+      if (header.sequence <= previous) {
+        throw new MalformedEnvelopeError('sequence numbers within a batch must increase')
+      }
+      guard.check(header.writer, streamId, header.sequence)
+      previous = header.sequence
+    }
+  }
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false
+  return true
+}
+
+function sameSignature(a: Uint8Array, aHeader: EntryHeader, b: Uint8Array, bHeader: EntryHeader): boolean {
+  for (let i = 0; i < SIGNATURE_BYTES; i++) {
+    if (a[aHeader.signatureOffset + i] !== b[bHeader.signatureOffset + i]) return false
+  }
+  return true
+}

@@ -1,0 +1,60 @@
+/**
+ * Typed errors of the envelope package. Every error has a stable `code`, and none of them ever
+ * carries key material, plaintext or ciphertext: messages name only public facts (a field, an
+ * epoch number, a sequence number, a short prefix of a writer's public key), so that an error may
+ * be logged as it is.
+ */
+
+/** Base class of every error this package throws on bad input. */
+export abstract class EnvelopeError extends Error {
+  /** Stable machine-readable code, e.g. `ENVELOPE_TAMPERED`. */
+  abstract readonly code: string
+}
+
+/**
+ * The bytes are well formed but do not authenticate: a signature, a Merkle proof, a chunk hash or
+ * a Poly1305 tag does not match, or the entry was opened under the wrong cluster or stream.
+ */
+export class TamperedEntryError extends EnvelopeError {
+  readonly code = 'ENVELOPE_TAMPERED'
+  override readonly name = 'TamperedEntryError'
+}
+
+/** The entry or manifest is signed by a public key that is not a registered writer. */
+export class UnknownWriterError extends EnvelopeError {
+  readonly code = 'ENVELOPE_UNKNOWN_WRITER'
+  override readonly name = 'UnknownWriterError'
+}
+
+/** The entry was sealed under a revoked key epoch, or by a writer after its revocation point. */
+export class RevokedKeyError extends EnvelopeError {
+  readonly code = 'ENVELOPE_REVOKED_KEY'
+  override readonly name = 'RevokedKeyError'
+}
+
+/** The entry's sequence number is not above the highest already accepted for its writer and stream. */
+export class ReplayedEntryError extends EnvelopeError {
+  readonly code = 'ENVELOPE_REPLAYED'
+  override readonly name = 'ReplayedEntryError'
+}
+
+/** The first byte names a format version this code does not read. */
+export class UnsupportedVersionError extends EnvelopeError {
+  readonly code = 'ENVELOPE_UNSUPPORTED_VERSION'
+  override readonly name = 'UnsupportedVersionError'
+}
+
+/** The bytes do not follow the format: wrong length, a field out of range, a size limit exceeded. */
+export class MalformedEnvelopeError extends EnvelopeError {
+  readonly code = 'ENVELOPE_MALFORMED'
+  override readonly name = 'MalformedEnvelopeError'
+}
+
+/**
+ * Opening needs the data key of an epoch this key ring does not hold (and that is not revoked):
+ * the entry may be genuine, but this node cannot read it.
+ */
+export class UnknownEpochError extends EnvelopeError {
+  readonly code = 'ENVELOPE_UNKNOWN_EPOCH'
+  override readonly name = 'UnknownEpochError'
+}

@@ -1,0 +1,93 @@
+import { xchacha20poly1305 } from '@noble/ciphers/chacha.js'
+import { EntryAuthenticator } from './authenticate.js'
+import { TAG_BYTES } from './constants.js'
+import type { StreamContext } from './context.js'
+import { TamperedEntryError } from './errors.js'
+import { ENTRY_HEADER_BYTES, type EntryHeader } from './format/entry.js'
+import { epochDataKey, type KeyRing } from './keyring.js'
+import { type EnvelopeLimits, resolveLimits } from './limits.js'
+import type { ReplayGuard } from './replay.js'
+import { type VerifiedEntry, verifiedEntryOf } from './verify.js'
+
+/** Options of an opener. */
+export interface OpenerOptions {
+  /** Key ring with the data keys of the epochs to read, and the writers' public keys. */
+  readonly keyRing: KeyRing
+  /** When given, entries must arrive in increasing sequence per (writer, stream), and are recorded. */
+  readonly replayGuard?: ReplayGuard
+  readonly limits?: Partial<EnvelopeLimits>
+  /** How many recently verified batch signatures to remember (default 16; 0 disables). */
+  readonly signatureCacheEntries?: number
+}
+
+/** An opened entry: its public facts and its plaintext. */
+export interface OpenedEntry extends VerifiedEntry {
+  readonly payload: Uint8Array
+}
+
+/**
+ * Opens sealed entries: authenticates each exactly as `Verifier` does, then decrypts it with its
+ * epoch's data key. Nothing is recorded in the replay guard unless the entry fully opened.
+ */
+export class Opener {
+  readonly #keyRing: KeyRing
+  readonly #authenticator: EntryAuthenticator
+  readonly #replayGuard: ReplayGuard | undefined
+
+  constructor(options: OpenerOptions) {
+    this.#keyRing = options.keyRing
+    this.#authenticator = new EntryAuthenticator(
+      options.keyRing,
+      resolveLimits(options.limits),
+      options.signatureCacheEntries ?? 16,
+    )
+    this.#replayGuard = options.replayGuard
+  }
+
+  /** Opens one entry on its own (proof, signature, replay order, then decryption). */
+  open(streamId: Uint8Array, envelope: Uint8Array): OpenedEntry {
+    const authenticator = this.#authenticator
+    const context = authenticator.context(streamId)
+    const header = authenticator.entry(context, envelope)
+    const guard = this.#replayGuard
+    if (guard !== undefined) guard.check(header.writer, streamId, header.sequence)
+    const payload = this.#decrypt(context, envelope, header)
+    if (guard !== undefined) guard.record(header.writer, streamId, header.sequence)
+    return { ...verifiedEntryOf(header), payload }
+  }
+
+  /** Opens a whole batch (all its entries, in leaf order) with a single signature check. */
+  openBatch(streamId: Uint8Array, envelopes: readonly Uint8Array[]): OpenedEntry[] {
+    const authenticator = this.#authenticator
+    const context = authenticator.context(streamId)
+    const headers = authenticator.batch(context, envelopes)
+    const guard = this.#replayGuard
+    if (guard !== undefined) authenticator.checkReplay(guard, streamId, headers)
+    const opened: OpenedEntry[] = new Array(headers.length)
+    for (let index = 0; index < headers.length; index++) {
+      const header = headers[index] as EntryHeader
+      const payload = this.#decrypt(context, envelopes[index] as Uint8Array, header)
+      opened[index] = { ...verifiedEntryOf(header), payload }
+    }
+    if (guard !== undefined) {
+      const last = headers[headers.length - 1] as EntryHeader
+      guard.record(last.writer, streamId, last.sequence)
+    }
+    return opened
+  }
+
+  #decrypt(context: StreamContext, envelope: Uint8Array, header: EntryHeader): Uint8Array {
+    const key = epochDataKey(this.#keyRing, header.epoch)
+    const payload = new Uint8Array(header.ciphertextBytes - TAG_BYTES)
+    try {
+      xchacha20poly1305(key, header.nonce, context.associatedData(envelope)).decrypt(
+        envelope.subarray(ENTRY_HEADER_BYTES, header.signatureOffset),
+        payload,
+      )
+    } catch {
+      // Reached only if the writer itself sealed bytes that do not decrypt: the signature held.
+      throw new TamperedEntryError(`entry ${header.sequence} does not decrypt under epoch ${header.epoch}`)
+    }
+    return payload
+  }
+}

@@ -1,0 +1,132 @@
+import { xchacha20poly1305 } from '@noble/ciphers/chacha.js'
+import { isSafeCount, writeU32, writeU64 } from './bytes.js'
+import { FORMAT_VERSION, HASH_BYTES, KIND_ENTRY, NONCE_BYTES, TAG_BYTES } from './constants.js'
+import { StreamContextCache } from './context.js'
+import { publicKeyOf, sign } from './ed25519.js'
+import { ENTRY_HEADER_BYTES, ENTRY_OFFSET, entryBytes } from './format/entry.js'
+import { epochDataKey, type KeyRing } from './keyring.js'
+import { type EnvelopeLimits, resolveLimits } from './limits.js'
+import { leafHash, type MerkleHash, type MerkleHashName, MerkleTree, merkleHashByName, proofDepth } from './merkle.js'
+import { NoncePool, type RandomSource, webCryptoRandom } from './random.js'
+
+/** Options of a sealer. */
+export interface SealerOptions {
+  /** Key ring holding the data key of the epoch to seal under (by default its newest). */
+  readonly keyRing: KeyRing
+  /** The writer's 32-byte Ed25519 secret seed. */
+  readonly signingKey: Uint8Array
+  /** CSPRNG for nonces; defaults to the global `crypto.getRandomValues`. */
+  readonly random?: RandomSource
+  /** Merkle hash of batches; SHA-256 by default. */
+  readonly merkleHash?: MerkleHashName
+  readonly limits?: Partial<EnvelopeLimits>
+}
+
+/** One entry to seal: the writer's sequence number on the stream and the plaintext. */
+export interface EntryToSeal {
+  /** Strictly increasing per (writer, stream); the writer must persist it across restarts. */
+  readonly sequence: number
+  readonly payload: Uint8Array
+}
+
+/** Per-call options of `sealBatch`. */
+export interface SealBatchOptions {
+  /** Epoch to seal under; the key ring's newest epoch by default. */
+  readonly epoch?: number
+}
+
+/**
+ * Seals entries for one writer: encrypts each with XChaCha20-Poly1305 under the epoch's data key
+ * (associated data binding cluster, stream, epoch, writer and sequence), hashes the envelopes into
+ * a Merkle tree and signs the root once per batch. Each returned envelope carries the signature and
+ * its own inclusion proof, so it verifies alone once the batch is split.
+ */
+export class Sealer {
+  /** The writer's Ed25519 public key, as written into every envelope. */
+  readonly publicKey: Uint8Array
+  readonly #keyRing: KeyRing
+  readonly #signingKey: Uint8Array
+  readonly #nonces: NoncePool
+  readonly #hash: MerkleHash
+  readonly #limits: EnvelopeLimits
+  readonly #contexts = new StreamContextCache()
+
+  constructor(options: SealerOptions) {
+    this.publicKey = publicKeyOf(options.signingKey)
+    this.#signingKey = options.signingKey.slice()
+    this.#keyRing = options.keyRing
+    this.#nonces = new NoncePool(options.random ?? webCryptoRandom, NONCE_BYTES)
+    this.#hash = merkleHashByName(options.merkleHash ?? 'sha256')
+    this.#limits = resolveLimits(options.limits)
+  }
+
+  /** Seals one entry signed on its own (a batch of one: no proof, one signature per entry). */
+  seal(streamId: Uint8Array, entry: EntryToSeal, options?: SealBatchOptions): Uint8Array {
+    return this.sealBatch(streamId, [entry], options)[0] as Uint8Array
+  }
+
+  /**
+   * Seals a batch of entries of one stream under one signature. Sequences must be strictly
+   * increasing. Returns one envelope per entry, in order.
+   */
+  sealBatch(streamId: Uint8Array, entries: readonly EntryToSeal[], options?: SealBatchOptions): Uint8Array[] {
+    const size = entries.length
+    if (size < 1 || size > this.#limits.batchEntriesMax) {
+      throw new RangeError(`a batch holds 1..${this.#limits.batchEntriesMax} entries, not ${size}`)
+    }
+    let previous = -1
+    for (const entry of entries) {
+      if (!isSafeCount(entry.sequence) || entry.sequence <= previous) {
+        throw new RangeError('sequence numbers must be safe integers, strictly increasing within a batch')
+      }
+      if (!(entry.payload instanceof Uint8Array) || entry.payload.length > this.#limits.payloadBytesMax) {
+        throw new RangeError(`a payload is a Uint8Array of at most ${this.#limits.payloadBytesMax} bytes`)
+      }
+      previous = entry.sequence
+    }
+    const epoch = options?.epoch ?? this.#keyRing.currentEpoch()
+    const key = epochDataKey(this.#keyRing, epoch)
+    const context = this.#contexts.get(this.#keyRing.clusterId, streamId)
+    const hash = this.#hash
+
+    const envelopes: Uint8Array[] = new Array(size)
+    const leaves = new Uint8Array(size * HASH_BYTES)
+    for (let index = 0; index < size; index++) {
+      const { sequence, payload } = entries[index] as EntryToSeal
+      const depth = proofDepth(index, size)
+      const ciphertextBytes = payload.length + TAG_BYTES
+      const envelope = new Uint8Array(entryBytes(payload.length, depth))
+      envelope[ENTRY_OFFSET.version] = FORMAT_VERSION
+      envelope[ENTRY_OFFSET.kind] = KIND_ENTRY
+      envelope[ENTRY_OFFSET.hash] = hash.id
+      envelope[ENTRY_OFFSET.proofDepth] = depth
+      writeU32(envelope, ENTRY_OFFSET.epoch, epoch)
+      envelope.set(this.publicKey, ENTRY_OFFSET.writer)
+      writeU64(envelope, ENTRY_OFFSET.sequence, sequence)
+      writeU32(envelope, ENTRY_OFFSET.leafIndex, index)
+      writeU32(envelope, ENTRY_OFFSET.batchSize, size)
+      this.#nonces.take(envelope, ENTRY_OFFSET.nonce)
+      writeU32(envelope, ENTRY_OFFSET.ciphertextLength, ciphertextBytes)
+      const nonce = envelope.subarray(ENTRY_OFFSET.nonce, ENTRY_OFFSET.nonce + NONCE_BYTES)
+      const sealedEnd = ENTRY_HEADER_BYTES + ciphertextBytes
+      // Encrypt straight into the envelope: no intermediate ciphertext buffer.
+      xchacha20poly1305(key, nonce, context.associatedData(envelope)).encrypt(
+        payload,
+        envelope.subarray(ENTRY_HEADER_BYTES, sealedEnd),
+      )
+      leaves.set(leafHash(hash, envelope.subarray(0, sealedEnd)), index * HASH_BYTES)
+      envelopes[index] = envelope
+    }
+
+    const tree = new MerkleTree(hash, leaves, size)
+    const statement = context.statement(hash.id, epoch, this.publicKey, size, tree.root)
+    const signature = sign(statement, this.#signingKey)
+    for (let index = 0; index < size; index++) {
+      const envelope = envelopes[index] as Uint8Array
+      const signatureOffset = ENTRY_HEADER_BYTES + (entries[index] as EntryToSeal).payload.length + TAG_BYTES
+      envelope.set(signature, signatureOffset)
+      tree.writeProof(index, envelope, signatureOffset + signature.length)
+    }
+    return envelopes
+  }
+}

@@ -1,0 +1,68 @@
+import { KeyRing } from '../src/keyring.js'
+import { publicKeyOf } from '../src/ed25519.js'
+import type { RandomSource } from '../src/random.js'
+
+/** SplitMix32-style seeded PRNG: deterministic test data; every failure message names the seed. */
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0
+  return () => {
+    state = (state + 0x9e3779b9) >>> 0
+    let z = state
+    z = Math.imul(z ^ (z >>> 16), 0x85ebca6b) >>> 0
+    z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35) >>> 0
+    return (z ^ (z >>> 16)) >>> 0
+  }
+}
+
+/** A deterministic RandomSource for tests (NOT a CSPRNG): bytes from the seeded PRNG. */
+export function seededSource(seed: number): RandomSource {
+  const next = seededRandom(seed)
+  return (length) => {
+    const out = new Uint8Array(length)
+    for (let i = 0; i < length; i++) out[i] = next() & 0xff
+    return out
+  }
+}
+
+export function seededBytes(seed: number, length: number): Uint8Array {
+  return seededSource(seed)(length)
+}
+
+export const text = (s: string): Uint8Array => new TextEncoder().encode(s)
+
+export const clusterId = text('cluster-A')
+export const streamId = text('orders')
+
+export const signingKeyA = Uint8Array.from({ length: 32 }, (_, i) => i + 1)
+export const signingKeyB = Uint8Array.from({ length: 32 }, (_, i) => 200 - i)
+export const publicKeyA = publicKeyOf(signingKeyA)
+export const publicKeyB = publicKeyOf(signingKeyB)
+export const clusterSecret1 = Uint8Array.from({ length: 32 }, (_, i) => 0x40 + i)
+export const clusterSecret2 = Uint8Array.from({ length: 32 }, (_, i) => 0x80 + i)
+
+/** A full member's ring: writers A and B, epoch 1. */
+export function memberRing(): KeyRing {
+  const ring = new KeyRing({ clusterId })
+  ring.addWriter(publicKeyA)
+  ring.addWriter(publicKeyB)
+  ring.addEpoch(1, clusterSecret1)
+  return ring
+}
+
+/** A zero-knowledge replica's ring: the same writers, no data key. */
+export function replicaRing(): KeyRing {
+  const ring = new KeyRing({ clusterId })
+  ring.addWriter(publicKeyA)
+  ring.addWriter(publicKeyB)
+  return ring
+}
+
+export function flipBit(bytes: Uint8Array, bit: number): Uint8Array {
+  const copy = bytes.slice()
+  copy[bit >>> 3] = (copy[bit >>> 3] as number) ^ (1 << (bit & 7))
+  return copy
+}
+
+export function entries(count: number, payloadBytes: (i: number) => number, seed = 1) {
+  return Array.from({ length: count }, (_, i) => ({ sequence: i + 1, payload: seededBytes(seed * 100_003 + i, payloadBytes(i)) }))
+}
