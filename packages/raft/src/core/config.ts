@@ -1,0 +1,135 @@
+import { ConfigurationError } from './errors.js'
+import { ReadOnlyOption } from './read-only.js'
+import type { Logger, LogStorageReader, NodeId, RandomSource } from './types.js'
+
+/** How a Raft core is set up. Only `id`, `storage` and `random` are required. */
+export interface RaftConfig {
+  /** This node's id; must not be empty. */
+  readonly id: NodeId
+  /** Stable storage, read synchronously; the driver writes it after each persisted `Ready`. */
+  readonly storage: LogStorageReader
+  /**
+   * Ticks without hearing from a leader before a follower campaigns (randomized in
+   * `[electionTick, 2 * electionTick)`); also the leader's CheckQuorum period. Default 10.
+   */
+  readonly electionTick?: number
+  /** Ticks between a leader's heartbeats. Must be less than `electionTick`. Default 1. */
+  readonly heartbeatTick?: number
+  /** The last index the state machine applied, when restarting (default: storage's snapshot index). */
+  readonly applied?: number
+  /** The most entry bytes in one append message (at least one entry is always sent). Default 1 MiB. */
+  readonly maxSizePerMsg?: number
+  /** The most entry bytes of committed entries handed out in one `Ready`. Default 16 MiB. */
+  readonly maxCommittedSizePerReady?: number
+  /**
+   * The most bytes of uncommitted entries a leader accepts before it drops proposals (0 = no
+   * limit). Default 0.
+   */
+  readonly maxUncommittedEntriesSize?: number
+  /** The most append messages in flight to one follower in Replicate state. Default 256. */
+  readonly maxInflightMsgs?: number
+  /** Whether a leader steps down when it has not heard from a quorum for an election timeout. Default true. */
+  readonly checkQuorum?: boolean
+  /** Whether candidates first run a pre-election that does not bump terms (thesis §9.6). Default true. */
+  readonly preVote?: boolean
+  /** How reads are confirmed: `'safe'` (default) or `'lease-based'` (needs `checkQuorum`). */
+  readonly readOnly?: ReadOnlyOption
+  /** Whether followers drop proposals instead of forwarding them to the leader. Default false. */
+  readonly disableProposalForwarding?: boolean
+  /** Whether a leader removed from (or demoted out of) the voters steps down once that is applied. Default true. */
+  readonly stepDownOnRemoval?: boolean
+  /** The source of election jitter: inject a seeded one for replayable runs. */
+  readonly random: RandomSource
+  readonly logger?: Logger
+}
+
+/** A {@link RaftConfig} with every default filled in. */
+export interface ResolvedRaftConfig {
+  readonly id: NodeId
+  readonly storage: LogStorageReader
+  readonly electionTick: number
+  readonly heartbeatTick: number
+  readonly applied: number
+  readonly maxSizePerMsg: number
+  readonly maxCommittedSizePerReady: number
+  readonly maxUncommittedEntriesSize: number
+  readonly maxInflightMsgs: number
+  readonly checkQuorum: boolean
+  readonly preVote: boolean
+  readonly readOnly: ReadOnlyOption
+  readonly disableProposalForwarding: boolean
+  readonly stepDownOnRemoval: boolean
+  readonly random: RandomSource
+  readonly logger: Logger
+}
+
+const silent: Logger = {
+  debug() {},
+  info() {},
+  warn() {},
+  error() {},
+}
+
+/** A logger that discards everything. */
+export const silentLogger: Logger = silent
+
+function positiveInteger(name: string, value: number): number {
+  if (!Number.isSafeInteger(value) || value <= 0)
+    throw new ConfigurationError(`${name} must be a positive integer, got ${value}`)
+  return value
+}
+
+/** Fills in defaults and checks the configuration; throws {@link ConfigurationError}. */
+export function resolveConfig(config: RaftConfig): ResolvedRaftConfig {
+  if (typeof config.id !== 'string' || config.id === '')
+    throw new ConfigurationError('id must be a non-empty string')
+  if (config.storage === undefined || config.storage === null)
+    throw new ConfigurationError('storage is required')
+  if (config.random === undefined || typeof config.random.nextInt !== 'function') {
+    throw new ConfigurationError('random (a RandomSource) is required')
+  }
+  const heartbeatTick = positiveInteger('heartbeatTick', config.heartbeatTick ?? 1)
+  const electionTick = positiveInteger('electionTick', config.electionTick ?? 10)
+  if (electionTick <= heartbeatTick) {
+    throw new ConfigurationError(
+      `electionTick (${electionTick}) must be greater than heartbeatTick (${heartbeatTick})`,
+    )
+  }
+  const readOnly = config.readOnly ?? ReadOnlyOption.Safe
+  if (readOnly !== ReadOnlyOption.Safe && readOnly !== ReadOnlyOption.LeaseBased) {
+    throw new ConfigurationError(`readOnly must be 'safe' or 'lease-based', got ${String(readOnly)}`)
+  }
+  const checkQuorum = config.checkQuorum ?? true
+  if (readOnly === ReadOnlyOption.LeaseBased && !checkQuorum) {
+    // Without CheckQuorum a deposed leader never learns it lost its lease.
+    throw new ConfigurationError('lease-based reads require checkQuorum')
+  }
+  const applied = config.applied ?? 0
+  if (!Number.isSafeInteger(applied) || applied < 0)
+    throw new ConfigurationError(`applied must be ≥ 0, got ${applied}`)
+  const maxUncommittedEntriesSize = config.maxUncommittedEntriesSize ?? 0
+  if (!Number.isSafeInteger(maxUncommittedEntriesSize) || maxUncommittedEntriesSize < 0) {
+    throw new ConfigurationError('maxUncommittedEntriesSize must be ≥ 0')
+  }
+  return {
+    id: config.id,
+    storage: config.storage,
+    electionTick,
+    heartbeatTick,
+    applied,
+    maxSizePerMsg: positiveInteger('maxSizePerMsg', config.maxSizePerMsg ?? 1024 * 1024),
+    maxCommittedSizePerReady: positiveInteger(
+      'maxCommittedSizePerReady',
+      config.maxCommittedSizePerReady ?? 16 * 1024 * 1024,
+    ),
+    maxUncommittedEntriesSize,
+    maxInflightMsgs: positiveInteger('maxInflightMsgs', config.maxInflightMsgs ?? 256),
+    checkQuorum,
+    preVote: config.preVote ?? true,
+    readOnly,
+    disableProposalForwarding: config.disableProposalForwarding ?? false,
+    stepDownOnRemoval: config.stepDownOnRemoval ?? true,
+    random: config.random,
+    logger: config.logger ?? silent,
+  }
+}

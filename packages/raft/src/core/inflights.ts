@@ -1,0 +1,51 @@
+/**
+ * The leader's window of append messages in flight to one follower: a ring buffer of the last
+ * index each message carried. It bounds how far the leader streams ahead of a follower's
+ * acknowledgements (flow control), without allocating per message.
+ */
+export class Inflights {
+  /** The most messages in flight at once. */
+  readonly capacity: number
+  private readonly lastIndexes: Float64Array
+  private start = 0
+  /** Messages currently in flight. */
+  count = 0
+
+  constructor(capacity: number) {
+    if (!Number.isInteger(capacity) || capacity <= 0)
+      throw new RangeError(`inflight capacity ${capacity} must be > 0`)
+    this.capacity = capacity
+    this.lastIndexes = new Float64Array(capacity)
+  }
+
+  /** Records a message whose last entry is `lastIndex` (indexes must increase). */
+  add(lastIndex: number): void {
+    if (this.count === this.capacity) throw new RangeError('cannot add to a full inflight window')
+    let slot = this.start + this.count
+    if (slot >= this.capacity) slot -= this.capacity
+    this.lastIndexes[slot] = lastIndex
+    this.count++
+  }
+
+  /** Frees every message whose last index is ≤ `index` (they were acknowledged). */
+  freeLE(index: number): void {
+    let freed = 0
+    let slot = this.start
+    while (freed < this.count && (this.lastIndexes[slot] as number) <= index) {
+      freed++
+      slot++
+      if (slot === this.capacity) slot = 0
+    }
+    this.count -= freed
+    this.start = this.count === 0 ? 0 : slot
+  }
+
+  full(): boolean {
+    return this.count === this.capacity
+  }
+
+  reset(): void {
+    this.count = 0
+    this.start = 0
+  }
+}

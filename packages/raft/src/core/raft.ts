@@ -1,0 +1,1076 @@
+import { decodeConfChange, encodeConfChange } from '../codec/index.js'
+import { type ChangeResult, Changer, restoreConfig } from './confchange.js'
+import { type RaftConfig, type ResolvedRaftConfig, resolveConfig } from './config.js'
+import { ConfigurationError } from './errors.js'
+import { RaftLog } from './log.js'
+import { jointVoteResult, VoteResult } from './quorum.js'
+import { ReadOnly, ReadOnlyOption } from './read-only.js'
+import { ProgressTracker } from './tracker.js'
+import {
+  type ConfChange,
+  ConfChangeTransition,
+  type ConfState,
+  type Entry,
+  EntryType,
+  type HardState,
+  type Logger,
+  type Message,
+  MessageType,
+  type NodeId,
+  type OutboundMessage,
+  ProgressState,
+  type ReadState,
+  Role,
+  type Snapshot,
+} from './types.js'
+
+const emptyBytes = new Uint8Array(0)
+const noEntries: readonly Entry[] = []
+
+/** The context of a vote request sent on the leader's orders (TimeoutNow): it bypasses the lease check. */
+export const campaignTransferContext = Uint8Array.from('CampaignTransfer', (char) => char.charCodeAt(0))
+
+/** The fields of a message to send; everything else defaults to zero, empty or `null`. */
+export type MessageInit = Partial<Message> & { readonly type: MessageType; readonly to: NodeId }
+
+const blankMessage: Message = {
+  type: MessageType.Hup,
+  from: '',
+  to: '',
+  term: 0,
+  logTerm: 0,
+  index: 0,
+  entries: noEntries,
+  commit: 0,
+  snapshot: null,
+  reject: false,
+  rejectHint: 0,
+  rejectHintTerm: 0,
+  context: emptyBytes,
+}
+
+/** Builds a complete message from the fields that matter (`to` defaults to none, for local messages). */
+export function makeMessage(init: Partial<Message> & { readonly type: MessageType }): Message {
+  return { ...blankMessage, ...init }
+}
+
+/** A proposal's payload before the leader gives it a term and an index. */
+export interface ProposalInit {
+  readonly type: EntryType
+  readonly data: Uint8Array
+}
+
+/** Which kind of campaign: a pre-election, a real one, or one ordered by a leadership transfer. */
+const CampaignKind = {
+  PreElection: 0,
+  Election: 1,
+  Transfer: 2,
+} as const
+type CampaignKind = (typeof CampaignKind)[keyof typeof CampaignKind]
+
+function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false
+  return true
+}
+
+/** Messages that acknowledge durable state, so they may leave only once the batch is persisted. */
+function needsPersist(type: MessageType): boolean {
+  return (
+    type === MessageType.AppResp ||
+    type === MessageType.VoteResp ||
+    type === MessageType.PreVoteResp ||
+    // A candidate counts its own vote at once, so its request must not be seen before that vote
+    // (and the new term) are durable: otherwise a crash could let it vote twice in one term.
+    type === MessageType.Vote
+  )
+}
+
+/** The leader's broadcast owed at the next `ready()`: none, new entries only, or also commit-only appends. */
+const Broadcast = { None: 0, Entries: 1, Commit: 2 } as const
+type Broadcast = (typeof Broadcast)[keyof typeof Broadcast]
+
+/**
+ * The Raft state machine (etcd's `raft` struct): roles, terms, votes, the log, replication and
+ * membership. It is synchronous and deterministic: every input is a method call, every output is
+ * collected (messages in {@link Raft.msgs}, reads in {@link Raft.readStates}) for the next `Ready`.
+ * Use it through {@link RawNode}.
+ */
+export class Raft {
+  readonly id: NodeId
+  readonly config: ResolvedRaftConfig
+  readonly logger: Logger
+  term = 0
+  vote: NodeId | null = null
+  role: Role = Role.Follower
+  lead: NodeId | null = null
+  /** Whether this node is a learner in the current configuration. */
+  isLearner = false
+  readonly raftLog: RaftLog
+  trk: ProgressTracker
+  msgs: OutboundMessage[] = []
+  readStates: ReadState[] = []
+  /** The node leadership is being handed to, or `null`. */
+  leadTransferee: NodeId | null = null
+  /**
+   * The index of the latest conf change this leader proposed; a new one is refused until it is
+   * applied (at most one pending conf change, thesis §4.1).
+   */
+  pendingConfIndex = 0
+  /** Payload bytes of entries appended by this leader and not yet committed. */
+  uncommittedSize = 0
+  readOnly: ReadOnly
+  /** Reads that arrived before this leader committed an entry of its own term. */
+  pendingReadIndexMessages: Message[] = []
+  electionElapsed = 0
+  heartbeatElapsed = 0
+  randomizedElectionTimeout = 0
+  /** Why the last proposal was dropped (for the error the caller gets). */
+  lastDropReason = ''
+  private pendingBroadcast: Broadcast = Broadcast.None
+  private readonly leaveJointData: Uint8Array
+
+  constructor(config: RaftConfig) {
+    this.config = resolveConfig(config)
+    this.id = this.config.id
+    this.logger = this.config.logger
+    this.raftLog = new RaftLog(this.config.storage, this.config.maxCommittedSizePerReady)
+    this.trk = new ProgressTracker(this.config.maxInflightMsgs)
+    this.readOnly = new ReadOnly(this.config.readOnly)
+    this.leaveJointData = encodeConfChange({
+      transition: ConfChangeTransition.Auto,
+      changes: [],
+      context: emptyBytes,
+    })
+    const { hardState, confState } = this.config.storage.initialState()
+    this.switchToConfig(restoreConfig(confState, this.raftLog.lastIndex(), this.config.maxInflightMsgs))
+    if (hardState.term !== 0 || hardState.vote !== null || hardState.commit !== 0) this.loadState(hardState)
+    if (this.config.applied > 0) {
+      if (this.config.applied > this.raftLog.committed) {
+        throw new ConfigurationError(
+          `applied ${this.config.applied} is beyond the commit ${this.raftLog.committed}`,
+        )
+      }
+      this.raftLog.appliedTo(this.config.applied)
+    }
+    this.becomeFollower(this.term, null)
+    this.logger.info('raft node started', {
+      id: this.id,
+      term: this.term,
+      commit: this.raftLog.committed,
+      applied: this.raftLog.applied,
+      lastIndex: this.raftLog.lastIndex(),
+    })
+  }
+
+  private loadState(state: HardState): void {
+    if (state.commit < this.raftLog.committed || state.commit > this.raftLog.lastIndex()) {
+      throw new ConfigurationError(
+        `persisted commit ${state.commit} is outside [${this.raftLog.committed}, ${this.raftLog.lastIndex()}]`,
+      )
+    }
+    this.raftLog.committed = state.commit
+    this.term = state.term
+    this.vote = state.vote
+  }
+
+  hardState(): HardState {
+    return { term: this.term, vote: this.vote, commit: this.raftLog.committed }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Sending
+
+  /** Queues a message for the next `Ready`. Terms are filled in here, as etcd's `send` does. */
+  send(init: MessageInit): void {
+    let term = init.term ?? 0
+    const type = init.type
+    if (
+      type === MessageType.Vote ||
+      type === MessageType.VoteResp ||
+      type === MessageType.PreVote ||
+      type === MessageType.PreVoteResp
+    ) {
+      // Election messages carry their own term (a pre-vote asks about the next one).
+      if (term === 0) throw new Error(`term must be set when sending message type ${type}`)
+    } else if (type === MessageType.Prop || type === MessageType.ReadIndex) {
+      // Forwarded proposals and reads travel like local messages: the leader takes them in any term.
+      term = 0
+    } else {
+      term = this.term
+    }
+    const message = makeMessage({
+      ...init,
+      from: init.from === undefined || init.from === '' ? this.id : init.from,
+      term,
+    })
+    this.msgs.push({ message, afterPersist: needsPersist(type) })
+  }
+
+  /**
+   * Sends an append (or a snapshot when the entries are compacted) to `to` if its progress allows.
+   * Returns whether a message was sent.
+   */
+  maybeSendAppend(to: NodeId, sendIfEmpty: boolean): boolean {
+    const progress = this.trk.progress.get(to)
+    if (progress === undefined || progress.isPaused()) return false
+    const prevIndex = progress.next - 1
+    const raftLog = this.raftLog
+    const firstIndex = raftLog.firstIndex()
+    if (prevIndex < firstIndex - 1 || progress.next < firstIndex) return this.maybeSendSnapshot(to)
+    const prevTerm = raftLog.termOrZero(prevIndex)
+    if (prevTerm === 0 && prevIndex > 0) return this.maybeSendSnapshot(to)
+    const entries =
+      progress.state === ProgressState.Replicate || progress.state === ProgressState.Probe
+        ? raftLog.entries(progress.next, this.config.maxSizePerMsg)
+        : noEntries
+    if (entries.length === 0 && !sendIfEmpty) return false
+    const last = entries[entries.length - 1]
+    this.msgs.push({
+      message: {
+        type: MessageType.App,
+        from: this.id,
+        to,
+        term: this.term,
+        logTerm: prevTerm,
+        index: prevIndex,
+        entries,
+        commit: raftLog.committed,
+        snapshot: null,
+        reject: false,
+        rejectHint: 0,
+        rejectHintTerm: 0,
+        context: emptyBytes,
+      },
+      afterPersist: false,
+    })
+    if (last !== undefined) progress.sentEntries(last.index, entries.length)
+    return true
+  }
+
+  private maybeSendSnapshot(to: NodeId): boolean {
+    const progress = this.trk.progress.get(to)
+    if (progress === undefined) return false
+    if (!progress.recentActive) {
+      this.logger.debug('not sending a snapshot to an inactive follower', { to })
+      return false
+    }
+    let snapshot: Snapshot
+    try {
+      snapshot = this.raftLog.snapshot()
+    } catch (error) {
+      if ((error as { code?: unknown }).code === 'SNAPSHOT_TEMPORARILY_UNAVAILABLE') {
+        this.logger.debug('snapshot temporarily unavailable', { to })
+        return false
+      }
+      throw error
+    }
+    if (snapshot.metadata.index === 0) throw new Error('need a non-empty snapshot to catch up a follower')
+    progress.becomeSnapshot(snapshot.metadata.index)
+    this.logger.info('sending snapshot', { to, index: snapshot.metadata.index, term: snapshot.metadata.term })
+    this.send({ type: MessageType.Snap, to, snapshot })
+    return true
+  }
+
+  sendAppend(to: NodeId): void {
+    this.maybeSendAppend(to, true)
+  }
+
+  /** Sends appends (empty ones too, to carry the commit index) to every follower that can take them. */
+  bcastAppend(): void {
+    for (const id of this.trk.ids()) if (id !== this.id) this.maybeSendAppend(id, true)
+  }
+
+  /** Sends whatever the leader owes its followers since the last call; the `Ready` calls it. */
+  flushBroadcast(): void {
+    const pending = this.pendingBroadcast
+    if (pending === Broadcast.None) return
+    this.pendingBroadcast = Broadcast.None
+    if (this.role !== Role.Leader) return
+    const sendIfEmpty = pending === Broadcast.Commit
+    for (const id of this.trk.ids()) if (id !== this.id) this.maybeSendAppend(id, sendIfEmpty)
+  }
+
+  hasPendingBroadcast(): boolean {
+    return this.pendingBroadcast !== Broadcast.None && this.role === Role.Leader
+  }
+
+  private sendHeartbeat(to: NodeId, context: Uint8Array): void {
+    const progress = this.trk.progress.get(to)
+    // A follower may not have the leader's whole log yet: never make it commit what it may lack.
+    const commit = Math.min(progress?.match ?? 0, this.raftLog.committed)
+    this.send({ type: MessageType.Heartbeat, to, commit, context })
+  }
+
+  private bcastHeartbeat(): void {
+    const context = this.readOnly.lastPendingRequestContext() ?? emptyBytes
+    this.bcastHeartbeatWithContext(context)
+  }
+
+  private bcastHeartbeatWithContext(context: Uint8Array): void {
+    for (const id of this.trk.ids()) if (id !== this.id) this.sendHeartbeat(id, context)
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Role changes
+
+  private reset(term: number): void {
+    if (this.term !== term) {
+      this.term = term
+      this.vote = null
+    }
+    this.lead = null
+    this.electionElapsed = 0
+    this.heartbeatElapsed = 0
+    this.resetRandomizedElectionTimeout()
+    this.abortLeaderTransfer()
+    this.trk.resetVotes()
+    const lastIndex = this.raftLog.lastIndex()
+    this.trk.visit((id, progress) => {
+      progress.reset(lastIndex + 1)
+      if (id === this.id) progress.match = this.raftLog.lastPersistedIndex()
+    })
+    this.pendingConfIndex = 0
+    this.uncommittedSize = 0
+    this.readOnly = new ReadOnly(this.config.readOnly)
+    this.pendingReadIndexMessages = []
+    this.pendingBroadcast = Broadcast.None
+  }
+
+  private resetRandomizedElectionTimeout(): void {
+    const jitter = this.config.random.nextInt(this.config.electionTick)
+    if (!Number.isInteger(jitter) || jitter < 0 || jitter >= this.config.electionTick) {
+      throw new ConfigurationError(`random.nextInt(${this.config.electionTick}) returned ${jitter}`)
+    }
+    this.randomizedElectionTimeout = this.config.electionTick + jitter
+  }
+
+  becomeFollower(term: number, lead: NodeId | null): void {
+    this.reset(term)
+    this.lead = lead
+    this.role = Role.Follower
+    this.logger.debug('became follower', { id: this.id, term, lead })
+  }
+
+  becomeCandidate(): void {
+    if (this.role === Role.Leader) throw new Error('invalid transition: leader to candidate')
+    this.reset(this.term + 1)
+    this.vote = this.id
+    this.role = Role.Candidate
+    this.logger.info('became candidate', { id: this.id, term: this.term })
+  }
+
+  becomePreCandidate(): void {
+    if (this.role === Role.Leader) throw new Error('invalid transition: leader to pre-candidate')
+    // A pre-candidate changes neither its term nor its vote: that is the point of PreVote.
+    this.trk.resetVotes()
+    this.lead = null
+    this.role = Role.PreCandidate
+    this.logger.info('became pre-candidate', { id: this.id, term: this.term })
+  }
+
+  becomeLeader(): void {
+    if (this.role === Role.Follower) throw new Error('invalid transition: follower to leader')
+    this.reset(this.term)
+    this.lead = this.id
+    this.role = Role.Leader
+    const self = this.trk.progress.get(this.id)
+    if (self !== undefined) {
+      self.becomeReplicate()
+      self.recentActive = true
+    }
+    // Conservatively treat every entry in the log as a possible unapplied conf change.
+    this.pendingConfIndex = this.raftLog.lastIndex()
+    // An empty entry of the new term: committing it commits everything before it (§5.4.2) and
+    // lets reads be served (thesis §6.4).
+    const index = this.raftLog.lastIndex() + 1
+    this.raftLog.append([{ term: this.term, index, type: EntryType.Normal, data: emptyBytes }])
+    this.logger.info('became leader', { id: this.id, term: this.term })
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Ticks
+
+  tick(): void {
+    if (this.role === Role.Leader) this.tickHeartbeat()
+    else this.tickElection()
+  }
+
+  private tickElection(): void {
+    this.electionElapsed++
+    if (this.promotable() && this.electionElapsed >= this.randomizedElectionTimeout) {
+      this.electionElapsed = 0
+      this.step(makeMessage({ type: MessageType.Hup, from: this.id }))
+    }
+  }
+
+  private tickHeartbeat(): void {
+    this.heartbeatElapsed++
+    this.electionElapsed++
+    if (this.electionElapsed >= this.config.electionTick) {
+      this.electionElapsed = 0
+      if (this.config.checkQuorum) this.step(makeMessage({ type: MessageType.CheckQuorum, from: this.id }))
+      // A transfer that did not finish within an election timeout is abandoned.
+      if (this.role === Role.Leader && this.leadTransferee !== null) this.abortLeaderTransfer()
+    }
+    if (this.role !== Role.Leader) return
+    if (this.heartbeatElapsed >= this.config.heartbeatTick) {
+      this.heartbeatElapsed = 0
+      this.step(makeMessage({ type: MessageType.Beat, from: this.id }))
+    }
+  }
+
+  /** Whether this node may become leader: a voter, and not in the middle of installing a snapshot. */
+  promotable(): boolean {
+    const self = this.trk.progress.get(this.id)
+    return self !== undefined && !self.isLearner && !this.raftLog.hasNextOrInProgressSnapshot()
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Elections
+
+  private hup(kind: CampaignKind): void {
+    if (this.role === Role.Leader) {
+      this.logger.debug('ignoring campaign: already leader', { id: this.id })
+      return
+    }
+    if (!this.promotable()) {
+      this.logger.warn('not promotable: cannot campaign', { id: this.id })
+      return
+    }
+    if (this.hasUnappliedConfChanges()) {
+      // The configuration this node would lead with is not final yet.
+      this.logger.warn('cannot campaign: conf changes committed but not applied', { id: this.id })
+      return
+    }
+    this.campaign(kind)
+  }
+
+  private hasUnappliedConfChanges(): boolean {
+    if (this.raftLog.applied >= this.raftLog.committed) return false
+    const entries = this.raftLog.slice(
+      Math.max(this.raftLog.applied + 1, this.raftLog.firstIndex()),
+      this.raftLog.committed + 1,
+      Number.POSITIVE_INFINITY,
+    )
+    return entries.some((entry) => entry.type === EntryType.ConfChange)
+  }
+
+  private campaign(kind: CampaignKind): void {
+    let voteType: MessageType
+    let term: number
+    if (kind === CampaignKind.PreElection) {
+      this.becomePreCandidate()
+      voteType = MessageType.PreVote
+      // A pre-vote asks whether the others would vote in the next term, without moving to it.
+      term = this.term + 1
+    } else {
+      this.becomeCandidate()
+      voteType = MessageType.Vote
+      term = this.term
+    }
+    if (this.poll(this.id, true) === VoteResult.Won) {
+      // A single-voter configuration: this node's own vote is a quorum.
+      if (kind === CampaignKind.PreElection) this.campaign(CampaignKind.Election)
+      else this.becomeLeader()
+      return
+    }
+    const lastIndex = this.raftLog.lastIndex()
+    const lastTerm = this.raftLog.lastTerm()
+    const context = kind === CampaignKind.Transfer ? campaignTransferContext : emptyBytes
+    for (const id of this.trk.voterIds()) {
+      if (id === this.id) continue
+      this.send({ type: voteType, to: id, term, index: lastIndex, logTerm: lastTerm, context })
+    }
+  }
+
+  private poll(id: NodeId, granted: boolean): VoteResult {
+    this.trk.recordVote(id, granted)
+    return this.trk.tallyVotes().result
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Step
+
+  /**
+   * Takes in one message (from a peer or a local one) and reacts. Returns false when it was a
+   * proposal that had to be dropped ({@link lastDropReason} says why).
+   */
+  step(m: Message): boolean {
+    // Term handling first (§5.1): a newer term makes this node a follower; older ones are stale.
+    if (m.term === 0) {
+      // Local message (or a forwarded proposal / read).
+    } else if (m.term > this.term) {
+      if (m.type === MessageType.Vote || m.type === MessageType.PreVote) {
+        const force = bytesEqual(m.context, campaignTransferContext)
+        const inLease =
+          this.config.checkQuorum && this.lead !== null && this.electionElapsed < this.config.electionTick
+        if (!force && inLease) {
+          // The leader lease (thesis §4.2.3): while this node hears from a live leader, it
+          // ignores would-be candidates so that a removed or partitioned node cannot disrupt.
+          this.logger.debug('ignoring vote request within the leader lease', { from: m.from, term: m.term })
+          return true
+        }
+      }
+      if (m.type === MessageType.PreVote) {
+        // Never change term in answer to a pre-vote.
+      } else if (m.type === MessageType.PreVoteResp && !m.reject) {
+        // The term moves only once a pre-election is won.
+      } else if (
+        m.type === MessageType.App ||
+        m.type === MessageType.Heartbeat ||
+        m.type === MessageType.Snap
+      ) {
+        this.becomeFollower(m.term, m.from)
+      } else {
+        this.becomeFollower(m.term, null)
+      }
+    } else if (m.term < this.term) {
+      if (
+        (this.config.checkQuorum || this.config.preVote) &&
+        (m.type === MessageType.Heartbeat || m.type === MessageType.App)
+      ) {
+        // A stale leader (cut off, e.g. by CheckQuorum elsewhere) learns the new term from this answer.
+        this.send({ type: MessageType.AppResp, to: m.from })
+      } else if (m.type === MessageType.PreVote) {
+        // Reject explicitly so the pre-candidate learns the newer term.
+        this.send({ type: MessageType.PreVoteResp, to: m.from, term: this.term, reject: true })
+      }
+      return true
+    }
+
+    switch (m.type) {
+      case MessageType.Hup:
+        this.hup(this.config.preVote ? CampaignKind.PreElection : CampaignKind.Election)
+        return true
+      case MessageType.Vote:
+      case MessageType.PreVote: {
+        const respType = m.type === MessageType.Vote ? MessageType.VoteResp : MessageType.PreVoteResp
+        const canVote =
+          this.vote === m.from ||
+          (this.vote === null && this.lead === null) ||
+          (m.type === MessageType.PreVote && m.term > this.term)
+        if (canVote && this.raftLog.isUpToDate(m.index, m.logTerm)) {
+          // §5.2, §5.4.1: one vote per term, only for a candidate whose log is at least as up to date.
+          this.send({ type: respType, to: m.from, term: m.term })
+          if (m.type === MessageType.Vote) {
+            this.electionElapsed = 0
+            this.vote = m.from
+          }
+        } else {
+          this.send({ type: respType, to: m.from, term: this.term, reject: true })
+        }
+        return true
+      }
+      default:
+        switch (this.role) {
+          case Role.Leader:
+            return this.stepLeader(m)
+          case Role.Follower:
+            return this.stepFollower(m)
+          default:
+            return this.stepCandidate(m)
+        }
+    }
+  }
+
+  private drop(reason: string): false {
+    this.lastDropReason = reason
+    this.logger.debug('dropping proposal', { id: this.id, reason })
+    return false
+  }
+
+  /**
+   * Appends proposals to the leader's log (they are broadcast at the next `ready()`, batched).
+   * Returns false when they are dropped.
+   */
+  appendProposals(proposals: readonly ProposalInit[]): boolean {
+    if (proposals.length === 0) return this.drop('empty proposal')
+    if (!this.trk.progress.has(this.id)) return this.drop('this leader is no longer in the configuration')
+    if (this.leadTransferee !== null) return this.drop('leadership is being transferred')
+    const lastIndex = this.raftLog.lastIndex()
+    const term = this.term
+    const entries: Entry[] = new Array(proposals.length)
+    let bytes = 0
+    for (let i = 0; i < proposals.length; i++) {
+      const proposal = proposals[i] as ProposalInit
+      let type = proposal.type
+      let data = proposal.data
+      if (type === EntryType.ConfChange) {
+        const refusal = this.confChangeRefusal(data)
+        if (refusal === null) {
+          this.pendingConfIndex = lastIndex + i + 1
+        } else {
+          this.logger.info('ignoring conf change', { id: this.id, reason: refusal })
+          // The slot is kept (the caller's index stays valid) but carries nothing.
+          type = EntryType.Normal
+          data = emptyBytes
+        }
+      } else if (type !== EntryType.Normal) {
+        return this.drop(`unknown entry type ${String(type)}`)
+      }
+      bytes += data.byteLength
+      entries[i] = { term, index: lastIndex + 1 + i, type, data }
+    }
+    const max = this.config.maxUncommittedEntriesSize
+    // A lone proposal is always let in, however large, so that progress is always possible.
+    if (max > 0 && this.uncommittedSize > 0 && bytes > 0 && this.uncommittedSize + bytes > max) {
+      return this.drop('too many uncommitted bytes')
+    }
+    this.uncommittedSize += bytes
+    this.raftLog.append(entries)
+    if (this.pendingBroadcast === Broadcast.None) this.pendingBroadcast = Broadcast.Entries
+    // A lone voter commits as soon as its own log is durable (reported through onPersisted).
+    return true
+  }
+
+  /** Why a proposed conf change must be refused, or `null` when it may go ahead. */
+  private confChangeRefusal(data: Uint8Array): string | null {
+    let change: ConfChange
+    try {
+      change = decodeConfChange(data)
+    } catch (error) {
+      return `undecodable conf change: ${(error as Error).message}`
+    }
+    const alreadyJoint = this.trk.isJoint()
+    const wantsLeaveJoint = change.changes.length === 0
+    if (this.pendingConfIndex > this.raftLog.applied) {
+      return `a conf change at index ${this.pendingConfIndex} may not be applied yet (applied ${this.raftLog.applied})`
+    }
+    if (alreadyJoint && !wantsLeaveJoint) return 'the joint configuration must be left first'
+    if (!alreadyJoint && wantsLeaveJoint) return 'not in a joint configuration: refusing an empty conf change'
+    return null
+  }
+
+  reduceUncommittedSize(bytes: number): void {
+    this.uncommittedSize = bytes >= this.uncommittedSize ? 0 : this.uncommittedSize - bytes
+  }
+
+  private maybeCommit(): boolean {
+    return this.raftLog.maybeCommit(this.trk.committed(), this.term)
+  }
+
+  /** Whether this leader has committed an entry of its own term (needed before serving reads). */
+  private committedEntryInCurrentTerm(): boolean {
+    return this.raftLog.termOrZero(this.raftLog.committed) === this.term
+  }
+
+  private stepLeader(m: Message): boolean {
+    switch (m.type) {
+      case MessageType.Beat:
+        this.bcastHeartbeat()
+        return true
+      case MessageType.CheckQuorum:
+        if (!this.trk.quorumActive()) {
+          this.logger.warn('stepping down: no quorum heard from within an election timeout', { id: this.id })
+          this.becomeFollower(this.term, null)
+        }
+        // Start the next observation period.
+        this.trk.visit((id, progress) => {
+          if (id !== this.id) progress.recentActive = false
+        })
+        return true
+      case MessageType.Prop:
+        return this.appendProposals(m.entries)
+      case MessageType.ReadIndex:
+        if (!this.committedEntryInCurrentTerm()) {
+          // Until this leader commits in its term it does not know the latest commit (thesis §6.4).
+          this.pendingReadIndexMessages.push(m)
+          return true
+        }
+        this.sendReadIndexResponse(m)
+        return true
+    }
+
+    const progress = this.trk.progress.get(m.from)
+    if (progress === undefined) return true
+    switch (m.type) {
+      case MessageType.AppResp: {
+        progress.recentActive = true
+        if (m.reject) {
+          let nextProbeIndex = m.rejectHint
+          if (m.rejectHintTerm > 0) {
+            // Skip, in one step, every entry of the leader's log that cannot match (etcd's
+            // findConflictByTerm on the leader side).
+            nextProbeIndex = this.raftLog.findConflictByTerm(m.rejectHint, m.rejectHintTerm)[0]
+          }
+          if (progress.maybeDecrTo(m.index, nextProbeIndex)) {
+            if (progress.state === ProgressState.Replicate) progress.becomeProbe()
+            this.sendAppend(m.from)
+          }
+          return true
+        }
+        const wasPaused = progress.isPaused()
+        if (
+          progress.maybeUpdate(m.index) ||
+          (progress.match === m.index && progress.state === ProgressState.Probe)
+        ) {
+          if (progress.state === ProgressState.Probe) {
+            progress.becomeReplicate()
+          } else if (
+            progress.state === ProgressState.Snapshot &&
+            progress.match + 1 >= this.raftLog.firstIndex()
+          ) {
+            // The follower caught up (by the snapshot or otherwise): stream from its match.
+            progress.becomeProbe()
+            progress.becomeReplicate()
+          } else if (progress.state === ProgressState.Replicate) {
+            progress.inflights.freeLE(m.index)
+            progress.msgAppFlowPaused = progress.inflights.full()
+          }
+          if (this.maybeCommit()) {
+            this.releasePendingReadIndexMessages()
+            this.pendingBroadcast = Broadcast.Commit
+          } else if (wasPaused) {
+            this.sendAppend(m.from)
+          }
+          // The window may have room for several messages now.
+          while (this.maybeSendAppend(m.from, false)) {}
+          if (m.from === this.leadTransferee && progress.match === this.raftLog.lastIndex()) {
+            this.logger.info('sending TimeoutNow: transferee caught up', { to: m.from })
+            this.send({ type: MessageType.TimeoutNow, to: m.from })
+          }
+        }
+        return true
+      }
+      case MessageType.HeartbeatResp: {
+        progress.recentActive = true
+        progress.msgAppFlowPaused = false
+        if (progress.match < this.raftLog.lastIndex() || progress.state === ProgressState.Probe)
+          this.sendAppend(m.from)
+        if (this.readOnly.option !== ReadOnlyOption.Safe || m.context.length === 0) return true
+        const acks = this.readOnly.recvAck(m.from, m.context)
+        if (acks === null) return true
+        const votes = new Map<NodeId, boolean>()
+        for (const id of acks) votes.set(id, true)
+        if (
+          jointVoteResult(this.trk.config.voters, this.trk.config.votersOutgoing, votes) !== VoteResult.Won
+        ) {
+          return true
+        }
+        for (const status of this.readOnly.advance(m.context))
+          this.respondToReadIndex(status.request, status.index)
+        return true
+      }
+      case MessageType.SnapStatus:
+        if (progress.state !== ProgressState.Snapshot) return true
+        if (m.reject) {
+          this.logger.info('snapshot failed; probing again', { to: m.from })
+          progress.pendingSnapshot = 0
+        }
+        progress.becomeProbe()
+        // Wait for a heartbeat response before probing, so a failed snapshot is not retried hot.
+        progress.msgAppFlowPaused = true
+        return true
+      case MessageType.Unreachable:
+        // Streaming optimistically to an unreachable follower would only lose messages.
+        if (progress.state === ProgressState.Replicate) progress.becomeProbe()
+        return true
+      case MessageType.TransferLeader: {
+        if (progress.isLearner) {
+          this.logger.info('ignoring leadership transfer to a learner', { to: m.from })
+          return true
+        }
+        const transferee = m.from
+        if (this.leadTransferee !== null) {
+          if (this.leadTransferee === transferee) return true
+          this.abortLeaderTransfer()
+        }
+        if (transferee === this.id) return true
+        // The transfer must finish within an election timeout (see tickHeartbeat).
+        this.electionElapsed = 0
+        this.leadTransferee = transferee
+        if (progress.match === this.raftLog.lastIndex()) {
+          this.send({ type: MessageType.TimeoutNow, to: transferee })
+        } else {
+          this.sendAppend(transferee)
+        }
+        return true
+      }
+      default:
+        return true
+    }
+  }
+
+  private stepCandidate(m: Message): boolean {
+    const myResponse = this.role === Role.PreCandidate ? MessageType.PreVoteResp : MessageType.VoteResp
+    switch (m.type) {
+      case MessageType.Prop:
+        return this.drop('no leader (campaigning)')
+      case MessageType.App:
+        this.becomeFollower(m.term, m.from)
+        this.handleAppendEntries(m)
+        return true
+      case MessageType.Heartbeat:
+        this.becomeFollower(m.term, m.from)
+        this.handleHeartbeat(m)
+        return true
+      case MessageType.Snap:
+        this.becomeFollower(m.term, m.from)
+        this.handleSnapshot(m)
+        return true
+      case MessageType.TimeoutNow:
+        return true
+      default:
+        if (m.type !== myResponse) return true
+        switch (this.poll(m.from, !m.reject)) {
+          case VoteResult.Won:
+            if (this.role === Role.PreCandidate) {
+              this.campaign(CampaignKind.Election)
+            } else {
+              this.becomeLeader()
+              this.bcastAppend()
+            }
+            break
+          case VoteResult.Lost:
+            // A pre-candidate that lost stays in its term; a candidate stays in its new one.
+            this.becomeFollower(this.term, null)
+            break
+        }
+        return true
+    }
+  }
+
+  private stepFollower(m: Message): boolean {
+    switch (m.type) {
+      case MessageType.Prop:
+        if (this.lead === null) return this.drop('no leader known')
+        if (this.config.disableProposalForwarding) return this.drop('proposal forwarding is disabled')
+        this.send({ type: MessageType.Prop, to: this.lead, from: m.from, entries: m.entries })
+        return true
+      case MessageType.App:
+        this.electionElapsed = 0
+        this.lead = m.from
+        this.handleAppendEntries(m)
+        return true
+      case MessageType.Heartbeat:
+        this.electionElapsed = 0
+        this.lead = m.from
+        this.handleHeartbeat(m)
+        return true
+      case MessageType.Snap:
+        this.electionElapsed = 0
+        this.lead = m.from
+        this.handleSnapshot(m)
+        return true
+      case MessageType.TransferLeader:
+        if (this.lead === null) {
+          this.logger.info('no leader: dropping leadership transfer request', { id: this.id })
+          return true
+        }
+        this.send({ type: MessageType.TransferLeader, to: this.lead, from: m.from })
+        return true
+      case MessageType.TimeoutNow:
+        // Leadership transfer never uses pre-vote: the leader itself asked for this campaign.
+        this.logger.info('campaigning on TimeoutNow', { id: this.id, term: this.term })
+        this.hup(CampaignKind.Transfer)
+        return true
+      case MessageType.ReadIndex:
+        if (this.lead === null) {
+          this.logger.info('no leader: dropping read index request', { id: this.id })
+          return true
+        }
+        this.send({ type: MessageType.ReadIndex, to: this.lead, from: m.from, context: m.context })
+        return true
+      case MessageType.ReadIndexResp:
+        this.readStates.push({ index: m.index, context: m.context })
+        return true
+      default:
+        return true
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Follower handlers
+
+  private handleAppendEntries(m: Message): void {
+    const raftLog = this.raftLog
+    if (m.index < raftLog.committed) {
+      // Everything up to the commit is settled: tell the leader where to continue.
+      this.send({ type: MessageType.AppResp, to: m.from, index: raftLog.committed })
+      return
+    }
+    const lastNewIndex = raftLog.maybeAppend(m.index, m.logTerm, m.commit, m.entries)
+    if (lastNewIndex >= 0) {
+      this.send({ type: MessageType.AppResp, to: m.from, index: lastNewIndex })
+      return
+    }
+    // Reject with a hint (fast backtracking): the largest index whose term is at most the
+    // leader's term at m.index; the leader can skip every entry in between.
+    const [hintIndex, hintTerm] = raftLog.findConflictByTerm(
+      Math.min(m.index, raftLog.lastIndex()),
+      m.logTerm,
+    )
+    this.send({
+      type: MessageType.AppResp,
+      to: m.from,
+      index: m.index,
+      reject: true,
+      rejectHint: hintIndex,
+      rejectHintTerm: hintTerm,
+    })
+  }
+
+  private handleHeartbeat(m: Message): void {
+    this.raftLog.commitTo(Math.min(m.commit, this.raftLog.lastIndex()))
+    this.send({ type: MessageType.HeartbeatResp, to: m.from, context: m.context })
+  }
+
+  private handleSnapshot(m: Message): void {
+    const snapshot = m.snapshot
+    if (snapshot === null) return
+    if (this.restore(snapshot)) {
+      this.logger.info('restored snapshot', {
+        id: this.id,
+        index: snapshot.metadata.index,
+        term: snapshot.metadata.term,
+      })
+      this.send({ type: MessageType.AppResp, to: m.from, index: this.raftLog.lastIndex() })
+    } else {
+      this.send({ type: MessageType.AppResp, to: m.from, index: this.raftLog.committed })
+    }
+  }
+
+  /** Installs a snapshot from the leader if it is news to this node; returns whether it did. */
+  private restore(snapshot: Snapshot): boolean {
+    const { index, term, confState } = snapshot.metadata
+    if (index <= this.raftLog.committed) return false
+    if (this.role !== Role.Follower) {
+      // Only a follower receives snapshots; becoming one in a newer term keeps this safe.
+      this.logger.warn('non-follower received a snapshot', { id: this.id })
+      this.becomeFollower(this.term + 1, null)
+      return false
+    }
+    const member =
+      confState.voters.includes(this.id) ||
+      confState.learners.includes(this.id) ||
+      confState.votersOutgoing.includes(this.id)
+    if (!member) {
+      this.logger.warn('ignoring a snapshot whose configuration does not include this node', { id: this.id })
+      return false
+    }
+    if (this.raftLog.matchTerm(index, term)) {
+      // The log already has the snapshot's last entry: just move the commit forward.
+      this.raftLog.commitTo(index)
+      return false
+    }
+    const next = restoreConfig(confState, index, this.config.maxInflightMsgs)
+    this.raftLog.restore(snapshot)
+    this.trk = new ProgressTracker(this.config.maxInflightMsgs)
+    this.switchToConfig(next)
+    return true
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Reads
+
+  private sendReadIndexResponse(m: Message): void {
+    if (this.trk.isSingleton()) {
+      this.respondToReadIndex(m, this.raftLog.committed)
+      return
+    }
+    if (this.readOnly.option === ReadOnlyOption.Safe) {
+      this.readOnly.addRequest(this.raftLog.committed, m)
+      // The leader acknowledges itself; a heartbeat round collects the others.
+      this.readOnly.recvAck(this.id, m.context)
+      this.bcastHeartbeatWithContext(m.context)
+    } else {
+      this.respondToReadIndex(m, this.raftLog.committed)
+    }
+  }
+
+  private respondToReadIndex(request: Message, readIndex: number): void {
+    if (request.from === '' || request.from === this.id) {
+      this.readStates.push({ index: readIndex, context: request.context })
+      return
+    }
+    this.send({
+      type: MessageType.ReadIndexResp,
+      to: request.from,
+      index: readIndex,
+      context: request.context,
+    })
+  }
+
+  private releasePendingReadIndexMessages(): void {
+    if (this.pendingReadIndexMessages.length === 0 || !this.committedEntryInCurrentTerm()) return
+    const pending = this.pendingReadIndexMessages
+    this.pendingReadIndexMessages = []
+    for (const m of pending) this.sendReadIndexResponse(m)
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Persistence and application feedback
+
+  /** Entries through `(index, term)` are durable locally; a leader counts them towards commit. */
+  onLocalPersist(index: number, term: number): void {
+    this.raftLog.stableTo(index, term)
+    if (this.role !== Role.Leader || !this.raftLog.matchTerm(index, term)) return
+    const self = this.trk.progress.get(this.id)
+    if (self === undefined) return
+    if (self.maybeUpdate(index) && this.maybeCommit()) {
+      this.releasePendingReadIndexMessages()
+      this.pendingBroadcast = Broadcast.Commit
+    }
+  }
+
+  /** The state machine applied through `index`; a leader may now leave a joint configuration. */
+  appliedTo(index: number): void {
+    this.raftLog.appliedTo(index)
+    const config = this.trk.config
+    if (
+      config.autoLeave &&
+      this.role === Role.Leader &&
+      this.raftLog.applied >= this.pendingConfIndex &&
+      this.trk.isJoint()
+    ) {
+      // Propose leaving the joint configuration. It may be refused (for example during a
+      // transfer); the next application retries.
+      if (this.appendProposals([{ type: EntryType.ConfChange, data: this.leaveJointData }])) {
+        this.logger.info('leaving the joint configuration automatically', { id: this.id })
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Membership
+
+  /** Applies a committed membership change; returns the new configuration. */
+  applyConfChange(change: ConfChange): ConfState {
+    const changer = new Changer(this.trk, this.raftLog.lastIndex())
+    return this.switchToConfig(changer.apply(change))
+  }
+
+  private switchToConfig(result: ChangeResult): ConfState {
+    this.trk.setConfig(result.config, result.progress)
+    const confState = this.trk.confState()
+    const self = this.trk.progress.get(this.id)
+    this.isLearner = self?.isLearner === true
+    if ((self === undefined || this.isLearner) && this.role === Role.Leader) {
+      if (this.config.stepDownOnRemoval) {
+        // A leader that is no longer a voter steps down once the change is applied (thesis §4.2.2).
+        this.logger.info('stepping down: removed from the voters', { id: this.id })
+        this.becomeFollower(this.term, null)
+      }
+      return confState
+    }
+    if (this.role !== Role.Leader || confState.voters.length === 0) return confState
+    // The quorum changed: the commit may move, and new members need their first appends.
+    if (this.maybeCommit()) {
+      this.pendingBroadcast = Broadcast.Commit
+    } else {
+      for (const id of this.trk.ids()) if (id !== this.id) this.maybeSendAppend(id, false)
+    }
+    if (this.leadTransferee !== null && !this.trk.isVoter(this.leadTransferee)) this.abortLeaderTransfer()
+    return confState
+  }
+
+  abortLeaderTransfer(): void {
+    this.leadTransferee = null
+  }
+
+  /** Whether `context` marks a read in flight (tests and status). */
+  pendingReadCount(): number {
+    return this.readOnly.pendingCount() + this.pendingReadIndexMessages.length
+  }
+}
