@@ -32,9 +32,11 @@ export class EntryAuthenticator {
   }
 
   #checkStanding(header: EntryHeader): void {
-    if (this.#keyRing.isEpochRevoked(header.epoch)) throw new RevokedKeyError(`epoch ${header.epoch} is revoked`)
+    if (this.#keyRing.isEpochRevoked(header.epoch))
+      throw new RevokedKeyError(`epoch ${header.epoch} is revoked`)
     const standing = this.#keyRing.writerStanding(header.writer, header.epoch)
-    if (standing === 'unknown') throw new UnknownWriterError(`writer ${writerLabel(header.writer)} is not registered`)
+    if (standing === 'unknown')
+      throw new UnknownWriterError(`writer ${writerLabel(header.writer)} is not registered`)
     if (standing === 'revoked') {
       throw new RevokedKeyError(`writer ${writerLabel(header.writer)} is revoked at epoch ${header.epoch}`)
     }
@@ -57,7 +59,14 @@ export class EntryAuthenticator {
     const header = decodeEntry(envelope, this.limits)
     this.#checkStanding(header)
     const leaf = leafHash(header.hash, envelope.subarray(0, header.signatureOffset))
-    const root = rootFromProof(header.hash, leaf, header.leafIndex, header.batchSize, envelope, header.proofOffset)
+    const root = rootFromProof(
+      header.hash,
+      leaf,
+      header.leafIndex,
+      header.batchSize,
+      envelope,
+      header.proofOffset,
+    )
     this.#checkSignature(context, envelope, header, root)
     return header
   }

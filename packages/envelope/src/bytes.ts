@@ -43,7 +43,13 @@ export function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
 }
 
 /** Compares `length` bytes of `a` at `aOffset` with `b` at `bOffset`. */
-export function equalAt(a: Uint8Array, aOffset: number, b: Uint8Array, bOffset: number, length: number): boolean {
+export function equalAt(
+  a: Uint8Array,
+  aOffset: number,
+  b: Uint8Array,
+  bOffset: number,
+  length: number,
+): boolean {
   let difference = 0
   for (let i = 0; i < length; i++) difference |= (a[aOffset + i] as number) ^ (b[bOffset + i] as number)
   return difference === 0

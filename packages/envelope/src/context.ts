@@ -1,5 +1,11 @@
 import { equalBytes, writeU32 } from './bytes.js'
-import { DOMAIN_BATCH_STATEMENT, DOMAIN_ENTRY_AD, FORMAT_VERSION, HASH_BYTES, PUBLIC_KEY_BYTES } from './constants.js'
+import {
+  DOMAIN_BATCH_STATEMENT,
+  DOMAIN_ENTRY_AD,
+  FORMAT_VERSION,
+  HASH_BYTES,
+  PUBLIC_KEY_BYTES,
+} from './constants.js'
 import { ENTRY_AD_HEADER_BYTES } from './format/entry.js'
 import { assertId } from './keyring.js'
 
@@ -50,7 +56,13 @@ export class StreamContext {
   }
 
   /** The batch statement for these fields. Reused buffer: copy it to keep it. */
-  statement(hashId: number, epoch: number, writer: Uint8Array, batchSize: number, root: Uint8Array): Uint8Array {
+  statement(
+    hashId: number,
+    epoch: number,
+    writer: Uint8Array,
+    batchSize: number,
+    root: Uint8Array,
+  ): Uint8Array {
     const s = this.#statement
     s[DOMAIN_BATCH_STATEMENT.length + 1] = hashId
     let at = this.#statementFieldsOffset

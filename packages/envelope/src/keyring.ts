@@ -1,6 +1,6 @@
 import { hkdf } from '@noble/hashes/hkdf.js'
 import { sha256 } from '@noble/hashes/sha2.js'
-import { equalBytes, toHex, writeU32, writerLabel } from './bytes.js'
+import { equalBytes, toHex, writerLabel, writeU32 } from './bytes.js'
 import { DATA_KEY_BYTES, DOMAIN_EPOCH_KEY, ID_BYTES_MAX, PUBLIC_KEY_BYTES } from './constants.js'
 import { RevokedKeyError, UnknownEpochError } from './errors.js'
 
@@ -58,7 +58,11 @@ export function assertId(id: Uint8Array, what: string): void {
  * material, a fixed domain label as salt, and `len(clusterId) ‖ clusterId ‖ epoch` as info, so that
  * the same secret yields unrelated keys in two clusters or two epochs.
  */
-export function deriveEpochDataKey(clusterSecret: Uint8Array, clusterId: Uint8Array, epoch: number): Uint8Array {
+export function deriveEpochDataKey(
+  clusterSecret: Uint8Array,
+  clusterId: Uint8Array,
+  epoch: number,
+): Uint8Array {
   assertEpoch(epoch)
   assertId(clusterId, 'cluster id')
   const info = new Uint8Array(1 + clusterId.length + 4)
@@ -164,7 +168,8 @@ export class KeyRing implements PublicKeyRing {
   /** The newest epoch whose data key this ring holds: the one new writes use. */
   currentEpoch(): number {
     let newest = -1
-    for (const epoch of (dataKeys.get(this) as Map<number, Uint8Array>).keys()) newest = Math.max(newest, epoch)
+    for (const epoch of (dataKeys.get(this) as Map<number, Uint8Array>).keys())
+      newest = Math.max(newest, epoch)
     if (newest < 0) throw new UnknownEpochError('this key ring holds no data key')
     return newest
   }

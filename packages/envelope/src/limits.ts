@@ -33,7 +33,8 @@ export const defaultLimits: EnvelopeLimits = Object.freeze({
 export function resolveLimits(partial: Partial<EnvelopeLimits> | undefined): EnvelopeLimits {
   const limits = { ...defaultLimits, ...partial }
   for (const [name, value] of Object.entries(limits)) {
-    if (!Number.isSafeInteger(value) || value < 1) throw new RangeError(`limit ${name} must be a positive integer`)
+    if (!Number.isSafeInteger(value) || value < 1)
+      throw new RangeError(`limit ${name} must be a positive integer`)
   }
   if (limits.proofDepthMax > PROOF_DEPTH_CEILING) {
     throw new RangeError(`limit proofDepthMax must be at most ${PROOF_DEPTH_CEILING}`)

@@ -22,11 +22,7 @@ export interface MerkleHash {
   node(left: Uint8Array, right: Uint8Array): Uint8Array
 }
 
-function makeMerkleHash(
-  name: MerkleHashName,
-  id: number,
-  hash: typeof sha256 | typeof blake3,
-): MerkleHash {
+function makeMerkleHash(name: MerkleHashName, id: number, hash: typeof sha256 | typeof blake3): MerkleHash {
   const prefixByte = new Uint8Array(1)
   const nodeInput = new Uint8Array(1 + 2 * HASH_BYTES)
   nodeInput[0] = MERKLE_NODE_PREFIX
@@ -99,7 +95,11 @@ export class MerkleTree {
         const right = level.subarray((i + 1) * HASH_BYTES, (i + 2) * HASH_BYTES)
         parent.set(hash.node(left, right), (i >>> 1) * HASH_BYTES)
       }
-      if (count & 1) parent.set(level.subarray((count - 1) * HASH_BYTES, count * HASH_BYTES), (parentCount - 1) * HASH_BYTES)
+      if (count & 1)
+        parent.set(
+          level.subarray((count - 1) * HASH_BYTES, count * HASH_BYTES),
+          (parentCount - 1) * HASH_BYTES,
+        )
       this.levels.push(parent)
       level = parent
       count = parentCount
@@ -138,7 +138,8 @@ export class MerkleTree {
       if (sibling < count) {
         const level = this.levels[levelIndex] as Uint8Array
         const base = sibling * HASH_BYTES
-        for (let i = 0; i < HASH_BYTES; i++) difference |= (level[base + i] as number) ^ (source[at + i] as number)
+        for (let i = 0; i < HASH_BYTES; i++)
+          difference |= (level[base + i] as number) ^ (source[at + i] as number)
         at += HASH_BYTES
       }
       position >>>= 1

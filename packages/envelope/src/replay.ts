@@ -1,4 +1,4 @@
-import { equalBytes, readU32, readU64, toHex, writeU32, writeU64, writerLabel } from './bytes.js'
+import { equalBytes, readU32, readU64, toHex, writerLabel, writeU32, writeU64 } from './bytes.js'
 import { FORMAT_VERSION, ID_BYTES_MAX, PUBLIC_KEY_BYTES } from './constants.js'
 import { MalformedEnvelopeError, ReplayedEntryError } from './errors.js'
 import { checkVersion } from './format/entry.js'
@@ -34,7 +34,8 @@ export class ReplayGuard {
 
   #find(writer: Uint8Array, streamId: Uint8Array): ReplayRecord | undefined {
     const last = this.#last
-    if (last !== undefined && equalBytes(last.writer, writer) && equalBytes(last.streamId, streamId)) return last
+    if (last !== undefined && equalBytes(last.writer, writer) && equalBytes(last.streamId, streamId))
+      return last
     const record = this.#records.get(recordKey(writer, streamId))
     if (record !== undefined) this.#last = record
     return record
@@ -75,7 +76,8 @@ export class ReplayGuard {
   snapshot(): Uint8Array {
     const keys = [...this.#records.keys()].sort()
     let length = 6
-    for (const key of keys) length += PUBLIC_KEY_BYTES + 1 + (this.#records.get(key) as ReplayRecord).streamId.length + 8
+    for (const key of keys)
+      length += PUBLIC_KEY_BYTES + 1 + (this.#records.get(key) as ReplayRecord).streamId.length + 8
     const out = new Uint8Array(length)
     out[0] = FORMAT_VERSION
     out[1] = KIND_REPLAY_SNAPSHOT
@@ -98,13 +100,16 @@ export class ReplayGuard {
   static restore(bytes: Uint8Array, limits?: Partial<EnvelopeLimits>): ReplayGuard {
     const { replayRecordsMax } = resolveLimits(limits)
     checkVersion(bytes, 'replay snapshot')
-    if (bytes.length < 6 || bytes[1] !== KIND_REPLAY_SNAPSHOT) throw new MalformedEnvelopeError('not a replay snapshot')
+    if (bytes.length < 6 || bytes[1] !== KIND_REPLAY_SNAPSHOT)
+      throw new MalformedEnvelopeError('not a replay snapshot')
     const count = readU32(bytes, 2)
-    if (count > replayRecordsMax) throw new MalformedEnvelopeError(`replay snapshot of ${count} records exceeds the limit`)
+    if (count > replayRecordsMax)
+      throw new MalformedEnvelopeError(`replay snapshot of ${count} records exceeds the limit`)
     const guard = new ReplayGuard()
     let at = 6
     for (let i = 0; i < count; i++) {
-      if (at + PUBLIC_KEY_BYTES + 1 > bytes.length) throw new MalformedEnvelopeError('replay snapshot truncated')
+      if (at + PUBLIC_KEY_BYTES + 1 > bytes.length)
+        throw new MalformedEnvelopeError('replay snapshot truncated')
       const writer = bytes.subarray(at, at + PUBLIC_KEY_BYTES)
       const streamLength = bytes[at + PUBLIC_KEY_BYTES] as number
       at += PUBLIC_KEY_BYTES + 1

@@ -6,7 +6,14 @@ import { publicKeyOf, sign } from './ed25519.js'
 import { ENTRY_HEADER_BYTES, ENTRY_OFFSET, entryBytes } from './format/entry.js'
 import { epochDataKey, type KeyRing } from './keyring.js'
 import { type EnvelopeLimits, resolveLimits } from './limits.js'
-import { leafHash, type MerkleHash, type MerkleHashName, MerkleTree, merkleHashByName, proofDepth } from './merkle.js'
+import {
+  leafHash,
+  type MerkleHash,
+  type MerkleHashName,
+  MerkleTree,
+  merkleHashByName,
+  proofDepth,
+} from './merkle.js'
 import { NoncePool, type RandomSource, webCryptoRandom } from './random.js'
 
 /** Options of a sealer. */

@@ -1,5 +1,5 @@
 import { xchacha20poly1305 } from '@noble/ciphers/chacha.js'
-import { equalAt, isSafeCount, writeU32, writeU64, writerLabel } from './bytes.js'
+import { equalAt, isSafeCount, writerLabel, writeU32, writeU64 } from './bytes.js'
 import {
   CHUNK_HASH_PREFIX,
   DOMAIN_CHUNK_AD,
@@ -103,7 +103,9 @@ function chunkAssociatedData(
 }
 
 function manifestStatement(clusterId: Uint8Array, streamId: Uint8Array, body: Uint8Array): Uint8Array {
-  const statement = new Uint8Array(DOMAIN_MANIFEST_STATEMENT.length + 2 + clusterId.length + streamId.length + body.length)
+  const statement = new Uint8Array(
+    DOMAIN_MANIFEST_STATEMENT.length + 2 + clusterId.length + streamId.length + body.length,
+  )
   let at = 0
   statement.set(DOMAIN_MANIFEST_STATEMENT, at)
   at += DOMAIN_MANIFEST_STATEMENT.length
@@ -126,20 +128,29 @@ export function sealSnapshot(options: SealSnapshotOptions): SealedSnapshot {
   const limits = resolveLimits(options.limits)
   const { keyRing, streamId, index, term, data } = options
   assertId(streamId, 'stream id')
-  if (!isSafeCount(index) || !isSafeCount(term)) throw new RangeError('index and term are safe non-negative integers')
+  if (!isSafeCount(index) || !isSafeCount(term))
+    throw new RangeError('index and term are safe non-negative integers')
   if (!(data instanceof Uint8Array)) throw new TypeError('snapshot data must be a Uint8Array')
   const chunkBytes = options.chunkBytes ?? 1024 * 1024
   if (!Number.isSafeInteger(chunkBytes) || chunkBytes < 1 || chunkBytes > limits.snapshotChunkBytesMax) {
     throw new RangeError(`chunkBytes must be 1..${limits.snapshotChunkBytesMax}`)
   }
   const chunkCount = chunkCountFor(data.length, chunkBytes)
-  if (chunkCount > limits.snapshotChunkCountMax) throw new RangeError('snapshot needs more chunks than the limit')
+  if (chunkCount > limits.snapshotChunkCountMax)
+    throw new RangeError('snapshot needs more chunks than the limit')
   const hash = merkleHashByName(options.merkleHash ?? 'sha256')
   const epoch = options.epoch ?? keyRing.currentEpoch()
   const key = epochDataKey(keyRing, epoch)
   const writer = publicKeyOf(options.signingKey)
   const nonces = new NoncePool(options.random ?? webCryptoRandom, NONCE_BYTES, 16)
-  const { ad, headerOffset } = chunkAssociatedData(keyRing.clusterId, streamId, writer, index, term, chunkCount)
+  const { ad, headerOffset } = chunkAssociatedData(
+    keyRing.clusterId,
+    streamId,
+    writer,
+    index,
+    term,
+    chunkCount,
+  )
 
   const signatureOffset = MANIFEST_OFFSET.chunkHashes + chunkCount * HASH_BYTES
   const manifest = new Uint8Array(signatureOffset + SIGNATURE_BYTES)
@@ -170,7 +181,10 @@ export function sealSnapshot(options: SealSnapshotOptions): SealedSnapshot {
       data.subarray(start, start + plaintextBytes),
       chunk.subarray(CHUNK_HEADER_BYTES),
     )
-    manifest.set(hash.prefixed(CHUNK_HASH_PREFIX, chunk), MANIFEST_OFFSET.chunkHashes + chunkIndex * HASH_BYTES)
+    manifest.set(
+      hash.prefixed(CHUNK_HASH_PREFIX, chunk),
+      MANIFEST_OFFSET.chunkHashes + chunkIndex * HASH_BYTES,
+    )
     chunks[chunkIndex] = chunk
   }
   const statement = manifestStatement(keyRing.clusterId, streamId, manifest.subarray(0, signatureOffset))
@@ -194,7 +208,8 @@ export function verifySnapshotManifest(options: VerifyManifestOptions): Verified
   const fields: ManifestFields = decodeManifest(options.manifest, resolveLimits(options.limits))
   if (keyRing.isEpochRevoked(fields.epoch)) throw new RevokedKeyError(`epoch ${fields.epoch} is revoked`)
   const standing = keyRing.writerStanding(fields.writer, fields.epoch)
-  if (standing === 'unknown') throw new UnknownWriterError(`writer ${writerLabel(fields.writer)} is not registered`)
+  if (standing === 'unknown')
+    throw new UnknownWriterError(`writer ${writerLabel(fields.writer)} is not registered`)
   if (standing === 'revoked') {
     throw new RevokedKeyError(`writer ${writerLabel(fields.writer)} is revoked at epoch ${fields.epoch}`)
   }
@@ -236,7 +251,9 @@ export function verifySnapshotChunk(manifest: VerifiedManifest, chunkIndex: numb
     throw new TamperedEntryError(`chunk ${chunkIndex} is labelled as another chunk or epoch`)
   }
   const digest = manifest.hash.prefixed(CHUNK_HASH_PREFIX, chunk)
-  if (!equalAt(digest, 0, manifest.bytes, MANIFEST_OFFSET.chunkHashes + chunkIndex * HASH_BYTES, HASH_BYTES)) {
+  if (
+    !equalAt(digest, 0, manifest.bytes, MANIFEST_OFFSET.chunkHashes + chunkIndex * HASH_BYTES, HASH_BYTES)
+  ) {
     throw new TamperedEntryError(`chunk ${chunkIndex} does not match its manifest hash`)
   }
 }
@@ -272,13 +289,23 @@ export function openSnapshotChunk(
 }
 
 /** Verifies and decrypts every chunk of a snapshot and returns the joined plaintext. */
-export function openSnapshot(keyRing: KeyRing, manifest: VerifiedManifest, chunks: readonly Uint8Array[]): Uint8Array {
+export function openSnapshot(
+  keyRing: KeyRing,
+  manifest: VerifiedManifest,
+  chunks: readonly Uint8Array[],
+): Uint8Array {
   if (chunks.length !== manifest.chunkCount) {
-    throw new MalformedEnvelopeError(`snapshot has ${chunks.length} chunks, its manifest lists ${manifest.chunkCount}`)
+    throw new MalformedEnvelopeError(
+      `snapshot has ${chunks.length} chunks, its manifest lists ${manifest.chunkCount}`,
+    )
   }
   // Every chunk is verified (and so its length bounded) before the joined buffer is allocated.
-  const plaintexts = chunks.map((chunk, chunkIndex) => openSnapshotChunk(keyRing, manifest, chunkIndex, chunk))
+  const plaintexts = chunks.map((chunk, chunkIndex) =>
+    openSnapshotChunk(keyRing, manifest, chunkIndex, chunk),
+  )
   const out = new Uint8Array(manifest.totalBytes)
-  plaintexts.forEach((plaintext, chunkIndex) => out.set(plaintext, chunkIndex * manifest.chunkBytes))
+  plaintexts.forEach((plaintext, chunkIndex) => {
+    out.set(plaintext, chunkIndex * manifest.chunkBytes)
+  })
   return out
 }

@@ -1,9 +1,9 @@
 import { EntryAuthenticator } from './authenticate.js'
+import { TAG_BYTES } from './constants.js'
 import type { EntryHeader } from './format/entry.js'
 import type { PublicKeyRing } from './keyring.js'
 import { type EnvelopeLimits, resolveLimits } from './limits.js'
 import type { ReplayGuard } from './replay.js'
-import { TAG_BYTES } from './constants.js'
 
 /** Options of a verifier or an opener. */
 export interface VerifierOptions {

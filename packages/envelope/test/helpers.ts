@@ -1,5 +1,5 @@
-import { KeyRing } from '../src/keyring.js'
 import { publicKeyOf } from '../src/ed25519.js'
+import { KeyRing } from '../src/keyring.js'
 import type { RandomSource } from '../src/random.js'
 
 /** SplitMix32-style seeded PRNG: deterministic test data; every failure message names the seed. */
@@ -19,7 +19,9 @@ export function seededSource(seed: number): RandomSource {
   const next = seededRandom(seed)
   return (length) => {
     const out = new Uint8Array(length)
-    for (let i = 0; i < length; i++) out[i] = next() & 0xff
+    const words = new Uint32Array(out.buffer, 0, length >>> 2)
+    for (let i = 0; i < words.length; i++) words[i] = next()
+    for (let i = words.length * 4; i < length; i++) out[i] = next() & 0xff
     return out
   }
 }
@@ -64,5 +66,16 @@ export function flipBit(bytes: Uint8Array, bit: number): Uint8Array {
 }
 
 export function entries(count: number, payloadBytes: (i: number) => number, seed = 1) {
-  return Array.from({ length: count }, (_, i) => ({ sequence: i + 1, payload: seededBytes(seed * 100_003 + i, payloadBytes(i)) }))
+  return Array.from({ length: count }, (_, i) => ({
+    sequence: i + 1,
+    payload: seededBytes(seed * 100_003 + i, payloadBytes(i)),
+  }))
+}
+
+/** Fast byte equality for large arrays (vitest's deep equality walks every element slowly). */
+export function sameBytes(a: Uint8Array | undefined, b: Uint8Array | undefined): boolean {
+  if (a === undefined || b === undefined) return false
+  return Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(
+    Buffer.from(b.buffer, b.byteOffset, b.byteLength),
+  )
 }

@@ -79,7 +79,9 @@ export function checkVersion(bytes: Uint8Array, what: string): void {
   if (!(bytes instanceof Uint8Array)) throw new MalformedEnvelopeError(`${what} must be a Uint8Array`)
   if (bytes.length === 0) throw new MalformedEnvelopeError(`${what} is empty`)
   if (bytes[0] !== FORMAT_VERSION) {
-    throw new UnsupportedVersionError(`${what} has format version ${bytes[0]}, this code reads ${FORMAT_VERSION}`)
+    throw new UnsupportedVersionError(
+      `${what} has format version ${bytes[0]}, this code reads ${FORMAT_VERSION}`,
+    )
   }
 }
 
@@ -105,7 +107,8 @@ export function decodeEntry(bytes: Uint8Array, limits: EnvelopeLimits): EntryHea
     throw new MalformedEnvelopeError(`batch size ${batchSize} outside 1..${limits.batchEntriesMax}`)
   }
   if (leafIndex >= batchSize) throw new MalformedEnvelopeError('leaf index outside the batch')
-  if (depth !== proofDepth(leafIndex, batchSize)) throw new MalformedEnvelopeError('proof depth does not fit the batch')
+  if (depth !== proofDepth(leafIndex, batchSize))
+    throw new MalformedEnvelopeError('proof depth does not fit the batch')
   const ciphertextBytes = readU32(bytes, ENTRY_OFFSET.ciphertextLength)
   if (ciphertextBytes < TAG_BYTES || ciphertextBytes - TAG_BYTES > limits.payloadBytesMax) {
     throw new MalformedEnvelopeError(`ciphertext length ${ciphertextBytes} outside the limits`)

@@ -90,7 +90,12 @@ export interface ManifestFields {
 }
 
 /** Plaintext length of chunk `chunkIndex` of a snapshot. */
-export function chunkPlaintextBytes(totalBytes: number, chunkBytes: number, chunkCount: number, chunkIndex: number): number {
+export function chunkPlaintextBytes(
+  totalBytes: number,
+  chunkBytes: number,
+  chunkCount: number,
+  chunkIndex: number,
+): number {
   return chunkIndex < chunkCount - 1 ? chunkBytes : totalBytes - (chunkCount - 1) * chunkBytes
 }
 
@@ -104,20 +109,23 @@ export function decodeManifest(bytes: Uint8Array, limits: EnvelopeLimits): Manif
   if (bytes.length < MANIFEST_OFFSET.chunkHashes + HASH_BYTES + SIGNATURE_BYTES) {
     throw new MalformedEnvelopeError('snapshot manifest too short')
   }
-  if (bytes[MANIFEST_OFFSET.kind] !== KIND_SNAPSHOT_MANIFEST) throw new MalformedEnvelopeError('not a snapshot manifest')
+  if (bytes[MANIFEST_OFFSET.kind] !== KIND_SNAPSHOT_MANIFEST)
+    throw new MalformedEnvelopeError('not a snapshot manifest')
   const hash = merkleHashById(bytes[MANIFEST_OFFSET.hash] as number)
   if (hash === undefined) throw new MalformedEnvelopeError('unknown hash id')
   if (bytes[MANIFEST_OFFSET.reserved] !== 0) throw new MalformedEnvelopeError('reserved byte set')
   const index = readU64(bytes, MANIFEST_OFFSET.index)
   const term = readU64(bytes, MANIFEST_OFFSET.term)
   const totalBytes = readU64(bytes, MANIFEST_OFFSET.totalBytes)
-  if (index < 0 || term < 0 || totalBytes < 0) throw new MalformedEnvelopeError('manifest integer above 2^53 - 1')
+  if (index < 0 || term < 0 || totalBytes < 0)
+    throw new MalformedEnvelopeError('manifest integer above 2^53 - 1')
   const chunkBytes = readU32(bytes, MANIFEST_OFFSET.chunkBytes)
   if (chunkBytes === 0 || chunkBytes > limits.snapshotChunkBytesMax) {
     throw new MalformedEnvelopeError(`chunk size ${chunkBytes} outside 1..${limits.snapshotChunkBytesMax}`)
   }
   const chunkCount = readU32(bytes, MANIFEST_OFFSET.chunkCount)
-  if (chunkCount > limits.snapshotChunkCountMax) throw new MalformedEnvelopeError('chunk count exceeds the limit')
+  if (chunkCount > limits.snapshotChunkCountMax)
+    throw new MalformedEnvelopeError('chunk count exceeds the limit')
   if (chunkCount !== chunkCountFor(totalBytes, chunkBytes)) {
     throw new MalformedEnvelopeError('chunk count does not fit the snapshot size')
   }
@@ -148,13 +156,18 @@ export interface ChunkFields {
 /** Structural decoding of a chunk against the plaintext length its manifest expects. */
 export function decodeChunk(bytes: Uint8Array, expectedPlaintextBytes: number): ChunkFields {
   checkVersion(bytes, 'snapshot chunk')
-  if (bytes.length < CHUNK_HEADER_BYTES + TAG_BYTES) throw new MalformedEnvelopeError('snapshot chunk too short')
-  if (bytes[CHUNK_OFFSET.kind] !== KIND_SNAPSHOT_CHUNK) throw new MalformedEnvelopeError('not a snapshot chunk')
+  if (bytes.length < CHUNK_HEADER_BYTES + TAG_BYTES)
+    throw new MalformedEnvelopeError('snapshot chunk too short')
+  if (bytes[CHUNK_OFFSET.kind] !== KIND_SNAPSHOT_CHUNK)
+    throw new MalformedEnvelopeError('not a snapshot chunk')
   if (bytes[CHUNK_OFFSET.reserved] !== 0 || bytes[CHUNK_OFFSET.reserved + 1] !== 0) {
     throw new MalformedEnvelopeError('reserved bytes set')
   }
   const ciphertextBytes = readU32(bytes, CHUNK_OFFSET.ciphertextLength)
-  if (ciphertextBytes !== expectedPlaintextBytes + TAG_BYTES || bytes.length !== CHUNK_HEADER_BYTES + ciphertextBytes) {
+  if (
+    ciphertextBytes !== expectedPlaintextBytes + TAG_BYTES ||
+    bytes.length !== CHUNK_HEADER_BYTES + ciphertextBytes
+  ) {
     throw new MalformedEnvelopeError('snapshot chunk length does not match its manifest')
   }
   return {

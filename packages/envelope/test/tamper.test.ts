@@ -1,0 +1,101 @@
+import { describe, expect, it } from 'vitest'
+import { EnvelopeError } from '../src/errors.js'
+import { Opener } from '../src/open.js'
+import { Sealer } from '../src/seal.js'
+import {
+  openSnapshotChunk,
+  sealSnapshot,
+  verifySnapshotChunk,
+  verifySnapshotManifest,
+} from '../src/snapshot.js'
+import { Verifier } from '../src/verify.js'
+import { entries, flipBit, memberRing, replicaRing, seededSource, signingKeyA, streamId } from './helpers.js'
+
+/** Runs `attempt` on every single-bit flip of `bytes`; returns the bits whose flip was NOT rejected. */
+function acceptedFlips(bytes: Uint8Array, attempt: (flipped: Uint8Array) => void): number[] {
+  const accepted: number[] = []
+  for (let bit = 0; bit < bytes.length * 8; bit++) {
+    try {
+      attempt(flipBit(bytes, bit))
+      accepted.push(bit)
+    } catch (error) {
+      if (!(error instanceof EnvelopeError)) throw error
+    }
+  }
+  return accepted
+}
+
+describe('every single-bit flip is rejected', () => {
+  it('a small per-entry-signed envelope: all bits, on the opener and on a keyless replica', () => {
+    const sealer = new Sealer({ keyRing: memberRing(), signingKey: signingKeyA, random: seededSource(21) })
+    const envelope = sealer.seal(streamId, { sequence: 9, payload: Uint8Array.of(1, 2, 3, 4, 5, 6, 7, 8) })
+    const opener = new Opener({ keyRing: memberRing() })
+    expect(opener.open(streamId, envelope).sequence).toBe(9)
+    expect(acceptedFlips(envelope, (flipped) => opener.open(streamId, flipped))).toEqual([])
+    const verifier = new Verifier({ keyRing: replicaRing() })
+    expect(acceptedFlips(envelope, (flipped) => verifier.verify(streamId, flipped))).toEqual([])
+  })
+
+  it('an entry with a Merkle proof (index 5 of a batch of 11, depth 4): all bits, header to proof', () => {
+    const sealer = new Sealer({ keyRing: memberRing(), signingKey: signingKeyA, random: seededSource(22) })
+    const sealed = sealer.sealBatch(
+      streamId,
+      entries(11, () => 3),
+    )
+    const envelope = sealed[5] as Uint8Array
+    const opener = new Opener({ keyRing: memberRing() })
+    expect(opener.open(streamId, envelope).leafIndex).toBe(5)
+    expect(acceptedFlips(envelope, (flipped) => opener.open(streamId, flipped))).toEqual([])
+  })
+
+  it('a whole-batch verification rejects any flipped bit in any entry, proof included', () => {
+    const sealer = new Sealer({ keyRing: memberRing(), signingKey: signingKeyA, random: seededSource(23) })
+    const sealed = sealer.sealBatch(
+      streamId,
+      entries(3, () => 1),
+    )
+    const verifier = new Verifier({ keyRing: replicaRing() })
+    sealed.forEach((envelope, index) => {
+      const accepted = acceptedFlips(envelope, (flipped) =>
+        verifier.verifyBatch(
+          streamId,
+          sealed.map((other, i) => (i === index ? flipped : other)),
+        ),
+      )
+      expect(accepted, `entry ${index}`).toEqual([])
+    })
+  })
+
+  it('a snapshot manifest and each chunk: all bits', () => {
+    const ring = memberRing()
+    const data = seededSource(24)(100)
+    const { manifest, chunks } = sealSnapshot({
+      keyRing: ring,
+      signingKey: signingKeyA,
+      streamId,
+      index: 77,
+      term: 4,
+      data,
+      chunkBytes: 40,
+      random: seededSource(25),
+    })
+    expect(chunks).toHaveLength(3)
+    const replica = replicaRing()
+    expect(
+      acceptedFlips(manifest, (flipped) =>
+        verifySnapshotManifest({ keyRing: replica, streamId, manifest: flipped }),
+      ),
+    ).toEqual([])
+    const verified = verifySnapshotManifest({ keyRing: replica, streamId, manifest })
+    chunks.forEach((chunk, index) => {
+      expect(
+        acceptedFlips(chunk, (flipped) => verifySnapshotChunk(verified, index, flipped)),
+        `chunk ${index}`,
+      ).toEqual([])
+      expect(
+        acceptedFlips(chunk, (flipped) => openSnapshotChunk(ring, verified, index, flipped)),
+        `chunk ${index}`,
+      ).toEqual([])
+    })
+  })
+})
