@@ -1,0 +1,640 @@
+import {
+  type CausalContext,
+  type CollectionDelta,
+  type CollectionKind,
+  type Delta,
+  type ElementData,
+  type EntryData,
+  NO_ELEMENTS,
+  NO_ENTRIES,
+} from './delta.js'
+import { elementKey } from './element-key.js'
+import { HLC } from './hlc.js'
+import {
+  addDot,
+  type Ranges,
+  rangesHas,
+  rangesIntersect,
+  rangesSize,
+  rangesSubtract,
+  rangesUnion,
+} from './ranges.js'
+import { Element, LwwStore, SetStore, Slot, type Store, storeKey } from './stores.js'
+import type { Value } from './value.js'
+
+/**
+ * The state and merge rules shared by every collection of a replica: one node table, one causal
+ * context (dots seen per node), one hybrid logical clock, and an index from each live dot to the slot
+ * or element that holds it.
+ *
+ * Merge rule (the causal "dot store" join, for every kind): an entry survives a merge when both sides
+ * hold it, or when the other side has not seen its dot. An entry whose dot the other side has seen
+ * but does not hold was overwritten or removed there, so it goes. Among surviving LWW entries of a
+ * key, the larger stamp wins (ties broken by node id). This join is commutative, associative and
+ * idempotent, and a delta is merged exactly like a full state.
+ */
+
+/** Where a change came from. `remote` changes carry the peer they were received from, when known. */
+export interface Origin {
+  readonly origin: 'local' | 'remote'
+  readonly peer?: string | undefined
+}
+
+/** One visible change to a collection. */
+export interface Change {
+  readonly kind: CollectionKind
+  /** Collection name. */
+  readonly collection: string
+  /** Map key; '' for registers; the element's identity key for sets. */
+  readonly key: string
+  /** New value (maps, registers) or the element (sets); undefined when a map key or register was cleared. */
+  readonly value: Value | undefined
+  /** Whether the key / element is present after the change. */
+  readonly present: boolean
+}
+
+/** What `onChange` listeners receive: the changes of one local mutation, transaction or merge. */
+export interface ChangeEvent extends Origin {
+  readonly changes: readonly Change[]
+}
+
+type Holder = Slot | Element
+
+/** Options of a replica core. */
+export interface ReplicaCoreOptions {
+  readonly node: string
+  readonly now: () => number
+  readonly driftMsMax?: number | undefined
+}
+
+export class ReplicaCore {
+  readonly node: string
+  readonly clock: HLC
+  /** Node table: index → node id. Index 0 is this replica. */
+  readonly nodes: string[] = []
+  readonly nodeIndex = new Map<string, number>()
+  /** Causal context per local node index. */
+  readonly seen: Ranges[] = []
+  /** Live dot index per local node index: seq → holder. */
+  readonly owners: Map<number, Holder>[] = []
+  readonly stores = new Map<string, Store>()
+  /** Causal contexts that peers reported (sync step 1, acks), per peer node index, for tombstone GC. */
+  readonly peerSeen = new Map<number, Ranges[]>()
+  /** Whether remote stamps are checked against the clock (off for scratch replicas that join deltas). */
+  checkDrift = true
+  private epoch = 0
+  /** Collected changes of the merge or transaction in progress, when someone listens. */
+  pendingChanges: Change[] | undefined
+
+  constructor(options: ReplicaCoreOptions) {
+    this.node = options.node
+    this.clock = new HLC({ node: options.node, now: options.now, driftMsMax: options.driftMsMax })
+    this.intern(options.node)
+  }
+
+  /** Returns the local index of a node id, adding it to the table when new. */
+  intern(node: string): number {
+    let index = this.nodeIndex.get(node)
+    if (index === undefined) {
+      index = this.nodes.length
+      this.nodes.push(node)
+      this.nodeIndex.set(node, index)
+      this.seen.push([])
+      this.owners.push(new Map())
+    }
+    return index
+  }
+
+  /** Returns the store of a collection, creating it empty when absent. */
+  store(kind: CollectionKind, name: string): Store {
+    const key = storeKey(kind, name)
+    let store = this.stores.get(key)
+    if (store === undefined) {
+      store = kind === 'set' ? new SetStore(name) : new LwwStore(kind, name)
+      this.stores.set(key, store)
+    }
+    return store
+  }
+
+  /** Allocates the next dot of this replica. */
+  protected nextSeq(): number {
+    const ranges = this.seen[0] as Ranges
+    const seq = ranges.length === 0 ? 1 : (ranges[ranges.length - 1] as number) + 1
+    addDot(ranges, seq)
+    return seq
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Local mutations. Each returns the delta that describes it.
+
+  /** @internal Used by collection handles. */
+  localWrite(store: LwwStore, key: string, value: Value, deleted: boolean): Delta {
+    this.clock.tick()
+    const seq = this.nextSeq()
+    const wallMs = this.clock.wallMs
+    const logical = this.clock.logical
+    const slot = new Slot(store, key, 0, seq, wallMs, logical, deleted, value)
+    const previous = store.slots.get(key)
+    const owners = this.owners[0] as Map<number, Holder>
+    if (previous !== undefined) {
+      ;(this.owners[previous.node] as Map<number, Holder>).delete(previous.seq)
+      if (previous.deleted) store.tombstones--
+    }
+    store.slots.set(key, slot)
+    owners.set(seq, slot)
+    if (deleted) store.tombstones++
+    if (this.pendingChanges !== undefined) {
+      this.pendingChanges.push({
+        kind: store.kind,
+        collection: store.name,
+        key,
+        value: deleted ? undefined : value,
+        present: !deleted,
+      })
+    }
+    const entry: EntryData = { key, node: 0, seq, wallMs, logical, deleted, value }
+    return {
+      nodes: [this.node],
+      ranges: [[seq, seq]],
+      collections: [{ kind: store.kind, name: store.name, entries: [entry], elements: NO_ELEMENTS }],
+    }
+  }
+
+  /** @internal Used by collection handles. */
+  localAdd(store: SetStore, value: Value): Delta {
+    const key = elementKey(value)
+    const seq = this.nextSeq()
+    const previous = store.elements.get(key)
+    const deltaNodes: string[] = [this.node]
+    const deltaRanges: Ranges[] = [[seq, seq]]
+    if (previous !== undefined) {
+      // The add supersedes the dots it observed: they go into the delta's context, not its entries.
+      this.contextOfDots(previous.dots, deltaNodes, deltaRanges)
+      this.forgetDots(previous)
+      previous.dots = [0, seq]
+    } else {
+      store.elements.set(key, new Element(store, key, value, [0, seq]))
+      this.pendingChanges?.push({ kind: 'set', collection: store.name, key, value, present: true })
+    }
+    ;(this.owners[0] as Map<number, Holder>).set(seq, store.elements.get(key) as Element)
+    return {
+      nodes: deltaNodes,
+      ranges: deltaRanges,
+      collections: [
+        { kind: 'set', name: store.name, entries: NO_ENTRIES, elements: [{ value, dots: [0, seq] }] },
+      ],
+    }
+  }
+
+  /** @internal Used by collection handles. */
+  localRemove(store: SetStore, value: Value): Delta {
+    const key = elementKey(value)
+    const previous = store.elements.get(key)
+    if (previous === undefined) return { nodes: [], ranges: [], collections: [] }
+    const deltaNodes: string[] = []
+    const deltaRanges: Ranges[] = []
+    this.contextOfDots(previous.dots, deltaNodes, deltaRanges)
+    this.forgetDots(previous)
+    store.elements.delete(key)
+    this.pendingChanges?.push({
+      kind: 'set',
+      collection: store.name,
+      key,
+      value: previous.value,
+      present: false,
+    })
+    return {
+      nodes: deltaNodes,
+      ranges: deltaRanges,
+      collections: [{ kind: 'set', name: store.name, entries: NO_ENTRIES, elements: [{ value, dots: [] }] }],
+    }
+  }
+
+  private contextOfDots(dots: readonly number[], nodes: string[], ranges: Ranges[]): void {
+    for (let index = 0; index < dots.length; index += 2) {
+      const node = this.nodes[dots[index] as number] as string
+      let position = nodes.indexOf(node)
+      if (position < 0) {
+        position = nodes.length
+        nodes.push(node)
+        ranges.push([])
+      }
+      const target = ranges[position] as Ranges
+      const merged = rangesUnion(target, [dots[index + 1] as number, dots[index + 1] as number])
+      ranges[position] = merged
+    }
+  }
+
+  private forgetDots(element: Element): void {
+    const dots = element.dots
+    for (let index = 0; index < dots.length; index += 2) {
+      ;(this.owners[dots[index] as number] as Map<number, Holder>).delete(dots[index + 1] as number)
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Merge
+
+  /**
+   * Merges a delta (or a full state, or a sync diff) into this replica. Throws ClockDriftError
+   * before changing anything when a stamp is too far ahead of the local clock.
+   */
+  protected mergeDelta(delta: Delta): void {
+    let maxWallMs = 0
+    let maxLogical = 0
+    for (const collection of delta.collections) {
+      for (const entry of collection.entries) {
+        if (entry.wallMs > maxWallMs || (entry.wallMs === maxWallMs && entry.logical > maxLogical)) {
+          maxWallMs = entry.wallMs
+          maxLogical = entry.logical
+        }
+      }
+    }
+    if (maxWallMs > 0 && this.checkDrift) this.clock.check(maxWallMs)
+
+    const nodeCount = delta.nodes.length
+    const local = new Array<number>(nodeCount)
+    for (let index = 0; index < nodeCount; index++) local[index] = this.intern(delta.nodes[index] as string)
+    // The delta's context by local node index.
+    const deltaSeen = new Map<number, Ranges>()
+    for (let index = 0; index < nodeCount; index++) {
+      deltaSeen.set(local[index] as number, delta.ranges[index] as Ranges)
+    }
+    const epoch = ++this.epoch
+
+    for (const collection of delta.collections) {
+      const store = this.store(collection.kind, collection.name)
+      if (store instanceof SetStore) {
+        for (const element of collection.elements) this.mergeElement(store, element, local, deltaSeen, epoch)
+      } else {
+        for (const entry of collection.entries) this.mergeEntry(store, entry, local, deltaSeen, epoch)
+      }
+    }
+
+    // Entries the delta does not mention, whose dots it has seen: overwritten or removed there.
+    for (const [node, ranges] of deltaSeen) {
+      const owners = this.owners[node] as Map<number, Holder>
+      if (owners.size === 0 || ranges.length === 0) continue
+      const overlap = rangesIntersect(ranges, this.seen[node] as Ranges)
+      if (overlap.length === 0) continue
+      if (rangesSize(overlap) <= owners.size) {
+        for (let index = 0; index < overlap.length; index += 2) {
+          const end = overlap[index + 1] as number
+          for (let seq = overlap[index] as number; seq <= end; seq++) {
+            const holder = owners.get(seq)
+            if (holder !== undefined && holder.touched !== epoch) this.dropDot(holder, node, seq)
+          }
+        }
+      } else {
+        const doomed: [Holder, number][] = []
+        for (const [seq, holder] of owners) {
+          if (holder.touched !== epoch && rangesHas(overlap, seq)) doomed.push([holder, seq])
+        }
+        for (const [holder, seq] of doomed) this.dropDot(holder, node, seq)
+      }
+    }
+
+    for (const [node, ranges] of deltaSeen) {
+      if (ranges.length > 0) this.seen[node] = rangesUnion(this.seen[node] as Ranges, ranges)
+    }
+    if (maxWallMs > 0) this.clock.observe(maxWallMs, maxLogical)
+  }
+
+  private dropDot(holder: Holder, node: number, seq: number): void {
+    if (holder instanceof Slot) {
+      this.removeSlot(holder)
+      return
+    }
+    const dots = holder.dots
+    const kept: number[] = []
+    for (let index = 0; index < dots.length; index += 2) {
+      if (dots[index] !== node || dots[index + 1] !== seq)
+        kept.push(dots[index] as number, dots[index + 1] as number)
+    }
+    ;(this.owners[node] as Map<number, Holder>).delete(seq)
+    holder.dots = kept
+    if (kept.length === 0) {
+      holder.store.elements.delete(holder.key)
+      this.pendingChanges?.push({
+        kind: 'set',
+        collection: holder.store.name,
+        key: holder.key,
+        value: holder.value,
+        present: false,
+      })
+    }
+  }
+
+  private removeSlot(slot: Slot): void {
+    const store = slot.store
+    store.slots.delete(slot.key)
+    ;(this.owners[slot.node] as Map<number, Holder>).delete(slot.seq)
+    if (slot.deleted) store.tombstones--
+    else {
+      this.pendingChanges?.push({
+        kind: store.kind,
+        collection: store.name,
+        key: slot.key,
+        value: undefined,
+        present: false,
+      })
+    }
+  }
+
+  private mergeEntry(
+    store: LwwStore,
+    entry: EntryData,
+    local: readonly number[],
+    deltaSeen: Map<number, Ranges>,
+    epoch: number,
+  ): void {
+    const node = local[entry.node] as number
+    const current = store.slots.get(entry.key)
+    if (current !== undefined && current.node === node && current.seq === entry.seq) {
+      current.touched = epoch
+      return
+    }
+    const keepIncoming = !rangesHas(this.seen[node] as Ranges, entry.seq)
+    const keepCurrent = current !== undefined && !hasDot(deltaSeen, current.node, current.seq)
+    if (keepIncoming && (!keepCurrent || this.beats(entry, node, current as Slot))) {
+      if (current !== undefined) {
+        ;(this.owners[current.node] as Map<number, Holder>).delete(current.seq)
+        if (current.deleted) store.tombstones--
+      }
+      const slot = new Slot(
+        store,
+        entry.key,
+        node,
+        entry.seq,
+        entry.wallMs,
+        entry.logical,
+        entry.deleted,
+        entry.value,
+      )
+      slot.touched = epoch
+      store.slots.set(entry.key, slot)
+      ;(this.owners[node] as Map<number, Holder>).set(entry.seq, slot)
+      if (entry.deleted) store.tombstones++
+      if (
+        this.pendingChanges !== undefined &&
+        !(entry.deleted && (current === undefined || current.deleted))
+      ) {
+        this.pendingChanges.push({
+          kind: store.kind,
+          collection: store.name,
+          key: entry.key,
+          value: entry.deleted ? undefined : entry.value,
+          present: !entry.deleted,
+        })
+      }
+    } else if (keepCurrent) {
+      ;(current as Slot).touched = epoch
+    } else if (current !== undefined) {
+      this.removeSlot(current)
+    }
+  }
+
+  /** Whether an incoming entry's stamp beats a slot's: wall clock, then logical, then node id. */
+  private beats(entry: EntryData, node: number, slot: Slot): boolean {
+    if (entry.wallMs !== slot.wallMs) return entry.wallMs > slot.wallMs
+    if (entry.logical !== slot.logical) return entry.logical > slot.logical
+    return (this.nodes[node] as string) > (this.nodes[slot.node] as string)
+  }
+
+  private mergeElement(
+    store: SetStore,
+    element: ElementData,
+    local: readonly number[],
+    deltaSeen: Map<number, Ranges>,
+    epoch: number,
+  ): void {
+    const key = elementKey(element.value)
+    const current = store.elements.get(key)
+    const incoming = element.dots
+    const kept: number[] = []
+    if (current !== undefined) {
+      const dots = current.dots
+      for (let index = 0; index < dots.length; index += 2) {
+        const node = dots[index] as number
+        const seq = dots[index + 1] as number
+        if (hasLocalDot(incoming, local, node, seq) || !hasDot(deltaSeen, node, seq)) kept.push(node, seq)
+        else (this.owners[node] as Map<number, Holder>).delete(seq)
+      }
+    }
+    const target = current ?? new Element(store, key, element.value, kept)
+    for (let index = 0; index < incoming.length; index += 2) {
+      const node = local[incoming[index] as number] as number
+      const seq = incoming[index + 1] as number
+      if (rangesHas(this.seen[node] as Ranges, seq)) continue
+      if (hasPair(kept, node, seq)) continue
+      kept.push(node, seq)
+      ;(this.owners[node] as Map<number, Holder>).set(seq, target)
+    }
+    target.dots = kept
+    target.touched = epoch
+    if (kept.length === 0) {
+      if (current !== undefined) {
+        store.elements.delete(key)
+        this.pendingChanges?.push({
+          kind: 'set',
+          collection: store.name,
+          key,
+          value: current.value,
+          present: false,
+        })
+      }
+    } else if (current === undefined) {
+      store.elements.set(key, target)
+      this.pendingChanges?.push({
+        kind: 'set',
+        collection: store.name,
+        key,
+        value: element.value,
+        present: true,
+      })
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Export
+
+  /** This replica's causal context (its version vector, with gaps when deltas arrived out of order). */
+  context(): CausalContext {
+    const nodes: string[] = []
+    const ranges: Ranges[] = []
+    for (let index = 0; index < this.nodes.length; index++) {
+      const seen = this.seen[index] as Ranges
+      if (seen.length === 0) continue
+      nodes.push(this.nodes[index] as string)
+      ranges.push(seen.slice())
+    }
+    return { nodes, ranges }
+  }
+
+  /**
+   * What a peer with causal context `peer` lacks: the entries whose dots it has not seen, and a
+   * context that also tells it which dots it may hold that this replica overwrote or removed.
+   * Merging the result at the peer equals merging this replica's whole state there.
+   * With no argument, returns the whole state.
+   */
+  diff(peer?: CausalContext): Delta {
+    // Peer context by local node index (nodes unknown here cannot be held here either).
+    const peerSeen: (Ranges | undefined)[] = new Array(this.nodes.length)
+    if (peer !== undefined) {
+      for (let index = 0; index < peer.nodes.length; index++) {
+        const local = this.nodeIndex.get(peer.nodes[index] as string)
+        if (local !== undefined) peerSeen[local] = peer.ranges[index] as Ranges
+      }
+    }
+    const deltaIndex = new Map<number, number>()
+    const nodes: string[] = []
+    const ranges: Ranges[] = []
+    const indexOf = (node: number): number => {
+      let position = deltaIndex.get(node)
+      if (position === undefined) {
+        position = nodes.length
+        deltaIndex.set(node, position)
+        nodes.push(this.nodes[node] as string)
+        ranges.push([])
+      }
+      return position
+    }
+    // Context: everything seen here, minus the dots held here that the peer has already seen.
+    for (let node = 0; node < this.nodes.length; node++) {
+      const seen = this.seen[node] as Ranges
+      if (seen.length === 0) continue
+      const theirs = peerSeen[node]
+      let context: Ranges
+      if (theirs === undefined || theirs.length === 0) {
+        context = seen.slice()
+      } else {
+        const shared = rangesIntersect(seen, theirs)
+        const heldShared: number[] = []
+        for (const seq of (this.owners[node] as Map<number, Holder>).keys()) {
+          if (rangesHas(shared, seq)) heldShared.push(seq)
+        }
+        heldShared.sort((left, right) => left - right)
+        context = rangesSubtract(seen, rangesFromSorted(heldShared))
+      }
+      if (context.length > 0) ranges[indexOf(node)] = context
+    }
+    const collections: CollectionDelta[] = []
+    for (const store of this.stores.values()) {
+      if (store instanceof SetStore) {
+        const elements: ElementData[] = []
+        for (const element of store.elements.values()) {
+          const dots: number[] = []
+          for (let index = 0; index < element.dots.length; index += 2) {
+            const node = element.dots[index] as number
+            const seq = element.dots[index + 1] as number
+            const theirs = peerSeen[node]
+            if (theirs === undefined || !rangesHas(theirs, seq)) dots.push(indexOf(node), seq)
+          }
+          if (dots.length > 0) elements.push({ value: element.value, dots })
+        }
+        if (elements.length > 0) {
+          collections.push({ kind: 'set', name: store.name, entries: NO_ENTRIES, elements })
+        }
+      } else {
+        const entries: EntryData[] = []
+        for (const slot of store.slots.values()) {
+          const theirs = peerSeen[slot.node]
+          if (theirs !== undefined && rangesHas(theirs, slot.seq)) continue
+          entries.push({
+            key: slot.key,
+            node: indexOf(slot.node),
+            seq: slot.seq,
+            wallMs: slot.wallMs,
+            logical: slot.logical,
+            deleted: slot.deleted,
+            value: slot.value,
+          })
+        }
+        if (entries.length > 0) {
+          collections.push({ kind: store.kind, name: store.name, entries, elements: NO_ELEMENTS })
+        }
+      }
+    }
+    // Nodes added by indexOf for entries always have a non-empty context range already.
+    return { nodes, ranges, collections }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Tombstone garbage collection
+
+  /** Records the causal context a peer reported, so that tombstones it has seen can be collected. */
+  protected notePeerContext(peer: string, context: CausalContext): void {
+    const peerIndex = this.intern(peer)
+    if (peerIndex === 0) return
+    let known = this.peerSeen.get(peerIndex)
+    if (known === undefined) {
+      known = []
+      this.peerSeen.set(peerIndex, known)
+    }
+    for (let index = 0; index < context.nodes.length; index++) {
+      const node = this.intern(context.nodes[index] as string)
+      known[node] = rangesUnion(known[node] ?? [], context.ranges[index] as Ranges)
+    }
+  }
+
+  /**
+   * Drops tombstones that every known replica has seen. Known replicas are every node in the node
+   * table: each writer, and each peer that reported its context. A replica that never reported a
+   * context keeps every tombstone alive, which is the safe side.
+   */
+  protected collectTombstones(): number {
+    let collected = 0
+    for (const store of this.stores.values()) {
+      if (store instanceof SetStore || store.tombstones === 0) continue
+      const doomed: Slot[] = []
+      for (const slot of store.slots.values()) {
+        if (slot.deleted && this.seenByAll(slot.node, slot.seq)) doomed.push(slot)
+      }
+      for (const slot of doomed) {
+        this.removeSlot(slot)
+        collected++
+      }
+    }
+    return collected
+  }
+
+  private seenByAll(node: number, seq: number): boolean {
+    for (let replica = 1; replica < this.nodes.length; replica++) {
+      const known = this.peerSeen.get(replica)
+      if (known === undefined) return false
+      const ranges = known[node]
+      if (ranges === undefined || !rangesHas(ranges, seq)) return false
+    }
+    return true
+  }
+}
+
+function hasDot(seen: Map<number, Ranges>, node: number, seq: number): boolean {
+  const ranges = seen.get(node)
+  return ranges !== undefined && rangesHas(ranges, seq)
+}
+
+function hasPair(dots: readonly number[], node: number, seq: number): boolean {
+  for (let index = 0; index < dots.length; index += 2) {
+    if (dots[index] === node && dots[index + 1] === seq) return true
+  }
+  return false
+}
+
+/** Whether delta-table dots `dots` contain the local dot (node, seq). */
+function hasLocalDot(dots: readonly number[], local: readonly number[], node: number, seq: number): boolean {
+  for (let index = 0; index < dots.length; index += 2) {
+    if (local[dots[index] as number] === node && dots[index + 1] === seq) return true
+  }
+  return false
+}
+
+function rangesFromSorted(sorted: readonly number[]): Ranges {
+  const out: Ranges = []
+  for (const seq of sorted) {
+    const length = out.length
+    if (length > 0 && out[length - 1] === seq - 1) out[length - 1] = seq
+    else out.push(seq, seq)
+  }
+  return out
+}

@@ -1,0 +1,51 @@
+/**
+ * Typed errors of @tandem/crdt. Each error has a stable `code` so that callers (a network adapter,
+ * a log line) can tell them apart without parsing messages. Messages never contain user values.
+ */
+
+/** Thrown when a remote timestamp is further ahead of the local wall clock than the allowed drift. */
+export class ClockDriftError extends Error {
+  readonly code = 'CRDT_CLOCK_DRIFT'
+  override readonly name = 'ClockDriftError'
+  /** How far ahead of the local wall clock the remote stamp was, in milliseconds. */
+  readonly aheadMs: number
+  constructor(aheadMs: number, driftMsMax: number) {
+    super(`remote timestamp is ${aheadMs} ms ahead of the local clock (limit ${driftMsMax} ms)`)
+    this.aheadMs = aheadMs
+  }
+}
+
+/** Thrown when bytes handed to a decoder are not a valid encoding (truncated, corrupt, inconsistent). */
+export class MalformedInputError extends Error {
+  readonly code = 'CRDT_MALFORMED_INPUT'
+  override readonly name = 'MalformedInputError'
+}
+
+/** Thrown when decoder input exceeds a configured size limit (bytes, counts, nesting depth). */
+export class InputTooLargeError extends Error {
+  readonly code = 'CRDT_INPUT_TOO_LARGE'
+  override readonly name = 'InputTooLargeError'
+}
+
+/** Thrown when an encoding carries a format version this build does not understand. */
+export class UnsupportedVersionError extends Error {
+  readonly code = 'CRDT_UNSUPPORTED_VERSION'
+  override readonly name = 'UnsupportedVersionError'
+  readonly version: number
+  constructor(version: number) {
+    super(`unsupported encoding version ${version}`)
+    this.version = version
+  }
+}
+
+/** Thrown when a value handed to a collection is not JSON-compatible data or a Uint8Array. */
+export class InvalidValueError extends Error {
+  readonly code = 'CRDT_INVALID_VALUE'
+  override readonly name = 'InvalidValueError'
+}
+
+/** Thrown when a sync message arrives that the session cannot accept in its current state. */
+export class SyncProtocolError extends Error {
+  readonly code = 'CRDT_SYNC_PROTOCOL'
+  override readonly name = 'SyncProtocolError'
+}
