@@ -1,0 +1,97 @@
+/**
+ * The seam between the simulator and the system under test. The orchestrator never touches Raft
+ * directly: it asks a {@link NodeFactory} to start node incarnations over the simulated clock,
+ * network endpoint and disk it provides, and drives them through {@link NodeIncarnation}. The
+ * production adapter (`raft-host.ts`) implements the factory with `@tandem/raft`'s `RaftNode`.
+ */
+import type { SimulatedClock } from './clock.js'
+import type { RaftSettings } from './config.js'
+import type { ApplyObservation } from './kv/state-machine.js'
+import type { NetworkEndpoint, PacketCodec } from './network.js'
+import type { SeededRandom } from './random.js'
+import type { SubmitOutcome } from './workload.js'
+
+/** The role of a node, as the simulator reports it. */
+export type NodeRole = 'follower' | 'pre-candidate' | 'candidate' | 'leader'
+
+/** What the simulator reads from a running node. */
+export interface NodeStatusView {
+  readonly role: NodeRole
+  readonly term: number
+  readonly leader: string | null
+  readonly commit: number
+  readonly applied: number
+  /** The voters of the configuration this node currently uses. */
+  readonly voters: readonly string[]
+}
+
+/** A log entry as it crosses the wire in an append. */
+export interface WireEntry {
+  readonly index: number
+  readonly term: number
+  readonly data: Uint8Array
+}
+
+/** What the checkers read from every message on the wire (a subset of raft's `Message`). */
+export interface ObservableMessage {
+  readonly type: number
+  readonly from: string
+  readonly to: string
+  readonly term: number
+  readonly index: number
+  readonly logTerm: number
+  readonly entries: readonly WireEntry[]
+}
+
+/** A membership change the orchestrator asks a leader to make. */
+export type MembershipChange =
+  | { readonly kind: 'remove'; readonly nodeId: string }
+  | { readonly kind: 'add'; readonly nodeId: string }
+
+/** One running incarnation of a node; a crash ends it and a restart makes a new one. */
+export interface NodeIncarnation {
+  /** Proposes a client command here. Never rejects: failures are outcomes. */
+  submit(command: Uint8Array): Promise<SubmitOutcome>
+  status(): NodeStatusView
+  /** Asks this node (if it leads) to hand leadership to `to`; best effort. */
+  transferLeadership(to: string): void
+  /** Asks this node (if it leads) to change the membership; resolves `true` once applied. */
+  changeMembership(change: MembershipChange): Promise<boolean>
+  /** Crashes the incarnation: no timer, message or disk completion of it runs again. */
+  crash(): void
+}
+
+/** Everything a node incarnation is given. */
+export interface NodeEnvironment<M> {
+  readonly nodeId: string
+  /** The cluster's founding voters, identical on every node. */
+  readonly foundingVoters: readonly string[]
+  readonly clock: SimulatedClock
+  readonly endpoint: NetworkEndpoint<M & ObservableMessage>
+  readonly random: SeededRandom
+  readonly settings: RaftSettings
+  /** Called for each entry the state machine applies (and with `restored` for a snapshot). */
+  readonly onApplied: (observation: ApplyObservation) => void
+  readonly onRestored: (index: number) => void
+  readonly trace: ((text: string) => void) | null
+}
+
+/** A node's durable state, which survives its incarnations. */
+export interface SimulatedDisk {
+  /** Loses what was not yet durable, tearing the first pending write with the given chance. */
+  crash(random: SeededRandom, tornWriteProbability: number): void
+  /** Whether this disk was corrupted and its node refuses to start from it. */
+  readonly corrupted: boolean
+}
+
+/** Starts node incarnations; one factory per simulation. */
+export interface NodeFactory<M> {
+  /** The wire codec (the production one), so every packet crosses the network as bytes. */
+  readonly codec: PacketCodec<M & ObservableMessage> | null
+  /** One-line packet description for traces. */
+  describe(message: M & ObservableMessage): string
+  /** A fresh disk for `nodeId`; `founding` disks are bootstrapped with the founding voters. */
+  createDisk(nodeId: string, founding: boolean): SimulatedDisk
+  /** Starts an incarnation of a node from its disk. */
+  start(environment: NodeEnvironment<M>, disk: SimulatedDisk): NodeIncarnation
+}
