@@ -163,10 +163,10 @@ export class Workload {
     const key = `k${random.nextInt(mix.keys)}`
     const value = `c${clientId}.${sequence}`
     const total = mix.putWeight + mix.getWeight + mix.casWeight + mix.deleteWeight
-    let draw = random.nextFloat() * total
-    if ((draw -= mix.putWeight) < 0) return { kind: 'put', key, value }
-    if ((draw -= mix.getWeight) < 0) return { kind: 'get', key }
-    if ((draw -= mix.casWeight) < 0) {
+    const draw = random.nextFloat() * total
+    if (draw < mix.putWeight) return { kind: 'put', key, value }
+    if (draw < mix.putWeight + mix.getWeight) return { kind: 'get', key }
+    if (draw < mix.putWeight + mix.getWeight + mix.casWeight) {
       // Expect either absence or a value some client may have written, so that some swaps succeed.
       const expected = random.chance(0.3)
         ? null
