@@ -30,7 +30,9 @@ describe('Merkle tree (RFC 6962 shape)', () => {
     for (let size = 1; size <= 70; size++) {
       const data = Array.from({ length: size }, (_, i) => seededBytes(size * 1000 + i, i % 50))
       const leaves = new Uint8Array(size * 32)
-      data.forEach((d, i) => leaves.set(leafHash(merkleSha256, d), i * 32))
+      data.forEach((d, i) => {
+        leaves.set(leafHash(merkleSha256, d), i * 32)
+      })
       const tree = new MerkleTree(merkleSha256, leaves, size)
       expect(Buffer.from(tree.root).toString('hex'), `size ${size}`).toBe(
         Buffer.from(mth(data)).toString('hex'),
@@ -58,7 +60,9 @@ describe('Merkle tree (RFC 6962 shape)', () => {
   it('separates leaves from inner nodes: an inner node presented as a leaf gives another root', () => {
     const data = [Uint8Array.of(1), Uint8Array.of(2)]
     const leaves = new Uint8Array(64)
-    data.forEach((d, i) => leaves.set(leafHash(merkleSha256, d), i * 32))
+    data.forEach((d, i) => {
+      leaves.set(leafHash(merkleSha256, d), i * 32)
+    })
     const root = new MerkleTree(merkleSha256, leaves, 2).root
     // The classic second preimage: the concatenation of the two leaf hashes as a one-leaf tree.
     const forged = leafHash(merkleSha256, leaves)
