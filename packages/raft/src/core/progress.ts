@@ -18,6 +18,8 @@ export class Progress {
   state: ProgressState = ProgressState.Probe
   /** In Snapshot state: the index of the snapshot being sent. */
   pendingSnapshot = 0
+  /** The highest commit index this follower can have learned from what was sent to it. */
+  sentCommit = 0
   /** Whether the follower was heard from since the last quorum check. */
   recentActive = false
   /**
@@ -41,6 +43,7 @@ export class Progress {
     this.match = 0
     this.next = next
     this.recentActive = false
+    this.sentCommit = 0
   }
 
   /** A copy for a tentative configuration change; the inflight window is shared, not copied. */

@@ -245,6 +245,9 @@ export class Raft {
       afterPersist: false,
     })
     if (last !== undefined) progress.sentEntries(last.index, entries.length)
+    // The follower commits no further than the entries it is known to have.
+    const knownCommit = Math.min(raftLog.committed, last === undefined ? prevIndex : last.index)
+    if (knownCommit > progress.sentCommit) progress.sentCommit = knownCommit
     return true
   }
 
@@ -287,8 +290,14 @@ export class Raft {
     if (pending === Broadcast.None) return
     this.pendingBroadcast = Broadcast.None
     if (this.role !== Role.Leader) return
-    const sendIfEmpty = pending === Broadcast.Commit
-    for (const id of this.trk.ids()) if (id !== this.id) this.maybeSendAppend(id, sendIfEmpty)
+    const committed = this.raftLog.committed
+    for (const id of this.trk.ids()) {
+      if (id === this.id) continue
+      const progress = this.trk.progress.get(id)
+      if (progress === undefined) continue
+      // Skip commit-only appends to followers already told this commit index.
+      this.maybeSendAppend(id, pending === Broadcast.Commit && progress.sentCommit < committed)
+    }
   }
 
   hasPendingBroadcast(): boolean {
@@ -299,6 +308,7 @@ export class Raft {
     const progress = this.trk.progress.get(to)
     // A follower may not have the leader's whole log yet: never make it commit what it may lack.
     const commit = Math.min(progress?.match ?? 0, this.raftLog.committed)
+    if (progress !== undefined && commit > progress.sentCommit) progress.sentCommit = commit
     this.send({ type: MessageType.Heartbeat, to, commit, context })
   }
 
