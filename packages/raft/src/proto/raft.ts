@@ -2072,3 +2072,521 @@ export namespace Message {
     return streamMessage(buf, Message.codec(), opts)
   }
 }
+
+export interface ClientSession {
+  clientId: string
+  floor: number
+  applied: AppliedSequence[]
+  lastIndex: number
+}
+
+export namespace ClientSession {
+  let _codec: Codec<ClientSession>
+
+  export const codec = (): Codec<ClientSession> => {
+    if (_codec == null) {
+      _codec = message<ClientSession>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.clientId != null && obj.clientId !== '')) {
+          w.uint32(10)
+          w.string(obj.clientId)
+        }
+
+        if ((obj.floor != null && obj.floor !== 0)) {
+          w.uint32(16)
+          w.uint64Number(obj.floor)
+        }
+
+        if (obj.applied != null && obj.applied.length > 0) {
+          for (const value of obj.applied) {
+            w.uint32(26)
+            AppliedSequence.codec().encode(value, w)
+          }
+        }
+
+        if ((obj.lastIndex != null && obj.lastIndex !== 0)) {
+          w.uint32(32)
+          w.uint64Number(obj.lastIndex)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          clientId: '',
+          floor: 0,
+          applied: [],
+          lastIndex: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.clientId = reader.string()
+              break
+            }
+            case 2: {
+              obj.floor = reader.uint64Number()
+              break
+            }
+            case 3: {
+              if (opts.limits?.applied != null && obj.applied.length === opts.limits.applied) {
+                throw new MaxLengthError('Decode error - repeated field "applied" had too many elements')
+              }
+
+              obj.applied.push(AppliedSequence.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.applied$
+              }))
+              break
+            }
+            case 4: {
+              obj.lastIndex = reader.uint64Number()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const obj = {
+          applied: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.clientId`,
+                value: reader.string()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.floor`,
+                value: reader.uint64Number()
+              }
+              break
+            }
+            case 3: {
+              if (opts.limits?.applied != null && obj.applied === opts.limits.applied) {
+                throw new MaxLengthError('Streaming decode error - repeated field "applied" had too many elements')
+              }
+
+              for (const evt of AppliedSequence.codec().stream(reader, reader.uint32(), `${prefix}.applied[]`, {
+                limits: opts.limits?.applied$
+              })) {
+                yield {
+                  ...evt,
+                  index: obj.applied
+                }
+              }
+
+              obj.applied++
+
+              break
+            }
+            case 4: {
+              yield {
+                field: `${prefix}.lastIndex`,
+                value: reader.uint64Number()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface ClientSessionClientIdFieldEvent {
+    field: '$.clientId'
+    value: string
+  }
+
+  export interface ClientSessionFloorFieldEvent {
+    field: '$.floor'
+    value: number
+  }
+
+  export interface ClientSessionAppliedSequenceFieldEvent {
+    field: '$.applied[].sequence'
+    value: number
+    index: number
+  }
+
+  export interface ClientSessionAppliedIndexFieldEvent {
+    field: '$.applied[].index'
+    value: number
+    index: number
+  }
+
+  export interface ClientSessionAppliedTermFieldEvent {
+    field: '$.applied[].term'
+    value: number
+    index: number
+  }
+
+  export interface ClientSessionLastIndexFieldEvent {
+    field: '$.lastIndex'
+    value: number
+  }
+
+  export function encode (obj: Partial<ClientSession>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, ClientSession.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ClientSession>): ClientSession {
+    return decodeMessage(buf, ClientSession.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ClientSession>): Generator<ClientSessionClientIdFieldEvent | ClientSessionFloorFieldEvent | ClientSessionAppliedSequenceFieldEvent | ClientSessionAppliedIndexFieldEvent | ClientSessionAppliedTermFieldEvent | ClientSessionLastIndexFieldEvent> {
+    return streamMessage(buf, ClientSession.codec(), opts)
+  }
+}
+
+export interface AppliedSequence {
+  sequence: number
+  index: number
+  term: number
+}
+
+export namespace AppliedSequence {
+  let _codec: Codec<AppliedSequence>
+
+  export const codec = (): Codec<AppliedSequence> => {
+    if (_codec == null) {
+      _codec = message<AppliedSequence>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.sequence != null && obj.sequence !== 0)) {
+          w.uint32(8)
+          w.uint64Number(obj.sequence)
+        }
+
+        if ((obj.index != null && obj.index !== 0)) {
+          w.uint32(16)
+          w.uint64Number(obj.index)
+        }
+
+        if ((obj.term != null && obj.term !== 0)) {
+          w.uint32(24)
+          w.uint64Number(obj.term)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          sequence: 0,
+          index: 0,
+          term: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.sequence = reader.uint64Number()
+              break
+            }
+            case 2: {
+              obj.index = reader.uint64Number()
+              break
+            }
+            case 3: {
+              obj.term = reader.uint64Number()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.sequence`,
+                value: reader.uint64Number()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.index`,
+                value: reader.uint64Number()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.term`,
+                value: reader.uint64Number()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface AppliedSequenceSequenceFieldEvent {
+    field: '$.sequence'
+    value: number
+  }
+
+  export interface AppliedSequenceIndexFieldEvent {
+    field: '$.index'
+    value: number
+  }
+
+  export interface AppliedSequenceTermFieldEvent {
+    field: '$.term'
+    value: number
+  }
+
+  export function encode (obj: Partial<AppliedSequence>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, AppliedSequence.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<AppliedSequence>): AppliedSequence {
+    return decodeMessage(buf, AppliedSequence.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<AppliedSequence>): Generator<AppliedSequenceSequenceFieldEvent | AppliedSequenceIndexFieldEvent | AppliedSequenceTermFieldEvent> {
+    return streamMessage(buf, AppliedSequence.codec(), opts)
+  }
+}
+
+export interface DriverSnapshot {
+  wireVersion: number
+  sessions: ClientSession[]
+  state: Uint8Array<ArrayBuffer>
+}
+
+export namespace DriverSnapshot {
+  let _codec: Codec<DriverSnapshot>
+
+  export const codec = (): Codec<DriverSnapshot> => {
+    if (_codec == null) {
+      _codec = message<DriverSnapshot>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.wireVersion != null && obj.wireVersion !== 0)) {
+          w.uint32(8)
+          w.uint32(obj.wireVersion)
+        }
+
+        if (obj.sessions != null && obj.sessions.length > 0) {
+          for (const value of obj.sessions) {
+            w.uint32(18)
+            ClientSession.codec().encode(value, w)
+          }
+        }
+
+        if ((obj.state != null && obj.state.byteLength > 0)) {
+          w.uint32(26)
+          w.bytes(obj.state)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          wireVersion: 0,
+          sessions: [],
+          state: uint8ArrayAlloc(0)
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.wireVersion = reader.uint32()
+              break
+            }
+            case 2: {
+              if (opts.limits?.sessions != null && obj.sessions.length === opts.limits.sessions) {
+                throw new MaxLengthError('Decode error - repeated field "sessions" had too many elements')
+              }
+
+              obj.sessions.push(ClientSession.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.sessions$
+              }))
+              break
+            }
+            case 3: {
+              obj.state = reader.bytes()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const obj = {
+          sessions: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.wireVersion`,
+                value: reader.uint32()
+              }
+              break
+            }
+            case 2: {
+              if (opts.limits?.sessions != null && obj.sessions === opts.limits.sessions) {
+                throw new MaxLengthError('Streaming decode error - repeated field "sessions" had too many elements')
+              }
+
+              for (const evt of ClientSession.codec().stream(reader, reader.uint32(), `${prefix}.sessions[]`, {
+                limits: opts.limits?.sessions$
+              })) {
+                yield {
+                  ...evt,
+                  index: obj.sessions
+                }
+              }
+
+              obj.sessions++
+
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.state`,
+                value: reader.bytes()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface DriverSnapshotWireVersionFieldEvent {
+    field: '$.wireVersion'
+    value: number
+  }
+
+  export interface DriverSnapshotSessionsClientIdFieldEvent {
+    field: '$.sessions[].clientId'
+    value: string
+    index: number
+  }
+
+  export interface DriverSnapshotSessionsFloorFieldEvent {
+    field: '$.sessions[].floor'
+    value: number
+    index: number
+  }
+
+  export interface DriverSnapshotSessionsAppliedSequenceFieldEvent {
+    field: '$.sessions[].applied[].sequence'
+    value: number
+    index: number
+  }
+
+  export interface DriverSnapshotSessionsAppliedIndexFieldEvent {
+    field: '$.sessions[].applied[].index'
+    value: number
+    index: number
+  }
+
+  export interface DriverSnapshotSessionsAppliedTermFieldEvent {
+    field: '$.sessions[].applied[].term'
+    value: number
+    index: number
+  }
+
+  export interface DriverSnapshotSessionsLastIndexFieldEvent {
+    field: '$.sessions[].lastIndex'
+    value: number
+    index: number
+  }
+
+  export interface DriverSnapshotStateFieldEvent {
+    field: '$.state'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode (obj: Partial<DriverSnapshot>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, DriverSnapshot.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<DriverSnapshot>): DriverSnapshot {
+    return decodeMessage(buf, DriverSnapshot.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<DriverSnapshot>): Generator<DriverSnapshotWireVersionFieldEvent | DriverSnapshotSessionsClientIdFieldEvent | DriverSnapshotSessionsFloorFieldEvent | DriverSnapshotSessionsAppliedSequenceFieldEvent | DriverSnapshotSessionsAppliedIndexFieldEvent | DriverSnapshotSessionsAppliedTermFieldEvent | DriverSnapshotSessionsLastIndexFieldEvent | DriverSnapshotStateFieldEvent> {
+    return streamMessage(buf, DriverSnapshot.codec(), opts)
+  }
+}

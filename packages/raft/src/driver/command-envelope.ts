@@ -1,0 +1,106 @@
+/**
+ * The envelope RaftNode wraps around every proposed command, so that the apply path can recognise
+ * a retried proposal and apply it exactly once (Raft thesis §6.3). Hand-written rather than
+ * protobuf because it sits on the hot path of every write:
+ *
+ *     byte     version (1)
+ *     varint   client id length in bytes (≤ 255)
+ *     bytes    client id, UTF-8
+ *     varint   sequence number (< 2^53)
+ *     varint   floor: every sequence below it has been answered to the client (< 2^53)
+ *     bytes    the command, to the end
+ *
+ * A ConfChange entry carries the same envelope, without a command, in the change's `context`.
+ */
+
+import { fromString } from 'uint8arrays/from-string'
+import { toString as bytesToString } from 'uint8arrays/to-string'
+
+const envelopeVersion = 1
+const clientIdBytesMax = 255
+
+/** Who proposed a command, and which of its proposals this is. */
+export interface ProposalIdentity {
+  readonly clientId: string
+  readonly sequence: number
+  /** Every sequence of this client below `floor` has been answered; the session may forget them. */
+  readonly floor: number
+}
+
+/** A decoded envelope. */
+export interface CommandEnvelope extends ProposalIdentity {
+  readonly command: Uint8Array
+}
+
+function varintLength(value: number): number {
+  let length = 1
+  while (value >= 0x80) {
+    value = Math.floor(value / 0x80)
+    length++
+  }
+  return length
+}
+
+function writeVarint(out: Uint8Array, at: number, value: number): number {
+  while (value >= 0x80) {
+    out[at++] = (value % 0x80) | 0x80
+    value = Math.floor(value / 0x80)
+  }
+  out[at++] = value
+  return at
+}
+
+/** Encodes a client id once, so that a proposer can reuse the bytes for every command. */
+export function encodeClientId(clientId: string): Uint8Array {
+  const bytes = fromString(clientId, 'utf8')
+  if (bytes.length === 0 || bytes.length > clientIdBytesMax) {
+    throw new RangeError(`client id must be 1 to ${clientIdBytesMax} bytes of UTF-8`)
+  }
+  return bytes
+}
+
+/** Wraps `command` (which may be empty, for a conf change's context) in an envelope. */
+export function encodeEnvelope(
+  clientIdBytes: Uint8Array,
+  sequence: number,
+  floor: number,
+  command: Uint8Array,
+): Uint8Array {
+  const length = 1 + 1 + clientIdBytes.length + varintLength(sequence) + varintLength(floor) + command.length
+  const out = new Uint8Array(length)
+  out[0] = envelopeVersion
+  out[1] = clientIdBytes.length
+  out.set(clientIdBytes, 2)
+  let at = writeVarint(out, 2 + clientIdBytes.length, sequence)
+  at = writeVarint(out, at, floor)
+  out.set(command, at)
+  return out
+}
+
+/** Reads a varint at `at`; returns [value, next offset] or null when malformed or beyond 2^53. */
+function readVarint(bytes: Uint8Array, at: number): [number, number] | null {
+  let value = 0
+  let scale = 1
+  for (let i = 0; i < 8; i++) {
+    const byte = bytes[at++]
+    if (byte === undefined) return null
+    value += (byte & 0x7f) * scale
+    if (byte < 0x80) return Number.isSafeInteger(value) ? [value, at] : null
+    scale *= 0x80
+  }
+  return null
+}
+
+/** Decodes an envelope; `null` when `bytes` is not one (the entry is then skipped on every node alike). */
+export function decodeEnvelope(bytes: Uint8Array): CommandEnvelope | null {
+  if (bytes.length < 4 || bytes[0] !== envelopeVersion) return null
+  const idLength = bytes[1] as number
+  if (idLength === 0 || 2 + idLength > bytes.length) return null
+  // Invalid UTF-8 decodes to replacement characters, identically on every node.
+  const clientId = bytesToString(bytes.subarray(2, 2 + idLength), 'utf8')
+  const sequence = readVarint(bytes, 2 + idLength)
+  if (sequence === null) return null
+  const floor = readVarint(bytes, sequence[1])
+  if (floor === null) return null
+  return { clientId, sequence: sequence[0], floor: floor[0], command: bytes.subarray(floor[1]) }
+}

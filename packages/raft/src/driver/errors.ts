@@ -1,0 +1,63 @@
+/**
+ * Typed errors of the driver. Each class carries a stable `code`. `ProposalDroppedError` is the
+ * core's own class, re-exported so that callers catch one class whichever layer dropped a proposal.
+ */
+import type { NodeId } from '../core/types.js'
+
+export { ProposalDroppedError } from '../core/errors.js'
+
+/** The base of every error the driver throws. */
+export abstract class RaftNodeError extends Error {
+  abstract readonly code: string
+}
+
+/** This node cannot take the request: it is not the leader (or knows no leader to forward to). */
+export class NotLeaderError extends RaftNodeError {
+  readonly code = 'NOT_LEADER'
+  override readonly name = 'NotLeaderError'
+  /** The leader this node knows of, to retry there; `null` when none is known (an election runs). */
+  readonly leaderHint: NodeId | null
+
+  constructor(leaderHint: NodeId | null) {
+    super(leaderHint === null ? 'no leader is known' : `not the leader; the leader is ${leaderHint}`)
+    this.leaderHint = leaderHint
+  }
+}
+
+/** The request did not complete within its deadline. It may still take effect later. */
+export class TimeoutError extends RaftNodeError {
+  readonly code = 'TIMEOUT'
+  override readonly name = 'TimeoutError'
+}
+
+/** A proposal is larger than the configured `proposalBytesMax`. */
+export class ProposalTooLargeError extends RaftNodeError {
+  readonly code = 'PROPOSAL_TOO_LARGE'
+  override readonly name = 'ProposalTooLargeError'
+  readonly sizeBytes: number
+  readonly sizeBytesMax: number
+
+  constructor(sizeBytes: number, sizeBytesMax: number) {
+    super(`proposal of ${sizeBytes} bytes exceeds the limit of ${sizeBytesMax} bytes`)
+    this.sizeBytes = sizeBytes
+    this.sizeBytesMax = sizeBytesMax
+  }
+}
+
+/** The node was stopped (or never started) before the request completed. */
+export class NodeStoppedError extends RaftNodeError {
+  readonly code = 'NODE_STOPPED'
+  override readonly name = 'NodeStoppedError'
+}
+
+/** A snapshot's driver data (deduplication sessions and state) is corrupt or of an unknown version. */
+export class SnapshotFormatError extends RaftNodeError {
+  readonly code = 'SNAPSHOT_FORMAT'
+  override readonly name = 'SnapshotFormatError'
+}
+
+/** The storage or the state machine failed; the node stops, since its state can no longer be trusted. */
+export class NodeFailedError extends RaftNodeError {
+  readonly code = 'NODE_FAILED'
+  override readonly name = 'NodeFailedError'
+}

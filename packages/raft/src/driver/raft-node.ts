@@ -1,0 +1,1048 @@
+/**
+ * `RaftNode`, the driver: it owns the loop around the pure core and everything the core must not
+ * touch — storage writes, the network, the state machine and time — all injected.
+ *
+ * The loop, once per batch (see the README for the drawing):
+ *
+ * 1. feed the core what arrived since the last batch: ticks, received messages, queued proposals
+ *    (one batch per loop), ReadIndex requests;
+ * 2. take `ready()`; send the messages that may leave before the persist (a leader's appends);
+ * 3. persist entries, hard state and snapshot in one `storage.save` (one sync), then
+ *    `onPersisted(number)`, then send the messages that had to wait for it (votes, append
+ *    responses);
+ * 4. install the snapshot, apply committed entries (deduplicated by client session), settle the
+ *    proposals and reads they complete; `advance(ready)`; take a snapshot and compact when the log
+ *    has grown past the threshold.
+ */
+import { decodeConfChange } from '../codec/index.js'
+import { RaftCoreError } from '../core/errors.js'
+import { RawNode } from '../core/raw-node.js'
+import {
+  type ConfChange,
+  ConfChangeTransition,
+  ConfChangeType,
+  type ConfState,
+  type CoreStatus,
+  type Entry,
+  EntryType,
+  type Logger,
+  type Message,
+  MessageType,
+  type NodeId,
+  type PeerProgress,
+  type RandomSource,
+  type Ready,
+  Role,
+  type Snapshot,
+  type SoftState,
+} from '../core/types.js'
+import { decodeEnvelope, encodeClientId, encodeEnvelope } from './command-envelope.js'
+import {
+  NodeFailedError,
+  NodeStoppedError,
+  NotLeaderError,
+  ProposalDroppedError,
+  ProposalTooLargeError,
+  RaftNodeError,
+  TimeoutError,
+} from './errors.js'
+import { fencingToken } from './fencing.js'
+import type {
+  AppliedCommand,
+  Clock,
+  LogStorage,
+  StateMachine,
+  TimerHandle,
+  Transport,
+  WireMessage,
+} from './interfaces.js'
+import { type PendingProposal, type ProposalOutcome, ProposalTable, proposalKey } from './proposals.js'
+import { type ReadOutcome, ReadTable } from './reads.js'
+import { SessionTable } from './sessions.js'
+import { decodeSnapshotData, encodeSnapshotData } from './snapshot-data.js'
+import { SnapshotReceiver, SnapshotSender } from './snapshot-transfer.js'
+
+/** How a {@link RaftNode} is built. Only the first seven fields are required. */
+export interface RaftNodeOptions<Result = Uint8Array> {
+  /** This node's id (its libp2p peer id in a deployed cluster). */
+  readonly id: NodeId
+  readonly storage: LogStorage
+  readonly transport: Transport
+  readonly stateMachine: StateMachine<Result>
+  readonly clock: Clock
+  /** Election jitter; inject a seeded source for replayable runs. */
+  readonly random: RandomSource
+  readonly logger?: Logger
+  /** Milliseconds per core tick. Default 100. */
+  readonly tickMs?: number
+  /** Ticks of leader silence before a follower campaigns (randomized up to twice this). Default 10. */
+  readonly electionTicks?: number
+  /** Ticks between heartbeats. Default 1. */
+  readonly heartbeatTicks?: number
+  /** Default true. */
+  readonly checkQuorum?: boolean
+  /** Default true. */
+  readonly preVote?: boolean
+  /**
+   * `'safe'` (default) confirms every read with a heartbeat round. `'lease-based'` trusts the
+   * leader's lease instead, which is only correct while clocks advance at the same rate (drift
+   * below the election timeout); it needs `checkQuorum`.
+   */
+  readonly readOnly?: 'safe' | 'lease-based'
+  /** Whether a follower forwards proposals to the leader (default) or rejects them with {@link NotLeaderError}. */
+  readonly forwardProposals?: boolean
+  /** The largest command accepted by {@link RaftNode.propose}. Default 1 MiB. */
+  readonly proposalBytesMax?: number
+  /** The most entry bytes per append message. Default 1 MiB. */
+  readonly maxSizePerMsgBytes?: number
+  /** The most committed-entry bytes applied per batch. Default 16 MiB. */
+  readonly maxCommittedSizePerReadyBytes?: number
+  /** The most uncommitted bytes a leader accepts before dropping proposals (0 = no limit). Default 64 MiB. */
+  readonly maxUncommittedEntriesBytes?: number
+  /** The most append messages in flight per follower. Default 256. */
+  readonly maxInflightMsgs?: number
+  /** Default deadline of a proposal or membership change. Default 10 s. */
+  readonly proposalTimeoutMs?: number
+  /** Default deadline of a linearizable read. Default 10 s. */
+  readonly readTimeoutMs?: number
+  /** A proposal or read not settled after this long is sent again. Default: one election timeout. */
+  readonly retryMs?: number
+  /** Snapshot and compact once this many entries were applied since the last snapshot (0 = never). Default 10,000. */
+  readonly snapshotEntriesThreshold?: number
+  /** Bytes per snapshot chunk on the wire. Default 256 KiB. */
+  readonly snapshotChunkBytes?: number
+  /** Snapshot chunks in flight ahead of the receiver's acknowledgement. Default 4. */
+  readonly snapshotWindowChunks?: number
+  /** The largest snapshot a follower accepts. Default 1 GiB. */
+  readonly snapshotBytesMax?: number
+  /**
+   * This node's proposer identity for deduplication. It must never be reused by another process
+   * or incarnation; the default combines the node id, the log's state at start and 64 random bits.
+   */
+  readonly clientId?: string
+  /** The most client sessions kept for deduplication. Default 10,000. Must be equal on every node. */
+  readonly sessionsMax?: number
+}
+
+/** Options of one proposal. */
+export interface ProposeOptions {
+  /** Deadline in milliseconds; default the node's `proposalTimeoutMs`. */
+  readonly timeoutMs?: number
+  /**
+   * An application-chosen identity, to retry a proposal across processes and still apply it once.
+   * `floor` tells the cluster every sequence below it has been answered and may be forgotten.
+   */
+  readonly idempotency?: { readonly clientId: string; readonly sequence: number; readonly floor?: number }
+}
+
+/** Options of a read. */
+export interface ReadOptions {
+  /**
+   * `true`: confirm leadership first (ReadIndex), so the read sees every write completed before it
+   * began. `false`: answer at once from this node's state, which may be stale.
+   */
+  readonly linearizable: boolean
+  readonly timeoutMs?: number
+}
+
+/** A node's state for status pages, metrics and tests. */
+export interface RaftNodeStatus {
+  readonly id: NodeId
+  readonly role: Role
+  readonly term: number
+  readonly leader: NodeId | null
+  readonly commit: number
+  readonly applied: number
+  /** The first and last index held in the log, and their difference plus one. */
+  readonly firstIndex: number
+  readonly lastIndex: number
+  readonly logEntries: number
+  readonly snapshotIndex: number
+  readonly confState: ConfState
+  /** Per-peer replication progress; empty unless this node leads. */
+  readonly progress: readonly PeerProgress[]
+  /** How many elections this node has started (times it became a candidate). */
+  readonly electionCount: number
+  /** How many times the known leader changed. */
+  readonly leaderChangeCount: number
+  readonly pendingProposals: number
+  readonly pendingReads: number
+  readonly state: 'created' | 'running' | 'stopped' | 'failed'
+}
+
+/** What {@link RaftNode.onChange} reports. */
+export type RaftNodeEvent =
+  | { readonly type: 'role'; readonly role: Role; readonly term: number }
+  | { readonly type: 'leader'; readonly leader: NodeId | null; readonly term: number }
+  | { readonly type: 'membership'; readonly confState: ConfState; readonly index: number }
+  | { readonly type: 'snapshot-taken'; readonly index: number }
+  | { readonly type: 'snapshot-installed'; readonly index: number }
+  | { readonly type: 'stopped' }
+  | { readonly type: 'failed'; readonly error: Error }
+
+const emptyBytes = new Uint8Array(0)
+const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} }
+
+interface TransferWaiter {
+  readonly to: NodeId
+  readonly deadlineMs: number
+  readonly resolve: () => void
+  readonly reject: (error: Error) => void
+}
+
+/**
+ * A Raft node: a {@link RawNode} driven over injected storage, transport, state machine and clock.
+ *
+ * @example
+ * ```ts
+ * const node = new RaftNode({ id: 'a', storage, transport, stateMachine, clock, random })
+ * await node.start()
+ * const { result, fencingToken } = await node.propose(new TextEncoder().encode('set x 1'))
+ * ```
+ */
+export class RaftNode<Result = Uint8Array> {
+  readonly id: NodeId
+  private readonly storage: LogStorage
+  private readonly transport: Transport
+  private readonly stateMachine: StateMachine<Result>
+  private readonly clock: Clock
+  private readonly random: RandomSource
+  private readonly logger: Logger
+  private readonly settings: Required<
+    Omit<
+      RaftNodeOptions<Result>,
+      'id' | 'storage' | 'transport' | 'stateMachine' | 'clock' | 'random' | 'logger' | 'clientId'
+    >
+  >
+  private readonly clientIdOption: string | undefined
+
+  private rawNode: RawNode | null = null
+  private state: 'created' | 'running' | 'stopped' | 'failed' = 'created'
+  private timer: TimerHandle | null = null
+  private pumping = false
+  private dirty = false
+  private idleWaiters: (() => void)[] = []
+
+  // Inputs gathered between batches, fed to the core at the top of the loop.
+  private ticksPending = 0
+  private inbox: Message[] = []
+  private coreTasks: (() => void)[] = []
+  private proposalQueue: PendingProposal[] = []
+
+  private clientId = ''
+  private clientIdBytes: Uint8Array = emptyBytes
+  private nextSequence = 1
+  private readonly proposals = new ProposalTable()
+  private readonly reads = new ReadTable()
+  private readonly sessions: SessionTable
+  private transferWaiters: TransferWaiter[] = []
+  private readonly snapshotSender: SnapshotSender
+  private readonly snapshotReceiver: SnapshotReceiver
+
+  private role: Role = Role.Follower
+  private leader: NodeId | null = null
+  private term = 0
+  private applied = 0
+  private snapshotIndex = 0
+  private confState: ConfState = {
+    voters: [],
+    learners: [],
+    votersOutgoing: [],
+    learnersNext: [],
+    autoLeave: false,
+  }
+  private electionCount = 0
+  private leaderChangeCount = 0
+  private readonly listeners = new Set<(event: RaftNodeEvent) => void>()
+
+  constructor(options: RaftNodeOptions<Result>) {
+    this.id = options.id
+    this.storage = options.storage
+    this.transport = options.transport
+    this.stateMachine = options.stateMachine
+    this.clock = options.clock
+    this.random = options.random
+    this.logger = options.logger ?? silentLogger
+    this.clientIdOption = options.clientId
+    const tickMs = positive('tickMs', options.tickMs ?? 100)
+    const electionTicks = positive('electionTicks', options.electionTicks ?? 10)
+    this.settings = {
+      tickMs,
+      electionTicks,
+      heartbeatTicks: positive('heartbeatTicks', options.heartbeatTicks ?? 1),
+      checkQuorum: options.checkQuorum ?? true,
+      preVote: options.preVote ?? true,
+      readOnly: options.readOnly ?? 'safe',
+      forwardProposals: options.forwardProposals ?? true,
+      proposalBytesMax: positive('proposalBytesMax', options.proposalBytesMax ?? 1024 * 1024),
+      maxSizePerMsgBytes: positive('maxSizePerMsgBytes', options.maxSizePerMsgBytes ?? 1024 * 1024),
+      maxCommittedSizePerReadyBytes: positive(
+        'maxCommittedSizePerReadyBytes',
+        options.maxCommittedSizePerReadyBytes ?? 16 * 1024 * 1024,
+      ),
+      maxUncommittedEntriesBytes: options.maxUncommittedEntriesBytes ?? 64 * 1024 * 1024,
+      maxInflightMsgs: positive('maxInflightMsgs', options.maxInflightMsgs ?? 256),
+      proposalTimeoutMs: positive('proposalTimeoutMs', options.proposalTimeoutMs ?? 10_000),
+      readTimeoutMs: positive('readTimeoutMs', options.readTimeoutMs ?? 10_000),
+      retryMs: positive('retryMs', options.retryMs ?? tickMs * electionTicks),
+      snapshotEntriesThreshold: options.snapshotEntriesThreshold ?? 10_000,
+      snapshotChunkBytes: positive('snapshotChunkBytes', options.snapshotChunkBytes ?? 256 * 1024),
+      snapshotWindowChunks: positive('snapshotWindowChunks', options.snapshotWindowChunks ?? 4),
+      snapshotBytesMax: positive('snapshotBytesMax', options.snapshotBytesMax ?? 1024 * 1024 * 1024),
+      sessionsMax: positive('sessionsMax', options.sessionsMax ?? 10_000),
+    }
+    this.sessions = new SessionTable({
+      sessionsMax: this.settings.sessionsMax,
+      sequencesPerSessionMax: 100_000,
+    })
+    this.snapshotSender = new SnapshotSender(
+      {
+        chunkBytes: this.settings.snapshotChunkBytes,
+        windowChunks: this.settings.snapshotWindowChunks,
+        retryMs: this.settings.retryMs,
+        retriesMax: 10,
+      },
+      (messages) => this.transport.send(messages),
+      (peer, ok) => this.enqueueCoreTask(() => this.core.reportSnapshot(peer, ok)),
+    )
+    this.snapshotReceiver = new SnapshotReceiver(
+      this.settings.snapshotBytesMax,
+      (messages) => this.transport.send(messages),
+      (message) => this.receiveWholeSnapshot(message),
+    )
+  }
+
+  private get core(): RawNode {
+    if (this.rawNode === null) throw new NodeStoppedError('the node has not been started')
+    return this.rawNode
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Lifecycle.
+
+  /**
+   * Restores the state machine from the stored snapshot, starts the core from the stored log and
+   * begins ticking. Committed entries after the snapshot are applied again by the loop.
+   */
+  async start(): Promise<void> {
+    if (this.state !== 'created') throw new NodeStoppedError(`cannot start a node that is ${this.state}`)
+    const snapshot = this.storage.snapshot()
+    await this.restoreFrom(snapshot)
+    this.confState = this.storage.initialState().confState
+    const { hardState } = this.storage.initialState()
+    this.clientId =
+      this.clientIdOption ??
+      `${this.id}/${hardState.term}.${this.storage.lastIndex()}.${randomHex(this.random)}${randomHex(this.random)}`
+    this.clientIdBytes = encodeClientId(this.clientId)
+    this.rawNode = new RawNode({
+      id: this.id,
+      storage: this.storage,
+      electionTick: this.settings.electionTicks,
+      heartbeatTick: this.settings.heartbeatTicks,
+      applied: this.applied,
+      maxSizePerMsg: this.settings.maxSizePerMsgBytes,
+      maxCommittedSizePerReady: this.settings.maxCommittedSizePerReadyBytes,
+      maxUncommittedEntriesSize: this.settings.maxUncommittedEntriesBytes,
+      maxInflightMsgs: this.settings.maxInflightMsgs,
+      checkQuorum: this.settings.checkQuorum,
+      preVote: this.settings.preVote,
+      readOnly: this.settings.readOnly,
+      disableProposalForwarding: !this.settings.forwardProposals,
+      stepDownOnRemoval: true,
+      random: this.random,
+      logger: this.logger,
+    })
+    const status = this.rawNode.status()
+    this.term = status.term
+    this.role = status.role
+    this.leader = status.leader
+    this.state = 'running'
+    this.transport.onMessage((message) => this.onMessage(message))
+    this.transport.onUnreachable?.((peer) => this.enqueueCoreTask(() => this.core.reportUnreachable(peer)))
+    this.armTimer()
+    this.kick()
+  }
+
+  /**
+   * Stops ticking and taking messages, waits for the batch in progress, and rejects everything
+   * still pending with {@link NodeStoppedError}. The storage keeps what was persisted; a new
+   * `RaftNode` over it resumes.
+   */
+  async stop(): Promise<void> {
+    if (this.state === 'created') {
+      this.state = 'stopped'
+      return
+    }
+    if (this.state !== 'running') return
+    this.state = 'stopped'
+    this.timer?.cancel()
+    this.timer = null
+    await this.idle()
+    this.rejectEverything(() => new NodeStoppedError('the node stopped'))
+    this.emit({ type: 'stopped' })
+  }
+
+  /** Resolves once the loop has nothing left to do right now (used by tests and `stop`). */
+  idle(): Promise<void> {
+    if (!this.pumping) return Promise.resolve()
+    return new Promise((resolve) => this.idleWaiters.push(resolve))
+  }
+
+  /** Subscribes to role, leader, membership and snapshot events; returns the unsubscribe function. */
+  onChange(listener: (event: RaftNodeEvent) => void): () => void {
+    this.listeners.add(listener)
+    return () => this.listeners.delete(listener)
+  }
+
+  /** Starts an election at once (for tests and operators; elections otherwise start on timeouts). */
+  campaign(): void {
+    this.enqueueCoreTask(() => this.core.campaign())
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Client operations.
+
+  /**
+   * Proposes a command. Resolves once it is committed and applied on this node, with the state
+   * machine's result and the entry's fencing token; retried internally (and applied once) until
+   * its deadline.
+   */
+  propose(command: Uint8Array, options: ProposeOptions = {}): Promise<ProposalOutcome<Result>> {
+    const refusal = this.refuseClientRequest()
+    if (refusal !== null) return Promise.reject(refusal)
+    if (command.length > this.settings.proposalBytesMax) {
+      return Promise.reject(new ProposalTooLargeError(command.length, this.settings.proposalBytesMax))
+    }
+    const identity = this.identity(options)
+    if (this.proposals.has(identity.key)) {
+      return Promise.reject(
+        new RangeError(`proposal ${identity.sequence} of ${identity.clientId} is already pending`),
+      )
+    }
+    const data = encodeEnvelope(identity.clientIdBytes, identity.sequence, identity.floor, command)
+    return new Promise<ProposalOutcome<Result>>((resolve, reject) => {
+      const proposal: PendingProposal = {
+        key: identity.key,
+        data,
+        confChange: null,
+        deadlineMs: this.clock.now() + (options.timeoutMs ?? this.settings.proposalTimeoutMs),
+        lastProposedMs: this.clock.now(),
+        queued: true,
+        resolve: resolve as (outcome: unknown) => void,
+        reject,
+      }
+      this.proposals.add(proposal)
+      this.proposalQueue.push(proposal)
+      this.kick()
+    })
+  }
+
+  /**
+   * Waits until this node may serve a read. With `linearizable: true` (ReadIndex, from any member:
+   * a follower asks the leader), the read then sees every write completed before the call.
+   */
+  read(options: ReadOptions): Promise<ReadOutcome> {
+    if (this.state !== 'running') return Promise.reject(new NodeStoppedError(`the node is ${this.state}`))
+    if (!options.linearizable) return Promise.resolve({ index: this.applied })
+    const refusal = this.refuseClientRequest()
+    if (refusal !== null) return Promise.reject(refusal)
+    return new Promise<ReadOutcome>((resolve, reject) => {
+      this.reads.add({
+        deadlineMs: this.clock.now() + (options.timeoutMs ?? this.settings.readTimeoutMs),
+        resolve,
+        reject,
+      })
+      this.kick()
+    })
+  }
+
+  /** Adds `nodeId` as a learner: it receives the log but does not vote. Resolves with the new membership. */
+  addLearner(nodeId: NodeId, options: { readonly timeoutMs?: number } = {}): Promise<ConfState> {
+    return this.changeMembership(
+      {
+        transition: ConfChangeTransition.Auto,
+        changes: [{ type: ConfChangeType.AddLearner, nodeId }],
+        context: emptyBytes,
+      },
+      options,
+    )
+  }
+
+  /** Makes `nodeId` (usually a caught-up learner) a voter. */
+  promote(nodeId: NodeId, options: { readonly timeoutMs?: number } = {}): Promise<ConfState> {
+    return this.changeMembership(
+      {
+        transition: ConfChangeTransition.Auto,
+        changes: [{ type: ConfChangeType.AddVoter, nodeId }],
+        context: emptyBytes,
+      },
+      options,
+    )
+  }
+
+  /** Removes `nodeId` from the cluster. A leader that removes itself steps down once it is applied. */
+  removeMember(nodeId: NodeId, options: { readonly timeoutMs?: number } = {}): Promise<ConfState> {
+    return this.changeMembership(
+      {
+        transition: ConfChangeTransition.Auto,
+        changes: [{ type: ConfChangeType.RemoveNode, nodeId }],
+        context: emptyBytes,
+      },
+      options,
+    )
+  }
+
+  /**
+   * Proposes any membership change (several voters at once go through joint consensus). Its
+   * `context` is replaced by the driver's deduplication envelope. Resolves with the membership
+   * after it is applied here.
+   */
+  changeMembership(change: ConfChange, options: { readonly timeoutMs?: number } = {}): Promise<ConfState> {
+    const refusal = this.refuseClientRequest()
+    if (refusal !== null) return Promise.reject(refusal)
+    const identity = this.identity({})
+    const context = encodeEnvelope(identity.clientIdBytes, identity.sequence, identity.floor, emptyBytes)
+    return new Promise<ConfState>((resolve, reject) => {
+      const proposal: PendingProposal = {
+        key: identity.key,
+        data: null,
+        confChange: { ...change, context },
+        deadlineMs: this.clock.now() + (options.timeoutMs ?? this.settings.proposalTimeoutMs),
+        lastProposedMs: this.clock.now(),
+        queued: true,
+        resolve: resolve as (outcome: unknown) => void,
+        reject,
+      }
+      this.proposals.add(proposal)
+      this.proposalQueue.push(proposal)
+      this.kick()
+    })
+  }
+
+  /** Hands leadership to `to` (thesis §3.10). Resolves once this node sees `to` lead. */
+  transferLeadership(to: NodeId, options: { readonly timeoutMs?: number } = {}): Promise<void> {
+    if (this.state !== 'running') return Promise.reject(new NodeStoppedError(`the node is ${this.state}`))
+    if (this.leader === to) return Promise.resolve()
+    return new Promise<void>((resolve, reject) => {
+      this.transferWaiters.push({
+        to,
+        deadlineMs: this.clock.now() + (options.timeoutMs ?? this.settings.retryMs * 2),
+        resolve,
+        reject,
+      })
+      this.enqueueCoreTask(() => this.core.transferLeader(to))
+    })
+  }
+
+  /** The node's current state. */
+  status(): RaftNodeStatus {
+    const core: CoreStatus | null = this.rawNode?.status() ?? null
+    const firstIndex = this.storage.firstIndex()
+    const lastIndex = core?.lastIndex ?? this.storage.lastIndex()
+    return {
+      id: this.id,
+      role: core?.role ?? this.role,
+      term: core?.term ?? this.term,
+      leader: core?.leader ?? this.leader,
+      commit: core?.commit ?? 0,
+      applied: this.applied,
+      firstIndex,
+      lastIndex,
+      logEntries: Math.max(0, lastIndex - firstIndex + 1),
+      snapshotIndex: this.snapshotIndex,
+      confState: this.confState,
+      progress: core?.progress ?? [],
+      electionCount: this.electionCount,
+      leaderChangeCount: this.leaderChangeCount,
+      pendingProposals: this.proposals.size,
+      pendingReads: this.reads.size,
+      state: this.state,
+    }
+  }
+
+  private refuseClientRequest(): Error | null {
+    if (this.state !== 'running') return new NodeStoppedError(`the node is ${this.state}`)
+    // Fail fast in a minority partition or during an election rather than queue blindly.
+    if (this.leader === null) return new NotLeaderError(null)
+    if (this.leader !== this.id && !this.settings.forwardProposals) return new NotLeaderError(this.leader)
+    return null
+  }
+
+  private identity(options: ProposeOptions): {
+    clientId: string
+    clientIdBytes: Uint8Array
+    sequence: number
+    floor: number
+    key: string
+  } {
+    const given = options.idempotency
+    if (given !== undefined) {
+      if (!Number.isSafeInteger(given.sequence) || given.sequence < 0)
+        throw new RangeError('sequence must be a safe integer ≥ 0')
+      return {
+        clientId: given.clientId,
+        clientIdBytes: encodeClientId(given.clientId),
+        sequence: given.sequence,
+        floor: given.floor ?? 0,
+        key: proposalKey(given.clientId, given.sequence),
+      }
+    }
+    const sequence = this.nextSequence++
+    return {
+      clientId: this.clientId,
+      clientIdBytes: this.clientIdBytes,
+      sequence,
+      floor: this.ownFloor(),
+      key: proposalKey(this.clientId, sequence),
+    }
+  }
+
+  /** The lowest own sequence still unanswered: every sequence below it has been settled. */
+  private lowestOwnPending = 1
+  private ownFloor(): number {
+    while (
+      this.lowestOwnPending < this.nextSequence - 1 &&
+      !this.proposals.has(proposalKey(this.clientId, this.lowestOwnPending))
+    ) {
+      this.lowestOwnPending++
+    }
+    return this.lowestOwnPending
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Inputs.
+
+  private onMessage(message: WireMessage): void {
+    if (this.state !== 'running') return
+    if (message.to !== this.id) {
+      this.logger.debug('dropped a message addressed to another node', { to: message.to, from: message.from })
+      return
+    }
+    if (message.chunk != null) {
+      if (message.type === MessageType.Snap) {
+        const refusal = this.snapshotReceiver.onChunk(message)
+        if (refusal !== null) this.logger.warn('refused a snapshot chunk', { from: message.from, refusal })
+      } else if (message.type === MessageType.SnapStatus) {
+        this.snapshotSender.onAck(message, this.clock.now())
+      }
+      return
+    }
+    if (message.type === MessageType.Snap) {
+      this.receiveWholeSnapshot(message)
+      return
+    }
+    this.inbox.push(message)
+    this.kick()
+  }
+
+  /** Checks a whole snapshot's driver data before the core may accept it, then queues it. */
+  private receiveWholeSnapshot(message: Message): void {
+    const snapshot = message.snapshot
+    if (snapshot === null) return
+    try {
+      decodeSnapshotData(snapshot.data, {
+        sessionsMax: this.settings.sessionsMax,
+        sequencesPerSessionMax: 100_000,
+      })
+    } catch (error) {
+      this.logger.warn('dropped a snapshot with invalid data', { from: message.from, error: describe(error) })
+      return
+    }
+    this.inbox.push(message)
+    this.kick()
+  }
+
+  private enqueueCoreTask(task: () => void): void {
+    if (this.state !== 'running') return
+    this.coreTasks.push(task)
+    this.kick()
+  }
+
+  private armTimer(): void {
+    this.timer = this.clock.setTimer(this.settings.tickMs, () => this.onTick())
+  }
+
+  private onTick(): void {
+    if (this.state !== 'running') return
+    this.armTimer()
+    this.ticksPending++
+    const now = this.clock.now()
+    const timeout = (what: string) => () => new TimeoutError(`${what} timed out`)
+    const due = this.proposals.sweep(now, this.settings.retryMs, timeout('proposal'))
+    if (this.leader !== null) {
+      for (const proposal of due) this.requeue(proposal)
+    }
+    this.reads.sweep(now, this.settings.retryMs, timeout('read'))
+    this.snapshotSender.tick(now)
+    if (this.transferWaiters.length > 0) {
+      const waiting: TransferWaiter[] = []
+      for (const waiter of this.transferWaiters) {
+        if (now >= waiter.deadlineMs)
+          waiter.reject(new TimeoutError(`leadership transfer to ${waiter.to} timed out`))
+        else waiting.push(waiter)
+      }
+      this.transferWaiters = waiting
+    }
+    this.kick()
+  }
+
+  private requeue(proposal: PendingProposal): void {
+    if (proposal.queued) return
+    proposal.queued = true
+    this.proposalQueue.push(proposal)
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // The loop.
+
+  private kick(): void {
+    if (this.state !== 'running') return
+    if (this.pumping) {
+      this.dirty = true
+      return
+    }
+    this.pumping = true
+    void this.pump()
+  }
+
+  private async pump(): Promise<void> {
+    try {
+      // Yield once so that a synchronous burst of proposals and messages forms one batch.
+      await undefined
+      while (this.state === 'running') {
+        this.dirty = false
+        this.feedCore()
+        if (!this.core.hasReady()) {
+          if (this.dirty) continue
+          break
+        }
+        await this.handleReady(this.core.ready())
+      }
+    } catch (error) {
+      this.fail(error)
+    } finally {
+      this.pumping = false
+      const waiters = this.idleWaiters
+      this.idleWaiters = []
+      for (const waiter of waiters) waiter()
+    }
+  }
+
+  private feedCore(): void {
+    const core = this.core
+    for (; this.ticksPending > 0; this.ticksPending--) core.tick()
+    if (this.coreTasks.length > 0) {
+      const tasks = this.coreTasks
+      this.coreTasks = []
+      for (const task of tasks) this.guardCore(task)
+    }
+    if (this.inbox.length > 0) {
+      const inbox = this.inbox
+      this.inbox = []
+      for (const message of inbox) this.guardCore(() => core.step(message))
+    }
+    if (this.proposalQueue.length > 0) this.feedProposals()
+    const context = this.leader === null ? null : this.reads.issue(this.clock.now())
+    if (context !== null) this.guardCore(() => core.readIndex(context))
+  }
+
+  /** Runs a core call whose failure concerns one input only (a bad message, a refused request). */
+  private guardCore(call: () => void): void {
+    try {
+      call()
+    } catch (error) {
+      if (!(error instanceof RaftCoreError)) throw error
+      this.logger.debug('the core refused an input', { code: error.code, error: error.message })
+    }
+  }
+
+  private feedProposals(): void {
+    const queue = this.proposalQueue
+    this.proposalQueue = []
+    const now = this.clock.now()
+    const commands: Uint8Array[] = []
+    const batch: PendingProposal[] = []
+    for (const proposal of queue) {
+      proposal.queued = false
+      // Settled in the meantime (applied through an earlier copy, or timed out).
+      if (!this.proposals.has(proposal.key)) continue
+      proposal.lastProposedMs = now
+      if (proposal.confChange !== null) {
+        this.proposeOne(proposal, () => this.core.proposeConfChange(proposal.confChange as ConfChange))
+      } else {
+        commands.push(proposal.data as Uint8Array)
+        batch.push(proposal)
+      }
+    }
+    if (commands.length === 0) return
+    try {
+      this.core.proposeBatch(commands)
+    } catch (error) {
+      if (!(error instanceof ProposalDroppedError)) throw error
+      for (const proposal of batch) this.proposals.take(proposal.key)?.reject(error)
+    }
+  }
+
+  private proposeOne(proposal: PendingProposal, call: () => void): void {
+    try {
+      call()
+    } catch (error) {
+      if (!(error instanceof ProposalDroppedError)) throw error
+      this.proposals.take(proposal.key)?.reject(error)
+    }
+  }
+
+  private async handleReady(ready: Ready): Promise<void> {
+    if (ready.softState !== null) this.onSoftState(ready.softState)
+    if (ready.hardState !== null) this.term = ready.hardState.term
+
+    const afterPersist: Message[] = []
+    const now: Message[] = []
+    for (const outbound of ready.messages) (outbound.afterPersist ? afterPersist : now).push(outbound.message)
+    this.send(now)
+
+    if (ready.hardState !== null || ready.entries.length > 0 || ready.snapshot !== null) {
+      await this.storage.save({
+        hardState: ready.hardState,
+        entries: ready.entries,
+        snapshot: ready.snapshot,
+      })
+    }
+    this.core.onPersisted(ready.number)
+    this.send(afterPersist)
+
+    if (ready.snapshot !== null) await this.installSnapshot(ready.snapshot)
+    if (ready.committedEntries.length > 0) await this.applyEntries(ready.committedEntries)
+    if (ready.readStates.length > 0) this.reads.onReadStates(ready.readStates)
+    this.core.advance(ready)
+    this.reads.release(this.applied)
+    await this.maybeSnapshot()
+  }
+
+  private send(messages: readonly Message[]): void {
+    if (messages.length === 0) return
+    let plain: Message[] | null = null
+    for (const message of messages) {
+      if (message.type === MessageType.Snap && message.snapshot !== null) {
+        this.snapshotSender.start(message, this.clock.now())
+      } else {
+        plain ??= []
+        plain.push(message)
+      }
+    }
+    if (plain !== null) this.transport.send(plain)
+  }
+
+  private onSoftState(soft: SoftState): void {
+    if (soft.role !== this.role) {
+      const wasLeader = this.role === Role.Leader
+      this.role = soft.role
+      if (soft.role === Role.Candidate) this.electionCount++
+      if (wasLeader) this.snapshotSender.cancelAll()
+      this.emit({ type: 'role', role: soft.role, term: this.term })
+    }
+    if (soft.leader !== this.leader) {
+      this.leader = soft.leader
+      this.leaderChangeCount++
+      this.emit({ type: 'leader', leader: soft.leader, term: this.term })
+      if (soft.leader !== null) {
+        // Proposals and reads sent towards the old leader may be lost: send them again now.
+        for (const proposal of this.proposals.unqueued()) this.requeue(proposal)
+        this.reads.reissueAll()
+        const still: TransferWaiter[] = []
+        for (const waiter of this.transferWaiters) {
+          if (waiter.to === soft.leader) waiter.resolve()
+          else still.push(waiter)
+        }
+        this.transferWaiters = still
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Applying.
+
+  private async installSnapshot(snapshot: Snapshot): Promise<void> {
+    if (snapshot.metadata.index <= this.applied) return
+    await this.restoreFrom(snapshot)
+    this.confState = snapshot.metadata.confState
+    this.emit({ type: 'snapshot-installed', index: snapshot.metadata.index })
+    this.emit({ type: 'membership', confState: this.confState, index: snapshot.metadata.index })
+  }
+
+  private async restoreFrom(snapshot: Snapshot): Promise<void> {
+    const index = snapshot.metadata.index
+    if (index > 0) {
+      const { sessions, state } = decodeSnapshotData(snapshot.data, {
+        sessionsMax: this.settings.sessionsMax,
+        sequencesPerSessionMax: 100_000,
+      })
+      this.sessions.restore(sessions)
+      await this.stateMachine.restore(state)
+    }
+    this.applied = index
+    this.snapshotIndex = index
+  }
+
+  private async applyEntries(entries: readonly Entry[]): Promise<void> {
+    const commands: AppliedCommand[] = []
+    const owners: (PendingProposal | undefined)[] = []
+    for (const entry of entries) {
+      if (entry.index <= this.applied) continue
+      if (entry.type === EntryType.ConfChange) {
+        this.applyConfChangeEntry(entry)
+      } else if (entry.data.length > 0) {
+        const envelope = decodeEnvelope(entry.data)
+        if (envelope === null) {
+          this.logger.warn('skipped a committed entry that is not a RaftNode command', { index: entry.index })
+        } else {
+          const at = { index: entry.index, term: entry.term }
+          const earlier = this.sessions.apply(envelope.clientId, envelope.sequence, envelope.floor, at)
+          const owner = this.proposals.take(proposalKey(envelope.clientId, envelope.sequence))
+          if (earlier !== null) {
+            owner?.resolve(duplicateOutcome(earlier))
+          } else {
+            commands.push({
+              index: entry.index,
+              term: entry.term,
+              data: envelope.command,
+              fencingToken: fencingToken(entry.term, entry.index),
+            })
+            owners.push(owner)
+          }
+        }
+      }
+      this.applied = entry.index
+    }
+    if (commands.length === 0) return
+    const results = await this.stateMachine.apply(commands)
+    if (results.length !== commands.length) {
+      throw new NodeFailedError(
+        `the state machine returned ${results.length} results for ${commands.length} commands`,
+      )
+    }
+    for (let i = 0; i < commands.length; i++) {
+      const owner = owners[i]
+      if (owner === undefined) continue
+      const command = commands[i] as AppliedCommand
+      owner.resolve({
+        result: results[i],
+        duplicate: false,
+        index: command.index,
+        term: command.term,
+        fencingToken: command.fencingToken,
+      } satisfies ProposalOutcome<Result>)
+    }
+  }
+
+  private applyConfChangeEntry(entry: Entry): void {
+    let change: ConfChange
+    try {
+      change = decodeConfChange(entry.data)
+    } catch (error) {
+      // Every node decodes the same bytes, so every node skips this entry alike.
+      this.logger.error('skipped an undecodable membership change', {
+        index: entry.index,
+        error: describe(error),
+      })
+      return
+    }
+    const envelope = decodeEnvelope(change.context)
+    let owner: PendingProposal | undefined
+    if (envelope !== null) {
+      const at = { index: entry.index, term: entry.term }
+      const earlier = this.sessions.apply(envelope.clientId, envelope.sequence, envelope.floor, at)
+      owner = this.proposals.take(proposalKey(envelope.clientId, envelope.sequence))
+      if (earlier !== null) {
+        owner?.resolve(this.confState)
+        return
+      }
+    }
+    try {
+      this.confState = this.core.applyConfChange(change)
+    } catch (error) {
+      if (!(error instanceof RaftCoreError)) throw error
+      this.logger.warn('a committed membership change is invalid; skipped', {
+        index: entry.index,
+        error: error.message,
+      })
+      owner?.reject(error)
+      return
+    }
+    this.emit({ type: 'membership', confState: this.confState, index: entry.index })
+    owner?.resolve(this.confState)
+  }
+
+  private async maybeSnapshot(): Promise<void> {
+    const threshold = this.settings.snapshotEntriesThreshold
+    if (threshold <= 0 || this.applied - this.snapshotIndex < threshold) return
+    const index = this.applied
+    const state = await this.stateMachine.snapshot()
+    const snapshot: Snapshot = {
+      metadata: { index, term: this.storage.term(index), confState: this.confState },
+      data: encodeSnapshotData(this.sessions.toWire(), state),
+    }
+    await this.storage.compact(snapshot)
+    this.snapshotIndex = index
+    this.emit({ type: 'snapshot-taken', index })
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Failure and events.
+
+  private fail(error: unknown): void {
+    if (this.state !== 'running') return
+    this.state = 'failed'
+    this.timer?.cancel()
+    this.timer = null
+    const failure =
+      error instanceof RaftNodeError
+        ? error
+        : new NodeFailedError('the node failed and stopped', { cause: error })
+    this.logger.error('raft node failed', { error: describe(error) })
+    this.rejectEverything(() => failure)
+    this.emit({ type: 'failed', error: failure })
+  }
+
+  private rejectEverything(error: () => Error): void {
+    this.proposalQueue = []
+    this.proposals.rejectAll(error)
+    this.reads.rejectAll(error)
+    const waiters = this.transferWaiters
+    this.transferWaiters = []
+    for (const waiter of waiters) waiter.reject(error())
+  }
+
+  private emit(event: RaftNodeEvent): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(event)
+      } catch (error) {
+        this.logger.warn('a change listener threw', { error: describe(error) })
+      }
+    }
+  }
+}
+
+function duplicateOutcome(earlier: { index: number; term: number }): ProposalOutcome<never> {
+  return {
+    result: undefined,
+    duplicate: true,
+    index: earlier.index,
+    term: earlier.term,
+    fencingToken: fencingToken(earlier.term, earlier.index),
+  }
+}
+
+function positive(name: string, value: number): number {
+  if (!Number.isFinite(value) || value <= 0) throw new RangeError(`${name} must be positive, got ${value}`)
+  return value
+}
+
+function randomHex(random: RandomSource): string {
+  return random.nextInt(0x1_0000_0000).toString(16).padStart(8, '0')
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error)
+}
