@@ -17,6 +17,12 @@ export interface ReplicaOptions {
   readonly now: () => number
   /** How far ahead of the local clock a remote stamp may be before a merge is refused; default 60,000 ms. */
   readonly driftMsMax?: number
+  /**
+   * Every replica of this document (node ids), when known — for Tandem, the cluster members.
+   * Tombstones are collected only once all of them have acknowledged. Without it, the replicas this
+   * one has heard of stand in, which is unsafe if an unheard-of replica wrote concurrently.
+   */
+  readonly members?: readonly string[]
 }
 
 /** Listener of {@link Replica.onUpdate}: the delta that changed the replica and where it came from. */

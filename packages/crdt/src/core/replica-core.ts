@@ -13,6 +13,7 @@ import { HLC } from './hlc.js'
 import {
   addDot,
   type Ranges,
+  rangesCover,
   rangesHas,
   rangesIntersect,
   rangesSize,
@@ -65,6 +66,7 @@ export interface ReplicaCoreOptions {
   readonly node: string
   readonly now: () => number
   readonly driftMsMax?: number | undefined
+  readonly members?: readonly string[] | undefined
 }
 
 export class ReplicaCore {
@@ -80,6 +82,8 @@ export class ReplicaCore {
   readonly stores = new Map<string, Store>()
   /** Causal contexts that peers reported (sync step 1, acks), per peer node index, for tombstone GC. */
   readonly peerSeen = new Map<number, Ranges[]>()
+  /** Every replica of the document, when configured; otherwise the node table stands for it. */
+  private readonly members: readonly number[] | undefined
   /** Whether remote stamps are checked against the clock (off for scratch replicas that join deltas). */
   checkDrift = true
   private epoch = 0
@@ -90,6 +94,7 @@ export class ReplicaCore {
     this.node = options.node
     this.clock = new HLC({ node: options.node, now: options.now, driftMsMax: options.driftMsMax })
     this.intern(options.node)
+    this.members = options.members?.map((member) => this.intern(member)).filter((member) => member !== 0)
   }
 
   /** Returns the local index of a node id, adding it to the table when new. */
@@ -578,17 +583,29 @@ export class ReplicaCore {
   }
 
   /**
-   * Drops tombstones that every known replica has seen. Known replicas are every node in the node
-   * table: each writer, and each peer that reported its context. A replica that never reported a
-   * context keeps every tombstone alive, which is the safe side.
+   * Drops tombstones that are causally stable: every member has reported a context that covers the
+   * tombstone, and this replica has itself seen everything those reports cover. The second condition
+   * means every write concurrent with the delete has already arrived here and been resolved against
+   * it, so the tombstone has nothing left to beat; later writes are causally after it and carry larger
+   * stamps. Members are the configured `members`, or else every node in the node table (each writer
+   * and each peer that reported a context). A replica that never reported keeps every tombstone alive.
    */
   protected collectTombstones(): number {
+    const members = this.members ?? this.nodes.map((_, index) => index).slice(1)
+    for (const member of members) {
+      const known = this.peerSeen.get(member)
+      if (known === undefined) return 0
+      for (let node = 0; node < known.length; node++) {
+        const ranges = known[node]
+        if (ranges !== undefined && !rangesCover(this.seen[node] as Ranges, ranges)) return 0
+      }
+    }
     let collected = 0
     for (const store of this.stores.values()) {
       if (store instanceof SetStore || store.tombstones === 0) continue
       const doomed: Slot[] = []
       for (const slot of store.slots.values()) {
-        if (slot.deleted && this.seenByAll(slot.node, slot.seq)) doomed.push(slot)
+        if (slot.deleted && this.seenByAll(members, slot.node, slot.seq)) doomed.push(slot)
       }
       for (const slot of doomed) {
         this.removeSlot(slot)
@@ -598,11 +615,9 @@ export class ReplicaCore {
     return collected
   }
 
-  private seenByAll(node: number, seq: number): boolean {
-    for (let replica = 1; replica < this.nodes.length; replica++) {
-      const known = this.peerSeen.get(replica)
-      if (known === undefined) return false
-      const ranges = known[node]
+  private seenByAll(members: readonly number[], node: number, seq: number): boolean {
+    for (const member of members) {
+      const ranges = (this.peerSeen.get(member) as Ranges[])[node]
       if (ranges === undefined || !rangesHas(ranges, seq)) return false
     }
     return true
