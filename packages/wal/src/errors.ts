@@ -1,0 +1,158 @@
+/**
+ * Typed errors of the WAL package. Each class has a stable `code`, so callers can branch on it
+ * without matching message text.
+ */
+
+/** Where a problem was found on disk. */
+export interface DiskLocation {
+  /** The file name, e.g. `00000000000000000001.wal`. */
+  readonly segment: string
+  /** The byte offset in that file. */
+  readonly offset: number
+}
+
+/**
+ * A checksum or structure failure that cannot be a torn write at the tail (policy `refuse`).
+ *
+ * @example
+ * ```ts
+ * try { await openWal({ device }) } catch (error) {
+ *   if (error instanceof WalCorruptionError) console.error(error.segment, error.offset, error.reason)
+ * }
+ * ```
+ */
+export class WalCorruptionError extends Error {
+  readonly code = 'WAL_CORRUPTION'
+  override readonly name = 'WalCorruptionError'
+  readonly segment: string
+  readonly offset: number
+  readonly reason: string
+  constructor(location: DiskLocation, reason: string) {
+    super(`WAL corruption in ${location.segment} at byte ${location.offset}: ${reason}`)
+    this.segment = location.segment
+    this.offset = location.offset
+    this.reason = reason
+  }
+}
+
+/**
+ * The WAL stopped after a device error (a failed write or sync cannot be retried safely: the page
+ * cache may have dropped the data). Every pending and later operation rejects with it; reopen.
+ *
+ * @example
+ * ```ts
+ * wal.append([{ type: 1, payload }]).catch((error) => {
+ *   if (error instanceof WalFailedError) process.exit(1) // restart and recover
+ * })
+ * ```
+ */
+export class WalFailedError extends Error {
+  readonly code = 'WAL_FAILED'
+  override readonly name = 'WalFailedError'
+  constructor(cause: unknown) {
+    super(`WAL stopped after a device error: ${cause instanceof Error ? cause.message : String(cause)}`, {
+      cause,
+    })
+  }
+}
+
+/**
+ * An operation on a closed WAL.
+ *
+ * @example
+ * ```ts
+ * await wal.close()
+ * await wal.append([]).catch((error) => error.code === 'WAL_CLOSED') // true
+ * ```
+ */
+export class WalClosedError extends Error {
+  readonly code = 'WAL_CLOSED'
+  override readonly name = 'WalClosedError'
+  constructor() {
+    super('WAL is closed')
+  }
+}
+
+/**
+ * An argument outside what the log holds or accepts (an index before the first or after the last,
+ * an oversized record, a bad option).
+ *
+ * @example
+ * ```ts
+ * await wal.read(0).catch((error) => error.code === 'WAL_INVALID_ARGUMENT') // true
+ * ```
+ */
+export class WalArgumentError extends Error {
+  readonly code = 'WAL_INVALID_ARGUMENT'
+  override readonly name = 'WalArgumentError'
+}
+
+/**
+ * A state file (hard state, metadata) failed its checksum or structure checks.
+ *
+ * @example
+ * ```ts
+ * await stateFile.load().catch((error) => error.code === 'STATE_FILE_CORRUPTION')
+ * ```
+ */
+export class StateFileCorruptionError extends Error {
+  readonly code = 'STATE_FILE_CORRUPTION'
+  override readonly name = 'StateFileCorruptionError'
+  readonly file: string
+  constructor(file: string, reason: string) {
+    super(`state file ${file} is corrupt: ${reason}`)
+    this.file = file
+  }
+}
+
+/**
+ * A snapshot file failed its checksum or structure checks (header, or a data block while
+ * streaming — no unverified byte is ever handed out).
+ *
+ * @example
+ * ```ts
+ * for await (const chunk of reader.chunks()) send(chunk) // throws SnapshotCorruptionError on a bad block
+ * ```
+ */
+export class SnapshotCorruptionError extends Error {
+  readonly code = 'SNAPSHOT_CORRUPTION'
+  override readonly name = 'SnapshotCorruptionError'
+  readonly file: string
+  readonly offset: number
+  constructor(file: string, offset: number, reason: string) {
+    super(`snapshot ${file} is corrupt at byte ${offset}: ${reason}`)
+    this.file = file
+    this.offset = offset
+  }
+}
+
+/**
+ * A record payload decoded by the Raft adapter is malformed (wrong version, length or field).
+ *
+ * @example
+ * ```ts
+ * try { decodeEntry(bytes) } catch (error) { error.code === 'WAL_RECORD_DECODE' }
+ * ```
+ */
+export class RecordDecodeError extends Error {
+  readonly code = 'WAL_RECORD_DECODE'
+  override readonly name = 'RecordDecodeError'
+}
+
+/**
+ * The memory device was powered off by fault injection; every operation rejects with it until
+ * {@link MemoryDevice.crash} produces the image a restart would see.
+ *
+ * @example
+ * ```ts
+ * const device = new MemoryDevice({ powerCutAtOperation: 5 })
+ * // the fifth mutating operation and everything after it reject with DeviceCrashedError
+ * ```
+ */
+export class DeviceCrashedError extends Error {
+  readonly code = 'DEVICE_CRASHED'
+  override readonly name = 'DeviceCrashedError'
+  constructor() {
+    super('device lost power (injected crash)')
+  }
+}
