@@ -75,7 +75,9 @@ describe('snapshot sealing', () => {
   it('each chunk verifies alone on a replica without keys, and is bound to its position', () => {
     const { manifest, chunks } = sealed(100, 30)
     const verified = verifySnapshotManifest({ keyRing: replicaRing(), streamId, manifest })
-    chunks.forEach((chunk, index) => verifySnapshotChunk(verified, index, chunk))
+    chunks.forEach((chunk, index) => {
+      verifySnapshotChunk(verified, index, chunk)
+    })
     expect(() => verifySnapshotChunk(verified, 1, chunks[0] as Uint8Array)).toThrow(TamperedEntryError)
     expect(() => verifySnapshotChunk(verified, 4, chunks[0] as Uint8Array)).toThrow(MalformedEnvelopeError)
     expect(() => verifySnapshotChunk(verified, 3, chunks[3] as Uint8Array)).not.toThrow()
