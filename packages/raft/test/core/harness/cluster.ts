@@ -77,6 +77,17 @@ export class Cluster {
       options,
     }
     if (storage.snap.data.length > 0) node.applied = JSON.parse(decoder.decode(storage.snap.data)) as string[]
+    storage.snapshotProvider = () => {
+      if (node.appliedIndex <= storage.snap.metadata.index) return storage.snap
+      return {
+        metadata: {
+          index: node.appliedIndex,
+          term: storage.term(node.appliedIndex),
+          confState: storage.confState,
+        },
+        data: encoder.encode(JSON.stringify(node.applied)),
+      }
+    }
     this.nodes.set(id, node)
     return node
   }

@@ -80,7 +80,9 @@ export function describeHardState(hardState: HardState): string {
 export function describeMessage(m: Message): string {
   let text = `${m.from}->${m.to} ${messageTypeName(m.type)} Term:${m.term} Log:${m.logTerm}/${m.index}`
   if (m.commit !== 0) text += ` Commit:${m.commit}`
-  if (m.reject) text += ` Rejected (Hint: ${m.rejectHint}/${m.rejectHintTerm})`
+  if (m.reject)
+    text +=
+      m.type === MessageType.AppResp ? ` Rejected (Hint: ${m.rejectHint}/${m.rejectHintTerm})` : ' Rejected'
   if (m.context.length > 0) text += ` Context:${describeBytes(m.context)}`
   if (m.entries.length > 0) {
     const entries = m.entries.map((entry) =>

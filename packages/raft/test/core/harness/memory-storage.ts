@@ -18,7 +18,11 @@ export class TestStorage implements LogStorageReader {
   confState: ConfState = emptyConfState
   snap: Snapshot = { metadata: { index: 0, term: 0, confState: emptyConfState }, data: new Uint8Array(0) }
   ents: Entry[] = []
-  /** When set, `snapshot()` throws SnapshotTemporarilyUnavailable-like errors (not used by default). */
+  /**
+   * When set, `snapshot()` asks it for a snapshot of the current applied state, as a driver does
+   * when the leader needs one (so the snapshot's membership includes recently added nodes).
+   */
+  snapshotProvider: (() => Snapshot) | null = null
 
   initialState(): { hardState: HardState; confState: ConfState } {
     return { hardState: this.hardState, confState: this.confState }
@@ -56,7 +60,7 @@ export class TestStorage implements LogStorageReader {
   }
 
   snapshot(): Snapshot {
-    return this.snap
+    return this.snapshotProvider?.() ?? this.snap
   }
 
   /** Appends entries, replacing any stored suffix from the first one's index. */
