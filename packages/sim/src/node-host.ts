@@ -5,10 +5,12 @@
  * production adapter (`raft-host.ts`) implements the factory with `@tandem/raft`'s `RaftNode`.
  */
 import type { SimulatedClock } from './clock.js'
-import type { RaftSettings } from './config.js'
+import type { DiskOptions, RaftSettings } from './config.js'
+import type { DiskObserver, StoredEntry } from './disk/crashable-log-storage.js'
 import type { ApplyObservation } from './kv/state-machine.js'
 import type { NetworkEndpoint, PacketCodec } from './network.js'
 import type { SeededRandom } from './random.js'
+import type { Scheduler } from './scheduler.js'
 import type { SubmitOutcome } from './workload.js'
 
 /** The role of a node, as the simulator reports it. */
@@ -70,6 +72,12 @@ export interface NodeEnvironment<M> {
   readonly endpoint: NetworkEndpoint<M & ObservableMessage>
   readonly random: SeededRandom
   readonly settings: RaftSettings
+  readonly scheduler: Scheduler
+  readonly disk: DiskOptions
+  /** Where the node's disk reports durable and committed entries (for the checkers). */
+  readonly diskObserver: DiskObserver<StoredEntry>
+  /** The client attempt timeout: proposals are given this deadline. */
+  readonly attemptTimeoutMs: number
   /** Called for each entry the state machine applies (and with `restored` for a snapshot). */
   readonly onApplied: (observation: ApplyObservation) => void
   readonly onRestored: (index: number) => void
@@ -79,7 +87,7 @@ export interface NodeEnvironment<M> {
 /** A node's durable state, which survives its incarnations. */
 export interface SimulatedDisk {
   /** Loses what was not yet durable, tearing the first pending write with the given chance. */
-  crash(random: SeededRandom, tornWriteProbability: number): void
+  crash(tornWriteProbability: number): void
   /** Whether this disk was corrupted and its node refuses to start from it. */
   readonly corrupted: boolean
 }
@@ -90,8 +98,8 @@ export interface NodeFactory<M> {
   readonly codec: PacketCodec<M & ObservableMessage> | null
   /** One-line packet description for traces. */
   describe(message: M & ObservableMessage): string
-  /** A fresh disk for `nodeId`; `founding` disks are bootstrapped with the founding voters. */
-  createDisk(nodeId: string, founding: boolean): SimulatedDisk
+  /** A fresh disk for `nodeId`: bootstrapped with the founding voters, or empty (`null`) for a joiner. */
+  createDisk(nodeId: string, foundingVoters: readonly string[] | null): SimulatedDisk
   /** Starts an incarnation of a node from its disk. */
   start(environment: NodeEnvironment<M>, disk: SimulatedDisk): NodeIncarnation
 }

@@ -91,7 +91,6 @@ export async function runSimulation<M>(options: SimulationOptions<M>): Promise<S
   const scheduler = new Scheduler()
   const root = new SeededRandom(config.seed)
   const faultRandom = root.fork('faults')
-  const diskRandom = root.fork('disk')
   const trace = new Trace({
     keepLines: options.keepTrace,
     ...(options.traceSink ? { sink: options.traceSink } : {}),
@@ -119,7 +118,7 @@ export async function runSimulation<M>(options: SimulationOptions<M>): Promise<S
       driftPpm:
         config.clockDriftPpmMax === 0 ? 0 : (clockRandom.nextFloat() * 2 - 1) * config.clockDriftPpmMax,
       clockOffsetMs: clockRandom.nextInt(1_000_000),
-      disk: factory.createDisk(nodeId, true),
+      disk: factory.createDisk(nodeId, nodeIds),
       incarnation: null,
       clock: null,
       removed: false,
@@ -171,6 +170,16 @@ export async function runSimulation<M>(options: SimulationOptions<M>): Promise<S
         endpoint: observedEndpoint,
         random: root.fork(`${slot.nodeId}#${slot.incarnations}`),
         settings: config.raft,
+        scheduler,
+        disk: config.disk,
+        diskObserver: {
+          onEntriesDurable: (prevTerm, entries) =>
+            checker.observeEntries(`${slot.nodeId} disk`, prevTerm, entries),
+          onCommittedDurable: (entries) => {
+            for (const entry of entries) checker.observeCommitted(slot.nodeId, entry)
+          },
+        },
+        attemptTimeoutMs: config.attemptTimeoutMs,
         onApplied: (observation: ApplyObservation) => {
           checker.observeApplied(slot.nodeId, observation)
           if (options.keepTrace || options.traceSink) {
@@ -197,7 +206,7 @@ export async function runSimulation<M>(options: SimulationOptions<M>): Promise<S
     slot.clock?.stop()
     slot.clock = null
     network.detach(slot.nodeId)
-    slot.disk.crash(diskRandom, config.disk.tornWriteProbability)
+    slot.disk.crash(config.disk.tornWriteProbability)
     crashes++
     record(`node ${slot.nodeId} crashes (${why})`)
   }
@@ -308,7 +317,7 @@ export async function runSimulation<M>(options: SimulationOptions<M>): Promise<S
     if (removed.length > 0) {
       // Add a removed node back with an empty disk, as a new machine would join.
       const slot = faultRandom.pick(removed)
-      slot.disk = factory.createDisk(slot.nodeId, false)
+      slot.disk = factory.createDisk(slot.nodeId, null)
       slot.removed = false
       start(slot)
       membershipChangeInFlight = true

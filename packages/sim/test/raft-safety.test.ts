@@ -51,10 +51,17 @@ describe('RaftSafetyChecker', () => {
     same.observeApplied('a', entry(2, 1, 'q'))
     expect(same.violation?.check).toBe('state-machine-safety')
 
-    const gap = new RaftSafetyChecker(() => 0)
-    gap.observeApplied('a', entry(1, 1))
-    gap.observeApplied('a', entry(3, 1))
-    expect(gap.violation?.check).toBe('state-machine-safety')
+    const backwards = new RaftSafetyChecker(() => 0)
+    backwards.observeApplied('a', entry(3, 1))
+    backwards.observeApplied('a', entry(2, 1))
+    expect(backwards.violation?.check).toBe('state-machine-safety')
+
+    const committed = new RaftSafetyChecker(() => 0)
+    committed.observeCommitted('a', entry(5, 2, 'x'))
+    committed.observeCommitted('b', entry(5, 2, 'x'))
+    expect(committed.violation).toBeNull()
+    committed.observeCommitted('c', entry(5, 3, 'y'))
+    expect(committed.violation?.check).toBe('state-machine-safety')
 
     const restored = new RaftSafetyChecker(() => 0)
     restored.observeApplied('a', entry(1, 1))
@@ -66,8 +73,8 @@ describe('RaftSafetyChecker', () => {
   it('flags a leader of a later term that lacks a committed entry', () => {
     const checker = new RaftSafetyChecker(() => 7)
     checker.observeLeaderAppend('a', 1, 0, 0, [entry(1, 1), entry(2, 1)])
-    checker.observeApplied('a', entry(1, 1))
-    checker.observeApplied('a', entry(2, 1))
+    checker.observeCommitted('a', entry(1, 1))
+    checker.observeCommitted('a', entry(2, 1))
     // A leader of term 2 whose log has a term-2 entry at index 2 instead: it lost a committed entry.
     checker.observeLeaderAppend('b', 2, 1, 1, [entry(2, 2)])
     expect(checker.violation).toMatchObject({ check: 'leader-completeness', timeMs: 7 })
@@ -76,7 +83,7 @@ describe('RaftSafetyChecker', () => {
   it('flags a lacking leader found by walking back from its append point', () => {
     const checker = new RaftSafetyChecker(() => 0)
     checker.observeLeaderAppend('a', 1, 0, 0, [entry(1, 1)])
-    checker.observeApplied('a', entry(1, 1))
+    checker.observeCommitted('a', entry(1, 1))
     checker.observeEntries('b', null, [entry(1, 2, 'other'), entry(2, 2)])
     checker.observeLeaderAppend('b', 2, 2, 2, [])
     expect(checker.violation?.check).toBe('leader-completeness')
@@ -86,7 +93,7 @@ describe('RaftSafetyChecker', () => {
     const checker = new RaftSafetyChecker(() => 0)
     checker.observeLeader('a', 1)
     checker.observeLeaderAppend('b', 3, 0, 0, [entry(1, 3)])
-    checker.observeApplied('b', entry(1, 3))
+    checker.observeCommitted('b', entry(1, 3))
     // Term 1's leader still sends its own uncommitted entry: legal, it is deposed.
     checker.observeLeaderAppend('a', 1, 0, 0, [entry(1, 1)])
     expect(checker.violation).toBeNull()

@@ -11,8 +11,8 @@
  * - Leader completeness: a committed entry is in the log of every leader of a later term. An
  *   entry first seen committed while the highest term anywhere was B was committed in a term
  *   ≤ B, so every leader of a term > B must hold it.
- * - State-machine safety: no two nodes apply different entries at the same index, and each node
- *   applies indices in order.
+ * - State-machine safety: no two nodes hold different committed entries at the same index, no two
+ *   state machines apply different commands at the same index, and each applies in index order.
  */
 import type { CheckName, Violation } from './violation.js'
 
@@ -45,6 +45,7 @@ export class RaftSafetyChecker {
   /** Log-matching registry: `${index}:${term}` → entry. */
   private readonly entries = new Map<string, RegisteredEntry>()
   private readonly committed = new Map<number, CommittedEntry>()
+  private readonly applied = new Map<number, { readonly term: number; readonly data: Uint8Array }>()
   private readonly lastAppliedByNode = new Map<string, number>()
   private committedIndexMax = 0
   private termMax = 0
@@ -60,7 +61,7 @@ export class RaftSafetyChecker {
     return this.firstViolation
   }
 
-  /** The highest committed index seen applied on any node. */
+  /** The highest index seen committed on any node. */
   get committedIndex(): number {
     return this.committedIndexMax
   }
@@ -175,17 +176,40 @@ export class RaftSafetyChecker {
     return atTerm
   }
 
-  /** `nodeId`'s state machine applied `entry`. */
-  observeApplied(nodeId: string, entry: ObservedEntry): void {
-    const last = this.lastAppliedByNode.get(nodeId)
-    if (last !== undefined && entry.index !== last + 1) {
-      this.fail('state-machine-safety', `${nodeId} applied index ${entry.index} right after ${last}`)
-    }
-    this.lastAppliedByNode.set(nodeId, entry.index)
+  /**
+   * `nodeId` holds `entry` as committed (its durable commit index covers it). Committed entries
+   * must be identical on every node (the log form of state-machine safety).
+   */
+  observeCommitted(nodeId: string, entry: ObservedEntry): void {
+    this.observeTerm(entry.term)
     const known = this.committed.get(entry.index)
     if (known === undefined) {
       this.committed.set(entry.index, { term: entry.term, data: entry.data, termBound: this.termMax })
       if (entry.index > this.committedIndexMax) this.committedIndexMax = entry.index
+    } else if (known.term !== entry.term || !equalBytes(known.data, entry.data)) {
+      this.fail(
+        'state-machine-safety',
+        `${nodeId} committed (index ${entry.index}, term ${entry.term}) where another node committed term ${known.term}${
+          known.term === entry.term ? ' with other bytes' : ''
+        }`,
+      )
+    }
+  }
+
+  /**
+   * `nodeId`'s state machine applied `entry`. Every node must apply the same command at each
+   * index, in increasing index order. (The driver hands only commands to the state machine, not
+   * empty or configuration entries, and applies a retried command once, so indices may skip.)
+   */
+  observeApplied(nodeId: string, entry: ObservedEntry): void {
+    const last = this.lastAppliedByNode.get(nodeId)
+    if (last !== undefined && entry.index <= last) {
+      this.fail('state-machine-safety', `${nodeId} applied index ${entry.index} after index ${last}`)
+    }
+    this.lastAppliedByNode.set(nodeId, entry.index)
+    const known = this.applied.get(entry.index)
+    if (known === undefined) {
+      this.applied.set(entry.index, { term: entry.term, data: entry.data })
     } else if (known.term !== entry.term || !equalBytes(known.data, entry.data)) {
       this.fail(
         'state-machine-safety',

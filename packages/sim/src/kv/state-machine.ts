@@ -59,6 +59,15 @@ export class KvStateMachine {
   }
 
   /**
+   * The result this state machine recorded for a client's command, if `sequence` is that client's
+   * latest applied command. Lets a retry that the driver recognised as a duplicate learn the result.
+   */
+  sessionResult(clientId: number, sequence: number): KvResult | null {
+    const session = this.sessions.get(clientId)
+    return session !== undefined && session.sequence === sequence ? session.result : null
+  }
+
+  /**
    * Applies committed commands in order. An entry whose bytes are not a command (for example the
    * empty entry a new leader appends) changes nothing and yields `null`.
    */
