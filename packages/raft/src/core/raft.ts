@@ -296,7 +296,10 @@ export class Raft {
       const progress = this.trk.progress.get(id)
       if (progress === undefined) continue
       // Skip commit-only appends to followers already told this commit index.
-      this.maybeSendAppend(id, pending === Broadcast.Commit && progress.sentCommit < committed)
+      // Send as many messages as the follower's window takes: proposals were batched since the last flush.
+      if (this.maybeSendAppend(id, pending === Broadcast.Commit && progress.sentCommit < committed)) {
+        while (this.maybeSendAppend(id, false)) {}
+      }
     }
   }
 
