@@ -104,9 +104,13 @@ export class MemoryLogStorage implements LogStorage {
   }
 
   save(batch: PersistBatch): Promise<void> {
-    if (batch.snapshot !== null) this.applySnapshot(batch.snapshot)
-    if (batch.entries.length > 0) this.append(batch.entries)
-    if (batch.hardState !== null) this.hardState = batch.hardState
+    try {
+      if (batch.snapshot !== null) this.applySnapshot(batch.snapshot)
+      if (batch.entries.length > 0) this.append(batch.entries)
+      if (batch.hardState !== null) this.hardState = batch.hardState
+    } catch (error) {
+      return Promise.reject(error)
+    }
     return Promise.resolve()
   }
 

@@ -236,6 +236,8 @@ export class RaftNode<Result = Uint8Array> {
   private readonly reads = new ReadTable()
   private readonly sessions: SessionTable
   private transferWaiters: TransferWaiter[] = []
+  /** Snap messages whose snapshot predates the recipient's membership: sent after a fresh snapshot. */
+  private staleSnapshotRequests: Message[] = []
   private readonly snapshotSender: SnapshotSender
   private readonly snapshotReceiver: SnapshotReceiver
 
@@ -816,7 +818,26 @@ export class RaftNode<Result = Uint8Array> {
     if (ready.readStates.length > 0) this.reads.onReadStates(ready.readStates)
     this.core.advance(ready)
     this.reads.release(this.applied)
-    await this.maybeSnapshot()
+    await this.maybeSnapshot(this.staleSnapshotRequests.length > 0)
+    if (this.staleSnapshotRequests.length > 0) this.sendFreshSnapshots()
+  }
+
+  /**
+   * A member added after the stored snapshot was taken cannot install it (the snapshot's
+   * membership does not name it, so its core refuses it, as etcd's does). Such a request is served
+   * with a snapshot taken now, at the applied index, which includes the member.
+   */
+  private sendFreshSnapshots(): void {
+    const requests = this.staleSnapshotRequests
+    this.staleSnapshotRequests = []
+    const fresh = this.storage.snapshot()
+    for (const message of requests) {
+      if (snapshotNames(fresh, message.to)) {
+        this.snapshotSender.start({ ...message, snapshot: fresh }, this.clock.now())
+      } else {
+        this.enqueueCoreTask(() => this.core.reportSnapshot(message.to, false))
+      }
+    }
   }
 
   private send(messages: readonly Message[]): void {
@@ -824,7 +845,8 @@ export class RaftNode<Result = Uint8Array> {
     let plain: Message[] | null = null
     for (const message of messages) {
       if (message.type === MessageType.Snap && message.snapshot !== null) {
-        this.snapshotSender.start(message, this.clock.now())
+        if (snapshotNames(message.snapshot, message.to)) this.snapshotSender.start(message, this.clock.now())
+        else this.staleSnapshotRequests.push(message)
       } else {
         plain ??= []
         plain.push(message)
@@ -973,9 +995,10 @@ export class RaftNode<Result = Uint8Array> {
     owner?.resolve(this.confState)
   }
 
-  private async maybeSnapshot(): Promise<void> {
+  private async maybeSnapshot(force: boolean): Promise<void> {
     const threshold = this.settings.snapshotEntriesThreshold
-    if (threshold <= 0 || this.applied - this.snapshotIndex < threshold) return
+    if (this.applied <= this.snapshotIndex) return
+    if (!force && (threshold <= 0 || this.applied - this.snapshotIndex < threshold)) return
     const index = this.applied
     const state = await this.stateMachine.snapshot()
     const snapshot: Snapshot = {
@@ -1022,6 +1045,11 @@ export class RaftNode<Result = Uint8Array> {
       }
     }
   }
+}
+
+function snapshotNames(snapshot: Snapshot, id: NodeId): boolean {
+  const { voters, learners, votersOutgoing } = snapshot.metadata.confState
+  return voters.includes(id) || learners.includes(id) || votersOutgoing.includes(id)
 }
 
 function duplicateOutcome(earlier: { index: number; term: number }): ProposalOutcome<never> {

@@ -42,8 +42,6 @@ interface Outgoing {
   acked: number
   /** The next chunk to put on the wire. */
   nextToSend: number
-  /** The `acked` value a fast resend was last made for, so that duplicate acks trigger one resend. */
-  resentFor: number
   lastProgressMs: number
   retries: number
 }
@@ -85,7 +83,6 @@ export class SnapshotSender {
       chunkCrc32c: new Array(chunkCount),
       acked: 0,
       nextToSend: 0,
-      resentFor: -1,
       lastProgressMs: nowMs,
       retries: 0,
     }
@@ -103,7 +100,6 @@ export class SnapshotSender {
       // The receiver discarded what it had (a checksum failed after reassembly): start over.
       transfer.acked = 0
       transfer.nextToSend = 0
-      transfer.resentFor = -1
       transfer.lastProgressMs = nowMs
       this.pump(transfer)
       return
@@ -114,13 +110,9 @@ export class SnapshotSender {
       transfer.nextToSend = Math.max(transfer.nextToSend, expected)
       transfer.lastProgressMs = nowMs
       transfer.retries = 0
-    } else if (expected === transfer.acked && transfer.nextToSend > transfer.acked) {
-      // A repeated acknowledgement: the chunk it names was lost. Resend from there, once per gap.
-      if (transfer.resentFor !== expected) {
-        transfer.resentFor = expected
-        transfer.nextToSend = expected
-      }
     }
+    // A repeated acknowledgement is not taken as a loss: duplicates and reordering also cause
+    // them. A lost chunk is resent when the transfer stalls for `retryMs` (see tick).
     if (transfer.acked >= transfer.chunkCount) {
       this.transfers.delete(message.from)
       this.report(message.from, true)
@@ -141,7 +133,6 @@ export class SnapshotSender {
       }
       transfer.lastProgressMs = nowMs
       transfer.nextToSend = transfer.acked
-      transfer.resentFor = -1
       this.pump(transfer)
     }
   }
@@ -199,6 +190,8 @@ export type ChunkRefusal = 'too-large' | 'inconsistent' | 'checksum' | null
 /** The receiving side: one partial snapshot per sender at most. */
 export class SnapshotReceiver {
   private readonly partial = new Map<NodeId, Incoming>()
+  // The last snapshot delivered per sender: if the final acknowledgement is lost, the sender
+  // resends the tail, and must hear "complete" rather than "start over".
   private readonly completed = new Map<NodeId, SnapshotMetadata>()
   private readonly snapshotBytesMax: number
   private readonly send: (messages: WireMessage[]) => void

@@ -52,6 +52,8 @@ export class SimulatedNetwork {
   private readonly handlers = new Map<string, (message: WireMessage) => void>()
   private readonly blocked = new Set<string>()
   faults: NetworkFaults
+  /** Called for every message delivered (debugging aid). */
+  trace: ((message: WireMessage) => void) | null = null
   delivered = 0
   dropped = 0
 
@@ -115,6 +117,7 @@ export class SimulatedNetwork {
           return
         }
         this.delivered++
+        this.trace?.(wire)
         this.handlers.get(message.to)?.(wire)
       })
     }
