@@ -32,7 +32,10 @@ function apply(state: LogState, operation: Operation): LogState {
     case 'compact': {
       if (operation.throughIndex < state.first) return state
       if (operation.throughIndex >= next) return { first: operation.throughIndex + 1, payloads: [] }
-      return { first: operation.throughIndex + 1, payloads: state.payloads.slice(operation.throughIndex + 1 - state.first) }
+      return {
+        first: operation.throughIndex + 1,
+        payloads: state.payloads.slice(operation.throughIndex + 1 - state.first),
+      }
     }
   }
 }
@@ -45,7 +48,10 @@ async function workload(wal: Wal, issued: Operation[], acknowledged: boolean[]):
   const random = prng(SEED)
   let tag = 0
   const records = (count: number): WalRecord[] =>
-    Array.from({ length: count }, () => ({ type: 3, payload: payloadFor(++tag, 1 + Math.floor(random() * 700)) }))
+    Array.from({ length: count }, () => ({
+      type: 3,
+      payload: payloadFor(++tag, 1 + Math.floor(random() * 700)),
+    }))
   const issue = (operation: Operation): Promise<unknown> => {
     const position = issued.length
     issued.push(operation)
@@ -115,19 +121,23 @@ async function checkRecovery(
   // can complete on disk before its acknowledgement), each possibly followed by part of the next.
   const acknowledgedCount = acknowledged.filter(Boolean).length
   let state: LogState = { first: 1, payloads: [] }
-  for (let position = 0; position < acknowledgedCount; position++) state = apply(state, issued[position] as Operation)
+  for (let position = 0; position < acknowledgedCount; position++)
+    state = apply(state, issued[position] as Operation)
   let matched = false
   for (let position = acknowledgedCount; position <= issued.length && !matched; position++) {
     matched = matchesPartial(recovered, state, issued[position])
     if (position < issued.length) state = apply(state, issued[position] as Operation)
   }
-  expect(matched, `${context}: recovered [${recovered.first}, +${recovered.payloads.length}] is not a legal state`).toBe(
-    true,
-  )
+  expect(
+    matched,
+    `${context}: recovered [${recovered.first}, +${recovered.payloads.length}] is not a legal state`,
+  ).toBe(true)
   // The recovered log keeps working: an append lands right after it and survives a power cut.
   await wal.append([{ type: 9, payload: new Uint8Array([1, 2, 3]) }])
   const again = await openWal({ device: image.crash(), segmentBytesMax: SEGMENT_BYTES })
-  expect(again.lastIndex, `${context}: append after recovery`).toBe(recovered.first + recovered.payloads.length)
+  expect(again.lastIndex, `${context}: append after recovery`).toBe(
+    recovered.first + recovered.payloads.length,
+  )
 }
 
 describe('crash at every write and sync point (ALICE)', () => {
@@ -159,7 +169,12 @@ describe('crash at every write and sync point (ALICE)', () => {
         })
       }
       for (const variant of variants) {
-        await checkRecovery(variant.image, issued, acknowledged, `seed ${SEED}, cut at ${cut}, ${variant.name}`)
+        await checkRecovery(
+          variant.image,
+          issued,
+          acknowledged,
+          `seed ${SEED}, cut at ${cut}, ${variant.name}`,
+        )
         images++
       }
     }

@@ -25,7 +25,9 @@ describe('MemoryDevice', () => {
     await device.syncDirectory()
     await file.write(2, bytes(3))
     expect(device.crash().fileBytes('a')).toEqual(bytes(1, 2))
-    expect(device.crash({ keepPendingOperations: Number.POSITIVE_INFINITY }).fileBytes('a')).toEqual(bytes(1, 2, 3))
+    expect(device.crash({ keepPendingOperations: Number.POSITIVE_INFINITY }).fileBytes('a')).toEqual(
+      bytes(1, 2, 3),
+    )
   })
 
   it('tears the next unsynced write at any byte', async () => {

@@ -24,7 +24,9 @@ describe('recovery', () => {
     await written
     const before = device.files().get(SEGMENT)?.length as number
     for (let torn = 0; torn < frameBytes; torn++) {
-      const image = MemoryDevice.fromFiles(new Map([[SEGMENT, device.fileBytes(SEGMENT)!.subarray(0, before - frameBytes + torn)]]))
+      const image = MemoryDevice.fromFiles(
+        new Map([[SEGMENT, device.fileBytes(SEGMENT)!.subarray(0, before - frameBytes + torn)]]),
+      )
       const recovered = await openWal({ device: image })
       expect(recovered.lastIndex, `torn at ${torn}`).toBe(2)
       expect(recovered.recovery.tornTail, `torn at ${torn}`).toEqual(
@@ -32,7 +34,10 @@ describe('recovery', () => {
       )
       expect((await readAll(recovered)).map((r) => r.payload)).toEqual([payloadFor(1, 50), payloadFor(2, 50)])
       // Appending continues right after the last whole record.
-      expect(await recovered.append([{ type: 1, payload: payloadFor(9, 5) }])).toEqual({ firstIndex: 3, lastIndex: 3 })
+      expect(await recovered.append([{ type: 1, payload: payloadFor(9, 5) }])).toEqual({
+        firstIndex: 3,
+        lastIndex: 3,
+      })
       expect((await readAll(await openWal({ device: image }))).length).toBe(3)
     }
   })

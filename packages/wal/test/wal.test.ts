@@ -39,7 +39,9 @@ describe('Wal', () => {
     expect(reopened.firstIndex).toBe(1)
     expect(reopened.lastIndex).toBe(2)
     expect(await reopened.append([record(3)])).toEqual({ firstIndex: 3, lastIndex: 3 })
-    expect((await readAll(reopened)).map((r) => r.payload)).toEqual([1, 2, 3].map((tag) => payloadFor(tag, 40)))
+    expect((await readAll(reopened)).map((r) => r.payload)).toEqual(
+      [1, 2, 3].map((tag) => payloadFor(tag, 40)),
+    )
   })
 
   it('rotates segments at the configured size and names them by first index', async () => {
@@ -127,8 +129,12 @@ describe('Wal', () => {
 
   it('rejects bad input with typed errors', async () => {
     const wal = await openWal({ device: new MemoryDevice(), recordBytesMax: 10 })
-    await expect(wal.append([{ type: 256, payload: new Uint8Array() }])).rejects.toBeInstanceOf(WalArgumentError)
-    await expect(wal.append([{ type: 1, payload: new Uint8Array(11) }])).rejects.toBeInstanceOf(WalArgumentError)
+    await expect(wal.append([{ type: 256, payload: new Uint8Array() }])).rejects.toBeInstanceOf(
+      WalArgumentError,
+    )
+    await expect(wal.append([{ type: 1, payload: new Uint8Array(11) }])).rejects.toBeInstanceOf(
+      WalArgumentError,
+    )
     await expect(openWal({ device: new MemoryDevice(), segmentBytesMax: 10 })).rejects.toBeInstanceOf(
       WalArgumentError,
     )
