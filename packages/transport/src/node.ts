@@ -151,7 +151,12 @@ export class TandemNode implements ProtocolHost {
 
   async openStream(peer: string, protocol: string, signal: AbortSignal): Promise<Stream> {
     this.#assertRunning()
-    return this.libp2p.dialProtocol(peerIdFromString(peer), protocol, { signal })
+    const peerId = peerIdFromString(peer)
+    // Reuse an open connection in either direction before dialing: after a restart the peer's
+    // new connection to us is the quickest way back, while its old addresses may be dead.
+    const connection = this.libp2p.getConnections(peerId).find((candidate) => candidate.status === 'open')
+    if (connection !== undefined) return connection.newStream(protocol, { signal })
+    return this.libp2p.dialProtocol(peerId, protocol, { signal })
   }
 
   /** Registers a shutdown step run by {@link stop} before libp2p stops (used by protocol services). */
@@ -178,7 +183,11 @@ export class TandemNode implements ProtocolHost {
         this.logger.warn('address book update failed', { error: String(error) })
       })
     })
-    libp2p.addEventListener('peer:connect', (event) => this.raft.nudge(event.detail.toString()))
+    // Only an inbound connection means the peer reached us on its own (for example after a restart
+    // on a new address); our own dials produce outbound ones and must not cut themselves short.
+    libp2p.addEventListener('connection:open', (event) => {
+      if (event.detail.direction === 'inbound') this.raft.nudge(event.detail.remotePeer.toString())
+    })
     for (const [peer, addresses] of Object.entries(this.#options.peers)) {
       await this.addPeerAddresses(peer, addresses)
     }

@@ -33,7 +33,7 @@ export class Fixture {
   }
 
   async node(options: TandemNodeOptions): Promise<TandemNode> {
-    const node = await createTandemNode({ pingIntervalMs: 0, ...options })
+    const node = await createTandemNode({ pingIntervalMs: 0, addressDialTimeoutMs: 1_000, ...options })
     this.nodes.push(node)
     return node
   }
@@ -63,4 +63,10 @@ export function seededRandom(seed: number): () => number {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296
   }
+}
+
+/** Removes `node` from the fixture's list (after the test stopped it itself). */
+export function forget(fixture: Fixture, node: TandemNode): void {
+  const index = fixture.nodes.indexOf(node)
+  if (index >= 0) fixture.nodes.splice(index, 1)
 }

@@ -170,8 +170,9 @@ export class FrameChannel {
       return
     }
     this.#inbound.add(stream)
-    // This side never writes on an inbound frame stream: close our half now.
-    stream.close().catch(() => {})
+    // This side never writes on an inbound frame stream, but it keeps its half open: aborting a
+    // stream whose write half is still open resets it in both directions (QUIC RESET_STREAM and
+    // STOP_SENDING, yamux RST), so the sender learns at once that the stream is gone.
     readFrames(stream, {
       protocol,
       frameBytesMax: this.#options.frameBytesMax,

@@ -47,6 +47,8 @@ export class OutboundLink {
   #endBackoff: (() => void) | null = null
   #writableWaiters: Array<() => void> = []
   #everOpened = false
+  #nudged = false
+  #attempt: AbortController | null = null
   #loop: Promise<void>
 
   constructor(init: OutboundLinkInit) {
@@ -86,6 +88,10 @@ export class OutboundLink {
 
   /** Cuts a pending backoff short: the peer was just seen (it connected to us), so redial now. */
   nudge(): void {
+    this.#nudged = true
+    // A dial still in flight may be stuck on a stale address (a QUIC handshake to a dead port only
+    // fails at its timeout); the peer is reachable now, so give up on it and retry.
+    this.#attempt?.abort()
     this.#endBackoff?.()
     this.#wake()
   }
@@ -112,7 +118,7 @@ export class OutboundLink {
   }
 
   async #run(): Promise<void> {
-    let attempt = 0
+    let failures = 0
     while (this.#state !== 'closed') {
       const stream = this.#stream
       if (stream === null) {
@@ -122,8 +128,11 @@ export class OutboundLink {
           continue
         }
         this.#state = 'connecting'
+        this.#nudged = false
+        const attempt = new AbortController()
+        this.#attempt = attempt
         try {
-          const opened = await this.#init.openStream(this.#abort.signal)
+          const opened = await this.#init.openStream(AbortSignal.any([this.#abort.signal, attempt.signal]))
           if (this.#isClosed()) {
             opened.abort(new Error('link closed'))
             break
@@ -131,20 +140,24 @@ export class OutboundLink {
           this.#attach(opened)
           if (this.#everOpened) this.#init.metrics.reconnects++
           this.#everOpened = true
-          attempt = 0
+          failures = 0
         } catch (error) {
           if (this.#isClosed()) break
           this.#init.metrics.dialFailures++
           this.#init.logger.debug('peer unreachable', {
             peer: this.#init.peer,
             protocol: this.#init.protocol,
-            attempt,
+            failures,
             error: describe(error),
           })
           this.#init.onUnreachable(this.#init.peer)
           this.#state = 'backoff'
-          await this.#backoff(backoffDelayMs(this.#init.backoff, attempt, this.#init.random))
-          attempt++
+          // A nudge during the attempt means the peer just reached us: retry at once.
+          if (!this.#nudged)
+            await this.#backoff(backoffDelayMs(this.#init.backoff, failures, this.#init.random))
+          failures++
+        } finally {
+          this.#attempt = null
         }
         continue
       }
@@ -176,16 +189,16 @@ export class OutboundLink {
   #attach(stream: Stream): void {
     this.#stream = stream
     this.#state = 'open'
-    stream.addEventListener(
-      'close',
-      () => {
-        if (this.#stream === stream) {
-          this.#detach(stream)
-          this.#wake()
-        }
-      },
-      { once: true },
-    )
+    const lost = (): void => {
+      if (this.#stream === stream) {
+        this.#detach(stream)
+        this.#wake()
+      }
+    }
+    stream.addEventListener('close', lost, { once: true })
+    // The receiver never closes its half of a frame stream while it reads; when that half ends it
+    // reset the stream (QUIC reports a reset of the read side as its end) or is shutting down.
+    stream.addEventListener('remoteCloseWrite', lost, { once: true })
     // The receiver never writes on this stream; if it does, the bytes are discarded.
     stream.addEventListener('message', () => {})
   }
@@ -259,5 +272,7 @@ export class OutboundLink {
 }
 
 function describe(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${error.message}` : String(error)
+  if (error instanceof Error) return `${error.name}: ${error.message}`
+  if (error instanceof Event) return `event ${error.type}`
+  return String(error)
 }
