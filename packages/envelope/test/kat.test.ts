@@ -50,6 +50,16 @@ const BATCH = [
     'ad349cb115b9360be004302bd6a0726f6d70f04e366ec5312422403d673b2e042478bdb52a50b9dd22fb7fd43e81f94f7dc5935d049e07e49eb8c9fd99af8b0d' +
     'ead1e5f347fb09fe526cd74041c8f148dfb914cb4ff1d672dff8bbac24c2e090',
 ]
+const BLAKE3_BATCH = [
+  '010102010000000179b5562e8fe654f94078b112e8a98ba7901f853ae695bed7e0e3910bad04966400000000000000010000000000000002' +
+    'a0a1a2a3a4a5a6a7a8a9aaabacadaeafb0b1b2b3b4b5b6b700000011cf141f1e1984c41375c76cadfb8997ff78' +
+    '1c33d806a4bfd0c5b5a63211142c78cd718858bae995eb046b4e66109fd3925d402cc660e66342a6cc52965831d168fd64e9cbc295508138846edd671b4d5f0e' +
+    '5bf02da6a702539dbd488df7bad539ba01f8f18209f5ad175b80b5b846a2276b',
+  '010102010000000179b5562e8fe654f94078b112e8a98ba7901f853ae695bed7e0e3910bad04966400000000000000020000000100000002' +
+    'b8b9babbbcbdbebfc0c1c2c3c4c5c6c7c8c9cacbcccdcecf0000001292a105ad99c27406084da1c9c9b35d1bfd34' +
+    '1c33d806a4bfd0c5b5a63211142c78cd718858bae995eb046b4e66109fd3925d402cc660e66342a6cc52965831d168fd64e9cbc295508138846edd671b4d5f0e' +
+    '624ad33071987209e17f4a4f34643eced680771f62ce1b1b3969780096d6a730',
+]
 const MANIFEST =
   '010301000000000179b5562e8fe654f94078b112e8a98ba7901f853ae695bed7e0e3910bad049664' +
   '0000000000000005000000000000000200000000000000' +
@@ -187,6 +197,20 @@ describe('known answers', () => {
       random: counterSource(),
     })
     expect(hex(snapshot.manifest)).toBe(MANIFEST)
+    const blake3Sealer = new Sealer({
+      keyRing: ring(),
+      signingKey,
+      random: counterSource(),
+      merkleHash: 'blake3',
+    })
+    const blake3Batch = blake3Sealer.sealBatch(streamId, [
+      { sequence: 1, payload: utf8('x') },
+      { sequence: 2, payload: utf8('yz') },
+    ])
+    expect(blake3Batch.map(hex)).toEqual(BLAKE3_BATCH)
+    expect(
+      new Opener({ keyRing: ring() }).openBatch(streamId, BLAKE3_BATCH.map(fromHex)).map((e) => e.payload),
+    ).toEqual(['x', 'yz'].map(utf8))
     expect(snapshot.chunks.map(hex)).toEqual(CHUNKS)
   })
 

@@ -221,3 +221,27 @@ describe('rejections, each with its error', () => {
     for (const envelope of sealed.slice(0, 3)) expect(verifier.verify(streamId, envelope).batchSize).toBe(4)
   })
 })
+
+describe('configuration', () => {
+  it('refuses nonsensical limits and ids', () => {
+    expect(() => new Opener({ keyRing: memberRing(), limits: { payloadBytesMax: 0 } })).toThrow(RangeError)
+    expect(() => new Opener({ keyRing: memberRing(), limits: { proofDepthMax: 33 } })).toThrow(RangeError)
+    expect(
+      () => new Opener({ keyRing: memberRing(), limits: { proofDepthMax: 4, batchEntriesMax: 17 } }),
+    ).toThrow(RangeError)
+    expect(() => new KeyRing({ clusterId: new Uint8Array(256) })).toThrow(TypeError)
+    expect(() => memberRing().addEpoch(2, new Uint8Array(31))).toThrow(TypeError)
+    expect(() => memberRing().addEpoch(2 ** 32, clusterSecret2)).toThrow(RangeError)
+    expect(() => sealerA().seal(new Uint8Array(256), { sequence: 1, payload })).toThrow(TypeError)
+    expect(() => new KeyRing({ clusterId: text('c') }).currentEpoch()).toThrow(UnknownEpochError)
+  })
+
+  it('a decoder with a smaller batch limit rejects larger batches as malformed', () => {
+    const sealed = sealerA().sealBatch(
+      streamId,
+      entries(9, () => 1),
+    )
+    const strict = new Verifier({ keyRing: replicaRing(), limits: { batchEntriesMax: 8, proofDepthMax: 3 } })
+    expect(() => strict.verify(streamId, sealed[0] as Uint8Array)).toThrow(MalformedEnvelopeError)
+  })
+})
