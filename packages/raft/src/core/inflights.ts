@@ -40,6 +40,13 @@ export class Inflights {
     this.start = this.count === 0 ? 0 : slot
   }
 
+  /** Frees the oldest message, so that one more may be sent (a probe past lost messages). */
+  freeFirstOne(): void {
+    if (this.count === 0) return
+    this.count--
+    this.start = this.count === 0 ? 0 : (this.start + 1) % this.capacity
+  }
+
   full(): boolean {
     return this.count === this.capacity
   }

@@ -748,6 +748,10 @@ export class Raft {
       }
       case MessageType.HeartbeatResp: {
         progress.recentActive = true
+        // Appends may have been lost with the window full: free one slot so that the next append
+        // can go out; if the follower lacks what came before, it rejects and the leader probes.
+        if (progress.state === ProgressState.Replicate && progress.inflights.full())
+          progress.inflights.freeFirstOne()
         progress.msgAppFlowPaused = false
         if (progress.match < this.raftLog.lastIndex() || progress.state === ProgressState.Probe)
           this.sendAppend(m.from)
