@@ -2,7 +2,13 @@ import { writerLabel } from './bytes.js'
 import { HASH_BYTES, SIGNATURE_BYTES } from './constants.js'
 import { type StreamContext, StreamContextCache } from './context.js'
 import { verify } from './ed25519.js'
-import { MalformedEnvelopeError, RevokedKeyError, TamperedEntryError, UnknownWriterError } from './errors.js'
+import {
+  MalformedEnvelopeError,
+  ReplayedEntryError,
+  RevokedKeyError,
+  TamperedEntryError,
+  UnknownWriterError,
+} from './errors.js'
 import { decodeEntry, type EntryHeader } from './format/entry.js'
 import type { PublicKeyRing } from './keyring.js'
 import type { EnvelopeLimits } from './limits.js'
@@ -123,7 +129,7 @@ export class EntryAuthenticator {
     let previous = -1
     for (const header of headers) {
       if (header.sequence <= previous) {
-        throw new MalformedEnvelopeError('sequence numbers within a batch must increase')
+        throw new ReplayedEntryError(`sequence ${header.sequence} repeats or regresses within its batch`)
       }
       guard.check(header.writer, streamId, header.sequence)
       previous = header.sequence

@@ -1,4 +1,7 @@
+import { xchacha20poly1305 } from '@noble/ciphers/chacha.js'
 import { describe, expect, it } from 'vitest'
+import { StreamContext } from '../src/context.js'
+import { sign } from '../src/ed25519.js'
 import {
   MalformedEnvelopeError,
   ReplayedEntryError,
@@ -8,7 +11,8 @@ import {
   UnknownWriterError,
   UnsupportedVersionError,
 } from '../src/errors.js'
-import { KeyRing } from '../src/keyring.js'
+import { deriveEpochDataKey, KeyRing } from '../src/keyring.js'
+import { leafHash, MerkleTree, merkleSha256 } from '../src/merkle.js'
 import { Opener } from '../src/open.js'
 import { ReplayGuard } from '../src/replay.js'
 import { Sealer } from '../src/seal.js'
@@ -243,5 +247,46 @@ describe('configuration', () => {
     )
     const strict = new Verifier({ keyRing: replicaRing(), limits: { batchEntriesMax: 8, proofDepthMax: 3 } })
     expect(() => strict.verify(streamId, sealed[0] as Uint8Array)).toThrow(MalformedEnvelopeError)
+  })
+})
+
+describe('a malicious writer', () => {
+  it('signing a batch that repeats a sequence number gets a replay error on a guarded opener', () => {
+    // Re-sign a batch by hand (the Sealer refuses to build it): entry 2 claims sequence 1 again.
+    const sealed = sealerA()
+      .sealBatch(
+        streamId,
+        entries(2, () => 1),
+      )
+      .map((e) => e.slice())
+    const second = sealed[1] as Uint8Array
+    second.set([0, 0, 0, 0, 0, 0, 0, 1], 40)
+    const context = new StreamContext(memberRing().clusterId, streamId)
+    const dataKey = deriveEpochDataKey(clusterSecret1, memberRing().clusterId, 1)
+    xchacha20poly1305(dataKey, second.subarray(56, 80), context.associatedData(second)).encrypt(
+      Uint8Array.of(1),
+      second.subarray(84, 84 + 17),
+    )
+    const leaves = new Uint8Array(64)
+    sealed.forEach((envelope, i) => {
+      leaves.set(leafHash(merkleSha256, envelope.subarray(0, envelope.length - 64 - 32)), i * 32)
+    })
+    const tree = new MerkleTree(merkleSha256, leaves, 2)
+    const statement = new StreamContext(memberRing().clusterId, streamId).statement(
+      1,
+      1,
+      publicKeyA,
+      2,
+      tree.root,
+    )
+    const signature = sign(statement, signingKeyA)
+    sealed.forEach((envelope, i) => {
+      envelope.set(signature, envelope.length - 96)
+      tree.writeProof(i, envelope, envelope.length - 32)
+    })
+    expect(new Opener({ keyRing: memberRing() }).openBatch(streamId, sealed)).toHaveLength(2)
+    expect(() =>
+      new Opener({ keyRing: memberRing(), replayGuard: new ReplayGuard() }).openBatch(streamId, sealed),
+    ).toThrow(ReplayedEntryError)
   })
 })
