@@ -85,6 +85,11 @@ export class TandemNode implements ProtocolHost {
     return this.#options.random
   }
 
+  /** The frame cap of `/tandem/raft/1`. */
+  get raftFrameBytesMax(): number {
+    return this.#options.raft.frameBytesMax
+  }
+
   get running(): boolean {
     return this.#running
   }

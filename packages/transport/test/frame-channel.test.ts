@@ -4,6 +4,10 @@ import { BOTH, Fixture, QUIC_ONLY, TCP_ONLY, waitFor } from './helpers.js'
 const fixture = new Fixture()
 afterEach(() => fixture.cleanup())
 
+function sequenceOf(frame: Uint8Array): number {
+  return new DataView(frame.buffer, frame.byteOffset).getUint32(0)
+}
+
 function frameOf(sequence: number, bytes: number): Uint8Array {
   const frame = new Uint8Array(bytes)
   new DataView(frame.buffer).setUint32(0, sequence)
@@ -14,35 +18,49 @@ describe.each([
   ['TCP', TCP_ONLY],
   ['QUIC', QUIC_ONLY],
 ])('raft frames over %s', (name, listen) => {
-  it('deliver a burst of 100,000 frames in order', async () => {
+  it('round-trip a burst of 100,000 frames in order', async () => {
     const [a, b] = await fixture.identities(2)
     if (a === undefined || b === undefined) throw new Error('unreachable')
     const members = [a.nodeId, b.nodeId]
-    const nodeB = await fixture.node({ dataDir: b.dataDir, members, listen })
+    const raft = { queueFramesMax: 131_072, queueBytesMax: 256 * 1024 * 1024 }
+    const nodeB = await fixture.node({ dataDir: b.dataDir, members, listen, raft })
     const nodeA = await fixture.node({
       dataDir: a.dataDir,
       members,
       listen,
       peers: { [b.nodeId]: nodeB.multiaddrs() },
-      raft: { queueFramesMax: 200_000, queueBytesMax: 256 * 1024 * 1024 },
+      raft,
     })
     const total = 100_000
-    let received = 0
-    let outOfOrder = 0
+    // B echoes every frame back to A; both directions are checked for order.
+    let echoed = 0
+    let outOfOrderAtB = 0
+    let wrongSender = 0
     nodeB.raft.onFrame((from, frame) => {
-      expect(from).toBe(a.nodeId)
-      const sequence = new DataView(frame.buffer, frame.byteOffset).getUint32(0)
-      if (sequence !== received) outOfOrder++
-      received++
+      if (from !== a.nodeId) wrongSender++
+      if (sequenceOf(frame) !== echoed) outOfOrderAtB++
+      echoed++
+      nodeB.raft.send(a.nodeId, frame)
     })
-    for (let i = 0; i < total; i++) expect(nodeA.raft.send(b.nodeId, frameOf(i, 64))).toBe(true)
-    await waitFor(() => received === total, `all ${total} frames over ${name}`, 30_000)
-    expect(outOfOrder).toBe(0)
+    let returned = 0
+    let outOfOrderAtA = 0
+    nodeA.raft.onFrame((_from, frame) => {
+      if (sequenceOf(frame) !== returned) outOfOrderAtA++
+      returned++
+    })
+    let refused = 0
+    for (let i = 0; i < total; i++) if (!nodeA.raft.send(b.nodeId, frameOf(i, 64))) refused++
+    expect(refused).toBe(0)
+    await waitFor(() => returned === total, `all ${total} frames back over ${name}`, 60_000)
+    expect(wrongSender).toBe(0)
+    expect(outOfOrderAtB).toBe(0)
+    expect(outOfOrderAtA).toBe(0)
     const connection = nodeA.libp2p.getConnections()[0]
     expect(connection?.remoteAddr.toString()).toContain(name === 'QUIC' ? '/quic-v1' : '/tcp/')
     expect(nodeA.peerMetrics(b.nodeId).framesOut).toBe(total)
-    expect(nodeB.peerMetrics(a.nodeId).framesIn).toBe(total)
+    expect(nodeA.peerMetrics(b.nodeId).framesIn).toBe(total)
     expect(nodeB.peerMetrics(a.nodeId).bytesIn).toBe(nodeA.peerMetrics(b.nodeId).bytesOut)
+    expect(nodeA.peerMetrics(b.nodeId).bytesIn).toBe(nodeB.peerMetrics(a.nodeId).bytesOut)
   })
 })
 
