@@ -3,7 +3,14 @@
  * without matching message text.
  */
 
-/** Where a problem was found on disk. */
+/**
+ * Where a problem was found on disk.
+ *
+ * @example
+ * ```ts
+ * const where: DiskLocation = { segment: '00000000000000000001.wal', offset: 4096 }
+ * ```
+ */
 export interface DiskLocation {
   /** The file name, e.g. `00000000000000000001.wal`. */
   readonly segment: string

@@ -30,25 +30,6 @@ export type { SegmentDamage } from './format/segment-scan.js'
 export type { CorruptionPolicy, SyncMode, WalOptions, WalTimer } from './log/options.js'
 export type { CorruptionDrop, RecoveryReport } from './log/recovery.js'
 export { type AppendResult, openWal, type VerifyReport, Wal, type WalStats } from './log/wal.js'
-export {
-  decodeEntry,
-  ENTRY_RECORD_TYPE,
-  encodeEntry,
-} from './raft/raft-codec.js'
-export {
-  LogCompactedError,
-  LogUnavailableError,
-  type RaftConfState,
-  type RaftEntry,
-  type RaftEntryType,
-  type RaftHardState,
-  type RaftLogStorage,
-  type RaftLogStorageReader,
-  type RaftNodeId,
-  type RaftPersistBatch,
-  type RaftSnapshot,
-  type RaftSnapshotMetadata,
-} from './raft/raft-types.js'
 export { RAFT_STATE_FILE_NAME, WalLogStorage, type WalLogStorageOptions } from './raft/wal-log-storage.js'
 export {
   type SnapshotDescriptor,

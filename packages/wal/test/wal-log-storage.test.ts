@@ -1,22 +1,25 @@
-import { describe, expect, it } from 'vitest'
 import {
-  MemoryDevice,
-  type RaftConfState,
-  type RaftEntry,
-  type RaftPersistBatch,
-  type RaftSnapshot,
-  WalLogStorage,
-} from '../src/index.js'
+  CompactedError,
+  type ConfState,
+  type Entry,
+  type LogStorage,
+  MemoryLogStorage,
+  type PersistBatch,
+  type Snapshot,
+  UnavailableError,
+} from '@tandem/raft'
+import { describe, expect, it } from 'vitest'
+import { MemoryDevice, WalLogStorage } from '../src/index.js'
 import { equalBytes, payloadFor } from './helpers.js'
 
-const conf = (voters: string[]): RaftConfState => ({
+const conf = (voters: string[]): ConfState => ({
   voters,
   learners: [],
   votersOutgoing: [],
   learnersNext: [],
   autoLeave: false,
 })
-const entry = (index: number, term: number, length = 20): RaftEntry => ({
+const entry = (index: number, term: number, length = 20): Entry => ({
   index,
   term,
   type: 0,
@@ -24,12 +27,62 @@ const entry = (index: number, term: number, length = 20): RaftEntry => ({
 })
 const entries = (from: number, to: number, term: number) =>
   Array.from({ length: to - from + 1 }, (_, i) => entry(from + i, term))
-const snapshotAt = (index: number, term: number): RaftSnapshot => ({
+const snapshotAt = (index: number, term: number): Snapshot => ({
   metadata: { index, term, confState: conf(['a', 'b', 'c']) },
   data: payloadFor(index, 300),
 })
 
 describe('WalLogStorage', () => {
+  it('is a LogStorage of @tandem/raft, with its error classes', async () => {
+    const storage: LogStorage = await WalLogStorage.open({ device: new MemoryDevice() })
+    expect(() => storage.term(5)).toThrow(UnavailableError)
+    await storage.save({ hardState: null, entries: entries(1, 3, 1), snapshot: null })
+    await storage.compact(snapshotAt(2, 1))
+    expect(() => storage.term(1)).toThrow(CompactedError)
+  })
+
+  it('bootstraps founding voters exactly like MemoryLogStorage, once', async () => {
+    const device = new MemoryDevice()
+    const voters = ['a', 'b', 'c']
+    const storage = await WalLogStorage.open({ device, voters })
+    const memory = new MemoryLogStorage({ voters })
+    expect(storage.initialState()).toEqual(memory.initialState())
+    expect(storage.lastIndex()).toBe(memory.lastIndex())
+    expect(storage.entries(1, 4, Number.POSITIVE_INFINITY)).toEqual(
+      memory.entries(1, 4, Number.POSITIVE_INFINITY),
+    )
+    await storage.save({
+      hardState: { term: 2, vote: 'b', commit: 3 },
+      entries: entries(4, 4, 2),
+      snapshot: null,
+    })
+    const reopened = await WalLogStorage.open({ device, voters })
+    expect(reopened.lastIndex()).toBe(4)
+    expect(reopened.initialState().hardState).toEqual({ term: 2, vote: 'b', commit: 3 })
+    expect(reopened.initialState().confState.voters).toEqual(voters)
+  })
+
+  it('a crash at any point of bootstrapping bootstraps again on the next open', async () => {
+    const voters = ['a', 'b', 'c']
+    const probe = new MemoryDevice()
+    await WalLogStorage.open({ device: probe, voters })
+    const memory = new MemoryLogStorage({ voters })
+    for (let cut = 1; cut <= probe.operationCount + 1; cut++) {
+      const device = new MemoryDevice({ powerCutAtOperation: cut })
+      await WalLogStorage.open({ device, voters }).catch(() => undefined)
+      for (const image of [
+        device.crash(),
+        device.crash({ keepPendingOperations: Number.POSITIVE_INFINITY }),
+      ]) {
+        const storage = await WalLogStorage.open({ device: image, voters })
+        expect(storage.initialState(), `cut at ${cut}`).toEqual(memory.initialState())
+        expect(storage.entries(1, 4, Number.POSITIVE_INFINITY), `cut at ${cut}`).toEqual(
+          memory.entries(1, 4, Number.POSITIVE_INFINITY),
+        )
+      }
+    }
+  })
+
   it('serves the core synchronous reads after saving', async () => {
     const storage = await WalLogStorage.open({ device: new MemoryDevice() })
     expect(storage.firstIndex()).toBe(1)
@@ -136,7 +189,7 @@ describe('WalLogStorage', () => {
 interface Model {
   readonly snapshotIndex: number
   readonly snapshotTerm: number
-  readonly entries: ReadonlyMap<number, RaftEntry>
+  readonly entries: ReadonlyMap<number, Entry>
   readonly lastIndex: number
   readonly term: number
   readonly vote: string | null
@@ -144,7 +197,7 @@ interface Model {
 
 function modelOf(storage: WalLogStorage): Model {
   const snapshot = storage.snapshot().metadata
-  const map = new Map<number, RaftEntry>()
+  const map = new Map<number, Entry>()
   if (storage.lastIndex() >= storage.firstIndex()) {
     for (const e of storage.entries(
       storage.firstIndex(),
@@ -165,7 +218,7 @@ function modelOf(storage: WalLogStorage): Model {
   }
 }
 
-type Step = { readonly save: RaftPersistBatch } | { readonly compact: RaftSnapshot }
+type Step = { readonly save: PersistBatch } | { readonly compact: Snapshot }
 
 const STEPS: readonly Step[] = [
   { save: { hardState: { term: 1, vote: 'a', commit: 0 }, entries: entries(1, 3, 1), snapshot: null } },

@@ -79,3 +79,16 @@ export function crc32(bytes: Uint8Array, previous = 0): number {
   }
   return ~crc >>> 0
 }
+
+/**
+ * CRC-32 of `bytes[start, end)` without creating a view — for the short fixed-size headers the
+ * scanner checks once per record, where allocating a subarray would cost more than the CRC.
+ */
+export function crc32Range(bytes: Uint8Array, start: number, end: number): number {
+  const t = TABLES
+  let crc = 0xffffffff
+  for (let position = start; position < end; position++) {
+    crc = (t[(crc ^ (bytes[position] as number)) & 0xff] as number) ^ (crc >>> 8)
+  }
+  return ~crc >>> 0
+}

@@ -8,6 +8,15 @@
  * - Creating, renaming and removing a file is durable only after `BlockDevice.syncDirectory`
  *   resolves; syncing a file does not make its name durable.
  * - A write interrupted by a crash may leave any prefix of its bytes.
+ *
+ * @example
+ * ```ts
+ * const device: BlockDevice = new MemoryDevice() // or await FileDevice.open(dir)
+ * const file = await device.open('x', { create: true })
+ * await file.write(0, new Uint8Array([1]))
+ * await file.sync()
+ * await device.syncDirectory()
+ * ```
  */
 export interface BlockDevice {
   /** Opens a file by name; with `create: true` an absent file is created empty. */
@@ -22,7 +31,15 @@ export interface BlockDevice {
   syncDirectory(): Promise<void>
 }
 
-/** An open file of a {@link BlockDevice}. */
+/**
+ * An open file of a {@link BlockDevice}.
+ *
+ * @example
+ * ```ts
+ * const file: DeviceFile = await device.open('00000000000000000001.wal', { create: false })
+ * const head = await file.read(0, 32)
+ * ```
+ */
 export interface DeviceFile {
   readonly name: string
   /** The current size in bytes. */

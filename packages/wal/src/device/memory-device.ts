@@ -51,7 +51,14 @@ type PendingOperation =
   | { readonly kind: 'rename'; readonly from: string; readonly to: string }
   | { readonly kind: 'remove'; readonly name: string }
 
-/** Options of a {@link MemoryDevice}. */
+/**
+ * Options of a {@link MemoryDevice}.
+ *
+ * @example
+ * ```ts
+ * const device = new MemoryDevice({ powerCutAtOperation: 12 })
+ * ```
+ */
 export interface MemoryDeviceOptions {
   /**
    * Cut the power when the mutating operation with this number (1-based: write, truncate, sync,
@@ -67,6 +74,13 @@ export interface MemoryDeviceOptions {
  * loses every unsynced write, rename and create; `Infinity` is a process crash (the kernel keeps
  * everything). `tornBytes` additionally keeps the first `tornBytes` bytes of the next unsynced
  * operation when it is a write — a write torn at any byte.
+ *
+ * @example
+ * ```ts
+ * const powerCut = device.crash() // synced state only
+ * const processCrash = device.crash({ keepPendingOperations: Infinity })
+ * const tornWrite = device.crash({ keepPendingOperations: 3, tornBytes: 17 })
+ * ```
  */
 export interface CrashOptions {
   readonly keepPendingOperations?: number

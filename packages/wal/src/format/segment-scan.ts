@@ -9,7 +9,15 @@ import {
   SEGMENT_HEADER_BYTES,
 } from './segment-format.js'
 
-/** Damage found while scanning a segment. */
+/**
+ * Damage found while scanning a segment.
+ *
+ * @example
+ * ```ts
+ * const report = await wal.verify()
+ * for (const segment of report.segments) if (segment.damage) console.log(segment.name, segment.damage.offset)
+ * ```
+ */
 export interface SegmentDamage {
   /**
    * `torn`: the interrupted last write of the log (only ever reported for the last segment) — safe

@@ -18,6 +18,11 @@ import { isIntegerIn } from '../format/bytes.js'
  *   OS had not written back by itself.
  *
  * In every mode what survives is a prefix of what was appended: no gap, no reordering.
+ *
+ * @example
+ * ```ts
+ * const wal = await openWal({ device, syncMode: 'batch', batchIntervalMs: 5 })
+ * ```
  */
 export type SyncMode = 'always' | 'batch' | 'none'
 
@@ -25,15 +30,39 @@ export type SyncMode = 'always' | 'batch' | 'none'
  * What `open` does with a checksum or structure failure that is not a torn write at the tail:
  * `refuse` (default) throws `WalCorruptionError` naming the segment and offset; `truncate` cuts
  * the log at the bad record and reports exactly what it dropped in the recovery report.
+ *
+ * @example
+ * ```ts
+ * const wal = await openWal({ device, corruptionPolicy: 'truncate' })
+ * console.log(wal.recovery.corruptionDropped)
+ * ```
  */
 export type CorruptionPolicy = 'refuse' | 'truncate'
 
-/** A cancellable timer handle. */
+/**
+ * A cancellable timer handle.
+ *
+ * @example
+ * ```ts
+ * const setTimer = (ms: number, run: () => void): WalTimer => {
+ *   const handle = setTimeout(run, ms)
+ *   return { cancel: () => clearTimeout(handle) }
+ * }
+ * ```
+ */
 export interface WalTimer {
   cancel(): void
 }
 
-/** Options of {@link openWal}. */
+/**
+ * Options of {@link openWal}.
+ *
+ * @example
+ * ```ts
+ * const options: WalOptions = { device: new MemoryDevice(), segmentBytesMax: 8 << 20, syncMode: 'always' }
+ * const wal = await openWal(options)
+ * ```
+ */
 export interface WalOptions {
   readonly device: BlockDevice
   /** CRC-32 (IEEE) implementation; default the pure {@link crc32}. Pass `nodeCrc32` on Node for speed. */

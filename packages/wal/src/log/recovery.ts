@@ -11,7 +11,15 @@ import { decodeMeta, encodeMeta, META_FILE_NAME } from './meta.js'
 import type { ResolvedWalOptions } from './options.js'
 import { Segment } from './segment.js'
 
-/** What `open` found and did. Every byte it removed is accounted for here. */
+/**
+ * What `open` found and did. Every byte it removed is accounted for here.
+ *
+ * @example
+ * ```ts
+ * const wal = await openWal({ device })
+ * if (wal.recovery.tornTail) console.warn('cut a torn write', wal.recovery.tornTail)
+ * ```
+ */
 export interface RecoveryReport {
   readonly segmentsScanned: number
   /** Records present after recovery (including compacted ones still in a kept segment). */
@@ -24,7 +32,16 @@ export interface RecoveryReport {
   readonly corruptionDropped: CorruptionDrop | null
 }
 
-/** The exact extent of a `truncate`-policy cut. */
+/**
+ * The exact extent of a `truncate`-policy cut.
+ *
+ * @example
+ * ```ts
+ * const wal = await openWal({ device, corruptionPolicy: 'truncate' })
+ * const dropped = wal.recovery.corruptionDropped
+ * if (dropped) console.error(`dropped from index ${dropped.firstIndexDropped}`, dropped)
+ * ```
+ */
 export interface CorruptionDrop {
   /** The segment and offset of the first untrusted byte, and why. */
   readonly segment: string
@@ -103,12 +120,24 @@ export async function recoverLog(options: ResolvedWalOptions): Promise<Recovered
     }
   }
 
+  const load = async (name: string) => {
+    const file = await device.open(name, { create: false })
+    const size = await file.size()
+    return { file, size, bytes: await file.read(0, size) }
+  }
+  let prefetched: ReturnType<typeof load> | null = null
+  const discardPrefetched = async (): Promise<void> => {
+    const pending = prefetched
+    prefetched = null
+    if (pending) await pending.then(({ file }) => file.close()).catch(() => undefined)
+  }
   for (let position = 0; position < found.length; position++) {
     const entry = found[position] as { name: string; firstIndex: number }
     const isLast = position === found.length - 1
+    const loaded = await (prefetched ?? load(entry.name))
+    prefetched = null
+    const { file, size, bytes } = loaded
     if (expected !== null && entry.firstIndex !== expected) {
-      const file = await device.open(entry.name, { create: false })
-      const size = await file.size()
       await file.close()
       const damage: SegmentDamage = {
         kind: 'corrupt',
@@ -120,9 +149,9 @@ export async function recoverLog(options: ResolvedWalOptions): Promise<Recovered
       await device.syncDirectory()
       break
     }
-    const file = await device.open(entry.name, { create: false })
-    const size = await file.size()
-    const bytes = await file.read(0, size)
+    // Reading the next segment overlaps with scanning this one (the read runs on the I/O pool).
+    const next = found[position + 1]
+    if (next) prefetched = load(next.name)
     segmentsScanned++
     const scan = scanSegment(bytes, {
       expectedFirstIndex: entry.firstIndex,
@@ -142,6 +171,7 @@ export async function recoverLog(options: ResolvedWalOptions): Promise<Recovered
       keep()
       continue
     }
+    await discardPrefetched()
     if (damage.kind === 'torn') {
       tornTail = { segment: entry.name, offset: damage.offset, bytes: size - damage.offset }
     } else {
@@ -158,6 +188,7 @@ export async function recoverLog(options: ResolvedWalOptions): Promise<Recovered
     }
     break
   }
+  await discardPrefetched()
 
   // Compacted records must not come back, and the records that remain must start at the first index.
   const head = segments[0]

@@ -26,14 +26,29 @@ import {
 import { type RecoveryReport, recoverLog } from './recovery.js'
 import { Segment } from './segment.js'
 
-/** The indices an `append` call was given. */
+/**
+ * The indices an `append` call was given.
+ *
+ * @example
+ * ```ts
+ * const { firstIndex, lastIndex }: AppendResult = await wal.append(records)
+ * ```
+ */
 export interface AppendResult {
   readonly firstIndex: number
   /** `firstIndex - 1` when no record was appended. */
   readonly lastIndex: number
 }
 
-/** Counters of a running log. */
+/**
+ * Counters of a running log.
+ *
+ * @example
+ * ```ts
+ * const { groupCommit, dataSyncs }: WalStats = wal.stats()
+ * console.log(groupCommit.meanRecords, dataSyncs)
+ * ```
+ */
 export interface WalStats {
   readonly segments: number
   /** Bytes of every segment file (headers and frames). */
@@ -59,7 +74,15 @@ export interface WalStats {
   }
 }
 
-/** The result of {@link Wal.verify}: a fresh scan of every segment file. */
+/**
+ * The result of {@link Wal.verify}: a fresh scan of every segment file.
+ *
+ * @example
+ * ```ts
+ * const report: VerifyReport = await wal.verify()
+ * if (!report.ok) console.error(report.problems)
+ * ```
+ */
 export interface VerifyReport {
   readonly ok: boolean
   readonly segments: readonly {

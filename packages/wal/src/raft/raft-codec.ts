@@ -13,9 +13,10 @@
  * Membership: u8 autoLeave (0/1) · then voters, learners, votersOutgoing, learnersNext, each a
  *   u32 count followed by that many strings. String: u16 byte length · UTF-8 bytes.
  */
+
+import type { ConfState, Entry, EntryType, HardState } from '@tandem/raft'
 import { RecordDecodeError } from '../errors.js'
 import { readU64, viewOf, writeU64 } from '../format/bytes.js'
-import type { RaftConfState, RaftEntry, RaftEntryType, RaftHardState } from './raft-types.js'
 
 const VERSION = 1
 /** The WAL record type of a Raft entry. */
@@ -127,7 +128,7 @@ class Writer {
 }
 
 /** Encodes an entry's term, type and data (its index is the WAL record's index). */
-export function encodeEntry(entry: RaftEntry): Uint8Array {
+export function encodeEntry(entry: Entry): Uint8Array {
   const bytes = new Uint8Array(12 + entry.data.length)
   const view = viewOf(bytes)
   bytes[0] = VERSION
@@ -138,7 +139,7 @@ export function encodeEntry(entry: RaftEntry): Uint8Array {
 }
 
 /** Decodes an entry record stored at `index`. */
-export function decodeEntry(index: number, bytes: Uint8Array): RaftEntry {
+export function decodeEntry(index: number, bytes: Uint8Array): Entry {
   if (bytes.length < 12) throw new RecordDecodeError('entry record shorter than its header')
   if (bytes[0] !== VERSION) throw new RecordDecodeError(`unsupported entry version ${bytes[0]}`)
   const type = bytes[1]
@@ -146,7 +147,7 @@ export function decodeEntry(index: number, bytes: Uint8Array): RaftEntry {
   if (bytes[2] !== 0 || bytes[3] !== 0) throw new RecordDecodeError('reserved entry bytes are not zero')
   const term = readU64(viewOf(bytes), 4)
   if (term < 0) throw new RecordDecodeError('entry term beyond 2^53')
-  return { index, term, type: type as RaftEntryType, data: bytes.slice(12) }
+  return { index, term, type: type as EntryType, data: bytes.slice(12) }
 }
 
 function writeMembers(writer: Writer, members: readonly string[]): void {
@@ -162,7 +163,7 @@ function readMembers(reader: Reader): string[] {
   return members
 }
 
-function writeConfState(writer: Writer, confState: RaftConfState): void {
+function writeConfState(writer: Writer, confState: ConfState): void {
   writer.u8(confState.autoLeave ? 1 : 0)
   writeMembers(writer, confState.voters)
   writeMembers(writer, confState.learners)
@@ -170,7 +171,7 @@ function writeConfState(writer: Writer, confState: RaftConfState): void {
   writeMembers(writer, confState.learnersNext)
 }
 
-function readConfState(reader: Reader): RaftConfState {
+function readConfState(reader: Reader): ConfState {
   const autoLeave = reader.u8()
   if (autoLeave > 1) throw new RecordDecodeError('autoLeave is not 0 or 1')
   return {
@@ -183,14 +184,14 @@ function readConfState(reader: Reader): RaftConfState {
 }
 
 /** Encodes the membership stored in a snapshot file's metadata. */
-export function encodeSnapshotMetadata(confState: RaftConfState): Uint8Array {
+export function encodeSnapshotMetadata(confState: ConfState): Uint8Array {
   const writer = new Writer()
   writer.u8(VERSION)
   writeConfState(writer, confState)
   return writer.finish()
 }
 
-export function decodeSnapshotMetadata(bytes: Uint8Array): RaftConfState {
+export function decodeSnapshotMetadata(bytes: Uint8Array): ConfState {
   const reader = new Reader(bytes)
   const version = reader.u8()
   if (version !== VERSION) throw new RecordDecodeError(`unsupported snapshot metadata version ${version}`)
@@ -201,10 +202,10 @@ export function decodeSnapshotMetadata(bytes: Uint8Array): RaftConfState {
 
 /** What the adapter keeps in its hard-state file. */
 export interface PersistedRaftState {
-  readonly hardState: RaftHardState
+  readonly hardState: HardState
   /** The log index at which `confState` was recorded (0 when never). */
   readonly confIndex: number
-  readonly confState: RaftConfState
+  readonly confState: ConfState
 }
 
 export function encodeRaftState(state: PersistedRaftState): Uint8Array {

@@ -1,3 +1,14 @@
+import {
+  bootstrapEntries,
+  CompactedError,
+  type ConfState,
+  type Entry,
+  type HardState,
+  type LogStorage,
+  type PersistBatch,
+  type Snapshot,
+  UnavailableError,
+} from '@tandem/raft'
 import type { Checksum } from '../checksum/crc32.js'
 import type { BlockDevice } from '../device/block-device.js'
 import { RecordDecodeError, WalArgumentError, WalCorruptionError } from '../errors.js'
@@ -14,21 +25,25 @@ import {
   encodeRaftState,
   encodeSnapshotMetadata,
 } from './raft-codec.js'
-import {
-  LogCompactedError,
-  LogUnavailableError,
-  type RaftConfState,
-  type RaftEntry,
-  type RaftHardState,
-  type RaftLogStorage,
-  type RaftPersistBatch,
-  type RaftSnapshot,
-} from './raft-types.js'
-
-/** The hard-state file's name on the device. */
+/**
+ * The hard-state file's name on the device.
+ *
+ * @example
+ * ```ts
+ * const exists = (await device.list()).includes(RAFT_STATE_FILE_NAME)
+ * ```
+ */
 export const RAFT_STATE_FILE_NAME = 'raft.state'
 
-/** Options of {@link WalLogStorage.open}. */
+/**
+ * Options of {@link WalLogStorage.open}.
+ *
+ * @example
+ * ```ts
+ * const options: WalLogStorageOptions = { device: await FileDevice.open('./raft'), checksum: nodeCrc32, voters: ['a', 'b', 'c'] }
+ * const storage = await WalLogStorage.open(options)
+ * ```
+ */
 export interface WalLogStorageOptions {
   /** One device (directory) holds the segments, `wal.meta`, `raft.state` and the snapshot files. */
   readonly device: BlockDevice
@@ -40,9 +55,15 @@ export interface WalLogStorageOptions {
   readonly snapshotsKept?: number
   /** Passed to the WAL (the simulator injects its scheduler). */
   readonly defer?: (run: () => void) => void
+  /**
+   * The founding voters of a new cluster (same meaning and same list on every founder as
+   * `MemoryLogStorage`'s option): a brand-new storage starts with their AddVoter entries at term 1,
+   * committed. Ignored once the storage holds anything.
+   */
+  readonly voters?: readonly string[]
 }
 
-const EMPTY_CONF_STATE: RaftConfState = {
+const EMPTY_CONF_STATE: ConfState = {
   voters: [],
   learners: [],
   votersOutgoing: [],
@@ -74,13 +95,13 @@ const EMPTY_CONF_STATE: RaftConfState = {
  * storage.lastIndex() // 1
  * ```
  */
-export class WalLogStorage implements RaftLogStorage {
-  private currentSnapshot: RaftSnapshot
-  private entriesSinceSnapshot: RaftEntry[]
-  private hardState: RaftHardState
-  private persistedHardState: RaftHardState
+export class WalLogStorage implements LogStorage {
+  private currentSnapshot: Snapshot
+  private entriesSinceSnapshot: Entry[]
+  private hardState: HardState
+  private persistedHardState: HardState
   private confIndex: number
-  private confState: RaftConfState
+  private confState: ConfState
   private chain: Promise<void> = Promise.resolve()
 
   private constructor(
@@ -88,11 +109,11 @@ export class WalLogStorage implements RaftLogStorage {
     private readonly stateFile: StateFile,
     private readonly snapshots: SnapshotStore,
     restored: {
-      snapshot: RaftSnapshot
-      entries: RaftEntry[]
-      hardState: RaftHardState
+      snapshot: Snapshot
+      entries: Entry[]
+      hardState: HardState
       confIndex: number
-      confState: RaftConfState
+      confState: ConfState
     },
   ) {
     this.currentSnapshot = restored.snapshot
@@ -115,7 +136,7 @@ export class WalLogStorage implements RaftLogStorage {
       RAFT_STATE_FILE_NAME,
       options.checksum ? { checksum: options.checksum } : {},
     )
-    let snapshot: RaftSnapshot = {
+    let snapshot: Snapshot = {
       metadata: { index: 0, term: 0, confState: EMPTY_CONF_STATE },
       data: new Uint8Array(0),
     }
@@ -143,20 +164,41 @@ export class WalLogStorage implements RaftLogStorage {
       ...(options.defer ? { defer: options.defer } : {}),
     })
     try {
-      const entries = await reconcile(wal, snapshot)
+      let entries = await reconcile(wal, snapshot)
       const stateBytes = await stateFile.load()
-      const persisted = stateBytes ? decodeRaftState(stateBytes) : null
+      let persisted = stateBytes ? decodeRaftState(stateBytes) : null
+      const voters = options.voters ?? []
+      if (voters.length > 0 && snapshot.metadata.index === 0 && entries.length === 0) {
+        // A founding member: the founding configuration as committed entries, as MemoryLogStorage
+        // does. The state goes first and the check runs on every open, so a crash in between
+        // simply bootstraps again.
+        const previous = persisted?.hardState ?? { term: 0, vote: null, commit: 0 }
+        persisted = {
+          hardState: {
+            term: Math.max(1, previous.term),
+            vote: previous.term >= 1 ? previous.vote : null,
+            commit: voters.length,
+          },
+          confIndex: 0,
+          confState: { ...EMPTY_CONF_STATE, voters: [...voters] },
+        }
+        await stateFile.save(encodeRaftState(persisted))
+        const founding = bootstrapEntries(voters)
+        await wal.append(founding.map((entry) => ({ type: ENTRY_RECORD_TYPE, payload: encodeEntry(entry) })))
+        entries = founding
+      }
       const lastIndex = snapshot.metadata.index + entries.length
       const stored = persisted?.hardState ?? { term: 0, vote: null, commit: 0 }
       // The commit index is a lower bound that may lag; it never points outside the log.
       const commit = Math.min(Math.max(stored.commit, snapshot.metadata.index), lastIndex)
-      const useStoredConf = persisted !== null && persisted.confIndex > snapshot.metadata.index
+      const storedConf =
+        persisted !== null && persisted.confIndex >= snapshot.metadata.index ? persisted : null
       return new WalLogStorage(wal, stateFile, snapshots, {
         snapshot,
         entries,
         hardState: { ...stored, commit },
-        confIndex: useStoredConf ? persisted.confIndex : snapshot.metadata.index,
-        confState: useStoredConf ? persisted.confState : snapshot.metadata.confState,
+        confIndex: storedConf ? storedConf.confIndex : snapshot.metadata.index,
+        confState: storedConf ? storedConf.confState : snapshot.metadata.confState,
       })
     } catch (error) {
       await wal.close()
@@ -164,21 +206,21 @@ export class WalLogStorage implements RaftLogStorage {
     }
   }
 
-  initialState(): { readonly hardState: RaftHardState; readonly confState: RaftConfState } {
+  initialState(): { readonly hardState: HardState; readonly confState: ConfState } {
     return { hardState: this.hardState, confState: this.confState }
   }
 
-  entries(low: number, high: number, maxBytes: number): readonly RaftEntry[] {
+  entries(low: number, high: number, maxBytes: number): readonly Entry[] {
     if (low < this.firstIndex())
-      throw new LogCompactedError(`entries from ${low}: compacted through ${this.firstIndex() - 1}`)
+      throw new CompactedError(`entries from ${low}: compacted through ${this.firstIndex() - 1}`)
     if (high > this.lastIndex() + 1)
-      throw new LogUnavailableError(`entries to ${high}: last index is ${this.lastIndex()}`)
+      throw new UnavailableError(`entries to ${high}: last index is ${this.lastIndex()}`)
     if (low >= high) return []
     const offset = this.currentSnapshot.metadata.index + 1
-    const result: RaftEntry[] = []
+    const result: Entry[] = []
     let bytes = 0
     for (let index = low; index < high; index++) {
-      const entry = this.entriesSinceSnapshot[index - offset] as RaftEntry
+      const entry = this.entriesSinceSnapshot[index - offset] as Entry
       bytes += entry.data.length
       if (result.length > 0 && bytes > maxBytes) break
       result.push(entry)
@@ -189,11 +231,10 @@ export class WalLogStorage implements RaftLogStorage {
   term(index: number): number {
     const snapshotIndex = this.currentSnapshot.metadata.index
     if (index === snapshotIndex) return this.currentSnapshot.metadata.term
-    if (index < snapshotIndex)
-      throw new LogCompactedError(`term(${index}): compacted through ${snapshotIndex}`)
+    if (index < snapshotIndex) throw new CompactedError(`term(${index}): compacted through ${snapshotIndex}`)
     if (index > this.lastIndex())
-      throw new LogUnavailableError(`term(${index}): last index is ${this.lastIndex()}`)
-    return (this.entriesSinceSnapshot[index - snapshotIndex - 1] as RaftEntry).term
+      throw new UnavailableError(`term(${index}): last index is ${this.lastIndex()}`)
+    return (this.entriesSinceSnapshot[index - snapshotIndex - 1] as Entry).term
   }
 
   firstIndex(): number {
@@ -204,12 +245,12 @@ export class WalLogStorage implements RaftLogStorage {
     return this.currentSnapshot.metadata.index + this.entriesSinceSnapshot.length
   }
 
-  snapshot(): RaftSnapshot {
+  snapshot(): Snapshot {
     return this.currentSnapshot
   }
 
   /** Durably writes a batch: the snapshot (if any), then the entries, then the hard state. */
-  save(batch: RaftPersistBatch): Promise<void> {
+  save(batch: PersistBatch): Promise<void> {
     return this.serialize(async () => {
       if (batch.snapshot) await this.installSnapshot(batch.snapshot)
       if (batch.entries.length > 0) await this.appendEntries(batch.entries)
@@ -221,7 +262,7 @@ export class WalLogStorage implements RaftLogStorage {
    * Keeps `snapshot` (taken locally at an index this storage holds) as the newest snapshot and
    * discards the entries through its index. An older snapshot than the current one is ignored.
    */
-  compact(snapshot: RaftSnapshot): Promise<void> {
+  compact(snapshot: Snapshot): Promise<void> {
     return this.serialize(async () => {
       const { index, term } = snapshot.metadata
       if (index <= this.currentSnapshot.metadata.index) return
@@ -252,7 +293,7 @@ export class WalLogStorage implements RaftLogStorage {
    * that `initialState()` reports it after a restart. Optional: without it the membership of the
    * newest snapshot is reported, as etcd's MemoryStorage does.
    */
-  setConfState(confState: RaftConfState, index: number): Promise<void> {
+  setConfState(confState: ConfState, index: number): Promise<void> {
     return this.serialize(async () => {
       this.confState = confState
       this.confIndex = index
@@ -280,7 +321,7 @@ export class WalLogStorage implements RaftLogStorage {
     return run
   }
 
-  private async installSnapshot(snapshot: RaftSnapshot): Promise<void> {
+  private async installSnapshot(snapshot: Snapshot): Promise<void> {
     const { index, term } = snapshot.metadata
     if (index <= this.currentSnapshot.metadata.index) return
     // The snapshot file first: once the log is cut, the snapshot must already be there.
@@ -300,14 +341,14 @@ export class WalLogStorage implements RaftLogStorage {
     await this.writeState(this.hardState)
   }
 
-  private async appendEntries(entries: readonly RaftEntry[]): Promise<void> {
+  private async appendEntries(entries: readonly Entry[]): Promise<void> {
     const snapshotIndex = this.currentSnapshot.metadata.index
     // Entries the snapshot already covers are skipped, as etcd's MemoryStorage does.
     const fresh = entries.filter((entry) => entry.index > snapshotIndex)
     const first = fresh[0]
     if (!first) return
     for (let position = 1; position < fresh.length; position++) {
-      if ((fresh[position] as RaftEntry).index !== first.index + position) {
+      if ((fresh[position] as Entry).index !== first.index + position) {
         throw new WalArgumentError('entries to save are not contiguous')
       }
     }
@@ -327,13 +368,13 @@ export class WalLogStorage implements RaftLogStorage {
     for (const entry of fresh) this.entriesSinceSnapshot.push(entry)
   }
 
-  private async saveHardState(hardState: RaftHardState): Promise<void> {
+  private async saveHardState(hardState: HardState): Promise<void> {
     const previous = this.persistedHardState
     this.hardState = hardState
     if (hardState.term !== previous.term || hardState.vote !== previous.vote) await this.writeState(hardState)
   }
 
-  private async writeState(hardState: RaftHardState): Promise<void> {
+  private async writeState(hardState: HardState): Promise<void> {
     await this.stateFile.save(
       encodeRaftState({ hardState, confIndex: this.confIndex, confState: this.confState }),
     )
@@ -346,7 +387,7 @@ export class WalLogStorage implements RaftLogStorage {
  * leave the log not yet compacted to the snapshot, or (when a received snapshot replaced the log)
  * holding entries after the snapshot that belong to another history: those are cut here.
  */
-async function reconcile(wal: Wal, snapshot: RaftSnapshot): Promise<RaftEntry[]> {
+async function reconcile(wal: Wal, snapshot: Snapshot): Promise<Entry[]> {
   const { index: snapshotIndex, term: snapshotTerm } = snapshot.metadata
   if (wal.firstIndex > snapshotIndex + 1) {
     throw new WalCorruptionError(
@@ -362,7 +403,7 @@ async function reconcile(wal: Wal, snapshot: RaftSnapshot): Promise<RaftEntry[]>
     }
     await wal.compactPrefix(snapshotIndex)
   }
-  const entries: RaftEntry[] = []
+  const entries: Entry[] = []
   for await (const record of wal.records()) {
     if (record.type !== ENTRY_RECORD_TYPE)
       throw new RecordDecodeError(`unexpected record type ${record.type}`)

@@ -15,7 +15,14 @@ import {
   snapshotName,
 } from './snapshot-format.js'
 
-/** Options of a {@link SnapshotStore}. */
+/**
+ * Options of a {@link SnapshotStore}.
+ *
+ * @example
+ * ```ts
+ * const store = new SnapshotStore(device, { keep: 3, blockBytes: 1 << 20 })
+ * ```
+ */
 export interface SnapshotStoreOptions {
   readonly checksum?: Checksum
   /** How many snapshots to keep after each commit, newest first (default 2, at least 1). */
@@ -26,14 +33,29 @@ export interface SnapshotStoreOptions {
   readonly metadataBytesMax?: number
 }
 
-/** A snapshot file as listed (from its name; not yet verified). */
+/**
+ * A snapshot file as listed (from its name; not yet verified).
+ *
+ * @example
+ * ```ts
+ * const [oldest]: SnapshotInfo[] = await store.list()
+ * ```
+ */
 export interface SnapshotInfo {
   readonly name: string
   readonly index: number
   readonly term: number
 }
 
-/** Where a new snapshot sits, and the caller's metadata (e.g. the Raft membership) stored with it. */
+/**
+ * Where a new snapshot sits, and the caller's metadata (e.g. the Raft membership) stored with it.
+ *
+ * @example
+ * ```ts
+ * const descriptor: SnapshotDescriptor = { index: 100, term: 4, metadata: new Uint8Array() }
+ * await store.save(descriptor, data)
+ * ```
+ */
 export interface SnapshotDescriptor {
   readonly index: number
   readonly term: number

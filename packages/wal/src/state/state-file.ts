@@ -21,7 +21,14 @@ const MAGIC = new Uint8Array([0x54, 0x4e, 0x44, 0x4d, 0x53, 0x54, 0x41, 0x54])
 const VERSION = 1
 const HEADER_BYTES = 24
 
-/** Options of a {@link StateFile}. */
+/**
+ * Options of a {@link StateFile}.
+ *
+ * @example
+ * ```ts
+ * const state = new StateFile(device, 'node.state', { payloadBytesMax: 4096 })
+ * ```
+ */
 export interface StateFileOptions {
   readonly checksum?: Checksum
   /** The largest payload accepted on save and on load (default 1 MiB). */
