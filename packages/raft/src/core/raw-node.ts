@@ -56,11 +56,37 @@ function isResponseMessage(type: MessageType): boolean {
 }
 
 /** Checks what the codec cannot: the Raft-level shape of a message from the network. */
+const messageTypes: ReadonlySet<number> = new Set(Object.values(MessageType))
+
 function invalidReason(m: Message): string | null {
-  if (m.from === '') return 'message has no sender'
+  if (!messageTypes.has(m.type)) return `unknown message type ${String(m.type)}`
+  if (typeof m.from !== 'string' || m.from === '') return 'message has no sender'
+  if (!Number.isSafeInteger(m.term) || m.term < 0) return `invalid term ${m.term}`
+  if (!Number.isSafeInteger(m.index) || m.index < 0) return `invalid index ${m.index}`
+  if (!Number.isSafeInteger(m.logTerm) || m.logTerm < 0) return `invalid log term ${m.logTerm}`
+  if (!Number.isSafeInteger(m.commit) || m.commit < 0) return `invalid commit ${m.commit}`
+  // Only forwarded proposals and reads travel without a term; anything else with term 0 would be
+  // mistaken for a local message.
+  if (m.term === 0 && m.type !== MessageType.Prop && m.type !== MessageType.ReadIndex) {
+    return `message type ${m.type} without a term`
+  }
+  if (m.type === MessageType.Snap && m.snapshot !== null) {
+    const { index, term } = m.snapshot.metadata
+    if (
+      !Number.isSafeInteger(index) ||
+      index <= 0 ||
+      !Number.isSafeInteger(term) ||
+      term <= 0 ||
+      term > m.term
+    ) {
+      return `invalid snapshot metadata ${index}/${term}`
+    }
+  }
   if (m.type === MessageType.App) {
     for (let i = 0; i < m.entries.length; i++) {
       const entry = m.entries[i] as Entry
+      if (!Number.isSafeInteger(entry.term) || entry.term <= 0)
+        return `append entry with invalid term ${entry.term}`
       if (entry.index !== m.index + 1 + i) return `append entries are not contiguous after index ${m.index}`
       if (entry.term > m.term)
         return `append carries an entry of term ${entry.term} beyond the message term ${m.term}`

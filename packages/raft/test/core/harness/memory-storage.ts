@@ -70,6 +70,10 @@ export class TestStorage implements LogStorageReader {
     const offset = this.snap.metadata.index + 1
     if (first.index < offset) throw new Error(`append at ${first.index} before the snapshot`)
     if (first.index > this.lastIndex() + 1) throw new Error(`append at ${first.index} leaves a gap`)
+    if (first.index === this.lastIndex() + 1) {
+      for (const entry of entries) this.ents.push(entry)
+      return
+    }
     this.ents = this.ents.slice(0, first.index - offset).concat(entries)
   }
 
