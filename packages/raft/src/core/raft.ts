@@ -713,6 +713,14 @@ export class Raft {
           }
           return true
         }
+        if (m.index > this.raftLog.lastIndex()) {
+          // An acknowledgement of entries this leader never sent: a broken or malicious peer.
+          this.logger.warn('ignoring an append response beyond the last index', {
+            from: m.from,
+            index: m.index,
+          })
+          return true
+        }
         const wasPaused = progress.isPaused()
         if (
           progress.maybeUpdate(m.index) ||
