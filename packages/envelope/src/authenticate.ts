@@ -12,7 +12,8 @@ import {
 import { decodeEntry, type EntryHeader } from './format/entry.js'
 import type { PublicKeyRing } from './keyring.js'
 import type { EnvelopeLimits } from './limits.js'
-import { leafHash, MerkleTree, rootFromProof } from './merkle.js'
+import { leafHash, MerkleTree } from './merkle.js'
+import { AuthenticatedPathCache, PathStaging } from './path-cache.js'
 import type { ReplayGuard } from './replay.js'
 import { VerifiedSignatureCache } from './signature-cache.js'
 
@@ -26,6 +27,9 @@ export class EntryAuthenticator {
   readonly #keyRing: PublicKeyRing
   readonly #contexts = new StreamContextCache()
   readonly #signatures: VerifiedSignatureCache
+  readonly #paths = new AuthenticatedPathCache()
+  readonly #staging = new PathStaging()
+  readonly #root = new Uint8Array(HASH_BYTES)
 
   constructor(keyRing: PublicKeyRing, limits: EnvelopeLimits, signatureCacheEntries: number) {
     this.#keyRing = keyRing
@@ -65,15 +69,9 @@ export class EntryAuthenticator {
     const header = decodeEntry(envelope, this.limits)
     this.#checkStanding(header)
     const leaf = leafHash(header.hash, envelope.subarray(0, header.signatureOffset))
-    const root = rootFromProof(
-      header.hash,
-      leaf,
-      header.leafIndex,
-      header.batchSize,
-      envelope,
-      header.proofOffset,
-    )
-    this.#checkSignature(context, envelope, header, root)
+    if (this.#paths.walk(context, envelope, header, leaf, this.#root, this.#staging)) return header
+    this.#checkSignature(context, envelope, header, this.#root)
+    this.#paths.remember(context, envelope, header, this.#staging)
     return header
   }
 

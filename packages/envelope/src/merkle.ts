@@ -148,33 +148,3 @@ export class MerkleTree {
     return difference === 0
   }
 }
-
-/**
- * Root implied by a leaf hash and its proof (siblings read from `source` at `offset`). The caller
- * has already checked that the proof holds exactly `proofDepth(index, size)` hashes.
- */
-export function rootFromProof(
-  hash: MerkleHash,
-  leaf: Uint8Array,
-  index: number,
-  size: number,
-  source: Uint8Array,
-  offset: number,
-): Uint8Array {
-  let node = leaf
-  let position = index
-  let count = size
-  let at = offset
-  while (count > 1) {
-    if (position & 1) {
-      node = hash.node(source.subarray(at, at + HASH_BYTES), node)
-      at += HASH_BYTES
-    } else if (position + 1 < count) {
-      node = hash.node(node, source.subarray(at, at + HASH_BYTES))
-      at += HASH_BYTES
-    }
-    position >>>= 1
-    count = (count + 1) >>> 1
-  }
-  return node
-}

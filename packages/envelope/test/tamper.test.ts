@@ -48,6 +48,29 @@ describe('every single-bit flip is rejected', () => {
     expect(acceptedFlips(envelope, (flipped) => opener.open(streamId, flipped))).toEqual([])
   })
 
+  it('entries verified one by one: flips in an entry whose siblings already verified (cached path) are rejected', () => {
+    const sealer = new Sealer({ keyRing: memberRing(), signingKey: signingKeyA, random: seededSource(26) })
+    const sealed = sealer.sealBatch(
+      streamId,
+      entries(11, () => 2),
+    )
+    const verifier = new Verifier({ keyRing: replicaRing() })
+    // Entry 4 authenticates the path its siblings join: 5 at the first level, 6 and 7 at the second.
+    verifier.verify(streamId, sealed[4] as Uint8Array)
+    for (const index of [5, 6, 7, 10]) {
+      const envelope = sealed[index] as Uint8Array
+      expect(
+        acceptedFlips(envelope, (flipped) => verifier.verify(streamId, flipped)),
+        `entry ${index}`,
+      ).toEqual([])
+      verifier.verify(streamId, sealed[4] as Uint8Array)
+    }
+    // And after all that, every genuine entry still verifies, in any order.
+    for (const index of [3, 9, 0, 10, 5, 1, 8, 2, 7, 6, 4]) {
+      expect(verifier.verify(streamId, sealed[index] as Uint8Array).leafIndex).toBe(index)
+    }
+  })
+
   it('a whole-batch verification rejects any flipped bit in any entry, proof included', () => {
     const sealer = new Sealer({ keyRing: memberRing(), signingKey: signingKeyA, random: seededSource(23) })
     const sealed = sealer.sealBatch(

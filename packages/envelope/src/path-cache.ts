@@ -1,0 +1,128 @@
+import { equalAt, equalBytes } from './bytes.js'
+import { HASH_BYTES, PROOF_DEPTH_CEILING, PUBLIC_KEY_BYTES, SIGNATURE_BYTES } from './constants.js'
+import type { StreamContext } from './context.js'
+import type { EntryHeader } from './format/entry.js'
+import type { MerkleHash } from './merkle.js'
+
+const LEVELS_MAX = PROOF_DEPTH_CEILING + 1
+
+/**
+ * The Merkle path of the last entry that fully verified (proof up to a root whose batch signature
+ * verified). When entries of a batch are verified one by one after the split, the next entry's
+ * path joins this one a level or two up: once a node it computes equals the authenticated node at
+ * the same position, and its remaining proof hashes equal the authenticated ones, its root is the
+ * authenticated root. With the same writer, epoch, batch size, hash, cluster, stream and signature
+ * bytes, its batch statement is then the one whose signature verified, byte for byte, so neither
+ * the rest of the path nor the signature needs recomputing. Anything that differs falls back to
+ * the full check, which then fails with the usual error.
+ */
+export class AuthenticatedPathCache {
+  #valid = false
+  #context: StreamContext | undefined
+  #hash: MerkleHash | undefined
+  #epoch = 0
+  #batchSize = 0
+  readonly #writer = new Uint8Array(PUBLIC_KEY_BYTES)
+  readonly #signature = new Uint8Array(SIGNATURE_BYTES)
+  /** Node hash at each level of the remembered path, leaf first, root last. */
+  readonly #nodes = new Uint8Array(LEVELS_MAX * HASH_BYTES)
+  /** Position of that node within its level. */
+  readonly #positions = new Int32Array(LEVELS_MAX)
+  /** Bytes of proof consumed below each level. */
+  readonly #proofOffsets = new Int32Array(LEVELS_MAX)
+  readonly #proof = new Uint8Array(PROOF_DEPTH_CEILING * HASH_BYTES)
+  #proofBytes = 0
+  #levels = 0
+
+  /**
+   * Walks the entry's proof from `leaf` towards the root. Returns true when it joins the remembered
+   * authenticated path (the entry is then authentic); otherwise returns false with the computed
+   * root written to `rootOut` and the path staged for `remember`.
+   */
+  walk(
+    context: StreamContext,
+    envelope: Uint8Array,
+    header: EntryHeader,
+    leaf: Uint8Array,
+    rootOut: Uint8Array,
+    staging: PathStaging,
+  ): boolean {
+    const hash = header.hash
+    const comparable = this.#valid && this.#sameBatch(context, envelope, header)
+    let node = leaf
+    let position = header.leafIndex
+    let count = header.batchSize
+    let at = header.proofOffset
+    let level = 0
+    for (;;) {
+      staging.nodes.set(node, level * HASH_BYTES)
+      staging.positions[level] = position
+      staging.proofOffsets[level] = at - header.proofOffset
+      if (
+        comparable &&
+        level < this.#levels &&
+        this.#positions[level] === position &&
+        equalAt(node, 0, this.#nodes, level * HASH_BYTES, HASH_BYTES)
+      ) {
+        const remaining = envelope.length - at
+        const cachedAt = this.#proofOffsets[level] as number
+        if (
+          remaining === this.#proofBytes - cachedAt &&
+          equalAt(envelope, at, this.#proof, cachedAt, remaining)
+        ) {
+          return true
+        }
+      }
+      if (count <= 1) break
+      if (position & 1) {
+        node = hash.node(envelope.subarray(at, at + HASH_BYTES), node)
+        at += HASH_BYTES
+      } else if (position + 1 < count) {
+        node = hash.node(node, envelope.subarray(at, at + HASH_BYTES))
+        at += HASH_BYTES
+      }
+      position >>>= 1
+      count = (count + 1) >>> 1
+      level++
+    }
+    staging.levels = level + 1
+    rootOut.set(node)
+    return false
+  }
+
+  /** Remembers the path staged by `walk` after the entry's signature verified. */
+  remember(context: StreamContext, envelope: Uint8Array, header: EntryHeader, staging: PathStaging): void {
+    this.#context = context
+    this.#hash = header.hash
+    this.#epoch = header.epoch
+    this.#batchSize = header.batchSize
+    this.#writer.set(header.writer)
+    this.#signature.set(envelope.subarray(header.signatureOffset, header.signatureOffset + SIGNATURE_BYTES))
+    this.#levels = staging.levels
+    this.#nodes.set(staging.nodes.subarray(0, staging.levels * HASH_BYTES))
+    this.#positions.set(staging.positions.subarray(0, staging.levels))
+    this.#proofOffsets.set(staging.proofOffsets.subarray(0, staging.levels))
+    this.#proofBytes = envelope.length - header.proofOffset
+    this.#proof.set(envelope.subarray(header.proofOffset))
+    this.#valid = true
+  }
+
+  #sameBatch(context: StreamContext, envelope: Uint8Array, header: EntryHeader): boolean {
+    return (
+      context === this.#context &&
+      header.hash === this.#hash &&
+      header.epoch === this.#epoch &&
+      header.batchSize === this.#batchSize &&
+      equalBytes(header.writer, this.#writer) &&
+      equalAt(envelope, header.signatureOffset, this.#signature, 0, SIGNATURE_BYTES)
+    )
+  }
+}
+
+/** Scratch space for one walk, reused across entries. */
+export class PathStaging {
+  readonly nodes = new Uint8Array(LEVELS_MAX * HASH_BYTES)
+  readonly positions = new Int32Array(LEVELS_MAX)
+  readonly proofOffsets = new Int32Array(LEVELS_MAX)
+  levels = 0
+}
