@@ -1,4 +1,4 @@
-import { writerLabel } from './bytes.js'
+import { equalBytes, writerLabel } from './bytes.js'
 import { HASH_BYTES, SIGNATURE_BYTES } from './constants.js'
 import { type StreamContext, StreamContextCache } from './context.js'
 import { verify } from './ed25519.js'
@@ -96,7 +96,7 @@ export class EntryAuthenticator {
       } else if (
         header.epoch !== first.epoch ||
         header.hash !== first.hash ||
-        !sameBytes(header.writer, first.writer)
+        !equalBytes(header.writer, first.writer)
       ) {
         throw new MalformedEnvelopeError('entries of one batch must share writer, epoch and hash')
       }
@@ -133,12 +133,6 @@ export class EntryAuthenticator {
       previous = header.sequence
     }
   }
-}
-
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false
-  return true
 }
 
 function sameSignature(a: Uint8Array, aHeader: EntryHeader, b: Uint8Array, bHeader: EntryHeader): boolean {
