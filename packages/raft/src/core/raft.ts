@@ -199,11 +199,12 @@ export class Raft {
     } else {
       term = this.term
     }
-    const message = makeMessage({
+    const message: Message = {
+      ...blankMessage,
       ...init,
       from: init.from === undefined || init.from === '' ? this.id : init.from,
       term,
-    })
+    }
     this.msgs.push({ message, afterPersist: needsPersist(type) })
   }
 
@@ -295,8 +296,8 @@ export class Raft {
       if (id === this.id) continue
       const progress = this.trk.progress.get(id)
       if (progress === undefined) continue
-      // Skip commit-only appends to followers already told this commit index.
-      // Send as many messages as the follower's window takes: proposals were batched since the last flush.
+      // Skip commit-only appends to followers already told this commit index. Then send as many
+      // messages as the follower's window takes: proposals were batched since the last flush.
       if (this.maybeSendAppend(id, pending === Broadcast.Commit && progress.sentCommit < committed)) {
         while (this.maybeSendAppend(id, false)) {}
       }

@@ -273,7 +273,12 @@ export interface LogStorageReader {
   firstIndex(): number
   /** The index of the last entry held (the snapshot index when none). */
   lastIndex(): number
-  /** The newest snapshot. */
+  /**
+   * The newest snapshot, sent by a leader to a follower that needs compacted entries. Its
+   * membership must include that follower, or the follower refuses it (as etcd's does): when a
+   * member was added after the stored snapshot was taken, return (or take) a snapshot at the
+   * applied index. May throw {@link SnapshotTemporarilyUnavailableError}; the leader retries later.
+   */
   snapshot(): Snapshot
 }
 
