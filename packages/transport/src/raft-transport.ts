@@ -56,8 +56,10 @@ export class RaftTransport<Message extends AddressedMessage> {
     } catch (error) {
       throw new MalformedFrameError(RAFT_PROTOCOL, 'not a raft message', { cause: error })
     }
-    if (message.from !== from) throw new MalformedFrameError(RAFT_PROTOCOL, 'sender does not match the peer id')
-    if (message.to !== this.#node.nodeId) throw new MalformedFrameError(RAFT_PROTOCOL, 'addressed to another node')
+    if (message.from !== from)
+      throw new MalformedFrameError(RAFT_PROTOCOL, 'sender does not match the peer id')
+    if (message.to !== this.#node.nodeId)
+      throw new MalformedFrameError(RAFT_PROTOCOL, 'addressed to another node')
     this.#handler(message)
   }
 }

@@ -1,6 +1,7 @@
 import { peerIdFromString } from '@libp2p/peer-id'
 import { afterEach, describe, expect, it } from 'vitest'
-import { RAFT_PROTOCOL } from '../src/protocols.js'
+import { RAFT_PROTOCOL, SNAPSHOT_PROTOCOL } from '../src/protocols.js'
+import { createSnapshotService } from '../src/snapshot/service.js'
 import { Fixture, QUIC_ONLY, TCP_ONLY, waitFor } from './helpers.js'
 
 const fixture = new Fixture()
@@ -41,6 +42,10 @@ describe.each([
     })
     let framesDelivered = 0
     memberNode.raft.onFrame(() => framesDelivered++)
+    const snapshots = await createSnapshotService(memberNode)
+    snapshots.onSnapshot(() => {
+      framesDelivered++
+    })
     const syncNode = await fixture.node({
       dataDir: syncPeer.dataDir,
       members: [syncPeer.nodeId],
@@ -48,7 +53,7 @@ describe.each([
       listen,
       peers: { [member.nodeId]: memberNode.multiaddrs() },
     })
-    for (const protocol of [RAFT_PROTOCOL]) {
+    for (const protocol of [RAFT_PROTOCOL, SNAPSHOT_PROTOCOL]) {
       const before = memberNode.peerMetrics(syncPeer.nodeId).refusedConnections
       const stream = await syncNode.libp2p.dialProtocol(peerIdFromString(member.nodeId), protocol)
       try {

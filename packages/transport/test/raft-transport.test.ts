@@ -16,7 +16,8 @@ function message(type: WireMessage['type'], from: string, to: string, index: num
     term: 3,
     logTerm: 2,
     index,
-    entries: type === MessageType.App ? [{ term: 3, index: index + 1, type: 0, data: Uint8Array.of(1, 2, 3) }] : [],
+    entries:
+      type === MessageType.App ? [{ term: 3, index: index + 1, type: 0, data: Uint8Array.of(1, 2, 3) }] : [],
     commit: index,
     snapshot: null,
     reject: false,
@@ -31,7 +32,13 @@ async function pair(listen: string[], raft = {}) {
   if (a === undefined || b === undefined) throw new Error('unreachable')
   const members = [a.nodeId, b.nodeId]
   const nodeB = await fixture.node({ dataDir: b.dataDir, members, listen, raft })
-  const nodeA = await fixture.node({ dataDir: a.dataDir, members, listen, raft, peers: { [b.nodeId]: nodeB.multiaddrs() } })
+  const nodeA = await fixture.node({
+    dataDir: a.dataDir,
+    members,
+    listen,
+    raft,
+    peers: { [b.nodeId]: nodeB.multiaddrs() },
+  })
   return { a: a.nodeId, b: b.nodeId, nodeA, nodeB }
 }
 
@@ -81,7 +88,10 @@ describe.each([
     transportB.onMessage((m) => received.push(m))
 
     // A sends raw frames: garbage, then a message claiming to come from C.
-    for (const bad of [Uint8Array.of(0xff, 0xff, 0xff), encodeMessage(message(MessageType.Heartbeat, c.nodeId, b.nodeId, 1))]) {
+    for (const bad of [
+      Uint8Array.of(0xff, 0xff, 0xff),
+      encodeMessage(message(MessageType.Heartbeat, c.nodeId, b.nodeId, 1)),
+    ]) {
       const before = nodeB.peerMetrics(a.nodeId).streamErrors
       const stream = await nodeA.libp2p.dialProtocol(peerIdFromString(b.nodeId), RAFT_PROTOCOL)
       stream.addEventListener('message', () => {})

@@ -1,0 +1,235 @@
+/**
+ * The receiving side of `/tandem/snapshot/1`. A transfer is assembled in order: each chunk is
+ * checked (index, length, CRC-32), copied into place, folded into a running SHA-256 and then
+ * acknowledged. The sender never has more than `windowChunks` unacknowledged chunks in flight, so
+ * the stream's receive buffer is bounded by the window. If the stream is cut, the partial transfer
+ * is kept — keyed by peer and transfer id — and a new offer of the same snapshot resumes from the
+ * first chunk not yet acknowledged. Partial transfers untouched for `ttlMs` are discarded.
+ */
+import { createHash, type Hash } from 'node:crypto'
+import { SnapshotIntegrityError, SnapshotProtocolError, TransportError } from '../errors.js'
+import type { FramedStream } from '../framing/framed-stream.js'
+import type { Logger } from '../logger.js'
+import type { Offer } from '../proto/snapshot.js'
+import { decodeFrame, encodeAccept, encodeAck, encodeDone, invalidOffer, verifyChunk } from './frames.js'
+
+/** A complete, verified snapshot handed to the application. */
+export interface ReceivedSnapshot {
+  readonly from: string
+  readonly transferId: string
+  readonly metadata: Uint8Array
+  readonly data: Uint8Array
+}
+
+/** Installs or persists a received snapshot; a rejection is reported to the sender. */
+export type SnapshotHandler = (snapshot: ReceivedSnapshot) => Promise<void> | void
+
+/** Limits of the receiving side. */
+export interface SnapshotReceiverLimits {
+  /** Largest snapshot accepted. Default 1 GiB. */
+  readonly snapshotBytesMax: number
+  /** Largest chunk accepted. Default 1 MiB. */
+  readonly chunkBytesMax: number
+  /** Unacknowledged chunks the sender may have in flight (the receive buffer bound). Default 8. */
+  readonly windowChunks: number
+  /** Partial transfers kept at once (each holds its snapshot's size in memory). Default 4. */
+  readonly partialTransfersMax: number
+  /** A partial transfer not resumed within this time is discarded. Default 5 minutes. */
+  readonly ttlMs: number
+}
+
+export const DEFAULT_SNAPSHOT_RECEIVER_LIMITS: SnapshotReceiverLimits = {
+  snapshotBytesMax: 1024 * 1024 * 1024,
+  chunkBytesMax: 1024 * 1024,
+  windowChunks: 8,
+  partialTransfersMax: 4,
+  ttlMs: 5 * 60 * 1000,
+}
+
+interface PartialTransfer {
+  readonly key: string
+  readonly peer: string
+  readonly offer: Offer
+  readonly data: Uint8Array
+  readonly hash: Hash
+  nextChunk: number
+  lastActivityMs: number
+  stream: FramedStream | null
+}
+
+/** What a partial transfer looks like from outside (status pages, tests). */
+export interface PartialTransferInfo {
+  readonly peer: string
+  readonly transferId: string
+  readonly nextChunk: number
+  readonly chunkCount: number
+}
+
+export class SnapshotReceiver {
+  readonly #limits: SnapshotReceiverLimits
+  readonly #now: () => number
+  readonly #logger: Logger
+  readonly #partials = new Map<string, PartialTransfer>()
+  #handler: SnapshotHandler = () => {}
+  #progress: (peer: string, transferId: string, nextChunk: number) => void = () => {}
+
+  constructor(init: { limits: SnapshotReceiverLimits; now: () => number; logger: Logger }) {
+    this.#limits = init.limits
+    this.#now = init.now
+    this.#logger = init.logger
+  }
+
+  onSnapshot(handler: SnapshotHandler): void {
+    this.#handler = handler
+  }
+
+  /** Called after each acknowledged chunk (for progress reporting). */
+  onProgress(listener: (peer: string, transferId: string, nextChunk: number) => void): void {
+    this.#progress = listener
+  }
+
+  partialTransfers(): PartialTransferInfo[] {
+    return [...this.#partials.values()].map((partial) => ({
+      peer: partial.peer,
+      transferId: partial.offer.transferId,
+      nextChunk: partial.nextChunk,
+      chunkCount: partial.offer.chunkCount,
+    }))
+  }
+
+  /** Discards partial transfers idle for longer than the TTL; returns how many were discarded. */
+  sweep(): number {
+    const now = this.#now()
+    let discarded = 0
+    for (const [key, partial] of this.#partials) {
+      if (partial.stream === null && now - partial.lastActivityMs >= this.#limits.ttlMs) {
+        this.#partials.delete(key)
+        discarded++
+        this.#logger.info('abandoned snapshot transfer discarded', {
+          peer: partial.peer,
+          transferId: partial.offer.transferId,
+          nextChunk: partial.nextChunk,
+        })
+      }
+    }
+    return discarded
+  }
+
+  /** Discards every partial transfer (on shutdown). */
+  clear(): void {
+    for (const partial of this.#partials.values()) partial.stream?.stream.abort(new Error('node stopping'))
+    this.#partials.clear()
+  }
+
+  /** Serves one inbound stream from an admitted peer, until the transfer completes or the stream ends. */
+  async serve(framed: FramedStream, peer: string): Promise<void> {
+    let partial: PartialTransfer | null = null
+    try {
+      const offerBytes = await framed.read()
+      if (offerBytes === null) return
+      const offer = decodeFrame(offerBytes, 'offer')
+      const problem = invalidOffer(offer, this.#limits)
+      if (problem !== null) {
+        await framed.write(encodeDone({ error: problem }))
+        throw new SnapshotProtocolError(`refused snapshot offer: ${problem}`)
+      }
+      this.sweep()
+      partial = this.#partialFor(peer, offer)
+      if (partial === null) {
+        await framed.write(encodeDone({ error: 'too many transfers in progress' }))
+        await framed.close()
+        return
+      }
+      // A newer stream for the same transfer replaces an older one the peer gave up on.
+      partial.stream?.stream.abort(new SnapshotProtocolError('superseded by a resumed stream'))
+      partial.stream = framed
+      partial.lastActivityMs = this.#now()
+      await framed.write(
+        encodeAccept({ resumeFromChunk: partial.nextChunk, windowChunks: this.#limits.windowChunks }),
+      )
+      await this.#receiveChunks(framed, partial)
+    } catch (error) {
+      if (error instanceof TransportError) {
+        if (framed.stream.status === 'open') framed.fail(error)
+        this.#logger.warn('snapshot stream closed', { peer, code: error.code, reason: error.message })
+      } else {
+        this.#logger.debug('snapshot stream ended', { peer, error: String(error) })
+      }
+    } finally {
+      if (partial !== null && partial.stream === framed) {
+        partial.stream = null
+        partial.lastActivityMs = this.#now()
+      }
+    }
+  }
+
+  async #receiveChunks(framed: FramedStream, partial: PartialTransfer): Promise<void> {
+    const { offer } = partial
+    while (partial.nextChunk < offer.chunkCount) {
+      const bytes = await framed.read()
+      if (bytes === null) return // cut: the partial transfer waits for a resume
+      const chunk = decodeFrame(bytes, 'chunk')
+      verifyChunk(chunk, offer, partial.nextChunk)
+      partial.data.set(chunk.data, partial.nextChunk * offer.chunkBytes)
+      partial.hash.update(chunk.data)
+      partial.nextChunk++
+      partial.lastActivityMs = this.#now()
+      await framed.write(encodeAck({ nextChunk: partial.nextChunk }))
+      this.#progress(partial.peer, offer.transferId, partial.nextChunk)
+    }
+    this.#partials.delete(partial.key)
+    const digest = partial.hash.digest()
+    if (!digest.equals(offer.sha256)) {
+      await framed.write(encodeDone({ error: 'snapshot digest mismatch' }))
+      throw new SnapshotIntegrityError('assembled snapshot does not match its SHA-256')
+    }
+    let failure = ''
+    try {
+      // The metadata is copied out of the offer frame as a plain Uint8Array (the decoder may hand out a Buffer).
+      const metadata = new Uint8Array(offer.metadata)
+      await this.#handler({ from: partial.peer, transferId: offer.transferId, metadata, data: partial.data })
+    } catch (error) {
+      failure = 'rejected by the application'
+      this.#logger.warn('snapshot handler failed', { peer: partial.peer, error: String(error) })
+    }
+    await framed.write(encodeDone({ error: failure }))
+    await framed.close()
+  }
+
+  #partialFor(peer: string, offer: Offer): PartialTransfer | null {
+    const key = `${peer}\n${offer.transferId}`
+    const existing = this.#partials.get(key)
+    if (existing !== undefined) {
+      const same =
+        existing.offer.totalBytes === offer.totalBytes &&
+        existing.offer.chunkBytes === offer.chunkBytes &&
+        Buffer.from(existing.offer.sha256).equals(offer.sha256)
+      if (same) return existing
+      existing.stream?.stream.abort(new SnapshotProtocolError('transfer restarted with different content'))
+      this.#partials.delete(key)
+    }
+    if (this.#partials.size >= this.#limits.partialTransfersMax) {
+      // Make room by dropping the longest-idle transfer that has no live stream.
+      let oldest: PartialTransfer | null = null
+      for (const partial of this.#partials.values()) {
+        if (partial.stream === null && (oldest === null || partial.lastActivityMs < oldest.lastActivityMs)) {
+          oldest = partial
+        }
+      }
+      if (oldest === null) return null
+      this.#partials.delete(oldest.key)
+    }
+    const partial: PartialTransfer = {
+      key,
+      peer,
+      offer,
+      data: new Uint8Array(offer.totalBytes),
+      hash: createHash('sha256'),
+      nextChunk: 0,
+      lastActivityMs: this.#now(),
+      stream: null,
+    }
+    this.#partials.set(key, partial)
+    return partial
+  }
+}

@@ -1,0 +1,154 @@
+/**
+ * `/tandem/snapshot/1` on a node: members-only admission on the inbound side, the resumable
+ * sender on the outbound side, and a periodic sweep of abandoned partial transfers.
+ */
+import type { Connection, Stream } from '@libp2p/interface'
+import { PeerNotAdmittedError } from '../errors.js'
+import { FramedStream } from '../framing/framed-stream.js'
+import type { TandemNode } from '../node.js'
+import { SNAPSHOT_PROTOCOL } from '../protocols.js'
+import { FRAME_OVERHEAD_BYTES, METADATA_BYTES_MAX } from './frames.js'
+import {
+  DEFAULT_SNAPSHOT_RECEIVER_LIMITS,
+  type PartialTransferInfo,
+  type SnapshotHandler,
+  SnapshotReceiver,
+  type SnapshotReceiverLimits,
+} from './receiver.js'
+import {
+  type SnapshotSendOptions,
+  type SnapshotSendResult,
+  type SnapshotToSend,
+  sendSnapshot,
+} from './sender.js'
+
+/** Options of {@link createSnapshotService}. */
+export interface SnapshotServiceOptions extends Partial<SnapshotReceiverLimits> {
+  /** Clock of the TTL, in milliseconds. Default `performance.now`; inject one in tests. */
+  readonly now?: () => number
+  /** How often abandoned transfers are swept. Default: a quarter of the TTL. */
+  readonly sweepIntervalMs?: number
+}
+
+export class SnapshotService {
+  readonly #node: TandemNode
+  readonly #receiver: SnapshotReceiver
+  readonly #frameBytesMax: number
+  readonly #inbound = new Set<Stream>()
+  readonly #sweepTimer: ReturnType<typeof setInterval>
+  readonly #stopping = new AbortController()
+
+  constructor(node: TandemNode, options: SnapshotServiceOptions = {}) {
+    this.#node = node
+    const limits: SnapshotReceiverLimits = {
+      snapshotBytesMax: options.snapshotBytesMax ?? DEFAULT_SNAPSHOT_RECEIVER_LIMITS.snapshotBytesMax,
+      chunkBytesMax: options.chunkBytesMax ?? DEFAULT_SNAPSHOT_RECEIVER_LIMITS.chunkBytesMax,
+      windowChunks: options.windowChunks ?? DEFAULT_SNAPSHOT_RECEIVER_LIMITS.windowChunks,
+      partialTransfersMax:
+        options.partialTransfersMax ?? DEFAULT_SNAPSHOT_RECEIVER_LIMITS.partialTransfersMax,
+      ttlMs: options.ttlMs ?? DEFAULT_SNAPSHOT_RECEIVER_LIMITS.ttlMs,
+    }
+    // A frame holds one chunk (or an offer with its metadata) plus a few fields.
+    this.#frameBytesMax = Math.max(limits.chunkBytesMax, METADATA_BYTES_MAX) + FRAME_OVERHEAD_BYTES
+    this.#receiver = new SnapshotReceiver({
+      limits,
+      now: options.now ?? (() => performance.now()),
+      logger: node.logger,
+    })
+    this.#sweepTimer = setInterval(() => this.#receiver.sweep(), options.sweepIntervalMs ?? limits.ttlMs / 4)
+    this.#sweepTimer.unref()
+  }
+
+  /** @internal Registers the protocol handler; called by {@link createSnapshotService}. */
+  async start(): Promise<void> {
+    await this.#node.libp2p.handle(
+      SNAPSHOT_PROTOCOL,
+      (stream, connection) => this.#accept(stream, connection),
+      {
+        maxInboundStreams: 4,
+        maxOutboundStreams: 4,
+      },
+    )
+    this.#node.onStop(() => this.stop())
+  }
+
+  /** Installs the handler of complete, verified snapshots (replacing any earlier one). */
+  onSnapshot(handler: SnapshotHandler): void {
+    this.#receiver.onSnapshot(handler)
+  }
+
+  /** Called after each chunk this node received and acknowledged. */
+  onProgress(listener: (peer: string, transferId: string, nextChunk: number) => void): void {
+    this.#receiver.onProgress(listener)
+  }
+
+  /** Streams `snapshot` to member `peer`, resuming after cuts; resolves once the peer installed it. */
+  send(
+    peer: string,
+    snapshot: SnapshotToSend,
+    options: SnapshotSendOptions = {},
+  ): Promise<SnapshotSendResult> {
+    const signal = AbortSignal.any([this.#stopping.signal, ...(options.signal ? [options.signal] : [])])
+    const node = this.#node
+    return sendSnapshot(
+      {
+        open: async (attemptSignal) =>
+          new FramedStream(await node.openStream(peer, SNAPSHOT_PROTOCOL, attemptSignal), {
+            protocol: SNAPSHOT_PROTOCOL,
+            frameBytesMax: this.#frameBytesMax,
+            metrics: node.metrics.peer(peer),
+          }),
+        backoff: node.backoff,
+        random: node.random,
+        logger: node.logger,
+      },
+      snapshot,
+      { ...options, signal },
+    )
+  }
+
+  /** Partial transfers waiting to be resumed (or in progress). */
+  partialTransfers(): PartialTransferInfo[] {
+    return this.#receiver.partialTransfers()
+  }
+
+  /** Discards partial transfers idle beyond the TTL now; returns how many. */
+  sweep(): number {
+    return this.#receiver.sweep()
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.#sweepTimer)
+    this.#stopping.abort(new Error('node stopping'))
+    await this.#node.libp2p.unhandle(SNAPSHOT_PROTOCOL)
+    for (const stream of this.#inbound) stream.abort(new Error('node stopping'))
+    this.#inbound.clear()
+    this.#receiver.clear()
+  }
+
+  #accept(stream: Stream, connection: Connection): void {
+    const peer = connection.remotePeer.toString()
+    if (!this.#node.admission.admits(peer, SNAPSHOT_PROTOCOL)) {
+      this.#node.admission.recordRefusal(peer, SNAPSHOT_PROTOCOL)
+      stream.abort(new PeerNotAdmittedError(peer, SNAPSHOT_PROTOCOL))
+      return
+    }
+    this.#inbound.add(stream)
+    const framed = new FramedStream(stream, {
+      protocol: SNAPSHOT_PROTOCOL,
+      frameBytesMax: this.#frameBytesMax,
+      metrics: this.#node.metrics.peer(peer),
+    })
+    this.#receiver.serve(framed, peer).finally(() => this.#inbound.delete(stream))
+  }
+}
+
+/** Starts `/tandem/snapshot/1` on `node`. */
+export async function createSnapshotService(
+  node: TandemNode,
+  options: SnapshotServiceOptions = {},
+): Promise<SnapshotService> {
+  const service = new SnapshotService(node, options)
+  await service.start()
+  return service
+}
