@@ -277,6 +277,23 @@ describe('thesis §4 — cluster membership changes', () => {
     expect(left.voters).toEqual(['1', '2', '4'])
   })
 
+  it('§4.1: a node with a committed but unapplied conf change does not campaign (its configuration is not final)', () => {
+    const storage = bootstrapStorage(confOf(['1', '2', '3']), [
+      { index: 1, term: 1, type: EntryType.ConfChange, data: encodeConfChange(addVoter('4')) },
+    ])
+    storage.hardState = { term: 1, vote: null, commit: 1 }
+    const node = newNode('1', { storage })
+    node.campaign()
+    expect(node.raft.role).toBe(Role.Follower)
+    const ready = node.ready()
+    expect(ready.committedEntries.map((e) => e.index)).toEqual([1])
+    node.applyConfChange(addVoter('4'))
+    node.advance(ready)
+    node.campaign()
+    expect(node.raft.role).toBe(Role.Candidate)
+    expect(takeMessages(node).map((m) => m.to)).toEqual(['2', '3', '4'])
+  })
+
   it('§4.1: a node removed from the configuration does not campaign', () => {
     const node = newNode('1', { peers: ['1', '2', '3'] })
     node.raft.applyConfChange(removeNode('1'))
