@@ -152,7 +152,7 @@ export class RaftLog {
     return [0, 0]
   }
 
-  nextUnstableEntries(): Entry[] {
+  nextUnstableEntries(): readonly Entry[] {
     return this.unstable.nextEntries()
   }
 

@@ -19,7 +19,9 @@ import {
   type Message,
   MessageType,
   type NodeId,
+  type OutboundMessage,
   type PeerProgress,
+  type ReadState,
   type Ready,
   Role,
   type SoftState,
@@ -56,6 +58,9 @@ function isResponseMessage(type: MessageType): boolean {
 }
 
 /** Checks what the codec cannot: the Raft-level shape of a message from the network. */
+const noMessages: readonly OutboundMessage[] = []
+const noReadStates: readonly ReadState[] = []
+
 const messageTypes: ReadonlySet<number> = new Set(Object.values(MessageType))
 
 function invalidReason(m: Message): string | null {
@@ -279,10 +284,11 @@ export class RawNode {
       log.acceptApplying(lastCommitted.index)
       if (raft.role === Role.Leader) raft.reduceUncommittedSize(entriesBytes(committedEntries))
     }
-    const messages = raft.msgs
-    raft.msgs = []
-    const readStates = raft.readStates
-    raft.readStates = []
+    // Swap the output queues only when they hold something, to spare allocations on idle batches.
+    const messages = raft.msgs.length === 0 ? noMessages : raft.msgs
+    if (messages !== noMessages) raft.msgs = []
+    const readStates = raft.readStates.length === 0 ? noReadStates : raft.readStates
+    if (readStates !== noReadStates) raft.readStates = []
 
     const lastEntry = entries[entries.length - 1]
     if (lastEntry !== undefined || snapshot !== null || hardState !== null) {

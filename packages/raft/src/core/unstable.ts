@@ -1,5 +1,7 @@
 import type { Entry, Snapshot } from './types.js'
 
+const noEntries: readonly Entry[] = []
+
 /**
  * The tail of the log that is not yet known to be durable: entries (and possibly an incoming
  * snapshot) that were appended in memory and handed, or are still to be handed, to the driver for
@@ -43,9 +45,9 @@ export class Unstable {
   }
 
   /** Entries not yet handed out for persisting. */
-  nextEntries(): Entry[] {
+  nextEntries(): readonly Entry[] {
     const start = this.offsetInProgress - this.offset
-    if (start >= this.entries.length) return []
+    if (start >= this.entries.length) return noEntries
     return this.entries.slice(start)
   }
 
