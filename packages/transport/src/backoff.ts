@@ -50,3 +50,33 @@ export function invalidBackoff(options: BackoffOptions): string | null {
   if (!(options.jitter >= 0 && options.jitter <= 1)) return 'jitter must be within [0, 1]'
   return null
 }
+
+/**
+ * A cancellable wait: `wait(ms)` resolves after `ms`, or earlier when `cutShort()` is called (the
+ * peer just showed up) or the signal aborts (shutdown). Never rejects.
+ */
+export class Pause {
+  #resume: (() => void) | null = null
+
+  wait(ms: number, signal: AbortSignal): Promise<void> {
+    return new Promise((resolve) => {
+      if (signal.aborted) {
+        resolve()
+        return
+      }
+      const finish = (): void => {
+        clearTimeout(timer)
+        signal.removeEventListener('abort', finish)
+        if (this.#resume === finish) this.#resume = null
+        resolve()
+      }
+      const timer = setTimeout(finish, ms)
+      signal.addEventListener('abort', finish, { once: true })
+      this.#resume = finish
+    })
+  }
+
+  cutShort(): void {
+    this.#resume?.()
+  }
+}

@@ -1,0 +1,254 @@
+/**
+ * `/tandem/crdt/1`: the CRDT anti-entropy exchange between sync peers (members and listed others).
+ *
+ * Each pair of sync peers keeps one stream, opened by the peer with the smaller id (the other only
+ * makes sure a connection exists). On a new stream the opener sends its version vector (step 1);
+ * each side answers with exactly the deltas the other lacks (step 2), and from then on live deltas
+ * flow both ways as updates. When the stream breaks, the opener reopens it with backoff and the
+ * new session's step 1 and step 2 repair anything lost meanwhile. Outgoing frames go through a
+ * bounded queue: if it overflows the session is restarted rather than buffering without limit.
+ */
+import type { Connection, Stream } from '@libp2p/interface'
+import { peerIdFromString } from '@libp2p/peer-id'
+import { backoffDelayMs, Pause } from '../backoff.js'
+import { MalformedFrameError, PeerNotAdmittedError, SyncProtocolError, TransportError } from '../errors.js'
+import { FramedStream } from '../framing/framed-stream.js'
+import { StreamWriter } from '../framing/stream-writer.js'
+import type { TandemNode } from '../node.js'
+import { CRDT_PROTOCOL } from '../protocols.js'
+import type { SyncAdapter } from './sync-adapter.js'
+
+/** Limits of the sync streams. */
+export interface CrdtSyncOptions {
+  /** Largest sync frame accepted (a step 2 can carry a whole document). Default 64 MiB. */
+  readonly frameBytesMax?: number
+  /** Frames queued per session before it is restarted. Default 4,096. */
+  readonly queueFramesMax?: number
+  /** Bytes queued per session before it is restarted. Default 128 MiB. */
+  readonly queueBytesMax?: number
+}
+
+interface PeerState {
+  readonly pause: Pause
+  stream: Stream | null
+  sessions: number
+}
+
+export class CrdtSyncService<Message> {
+  readonly #node: TandemNode
+  readonly #adapter: SyncAdapter<Message>
+  readonly #frameBytesMax: number
+  readonly #queueFramesMax: number
+  readonly #queueBytesMax: number
+  readonly #peers = new Map<string, PeerState>()
+  readonly #inbound = new Set<Stream>()
+  readonly #stopping = new AbortController()
+  readonly #loops: Promise<void>[] = []
+  readonly #onConnection = (event: CustomEvent<Connection>): void => {
+    this.#peers.get(event.detail.remotePeer.toString())?.pause.cutShort()
+  }
+
+  constructor(node: TandemNode, adapter: SyncAdapter<Message>, options: CrdtSyncOptions = {}) {
+    this.#node = node
+    this.#adapter = adapter
+    this.#frameBytesMax = options.frameBytesMax ?? 64 * 1024 * 1024
+    this.#queueFramesMax = options.queueFramesMax ?? 4096
+    this.#queueBytesMax = options.queueBytesMax ?? 128 * 1024 * 1024
+  }
+
+  /** @internal Called by {@link createCrdtSyncService}. */
+  async start(): Promise<void> {
+    await this.#node.libp2p.handle(CRDT_PROTOCOL, (stream, connection) => this.#accept(stream, connection), {
+      maxInboundStreams: 4,
+      maxOutboundStreams: 4,
+    })
+    this.#node.libp2p.addEventListener('connection:open', this.#onConnection)
+    this.#node.onStop(() => this.stop())
+    const peers = new Set([...this.#node.admission.members, ...this.#node.admission.syncPeers])
+    for (const peer of peers) this.addPeer(peer)
+  }
+
+  /** Starts syncing with `peer` (it must be admitted on `/tandem/crdt/1` on both sides). */
+  addPeer(peer: string): void {
+    if (peer === this.#node.nodeId || this.#peers.has(peer) || this.#stopping.signal.aborted) return
+    const state: PeerState = { pause: new Pause(), stream: null, sessions: 0 }
+    this.#peers.set(peer, state)
+    const loop = this.#node.nodeId < peer ? this.#openLoop(peer, state) : this.#connectLoop(peer, state)
+    this.#loops.push(loop.catch(() => {}))
+  }
+
+  /** Whether a sync stream with `peer` is open now. */
+  isSyncing(peer: string): boolean {
+    const stream = this.#peers.get(peer)?.stream
+    return stream != null && stream.status === 'open'
+  }
+
+  /** Sessions started with `peer` so far (a reconnect starts a new one). */
+  sessionCount(peer: string): number {
+    return this.#peers.get(peer)?.sessions ?? 0
+  }
+
+  async stop(): Promise<void> {
+    if (this.#stopping.signal.aborted) return
+    this.#stopping.abort(new Error('node stopping'))
+    this.#node.libp2p.removeEventListener('connection:open', this.#onConnection)
+    for (const state of this.#peers.values()) state.pause.cutShort()
+    await this.#node.libp2p.unhandle(CRDT_PROTOCOL)
+    for (const stream of this.#inbound) stream.abort(new Error('node stopping'))
+    for (const state of this.#peers.values()) state.stream?.abort(new Error('node stopping'))
+    await Promise.all(this.#loops)
+  }
+
+  /** The peer with the smaller id opens the stream, and reopens it whenever it breaks. */
+  async #openLoop(peer: string, state: PeerState): Promise<void> {
+    const signal = this.#stopping.signal
+    let failures = 0
+    while (!signal.aborted) {
+      let stream: Stream
+      try {
+        stream = await this.#node.openStream(peer, CRDT_PROTOCOL, signal)
+      } catch {
+        if (signal.aborted) return
+        this.#node.metrics.peer(peer).dialFailures++
+        await state.pause.wait(backoffDelayMs(this.#node.backoff, failures++, this.#node.random), signal)
+        continue
+      }
+      if (state.sessions > 0) this.#node.metrics.peer(peer).reconnects++
+      const exchanged = await this.#runSession(stream, peer, state, true)
+      if (exchanged) failures = 0
+      await state.pause.wait(backoffDelayMs(this.#node.backoff, failures++, this.#node.random), signal)
+    }
+  }
+
+  /** The peer with the larger id only keeps a connection up, so that the other side can open. */
+  async #connectLoop(peer: string, state: PeerState): Promise<void> {
+    const signal = this.#stopping.signal
+    const peerId = peerIdFromString(peer)
+    let failures = 0
+    while (!signal.aborted) {
+      const connected = this.#node.libp2p
+        .getConnections(peerId)
+        .some((connection) => connection.status === 'open')
+      if (connected) {
+        failures = 0
+        await this.#connectionClosed(peer, signal)
+        continue
+      }
+      try {
+        await this.#node.libp2p.dial(peerId, { signal })
+        failures = 0
+      } catch {
+        if (signal.aborted) return
+        this.#node.metrics.peer(peer).dialFailures++
+        await state.pause.wait(backoffDelayMs(this.#node.backoff, failures++, this.#node.random), signal)
+      }
+    }
+  }
+
+  #connectionClosed(peer: string, signal: AbortSignal): Promise<void> {
+    return new Promise((resolve) => {
+      const libp2p = this.#node.libp2p
+      const finish = (): void => {
+        libp2p.removeEventListener('peer:disconnect', onDisconnect)
+        signal.removeEventListener('abort', finish)
+        resolve()
+      }
+      const onDisconnect = (event: CustomEvent<{ toString(): string }>): void => {
+        if (event.detail.toString() === peer) finish()
+      }
+      libp2p.addEventListener('peer:disconnect', onDisconnect)
+      signal.addEventListener('abort', finish, { once: true })
+    })
+  }
+
+  #accept(stream: Stream, connection: Connection): void {
+    const peer = connection.remotePeer.toString()
+    if (this.#stopping.signal.aborted || !this.#node.admission.admits(peer, CRDT_PROTOCOL)) {
+      this.#node.admission.recordRefusal(peer, CRDT_PROTOCOL)
+      stream.abort(new PeerNotAdmittedError(peer, CRDT_PROTOCOL))
+      return
+    }
+    let state = this.#peers.get(peer)
+    if (state === undefined) {
+      this.addPeer(peer)
+      state = this.#peers.get(peer)
+    }
+    if (state === undefined) return
+    this.#inbound.add(stream)
+    this.#runSession(stream, peer, state, false).finally(() => this.#inbound.delete(stream))
+  }
+
+  /** Runs one session until its stream ends; resolves whether any message was exchanged. */
+  async #runSession(stream: Stream, peer: string, state: PeerState, initiator: boolean): Promise<boolean> {
+    // One session per peer: a newer stream replaces one the other side has given up on.
+    state.stream?.abort(new SyncProtocolError('superseded by a newer sync stream'))
+    state.stream = stream
+    state.sessions++
+    const metrics = this.#node.metrics.peer(peer)
+    const codec = this.#adapter.codec
+    const framed = new FramedStream(stream, {
+      protocol: CRDT_PROTOCOL,
+      frameBytesMax: this.#frameBytesMax,
+      metrics,
+    })
+    const writer = new StreamWriter(stream, {
+      framesMax: this.#queueFramesMax,
+      bytesMax: this.#queueBytesMax,
+      batchBytesMax: 256 * 1024,
+      metrics,
+    })
+    const send = (messages: Message[]): void => {
+      for (const message of messages) {
+        if (!writer.enqueue(codec.encode(message))) {
+          // Restarting the session resends, through step 1 and step 2, whatever could not be queued.
+          stream.abort(new SyncProtocolError('sync send queue full; restarting the session'))
+          return
+        }
+      }
+    }
+    let exchanged = false
+    const session = this.#adapter.openSession(peer, send)
+    try {
+      if (initiator) send(session.start())
+      for (;;) {
+        const bytes = await framed.read()
+        if (bytes === null) break
+        let message: Message
+        try {
+          message = codec.decode(bytes)
+        } catch (error) {
+          throw new MalformedFrameError(CRDT_PROTOCOL, 'not a sync message', { cause: error })
+        }
+        let replies: Message[]
+        try {
+          replies = session.receive(message)
+        } catch (error) {
+          throw new SyncProtocolError('sync message refused by the replica', { cause: error })
+        }
+        exchanged = true
+        send(replies)
+      }
+    } catch (error) {
+      if (error instanceof TransportError) {
+        if (stream.status === 'open') framed.fail(error)
+        this.#node.logger.warn('sync stream closed', { peer, code: error.code, reason: error.message })
+      }
+    } finally {
+      session.close()
+      if (state.stream === stream) state.stream = null
+      if (stream.status === 'open') stream.abort(new Error('sync session ended'))
+    }
+    return exchanged
+  }
+}
+
+/** Starts `/tandem/crdt/1` on `node`, syncing through `adapter` with every member and sync peer. */
+export async function createCrdtSyncService<Message>(
+  node: TandemNode,
+  adapter: SyncAdapter<Message>,
+  options: CrdtSyncOptions = {},
+): Promise<CrdtSyncService<Message>> {
+  const service = new CrdtSyncService(node, adapter, options)
+  await service.start()
+  return service
+}
