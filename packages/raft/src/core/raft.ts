@@ -4,7 +4,7 @@ import { type RaftConfig, type ResolvedRaftConfig, resolveConfig } from './confi
 import { ConfigurationError } from './errors.js'
 import { RaftLog } from './log.js'
 import { jointVoteResult, VoteResult } from './quorum.js'
-import { ReadOnly, ReadOnlyOption } from './read-only.js'
+import { maxPendingReads, ReadOnly, ReadOnlyOption } from './read-only.js'
 import { ProgressTracker } from './tracker.js'
 import {
   type ConfChange,
@@ -687,6 +687,10 @@ export class Raft {
       case MessageType.Prop:
         return this.appendProposals(m.entries)
       case MessageType.ReadIndex:
+        if (this.pendingReadCount() >= maxPendingReads) {
+          this.logger.warn('dropping a read: too many pending', { from: m.from })
+          return true
+        }
         if (!this.committedEntryInCurrentTerm()) {
           // Until this leader commits in its term it does not know the latest commit (thesis §6.4).
           this.pendingReadIndexMessages.push(m)
@@ -1095,7 +1099,7 @@ export class Raft {
     this.leadTransferee = null
   }
 
-  /** Whether `context` marks a read in flight (tests and status). */
+  /** How many reads this leader holds unanswered. */
   pendingReadCount(): number {
     return this.readOnly.pendingCount() + this.pendingReadIndexMessages.length
   }

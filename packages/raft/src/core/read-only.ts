@@ -16,6 +16,12 @@ export const ReadOnlyOption = {
 } as const
 export type ReadOnlyOption = (typeof ReadOnlyOption)[keyof typeof ReadOnlyOption]
 
+/**
+ * The most reads a leader holds awaiting confirmation; more are dropped (their clients time out
+ * and retry). It bounds the memory a flood of read requests can take.
+ */
+export const maxPendingReads = 4096
+
 /** A read waiting for heartbeat confirmation. */
 export interface ReadIndexStatus {
   readonly request: Message

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { encodeConfChange } from '../../src/codec/index.js'
 import { Changer } from '../../src/core/confchange.js'
 import { ConfChangeError, ProposalDroppedError } from '../../src/core/errors.js'
+import { maxPendingReads } from '../../src/core/read-only.js'
 import {
   type ConfChange,
   ConfChangeTransition,
@@ -511,6 +512,15 @@ describe('thesis §6 — client interaction', () => {
     network.send()
     expect(leader.raft.pendingReadCount()).toBe(1)
     expect(leader.hasReady()).toBe(false)
+  })
+
+  it('§6.4: a leader holds a bounded number of unconfirmed reads and drops the rest', () => {
+    const network = newCluster(3)
+    network.campaign('1')
+    network.isolate('1')
+    const leader = network.get('1')
+    for (let i = 0; i < maxPendingReads + 10; i++) leader.readIndex(encoder.encode(`r${i}`))
+    expect(leader.raft.pendingReadCount()).toBe(maxPendingReads)
   })
 
   it('§6.4: a follower’s read is forwarded and answered with the leader’s read index', () => {
