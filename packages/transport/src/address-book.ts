@@ -4,9 +4,10 @@
  * (not a hot path) written atomically: temporary file, fsync, rename.
  */
 import { open, readFile, rename } from 'node:fs/promises'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { multiaddr } from '@multiformats/multiaddr'
 import { AddressBookError } from './errors.js'
+import { syncDirectory } from './sync-directory.js'
 
 /** File name of the address book inside the data directory. */
 export const ADDRESS_BOOK_FILE = 'address-book.json'
@@ -130,6 +131,7 @@ export class AddressBook {
       await handle.close()
     }
     await rename(temporaryPath, this.#path)
+    await syncDirectory(dirname(this.#path))
   }
 }
 

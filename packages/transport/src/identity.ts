@@ -2,13 +2,15 @@
  * The node's identity: one Ed25519 libp2p key, created on first start and kept in the data
  * directory. The peer id derived from it is the node id everywhere in Tandem.
  */
+import { randomBytes } from 'node:crypto'
 import { constants as fsConstants } from 'node:fs'
 import { chmod, link, mkdir, open, readFile, stat, unlink } from 'node:fs/promises'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { generateKeyPair, privateKeyFromProtobuf, privateKeyToProtobuf } from '@libp2p/crypto/keys'
 import type { Ed25519PrivateKey } from '@libp2p/interface'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { NodeKeyError } from './errors.js'
+import { syncDirectory } from './sync-directory.js'
 
 /** File name of the node key inside the data directory. */
 export const NODE_KEY_FILE = 'node.key'
@@ -80,7 +82,7 @@ async function readKeyFile(path: string): Promise<Ed25519PrivateKey | null> {
  * name either does not exist or holds a complete key, and an existing key is never overwritten.
  */
 async function writeKeyFileExclusively(path: string, bytes: Uint8Array): Promise<boolean> {
-  const temporaryPath = `${path}.${process.pid}.tmp`
+  const temporaryPath = `${path}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`
   const handle = await open(
     temporaryPath,
     fsConstants.O_CREAT | fsConstants.O_EXCL | fsConstants.O_WRONLY,
@@ -96,6 +98,7 @@ async function writeKeyFileExclusively(path: string, bytes: Uint8Array): Promise
   await chmod(temporaryPath, 0o600)
   try {
     await link(temporaryPath, path)
+    await syncDirectory(dirname(path))
     return true
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false
