@@ -1,7 +1,14 @@
 import { decodeConfChange } from '../../../src/codec/index.js'
 import { RawNode } from '../../../src/core/raw-node.js'
 import type { ReadOnlyOption } from '../../../src/core/read-only.js'
-import { type ConfState, type Entry, EntryType, type Logger, type Message } from '../../../src/core/types.js'
+import {
+  type ConfState,
+  type Entry,
+  EntryType,
+  type Logger,
+  type Message,
+  type Ready,
+} from '../../../src/core/types.js'
 import { describeMessage, describeReady } from './describe.js'
 import type { TestStorage } from './memory-storage.js'
 import { SeededRandom } from './random.js'
@@ -32,6 +39,8 @@ export interface TestNode {
   applied: string[]
   appliedIndex: number
   readonly options: NodeOptions
+  /** Readies taken with `takeReady` and not yet persisted, oldest first. */
+  pending: Ready[]
 }
 
 const decoder = new TextDecoder()
@@ -75,6 +84,7 @@ export class Cluster {
       applied: [],
       appliedIndex: options.applied ?? storage.snap.metadata.index,
       options,
+      pending: [],
     }
     if (storage.snap.data.length > 0) node.applied = JSON.parse(decoder.decode(storage.snap.data)) as string[]
     storage.snapshotProvider = () => {
@@ -117,6 +127,8 @@ export class Cluster {
   /** Simulates a crash and restart: the in-memory core is rebuilt from what storage holds. */
   restart(id: string): void {
     const node = this.get(id)
+    // Writes still in progress are lost with the process.
+    node.pending = []
     node.applied =
       node.storage.snap.data.length > 0
         ? (JSON.parse(decoder.decode(node.storage.snap.data)) as string[])
@@ -131,11 +143,57 @@ export class Cluster {
     return node
   }
 
+  /**
+   * Takes the node's next Ready without persisting it (an asynchronous write in progress): only
+   * the messages that may leave before the write do; the others wait for {@link persist}.
+   */
+  takeReady(id: string): string[] {
+    const node = this.get(id)
+    const ready = node.rawNode.ready()
+    for (const outbound of ready.messages) if (!outbound.afterPersist) this.inflight.push(outbound.message)
+    node.pending.push(ready)
+    return describeReady(ready)
+  }
+
+  /** Completes the oldest write taken with {@link takeReady}: persists, releases, applies, advances. */
+  persist(id: string): string[] {
+    const node = this.get(id)
+    const ready = node.pending.shift()
+    if (ready === undefined) return ['nothing to persist']
+    const lines = [`persisted Ready #${ready.number}`]
+    this.persistReady(node, ready)
+    node.rawNode.onPersisted(ready.number)
+    const held = ready.messages.filter((outbound) => outbound.afterPersist)
+    for (const outbound of held) {
+      this.inflight.push(outbound.message)
+      lines.push(`released: ${describeMessage(outbound.message)}`)
+    }
+    this.applyReady(node, ready, lines)
+    return lines
+  }
+
+  private persistReady(node: TestNode, ready: Ready): void {
+    if (ready.snapshot !== null) node.storage.applySnapshot(ready.snapshot)
+    node.storage.append(ready.entries)
+    if (ready.hardState !== null) node.storage.setHardState(ready.hardState)
+  }
+
+  private applyReady(node: TestNode, ready: Ready, lines: string[]): void {
+    if (ready.snapshot !== null) {
+      node.applied = JSON.parse(decoder.decode(ready.snapshot.data)) as string[]
+      node.appliedIndex = ready.snapshot.metadata.index
+    }
+    for (const entry of ready.committedEntries) this.apply(node, entry, lines)
+    node.rawNode.advance(ready)
+  }
+
   /** Takes the node's next Ready, persists it, queues its messages, applies it, advances. */
   processReady(id: string): string[] {
     const node = this.get(id)
+    const earlier: string[] = []
+    while (node.pending.length > 0) earlier.push(...this.persist(id))
     const ready = node.rawNode.ready()
-    const lines = describeReady(ready)
+    const lines = [...earlier, ...describeReady(ready)]
     if (ready.snapshot !== null) node.storage.applySnapshot(ready.snapshot)
     node.storage.append(ready.entries)
     if (ready.hardState !== null) node.storage.setHardState(ready.hardState)

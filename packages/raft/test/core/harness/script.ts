@@ -226,6 +226,14 @@ export function runCommand(cluster: Cluster, command: string): string[] {
         for (const line of cluster.takeLogLines()) out.push(indent + line)
       }
       break
+    case 'ready':
+      for (const line of cluster.takeReady(positional[0] ?? '')) out.push(line)
+      out.push(...cluster.takeLogLines())
+      break
+    case 'persist':
+      for (const line of cluster.persist(positional[0] ?? '')) out.push(line)
+      out.push(...cluster.takeLogLines())
+      break
     case 'deliver-msgs': {
       const typeName = named.get('type')
       const types =
