@@ -638,6 +638,32 @@ export class Raft {
     return true
   }
 
+  /**
+   * The leader's fast path for application commands: one Entry allocation per command and nothing
+   * else. Same rules as {@link appendProposals}.
+   */
+  appendCommands(commands: readonly Uint8Array[]): boolean {
+    if (commands.length === 0) return this.drop('empty proposal')
+    if (!this.trk.progress.has(this.id)) return this.drop('this leader is no longer in the configuration')
+    if (this.leadTransferee !== null) return this.drop('leadership is being transferred')
+    let bytes = 0
+    for (let i = 0; i < commands.length; i++) bytes += (commands[i] as Uint8Array).byteLength
+    const max = this.config.maxUncommittedEntriesSize
+    if (max > 0 && this.uncommittedSize > 0 && bytes > 0 && this.uncommittedSize + bytes > max) {
+      return this.drop('too many uncommitted bytes')
+    }
+    const first = this.raftLog.lastIndex() + 1
+    const term = this.term
+    const entries: Entry[] = new Array(commands.length)
+    for (let i = 0; i < commands.length; i++) {
+      entries[i] = { term, index: first + i, type: EntryType.Normal, data: commands[i] as Uint8Array }
+    }
+    this.uncommittedSize += bytes
+    this.raftLog.append(entries)
+    if (this.pendingBroadcast === Broadcast.None) this.pendingBroadcast = Broadcast.Entries
+    return true
+  }
+
   /** Why a proposed conf change must be refused, or `null` when it may go ahead. */
   private confChangeRefusal(data: Uint8Array): string | null {
     let change: ConfChange

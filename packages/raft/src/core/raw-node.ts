@@ -171,6 +171,10 @@ export class RawNode {
    * together. Throws {@link ProposalDroppedError}.
    */
   proposeBatch(commands: readonly Uint8Array[]): void {
+    if (this.raft.role === Role.Leader) {
+      if (!this.raft.appendCommands(commands)) throw new ProposalDroppedError(this.raft.lastDropReason)
+      return
+    }
     const proposals: ProposalInit[] = new Array(commands.length)
     for (let i = 0; i < commands.length; i++) {
       proposals[i] = { type: EntryType.Normal, data: commands[i] as Uint8Array }
