@@ -59,6 +59,24 @@ export function encodeClientId(clientId: string): Uint8Array {
   return bytes
 }
 
+// Small typed arrays each own an ArrayBuffer, which is costly to create and to collect; envelopes
+// are carved out of shared slabs instead. A slab lives as long as any envelope in it (they are
+// dropped together when the log is compacted).
+const slabBytes = 64 * 1024
+let slab = new Uint8Array(slabBytes)
+let slabUsed = 0
+
+function allocate(length: number): Uint8Array {
+  if (length > slabBytes / 4) return new Uint8Array(length)
+  if (slabUsed + length > slabBytes) {
+    slab = new Uint8Array(slabBytes)
+    slabUsed = 0
+  }
+  const out = slab.subarray(slabUsed, slabUsed + length)
+  slabUsed += length
+  return out
+}
+
 /** Wraps `command` (which may be empty, for a conf change's context) in an envelope. */
 export function encodeEnvelope(
   clientIdBytes: Uint8Array,
@@ -67,7 +85,7 @@ export function encodeEnvelope(
   command: Uint8Array,
 ): Uint8Array {
   const length = 1 + 1 + clientIdBytes.length + varintLength(sequence) + varintLength(floor) + command.length
-  const out = new Uint8Array(length)
+  const out = allocate(length)
   out[0] = envelopeVersion
   out[1] = clientIdBytes.length
   out.set(clientIdBytes, 2)
@@ -91,13 +109,40 @@ function readVarint(bytes: Uint8Array, at: number): [number, number] | null {
   return null
 }
 
+// Entries come from few clients: remember the last decoded ids to skip UTF-8 decoding per entry.
+const clientIdCacheSize = 16
+const cachedIdBytes: Uint8Array[] = []
+const cachedIds: string[] = []
+let cacheNext = 0
+
+function cachedClientId(bytes: Uint8Array, start: number, length: number): string {
+  for (let slot = 0; slot < cachedIdBytes.length; slot++) {
+    const candidate = cachedIdBytes[slot] as Uint8Array
+    if (candidate.length !== length) continue
+    let same = true
+    for (let i = 0; i < length; i++) {
+      if (candidate[i] !== bytes[start + i]) {
+        same = false
+        break
+      }
+    }
+    if (same) return cachedIds[slot] as string
+  }
+  const idBytes = bytes.slice(start, start + length)
+  // Invalid UTF-8 decodes to replacement characters, identically on every node.
+  const clientId = bytesToString(idBytes, 'utf8')
+  cachedIdBytes[cacheNext] = idBytes
+  cachedIds[cacheNext] = clientId
+  cacheNext = (cacheNext + 1) % clientIdCacheSize
+  return clientId
+}
+
 /** Decodes an envelope; `null` when `bytes` is not one (the entry is then skipped on every node alike). */
 export function decodeEnvelope(bytes: Uint8Array): CommandEnvelope | null {
   if (bytes.length < 4 || bytes[0] !== envelopeVersion) return null
   const idLength = bytes[1] as number
   if (idLength === 0 || 2 + idLength > bytes.length) return null
-  // Invalid UTF-8 decodes to replacement characters, identically on every node.
-  const clientId = bytesToString(bytes.subarray(2, 2 + idLength), 'utf8')
+  const clientId = cachedClientId(bytes, 2, idLength)
   const sequence = readVarint(bytes, 2 + idLength)
   if (sequence === null) return null
   const floor = readVarint(bytes, sequence[1])

@@ -1,6 +1,6 @@
 /**
  * An in-memory network for nodes in one process: each node gets a {@link Transport}; a message
- * sent is handed to its recipient's handler a moment later (in a microtask, in send order), never
+ * sent is handed to its recipient's handler a moment later (by default in a microtask; in send order), never
  * synchronously, so a node's loop is never re-entered from its own send. Optionally every message
  * goes through the wire codec, to exercise the exact bytes a real transport would carry.
  */
@@ -12,6 +12,12 @@ import type { Transport, WireMessage } from './interfaces.js'
 export interface MemoryNetworkOptions {
   /** Encode and decode every message with the protobuf codec (slower; checks the wire format). */
   readonly encode?: boolean
+  /**
+   * Runs a delivery round later. The default is a microtask, which never lets timers run while
+   * nodes keep each other busy; under sustained load pass a macrotask scheduler (for example
+   * `setImmediate`) so that ticks and timeouts still fire.
+   */
+  readonly schedule?: (deliver: () => void) => void
 }
 
 export class MemoryNetwork {
@@ -21,9 +27,11 @@ export class MemoryNetwork {
   private queue: WireMessage[] = []
   private flushScheduled = false
   private readonly encode: boolean
+  private readonly schedule: (deliver: () => void) => void
 
   constructor(options: MemoryNetworkOptions = {}) {
     this.encode = options.encode ?? false
+    this.schedule = options.schedule ?? ((deliver) => void Promise.resolve().then(deliver))
   }
 
   /** The transport of node `id`. */
@@ -55,7 +63,7 @@ export class MemoryNetwork {
     }
     if (!this.flushScheduled && this.queue.length > 0) {
       this.flushScheduled = true
-      void Promise.resolve().then(() => this.flush())
+      this.schedule(() => this.flush())
     }
   }
 

@@ -20,7 +20,8 @@ export interface ProposalOutcome<Result> {
 
 /** One proposal in flight. */
 export interface PendingProposal {
-  readonly key: string
+  readonly clientId: string
+  readonly sequence: number
   /** For a command: the whole entry data (envelope and command). */
   readonly data: Uint8Array | null
   /** For a membership change: the change, its context holding the envelope. */
@@ -33,39 +34,50 @@ export interface PendingProposal {
   readonly reject: (error: Error) => void
 }
 
-/** The key of a proposal in the pending table. */
-export function proposalKey(clientId: string, sequence: number): string {
-  return `${sequence}\u0000${clientId}`
-}
-
 export class ProposalTable {
-  private readonly pending = new Map<string, PendingProposal>()
+  // Keyed by client id, then sequence: no per-proposal key string on the hot path.
+  private readonly byClient = new Map<string, Map<number, PendingProposal>>()
+  private count = 0
 
   get size(): number {
-    return this.pending.size
+    return this.count
   }
 
   add(proposal: PendingProposal): void {
-    this.pending.set(proposal.key, proposal)
+    let forClient = this.byClient.get(proposal.clientId)
+    if (forClient === undefined) {
+      forClient = new Map()
+      this.byClient.set(proposal.clientId, forClient)
+    }
+    if (!forClient.has(proposal.sequence)) this.count++
+    forClient.set(proposal.sequence, proposal)
   }
 
-  has(key: string): boolean {
-    return this.pending.has(key)
+  has(clientId: string, sequence: number): boolean {
+    return this.byClient.get(clientId)?.has(sequence) ?? false
   }
 
-  /** Removes and returns the proposal with `key`, if it is pending. */
-  take(key: string): PendingProposal | undefined {
-    const proposal = this.pending.get(key)
-    if (proposal !== undefined) this.pending.delete(key)
+  /** Removes and returns the proposal of `(clientId, sequence)`, if it is pending. */
+  take(clientId: string, sequence: number): PendingProposal | undefined {
+    const forClient = this.byClient.get(clientId)
+    const proposal = forClient?.get(sequence)
+    if (proposal === undefined) return undefined
+    ;(forClient as Map<number, PendingProposal>).delete(sequence)
+    this.count--
+    if (forClient?.size === 0) this.byClient.delete(clientId)
     return proposal
+  }
+
+  private *all(): Generator<PendingProposal> {
+    for (const forClient of this.byClient.values()) yield* forClient.values()
   }
 
   /** Rejects and removes proposals past their deadline; returns the ones due for a retry. */
   sweep(nowMs: number, retryMs: number, timeout: () => Error): PendingProposal[] {
     const due: PendingProposal[] = []
-    for (const [key, proposal] of this.pending) {
+    for (const proposal of [...this.all()]) {
       if (nowMs >= proposal.deadlineMs) {
-        this.pending.delete(key)
+        this.take(proposal.clientId, proposal.sequence)
         proposal.reject(timeout())
       } else if (!proposal.queued && nowMs - proposal.lastProposedMs >= retryMs) {
         due.push(proposal)
@@ -77,14 +89,15 @@ export class ProposalTable {
   /** Every pending proposal not already queued. */
   unqueued(): PendingProposal[] {
     const out: PendingProposal[] = []
-    for (const proposal of this.pending.values()) if (!proposal.queued) out.push(proposal)
+    for (const proposal of this.all()) if (!proposal.queued) out.push(proposal)
     return out
   }
 
   /** Rejects and removes every pending proposal. */
   rejectAll(error: () => Error): void {
-    const all = [...this.pending.values()]
-    this.pending.clear()
+    const all = [...this.all()]
+    this.byClient.clear()
+    this.count = 0
     for (const proposal of all) proposal.reject(error())
   }
 }

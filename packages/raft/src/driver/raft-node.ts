@@ -56,7 +56,7 @@ import type {
   Transport,
   WireMessage,
 } from './interfaces.js'
-import { type PendingProposal, type ProposalOutcome, ProposalTable, proposalKey } from './proposals.js'
+import { type PendingProposal, type ProposalOutcome, ProposalTable } from './proposals.js'
 import { type ReadOutcome, ReadTable } from './reads.js'
 import { SessionTable } from './sessions.js'
 import { decodeSnapshotData, encodeSnapshotData } from './snapshot-data.js'
@@ -416,7 +416,7 @@ export class RaftNode<Result = Uint8Array> {
       return Promise.reject(new ProposalTooLargeError(command.length, this.settings.proposalBytesMax))
     }
     const identity = this.identity(options)
-    if (this.proposals.has(identity.key)) {
+    if (this.proposals.has(identity.clientId, identity.sequence)) {
       return Promise.reject(
         new RangeError(`proposal ${identity.sequence} of ${identity.clientId} is already pending`),
       )
@@ -424,7 +424,8 @@ export class RaftNode<Result = Uint8Array> {
     const data = encodeEnvelope(identity.clientIdBytes, identity.sequence, identity.floor, command)
     return new Promise<ProposalOutcome<Result>>((resolve, reject) => {
       const proposal: PendingProposal = {
-        key: identity.key,
+        clientId: identity.clientId,
+        sequence: identity.sequence,
         data,
         confChange: null,
         deadlineMs: this.clock.now() + (options.timeoutMs ?? this.settings.proposalTimeoutMs),
@@ -506,7 +507,8 @@ export class RaftNode<Result = Uint8Array> {
     const context = encodeEnvelope(identity.clientIdBytes, identity.sequence, identity.floor, emptyBytes)
     return new Promise<ConfState>((resolve, reject) => {
       const proposal: PendingProposal = {
-        key: identity.key,
+        clientId: identity.clientId,
+        sequence: identity.sequence,
         data: null,
         confChange: { ...change, context },
         deadlineMs: this.clock.now() + (options.timeoutMs ?? this.settings.proposalTimeoutMs),
@@ -575,7 +577,6 @@ export class RaftNode<Result = Uint8Array> {
     clientIdBytes: Uint8Array
     sequence: number
     floor: number
-    key: string
   } {
     const given = options.idempotency
     if (given !== undefined) {
@@ -586,7 +587,6 @@ export class RaftNode<Result = Uint8Array> {
         clientIdBytes: encodeClientId(given.clientId),
         sequence: given.sequence,
         floor: given.floor ?? 0,
-        key: proposalKey(given.clientId, given.sequence),
       }
     }
     const sequence = this.nextSequence++
@@ -595,7 +595,6 @@ export class RaftNode<Result = Uint8Array> {
       clientIdBytes: this.clientIdBytes,
       sequence,
       floor: this.ownFloor(),
-      key: proposalKey(this.clientId, sequence),
     }
   }
 
@@ -604,7 +603,7 @@ export class RaftNode<Result = Uint8Array> {
   private ownFloor(): number {
     while (
       this.lowestOwnPending < this.nextSequence - 1 &&
-      !this.proposals.has(proposalKey(this.clientId, this.lowestOwnPending))
+      !this.proposals.has(this.clientId, this.lowestOwnPending)
     ) {
       this.lowestOwnPending++
     }
@@ -767,7 +766,7 @@ export class RaftNode<Result = Uint8Array> {
     for (const proposal of queue) {
       proposal.queued = false
       // Settled in the meantime (applied through an earlier copy, or timed out).
-      if (!this.proposals.has(proposal.key)) continue
+      if (!this.proposals.has(proposal.clientId, proposal.sequence)) continue
       proposal.lastProposedMs = now
       if (proposal.confChange !== null) {
         this.proposeOne(proposal, () => this.core.proposeConfChange(proposal.confChange as ConfChange))
@@ -781,7 +780,7 @@ export class RaftNode<Result = Uint8Array> {
       this.core.proposeBatch(commands)
     } catch (error) {
       if (!(error instanceof ProposalDroppedError)) throw error
-      for (const proposal of batch) this.proposals.take(proposal.key)?.reject(error)
+      for (const proposal of batch) this.proposals.take(proposal.clientId, proposal.sequence)?.reject(error)
     }
   }
 
@@ -790,7 +789,7 @@ export class RaftNode<Result = Uint8Array> {
       call()
     } catch (error) {
       if (!(error instanceof ProposalDroppedError)) throw error
-      this.proposals.take(proposal.key)?.reject(error)
+      this.proposals.take(proposal.clientId, proposal.sequence)?.reject(error)
     }
   }
 
@@ -920,7 +919,7 @@ export class RaftNode<Result = Uint8Array> {
         } else {
           const at = { index: entry.index, term: entry.term }
           const earlier = this.sessions.apply(envelope.clientId, envelope.sequence, envelope.floor, at)
-          const owner = this.proposals.take(proposalKey(envelope.clientId, envelope.sequence))
+          const owner = this.proposals.take(envelope.clientId, envelope.sequence)
           if (earlier !== null) {
             owner?.resolve(duplicateOutcome(earlier))
           } else {
@@ -974,7 +973,7 @@ export class RaftNode<Result = Uint8Array> {
     if (envelope !== null) {
       const at = { index: entry.index, term: entry.term }
       const earlier = this.sessions.apply(envelope.clientId, envelope.sequence, envelope.floor, at)
-      owner = this.proposals.take(proposalKey(envelope.clientId, envelope.sequence))
+      owner = this.proposals.take(envelope.clientId, envelope.sequence)
       if (earlier !== null) {
         owner?.resolve(this.confState)
         return

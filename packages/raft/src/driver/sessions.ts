@@ -68,7 +68,14 @@ export class SessionTable {
   }
 
   private raiseFloor(session: Session, floor: number): void {
+    const previous = session.floor
     session.floor = floor
+    // The floor usually rises by a few sequences at a time: delete those directly rather than
+    // scanning every applied sequence (a busy client keeps many in flight).
+    if (floor - previous <= session.applied.size) {
+      for (let sequence = previous; sequence < floor; sequence++) session.applied.delete(sequence)
+      return
+    }
     for (const sequence of session.applied.keys()) {
       if (sequence < floor) session.applied.delete(sequence)
     }
