@@ -1,18 +1,19 @@
 // The @tandem/wal benchmark. Run: pnpm --filter @tandem/wal bench  (writes bench/results.json)
-// Environment: BENCH_RUN_MS (per measurement, default 800), BENCH_RECOVERY_BYTES (default 1 GiB).
+// Environment: BENCH_SLICE_MS (default 150) × BENCH_SLICES (default 8) of each system per case,
+// alternating; BENCH_RECOVERY_BYTES (default 1 GiB).
 
 import { writeFileSync } from 'node:fs'
 import { mkdtemp } from 'node:fs/promises'
 import { cpus, tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { rawAppends, sqliteAppends, walAppends } from './append.ts'
+import { rawRunner, sqliteRunner, walRunner } from './append.ts'
 import { removeLog, timeRawRead, timeRecovery, writeLog } from './recovery.ts'
 import { type AppendRun, median, round } from './stats.ts'
 
 const RAW = 'raw write+fdatasync loop (same batch)'
 const SQLITE = 'SQLite node:sqlite (WAL, synchronous=FULL, same batch)'
-const runMs = Number(process.env.BENCH_RUN_MS ?? 800)
-const repeats = Number(process.env.BENCH_REPEATS ?? 2)
+const sliceMs = Number(process.env.BENCH_SLICE_MS ?? 150)
+const slices = Number(process.env.BENCH_SLICES ?? 8)
 const recoveryBytes = Number(process.env.BENCH_RECOVERY_BYTES ?? 1024 ** 3)
 
 interface Case {
@@ -47,27 +48,18 @@ function add(
 
 const scratch = () => mkdtemp(join(tmpdir(), 'tandem-wal-bench-'))
 
-/** The run with the median throughput among `runs`. */
-function pick(runs: AppendRun[]): AppendRun {
-  const middle = median(runs.map((run) => run.opsPerSecond))
-  return runs.find((run) => run.opsPerSecond === middle) as AppendRun
-}
-
 const lines: string[] = []
 for (const appenders of [1, 16, 256]) {
   for (const size of [128, 1024, 16_384]) {
-    const wal: AppendRun[] = []
-    const raw: AppendRun[] = []
-    const sqlite: AppendRun[] = []
-    // Interleaved repeats, so drift of a shared machine hits all three alike.
-    for (let repeat = 0; repeat < repeats; repeat++) {
-      wal.push(await walAppends(await scratch(), appenders, size, runMs))
-      raw.push(await rawAppends(await scratch(), appenders, size, runMs))
-      sqlite.push(await sqliteAppends(await scratch(), appenders, size, runMs))
-    }
-    const w = pick(wal)
-    const r = pick(raw)
-    const s = pick(sqlite)
+    const runners = [
+      await walRunner(await scratch(), appenders, size),
+      await rawRunner(await scratch(), appenders, size),
+      await sqliteRunner(await scratch(), appenders, size),
+    ]
+    // Alternating slices, so drift of a shared machine hits all three alike.
+    for (let slice = 0; slice < slices; slice++) for (const runner of runners) await runner.run(sliceMs)
+    const [w, r, s] = runners.map((runner) => runner.result()) as [AppendRun, AppendRun, AppendRun]
+    for (const runner of runners) await runner.close()
     const label = `append ${appenders} appender${appenders === 1 ? '' : 's'} × ${size} B, sync always`
     add(label, 'ops/s', w.opsPerSecond, RAW, r.opsPerSecond, 'higher')
     add(label, 'ops/s', w.opsPerSecond, SQLITE, s.opsPerSecond, 'higher')

@@ -46,7 +46,10 @@ export interface DeviceFile {
   size(): Promise<number>
   /** Reads up to `length` bytes at `offset` (fewer only at the end of the file). */
   read(offset: number, length: number): Promise<Uint8Array>
-  /** Writes `bytes` at `offset`, extending the file when it goes past the end. */
+  /**
+   * Writes `bytes` at `offset`, extending the file when it goes past the end. The device must not
+   * keep a reference to `bytes` once the returned promise settles (callers reuse the buffer).
+   */
   write(offset: number, bytes: Uint8Array): Promise<void>
   /** Makes every earlier write and truncate of this file durable (fdatasync). */
   sync(): Promise<void>

@@ -82,8 +82,8 @@ export interface WalOptions {
   /** Index of the first record of a brand-new empty log (default 1). Ignored when the log exists. */
   readonly firstIndex?: number
   /**
-   * Runs the group-commit flush later in the same turn of work, after callers that append in the
-   * same tick have queued their records (default `setImmediate`). The simulator injects its own.
+   * Starts a group-commit flush once the current synchronous work is done, so that callers that
+   * append in the same tick share it (default `queueMicrotask`). The simulator may inject its own.
    */
   readonly defer?: (run: () => void) => void
   /** Timer for `batch` mode (default `setTimeout`). */
@@ -109,8 +109,7 @@ export interface ResolvedWalOptions {
 const MiB = 1024 * 1024
 
 function defaultDefer(run: () => void): void {
-  if (typeof setImmediate === 'function') setImmediate(run)
-  else setTimeout(run, 0)
+  queueMicrotask(run)
 }
 
 function defaultSetTimer(ms: number, run: () => void): WalTimer {

@@ -170,6 +170,7 @@ export class Wal {
   private idleWaiters: Array<() => void> = []
   private batchTimer: WalTimer | null = null
   private unsyncedBytes = 0
+  private scratch = new Uint8Array(0)
   private counters = {
     appendCalls: 0,
     recordsAppended: 0,
@@ -517,7 +518,7 @@ export class Wal {
         throw new Error(`internal: append at ${first.firstIndex} but the log continues at ${this.writeIndex}`)
       }
       const segment = await this.segmentFor(bytes, first.firstIndex)
-      const buffer = new Uint8Array(bytes)
+      const buffer = this.writeBuffer(bytes)
       let position = 0
       let recordCount = 0
       for (const item of batch) {
@@ -546,6 +547,19 @@ export class Wal {
       const failure = this.fail(error)
       for (const item of batch) item.reject(failure)
     }
+  }
+
+  /**
+   * A scratch buffer for one group-commit write, reused across writes (the device does not keep
+   * it past `write`, and the next write waits for this one) to spare the allocator and the GC.
+   */
+  private writeBuffer(bytes: number): Uint8Array {
+    if (this.scratch.length < bytes) {
+      this.scratch = new Uint8Array(
+        Math.min(Math.max(bytes, this.scratch.length * 2), this.options.writeBytesMax),
+      )
+    }
+    return this.scratch.length >= bytes ? this.scratch.subarray(0, bytes) : new Uint8Array(bytes)
   }
 
   private async afterWrite(segment: Segment, bytes: number): Promise<void> {
