@@ -40,6 +40,7 @@ export {
   UnavailableError,
 } from './errors.js'
 export { entriesBytes, entryBytes, RaftLog } from './log.js'
+export { campaignTransferContext, type MessageInit, makeMessage } from './messages.js'
 export { Progress } from './progress.js'
 export {
   jointCommittedIndex,
@@ -48,7 +49,7 @@ export {
   majorityVoteResult,
   VoteResult,
 } from './quorum.js'
-export { campaignTransferContext, type MessageInit, makeMessage, Raft } from './raft.js'
+export { Raft } from './raft.js'
 export { RawNode } from './raw-node.js'
 export { ReadOnlyOption } from './read-only.js'
 export * from './types.js'

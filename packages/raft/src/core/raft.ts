@@ -3,6 +3,14 @@ import { type ChangeResult, Changer, restoreConfig } from './confchange.js'
 import { type RaftConfig, type ResolvedRaftConfig, resolveConfig } from './config.js'
 import { ConfigurationError } from './errors.js'
 import { RaftLog } from './log.js'
+import {
+  blankMessage,
+  bytesEqual,
+  campaignTransferContext,
+  type MessageInit,
+  makeMessage,
+  needsPersist,
+} from './messages.js'
 import { jointVoteResult, VoteResult } from './quorum.js'
 import { maxPendingReads, ReadOnly, ReadOnlyOption } from './read-only.js'
 import { ProgressTracker } from './tracker.js'
@@ -27,33 +35,6 @@ import {
 const emptyBytes = new Uint8Array(0)
 const noEntries: readonly Entry[] = []
 
-/** The context of a vote request sent on the leader's orders (TimeoutNow): it bypasses the lease check. */
-export const campaignTransferContext = Uint8Array.from('CampaignTransfer', (char) => char.charCodeAt(0))
-
-/** The fields of a message to send; everything else defaults to zero, empty or `null`. */
-export type MessageInit = Partial<Message> & { readonly type: MessageType; readonly to: NodeId }
-
-const blankMessage: Message = {
-  type: MessageType.Hup,
-  from: '',
-  to: '',
-  term: 0,
-  logTerm: 0,
-  index: 0,
-  entries: noEntries,
-  commit: 0,
-  snapshot: null,
-  reject: false,
-  rejectHint: 0,
-  rejectHintTerm: 0,
-  context: emptyBytes,
-}
-
-/** Builds a complete message from the fields that matter (`to` defaults to none, for local messages). */
-export function makeMessage(init: Partial<Message> & { readonly type: MessageType }): Message {
-  return { ...blankMessage, ...init }
-}
-
 /** A proposal's payload before the leader gives it a term and an index. */
 export interface ProposalInit {
   readonly type: EntryType
@@ -67,24 +48,6 @@ const CampaignKind = {
   Transfer: 2,
 } as const
 type CampaignKind = (typeof CampaignKind)[keyof typeof CampaignKind]
-
-function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false
-  return true
-}
-
-/** Messages that acknowledge durable state, so they may leave only once the batch is persisted. */
-function needsPersist(type: MessageType): boolean {
-  return (
-    type === MessageType.AppResp ||
-    type === MessageType.VoteResp ||
-    type === MessageType.PreVoteResp ||
-    // A candidate counts its own vote at once, so its request must not be seen before that vote
-    // (and the new term) are durable: otherwise a crash could let it vote twice in one term.
-    type === MessageType.Vote
-  )
-}
 
 /** The leader's broadcast owed at the next `ready()`: none, new entries only, or also commit-only appends. */
 const Broadcast = { None: 0, Entries: 1, Commit: 2 } as const

@@ -8,7 +8,8 @@ import {
   StepPeerNotFoundError,
 } from './errors.js'
 import { entriesBytes } from './log.js'
-import { makeMessage, type ProposalInit, Raft } from './raft.js'
+import { makeMessage } from './messages.js'
+import { type ProposalInit, Raft } from './raft.js'
 import {
   type ConfChange,
   type ConfState,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { campaignTransferContext } from '../../src/core/raft.js'
+import { campaignTransferContext } from '../../src/core/messages.js'
 import { type Message, MessageType, ProgressState, Role } from '../../src/core/types.js'
 import { bootstrapStorage } from './harness/memory-storage.js'
 import { SeededRandom } from './harness/random.js'

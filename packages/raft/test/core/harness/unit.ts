@@ -1,5 +1,5 @@
 import type { RaftConfig } from '../../../src/core/config.js'
-import { makeMessage } from '../../../src/core/raft.js'
+import { makeMessage } from '../../../src/core/messages.js'
 import { RawNode } from '../../../src/core/raw-node.js'
 import {
   type ConfState,
