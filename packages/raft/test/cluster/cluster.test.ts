@@ -244,7 +244,7 @@ async function scenario(seed: number, size: 3 | 5, phases: number): Promise<Scen
 
 describe('in-process cluster under seeded faults', () => {
   // TANDEM_CLUSTER_SEEDS widens a run (a soak); TANDEM_SEED replays one seed.
-  const count = Number(process.env.TANDEM_CLUSTER_SEEDS ?? 20)
+  const count = Number(process.env.TANDEM_CLUSTER_SEEDS ?? 30)
   const seeds3 = process.env.TANDEM_SEED ? [baseSeed] : Array.from({ length: count }, (_, i) => baseSeed + i)
   const seeds5 = process.env.TANDEM_SEED
     ? [baseSeed]
