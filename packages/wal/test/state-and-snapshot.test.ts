@@ -149,3 +149,16 @@ describe('SnapshotStore', () => {
     expect(detected).toBe(size * 8)
   })
 })
+
+describe('SnapshotStore with a writer in progress', () => {
+  it('listing does not remove the temporary file of a writer still open', async () => {
+    const device = new MemoryDevice()
+    const store = new SnapshotStore(device)
+    const writer = await store.createWriter({ index: 8, term: 2, metadata: new Uint8Array() })
+    await writer.write(payloadFor(1, 300))
+    expect(await store.latest()).toBeNull()
+    await writer.write(payloadFor(2, 300))
+    await writer.commit()
+    expect((await store.latest())?.index).toBe(8)
+  })
+})

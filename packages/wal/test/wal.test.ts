@@ -78,6 +78,19 @@ describe('Wal', () => {
     expect(wal.stats().groupCommit.batches).toBeLessThanOrEqual(2)
   })
 
+  it('a read of a record still being written waits for its write, not for an idle queue', async () => {
+    const wal = await openWal({ device: new MemoryDevice() })
+    let stop = false
+    const writer = (async () => {
+      for (let tag = 0; !stop; tag++) await wal.append([record(tag)])
+    })()
+    const pending = wal.append([record(1000)])
+    const read = await wal.read(wal.lastIndex)
+    expect(read.payload).toEqual(payloadFor(1000, 40))
+    stop = true
+    await Promise.all([writer, pending])
+  })
+
   it('truncateSuffix removes the tail across segments and survives reopening', async () => {
     const device = new MemoryDevice()
     const wal = await openWal({ device, segmentBytesMax: 4096 })

@@ -168,6 +168,7 @@ export class Wal {
   private failure: WalFailedError | null = null
   private closed = false
   private idleWaiters: Array<() => void> = []
+  private progressWaiters: Array<() => void> = []
   private batchTimer: WalTimer | null = null
   private unsyncedBytes = 0
   private scratch = new Uint8Array(0)
@@ -313,7 +314,11 @@ export class Wal {
         `range [${fromIndex}, ${toIndex}) outside the log [${this.logicalFirstIndex}, ${this.nextIndex})`,
       )
     }
-    if (toIndex > this.writeIndex) await this.settled()
+    // Records handed out but not yet written: wait for the flushes that write them (not for the
+    // whole queue, which a steady stream of appends may never empty).
+    while (toIndex > this.writeIndex && !this.failure && (this.draining || this.drainScheduled)) {
+      await this.progress()
+    }
     const failed = this.refusal()
     if (failed) throw failed
     if (fromIndex < this.logicalFirstIndex || toIndex > this.writeIndex) {
@@ -470,6 +475,18 @@ export class Wal {
   }
 
   /** Resolves once the queue is empty and nothing is in flight. */
+  /** Resolves after the next queued operation completes (or at once when nothing is queued). */
+  private progress(): Promise<void> {
+    if (!this.draining && !this.drainScheduled) return Promise.resolve()
+    return new Promise((resolve) => this.progressWaiters.push(resolve))
+  }
+
+  private wakeProgress(): void {
+    const waiters = this.progressWaiters
+    this.progressWaiters = []
+    for (const wake of waiters) wake()
+  }
+
   private settled(): Promise<void> {
     if (!this.draining && !this.drainScheduled && this.queue.length === 0) return Promise.resolve()
     return new Promise((resolve) => this.idleWaiters.push(resolve))
@@ -491,9 +508,11 @@ export class Wal {
             head.reject(this.fail(error))
           }
         }
+        this.wakeProgress()
       }
     } finally {
       this.draining = false
+      this.wakeProgress()
       if (this.queue.length === 0 || this.failure) {
         const waiters = this.idleWaiters
         this.idleWaiters = []

@@ -267,7 +267,7 @@ export class WalLogStorage implements LogStorage {
       const { index, term } = snapshot.metadata
       if (index <= this.currentSnapshot.metadata.index) return
       if (index > this.lastIndex()) {
-        throw new WalArgumentError(`compact(${index}) past the last index ${this.lastIndex()}`)
+        throw new UnavailableError(`compact(${index}) past the last index ${this.lastIndex()}`)
       }
       if (this.term(index) !== term) {
         throw new WalArgumentError(
@@ -353,7 +353,7 @@ export class WalLogStorage implements LogStorage {
       }
     }
     if (first.index > this.lastIndex() + 1) {
-      throw new WalArgumentError(`entries start at ${first.index}, after the last index ${this.lastIndex()}`)
+      throw new UnavailableError(`entries start at ${first.index}, leaving a gap after ${this.lastIndex()}`)
     }
     if (first.index <= this.lastIndex()) {
       await this.wal.truncateSuffix(first.index)

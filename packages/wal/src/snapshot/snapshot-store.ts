@@ -80,6 +80,7 @@ export class SnapshotStore {
   private readonly keep: number
   private readonly blockBytes: number
   private readonly metadataBytesMax: number
+  private readonly writing = new Set<string>()
 
   constructor(
     private readonly device: BlockDevice,
@@ -97,8 +98,9 @@ export class SnapshotStore {
   /** The snapshots present, oldest first. Removes temporary files of interrupted writes. */
   async list(): Promise<SnapshotInfo[]> {
     const names = await this.device.list()
+    // Temporary files of writers still open on this store are theirs, not leftovers.
     const leftovers = names.filter(
-      (name) => name.endsWith('.snap.tmp') && parseSnapshotName(name.slice(0, -4)),
+      (name) => name.endsWith('.snap.tmp') && parseSnapshotName(name.slice(0, -4)) && !this.writing.has(name),
     )
     for (const name of leftovers) await this.device.remove(name)
     if (leftovers.length > 0) await this.device.syncDirectory()
@@ -158,7 +160,9 @@ export class SnapshotStore {
     const temporary = `${name}.tmp`
     await this.device.remove(temporary)
     const file = await this.device.open(temporary, { create: true })
-    return new SnapshotWriter(this, this.device, file, name, descriptor, this.blockBytes, this.checksum)
+    this.writing.add(temporary)
+    const done = () => this.writing.delete(temporary)
+    return new SnapshotWriter(this, this.device, file, name, descriptor, this.blockBytes, this.checksum, done)
   }
 
   /** Writes a whole snapshot at once and commits it. */
@@ -210,6 +214,7 @@ export class SnapshotWriter {
     private readonly descriptor: SnapshotDescriptor,
     private readonly blockBytes: number,
     private readonly checksum: Checksum,
+    private readonly onFinished: () => void,
   ) {
     this.pending = new Uint8Array(blockBytes + BLOCK_CHECKSUM_BYTES)
     this.position = SNAPSHOT_HEADER_BYTES + descriptor.metadata.length
@@ -231,33 +236,39 @@ export class SnapshotWriter {
   /** Finishes the file, makes it durable under its final name, and prunes old snapshots. */
   async commit(): Promise<SnapshotInfo> {
     if (this.finished) throw new WalArgumentError('snapshot writer is finished')
-    if (this.pendingBytes > 0) await this.flushBlock()
     this.finished = true
-    const metadata = this.descriptor.metadata
-    const header: SnapshotHeader = {
-      index: this.descriptor.index,
-      term: this.descriptor.term,
-      blockBytes: this.blockBytes,
-      metadataBytes: metadata.length,
-      metadataChecksum: this.checksum(metadata),
-      dataBytes: this.dataBytes,
+    try {
+      if (this.pendingBytes > 0) await this.flushBlock()
+      const metadata = this.descriptor.metadata
+      const header: SnapshotHeader = {
+        index: this.descriptor.index,
+        term: this.descriptor.term,
+        blockBytes: this.blockBytes,
+        metadataBytes: metadata.length,
+        metadataChecksum: this.checksum(metadata),
+        dataBytes: this.dataBytes,
+      }
+      const head = new Uint8Array(SNAPSHOT_HEADER_BYTES + metadata.length)
+      head.set(encodeSnapshotHeader(header, this.checksum), 0)
+      head.set(metadata, SNAPSHOT_HEADER_BYTES)
+      await this.file.write(0, head)
+      await this.file.sync()
+      await this.file.close()
+      await this.device.rename(`${this.name}.tmp`, this.name)
+      await this.device.syncDirectory()
+    } finally {
+      // Whether committed or failed, the temporary file is no longer this writer's to protect.
+      this.onFinished()
     }
-    const head = new Uint8Array(SNAPSHOT_HEADER_BYTES + metadata.length)
-    head.set(encodeSnapshotHeader(header, this.checksum), 0)
-    head.set(metadata, SNAPSHOT_HEADER_BYTES)
-    await this.file.write(0, head)
-    await this.file.sync()
-    await this.file.close()
-    await this.device.rename(`${this.name}.tmp`, this.name)
-    await this.device.syncDirectory()
     await this.store.prune()
-    return { name: this.name, index: header.index, term: header.term }
+    return { name: this.name, index: this.descriptor.index, term: this.descriptor.term }
   }
 
   /** Drops the unfinished snapshot. */
   async abort(): Promise<void> {
     if (this.finished) return
     this.finished = true
+    this.onFinished()
     await this.file.close().catch(() => undefined)
     await this.device.remove(`${this.name}.tmp`)
   }
