@@ -1,5 +1,5 @@
 // The @tandem/wal benchmark. Run: pnpm --filter @tandem/wal bench  (writes bench/results.json)
-// Environment: BENCH_SLICE_MS (default 150) × BENCH_SLICES (default 8) of each system per case,
+// Environment: BENCH_SLICE_MS (default 150) × BENCH_SLICES (default 16) of each system per case,
 // alternating; BENCH_RECOVERY_BYTES (default 1 GiB).
 
 import { writeFileSync } from 'node:fs'
@@ -13,7 +13,7 @@ import { type AppendRun, median, round } from './stats.ts'
 const RAW = 'raw write+fdatasync loop (same batch)'
 const SQLITE = 'SQLite node:sqlite (WAL, synchronous=FULL, same batch)'
 const sliceMs = Number(process.env.BENCH_SLICE_MS ?? 150)
-const slices = Number(process.env.BENCH_SLICES ?? 8)
+const slices = Number(process.env.BENCH_SLICES ?? 16)
 const recoveryBytes = Number(process.env.BENCH_RECOVERY_BYTES ?? 1024 ** 3)
 
 interface Case {
