@@ -187,7 +187,13 @@ interface Incoming {
 /** Why a receiver refused a chunk, for logging. */
 export type ChunkRefusal = 'too-large' | 'inconsistent' | 'checksum' | null
 
-/** The receiving side: one partial snapshot per sender at most. */
+/**
+ * Partial snapshots kept at once. Only a leader sends snapshots, so more than a couple means stale
+ * leaders or forged senders; the oldest is dropped to bound memory.
+ */
+const partialTransfersMax = 3
+
+/** The receiving side: one partial snapshot per sender at most, and few senders at once. */
 export class SnapshotReceiver {
   private readonly partial = new Map<NodeId, Incoming>()
   // The last snapshot delivered per sender: if the final acknowledgement is lost, the sender
@@ -236,6 +242,11 @@ export class SnapshotReceiver {
         parts: [],
         receivedBytes: 0,
       }
+      this.partial.delete(message.from)
+      if (this.partial.size >= partialTransfersMax) {
+        const oldest = this.partial.keys().next().value
+        if (oldest !== undefined) this.partial.delete(oldest)
+      }
       this.partial.set(message.from, state)
     }
     let refusal: ChunkRefusal = null
@@ -260,6 +271,11 @@ export class SnapshotReceiver {
     if (data.length !== state.totalBytes || crc32c(data) !== state.snapshotCrc32c) {
       this.ack(message, chunk, 0, true)
       return 'checksum'
+    }
+    this.completed.delete(message.from)
+    if (this.completed.size >= partialTransfersMax) {
+      const oldest = this.completed.keys().next().value
+      if (oldest !== undefined) this.completed.delete(oldest)
     }
     this.completed.set(message.from, state.metadata)
     this.deliver({ ...withoutChunk(message), snapshot: { metadata: state.metadata, data } })

@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest'
 import { MessageType, Role } from '../../src/core/types.js'
 import {
+  NodeFailedError,
   NodeStoppedError,
   NotLeaderError,
   ProposalDroppedError,
@@ -368,6 +369,27 @@ describe('RaftNode status, snapshots and lifecycle', () => {
       NodeStoppedError,
     )
     expect(leader.node.status().state).toBe('stopped')
+  })
+
+  it('fails and stops, rejecting what is pending with NodeFailedError, when storage fails', async () => {
+    const { cluster, leader } = await cluster3()
+    const events: RaftNodeEvent[] = []
+    leader.node.onChange((event) => events.push(event))
+    leader.storage.save = () => Promise.reject(new Error('disk gone'))
+    const error = await drive(
+      cluster,
+      leader.node.propose(utf8.encode('doomed')).catch((e: unknown) => e),
+    )
+    expect(error).toBeInstanceOf(NodeFailedError)
+    expect((error as NodeFailedError).cause).toBeInstanceOf(Error)
+    expect(leader.node.status().state).toBe('failed')
+    expect(events.some((event) => event.type === 'failed')).toBe(true)
+    // The other two carry on and elect a new leader.
+    await cluster.runUntil(
+      () => cluster.leader() !== null && cluster.leader() !== leader,
+      3_000,
+      'a new leader',
+    )
   })
 
   it('restarts from its storage and applies the same history again', async () => {

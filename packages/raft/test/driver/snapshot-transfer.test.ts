@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { crc32c } from '../../src/codec/crc32c.js'
 import { type Message, MessageType, type Snapshot } from '../../src/core/types.js'
 import type { WireMessage } from '../../src/driver/interfaces.js'
 import { SeededRandom } from '../../src/driver/random.js'
@@ -200,5 +201,42 @@ describe('chunked snapshot transfer', () => {
     expect(
       receiver.onChunk({ ...base, snapshot: null, chunk: { ...chunk, totalBytes: 10, chunkCount: 11 } }),
     ).toBe('inconsistent')
+  })
+})
+
+describe('snapshot receiver bounds', () => {
+  it('keeps at most three partial snapshots, dropping the oldest sender', () => {
+    const acks: WireMessage[] = []
+    const receiver = new SnapshotReceiver(
+      1024,
+      (messages) => acks.push(...messages),
+      () => {},
+    )
+    const base = snapMessage(40)
+    const chunkFrom = (from: string, chunkIndex: number): WireMessage => {
+      const data = (base.snapshot as Snapshot).data.subarray(chunkIndex * 10, chunkIndex * 10 + 10)
+      return {
+        ...base,
+        from,
+        snapshot: null,
+        chunk: {
+          metadata: (base.snapshot as Snapshot).metadata,
+          chunkIndex,
+          chunkCount: 4,
+          totalBytes: 40,
+          data,
+          dataCrc32c: crc32c(data),
+          snapshotCrc32c: 0,
+        },
+      }
+    }
+    for (const from of ['s1', 's2', 's3', 's4']) receiver.onChunk(chunkFrom(from, 0))
+    acks.length = 0
+    // s1 was evicted: its second chunk is out of order for a fresh start, so the ack asks for chunk 0.
+    receiver.onChunk(chunkFrom('s1', 1))
+    expect(acks.at(-1)?.chunk?.chunkIndex).toBe(0)
+    // s4 is still kept: its second chunk is accepted.
+    receiver.onChunk(chunkFrom('s4', 1))
+    expect(acks.at(-1)?.chunk?.chunkIndex).toBe(2)
   })
 })
