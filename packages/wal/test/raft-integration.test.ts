@@ -28,7 +28,11 @@ class ManualClock implements Clock {
   setTimer(ms: number, run: () => void): TimerHandle {
     const timer = { at: this.time + Math.max(0, ms), order: this.order++, run, cancelled: false }
     this.timers.push(timer)
-    return { cancel: () => void (timer.cancelled = true) }
+    return {
+      cancel: () => {
+        timer.cancelled = true
+      },
+    }
   }
   advance(ms: number): void {
     const end = this.time + ms
