@@ -794,8 +794,8 @@ export class RaftNode<Result = Uint8Array> {
   }
 
   private async handleReady(ready: Ready): Promise<void> {
-    if (ready.softState !== null) this.onSoftState(ready.softState)
     if (ready.hardState !== null) this.term = ready.hardState.term
+    if (ready.softState !== null) this.onSoftState(ready.softState)
 
     const afterPersist: Message[] = []
     const now: Message[] = []

@@ -94,6 +94,13 @@ async function scenario(seed: number, size: 3 | 5, phases: number): Promise<Scen
       const cut = 1 + random.nextInt(Math.floor(shuffled.length / 2))
       cluster.network.partition([shuffled.slice(0, cut), shuffled.slice(cut)])
       stats.partitions++
+    } else if (dice < 14) {
+      // Asymmetric cut: one direction between two nodes is lost.
+      const all = [...cluster.members.keys()]
+      const from = all[random.nextInt(all.length)] as string
+      const to = all[random.nextInt(all.length)] as string
+      if (from !== to) cluster.network.block(from, to)
+      stats.partitions++
     } else if (dice < 20) {
       cluster.network.heal()
     } else if (dice < 27 && crashed.size === 0) {
