@@ -70,6 +70,7 @@ export class AuthenticatedPathCache {
           remaining === this.#proofBytes - cachedAt &&
           equalAt(envelope, at, this.#proof, cachedAt, remaining)
         ) {
+          this.#adopt(envelope, header, staging, level)
           return true
         }
       }
@@ -105,6 +106,25 @@ export class AuthenticatedPathCache {
     this.#proofBytes = envelope.length - header.proofOffset
     this.#proof.set(envelope.subarray(header.proofOffset))
     this.#valid = true
+  }
+
+  /**
+   * After an entry joined the path at `joinLevel`, its lower path is authenticated too: make it the
+   * remembered one, so that the next entry in leaf order joins it low (one or two hashes) instead
+   * of joining the first entry's path near the root.
+   */
+  #adopt(envelope: Uint8Array, header: EntryHeader, staging: PathStaging, joinLevel: number): void {
+    const consumedBelowJoin = staging.proofOffsets[joinLevel] as number
+    const cachedBelowJoin = this.#proofOffsets[joinLevel] as number
+    for (let level = joinLevel + 1; level < this.#levels; level++) {
+      this.#proofOffsets[level] =
+        consumedBelowJoin + ((this.#proofOffsets[level] as number) - cachedBelowJoin)
+    }
+    this.#nodes.set(staging.nodes.subarray(0, joinLevel * HASH_BYTES))
+    this.#positions.set(staging.positions.subarray(0, joinLevel))
+    this.#proofOffsets.set(staging.proofOffsets.subarray(0, joinLevel + 1))
+    this.#proofBytes = envelope.length - header.proofOffset
+    this.#proof.set(envelope.subarray(header.proofOffset))
   }
 
   #sameBatch(context: StreamContext, envelope: Uint8Array, header: EntryHeader): boolean {
