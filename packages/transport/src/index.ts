@@ -1,1 +1,251 @@
+/**
+ * @tandem/transport — Tandem's libp2p node (QUIC v1 and TCP, Noise, yamux, identify, ping) and its
+ * three protocols: `/tandem/raft/1` (Raft messages), `/tandem/snapshot/1` (resumable snapshot
+ * streaming) and `/tandem/crdt/1` (CRDT anti-entropy), with member-only admission.
+ *
+ * @example
+ * ```ts
+ * import { createRaftTransport, createTandemNode, loadOrCreateNodeIdentity } from '@tandem/transport'
+ *
+ * const a = await loadOrCreateNodeIdentity('/var/lib/tandem/a')
+ * const b = await loadOrCreateNodeIdentity('/var/lib/tandem/b')
+ * const members = [a.nodeId, b.nodeId]
+ * const nodeB = await createTandemNode({ dataDir: '/var/lib/tandem/b', members, port: 4002 })
+ * const nodeA = await createTandemNode({ dataDir: '/var/lib/tandem/a', members, port: 4001, peers: { [b.nodeId]: nodeB.multiaddrs() } })
+ * createRaftTransport(nodeB).onMessage((message) => console.log('B got', message.type, 'from', message.from))
+ * createRaftTransport(nodeA).send([heartbeatFromAToB])
+ * ```
+ *
+ * @packageDocumentation
+ */
+
+/**
+ * The dial order (QUIC v1 first, then TCP), as a libp2p address sorter.
+ *
+ * @example
+ * ```ts
+ * createLibp2p({ connectionManager: { addressSorter: quicFirstAddressSorter } })
+ * ```
+ */
+export { quicFirstAddressSorter } from './address-sorter.js'
+/**
+ * Member-only admission: the connection gater and the per-protocol check.
+ *
+ * @example
+ * ```ts
+ * node.admission.admits(peer, RAFT_PROTOCOL) // members only
+ * await node.setMembers([...members, newMember])
+ * ```
+ */
+export { Admission, type PeerRole } from './admission.js'
+/**
+ * Reconnection backoff: exponential with jitter, from an injectable random source.
+ *
+ * @example
+ * ```ts
+ * backoffDelayMs(DEFAULT_BACKOFF, 3, Math.random) // between 400 and 800 ms
+ * ```
+ */
+export { type BackoffOptions, backoffDelayMs, DEFAULT_BACKOFF, type RandomFloat } from './backoff.js'
+/**
+ * A typed codec between messages and frame bytes.
+ *
+ * @example
+ * ```ts
+ * const json: FrameCodec<{ from: string; to: string; n: number }> = {
+ *   encode: (m) => new TextEncoder().encode(JSON.stringify(m)),
+ *   decode: (bytes) => JSON.parse(new TextDecoder().decode(bytes)),
+ * }
+ * const transport = new RaftTransport(node, json)
+ * ```
+ */
+export type { FrameCodec } from './codec.js'
+/**
+ * The CRDT library binding the sync service uses; `crdtSyncAdapter` binds `@tandem/crdt`.
+ *
+ * @example
+ * ```ts
+ * const adapter: SyncAdapter<SyncMessage> = crdtSyncAdapter(replica, { bytesMax: 1 << 20 })
+ * const session: SyncEndpoint<SyncMessage> = adapter.openSession(peer, (messages) => send(messages))
+ * ```
+ */
+export { crdtSyncAdapter, type SyncAdapter, type SyncEndpoint } from './crdt/sync-adapter.js'
+/**
+ * `/tandem/crdt/1`: anti-entropy between sync peers (version vectors, missing deltas, live deltas).
+ *
+ * @example
+ * ```ts
+ * const replica = new Replica({ node: node.nodeId, now: () => Date.now() })
+ * await createCrdtSyncService(node, crdtSyncAdapter(replica, { bytesMax: 64 << 20 }))
+ * replica.map('todos').set('t1', 'ship it') // reaches every sync peer
+ * ```
+ */
+export { type CrdtSyncOptions, CrdtSyncService, createCrdtSyncService } from './crdt/sync-service.js'
+/**
+ * Typed errors, each with a stable `code`.
+ *
+ * @example
+ * ```ts
+ * try { await snapshots.send(peer, snapshot) } catch (error) {
+ *   if (error instanceof TransportError && error.code === 'SNAPSHOT_TRANSFER_FAILED') retryLater()
+ * }
+ * ```
+ */
+export {
+  AddressBookError,
+  FrameTooLargeError,
+  MalformedFrameError,
+  NodeKeyError,
+  NodeNotRunningError,
+  OutgoingFrameTooLargeError,
+  PeerNotAdmittedError,
+  SnapshotIntegrityError,
+  SnapshotProtocolError,
+  SnapshotTransferFailedError,
+  SyncProtocolError,
+  TransportError,
+} from './errors.js'
+/**
+ * The framed, bounded, batched message channel behind `node.raft`.
+ *
+ * @example
+ * ```ts
+ * node.raft.onFrame((from, frame) => console.log(from, frame.byteLength))
+ * if (!node.raft.send(peer, frame)) await node.raft.whenWritable(peer)
+ * ```
+ */
+export { FrameChannel, type FrameHandler } from './framing/frame-channel.js'
+/**
+ * What a full send queue does, and the state of a peer link.
+ *
+ * @example
+ * ```ts
+ * const overflow: OverflowPolicy = 'drop-newest'
+ * const state: LinkState | undefined = node.raft.linkState(peer) // 'open', 'backoff', …
+ * ```
+ */
+export type { OverflowPolicy } from './framing/frame-queue.js'
+export type { LinkState } from './framing/outbound-link.js'
+/**
+ * The node's Ed25519 identity, created once in the data directory (`node.key`, mode 0600); the
+ * peer id is the node id.
+ *
+ * @example
+ * ```ts
+ * const { nodeId } = await loadOrCreateNodeIdentity('./data') // '12D3KooW…'
+ * ```
+ */
+export { loadOrCreateNodeIdentity, NODE_KEY_FILE, type NodeIdentity } from './identity.js'
+/**
+ * The logger interface (same shape as `@tandem/raft`'s) and a silent one.
+ *
+ * @example
+ * ```ts
+ * const logger: Logger = { ...silentLogger, warn: (message, fields) => console.warn(message, fields) }
+ * ```
+ */
+export { type Logger, silentLogger } from './logger.js'
+/**
+ * Per-peer counters: bytes and frames in and out, drops, reconnects, dial failures, refusals,
+ * stream errors, RTT.
+ *
+ * @example
+ * ```ts
+ * const { framesOut, rttMs, refusedConnections } = node.peerMetrics(peer)
+ * const all = node.metrics.snapshot()
+ * ```
+ */
+export { MetricsRegistry, type PeerMetrics } from './metrics.js'
+/**
+ * Creates and starts a node: identity from `dataDir`, QUIC and TCP listeners, the member allowlist,
+ * the persisted address book, RTT pings, and the `/tandem/raft/1` channel (`node.raft`).
+ *
+ * @example
+ * ```ts
+ * const node = await createTandemNode({ dataDir: './data', members: [selfId, otherId], port: 4001 })
+ * console.log(node.nodeId, node.multiaddrs())
+ * await node.stop()
+ * ```
+ */
 export { createTandemNode, TandemNode } from './node.js'
+/**
+ * Options of {@link createTandemNode}: data directory, members, sync peers, listen addresses, raft
+ * channel limits, backoff and its random source, ping interval, logger.
+ *
+ * @example
+ * ```ts
+ * const options: TandemNodeOptions = {
+ *   dataDir: './data', members, syncPeers: [laptopId], listen: ['/ip4/0.0.0.0/udp/4001/quic-v1'],
+ *   raft: { frameBytesMax: 8 << 20, overflow: 'drop-oldest' }, backoff: { delayMsMax: 5_000 },
+ * }
+ * ```
+ */
+export type { RaftChannelOptions, TandemNodeOptions } from './node-options.js'
+/**
+ * The default listen addresses: QUIC v1 on UDP `port` and TCP on `port`.
+ *
+ * @example
+ * ```ts
+ * defaultListenAddresses('0.0.0.0', 4001) // ['/ip4/0.0.0.0/udp/4001/quic-v1', '/ip4/0.0.0.0/tcp/4001']
+ * ```
+ */
+export { DEFAULT_RAFT_CHANNEL, defaultListenAddresses } from './node-options.js'
+/**
+ * The protocol ids.
+ *
+ * @example
+ * ```ts
+ * const stream = await node.openStream(peer, RAFT_PROTOCOL, AbortSignal.timeout(5_000))
+ * ```
+ */
+export { CLUSTER_PROTOCOLS, CRDT_PROTOCOL, RAFT_PROTOCOL, SNAPSHOT_PROTOCOL } from './protocols.js'
+/**
+ * Raft's `Transport` over `/tandem/raft/1` with the raft protobuf codec; `RaftTransport` also takes
+ * any other {@link FrameCodec}.
+ *
+ * @example
+ * ```ts
+ * const transport = createRaftTransport(node)
+ * const raft = new RaftNode({ id: node.nodeId, transport, storage, stateMachine, clock, random })
+ * ```
+ */
+export {
+  type AddressedMessage,
+  createRaftTransport,
+  RaftTransport,
+  raftMessageCodec,
+} from './raft-transport.js'
+export type {
+  PartialTransferInfo,
+  ReceivedSnapshot,
+  SnapshotHandler,
+  SnapshotReceiverLimits,
+} from './snapshot/receiver.js'
+export { DEFAULT_SNAPSHOT_RECEIVER_LIMITS } from './snapshot/receiver.js'
+/**
+ * The snapshot sender's input, options and result, and the receiver's output and limits.
+ *
+ * @example
+ * ```ts
+ * const result: SnapshotSendResult = await snapshots.send(peer, { transferId: 'a', data }, { chunkBytes: 1 << 20 })
+ * console.log(result.resumedFrom) // [0] without cuts, [0, 128] after one cut at chunk 128
+ * ```
+ */
+export type { SnapshotSendOptions, SnapshotSendResult, SnapshotToSend } from './snapshot/sender.js'
+/**
+ * `/tandem/snapshot/1`: chunked snapshot streaming with per-chunk CRC-32 and acknowledgements,
+ * resumable from the last acknowledged chunk, with a bounded receive window and a TTL for
+ * abandoned transfers.
+ *
+ * @example
+ * ```ts
+ * const snapshots = await createSnapshotService(node)
+ * snapshots.onSnapshot(async ({ from, metadata, data }) => install(metadata, data))
+ * await snapshots.send(follower, { transferId: `${term}-${index}`, metadata, data })
+ * ```
+ */
+export {
+  createSnapshotService,
+  SnapshotService,
+  type SnapshotServiceOptions,
+} from './snapshot/service.js'

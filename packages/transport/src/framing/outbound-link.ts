@@ -11,7 +11,8 @@ import { type BackoffOptions, backoffDelayMs, type RandomFloat } from '../backof
 import type { Logger } from '../logger.js'
 import type { PeerMetrics } from '../metrics.js'
 import { FrameQueue, type FrameQueueLimits } from './frame-queue.js'
-import { varintLength, writeVarint } from './varint.js'
+import { layOutFrames } from './lay-out.js'
+import { varintLength } from './varint.js'
 
 /** Opens a fresh stream to the link's peer; rejects when the peer cannot be reached. */
 export type StreamOpener = (signal: AbortSignal) => Promise<Stream>
@@ -210,7 +211,7 @@ export class OutboundLink {
     if (stream.status === 'open') stream.abort(new Error('link reset'))
   }
 
-  /** Lays out as many queued frames as fit in `batchBytesMax` (at least one) in one buffer. */
+  /** Takes as many queued frames as fit in `batchBytesMax` (at least one) and lays them out. */
   #takeBatch(): Uint8Array {
     const queue = this.#queue
     const limit = this.#init.batchBytesMax
@@ -225,18 +226,11 @@ export class OutboundLink {
       parts.push(frame)
       total += framed
     }
-    const batch = new Uint8Array(total)
-    let offset = 0
-    for (const frame of parts) {
-      offset = writeVarint(batch, offset, frame.byteLength)
-      batch.set(frame, offset)
-      offset += frame.byteLength
-    }
     const metrics = this.#init.metrics
     metrics.framesOut += parts.length
     metrics.bytesOut += total
     if (this.#writableWaiters.length > 0 && queue.belowLowWater) this.#releaseWriters()
-    return batch
+    return layOutFrames(parts, total)
   }
 
   #releaseWriters(): void {

@@ -8,7 +8,8 @@
 import type { Stream } from '@libp2p/interface'
 import type { PeerMetrics } from '../metrics.js'
 import { FrameQueue } from './frame-queue.js'
-import { varintLength, writeVarint } from './varint.js'
+import { layOutFrames } from './lay-out.js'
+import { varintLength } from './varint.js'
 
 export class StreamWriter {
   readonly #stream: Stream
@@ -73,15 +74,8 @@ export class StreamWriter {
       parts.push(frame)
       total += framed
     }
-    const batch = new Uint8Array(total)
-    let offset = 0
-    for (const frame of parts) {
-      offset = writeVarint(batch, offset, frame.byteLength)
-      batch.set(frame, offset)
-      offset += frame.byteLength
-    }
     this.#metrics.framesOut += parts.length
     this.#metrics.bytesOut += total
-    return batch
+    return layOutFrames(parts, total)
   }
 }

@@ -1,0 +1,123 @@
+/**
+ * The benchmark's peer: a plain `net.Socket` pair on 127.0.0.1 with the same framing as
+ * `/tandem/raft/1` — frames queued, batched up to 256 KiB with varint length prefixes, written
+ * with `drain` backpressure, and read back through it-length-prefixed.
+ */
+import { connect, createServer, type Server, type Socket } from 'node:net'
+import * as lp from 'it-length-prefixed'
+import { deferred } from './deferred.ts'
+
+const BATCH_BYTES_MAX = 256 * 1024
+
+function varintLength(value: number): number {
+  let length = 1
+  while (value >= 0x80) {
+    value = Math.floor(value / 128)
+    length++
+  }
+  return length
+}
+
+function writeVarint(target: Uint8Array, offset: number, value: number): number {
+  while (value >= 0x80) {
+    target[offset++] = (value & 0x7f) | 0x80
+    value = Math.floor(value / 128)
+  }
+  target[offset++] = value
+  return offset
+}
+
+/** One direction of framed traffic over a socket. */
+export class FramedSocketWriter {
+  readonly socket: Socket
+  queue: Uint8Array[] = []
+  pumping = false
+  waiters: Array<() => void> = []
+
+  constructor(socket: Socket) {
+    this.socket = socket
+  }
+
+  send(frame: Uint8Array): void {
+    this.queue.push(frame)
+    if (!this.pumping) {
+      this.pumping = true
+      queueMicrotask(() => this.pump())
+    }
+  }
+
+  /** Resolves when the queue is empty again (the bench's pacing, like `whenWritable`). */
+  whenWritable(): Promise<void> {
+    if (this.queue.length < 4096) return Promise.resolve()
+    return new Promise((resolve) => this.waiters.push(resolve))
+  }
+
+  async pump(): Promise<void> {
+    let head = 0
+    while (head < this.queue.length) {
+      let total = 0
+      let end = head
+      while (end < this.queue.length) {
+        const frame = this.queue[end] as Uint8Array
+        const framed = varintLength(frame.byteLength) + frame.byteLength
+        if (end > head && total + framed > BATCH_BYTES_MAX) break
+        total += framed
+        end++
+      }
+      const batch = new Uint8Array(total)
+      let offset = 0
+      for (let i = head; i < end; i++) {
+        const frame = this.queue[i] as Uint8Array
+        offset = writeVarint(batch, offset, frame.byteLength)
+        batch.set(frame, offset)
+        offset += frame.byteLength
+      }
+      head = end
+      if (this.queue.length - head < 2048) {
+        const waiters = this.waiters
+        this.waiters = []
+        for (const resolve of waiters) resolve()
+      }
+      if (!this.socket.write(batch)) await new Promise((resolve) => this.socket.once('drain', resolve))
+      if (head > 65_536) {
+        this.queue = this.queue.slice(head)
+        head = 0
+      }
+    }
+    this.queue = []
+    this.pumping = false
+    const waiters = this.waiters
+    this.waiters = []
+    for (const resolve of waiters) resolve()
+  }
+}
+
+/** Reads frames from a socket through it-length-prefixed, calling `onFrame` for each. */
+export async function readSocketFrames(socket: Socket, onFrame: (frame: Uint8Array) => void): Promise<void> {
+  for await (const frame of lp.decode(socket, { maxDataLength: 16 * 1024 * 1024 })) onFrame(frame.subarray())
+}
+
+/** A connected socket pair: `client` dials `server`'s listener on 127.0.0.1. */
+export async function socketPair(): Promise<{ client: Socket; server: Socket; close: () => Promise<void> }> {
+  const accepted = deferred<Socket>()
+  const listener: Server = createServer((socket) => {
+    socket.setNoDelay(true)
+    accepted.resolve(socket)
+  })
+  await new Promise<void>((resolve) => listener.listen(0, '127.0.0.1', resolve))
+  const address = listener.address()
+  if (address === null || typeof address === 'string') throw new Error('no port')
+  const client = connect(address.port, '127.0.0.1')
+  client.setNoDelay(true)
+  await new Promise((resolve) => client.once('connect', resolve))
+  const server = await accepted.promise
+  return {
+    client,
+    server,
+    close: async () => {
+      client.destroy()
+      server.destroy()
+      await new Promise((resolve) => listener.close(resolve))
+    },
+  }
+}
