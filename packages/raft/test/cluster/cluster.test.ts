@@ -250,10 +250,11 @@ async function scenario(seed: number, size: 3 | 5, phases: number): Promise<Scen
 }
 
 describe('in-process cluster under seeded faults', () => {
-  // TANDEM_CLUSTER_SEEDS widens a run (a soak); TANDEM_SEED replays one seed.
+  // TANDEM_SEED alone replays one seed; TANDEM_CLUSTER_SEEDS=N runs N seeds from TANDEM_SEED (a soak).
+  const single = process.env.TANDEM_SEED !== undefined && process.env.TANDEM_CLUSTER_SEEDS === undefined
   const count = Number(process.env.TANDEM_CLUSTER_SEEDS ?? 30)
-  const seeds3 = process.env.TANDEM_SEED ? [baseSeed] : Array.from({ length: count }, (_, i) => baseSeed + i)
-  const seeds5 = process.env.TANDEM_SEED
+  const seeds3 = single ? [baseSeed] : Array.from({ length: count }, (_, i) => baseSeed + i)
+  const seeds5 = single
     ? [baseSeed]
     : Array.from({ length: Math.ceil(count / 2) }, (_, i) => baseSeed + 100_000 + i)
 
@@ -262,7 +263,7 @@ describe('in-process cluster under seeded faults', () => {
     for (const seed of seeds3) totals.push(await scenario(seed, 3, 40))
     const sum = (key: keyof ScenarioStats) => totals.reduce((total, stats) => total + stats[key], 0)
     console.log('3-node totals', JSON.stringify(totals))
-    if (process.env.TANDEM_SEED) return
+    if (single) return
     // The scenarios must actually exercise what they claim to.
     expect(sum('acknowledged')).toBeGreaterThan(200)
     expect(sum('crashes')).toBeGreaterThan(0)
@@ -276,7 +277,7 @@ describe('in-process cluster under seeded faults', () => {
     for (const seed of seeds5) totals.push(await scenario(seed, 5, 40))
     const sum = (key: keyof ScenarioStats) => totals.reduce((total, stats) => total + stats[key], 0)
     console.log('5-node totals', JSON.stringify(totals))
-    if (process.env.TANDEM_SEED) return
+    if (single) return
     expect(sum('acknowledged')).toBeGreaterThan(100)
     expect(sum('crashes')).toBeGreaterThan(0)
   })
