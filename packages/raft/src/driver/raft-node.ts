@@ -109,6 +109,8 @@ export interface RaftNodeOptions<Result = Uint8Array> {
   readonly retryMs?: number
   /** Snapshot and compact once this many entries were applied since the last snapshot (0 = never). Default 10,000. */
   readonly snapshotEntriesThreshold?: number
+  /** Snapshot and compact once this many bytes of entries were applied since the last snapshot (0 = never). Default 64 MiB. */
+  readonly snapshotLogBytesThreshold?: number
   /** Bytes per snapshot chunk on the wire. Default 256 KiB. */
   readonly snapshotChunkBytes?: number
   /** Snapshot chunks in flight ahead of the receiver's acknowledgement. Default 4. */
@@ -246,6 +248,8 @@ export class RaftNode<Result = Uint8Array> {
   private term = 0
   private applied = 0
   private snapshotIndex = 0
+  /** Bytes of entry data applied since the last snapshot, for the byte threshold. */
+  private bytesSinceSnapshot = 0
   private confState: ConfState = {
     voters: [],
     learners: [],
@@ -288,6 +292,7 @@ export class RaftNode<Result = Uint8Array> {
       readTimeoutMs: positive('readTimeoutMs', options.readTimeoutMs ?? 10_000),
       retryMs: positive('retryMs', options.retryMs ?? tickMs * electionTicks),
       snapshotEntriesThreshold: options.snapshotEntriesThreshold ?? 10_000,
+      snapshotLogBytesThreshold: options.snapshotLogBytesThreshold ?? 64 * 1024 * 1024,
       snapshotChunkBytes: positive('snapshotChunkBytes', options.snapshotChunkBytes ?? 256 * 1024),
       snapshotWindowChunks: positive('snapshotWindowChunks', options.snapshotWindowChunks ?? 4),
       snapshotBytesMax: positive('snapshotBytesMax', options.snapshotBytesMax ?? 1024 * 1024 * 1024),
@@ -903,6 +908,7 @@ export class RaftNode<Result = Uint8Array> {
     }
     this.applied = index
     this.snapshotIndex = index
+    this.bytesSinceSnapshot = 0
   }
 
   private async applyEntries(entries: readonly Entry[]): Promise<void> {
@@ -910,6 +916,7 @@ export class RaftNode<Result = Uint8Array> {
     const owners: (PendingProposal | undefined)[] = []
     for (const entry of entries) {
       if (entry.index <= this.applied) continue
+      this.bytesSinceSnapshot += entry.data.length
       if (entry.type === EntryType.ConfChange) {
         this.applyConfChangeEntry(entry)
       } else if (entry.data.length > 0) {
@@ -995,9 +1002,13 @@ export class RaftNode<Result = Uint8Array> {
   }
 
   private async maybeSnapshot(force: boolean): Promise<void> {
-    const threshold = this.settings.snapshotEntriesThreshold
     if (this.applied <= this.snapshotIndex) return
-    if (!force && (threshold <= 0 || this.applied - this.snapshotIndex < threshold)) return
+    const { snapshotEntriesThreshold: entries, snapshotLogBytesThreshold: bytes } = this.settings
+    const due =
+      force ||
+      (entries > 0 && this.applied - this.snapshotIndex >= entries) ||
+      (bytes > 0 && this.bytesSinceSnapshot >= bytes)
+    if (!due) return
     const index = this.applied
     const state = await this.stateMachine.snapshot()
     const snapshot: Snapshot = {
@@ -1006,6 +1017,7 @@ export class RaftNode<Result = Uint8Array> {
     }
     await this.storage.compact(snapshot)
     this.snapshotIndex = index
+    this.bytesSinceSnapshot = 0
     this.emit({ type: 'snapshot-taken', index })
   }
 

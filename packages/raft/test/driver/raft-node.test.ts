@@ -333,6 +333,17 @@ describe('RaftNode status, snapshots and lifecycle', () => {
     expect(lagging.stateMachine.history).toEqual(leader.stateMachine.history)
   })
 
+  it('snapshots at the byte threshold too', async () => {
+    const { cluster, leader } = await cluster3({
+      nodeOptions: { snapshotEntriesThreshold: 0, snapshotLogBytesThreshold: 2_000 },
+    })
+    for (let i = 0; i < 5; i++) await drive(cluster, leader.node.propose(new Uint8Array(300)))
+    expect(leader.node.status().snapshotIndex).toBe(0)
+    for (let i = 0; i < 5; i++) await drive(cluster, leader.node.propose(new Uint8Array(300)))
+    expect(leader.node.status().snapshotIndex).toBeGreaterThan(0)
+    expect(leader.storage.firstIndex()).toBe(leader.node.status().snapshotIndex + 1)
+  })
+
   it('ignores local-only message types arriving from the network', async () => {
     const { cluster, leader, followers } = await cluster3()
     const follower = followers[0] as Member
