@@ -27,6 +27,8 @@ export interface PublicKeyRing {
 
 interface WriterRecord {
   readonly publicKey: Uint8Array
+  /** False for a key that was only ever revoked (revoking must not make a stranger a member). */
+  registered: boolean
   /** Entries sealed under this epoch or a later one are rejected; Infinity while not revoked. */
   revokedFromEpoch: number
 }
@@ -100,8 +102,15 @@ export class KeyRing implements PublicKeyRing {
   addWriter(publicKey: Uint8Array): void {
     assertPublicKey(publicKey)
     const key = toHex(publicKey)
-    if (!this.#writers.has(key)) {
-      this.#writers.set(key, { publicKey: publicKey.slice(), revokedFromEpoch: Number.POSITIVE_INFINITY })
+    const record = this.#writers.get(key)
+    if (record === undefined) {
+      this.#writers.set(key, {
+        publicKey: publicKey.slice(),
+        registered: true,
+        revokedFromEpoch: Number.POSITIVE_INFINITY,
+      })
+    } else {
+      record.registered = true
     }
   }
 
@@ -115,7 +124,11 @@ export class KeyRing implements PublicKeyRing {
     const key = toHex(publicKey)
     const record = this.#writers.get(key)
     if (record === undefined) {
-      this.#writers.set(key, { publicKey: publicKey.slice(), revokedFromEpoch: point.fromEpoch })
+      this.#writers.set(key, {
+        publicKey: publicKey.slice(),
+        registered: false,
+        revokedFromEpoch: point.fromEpoch,
+      })
     } else {
       record.revokedFromEpoch = Math.min(record.revokedFromEpoch, point.fromEpoch)
     }
@@ -128,7 +141,8 @@ export class KeyRing implements PublicKeyRing {
       if (record === undefined) return 'unknown'
       this.#lastWriter = record
     }
-    return epoch >= record.revokedFromEpoch ? 'revoked' : 'member'
+    if (epoch >= record.revokedFromEpoch) return 'revoked'
+    return record.registered ? 'member' : 'unknown'
   }
 
   /**

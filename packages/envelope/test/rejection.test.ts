@@ -176,6 +176,20 @@ describe('rejections, each with its error', () => {
     )
   })
 
+  it('revoking a key that was never registered does not make it a member below its revocation point', () => {
+    const ring = new KeyRing({ clusterId: memberRing().clusterId })
+    ring.addEpoch(1, clusterSecret1)
+    ring.revokeWriter(publicKeyA, { fromEpoch: 5 })
+    const envelope = sealerA().seal(streamId, { sequence: 1, payload })
+    expect(ring.writerStanding(publicKeyA, 1)).toBe('unknown')
+    expect(ring.writerStanding(publicKeyA, 5)).toBe('revoked')
+    expect(() => new Opener({ keyRing: ring }).open(streamId, envelope)).toThrow(UnknownWriterError)
+    // Registering it later keeps the revocation.
+    ring.addWriter(publicKeyA)
+    expect(ring.writerStanding(publicKeyA, 1)).toBe('member')
+    expect(ring.writerStanding(publicKeyA, 6)).toBe('revoked')
+  })
+
   it('a member cannot pass its entry off as another writer (writer field swapped)', () => {
     const envelope = new Sealer({ keyRing: memberRing(), signingKey: signingKeyB }).seal(streamId, {
       sequence: 1,
