@@ -139,18 +139,23 @@ export class Replica extends ReplicaCore {
   /**
    * Merges a delta, a sync diff or a whole state from elsewhere. Idempotent, commutative and
    * associative. Throws ClockDriftError (and changes nothing) when a stamp in it is more than the
-   * allowed drift ahead of the local clock.
+   * allowed drift ahead of the local clock. Update listeners hear of it only when it changed
+   * something.
    */
   apply(delta: Delta, origin: Origin = { origin: 'remote' }): void {
     if (this.transactionDepth > 0) throw new InvalidValueError('apply() inside a transaction')
     this.pendingChanges = this.changeListeners.size > 0 ? [] : undefined
+    let changed: boolean
     try {
-      this.mergeDelta(delta)
+      changed = this.mergeDelta(delta)
     } catch (error) {
       this.pendingChanges = undefined
       throw error
     }
-    this.emit(delta, origin)
+    // A delta that changed nothing (a duplicate, or one already relayed by another peer) is not
+    // announced again.
+    if (changed) this.emit(delta, origin)
+    else this.pendingChanges = undefined
   }
 
   /** Decodes bytes from {@link encodeDelta} (or {@link Replica.encodeState}) and merges them. */

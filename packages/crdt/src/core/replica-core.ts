@@ -87,6 +87,8 @@ export class ReplicaCore {
   /** Whether remote stamps are checked against the clock (off for scratch replicas that join deltas). */
   checkDrift = true
   private epoch = 0
+  /** Changes made by the merge in progress. */
+  private mutations = 0
   /** Collected changes of the merge or transaction in progress, when someone listens. */
   pendingChanges: Change[] | undefined
 
@@ -242,9 +244,12 @@ export class ReplicaCore {
 
   /**
    * Merges a delta (or a full state, or a sync diff) into this replica. Throws ClockDriftError
-   * before changing anything when a stamp is too far ahead of the local clock.
+   * before changing anything when a stamp is too far ahead of the local clock. Returns whether the
+   * replica changed (new dots seen, entries added or dropped): a delta that changes nothing is not
+   * forwarded again, which is what stops relayed updates from circulating forever.
    */
-  protected mergeDelta(delta: Delta): void {
+  protected mergeDelta(delta: Delta): boolean {
+    this.mutations = 0
     let maxWallMs = 0
     let maxLogical = 0
     for (const collection of delta.collections) {
@@ -300,12 +305,18 @@ export class ReplicaCore {
     }
 
     for (const [node, ranges] of deltaSeen) {
-      if (ranges.length > 0) this.seen[node] = rangesUnion(this.seen[node] as Ranges, ranges)
+      if (ranges.length === 0) continue
+      const seen = this.seen[node] as Ranges
+      if (rangesCover(seen, ranges)) continue
+      this.seen[node] = rangesUnion(seen, ranges)
+      this.mutations++
     }
     if (maxWallMs > 0) this.clock.observe(maxWallMs, maxLogical)
+    return this.mutations > 0
   }
 
   private dropDot(holder: Holder, node: number, seq: number): void {
+    this.mutations++
     if (holder instanceof Slot) {
       this.removeSlot(holder)
       return
@@ -331,6 +342,7 @@ export class ReplicaCore {
   }
 
   private removeSlot(slot: Slot): void {
+    this.mutations++
     const store = slot.store
     store.slots.delete(slot.key)
     ;(this.owners[slot.node] as Map<number, Holder>).delete(slot.seq)
@@ -378,6 +390,7 @@ export class ReplicaCore {
       )
       slot.touched = epoch
       store.slots.set(entry.key, slot)
+      this.mutations++
       ;(this.owners[node] as Map<number, Holder>).set(entry.seq, slot)
       if (entry.deleted) store.tombstones++
       if (
@@ -434,6 +447,13 @@ export class ReplicaCore {
       if (hasPair(kept, node, seq)) continue
       kept.push(node, seq)
       ;(this.owners[node] as Map<number, Holder>).set(seq, target)
+    }
+    if (
+      current === undefined
+        ? kept.length > 0
+        : kept.length !== current.dots.length || !sameDots(kept, current.dots)
+    ) {
+      this.mutations++
     }
     target.dots = kept
     target.touched = epoch
@@ -642,6 +662,11 @@ function hasLocalDot(dots: readonly number[], local: readonly number[], node: nu
     if (local[dots[index] as number] === node && dots[index + 1] === seq) return true
   }
   return false
+}
+
+function sameDots(left: readonly number[], right: readonly number[]): boolean {
+  for (let index = 0; index < left.length; index++) if (left[index] !== right[index]) return false
+  return true
 }
 
 function rangesFromSorted(sorted: readonly number[]): Ranges {
