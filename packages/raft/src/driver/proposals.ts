@@ -28,6 +28,8 @@ export interface PendingProposal {
   readonly confChange: ConfChange | null
   readonly deadlineMs: number
   lastProposedMs: number
+  /** How many times it was handed to the core. */
+  attempts: number
   /** Whether it waits in the driver's queue to be handed to the core. */
   queued: boolean
   readonly resolve: (outcome: ProposalOutcome<unknown> | ConfState) => void

@@ -435,6 +435,7 @@ export class RaftNode<Result = Uint8Array> {
         confChange: null,
         deadlineMs: this.clock.now() + (options.timeoutMs ?? this.settings.proposalTimeoutMs),
         lastProposedMs: this.clock.now(),
+        attempts: 0,
         queued: true,
         resolve: resolve as (outcome: unknown) => void,
         reject,
@@ -518,6 +519,7 @@ export class RaftNode<Result = Uint8Array> {
         confChange: { ...change, context },
         deadlineMs: this.clock.now() + (options.timeoutMs ?? this.settings.proposalTimeoutMs),
         lastProposedMs: this.clock.now(),
+        attempts: 0,
         queued: true,
         resolve: resolve as (outcome: unknown) => void,
         reject,
@@ -773,6 +775,7 @@ export class RaftNode<Result = Uint8Array> {
       // Settled in the meantime (applied through an earlier copy, or timed out).
       if (!this.proposals.has(proposal.clientId, proposal.sequence)) continue
       proposal.lastProposedMs = now
+      proposal.attempts++
       if (proposal.confChange !== null) {
         this.proposeOne(proposal, () => this.core.proposeConfChange(proposal.confChange as ConfChange))
       } else {
@@ -785,7 +788,7 @@ export class RaftNode<Result = Uint8Array> {
       this.core.proposeBatch(commands)
     } catch (error) {
       if (!(error instanceof ProposalDroppedError)) throw error
-      for (const proposal of batch) this.proposals.take(proposal.clientId, proposal.sequence)?.reject(error)
+      for (const proposal of batch) this.dropped(proposal, error)
     }
   }
 
@@ -794,8 +797,18 @@ export class RaftNode<Result = Uint8Array> {
       call()
     } catch (error) {
       if (!(error instanceof ProposalDroppedError)) throw error
-      this.proposals.take(proposal.clientId, proposal.sequence)?.reject(error)
+      this.dropped(proposal, error)
     }
+  }
+
+  /**
+   * The core refused a proposal. On a first attempt that is a definite answer: nothing of it is in
+   * any log. A retry, though, may have an earlier copy still on its way to commit, so a refusal then
+   * says nothing; the proposal stays pending until it applies or times out.
+   */
+  private dropped(proposal: PendingProposal, error: ProposalDroppedError): void {
+    if (proposal.attempts > 1) return
+    this.proposals.take(proposal.clientId, proposal.sequence)?.reject(error)
   }
 
   private async handleReady(ready: Ready): Promise<void> {
