@@ -27,9 +27,9 @@ export class AuthenticatedPathCache {
   /** Node hash at each level of the remembered path, leaf first, root last. */
   readonly #nodes = new Uint8Array(LEVELS_MAX * HASH_BYTES)
   /** Position of that node within its level. */
-  readonly #positions = new Int32Array(LEVELS_MAX)
+  readonly #positions = new Uint32Array(LEVELS_MAX)
   /** Bytes of proof consumed below each level. */
-  readonly #proofOffsets = new Int32Array(LEVELS_MAX)
+  readonly #proofOffsets = new Uint32Array(LEVELS_MAX)
   readonly #proof = new Uint8Array(PROOF_DEPTH_CEILING * HASH_BYTES)
   #proofBytes = 0
   #levels = 0
@@ -142,7 +142,7 @@ export class AuthenticatedPathCache {
 /** Scratch space for one walk, reused across entries. */
 export class PathStaging {
   readonly nodes = new Uint8Array(LEVELS_MAX * HASH_BYTES)
-  readonly positions = new Int32Array(LEVELS_MAX)
-  readonly proofOffsets = new Int32Array(LEVELS_MAX)
+  readonly positions = new Uint32Array(LEVELS_MAX)
+  readonly proofOffsets = new Uint32Array(LEVELS_MAX)
   levels = 0
 }
