@@ -9,6 +9,7 @@ import { join } from 'node:path'
 import { rawRunner, sqliteRunner, walRunner } from './append.ts'
 import { removeLog, timeRawRead, timeRecovery, writeLog } from './recovery.ts'
 import { type AppendRun, median, round } from './stats.ts'
+import { renderTable } from './table.ts'
 
 const RAW = 'raw write+fdatasync loop (same batch)'
 const SQLITE = 'SQLite node:sqlite (WAL, synchronous=FULL, same batch)'
@@ -79,7 +80,7 @@ for (const appenders of [1, 16, 256]) {
   const recoveries: number[] = []
   const reads: number[] = []
   let bytes = 0
-  for (let repeat = 0; repeat < 3; repeat++) {
+  for (let repeat = 0; repeat < 5; repeat++) {
     const read = await timeRawRead(directory)
     reads.push(read.ms)
     bytes = read.bytes
@@ -101,3 +102,4 @@ const results = {
 }
 writeFileSync(new URL('./results.json', import.meta.url), `${JSON.stringify(results, null, 2)}\n`)
 console.log('wrote bench/results.json')
+console.log(renderTable(results))

@@ -122,7 +122,8 @@ export function framedBytes(records: readonly WalRecord[]): number {
 
 /**
  * Frames `records` (indices `firstIndex`, `firstIndex + 1`, ...) into `target` at `offset` and
- * returns the offset just past the last frame.
+ * returns the offset just past the last frame. `view` (a DataView over `target`) can be passed in
+ * by a caller that frames several groups into one buffer.
  */
 export function encodeRecords(
   records: readonly WalRecord[],
@@ -130,8 +131,8 @@ export function encodeRecords(
   target: Uint8Array,
   offset: number,
   checksum: Checksum,
+  view: DataView = viewOf(target),
 ): number {
-  const view = viewOf(target)
   let position = offset
   let index = firstIndex
   for (const record of records) {

@@ -540,8 +540,9 @@ export class Wal {
       const buffer = this.writeBuffer(bytes)
       let position = 0
       let recordCount = 0
+      const view = viewOf(buffer)
       for (const item of batch) {
-        position = encodeRecords(item.records, item.firstIndex, buffer, position, this.options.checksum)
+        position = encodeRecords(item.records, item.firstIndex, buffer, position, this.options.checksum, view)
         recordCount += item.records.length
       }
       const base = segment.size
