@@ -1,6 +1,6 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { type Delta, joinDeltas, Replica, SyncSession } from '../src/index.js'
+import { type Delta, joinDeltas, Replica, SyncSession, type Value } from '../src/index.js'
 import { hex, mergedBytes, VirtualClock } from './helpers.js'
 
 // Lattice laws for every collection kind, on states reached by real operations (random writes on
@@ -10,7 +10,7 @@ import { hex, mergedBytes, VirtualClock } from './helpers.js'
 type Kind = 'map' | 'register' | 'set'
 
 const keys = ['a', 'b', 'c', '__proto__']
-const values = fc.oneof(
+const values: fc.Arbitrary<Value> = fc.oneof(
   fc.integer({ min: -3, max: 3 }),
   fc.constantFrom('x', 'y', null, true),
   fc.constant({ n: 1 }),
@@ -98,8 +98,10 @@ function syncPair(left: Replica, right: Replica): void {
 }
 
 type Op =
-  | { op: 'write' | 'remove'; replica: number; key: string; value: unknown }
-  | { op: 'merge' | 'sync'; replica: number; from: number }
+  | { op: 'write'; replica: number; key: string; value: Value }
+  | { op: 'remove'; replica: number; key: string; value: Value }
+  | { op: 'merge'; replica: number; from: number }
+  | { op: 'sync'; replica: number; from: number }
   | { op: 'tick'; ms: number }
 
 const scenario = fc.array(operation, { minLength: 1, maxLength: 30 }) as fc.Arbitrary<Op[]>
