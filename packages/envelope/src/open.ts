@@ -7,7 +7,7 @@ import { ENTRY_HEADER_BYTES, type EntryHeader } from './format/entry.js'
 import { epochDataKey, type KeyRing } from './keyring.js'
 import { type EnvelopeLimits, resolveLimits } from './limits.js'
 import type { ReplayGuard } from './replay.js'
-import { type VerifiedEntry, verifiedEntryOf } from './verify.js'
+import type { VerifiedEntry } from './verify.js'
 
 /** Options of an opener. */
 export interface OpenerOptions {
@@ -23,6 +23,18 @@ export interface OpenerOptions {
 /** An opened entry: its public facts and its plaintext. */
 export interface OpenedEntry extends VerifiedEntry {
   readonly payload: Uint8Array
+}
+
+function openedEntryOf(header: EntryHeader, payload: Uint8Array): OpenedEntry {
+  return {
+    writer: header.writer,
+    epoch: header.epoch,
+    sequence: header.sequence,
+    leafIndex: header.leafIndex,
+    batchSize: header.batchSize,
+    payloadBytes: payload.length,
+    payload,
+  }
 }
 
 /**
@@ -53,7 +65,7 @@ export class Opener {
     if (guard !== undefined) guard.check(header.writer, streamId, header.sequence)
     const payload = this.#decrypt(context, envelope, header)
     if (guard !== undefined) guard.record(header.writer, streamId, header.sequence)
-    return { ...verifiedEntryOf(header), payload }
+    return openedEntryOf(header, payload)
   }
 
   /** Opens a whole batch (all its entries, in leaf order) with a single signature check. */
@@ -67,7 +79,7 @@ export class Opener {
     for (let index = 0; index < headers.length; index++) {
       const header = headers[index] as EntryHeader
       const payload = this.#decrypt(context, envelopes[index] as Uint8Array, header)
-      opened[index] = { ...verifiedEntryOf(header), payload }
+      opened[index] = openedEntryOf(header, payload)
     }
     if (guard !== undefined) {
       const last = headers[headers.length - 1] as EntryHeader
