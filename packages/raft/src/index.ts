@@ -8,7 +8,7 @@
  * import { MemoryLogStorage, MemoryNetwork, RaftNode, SeededRandom } from '@tandem/raft'
  *
  * const clock = { now: () => performance.now(), setTimer: (ms, fn) => { const t = setTimeout(fn, ms); return { cancel: () => clearTimeout(t) } } }
- * const network = new MemoryNetwork()
+ * const network = new MemoryNetwork({ schedule: setImmediate })
  * const ids = ['a', 'b', 'c']
  * const nodes = ids.map((id, i) => new RaftNode({
  *   id, clock, random: new SeededRandom(i + 1), transport: network.transport(id),
@@ -121,48 +121,34 @@ export type { MemoryLogStorageOptions } from './driver/memory-storage.js'
  */
 export { bootstrapEntries, MemoryLogStorage } from './driver/memory-storage.js'
 /**
- * What a proposal resolves with: the state machine's result, the entry's index and term, and its fencing token.
- *
- * @example
- * ```ts
- * const outcome: ProposalOutcome<Uint8Array> = await node.propose(bytes)
- * if (!outcome.duplicate) use(outcome.result)
- * ```
- */
-export type { ProposalOutcome } from './driver/proposals.js'
-/**
  * How a {@link RaftNode} is built: the injected components, then timing, limits and snapshot tuning.
  *
  * @example
  * ```ts
  * const options: RaftNodeOptions = { id, storage, transport, stateMachine, clock, random, tickMs: 50, snapshotEntriesThreshold: 5_000 }
  * ```
- */
-/**
+ *
  * Options of {@link RaftNode.propose}: a deadline, and an application-chosen identity for retries across processes.
  *
  * @example
  * ```ts
  * await node.propose(bytes, { timeoutMs: 2_000, idempotency: { clientId: 'checkout-7', sequence: 12 } })
  * ```
- */
-/**
+ *
  * Options of {@link RaftNode.read}.
  *
  * @example
  * ```ts
  * const { index } = await node.read({ linearizable: true, timeoutMs: 1_000 })
  * ```
- */
-/**
+ *
  * What {@link RaftNode.status} returns: role, term, leader, commit, applied, log size, progress, counters.
  *
  * @example
  * ```ts
  * const { role, term, leader, commit, applied, logEntries, progress, electionCount } = node.status()
  * ```
- */
-/**
+ *
  * The events of {@link RaftNode.onChange}: role, leader, membership, snapshots, stop and failure.
  *
  * @example
@@ -176,7 +162,17 @@ export type {
   RaftNodeOptions,
   RaftNodeStatus,
   ReadOptions,
-} from './driver/raft-node.js'
+} from './driver/options.js'
+/**
+ * What a proposal resolves with: the state machine's result, the entry's index and term, and its fencing token.
+ *
+ * @example
+ * ```ts
+ * const outcome: ProposalOutcome<Uint8Array> = await node.propose(bytes)
+ * if (!outcome.duplicate) use(outcome.result)
+ * ```
+ */
+export type { ProposalOutcome } from './driver/proposals.js'
 /**
  * A Raft node: runs the core's loop (persist → send → apply → advance) over injected storage,
  * transport, state machine and clock; proposals resolve on apply, exactly once.
@@ -329,24 +325,21 @@ export {
  * const back = decodeMessage(bytes, { messageBytesMax: 4 * 1024 * 1024 })
  * const change = decodeConfChange(entry.data)
  * ```
- */
-/**
+ *
  * The only error a decoder throws on bad input; `code` is `RAFT_MALFORMED_MESSAGE`.
  *
  * @example
  * ```ts
  * try { decodeMessage(frame) } catch (error) { if (error instanceof MalformedMessageError) log.warn(error.reason) }
  * ```
- */
-/**
+ *
  * Decoder bounds, and their defaults (64 MiB per message, 100,000 entries, 1,024 members).
  *
  * @example
  * ```ts
  * const limits: DecodeLimits = { ...defaultDecodeLimits, messageBytesMax: 8 * 1024 * 1024 }
  * ```
- */
-/**
+ *
  * CRC-32C (Castagnoli), as used for snapshot chunks.
  *
  * @example

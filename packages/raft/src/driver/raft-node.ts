@@ -29,7 +29,6 @@ import {
   type Message,
   MessageType,
   type NodeId,
-  type PeerProgress,
   type RandomSource,
   type Ready,
   Role,
@@ -56,131 +55,20 @@ import type {
   Transport,
   WireMessage,
 } from './interfaces.js'
+import {
+  type ProposeOptions,
+  type RaftNodeEvent,
+  type RaftNodeOptions,
+  type RaftNodeSettings,
+  type RaftNodeStatus,
+  type ReadOptions,
+  resolveSettings,
+} from './options.js'
 import { type PendingProposal, type ProposalOutcome, ProposalTable } from './proposals.js'
 import { type ReadOutcome, ReadTable } from './reads.js'
 import { SessionTable } from './sessions.js'
 import { decodeSnapshotData, encodeSnapshotData } from './snapshot-data.js'
 import { SnapshotReceiver, SnapshotSender } from './snapshot-transfer.js'
-
-/** How a {@link RaftNode} is built. Only the first seven fields are required. */
-export interface RaftNodeOptions<Result = Uint8Array> {
-  /** This node's id (its libp2p peer id in a deployed cluster). */
-  readonly id: NodeId
-  readonly storage: LogStorage
-  readonly transport: Transport
-  readonly stateMachine: StateMachine<Result>
-  readonly clock: Clock
-  /** Election jitter; inject a seeded source for replayable runs. */
-  readonly random: RandomSource
-  readonly logger?: Logger
-  /** Milliseconds per core tick. Default 100. */
-  readonly tickMs?: number
-  /** Ticks of leader silence before a follower campaigns (randomized up to twice this). Default 10. */
-  readonly electionTicks?: number
-  /** Ticks between heartbeats. Default 1. */
-  readonly heartbeatTicks?: number
-  /** Default true. */
-  readonly checkQuorum?: boolean
-  /** Default true. */
-  readonly preVote?: boolean
-  /**
-   * `'safe'` (default) confirms every read with a heartbeat round. `'lease-based'` trusts the
-   * leader's lease instead, which is only correct while clocks advance at the same rate (drift
-   * below the election timeout); it needs `checkQuorum`.
-   */
-  readonly readOnly?: 'safe' | 'lease-based'
-  /** Whether a follower forwards proposals to the leader (default) or rejects them with {@link NotLeaderError}. */
-  readonly forwardProposals?: boolean
-  /** The largest command accepted by {@link RaftNode.propose}. Default 1 MiB. */
-  readonly proposalBytesMax?: number
-  /** The most entry bytes per append message. Default 1 MiB. */
-  readonly maxSizePerMsgBytes?: number
-  /** The most committed-entry bytes applied per batch. Default 16 MiB. */
-  readonly maxCommittedSizePerReadyBytes?: number
-  /** The most uncommitted bytes a leader accepts before dropping proposals (0 = no limit). Default 64 MiB. */
-  readonly maxUncommittedEntriesBytes?: number
-  /** The most append messages in flight per follower. Default 256. */
-  readonly maxInflightMsgs?: number
-  /** Default deadline of a proposal or membership change. Default 10 s. */
-  readonly proposalTimeoutMs?: number
-  /** Default deadline of a linearizable read. Default 10 s. */
-  readonly readTimeoutMs?: number
-  /** A proposal or read not settled after this long is sent again. Default: one election timeout. */
-  readonly retryMs?: number
-  /** Snapshot and compact once this many entries were applied since the last snapshot (0 = never). Default 10,000. */
-  readonly snapshotEntriesThreshold?: number
-  /** Snapshot and compact once this many bytes of entries were applied since the last snapshot (0 = never). Default 64 MiB. */
-  readonly snapshotLogBytesThreshold?: number
-  /** Bytes per snapshot chunk on the wire. Default 256 KiB. */
-  readonly snapshotChunkBytes?: number
-  /** Snapshot chunks in flight ahead of the receiver's acknowledgement. Default 4. */
-  readonly snapshotWindowChunks?: number
-  /** The largest snapshot a follower accepts. Default 1 GiB. */
-  readonly snapshotBytesMax?: number
-  /**
-   * This node's proposer identity for deduplication. It must never be reused by another process
-   * or incarnation; the default combines the node id, the log's state at start and 64 random bits.
-   */
-  readonly clientId?: string
-  /** The most client sessions kept for deduplication. Default 10,000. Must be equal on every node. */
-  readonly sessionsMax?: number
-}
-
-/** Options of one proposal. */
-export interface ProposeOptions {
-  /** Deadline in milliseconds; default the node's `proposalTimeoutMs`. */
-  readonly timeoutMs?: number
-  /**
-   * An application-chosen identity, to retry a proposal across processes and still apply it once.
-   * `floor` tells the cluster every sequence below it has been answered and may be forgotten.
-   */
-  readonly idempotency?: { readonly clientId: string; readonly sequence: number; readonly floor?: number }
-}
-
-/** Options of a read. */
-export interface ReadOptions {
-  /**
-   * `true`: confirm leadership first (ReadIndex), so the read sees every write completed before it
-   * began. `false`: answer at once from this node's state, which may be stale.
-   */
-  readonly linearizable: boolean
-  readonly timeoutMs?: number
-}
-
-/** A node's state for status pages, metrics and tests. */
-export interface RaftNodeStatus {
-  readonly id: NodeId
-  readonly role: Role
-  readonly term: number
-  readonly leader: NodeId | null
-  readonly commit: number
-  readonly applied: number
-  /** The first and last index held in the log, and their difference plus one. */
-  readonly firstIndex: number
-  readonly lastIndex: number
-  readonly logEntries: number
-  readonly snapshotIndex: number
-  readonly confState: ConfState
-  /** Per-peer replication progress; empty unless this node leads. */
-  readonly progress: readonly PeerProgress[]
-  /** How many elections this node has started (times it became a candidate). */
-  readonly electionCount: number
-  /** How many times the known leader changed. */
-  readonly leaderChangeCount: number
-  readonly pendingProposals: number
-  readonly pendingReads: number
-  readonly state: 'created' | 'running' | 'stopped' | 'failed'
-}
-
-/** What {@link RaftNode.onChange} reports. */
-export type RaftNodeEvent =
-  | { readonly type: 'role'; readonly role: Role; readonly term: number }
-  | { readonly type: 'leader'; readonly leader: NodeId | null; readonly term: number }
-  | { readonly type: 'membership'; readonly confState: ConfState; readonly index: number }
-  | { readonly type: 'snapshot-taken'; readonly index: number }
-  | { readonly type: 'snapshot-installed'; readonly index: number }
-  | { readonly type: 'stopped' }
-  | { readonly type: 'failed'; readonly error: Error }
 
 const emptyBytes = new Uint8Array(0)
 const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} }
@@ -210,12 +98,7 @@ export class RaftNode<Result = Uint8Array> {
   private readonly clock: Clock
   private readonly random: RandomSource
   private readonly logger: Logger
-  private readonly settings: Required<
-    Omit<
-      RaftNodeOptions<Result>,
-      'id' | 'storage' | 'transport' | 'stateMachine' | 'clock' | 'random' | 'logger' | 'clientId'
-    >
-  >
+  private readonly settings: RaftNodeSettings
   private readonly clientIdOption: string | undefined
 
   private rawNode: RawNode | null = null
@@ -270,34 +153,7 @@ export class RaftNode<Result = Uint8Array> {
     this.random = options.random
     this.logger = options.logger ?? silentLogger
     this.clientIdOption = options.clientId
-    const tickMs = positive('tickMs', options.tickMs ?? 100)
-    const electionTicks = positive('electionTicks', options.electionTicks ?? 10)
-    this.settings = {
-      tickMs,
-      electionTicks,
-      heartbeatTicks: positive('heartbeatTicks', options.heartbeatTicks ?? 1),
-      checkQuorum: options.checkQuorum ?? true,
-      preVote: options.preVote ?? true,
-      readOnly: options.readOnly ?? 'safe',
-      forwardProposals: options.forwardProposals ?? true,
-      proposalBytesMax: positive('proposalBytesMax', options.proposalBytesMax ?? 1024 * 1024),
-      maxSizePerMsgBytes: positive('maxSizePerMsgBytes', options.maxSizePerMsgBytes ?? 1024 * 1024),
-      maxCommittedSizePerReadyBytes: positive(
-        'maxCommittedSizePerReadyBytes',
-        options.maxCommittedSizePerReadyBytes ?? 16 * 1024 * 1024,
-      ),
-      maxUncommittedEntriesBytes: options.maxUncommittedEntriesBytes ?? 64 * 1024 * 1024,
-      maxInflightMsgs: positive('maxInflightMsgs', options.maxInflightMsgs ?? 256),
-      proposalTimeoutMs: positive('proposalTimeoutMs', options.proposalTimeoutMs ?? 10_000),
-      readTimeoutMs: positive('readTimeoutMs', options.readTimeoutMs ?? 10_000),
-      retryMs: positive('retryMs', options.retryMs ?? tickMs * electionTicks),
-      snapshotEntriesThreshold: options.snapshotEntriesThreshold ?? 10_000,
-      snapshotLogBytesThreshold: options.snapshotLogBytesThreshold ?? 64 * 1024 * 1024,
-      snapshotChunkBytes: positive('snapshotChunkBytes', options.snapshotChunkBytes ?? 256 * 1024),
-      snapshotWindowChunks: positive('snapshotWindowChunks', options.snapshotWindowChunks ?? 4),
-      snapshotBytesMax: positive('snapshotBytesMax', options.snapshotBytesMax ?? 1024 * 1024 * 1024),
-      sessionsMax: positive('sessionsMax', options.sessionsMax ?? 10_000),
-    }
+    this.settings = resolveSettings(options)
     this.sessions = new SessionTable({
       sessionsMax: this.settings.sessionsMax,
       sequencesPerSessionMax: 100_000,
@@ -1084,11 +940,6 @@ function duplicateOutcome(earlier: { index: number; term: number }): ProposalOut
     term: earlier.term,
     fencingToken: fencingToken(earlier.term, earlier.index),
   }
-}
-
-function positive(name: string, value: number): number {
-  if (!Number.isFinite(value) || value <= 0) throw new RangeError(`${name} must be positive, got ${value}`)
-  return value
 }
 
 function randomHex(random: RandomSource): string {

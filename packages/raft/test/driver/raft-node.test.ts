@@ -12,7 +12,7 @@ import {
   ProposalTooLargeError,
   TimeoutError,
 } from '../../src/driver/errors.js'
-import type { RaftNodeEvent } from '../../src/driver/raft-node.js'
+import type { RaftNodeEvent } from '../../src/driver/options.js'
 import { Cluster, type ClusterOptions, type Member } from '../cluster/harness.js'
 
 const utf8 = new TextEncoder()
