@@ -215,6 +215,8 @@ export class Wal {
   /**
    * Appends `records` and resolves with their indices once they are durable (in sync mode
    * `always`; see {@link SyncMode} for the others). Indices are assigned at call time, in call order.
+   * The payloads are framed when the group-commit write is built, so they must not be modified
+   * until the returned promise settles.
    */
   append(records: readonly WalRecord[]): Promise<AppendResult> {
     const refusal = this.refusal()
