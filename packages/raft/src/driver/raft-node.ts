@@ -71,6 +71,13 @@ import { decodeSnapshotData, encodeSnapshotData } from './snapshot-data.js'
 import { SnapshotReceiver, SnapshotSender } from './snapshot-transfer.js'
 
 const emptyBytes = new Uint8Array(0)
+/**
+ * Messages queued between two rounds of the loop. Beyond it, messages are dropped (Raft tolerates
+ * loss): a node whose storage stalls must not buffer the network without bound.
+ */
+const inboxMessagesMax = 65_536
+/** Proposals waiting at once; beyond it, new ones are refused with ProposalDroppedError (back-pressure). */
+const pendingProposalsMax = 262_144
 const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} }
 
 interface TransferWaiter {
@@ -275,6 +282,9 @@ export class RaftNode<Result = Uint8Array> {
     if (refusal !== null) return Promise.reject(refusal)
     if (command.length > this.settings.proposalBytesMax) {
       return Promise.reject(new ProposalTooLargeError(command.length, this.settings.proposalBytesMax))
+    }
+    if (this.proposals.size >= pendingProposalsMax) {
+      return Promise.reject(new ProposalDroppedError(`more than ${pendingProposalsMax} proposals pending`))
     }
     const identity = this.identity(options)
     if (this.proposals.has(identity.clientId, identity.sequence)) {
@@ -495,8 +505,7 @@ export class RaftNode<Result = Uint8Array> {
       this.receiveWholeSnapshot(message)
       return
     }
-    this.inbox.push(message)
-    this.kick()
+    this.enqueueMessage(message)
   }
 
   /** Checks a whole snapshot's driver data before the core may accept it, then queues it. */
@@ -510,6 +519,14 @@ export class RaftNode<Result = Uint8Array> {
       })
     } catch (error) {
       this.logger.warn('dropped a snapshot with invalid data', { from: message.from, error: describe(error) })
+      return
+    }
+    this.enqueueMessage(message)
+  }
+
+  private enqueueMessage(message: Message): void {
+    if (this.inbox.length >= inboxMessagesMax) {
+      this.logger.warn('dropped a message: the inbox is full', { from: message.from, type: message.type })
       return
     }
     this.inbox.push(message)
