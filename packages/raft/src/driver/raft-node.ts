@@ -172,12 +172,12 @@ export class RaftNode<Result = Uint8Array> {
         retryMs: this.settings.retryMs,
         retriesMax: 10,
       },
-      (messages) => this.transport.send(messages),
+      (messages) => this.transmit(messages),
       (peer, ok) => this.enqueueCoreTask(() => this.core.reportSnapshot(peer, ok)),
     )
     this.snapshotReceiver = new SnapshotReceiver(
       this.settings.snapshotBytesMax,
-      (messages) => this.transport.send(messages),
+      (messages) => this.transmit(messages),
       (message) => this.receiveWholeSnapshot(message),
     )
   }
@@ -742,7 +742,22 @@ export class RaftNode<Result = Uint8Array> {
         plain.push(message)
       }
     }
-    if (plain !== null) this.transport.send(plain)
+    if (plain !== null) this.transmit(plain)
+  }
+
+  /**
+   * Hands messages to the transport. A transport that throws loses those messages, which Raft
+   * tolerates; it must not take the node down.
+   */
+  private transmit(messages: readonly WireMessage[]): void {
+    try {
+      this.transport.send(messages)
+    } catch (error) {
+      this.logger.warn('the transport failed to send; messages lost', {
+        count: messages.length,
+        error: describe(error),
+      })
+    }
   }
 
   private onSoftState(soft: SoftState): void {

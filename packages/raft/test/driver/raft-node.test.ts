@@ -403,6 +403,20 @@ describe('RaftNode status, snapshots and lifecycle', () => {
     )
   })
 
+  it('survives a transport that throws: the messages are lost, the node carries on', async () => {
+    const { cluster, leader } = await cluster3()
+    const transport = (leader.node as unknown as { transport: { send: (m: unknown) => void } }).transport
+    const send = transport.send
+    let failures = 3
+    transport.send = (messages) => {
+      if (failures-- > 0) throw new Error('socket closed')
+      send(messages)
+    }
+    const outcome = await drive(cluster, leader.node.propose(utf8.encode('through a flaky transport')))
+    expect(outcome.duplicate).toBe(false)
+    expect(leader.node.status().state).toBe('running')
+  })
+
   it('restarts from its storage and applies the same history again', async () => {
     const { cluster, leader } = await cluster3()
     for (let i = 0; i < 5; i++) await drive(cluster, leader.node.propose(utf8.encode(`r${i}`)))
