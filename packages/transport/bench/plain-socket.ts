@@ -1,10 +1,10 @@
 /**
  * The benchmark's peer: a plain `net.Socket` pair on 127.0.0.1 with the same framing as
  * `/tandem/raft/1` — frames queued, batched up to 256 KiB with varint length prefixes, written
- * with `drain` backpressure, and read back through it-length-prefixed.
+ * with `drain` backpressure, and read back with the same `FrameDecoder`.
  */
 import { connect, createServer, type Server, type Socket } from 'node:net'
-import * as lp from 'it-length-prefixed'
+import { FrameDecoder } from '@tandem/transport'
 import { deferred } from './deferred.ts'
 
 const BATCH_BYTES_MAX = 256 * 1024
@@ -92,9 +92,10 @@ export class FramedSocketWriter {
   }
 }
 
-/** Reads frames from a socket through it-length-prefixed, calling `onFrame` for each. */
+/** Reads frames from a socket with the same decoder as Tandem's receive path, calling `onFrame` for each. */
 export async function readSocketFrames(socket: Socket, onFrame: (frame: Uint8Array) => void): Promise<void> {
-  for await (const frame of lp.decode(socket, { maxDataLength: 16 * 1024 * 1024 })) onFrame(frame.subarray())
+  const decoder = new FrameDecoder('plain', 16 * 1024 * 1024)
+  for await (const chunk of socket) for (const frame of decoder.push(chunk)) onFrame(frame)
 }
 
 /** A connected socket pair: `client` dials `server`'s listener on 127.0.0.1. */

@@ -116,6 +116,20 @@ export {
  */
 export { FrameChannel, type FrameHandler } from './framing/frame-channel.js'
 /**
+ * The incremental decoder of varint length-prefixed frames (the it-length-prefixed format) that the
+ * receive path uses: all frames completed by a chunk come out together, the cap is enforced from
+ * the length prefix alone, bad input raises `FrameTooLargeError` or `MalformedFrameError`.
+ *
+ * @example
+ * ```ts
+ * const decoder = new FrameDecoder('/my/proto/1', 1 << 20)
+ * socket.on('data', (chunk) => decoder.push(chunk).forEach(handleFrame))
+ * socket.on('end', () => decoder.end())
+ * ```
+ */
+export { FrameDecoder } from './framing/frame-decoder.js'
+
+/**
  * What a full send queue does, and the state of a peer link.
  *
  * @example

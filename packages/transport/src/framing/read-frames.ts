@@ -1,17 +1,15 @@
 /**
  * The receive pipeline of a framed protocol: `stream → length-prefixed decoder (with the frame cap)
- * → handler`, composed with it-pipe. A frame over the cap is rejected as soon as its length prefix
+ * → handler`, composed with it-pipe. The decoder reads the it-length-prefixed format but yields all
+ * frames of a chunk together (see {@link FrameDecoder}). A frame over the cap is rejected as soon as its length prefix
  * is read — the body is never buffered — and the stream is closed with a typed error. A stream
  * that fails touches nothing else: other streams and peers keep going.
  */
 import type { Stream } from '@libp2p/interface'
-import * as lp from 'it-length-prefixed'
 import { pipe } from 'it-pipe'
 import { FrameTooLargeError, MalformedFrameError, TransportError } from '../errors.js'
 import type { PeerMetrics } from '../metrics.js'
-
-/** Longest accepted length prefix: 5 varint bytes cover every length up to 2^35. */
-const LENGTH_PREFIX_BYTES_MAX = 5
+import { FrameDecoder } from './frame-decoder.js'
 
 /** Options of {@link readFrames}. */
 export interface ReadFramesOptions {
@@ -28,22 +26,30 @@ export interface ReadFramesOptions {
  */
 export async function readFrames(stream: Stream, options: ReadFramesOptions): Promise<TransportError | null> {
   const { metrics, onFrame, protocol } = options
+  const decoder = new FrameDecoder(protocol, options.frameBytesMax)
   try {
     await pipe(
       stream,
-      (source) =>
-        lp.decode(source, { maxDataLength: options.frameBytesMax, maxLengthLength: LENGTH_PREFIX_BYTES_MAX }),
-      async (frames) => {
-        for await (const frame of frames) {
-          const bytes = frame.subarray()
-          metrics.framesIn++
-          metrics.bytesIn += bytes.byteLength + lengthPrefixBytes(bytes.byteLength)
-          try {
-            onFrame(bytes)
-          } catch (error) {
-            throw error instanceof TransportError
-              ? error
-              : new MalformedFrameError(protocol, 'frame rejected by the decoder', { cause: error })
+      // One step per received chunk: every frame it completes comes out together.
+      async function* (chunks) {
+        for await (const chunk of chunks) {
+          const frames = decoder.push(chunk)
+          if (frames.length > 0) yield frames
+        }
+        decoder.end()
+      },
+      async (batches) => {
+        for await (const frames of batches) {
+          for (const bytes of frames) {
+            metrics.framesIn++
+            metrics.bytesIn += bytes.byteLength + lengthPrefixBytes(bytes.byteLength)
+            try {
+              onFrame(bytes)
+            } catch (error) {
+              throw error instanceof TransportError
+                ? error
+                : new MalformedFrameError(protocol, 'frame rejected by the decoder', { cause: error })
+            }
           }
         }
       },
