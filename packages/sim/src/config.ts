@@ -9,6 +9,8 @@ import type { WorkloadMix } from './workload.js'
 
 /** Disk behaviour of every node. */
 export interface DiskOptions {
+  /** `wal`: the production WAL format on a fault-injecting device; `memory`: raft's in-memory log. */
+  readonly kind: 'wal' | 'memory'
   readonly writeLatencyMinMs: number
   readonly writeLatencyMeanMs: number
   /** On a crash, the chance that the first unsynced write survives partly (a torn write). */
@@ -109,6 +111,7 @@ export function swarmConfig(seed: number, overrides: ConfigOverrides = {}): Simu
       decisionStepMs: 50,
     },
     disk: {
+      kind: random.chance(0.8) ? 'wal' : 'memory',
       writeLatencyMinMs: random.nextFloat(),
       writeLatencyMeanMs: 1 + random.nextFloat() * 6,
       tornWriteProbability: quiet ? 0 : random.nextFloat() * 0.5,
@@ -146,7 +149,7 @@ export function swarmConfig(seed: number, overrides: ConfigOverrides = {}): Simu
     attemptsMax: random.between(2, 8),
     safetyPhaseMs: overrides.safetyPhaseMs ?? 3000,
     livenessBoundMs: 5000,
-    eventsMax: 2_000_000,
+    eventsMax: 400_000,
   }
 }
 
@@ -162,7 +165,7 @@ export function describeConfig(config: SimulationConfig): string {
     `(put/get/cas/del ${config.mix.putWeight}/${config.mix.getWeight}/${config.mix.casWeight}/${config.mix.deleteWeight})`,
     `net delay ${n.oneWayDelayMinMs}–${n.oneWayDelayMeanMs.toFixed(1)}ms loss ${pct(n.lossProbability)} dup ${pct(n.duplicationProbability)}`,
     `partitions ${n.partitionMode}/${n.partitionSymmetry} p=${pct(n.partitionProbability)}`,
-    `disk ${d.writeLatencyMeanMs.toFixed(1)}ms torn ${pct(d.tornWriteProbability)} corrupt ${pct(d.corruptionProbability)}`,
+    `disk ${d.kind} ${d.writeLatencyMeanMs.toFixed(1)}ms torn ${pct(d.tornWriteProbability)} corrupt ${pct(d.corruptionProbability)}`,
     `crash ${pct(f.crashProbability)} jumps ${pct(f.clockJumpProbability)} transfer ${pct(f.transferProbability)} membership ${pct(f.membershipChangeProbability)}`,
     `raft tick ${r.tickMs}ms election ${r.electionTicks} heartbeat ${r.heartbeatTicks} prevote ${r.preVote} checkquorum ${r.checkQuorum} snapshot@${r.snapshotEntries}`,
     `drift ±${config.clockDriftPpmMax}ppm`,

@@ -88,7 +88,12 @@ export interface NodeEnvironment<M> {
 export interface SimulatedDisk {
   /** Loses what was not yet durable, tearing the first pending write with the given chance. */
   crash(tornWriteProbability: number): void
-  /** Whether this disk was corrupted and its node refuses to start from it. */
+  /**
+   * Corrupts one sector of the durable image (a flipped bit), if this kind of disk models it;
+   * returns what was corrupted, or `null`. The orchestrator bounds how many disks it corrupts.
+   */
+  corrupt(): string | null
+  /** Whether the node found its disk corrupted and refuses to start from it (permanently down). */
   readonly corrupted: boolean
 }
 
@@ -99,7 +104,7 @@ export interface NodeFactory<M> {
   /** One-line packet description for traces. */
   describe(message: M & ObservableMessage): string
   /** A fresh disk for `nodeId`: bootstrapped with the founding voters, or empty (`null`) for a joiner. */
-  createDisk(nodeId: string, foundingVoters: readonly string[] | null): SimulatedDisk
+  createDisk(nodeId: string, foundingVoters: readonly string[] | null, random: SeededRandom): SimulatedDisk
   /** Starts an incarnation of a node from its disk. */
   start(environment: NodeEnvironment<M>, disk: SimulatedDisk): NodeIncarnation
 }

@@ -2,7 +2,7 @@
  * Runs many seeds in a row (the CLI's `--seeds` and the test suite) and stops at the first
  * violation, returning it with the command that replays it.
  */
-import { type ConfigOverrides, swarmConfig } from './config.js'
+import { type ConfigOverrides, type SimulationConfig, swarmConfig } from './config.js'
 import type { NodeFactory } from './node-host.js'
 import { runSimulation, type SimulationResult } from './simulation.js'
 
@@ -12,7 +12,7 @@ export interface RunSeedsOptions<M> {
   readonly count: number
   readonly overrides?: ConfigOverrides
   /** A fresh factory per seed (factories may hold per-run state). */
-  readonly factory: (seed: number) => NodeFactory<M>
+  readonly factory: (config: SimulationConfig) => NodeFactory<M>
   /** Called after every seed. */
   readonly onResult?: (result: SimulationResult) => void
 }
@@ -30,7 +30,7 @@ export async function runSeeds<M>(options: RunSeedsOptions<M>): Promise<RunSeeds
   for (let i = 0; i < options.count; i++) {
     const seed = options.from + i
     const config = swarmConfig(seed, options.overrides ?? {})
-    const result = await runSimulation({ config, factory: options.factory(seed), keepTrace: false })
+    const result = await runSimulation({ config, factory: options.factory(config), keepTrace: false })
     options.onResult?.(result)
     if (result.stats.linearizabilityInconclusive) inconclusive++
     if (result.violation !== null) return { seedsRun: i + 1, failure: result, inconclusive }

@@ -118,7 +118,7 @@ export async function runSimulation<M>(options: SimulationOptions<M>): Promise<S
       driftPpm:
         config.clockDriftPpmMax === 0 ? 0 : (clockRandom.nextFloat() * 2 - 1) * config.clockDriftPpmMax,
       clockOffsetMs: clockRandom.nextInt(1_000_000),
-      disk: factory.createDisk(nodeId, nodeIds),
+      disk: factory.createDisk(nodeId, nodeIds, root.fork(`${nodeId} disk`)),
       incarnation: null,
       clock: null,
       removed: false,
@@ -130,6 +130,15 @@ export async function runSimulation<M>(options: SimulationOptions<M>): Promise<S
   let membershipChanges = 0
   let transfers = 0
   let membershipChangeInFlight = false
+  // Disk corruption and removals are bounded together: at most a minority of the founding nodes
+  // is ever damaged or removed, so a quorum always keeps a valid copy of every committed entry.
+  const faultBudget = Math.floor((config.nodes - 1) / 2)
+  const corruptedNodes = new Set<string>()
+  const damagedNodes = (): number =>
+    new Set([
+      ...corruptedNodes,
+      ...[...slots.values()].filter((slot) => slot.removed).map((slot) => slot.nodeId),
+    ]).size
 
   const observeSent = (message: ObservableMessage): void => {
     checker.observeTerm(message.term)
@@ -275,7 +284,17 @@ export async function runSimulation<M>(options: SimulationOptions<M>): Promise<S
         const delay = faultRandom.between(f.restartDelayMsMin, f.restartDelayMsMax)
         scheduler.schedule(delay, 'restart', () => {
           slot.restartPending = false
-          if (slot.incarnation === null && !slot.removed) start(slot)
+          if (slot.incarnation !== null || slot.removed) return
+          if (damagedNodes() + 1 <= faultBudget && !corruptedNodes.has(slot.nodeId)) {
+            if (faultRandom.chance(config.disk.corruptionProbability)) {
+              const what = slot.disk.corrupt()
+              if (what !== null) {
+                corruptedNodes.add(slot.nodeId)
+                record(`disk ${slot.nodeId} corrupted: ${what}`)
+              }
+            }
+          }
+          start(slot)
         })
       }
     }
@@ -317,7 +336,7 @@ export async function runSimulation<M>(options: SimulationOptions<M>): Promise<S
     if (removed.length > 0) {
       // Add a removed node back with an empty disk, as a new machine would join.
       const slot = faultRandom.pick(removed)
-      slot.disk = factory.createDisk(slot.nodeId, null)
+      slot.disk = factory.createDisk(slot.nodeId, null, root.fork(`${slot.nodeId} disk ${slot.incarnations}`))
       slot.removed = false
       start(slot)
       membershipChangeInFlight = true
@@ -330,7 +349,9 @@ export async function runSimulation<M>(options: SimulationOptions<M>): Promise<S
       return
     }
     if (voters.length < 3) return
-    const victimId = faultRandom.pick(voters)
+    const candidates = voters.filter((nodeId) => !corruptedNodes.has(nodeId))
+    if (candidates.length === 0 || damagedNodes() + 1 > faultBudget) return
+    const victimId = faultRandom.pick(candidates)
     const victim = slots.get(victimId)
     if (victim === undefined) return
     membershipChangeInFlight = true
@@ -425,6 +446,8 @@ export async function runSimulation<M>(options: SimulationOptions<M>): Promise<S
           return
         }
         if (scheduler.nowMs - healAtMs >= config.livenessBoundMs) return
+        // A refusal costs no virtual time: pause so the probe never spins at one instant.
+        await new Promise<void>((resolve) => scheduler.schedule(10, 'probe pause', resolve))
       }
     }
   }

@@ -41,7 +41,7 @@ export interface WorkloadOptions {
   readonly gateway: ClusterGateway
   readonly clients: number
   readonly mix: WorkloadMix
-  /** Pause between a client's operations, uniform in [0, max]. */
+  /** Pause between a client's operations, uniform in [1, 1 + max] ms. */
   readonly thinkTimeMsMax: number
   readonly attemptTimeoutMs: number
   readonly attemptsMax: number
@@ -98,7 +98,7 @@ export class Workload {
     let leaderGuess: string | null = null
     let sequence = 0
     while (!this.stopped) {
-      await this.sleep(random.nextFloat() * this.options.thinkTimeMsMax)
+      await this.sleep(1 + random.nextFloat() * this.options.thinkTimeMsMax)
       if (this.stopped) return
       sequence++
       const operation = this.pickOperation(clientId, sequence)
@@ -120,12 +120,13 @@ export class Workload {
         if (outcome.kind === 'applied') {
           result = outcome.result
           leaderGuess = target
-        } else if (outcome.kind === 'redirect') {
-          leaderGuess = outcome.leader
-          // Without a hint, wait a little for an election instead of spinning.
-          if (outcome.leader === null) await this.sleep(this.options.attemptTimeoutMs / 4)
         } else {
-          leaderGuess = null
+          leaderGuess = outcome.kind === 'redirect' ? outcome.leader : null
+          // Back off before the next attempt: a refusal costs no virtual time, so retrying at once
+          // would spin at one instant (and a redirect loop between two confused nodes never ends).
+          const backoffMs =
+            outcome.kind === 'redirect' && outcome.leader !== null ? 1 : this.options.attemptTimeoutMs / 4
+          await this.sleep(backoffMs + random.nextFloat() * backoffMs)
         }
       }
       if (result !== null && result.kind !== 'stale') {

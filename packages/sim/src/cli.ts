@@ -1,0 +1,171 @@
+#!/usr/bin/env node
+/**
+ * `tandem-sim` (`pnpm sim`): runs simulation seeds against the production Raft core, driver and
+ * storage format.
+ *
+ *   pnpm sim --seeds 1000 [--from S] [--nodes N] [--safety-ms MS]
+ *   pnpm sim --seed S [--nodes N] [--trace]
+ *
+ * Exit codes: 0 every seed passed; 1 internal error; 2 bad arguments; 10–17 the failed check
+ * (see `exitCodes` and the README).
+ */
+import { exitCodes } from './checkers/violation.js'
+import { type ConfigOverrides, describeConfig, swarmConfig } from './config.js'
+import { createRaftFactory } from './raft-host.js'
+import { replayCommand, runSeeds } from './runner.js'
+import { runSimulation, type SimulationResult } from './simulation.js'
+
+interface CliArguments {
+  readonly seed: number | null
+  readonly seeds: number
+  readonly from: number
+  readonly overrides: ConfigOverrides
+  readonly trace: boolean
+}
+
+class UsageError extends Error {
+  readonly code = 'SIM_USAGE'
+  override readonly name = 'UsageError'
+}
+
+const usage = `usage:
+  pnpm sim --seeds N [--from S] [--nodes 3|5|7] [--safety-ms MS]   run N seeds from S (default 1)
+  pnpm sim --seed S [--nodes 3|5|7] [--safety-ms MS] [--trace]     run one seed; --trace prints its trace
+exit codes: 0 ok, 1 internal error, 2 usage, ${Object.entries(exitCodes)
+  .map(([check, code]) => `${code} ${check}`)
+  .join(', ')}`
+
+function parseArguments(argv: readonly string[]): CliArguments {
+  let seed: number | null = null
+  let seeds = 1
+  let from = 1
+  let nodes: number | undefined
+  let safetyPhaseMs: number | undefined
+  let trace = false
+  const integer = (flag: string, text: string | undefined, min: number): number => {
+    const value = Number(text)
+    if (text === undefined || !Number.isSafeInteger(value) || value < min) {
+      throw new UsageError(`${flag} needs an integer ≥ ${min}, got ${text ?? 'nothing'}`)
+    }
+    return value
+  }
+  for (let i = 0; i < argv.length; i++) {
+    const flag = argv[i]
+    switch (flag) {
+      case '--seed':
+        seed = integer(flag, argv[++i], 0)
+        break
+      case '--seeds':
+        seeds = integer(flag, argv[++i], 1)
+        break
+      case '--from':
+        from = integer(flag, argv[++i], 0)
+        break
+      case '--nodes':
+        nodes = integer(flag, argv[++i], 1)
+        if (![1, 3, 5, 7].includes(nodes)) throw new UsageError('--nodes must be 1, 3, 5 or 7')
+        break
+      case '--safety-ms':
+        safetyPhaseMs = integer(flag, argv[++i], 1)
+        break
+      case '--trace':
+        trace = true
+        break
+      case '--help':
+      case '-h':
+        throw new UsageError('')
+      default:
+        throw new UsageError(`unknown argument ${flag}`)
+    }
+  }
+  const overrides: ConfigOverrides = {
+    ...(nodes !== undefined ? { nodes } : {}),
+    ...(safetyPhaseMs !== undefined ? { safetyPhaseMs } : {}),
+  }
+  return { seed, seeds, from, overrides, trace }
+}
+
+function reportFailure(result: SimulationResult, overrides: ConfigOverrides): number {
+  const violation = result.violation
+  if (violation === null) return 0
+  const code = exitCodes[violation.check]
+  const out = process.stderr
+  out.write(
+    `\nFAIL seed ${result.seed}: ${violation.check} (exit ${code}) at t=${violation.timeMs.toFixed(3)}ms\n`,
+  )
+  out.write(`${violation.message}\n`)
+  out.write(`${describeConfig(swarmConfig(result.seed, overrides))}\n`)
+  out.write(`replay: ${replayCommand(result.seed, overrides)}\n`)
+  return code
+}
+
+async function main(argv: readonly string[]): Promise<number> {
+  let args: CliArguments
+  try {
+    args = parseArguments(argv)
+  } catch (error) {
+    if (error instanceof UsageError) {
+      if (error.message !== '') process.stderr.write(`${error.message}\n`)
+      process.stderr.write(`${usage}\n`)
+      return 2
+    }
+    throw error
+  }
+  if (args.seed !== null) {
+    const config = swarmConfig(args.seed, args.overrides)
+    const result = await runSimulation({
+      config,
+      factory: createRaftFactory({ disk: config.disk.kind }),
+      keepTrace: false,
+      ...(args.trace ? { traceSink: (line: string) => process.stdout.write(`${line}\n`) } : {}),
+    })
+    process.stdout.write(
+      `seed ${args.seed}: ${result.violation === null ? 'ok' : result.violation.check} — ${summary(result)} trace ${result.traceDigest}\n`,
+    )
+    return reportFailure(result, args.overrides)
+  }
+  const startedMs = performance.now()
+  let done = 0
+  const summaryRun = await runSeeds({
+    from: args.from,
+    count: args.seeds,
+    overrides: args.overrides,
+    factory: (config) => createRaftFactory({ disk: config.disk.kind }),
+    onResult: (result) => {
+      done++
+      if (done % 100 === 0 || done === args.seeds) {
+        const seconds = (performance.now() - startedMs) / 1000
+        process.stdout.write(`${done}/${args.seeds} seeds (last ${result.seed}) in ${seconds.toFixed(1)}s\n`)
+      }
+    },
+  })
+  const seconds = (performance.now() - startedMs) / 1000
+  if (summaryRun.failure !== null) return reportFailure(summaryRun.failure, args.overrides)
+  process.stdout.write(
+    `ok: ${summaryRun.seedsRun} seeds from ${args.from}, zero violations, ${summaryRun.inconclusive} linearizability checks inconclusive, ${seconds.toFixed(1)}s\n`,
+  )
+  return 0
+}
+
+function summary(result: SimulationResult): string {
+  const s = result.stats
+  return `${s.virtualMs.toFixed(0)}ms virtual, ${s.events} events, commit ${s.committedIndex}, term ${s.highestTerm}, ${s.operationsCompleted}/${s.operations} ops completed (${s.operationsUnknown} unknown), ${s.crashes} crashes, ${s.partitions} partitions, ${s.membershipChanges} membership changes, ${s.transfers} transfers`
+}
+
+// `pnpm sim --seed S --trace | head` closes stdout early; that is not an error of the run.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(0)
+  throw error
+})
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code
+  },
+  (error: unknown) => {
+    process.stderr.write(
+      `internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    )
+    process.exitCode = 1
+  },
+)
