@@ -91,7 +91,8 @@ export class Admission {
       return true
     }
     return {
-      denyDialPeer: (peerId) => check(peerId, 'dial'),
+      // Not dialing a stranger is our own choice, not a refusal of the peer: not counted.
+      denyDialPeer: (peerId) => !this.admitsConnection(peerId.toString()),
       denyInboundEncryptedConnection: (peerId) => check(peerId, 'inbound-connection'),
       denyOutboundEncryptedConnection: (peerId) => check(peerId, 'outbound-connection'),
       denyInboundUpgradedConnection: (peerId) => check(peerId, 'inbound-connection-upgraded'),

@@ -48,7 +48,7 @@ describe('ConnectionGater contract', () => {
       expect(await gater.denyInboundUpgradedConnection?.(peerId, connection)).toBe(denied)
       expect(await gater.denyOutboundUpgradedConnection?.(peerId, connection)).toBe(denied)
     }
-    expect(metrics.peer(stranger.nodeId).refusedConnections).toBe(5)
+    expect(metrics.peer(stranger.nodeId).refusedConnections).toBe(4)
     expect(metrics.peer(member.nodeId).refusedConnections).toBe(0)
     // Hooks about addresses alone are not implemented: admission needs the authenticated peer id.
     expect(gater.denyDialMultiaddr).toBeUndefined()

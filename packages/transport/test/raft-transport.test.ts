@@ -135,6 +135,45 @@ describe('backpressure', () => {
     },
   )
 
+  it('never buffers beyond the bound when the peer stops reading', async () => {
+    const queueFramesMax = 500
+    const { b, nodeA, nodeB } = await pair(TCP_ONLY, { queueFramesMax })
+    // B's handler is replaced by one that accepts the stream and never reads it: a stalled peer.
+    await nodeB.libp2p.handle(RAFT_PROTOCOL, (stream) => stream.pause(), { force: true })
+    const frame = new Uint8Array(1024)
+    let refused = 0
+    let queuedMax = 0
+    for (let round = 0; round < 40; round++) {
+      for (let i = 0; i < 500; i++) if (!nodeA.raft.send(b, frame)) refused++
+      queuedMax = Math.max(queuedMax, nodeA.raft.queuedFrames(b))
+      await new Promise((resolve) => setTimeout(resolve, 5))
+    }
+    expect(queuedMax).toBeLessThanOrEqual(queueFramesMax)
+    expect(refused).toBeGreaterThan(0)
+    expect(nodeA.peerMetrics(b).framesDropped).toBeGreaterThanOrEqual(refused)
+    // What left the queue is bounded by the stream's flow-control window, not by what was offered.
+    expect(nodeA.peerMetrics(b).framesOut).toBeLessThan(20_000)
+  })
+
+  it('loses nothing when the sender paces itself with whenWritable', async () => {
+    const queueFramesMax = 1000
+    const { b, nodeA, nodeB } = await pair(TCP_ONLY, { queueFramesMax })
+    const indexes: number[] = []
+    nodeB.raft.onFrame((_from, frame) =>
+      indexes.push(new DataView(frame.buffer, frame.byteOffset).getUint32(0)),
+    )
+    const total = 50_000
+    for (let i = 0; i < total; i++) {
+      const frame = new Uint8Array(64)
+      new DataView(frame.buffer).setUint32(0, i)
+      expect(nodeA.raft.send(b, frame)).toBe(true)
+      if (nodeA.raft.queuedFrames(b) >= queueFramesMax) await nodeA.raft.whenWritable(b)
+    }
+    await waitFor(() => indexes.length === total, 'all frames delivered')
+    expect(nodeA.peerMetrics(b).framesDropped).toBe(0)
+    expect(indexes.every((value, position) => value === position)).toBe(true)
+  })
+
   it('reports an unreachable member', async () => {
     const [a, ghost] = await fixture.identities(2)
     if (a === undefined || ghost === undefined) throw new Error('unreachable')

@@ -133,6 +133,11 @@ export class FrameChannel {
     await link.close()
   }
 
+  /** Frames waiting in `peer`'s send queue. */
+  queuedFrames(peer: string): number {
+    return this.#links.get(peer)?.queuedFrames ?? 0
+  }
+
   /** The state of the link to `peer`, `undefined` when there is none. */
   linkState(peer: string): LinkState | undefined {
     return this.#links.get(peer)?.state
