@@ -21,7 +21,11 @@ interface CliArguments {
   readonly from: number
   readonly overrides: ConfigOverrides
   readonly trace: boolean
+  readonly injectBug: InjectedBug | null
 }
+
+/** Deliberate bugs for demonstrating that the checkers bite (never for real runs). */
+type InjectedBug = 'stale-reads' | 'lost-acks'
 
 class UsageError extends Error {
   readonly code = 'SIM_USAGE'
@@ -31,6 +35,7 @@ class UsageError extends Error {
 const usage = `usage:
   pnpm sim --seeds N [--from S] [--nodes 3|5|7] [--safety-ms MS]   run N seeds from S (default 1)
   pnpm sim --seed S [--nodes 3|5|7] [--safety-ms MS] [--trace]     run one seed; --trace prints its trace
+  --inject-bug stale-reads|lost-acks                               self-test: run a deliberately broken node
 exit codes: 0 ok, 1 internal error, 2 usage, ${Object.entries(exitCodes)
   .map(([check, code]) => `${code} ${check}`)
   .join(', ')}`
@@ -42,6 +47,7 @@ function parseArguments(argv: readonly string[]): CliArguments {
   let nodes: number | undefined
   let safetyPhaseMs: number | undefined
   let trace = false
+  let injectBug: InjectedBug | null = null
   const integer = (flag: string, text: string | undefined, min: number): number => {
     const value = Number(text)
     if (text === undefined || !Number.isSafeInteger(value) || value < min) {
@@ -71,6 +77,14 @@ function parseArguments(argv: readonly string[]): CliArguments {
       case '--trace':
         trace = true
         break
+      case '--inject-bug': {
+        const bug = argv[++i]
+        if (bug !== 'stale-reads' && bug !== 'lost-acks') {
+          throw new UsageError('--inject-bug needs stale-reads or lost-acks')
+        }
+        injectBug = bug
+        break
+      }
       case '--help':
       case '-h':
         throw new UsageError('')
@@ -82,7 +96,7 @@ function parseArguments(argv: readonly string[]): CliArguments {
     ...(nodes !== undefined ? { nodes } : {}),
     ...(safetyPhaseMs !== undefined ? { safetyPhaseMs } : {}),
   }
-  return { seed, seeds, from, overrides, trace }
+  return { seed, seeds, from, overrides, trace, injectBug }
 }
 
 function reportFailure(result: SimulationResult, overrides: ConfigOverrides): number {
@@ -115,7 +129,7 @@ async function main(argv: readonly string[]): Promise<number> {
     const config = swarmConfig(args.seed, args.overrides)
     const result = await runSimulation({
       config,
-      factory: createRaftFactory({ disk: config.disk.kind }),
+      factory: factoryFor(config.disk.kind, args.injectBug),
       keepTrace: false,
       ...(args.trace ? { traceSink: (line: string) => process.stdout.write(`${line}\n`) } : {}),
     })
@@ -130,7 +144,7 @@ async function main(argv: readonly string[]): Promise<number> {
     from: args.from,
     count: args.seeds,
     overrides: args.overrides,
-    factory: (config) => createRaftFactory({ disk: config.disk.kind }),
+    factory: (config) => factoryFor(config.disk.kind, args.injectBug),
     onResult: (result) => {
       done++
       if (done % 100 === 0 || done === args.seeds) {
@@ -145,6 +159,12 @@ async function main(argv: readonly string[]): Promise<number> {
     `ok: ${summaryRun.seedsRun} seeds from ${args.from}, zero violations, ${summaryRun.inconclusive} linearizability checks inconclusive, ${seconds.toFixed(1)}s\n`,
   )
   return 0
+}
+
+function factoryFor(disk: 'wal' | 'memory', bug: InjectedBug | null) {
+  if (bug === 'stale-reads') return createRaftFactory({ disk, staleReads: true })
+  if (bug === 'lost-acks') return createRaftFactory({ disk: 'memory', lostAcknowledgedWrites: 4 })
+  return createRaftFactory({ disk })
 }
 
 function summary(result: SimulationResult): string {

@@ -18,6 +18,7 @@ import {
   MemoryLogStorage,
   MessageType,
   NotLeaderError,
+  type PersistBatch,
   RaftNode,
   Role,
   type Snapshot,
@@ -60,14 +61,46 @@ interface HostDisk extends SimulatedDisk {
   markCorrupted(): void
 }
 
+type DurableWrite =
+  | { readonly kind: 'save'; readonly batch: PersistBatch }
+  | { readonly kind: 'compact'; readonly snapshot: Snapshot }
+
 /** raft's in-memory log storage as the durable image, under a crashable write queue. */
 class MemoryDisk implements HostDisk {
-  private readonly durable: MemoryLogStorage
+  private durable: MemoryLogStorage
   private current: CrashableLogStorage<Entry, HardState, Snapshot, ConfState> | null = null
+  private readonly foundingVoters: readonly string[] | null
+  /** Every write that reached the durable image, kept only when the disk is told to lie. */
+  private readonly journal: DurableWrite[] = []
+  private readonly lostAcknowledgedWrites: number
   corrupted = false
 
-  constructor(foundingVoters: readonly string[] | null) {
-    this.durable = new MemoryLogStorage(foundingVoters === null ? {} : { voters: foundingVoters })
+  /**
+   * `lostAcknowledgedWrites > 0` makes a deliberately broken disk for the self-test: on a crash it
+   * also loses that many of its newest writes although it reported them durable (an fsync that
+   * lies, which is the same as a node acknowledging before persisting).
+   */
+  constructor(foundingVoters: readonly string[] | null, lostAcknowledgedWrites = 0) {
+    this.foundingVoters = foundingVoters
+    this.lostAcknowledgedWrites = lostAcknowledgedWrites
+    this.durable = this.freshImage()
+  }
+
+  private freshImage(): MemoryLogStorage {
+    const image = new MemoryLogStorage(this.foundingVoters === null ? {} : { voters: this.foundingVoters })
+    if (this.lostAcknowledgedWrites === 0) return image
+    const journal = this.journal
+    // Record every write that reaches this image, so that a crash can replay all but the newest.
+    return Object.assign(image, {
+      save: (batch: PersistBatch) => {
+        journal.push({ kind: 'save', batch })
+        return MemoryLogStorage.prototype.save.call(image, batch)
+      },
+      compact: (snapshot: Snapshot) => {
+        journal.push({ kind: 'compact', snapshot })
+        return MemoryLogStorage.prototype.compact.call(image, snapshot)
+      },
+    })
   }
 
   async open(environment: NodeEnvironment<WireMessage>): Promise<LogStorage> {
@@ -86,6 +119,15 @@ class MemoryDisk implements HostDisk {
   crash(tornWriteProbability: number): void {
     this.current?.crash(tornWriteProbability)
     this.current = null
+    if (this.lostAcknowledgedWrites > 0 && this.journal.length > 0) {
+      const kept = this.journal.splice(0, Math.max(0, this.journal.length - this.lostAcknowledgedWrites))
+      this.journal.length = 0
+      this.durable = this.freshImage()
+      for (const write of kept) {
+        if (write.kind === 'save') void this.durable.save(write.batch)
+        else void this.durable.compact(write.snapshot)
+      }
+    }
   }
 
   /** The in-memory image has no checksums to catch a flipped bit, so it is not corrupted. */
@@ -195,6 +237,16 @@ export interface RaftFactoryOptions {
    * deliberate bug (acknowledging writes before they are durable); production runs pass none.
    */
   readonly wrapStorage?: (storage: LogStorage) => LogStorage
+  /**
+   * Self-test bug: the memory disk loses this many of its newest writes on a crash although it
+   * acknowledged them as durable. 0 (the default) in every real run.
+   */
+  readonly lostAcknowledgedWrites?: number
+  /**
+   * Self-test bug: every read is served from the contacted node's local state without ReadIndex
+   * (a stale read). `false` in every real run.
+   */
+  readonly staleReads?: boolean
 }
 
 /** The factory of production nodes. */
@@ -203,7 +255,9 @@ export function createRaftFactory(options: RaftFactoryOptions): NodeFactory<Wire
     codec: { encode: encodeMessage, decode: (bytes) => decodeMessage(bytes) },
     describe: describeMessage,
     createDisk: (_nodeId, foundingVoters, random) =>
-      options.disk === 'wal' ? new WalDisk(foundingVoters, random) : new MemoryDisk(foundingVoters),
+      options.disk === 'wal'
+        ? new WalDisk(foundingVoters, random)
+        : new MemoryDisk(foundingVoters, options.lostAcknowledgedWrites ?? 0),
     start: (environment, disk) => startNode(environment, disk, options),
   }
 }
@@ -303,6 +357,9 @@ function startNode(
       return { kind: 'failed', reason: `bad command: ${String(error)}` }
     }
     try {
+      if (decoded.operation.kind === 'get' && options.staleReads === true) {
+        return { kind: 'applied', result: { kind: 'get', value: kv.read(decoded.operation.key) } }
+      }
       if (decoded.operation.kind === 'get' && decoded.sequence % 2 === 0) {
         // Half the reads take the ReadIndex path instead of the log.
         const key = decoded.operation.key
