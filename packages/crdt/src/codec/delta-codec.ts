@@ -10,6 +10,7 @@ import {
 } from '../core/delta.js'
 import { elementKey } from '../core/element-key.js'
 import type { Ranges } from '../core/ranges.js'
+import { SEQ_MAX } from '../core/replica-core.js'
 import { InputTooLargeError, MalformedInputError, UnsupportedVersionError } from '../errors.js'
 import { ByteReader, ByteWriter } from './bytes.js'
 import { type DecodeLimits, resolveLimits } from './limits.js'
@@ -155,14 +156,12 @@ export function decodeDelta(bytes: Uint8Array, limits?: DecodeLimits): Delta {
 export function readContext(reader: ByteReader, limits: Required<DecodeLimits>): CausalContext {
   const count = reader.count(limits.nodesMax, 2, 'node count')
   const nodes: string[] = []
-  const unique = new Set<string>()
   for (let index = 0; index < count; index++) {
     const node = reader.string()
     if (node.length === 0) throw new MalformedInputError('empty node id')
-    if (unique.has(node)) throw new MalformedInputError('duplicate node id')
-    unique.add(node)
     nodes.push(node)
   }
+  if (count > 1 && new Set(nodes).size !== count) throw new MalformedInputError('duplicate node id')
   const ranges: Ranges[] = []
   for (let index = 0; index < count; index++) ranges.push(readRanges(reader, limits))
   return { nodes, ranges }
@@ -198,19 +197,15 @@ export function readDelta(reader: ByteReader, limits: Required<DecodeLimits>): D
   const collections: CollectionDelta[] = []
   const seenCollections = new Set<string>()
   // Every dot may be carried once per delta; two holders of one dot would break the merge index.
-  const seenDots = new Map<number, Set<number>>()
+  // Checked after reading, on the dots collected here (seq * 2^21 + node, as the merge index keys them).
+  const dotKeys: number[] = []
   const claimDot = (node: number, seq: number): void => {
     if (node >= nodeCount) throw new MalformedInputError('node index out of range')
+    if (seq > SEQ_MAX) throw new InputTooLargeError('sequence number of a held dot beyond 2^32 - 1')
     if (seq < 1 || !rangesContain(context.ranges[node] as Ranges, seq)) {
       throw new MalformedInputError('entry dot outside the delta context')
     }
-    let seqs = seenDots.get(node)
-    if (seqs === undefined) {
-      seqs = new Set()
-      seenDots.set(node, seqs)
-    }
-    if (seqs.has(seq)) throw new MalformedInputError('dot carried twice')
-    seqs.add(seq)
+    dotKeys.push(seq * 2097152 + node)
   }
   let itemBudget = limits.entriesMax
   for (let collectionIndex = 0; collectionIndex < collectionCount; collectionIndex++) {
@@ -225,7 +220,7 @@ export function readDelta(reader: ByteReader, limits: Required<DecodeLimits>): D
       const count = reader.count(itemBudget, 2, 'element count')
       itemBudget -= count
       const elements: ElementData[] = []
-      const keys = new Set<string>()
+      const keys = count > 1 ? new Set<string>() : undefined
       let previousNode = -1
       let previousSeq = 0
       for (let index = 0; index < count; index++) {
@@ -247,9 +242,11 @@ export function readDelta(reader: ByteReader, limits: Required<DecodeLimits>): D
           }
         }
         const value = readValue(reader)
-        const key = elementKey(value)
-        if (keys.has(key)) throw new MalformedInputError('duplicate set element')
-        keys.add(key)
+        if (keys !== undefined) {
+          const key = elementKey(value)
+          if (keys.has(key)) throw new MalformedInputError('duplicate set element')
+          keys.add(key)
+        }
         elements.push({ value, dots })
       }
       collections.push({ kind, name, entries: NO_ENTRIES, elements })
@@ -259,11 +256,13 @@ export function readDelta(reader: ByteReader, limits: Required<DecodeLimits>): D
       if (!isMap && count > 1) throw new MalformedInputError('a register holds at most one entry')
       itemBudget -= count
       const entries: EntryData[] = []
-      const keys = new Set<string>()
+      const keys = count > 1 ? new Set<string>() : undefined
       for (let index = 0; index < count; index++) {
         const key = isMap ? reader.string() : ''
-        if (keys.has(key)) throw new MalformedInputError('duplicate map key')
-        keys.add(key)
+        if (keys !== undefined) {
+          if (keys.has(key)) throw new MalformedInputError('duplicate map key')
+          keys.add(key)
+        }
         const node = reader.varint()
         const seq = reader.varint()
         claimDot(node, seq)
@@ -277,6 +276,9 @@ export function readDelta(reader: ByteReader, limits: Required<DecodeLimits>): D
       }
       collections.push({ kind, name, entries, elements: NO_ELEMENTS })
     }
+  }
+  if (dotKeys.length > 1 && new Set(dotKeys).size !== dotKeys.length) {
+    throw new MalformedInputError('dot carried twice')
   }
   return { nodes: context.nodes, ranges: context.ranges, collections }
 }

@@ -1,3 +1,4 @@
+import { InputTooLargeError } from '../errors.js'
 import {
   type CausalContext,
   type CollectionDelta,
@@ -77,8 +78,10 @@ export class ReplicaCore {
   readonly nodeIndex = new Map<string, number>()
   /** Causal context per local node index. */
   readonly seen: Ranges[] = []
-  /** Live dot index per local node index: seq → holder. */
-  readonly owners: Map<number, Holder>[] = []
+  /** Live dot index: dotKey(node, seq) → the slot or element holding that dot. */
+  private readonly held = new Map<number, Holder>()
+  /** Number of live dots per local node index. */
+  private readonly heldCount: number[] = []
   readonly stores = new Map<string, Store>()
   /** Causal contexts that peers reported (sync step 1, acks), per peer node index, for tombstone GC. */
   readonly peerSeen = new Map<number, Ranges[]>()
@@ -104,10 +107,11 @@ export class ReplicaCore {
     let index = this.nodeIndex.get(node)
     if (index === undefined) {
       index = this.nodes.length
+      if (index >= NODES_MAX) throw new InputTooLargeError(`more than ${NODES_MAX} nodes in one replica`)
       this.nodes.push(node)
       this.nodeIndex.set(node, index)
       this.seen.push([])
-      this.owners.push(new Map())
+      this.heldCount.push(0)
     }
     return index
   }
@@ -127,8 +131,18 @@ export class ReplicaCore {
   protected nextSeq(): number {
     const ranges = this.seen[0] as Ranges
     const seq = ranges.length === 0 ? 1 : (ranges[ranges.length - 1] as number) + 1
+    if (seq > SEQ_MAX) throw new InputTooLargeError(`more than ${SEQ_MAX} writes by one node`)
     addDot(ranges, seq)
     return seq
+  }
+
+  private holdDot(node: number, seq: number, holder: Holder): void {
+    this.held.set(dotKey(node, seq), holder)
+    this.heldCount[node] = (this.heldCount[node] as number) + 1
+  }
+
+  private releaseDot(node: number, seq: number): void {
+    if (this.held.delete(dotKey(node, seq))) this.heldCount[node] = (this.heldCount[node] as number) - 1
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -142,13 +156,12 @@ export class ReplicaCore {
     const logical = this.clock.logical
     const slot = new Slot(store, key, 0, seq, wallMs, logical, deleted, value)
     const previous = store.slots.get(key)
-    const owners = this.owners[0] as Map<number, Holder>
     if (previous !== undefined) {
-      ;(this.owners[previous.node] as Map<number, Holder>).delete(previous.seq)
+      this.releaseDot(previous.node, previous.seq)
       if (previous.deleted) store.tombstones--
     }
     store.slots.set(key, slot)
-    owners.set(seq, slot)
+    this.holdDot(0, seq, slot)
     if (deleted) store.tombstones++
     if (this.pendingChanges !== undefined) {
       this.pendingChanges.push({
@@ -183,7 +196,7 @@ export class ReplicaCore {
       store.elements.set(key, new Element(store, key, value, [0, seq]))
       this.pendingChanges?.push({ kind: 'set', collection: store.name, key, value, present: true })
     }
-    ;(this.owners[0] as Map<number, Holder>).set(seq, store.elements.get(key) as Element)
+    this.holdDot(0, seq, store.elements.get(key) as Element)
     return {
       nodes: deltaNodes,
       ranges: deltaRanges,
@@ -235,7 +248,7 @@ export class ReplicaCore {
   private forgetDots(element: Element): void {
     const dots = element.dots
     for (let index = 0; index < dots.length; index += 2) {
-      ;(this.owners[dots[index] as number] as Map<number, Holder>).delete(dots[index + 1] as number)
+      this.releaseDot(dots[index] as number, dots[index + 1] as number)
     }
   }
 
@@ -283,21 +296,24 @@ export class ReplicaCore {
 
     // Entries the delta does not mention, whose dots it has seen: overwritten or removed there.
     for (const [node, ranges] of deltaSeen) {
-      const owners = this.owners[node] as Map<number, Holder>
-      if (owners.size === 0 || ranges.length === 0) continue
+      const heldCount = this.heldCount[node] as number
+      if (heldCount === 0 || ranges.length === 0) continue
       const overlap = rangesIntersect(ranges, this.seen[node] as Ranges)
       if (overlap.length === 0) continue
-      if (rangesSize(overlap) <= owners.size) {
+      if (rangesSize(overlap) <= heldCount) {
         for (let index = 0; index < overlap.length; index += 2) {
           const end = overlap[index + 1] as number
           for (let seq = overlap[index] as number; seq <= end; seq++) {
-            const holder = owners.get(seq)
+            const holder = this.held.get(dotKey(node, seq))
             if (holder !== undefined && holder.touched !== epoch) this.dropDot(holder, node, seq)
           }
         }
       } else {
+        // The overlap is larger than what this node holds here: scan the held dots instead.
         const doomed: [Holder, number][] = []
-        for (const [seq, holder] of owners) {
+        for (const [key, holder] of this.held) {
+          if (key % NODE_FACTOR !== node) continue
+          const seq = Math.floor(key / NODE_FACTOR)
           if (holder.touched !== epoch && rangesHas(overlap, seq)) doomed.push([holder, seq])
         }
         for (const [holder, seq] of doomed) this.dropDot(holder, node, seq)
@@ -327,7 +343,7 @@ export class ReplicaCore {
       if (dots[index] !== node || dots[index + 1] !== seq)
         kept.push(dots[index] as number, dots[index + 1] as number)
     }
-    ;(this.owners[node] as Map<number, Holder>).delete(seq)
+    this.releaseDot(node, seq)
     holder.dots = kept
     if (kept.length === 0) {
       holder.store.elements.delete(holder.key)
@@ -345,7 +361,7 @@ export class ReplicaCore {
     this.mutations++
     const store = slot.store
     store.slots.delete(slot.key)
-    ;(this.owners[slot.node] as Map<number, Holder>).delete(slot.seq)
+    this.releaseDot(slot.node, slot.seq)
     if (slot.deleted) store.tombstones--
     else {
       this.pendingChanges?.push({
@@ -375,7 +391,7 @@ export class ReplicaCore {
     const keepCurrent = current !== undefined && !hasDot(deltaSeen, current.node, current.seq)
     if (keepIncoming && (!keepCurrent || this.beats(entry, node, current as Slot))) {
       if (current !== undefined) {
-        ;(this.owners[current.node] as Map<number, Holder>).delete(current.seq)
+        this.releaseDot(current.node, current.seq)
         if (current.deleted) store.tombstones--
       }
       const slot = new Slot(
@@ -391,7 +407,7 @@ export class ReplicaCore {
       slot.touched = epoch
       store.slots.set(entry.key, slot)
       this.mutations++
-      ;(this.owners[node] as Map<number, Holder>).set(entry.seq, slot)
+      this.holdDot(node, entry.seq, slot)
       if (entry.deleted) store.tombstones++
       if (
         this.pendingChanges !== undefined &&
@@ -436,7 +452,7 @@ export class ReplicaCore {
         const node = dots[index] as number
         const seq = dots[index + 1] as number
         if (hasLocalDot(incoming, local, node, seq) || !hasDot(deltaSeen, node, seq)) kept.push(node, seq)
-        else (this.owners[node] as Map<number, Holder>).delete(seq)
+        else this.releaseDot(node, seq)
       }
     }
     const target = current ?? new Element(store, key, element.value, kept)
@@ -446,7 +462,7 @@ export class ReplicaCore {
       if (rangesHas(this.seen[node] as Ranges, seq)) continue
       if (hasPair(kept, node, seq)) continue
       kept.push(node, seq)
-      ;(this.owners[node] as Map<number, Holder>).set(seq, target)
+      this.holdDot(node, seq, target)
     }
     if (
       current === undefined
@@ -525,6 +541,21 @@ export class ReplicaCore {
       return position
     }
     // Context: everything seen here, minus the dots held here that the peer has already seen.
+    const heldSharedByNode: number[][] = []
+    if (peer !== undefined) {
+      for (const key of this.held.keys()) {
+        const node = key % NODE_FACTOR
+        const theirs = peerSeen[node]
+        const seq = Math.floor(key / NODE_FACTOR)
+        if (theirs === undefined || !rangesHas(theirs, seq)) continue
+        let list = heldSharedByNode[node]
+        if (list === undefined) {
+          list = []
+          heldSharedByNode[node] = list
+        }
+        list.push(seq)
+      }
+    }
     for (let node = 0; node < this.nodes.length; node++) {
       const seen = this.seen[node] as Ranges
       if (seen.length === 0) continue
@@ -533,11 +564,7 @@ export class ReplicaCore {
       if (theirs === undefined || theirs.length === 0) {
         context = seen.slice()
       } else {
-        const shared = rangesIntersect(seen, theirs)
-        const heldShared: number[] = []
-        for (const seq of (this.owners[node] as Map<number, Holder>).keys()) {
-          if (rangesHas(shared, seq)) heldShared.push(seq)
-        }
+        const heldShared = heldSharedByNode[node] ?? []
         heldShared.sort((left, right) => left - right)
         context = rangesSubtract(seen, rangesFromSorted(heldShared))
       }
@@ -642,6 +669,18 @@ export class ReplicaCore {
     }
     return true
   }
+}
+
+/**
+ * Dots are indexed by one number: seq * NODE_FACTOR + node. With at most 2^21 nodes per replica and
+ * sequence numbers below 2^32 (both enforced), the key stays a safe integer.
+ */
+const NODE_FACTOR = 2 ** 21
+export const NODES_MAX = NODE_FACTOR
+export const SEQ_MAX = 2 ** 32 - 1
+
+function dotKey(node: number, seq: number): number {
+  return seq * NODE_FACTOR + node
 }
 
 function hasDot(seen: Map<number, Ranges>, node: number, seq: number): boolean {
