@@ -88,9 +88,19 @@ export class Raft {
   electionElapsed = 0
   heartbeatElapsed = 0
   randomizedElectionTimeout = 0
+  /**
+   * The highest term known durable. No message carrying a newer term leaves before the batch
+   * that persists it: otherwise a crash could bring this node back in an older term, able to lead
+   * the same term again with a different log.
+   */
+  persistedTerm = 0
   /** Why the last proposal was dropped (for the error the caller gets). */
   lastDropReason = ''
   private pendingBroadcast: Broadcast = Broadcast.None
+  /** Whether this leader applied its own removal and waits to hand over (see {@link maybeRetire}). */
+  private retiring = false
+  /** The index of a proposed, not yet applied change that removes this leader (0 when none). */
+  private selfRemovalIndex = 0
   private readonly leaveJointData: Uint8Array
 
   constructor(config: RaftConfig) {
@@ -108,6 +118,7 @@ export class Raft {
     const { hardState, confState } = this.config.storage.initialState()
     this.switchToConfig(restoreConfig(confState, this.raftLog.lastIndex(), this.config.maxInflightMsgs))
     if (hardState.term !== 0 || hardState.vote !== null || hardState.commit !== 0) this.loadState(hardState)
+    this.persistedTerm = this.term
     if (this.config.applied > 0) {
       if (this.config.applied > this.raftLog.committed) {
         throw new ConfigurationError(
@@ -168,7 +179,7 @@ export class Raft {
       from: init.from === undefined || init.from === '' ? this.id : init.from,
       term,
     }
-    this.msgs.push({ message, afterPersist: needsPersist(type) })
+    this.msgs.push({ message, afterPersist: needsPersist(type) || this.term > this.persistedTerm })
   }
 
   /**
@@ -206,7 +217,9 @@ export class Raft {
         rejectHintTerm: 0,
         context: emptyBytes,
       },
-      afterPersist: false,
+      // A leader's appends leave at once, unless its term itself is not durable yet (a lone voter
+      // wins without a round trip): entries of a term must never be seen before the term is.
+      afterPersist: this.term > this.persistedTerm,
     })
     if (last !== undefined) progress.sentEntries(last.index, entries.length)
     // The follower commits no further than the entries it is known to have.
@@ -312,6 +325,8 @@ export class Raft {
     this.readOnly = new ReadOnly(this.config.readOnly)
     this.pendingReadIndexMessages = []
     this.pendingBroadcast = Broadcast.None
+    this.retiring = false
+    this.selfRemovalIndex = 0
   }
 
   private resetRandomizedElectionTimeout(): void {
@@ -382,6 +397,7 @@ export class Raft {
   }
 
   private tickHeartbeat(): void {
+    if (this.retiring && this.maybeRetire()) return
     this.heartbeatElapsed++
     this.electionElapsed++
     if (this.electionElapsed >= this.config.electionTick) {
@@ -448,8 +464,12 @@ export class Raft {
     }
     if (this.poll(this.id, true) === VoteResult.Won) {
       // A single-voter configuration: this node's own vote is a quorum.
-      if (kind === CampaignKind.PreElection) this.campaign(CampaignKind.Election)
-      else this.becomeLeader()
+      if (kind === CampaignKind.PreElection) {
+        this.campaign(CampaignKind.Election)
+      } else {
+        this.becomeLeader()
+        this.bcastAppend()
+      }
       return
     }
     const lastIndex = this.raftLog.lastIndex()
@@ -563,12 +583,18 @@ export class Raft {
    */
   appendProposals(proposals: readonly ProposalInit[]): boolean {
     if (proposals.length === 0) return this.drop('empty proposal')
-    if (!this.trk.progress.has(this.id)) return this.drop('this leader is no longer in the configuration')
+    if (!this.trk.progress.has(this.id) || this.retiring) {
+      return this.drop('this leader is no longer in the configuration')
+    }
     if (this.leadTransferee !== null) return this.drop('leadership is being transferred')
+    if (this.selfRemovalIndex > this.raftLog.applied)
+      return this.drop('a change removing this leader is pending')
     const lastIndex = this.raftLog.lastIndex()
     const term = this.term
     const entries: Entry[] = new Array(proposals.length)
     let bytes = 0
+    let confIndex = 0
+    let selfRemovalIndex = 0
     for (let i = 0; i < proposals.length; i++) {
       const proposal = proposals[i] as ProposalInit
       let type = proposal.type
@@ -576,7 +602,8 @@ export class Raft {
       if (type === EntryType.ConfChange) {
         const refusal = this.confChangeRefusal(data)
         if (refusal === null) {
-          this.pendingConfIndex = lastIndex + i + 1
+          confIndex = lastIndex + i + 1
+          if (this.changeRemovesSelf(data)) selfRemovalIndex = confIndex
         } else {
           this.logger.info('ignoring conf change', { id: this.id, reason: refusal })
           // The slot is kept (the caller's index stays valid) but carries nothing.
@@ -596,6 +623,8 @@ export class Raft {
     }
     this.uncommittedSize += bytes
     this.raftLog.append(entries)
+    if (confIndex > 0) this.pendingConfIndex = confIndex
+    if (selfRemovalIndex > 0) this.selfRemovalIndex = selfRemovalIndex
     if (this.pendingBroadcast === Broadcast.None) this.pendingBroadcast = Broadcast.Entries
     // A lone voter commits as soon as its own log is durable (reported through onPersisted).
     return true
@@ -607,7 +636,11 @@ export class Raft {
    */
   appendCommands(commands: readonly Uint8Array[]): boolean {
     if (commands.length === 0) return this.drop('empty proposal')
-    if (!this.trk.progress.has(this.id)) return this.drop('this leader is no longer in the configuration')
+    if (!this.trk.progress.has(this.id) || this.retiring) {
+      return this.drop('this leader is no longer in the configuration')
+    }
+    if (this.selfRemovalIndex > this.raftLog.applied)
+      return this.drop('a change removing this leader is pending')
     if (this.leadTransferee !== null) return this.drop('leadership is being transferred')
     let bytes = 0
     for (let i = 0; i < commands.length; i++) bytes += (commands[i] as Uint8Array).byteLength
@@ -625,6 +658,22 @@ export class Raft {
     this.raftLog.append(entries)
     if (this.pendingBroadcast === Broadcast.None) this.pendingBroadcast = Broadcast.Entries
     return true
+  }
+
+  /**
+   * Whether a conf change (already checked by {@link confChangeRefusal}) takes this leader out of
+   * the voters. From its append until its application, the leader appends nothing after it, so
+   * that a voter of the new configuration that holds the change also holds the leader's whole log
+   * and can win the next election even if the leader crashes right after stepping down.
+   */
+  private changeRemovesSelf(data: Uint8Array): boolean {
+    try {
+      const result = new Changer(this.trk, this.raftLog.lastIndex()).apply(decodeConfChange(data))
+      return !result.config.voters.has(this.id) && !result.config.votersOutgoing.has(this.id)
+    } catch {
+      // An invalid change is refused when applied: it removes no one.
+      return false
+    }
   }
 
   /** Why a proposed conf change must be refused, or `null` when it may go ahead. */
@@ -664,7 +713,9 @@ export class Raft {
         this.bcastHeartbeat()
         return true
       case MessageType.CheckQuorum:
-        if (!this.trk.quorumActive()) {
+        // A retiring leader stays until it has handed over: stepping down without a caught-up
+        // successor could leave the new configuration unable to elect (see maybeRetire).
+        if (!this.trk.quorumActive() && !this.retiring) {
           this.logger.warn('stepping down: no quorum heard from within an election timeout', { id: this.id })
           this.becomeFollower(this.term, null)
         }
@@ -988,7 +1039,8 @@ export class Raft {
       this.respondToReadIndex(m, this.raftLog.committed)
       return
     }
-    if (this.readOnly.option === ReadOnlyOption.Safe) {
+    // A retiring leader may be cut off while still leading: it never answers from its lease.
+    if (this.readOnly.option === ReadOnlyOption.Safe || this.retiring) {
       this.readOnly.addRequest(this.raftLog.committed, m)
       // The leader acknowledges itself; a heartbeat round collects the others.
       this.readOnly.recvAck(this.id, m.context)
@@ -1065,13 +1117,23 @@ export class Raft {
     const confState = this.trk.confState()
     const self = this.trk.progress.get(this.id)
     this.isLearner = self?.isLearner === true
-    if ((self === undefined || this.isLearner) && this.role === Role.Leader) {
-      if (this.config.stepDownOnRemoval) {
-        // A leader that is no longer a voter steps down once the change is applied (thesis §4.2.2).
-        this.logger.info('stepping down: removed from the voters', { id: this.id })
-        this.becomeFollower(this.term, null)
+    if (this.role === Role.Leader) {
+      if (self === undefined || this.isLearner) {
+        if (this.config.stepDownOnRemoval && !this.retiring) {
+          // A leader removed from the voters steps down (thesis §4.2.2), but not at once: it keeps
+          // managing the new configuration (without counting itself, refusing proposals) until a
+          // voter of it holds its whole log, then hands over to that voter. Stepping down at once
+          // (as etcd does) can leave the others unable to elect anyone when they missed the last
+          // entries or the commit notice: they still count the old leader as a voter, and it
+          // refuses them its vote because its log is longer.
+          this.retiring = true
+          this.logger.info('removed from the voters: stepping down once a successor is caught up', {
+            id: this.id,
+          })
+        }
+      } else {
+        this.retiring = false
       }
-      return confState
     }
     if (this.role !== Role.Leader || confState.voters.length === 0) return confState
     // The quorum changed: the commit may move, and new members need their first appends.
@@ -1082,6 +1144,28 @@ export class Raft {
     }
     if (this.leadTransferee !== null && !this.trk.isVoter(this.leadTransferee)) this.abortLeaderTransfer()
     return confState
+  }
+
+  /**
+   * Ends a removed leader's term of office once a voter of the new configuration holds its whole
+   * log: that voter is told to campaign at once (TimeoutNow) and this node becomes a follower.
+   * Returns whether it stepped down.
+   */
+  private maybeRetire(): boolean {
+    const lastIndex = this.raftLog.lastIndex()
+    let successor: NodeId | null = null
+    for (const id of this.trk.ids()) {
+      if (id === this.id || !this.trk.isVoter(id)) continue
+      if (this.trk.progress.get(id)?.match === lastIndex) {
+        successor = id
+        break
+      }
+    }
+    if (successor === null) return false
+    this.logger.info('stepping down: removed from the voters; handing over', { id: this.id, to: successor })
+    this.send({ type: MessageType.TimeoutNow, to: successor })
+    this.becomeFollower(this.term, null)
+    return true
   }
 
   abortLeaderTransfer(): void {

@@ -36,6 +36,8 @@ interface PendingPersist {
   readonly lastTerm: number
   /** The snapshot's index (0 when it had none). */
   readonly snapshotIndex: number
+  /** The term of the batch's hard state (0 when it had none). */
+  readonly hardStateTerm: number
 }
 
 function isLocalMessage(type: MessageType): boolean {
@@ -302,6 +304,7 @@ export class RawNode {
         lastIndex: lastEntry?.index ?? 0,
         lastTerm: lastEntry?.term ?? 0,
         snapshotIndex: snapshot?.metadata.index ?? 0,
+        hardStateTerm: hardState?.term ?? 0,
       })
     }
     return { number, softState, hardState, entries, snapshot, committedEntries, messages, readStates }
@@ -323,6 +326,7 @@ export class RawNode {
       (this.pendingPersists[0] as PendingPersist).number <= readyNumber
     ) {
       const done = this.pendingPersists.shift() as PendingPersist
+      if (done.hardStateTerm > raft.persistedTerm) raft.persistedTerm = done.hardStateTerm
       if (done.snapshotIndex > 0) raft.raftLog.stableSnapTo(done.snapshotIndex)
       if (done.lastIndex > 0) raft.onLocalPersist(done.lastIndex, done.lastTerm)
     }

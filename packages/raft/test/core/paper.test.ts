@@ -499,6 +499,23 @@ describe('persistence before answering (§5 "Rules for Servers": respond after s
     ])
   })
 
+  it('§5.1: no message carrying a term leaves before that term is durable (a lone voter wins without a round trip)', () => {
+    // One voter and one learner: the voter wins at once, but a crash before its new term is
+    // durable would let it lead the same term again with a different log.
+    const node = newNode('1', { storage: bootstrapStorage(confOf(['1'], ['2'])) })
+    node.campaign()
+    expect(node.raft.role).toBe(Role.Leader)
+    const ready = node.ready()
+    expect(ready.hardState?.term).toBe(1)
+    const apps = ready.messages.filter((o) => o.message.type === MessageType.App)
+    expect(apps.map((o) => [o.message.to, o.afterPersist])).toEqual([['2', true]])
+    storageOfAppend(node, ready)
+    node.advance(ready)
+    node.propose(new TextEncoder().encode('x'))
+    // Once the term is durable, the leader's appends leave at once again.
+    expect(node.ready().messages.every((o) => !o.afterPersist)).toBe(true)
+  })
+
   it('§5.3: the leader counts its own log towards a quorum only once it is persisted (onPersisted)', () => {
     const node = newNode('1')
     node.campaign()

@@ -53,7 +53,37 @@ describe('randomized cluster simulation (core only)', () => {
     )
   })
 
-  it('3 voters with membership changes (learner, promotion, joint, removal) under faults', () => {
+  it('3 voters with membership changes, no PreVote or CheckQuorum (includes seed 9023: a removed leader whose last commit notice was lost)', () => {
+    run(
+      {
+        nodes: 3,
+        steps: 8000,
+        preVote: false,
+        checkQuorum: false,
+        dropRate: 0.15,
+        duplicateRate: 0.05,
+        confChanges: true,
+      },
+      [9023, 5049, ...seeds(3001, 18)],
+    )
+  })
+
+  it('3 voters with membership changes, seeds that once broke safety (40363: a lone voter led the same term twice after a crash)', () => {
+    run(
+      {
+        nodes: 3,
+        steps: 6000,
+        preVote: true,
+        checkQuorum: true,
+        dropRate: 0.15,
+        duplicateRate: 0.05,
+        confChanges: true,
+      },
+      [40363],
+    )
+  })
+
+  it('3 voters with membership changes (learner, promotion, demotion, joint, removal, leader removal) under faults', () => {
     run(
       {
         nodes: 3,

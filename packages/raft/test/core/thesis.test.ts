@@ -146,16 +146,23 @@ describe('thesis §4 — cluster membership changes', () => {
     expect(node.raft.trk.progress.get('2')?.isLearner).toBe(false)
   })
 
-  it('§4.2.2: a leader removed from the configuration steps down once it applies the change', () => {
+  it('§4.2.2: a leader removed from the configuration steps down after applying the change, handing over to a caught-up voter', () => {
     const network = newCluster(3)
     network.campaign('1')
     const leader = network.get('1')
     leader.proposeConfChange(removeNode('1'))
+    // Nothing is appended after its own removal, so a voter holding the change holds everything.
+    expect(() => leader.propose(encoder.encode('after-removal'))).toThrow(/removing this leader is pending/)
     network.send()
     expect(leader.raft.role).toBe(Role.Leader)
     leader.applyConfChange(removeNode('1'))
-    expect(leader.raft.role).toBe(Role.Follower)
     expect(() => leader.propose(encoder.encode('late'))).toThrow(ProposalDroppedError)
+    // It steps down at its next tick, once a voter of the new configuration holds its whole log.
+    expect(leader.raft.role).toBe(Role.Leader)
+    leader.tick()
+    expect(leader.raft.role).toBe(Role.Follower)
+    const handover = takeMessages(leader).filter((m) => m.type === MessageType.TimeoutNow)
+    expect(handover.map((m) => m.to)).toEqual(['2'])
   })
 
   it('§4.2.2: with stepDownOnRemoval off, a removed leader keeps managing the cluster but refuses proposals', () => {

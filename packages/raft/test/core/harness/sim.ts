@@ -178,19 +178,34 @@ export class Simulation {
     }
   }
 
+  /**
+   * Proposes a random valid-looking membership change: leave a joint configuration, or add,
+   * promote, demote or remove one node (sometimes through joint consensus), keeping between
+   * three and four voters so that a quorum can survive the faults.
+   */
   private proposeConfChange(node: SimNode): void {
-    const spare = this.ids[this.ids.length - 1] as string
     const state = node.rawNode.status().confState
-    const joint = state.votersOutgoing.length > 0
+    const empty = new Uint8Array(0)
     let change: ConfChange
-    if (joint) change = { transition: 0, changes: [], context: new Uint8Array(0) }
-    else if (state.voters.includes(spare))
-      change = { transition: 0, changes: [{ type: 1, nodeId: spare }], context: new Uint8Array(0) }
-    else if (state.learners.includes(spare))
-      change = { transition: 0, changes: [{ type: 0, nodeId: spare }], context: new Uint8Array(0) }
-    else if (this.chance(0.5))
-      change = { transition: 0, changes: [{ type: 2, nodeId: spare }], context: new Uint8Array(0) }
-    else change = { transition: 1, changes: [{ type: 0, nodeId: spare }], context: new Uint8Array(0) }
+    if (state.votersOutgoing.length > 0) {
+      change = { transition: 0, changes: [], context: empty }
+    } else {
+      const id = this.pick(this.ids)
+      const transition = this.chance(0.3) ? 1 : 0
+      const isVoter = state.voters.includes(id)
+      const isLearner = state.learners.includes(id)
+      let type: number
+      if (isVoter) {
+        if (state.voters.length <= 3) return
+        type = this.chance(0.5) ? 1 : 2 // remove, or demote to learner
+      } else if (isLearner) {
+        type = this.chance(0.7) ? 0 : 1 // promote, or remove
+      } else {
+        if (state.voters.length >= 4 && this.chance(0.5)) return
+        type = this.chance(0.5) ? 2 : 0 // add as learner, or straight as voter
+      }
+      change = { transition, changes: [{ type: type as 0 | 1 | 2, nodeId: id }], context: empty }
+    }
     try {
       node.rawNode.proposeConfChange(change)
     } catch (error) {
@@ -375,6 +390,9 @@ export class Simulation {
       while (this.inflight.length > 0) this.deliverOne(false)
       this.checkSafety()
       const leader = [...this.nodes.values()].find((node) => node.rawNode.raft.role === Role.Leader)
+      // A client retries: a proposal can be lost when its leader is deposed before committing it.
+      if (proposed && step % 400 === 0 && leader !== undefined && !leader.applied.includes(marker))
+        proposed = false
       if (!proposed && leader !== undefined && step > 40) {
         try {
           leader.rawNode.propose(encoder.encode(marker))
