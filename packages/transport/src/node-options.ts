@@ -42,7 +42,10 @@ export interface TandemNodeOptions {
   readonly random?: RandomFloat
   /** How often connected members are pinged to measure round-trip time. Default 5 s; 0 turns it off. */
   readonly pingIntervalMs?: number
-  /** Per-address dial timeout, after which the next address (TCP after QUIC) is tried. Default 3 s. */
+  /**
+   * Per-address dial timeout, after which the next address (TCP after QUIC) is tried; also the QUIC
+   * idle timeout (a silent QUIC peer is declared gone after it). Default 3 s.
+   */
   readonly addressDialTimeoutMs?: number
   readonly logger?: Logger
 }

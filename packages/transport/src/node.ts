@@ -237,6 +237,18 @@ export class TandemNode implements ProtocolHost {
 }
 
 /**
+ * QUIC, with a dial that gives up within `dialTimeoutMs`. The QUIC dialer does not stop a handshake
+ * when the dial is aborted; only the connection's idle timeout ends it (10 s by default), which
+ * would hold back the TCP fallback. The idle timeout is therefore the dial timeout, with
+ * keep-alives three times as often so that a live but quiet connection never idles out — and a
+ * dead peer is noticed within the same time, which suits Raft.
+ */
+function quicTransport(dialTimeoutMs: number) {
+  const idleMs = Math.max(1_000, dialTimeoutMs)
+  return quic({ handshakeTimeout: idleMs, maxIdleTimeout: idleMs, keepAliveInterval: Math.floor(idleMs / 3) })
+}
+
+/**
  * Creates and starts a node: loads (or creates) the identity in `dataDir`, opens the address book,
  * starts libp2p listening on QUIC and TCP, and keeps links to every member.
  */
@@ -254,7 +266,7 @@ export async function createTandemNode(options: TandemNodeOptions): Promise<Tand
   const libp2p = await createLibp2p({
     privateKey: identity.privateKey,
     addresses: { listen: [...resolved.listen] },
-    transports: [quic(), tcp()],
+    transports: [quicTransport(resolved.addressDialTimeoutMs), tcp()],
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],
     connectionGater: admission.connectionGater(),

@@ -1,3 +1,4 @@
+import { createSocket } from 'node:dgram'
 import { afterEach, describe, expect, it } from 'vitest'
 import { BOTH, Fixture, QUIC_ONLY, TCP_ONLY, waitFor } from './helpers.js'
 
@@ -84,4 +85,34 @@ describe('dialing', () => {
     const remote = nodeA.libp2p.getConnections().map((c) => c.remoteAddr.toString())
     expect(remote.some((address) => address.includes('/quic-v1'))).toBe(true)
   })
+
+  it('falls back to TCP when the QUIC address does not answer', async () => {
+    const [a, b] = await fixture.identities(2)
+    if (a === undefined || b === undefined) throw new Error('unreachable')
+    const members = [a.nodeId, b.nodeId]
+    const nodeB = await fixture.node({ dataDir: b.dataDir, members, listen: TCP_ONLY })
+    // A dead QUIC address (nothing listens on that UDP port), sorted first, then B's real TCP one.
+    const deadQuic = `/ip4/127.0.0.1/udp/${await findUnusedPort()}/quic-v1`
+    const nodeA = await fixture.node({
+      dataDir: a.dataDir,
+      members,
+      listen: BOTH,
+      peers: { [b.nodeId]: [deadQuic, ...nodeB.multiaddrs()] },
+    })
+    let received = 0
+    nodeB.raft.onFrame(() => received++)
+    nodeA.raft.send(b.nodeId, frameOf(0, 8))
+    await waitFor(() => received === 1, 'frame delivered over TCP')
+    const remote = nodeA.libp2p.getConnections().map((c) => c.remoteAddr.toString())
+    expect(remote.every((address) => address.includes('/tcp/'))).toBe(true)
+  })
 })
+
+/** A UDP port that nothing listens on: bound once by the OS, then released. */
+async function findUnusedPort(): Promise<number> {
+  const socket = createSocket('udp4')
+  await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve))
+  const { port } = socket.address()
+  await new Promise<void>((resolve) => socket.close(() => resolve()))
+  return port
+}
