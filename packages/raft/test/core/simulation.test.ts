@@ -38,6 +38,22 @@ describe('randomized cluster simulation (core only)', () => {
     )
   })
 
+  it('3 voters, frequent faults (a crash, partition or compaction every ~25 steps), membership changes', () => {
+    run(
+      {
+        nodes: 3,
+        steps: 8000,
+        preVote: true,
+        checkQuorum: true,
+        dropRate: 0.15,
+        duplicateRate: 0.05,
+        confChanges: true,
+        faultRate: 0.04,
+      },
+      seeds(4001, 15),
+    )
+  })
+
   it('5 voters, no PreVote, no CheckQuorum, heavy loss', () => {
     run(
       {

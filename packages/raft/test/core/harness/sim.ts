@@ -33,6 +33,8 @@ export interface SimOptions {
   readonly duplicateRate: number
   /** Whether to propose membership changes (adding and removing node `nodes + 1`). */
   readonly confChanges: boolean
+  /** Probability that a step is a fault (crash, partition, heal, compaction); default 0.01. */
+  readonly faultRate?: number
 }
 
 interface SimNode {
@@ -157,7 +159,7 @@ export class Simulation {
       this.takeReady(node)
     } else if (roll < 0.55) {
       this.persistOne(node)
-    } else if (roll < 0.99) {
+    } else if (roll < 1 - (this.options.faultRate ?? 0.01)) {
       this.deliverOne(chaos)
     } else if (chaos) {
       this.fault(node)
