@@ -139,6 +139,15 @@ export { FrameDecoder } from './framing/frame-decoder.js'
  * ```
  */
 export type { OverflowPolicy } from './framing/frame-queue.js'
+
+/**
+ * The state of the link to a peer: `idle`, `connecting`, `open`, `backoff` or `closed`.
+ *
+ * @example
+ * ```ts
+ * if (node.raft.linkState(peer) === 'backoff') console.log('waiting to redial', peer)
+ * ```
+ */
 export type { LinkState } from './framing/outbound-link.js'
 /**
  * The node's Ed25519 identity, created once in the data directory (`node.key`, mode 0600); the
@@ -229,12 +238,33 @@ export {
   RaftTransport,
   raftMessageCodec,
 } from './raft-transport.js'
+/**
+ * The receiving side's output (a verified snapshot), its handler, its limits, and the partial
+ * transfers it keeps for resumption.
+ *
+ * @example
+ * ```ts
+ * const snapshots = await createSnapshotService(node, { ttlMs: 60_000 })
+ * const handler: SnapshotHandler = async (snapshot: ReceivedSnapshot) => install(snapshot.data)
+ * const waiting: PartialTransferInfo[] = snapshots.partialTransfers()
+ * ```
+ */
 export type {
   PartialTransferInfo,
   ReceivedSnapshot,
   SnapshotHandler,
   SnapshotReceiverLimits,
 } from './snapshot/receiver.js'
+
+/**
+ * The receiver's default limits: 1 GiB snapshots, 1 MiB chunks, a window of 8 chunks, 4 partial
+ * transfers kept for 5 minutes.
+ *
+ * @example
+ * ```ts
+ * const limits = { ...DEFAULT_SNAPSHOT_RECEIVER_LIMITS, snapshotBytesMax: 4 * 1024 ** 3 }
+ * ```
+ */
 export { DEFAULT_SNAPSHOT_RECEIVER_LIMITS } from './snapshot/receiver.js'
 /**
  * The snapshot sender's input, options and result, and the receiver's output and limits.
