@@ -36,7 +36,12 @@ export interface RaftConfig {
   readonly readOnly?: ReadOnlyOption
   /** Whether followers drop proposals instead of forwarding them to the leader. Default false. */
   readonly disableProposalForwarding?: boolean
-  /** Whether a leader removed from (or demoted out of) the voters steps down once that is applied. Default true. */
+  /**
+   * Whether a leader removed from (or demoted out of) the voters steps down after applying that
+   * change: it appends nothing after the change, keeps managing the new configuration until one
+   * of its voters holds the whole log, then hands over to it (TimeoutNow). Default true; when
+   * false it keeps leading without counting itself (etcd's default).
+   */
   readonly stepDownOnRemoval?: boolean
   /** The source of election jitter: inject a seeded one for replayable runs. */
   readonly random: RandomSource

@@ -20,6 +20,9 @@
  * - Bootstrap a cluster with a snapshot at index ≥ 1 whose membership names the founding voters:
  *   a node added later then learns the membership from a snapshot. Its storage's `snapshot()` must
  *   name the follower it is sent to (take a fresh one if a member was added since).
+ * - Prefer transferring leadership before removing the leader. The core copes either way: a
+ *   removed leader appends nothing after its removal and hands over to a caught-up voter before
+ *   stepping down.
  * - Catch the typed errors of `step` (a bad or stray message is refused, the node is unchanged) and
  *   of `propose*` (`ProposalDroppedError`: no leader, a transfer in progress, too many
  *   uncommitted bytes, or this leader was removed).
