@@ -6,7 +6,8 @@ import { type SimOptions, Simulation } from './harness/sim.js'
 // lose unpersisted state, compaction and snapshots, membership changes), checked after every step
 // for election safety, leader completeness and state-machine safety; then a liveness phase with
 // the faults healed, in which a fresh proposal must be applied by every member. A failure names
-// its seed: rerun with TANDEM_SEED=<seed> to replay it alone.
+// its seed: rerun with TANDEM_SEED=<seed> to replay it alone. RAFT_CORE_SIM_SEEDS=<n> runs n seeds
+// per case (a long run).
 
 const only = process.env.TANDEM_SEED === undefined ? null : Number(process.env.TANDEM_SEED)
 
@@ -20,7 +21,10 @@ function run(base: Omit<SimOptions, 'seed'>, seeds: readonly number[]): void {
   }
 }
 
-const seeds = (from: number, count: number) => Array.from({ length: count }, (_, i) => from + i)
+// RAFT_CORE_SIM_SEEDS=N runs N seeds per case instead of the few used in CI (a long run).
+const extra = Number(process.env.RAFT_CORE_SIM_SEEDS ?? 0)
+const seeds = (from: number, count: number) =>
+  Array.from({ length: extra > 0 ? extra : count }, (_, i) => from + i)
 
 describe('randomized cluster simulation (core only)', () => {
   it('3 voters, PreVote + CheckQuorum, loss/duplication/reordering/partitions/crashes/compaction', () => {
