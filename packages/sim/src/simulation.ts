@@ -134,11 +134,10 @@ export async function runSimulation<M>(options: SimulationOptions<M>): Promise<S
   // is ever damaged or removed, so a quorum always keeps a valid copy of every committed entry.
   const faultBudget = Math.floor((config.nodes - 1) / 2)
   const corruptedNodes = new Set<string>()
-  const damagedNodes = (): number =>
-    new Set([
-      ...corruptedNodes,
-      ...[...slots.values()].filter((slot) => slot.removed).map((slot) => slot.nodeId),
-    ]).size
+  // A requested removal counts from the request on: even if its promise fails, the entry may
+  // still commit later.
+  const removalRequested = new Set<string>()
+  const damagedNodes = (): number => new Set([...corruptedNodes, ...removalRequested]).size
 
   const observeSent = (message: ObservableMessage): void => {
     checker.observeTerm(message.term)
@@ -338,6 +337,7 @@ export async function runSimulation<M>(options: SimulationOptions<M>): Promise<S
       const slot = faultRandom.pick(removed)
       slot.disk = factory.createDisk(slot.nodeId, null, root.fork(`${slot.nodeId} disk ${slot.incarnations}`))
       slot.removed = false
+      removalRequested.delete(slot.nodeId)
       start(slot)
       membershipChangeInFlight = true
       membershipChanges++
@@ -356,6 +356,7 @@ export async function runSimulation<M>(options: SimulationOptions<M>): Promise<S
     if (victim === undefined) return
     membershipChangeInFlight = true
     membershipChanges++
+    removalRequested.add(victimId)
     record(`membership: remove ${victimId} via ${leader.slot.nodeId}`)
     void leaderIncarnation.changeMembership({ kind: 'remove', nodeId: victimId }).then((applied) => {
       membershipChangeInFlight = false
@@ -403,16 +404,17 @@ export async function runSimulation<M>(options: SimulationOptions<M>): Promise<S
   faultsActive = false
   workload.stop()
   const healAtMs = scheduler.nowMs
+  // The core is every node that is neither damaged nor (being) removed: a membership change may
+  // still be in flight, and the core must hold a quorum of the old and of the new configuration.
   const voters = currentVoters()
-  const healthy = voters.filter((nodeId) => slots.get(nodeId)?.disk.corrupted === false)
-  const quorum = Math.floor(voters.length / 2) + 1
-  const core = faultRandom.shuffled(healthy).slice(0, quorum)
+  const core = nodeIds.filter(
+    (nodeId) =>
+      !corruptedNodes.has(nodeId) && !removalRequested.has(nodeId) && slots.get(nodeId)?.removed === false,
+  )
+  const coreVoters = voters.filter((nodeId) => core.includes(nodeId)).length
   record(`liveness: heal core {${core.join(',')}} of voters {${voters.join(',')}}`)
-  if (core.length < quorum) {
-    checker.fail(
-      'liveness',
-      `only ${core.length} healthy voters of ${voters.length}: no quorum can be healed`,
-    )
+  if (coreVoters < Math.floor(voters.length / 2) + 1) {
+    checker.fail('liveness', `only ${coreVoters} healthy voters of ${voters.length}: no quorum can be healed`)
   }
   network.setReliableCore(core)
   contactable = core
