@@ -200,7 +200,7 @@ function compare(
 const cases: Case[] = []
 const sizes = [
   { label: '256 B', size: 256, count: 200_000 },
-  { label: '16 KiB', size: 16 * 1024, count: 4_096 },
+  { label: '16 KiB', size: 16 * 1024, count: 8_192 },
 ]
 const transports = [
   { label: 'TCP', listen: '/ip4/127.0.0.1/tcp/0' },

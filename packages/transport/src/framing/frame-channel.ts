@@ -30,7 +30,8 @@ export class FrameChannel {
   readonly #host: ProtocolHost
   readonly #options: FrameChannelOptions
   readonly #links = new Map<string, OutboundLink>()
-  readonly #inbound = new Set<Stream>()
+  /** The current inbound stream of each peer: a sender uses one stream at a time. */
+  readonly #inbound = new Map<string, Stream>()
   #frameHandler: FrameHandler = () => {}
   #unreachableHandler: (peer: string) => void = () => {}
   #running = false
@@ -61,7 +62,7 @@ export class FrameChannel {
     await this.#host.libp2p.unhandle(this.#options.protocol)
     await Promise.all([...this.#links.values()].map((link) => link.close()))
     this.#links.clear()
-    for (const stream of this.#inbound) stream.abort(new Error('node stopping'))
+    for (const stream of this.#inbound.values()) stream.abort(new Error('node stopping'))
     this.#inbound.clear()
   }
 
@@ -174,7 +175,10 @@ export class FrameChannel {
       stream.abort(new PeerNotAdmittedError(peer, protocol))
       return
     }
-    this.#inbound.add(stream)
+    // A sender opens a new stream only after giving up on its previous one, so an older inbound
+    // stream from the same peer is abandoned (QUIC may not have told us yet): release it.
+    this.#inbound.get(peer)?.abort(new Error('superseded by a newer stream from the same peer'))
+    this.#inbound.set(peer, stream)
     // This side never writes on an inbound frame stream, but it keeps its half open: aborting a
     // stream whose write half is still open resets it in both directions (QUIC RESET_STREAM and
     // STOP_SENDING, yamux RST), so the sender learns at once that the stream is gone.
@@ -189,6 +193,8 @@ export class FrameChannel {
           this.#host.logger.warn('closed stream after a bad frame', { peer, protocol, code: error.code })
         }
       })
-      .finally(() => this.#inbound.delete(stream))
+      .finally(() => {
+        if (this.#inbound.get(peer) === stream) this.#inbound.delete(peer)
+      })
   }
 }
