@@ -4,7 +4,8 @@ import { type SimOptions, Simulation } from './harness/sim.js'
 // Seeded randomized simulation of whole clusters of cores (TigerBeetle/etcd style): a safety phase
 // with faults everywhere (loss, duplication, reordering, partitions, late persistence, crashes that
 // lose unpersisted state, compaction and snapshots, membership changes), checked after every step
-// for election safety, leader completeness and state-machine safety; then a liveness phase with
+// for election safety, leader completeness, state-machine safety and linearizable reads (a read
+// index is never below what was applied anywhere before the read began); then a liveness phase with
 // the faults healed, in which a fresh proposal must be applied by every member. A failure names
 // its seed: rerun with TANDEM_SEED=<seed> to replay it alone. RAFT_CORE_SIM_SEEDS=<n> runs n seeds
 // per case (a long run).

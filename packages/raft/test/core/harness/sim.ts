@@ -69,6 +69,9 @@ export class Simulation {
   readonly appliedAt = new Map<number, { term: number; data: string; type: number }>()
   proposals = 0
   committedValues = new Set<string>()
+  /** Reads issued (by context) with the least read index each may get. */
+  readonly reads = new Map<string, number>()
+  readsAnswered = 0
   private readonly ids: string[]
 
   constructor(options: SimOptions) {
@@ -168,6 +171,10 @@ export class Simulation {
   }
 
   private propose(node: SimNode): void {
+    if (this.chance(0.2)) {
+      this.issueRead(node)
+      return
+    }
     if (this.options.confChanges && this.chance(0.15)) {
       this.proposeConfChange(node)
       return
@@ -215,9 +222,32 @@ export class Simulation {
     }
   }
 
+  /**
+   * Starts a linearizable read. Everything applied anywhere is committed, so the read index must
+   * be at least the highest index applied on any node when the read starts.
+   */
+  private issueRead(node: SimNode): void {
+    const context = `r${this.reads.size}`
+    let required = 0
+    for (const other of this.nodes.values()) required = Math.max(required, other.appliedIndex)
+    this.reads.set(context, required)
+    node.rawNode.readIndex(encoder.encode(context))
+  }
+
   private takeReady(node: SimNode): void {
     if (!node.rawNode.hasReady()) return
     const ready = node.rawNode.ready()
+    for (const read of ready.readStates) {
+      const context = decoder.decode(read.context)
+      const required = this.reads.get(context)
+      if (required === undefined) this.fail(`node ${node.id} answered unknown read ${context}`)
+      if (read.index < required) {
+        this.fail(
+          `linearizability: read ${context} got index ${read.index}, but ${required} was applied before it began`,
+        )
+      }
+      this.readsAnswered++
+    }
     for (const outbound of ready.messages) if (!outbound.afterPersist) this.inflight.push(outbound.message)
     node.pending.push(ready)
   }
