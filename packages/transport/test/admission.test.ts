@@ -1,5 +1,6 @@
 import { peerIdFromString } from '@libp2p/peer-id'
 import { afterEach, describe, expect, it } from 'vitest'
+import { silentLogger } from '../src/logger.js'
 import { RAFT_PROTOCOL, SNAPSHOT_PROTOCOL } from '../src/protocols.js'
 import { createSnapshotService } from '../src/snapshot/service.js'
 import { Fixture, QUIC_ONLY, TCP_ONLY, waitFor } from './helpers.js'
@@ -14,7 +15,17 @@ describe.each([
   it('refuses the connection of a peer that is neither member nor sync peer', async () => {
     const [member, stranger] = await fixture.identities(2)
     if (member === undefined || stranger === undefined) throw new Error('unreachable')
-    const memberNode = await fixture.node({ dataDir: member.dataDir, members: [member.nodeId], listen })
+    const warnings: Array<Readonly<Record<string, unknown>> | undefined> = []
+    const logger = {
+      ...silentLogger,
+      warn: (_message: string, fields?: Readonly<Record<string, unknown>>) => warnings.push(fields),
+    }
+    const memberNode = await fixture.node({
+      dataDir: member.dataDir,
+      members: [member.nodeId],
+      listen,
+      logger,
+    })
     const strangerNode = await fixture.node({
       dataDir: stranger.dataDir,
       members: [stranger.nodeId, member.nodeId],
@@ -28,6 +39,9 @@ describe.each([
     ).rejects.toThrow()
     await waitFor(() => memberNode.peerMetrics(stranger.nodeId).refusedConnections > 0, 'refusal counted')
     expect(memberNode.admission.refusals).toBeGreaterThan(0)
+    expect(warnings.some((fields) => fields?.peer === stranger.nodeId && fields.role === 'stranger')).toBe(
+      true,
+    )
     expect(memberNode.libp2p.getConnections().length).toBe(0)
   })
 

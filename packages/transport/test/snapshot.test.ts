@@ -157,6 +157,34 @@ describe('snapshot streaming', () => {
   })
 })
 
+describe('snapshot receive window', () => {
+  it('grants no more unacknowledged chunk bytes than the receive buffer bound', async () => {
+    const { b, nodeA } = await pair(TCP_ONLY)
+    const framed = new FramedStream(
+      await nodeA.openStream(b, SNAPSHOT_PROTOCOL, AbortSignal.timeout(10_000)),
+      {
+        protocol: SNAPSHOT_PROTOCOL,
+        frameBytesMax: 2 * MiB,
+        metrics: nodeA.metrics.peer(b),
+      },
+    )
+    await framed.write(
+      encodeOffer({
+        wireVersion: SNAPSHOT_WIRE_VERSION,
+        transferId: 'window',
+        totalBytes: 8 * MiB,
+        chunkBytes: MiB,
+        chunkCount: 8,
+        sha256: new Uint8Array(32),
+        metadata: new Uint8Array(0),
+      }),
+    )
+    const accept = decodeFrame((await framed.read()) ?? new Uint8Array(), 'accept')
+    // 4 MiB of receive buffer holds 3 chunks of 1 MiB plus their frame fields, not the default 8.
+    expect(accept.windowChunks).toBe(3)
+  })
+})
+
 describe('snapshot chunk checksum', () => {
   it('detects every single-bit flip of a chunk', () => {
     const data = snapshotBytes(512, 15)

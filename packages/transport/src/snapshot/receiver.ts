@@ -11,7 +11,15 @@ import { SnapshotIntegrityError, SnapshotProtocolError, TransportError } from '.
 import type { FramedStream } from '../framing/framed-stream.js'
 import type { Logger } from '../logger.js'
 import type { Offer } from '../proto/snapshot.js'
-import { decodeFrame, encodeAccept, encodeAck, encodeDone, invalidOffer, verifyChunk } from './frames.js'
+import {
+  decodeFrame,
+  encodeAccept,
+  encodeAck,
+  encodeDone,
+  FRAME_OVERHEAD_BYTES,
+  invalidOffer,
+  verifyChunk,
+} from './frames.js'
 
 /** A complete, verified snapshot handed to the application. */
 export interface ReceivedSnapshot {
@@ -32,6 +40,8 @@ export interface SnapshotReceiverLimits {
   readonly chunkBytesMax: number
   /** Unacknowledged chunks the sender may have in flight (the receive buffer bound). Default 8. */
   readonly windowChunks: number
+  /** Bytes of unacknowledged chunks the stream may buffer (the window never exceeds it). Default 4 MiB. */
+  readonly receiveBufferBytesMax: number
   /** Partial transfers kept at once (each holds its snapshot's size in memory). Default 4. */
   readonly partialTransfersMax: number
   /** A partial transfer not resumed within this time is discarded. Default 5 minutes. */
@@ -42,6 +52,7 @@ export const DEFAULT_SNAPSHOT_RECEIVER_LIMITS: SnapshotReceiverLimits = {
   snapshotBytesMax: 1024 * 1024 * 1024,
   chunkBytesMax: 1024 * 1024,
   windowChunks: 8,
+  receiveBufferBytesMax: 4 * 1024 * 1024,
   partialTransfersMax: 4,
   ttlMs: 5 * 60 * 1000,
 }
@@ -144,9 +155,15 @@ export class SnapshotReceiver {
       partial.stream?.stream.abort(new SnapshotProtocolError('superseded by a resumed stream'))
       partial.stream = framed
       partial.lastActivityMs = this.#now()
-      await framed.write(
-        encodeAccept({ resumeFromChunk: partial.nextChunk, windowChunks: this.#limits.windowChunks }),
+      // The window is what bounds the receive buffer: never more unacknowledged chunk bytes than
+      // `receiveBufferBytesMax`, and the stream itself is told to reset rather than buffer beyond it.
+      const frameBytes = offer.chunkBytes + FRAME_OVERHEAD_BYTES
+      const windowChunks = Math.max(
+        1,
+        Math.min(this.#limits.windowChunks, Math.floor(this.#limits.receiveBufferBytesMax / frameBytes)),
       )
+      framed.stream.maxReadBufferLength = (windowChunks + 1) * frameBytes
+      await framed.write(encodeAccept({ resumeFromChunk: partial.nextChunk, windowChunks }))
       await this.#receiveChunks(framed, partial)
     } catch (error) {
       if (error instanceof TransportError) {

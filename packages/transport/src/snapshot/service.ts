@@ -44,6 +44,8 @@ export class SnapshotService {
       snapshotBytesMax: options.snapshotBytesMax ?? DEFAULT_SNAPSHOT_RECEIVER_LIMITS.snapshotBytesMax,
       chunkBytesMax: options.chunkBytesMax ?? DEFAULT_SNAPSHOT_RECEIVER_LIMITS.chunkBytesMax,
       windowChunks: options.windowChunks ?? DEFAULT_SNAPSHOT_RECEIVER_LIMITS.windowChunks,
+      receiveBufferBytesMax:
+        options.receiveBufferBytesMax ?? DEFAULT_SNAPSHOT_RECEIVER_LIMITS.receiveBufferBytesMax,
       partialTransfersMax:
         options.partialTransfersMax ?? DEFAULT_SNAPSHOT_RECEIVER_LIMITS.partialTransfersMax,
       ttlMs: options.ttlMs ?? DEFAULT_SNAPSHOT_RECEIVER_LIMITS.ttlMs,
