@@ -1,1 +1,333 @@
+/**
+ * @tandem/sim — deterministic simulation of whole Tandem clusters. The production Raft core,
+ * driver and WAL format run over a simulated network (delay, reordering, loss, duplication,
+ * partitions), simulated disks (latency, lost and torn writes, corruption) and drifting clocks,
+ * all driven by one virtual-time scheduler from one seed. Checkers watch election safety, log
+ * matching, leader completeness, state-machine safety, linearizability and liveness.
+ *
+ * @example
+ * ```ts
+ * import { createRaftFactory, runSimulation, swarmConfig } from '@tandem/sim'
+ *
+ * const config = swarmConfig(42) // the seed picks cluster size, faults and workload
+ * const result = await runSimulation({ config, factory: createRaftFactory({ disk: config.disk.kind }), keepTrace: true })
+ * if (result.violation) console.error(result.violation.check, result.violation.message)
+ * console.log(result.traceLines.slice(0, 20).join('\n'))
+ * ```
+ *
+ * @packageDocumentation
+ */
+
+// ---------------------------------------------------------------------------------------------
+// Running simulations.
+
+/**
+ * Swarm testing: a run's whole configuration derived from its seed.
+ *
+ * @example
+ * ```ts
+ * const config = swarmConfig(1234)
+ * console.log(describeConfig(config)) // "seed 1234: 5 nodes, 3 clients on 2 keys, ..."
+ * const small = swarmConfig(1234, { nodes: 3, safetyPhaseMs: 1000 })
+ * ```
+ */
+export {
+  type ConfigOverrides,
+  type DiskOptions,
+  describeConfig,
+  type NodeFaultOptions,
+  type RaftSettings,
+  type SimulationConfig,
+  swarmConfig,
+} from './config.js'
+/**
+ * The seam between the simulator and the system under test: implement a `NodeFactory` to
+ * simulate another replicated system with the same network, disks, clocks and checkers.
+ *
+ * @example
+ * ```ts
+ * const factory: NodeFactory<MyMessage> = {
+ *   codec: null,
+ *   describe: (message) => `${message.from}→${message.to}`,
+ *   createDisk: (nodeId, voters, random) => myDisk(nodeId, voters, random),
+ *   start: (environment, disk) => myNode(environment, disk),
+ * }
+ * ```
+ */
+export type {
+  MembershipChange,
+  NodeEnvironment,
+  NodeFactory,
+  NodeIncarnation,
+  NodeRole,
+  NodeStatusView,
+  ObservableMessage,
+  SimulatedDisk,
+  WireEntry,
+} from './node-host.js'
+/**
+ * The production adapter: `RaftNode`s over the simulated clock, network and a WAL or in-memory
+ * disk. The options also hold the deliberate bugs the self-test injects.
+ *
+ * @example
+ * ```ts
+ * const production = createRaftFactory({ disk: 'wal' })
+ * const lyingDisk = createRaftFactory({ disk: 'memory', lostAcknowledgedWrites: 4 }) // must be caught
+ * ```
+ */
+export { createRaftFactory, type DiskKind, describeMessage, type RaftFactoryOptions } from './raft-host.js'
+/**
+ * Runs many seeds in a row, stopping at the first failure, and prints its replay command.
+ *
+ * @example
+ * ```ts
+ * const summary = await runSeeds({ from: 1, count: 100, factory: (config) => createRaftFactory({ disk: config.disk.kind }) })
+ * if (summary.failure) console.log(replayCommand(summary.failure.seed)) // pnpm sim --seed N --trace
+ * ```
+ */
+export { type RunSeedsOptions, type RunSeedsSummary, replayCommand, runSeeds } from './runner.js'
+/**
+ * Runs one seed to its verdict: a safety phase with faults everywhere, a liveness phase over a
+ * healed core, then the linearizability check of the client history.
+ *
+ * @example
+ * ```ts
+ * const config = swarmConfig(7, { nodes: 5 })
+ * const { violation, stats, traceDigest } = await runSimulation({
+ *   config,
+ *   factory: createRaftFactory({ disk: 'wal' }),
+ *   keepTrace: false,
+ * })
+ * ```
+ */
+export {
+  runSimulation,
+  type SimulationOptions,
+  type SimulationResult,
+  type SimulationStats,
+} from './simulation.js'
+
+// ---------------------------------------------------------------------------------------------
+// Checkers.
+
+/**
+ * A Porcupine-style (Wing–Gong–Lowe) linearizability checker over a per-key register model with
+ * put, get, compare-and-set and delete; unknown outcomes may take effect any time after their call.
+ *
+ * @example
+ * ```ts
+ * const history = new HistoryRecorder()
+ * const id = history.call(1, { kind: 'put', key: 'x', value: 'a' }, 0)
+ * history.complete(id, { kind: 'put' }, 5)
+ * checkLinearizability(history.history, { stepsMaxPerKey: 1_000_000 }).kind // 'linearizable'
+ * ```
+ */
+export {
+  checkLinearizability,
+  type LinearizabilityOptions,
+  type LinearizabilityVerdict,
+} from './checkers/linearizability.js'
+/**
+ * Raft's safety properties checked from observations: one leader per term, log matching, leader
+ * completeness, identical committed and applied entries.
+ *
+ * @example
+ * ```ts
+ * const checker = new RaftSafetyChecker(() => scheduler.nowMs)
+ * checker.observeLeader('n1', 3)
+ * checker.observeLeader('n2', 3)
+ * checker.violation?.check // 'election-safety'
+ * ```
+ */
+export { type ObservedEntry, RaftSafetyChecker } from './checkers/raft-safety.js'
+/**
+ * The sequential model of one key the linearizability checker uses.
+ *
+ * @example
+ * ```ts
+ * stepRegister('a', { kind: 'cas', key: 'x', expected: 'a', value: 'b' }, { kind: 'cas', succeeded: true })
+ * // { consistent: true, next: 'b' }
+ * ```
+ */
+export { type RegisterState, type RegisterStep, stepRegister } from './checkers/register-model.js'
+/**
+ * The stable names of the checks and the process exit code of each (see the README's table).
+ *
+ * @example
+ * ```ts
+ * exitCodes.linearizability // 14
+ * checkNames.includes('liveness') // true
+ * ```
+ */
+export { type CheckName, checkNames, exitCodes, type Violation } from './checkers/violation.js'
+/**
+ * The client history: calls, returns, and unknown outcomes.
+ *
+ * @example
+ * ```ts
+ * const history = new HistoryRecorder()
+ * const id = history.call(2, { kind: 'get', key: 'x' }, 10)
+ * history.complete(id, { kind: 'get', value: null }, 12)
+ * describeHistoryOperation(history.history[0]!) // "#0 c2 get(x) [10.000, 12.000] absent"
+ * ```
+ */
+export { describeHistoryOperation, type HistoryOperation, HistoryRecorder } from './history.js'
+
+// ---------------------------------------------------------------------------------------------
+// The simulated world.
+
+/**
+ * A drifting, jumping clock per node incarnation; implements raft's `Clock`.
+ *
+ * @example
+ * ```ts
+ * const clock = new SimulatedClock({ scheduler, driftPpm: 200, offsetMs: 5_000, label: 'n1' })
+ * clock.setTimer(100, () => {})
+ * clock.jumpForward(250)
+ * ```
+ */
+export { SimulatedClock, type SimulatedClockOptions, type SimulatedTimerHandle } from './clock.js'
+/**
+ * Simulated disks: a crashable write queue over an in-memory log (lost and torn writes), and a
+ * latency layer over `@tandem/wal`'s fault-injecting block device.
+ *
+ * @example
+ * ```ts
+ * const storage = new CrashableLogStorage({ durable, scheduler, random, latency: { minMs: 0.5, meanMs: 3 }, observer: null, label: 'n1' })
+ * storage.crash(0.5) // pending writes lost, the first one torn with probability 0.5
+ * ```
+ */
+export {
+  CrashableLogStorage,
+  type DiskLatency,
+  type DiskObserver,
+  type LogStorageLike,
+  type StorageBatch,
+  type StoredEntry,
+} from './disk/crashable-log-storage.js'
+/**
+ * Simulated latency in front of any `@tandem/wal` block device.
+ *
+ * @example
+ * ```ts
+ * const device = new LatencyDevice({ inner: new MemoryDevice(), scheduler, random, latency: { minMs: 1, meanMs: 4 }, label: 'n1' })
+ * const wal = await WalLogStorage.open({ device })
+ * ```
+ */
+export { LatencyDevice, type LatencyDeviceOptions } from './disk/latency-device.js'
+/**
+ * The packet simulator: per-link delay with an exponential tail, loss, duplication, bounded
+ * links, and partitions (uniform or isolating one node, symmetric or asymmetric). Each endpoint
+ * implements raft's `Transport`.
+ *
+ * @example
+ * ```ts
+ * const network = new PacketSimulator({ scheduler, random, options: reliableNetwork, describe: String, trace: null })
+ * const n1 = network.attach('n1')
+ * network.partition(['n2'], 'both')
+ * ```
+ */
+export {
+  type Addressed,
+  type NetworkEndpoint,
+  type NetworkOptions,
+  type NetworkStats,
+  type PacketCodec,
+  PacketSimulator,
+  type PacketSimulatorOptions,
+  type PartitionMode,
+  type PartitionSymmetry,
+  reliableNetwork,
+} from './network.js'
+/**
+ * A seeded generator (xoshiro128** seeded by splitmix32); implements raft's `RandomSource`.
+ *
+ * @example
+ * ```ts
+ * const random = new SeededRandom(42)
+ * random.nextInt(6) // the same number for seed 42, every time
+ * const network = random.fork('network') // an independent stream
+ * ```
+ */
 export { SeededRandom } from './random.js'
+/**
+ * The virtual-time scheduler: events ordered by (time, sequence); every promise continuation of
+ * an event runs before the next event, so a seed fixes the whole interleaving.
+ *
+ * @example
+ * ```ts
+ * const scheduler = new Scheduler()
+ * scheduler.schedule(10, 'hello', () => console.log(scheduler.nowMs)) // 10
+ * await scheduler.run({ untilMs: 100, eventsMax: 1000 })
+ * ```
+ */
+export { type EventHandle, type RunOptions, type RunStop, Scheduler } from './scheduler.js'
+/**
+ * Simulated clients: strong KV operations with retries under one idempotency key; outcomes never
+ * learned are recorded as unknown.
+ *
+ * @example
+ * ```ts
+ * const workload = new Workload({ scheduler, random, history, gateway, clients: 3, mix, thinkTimeMsMax: 20, attemptTimeoutMs: 300, attemptsMax: 5, trace: null })
+ * workload.start()
+ * ```
+ */
+export {
+  type ClusterGateway,
+  type SubmitOutcome,
+  Workload,
+  type WorkloadMix,
+  type WorkloadOptions,
+  type WorkloadStats,
+} from './workload.js'
+
+// ---------------------------------------------------------------------------------------------
+// The simulated application.
+
+/**
+ * The key-value commands (with their idempotency key) and their binary codec.
+ *
+ * @example
+ * ```ts
+ * const bytes = encodeKvCommand({ clientId: 1, sequence: 7, operation: { kind: 'put', key: 'x', value: 'a' } })
+ * describeKvCommand(decodeKvCommand(bytes)) // "c1#7 put(x=a)"
+ * ```
+ */
+export {
+  decodeKvCommand,
+  describeKvCommand,
+  describeKvOperation,
+  describeKvResult,
+  encodeKvCommand,
+  type KvCommand,
+  KvCommandDecodeError,
+  type KvOperation,
+  type KvResult,
+} from './kv/command.js'
+/**
+ * The deterministic key-value state machine with compare-and-set and per-client deduplication.
+ *
+ * @example
+ * ```ts
+ * const kv = new KvStateMachine()
+ * kv.apply([{ index: 1, term: 1, data: encodeKvCommand({ clientId: 1, sequence: 1, operation: { kind: 'put', key: 'x', value: 'a' } }) }])
+ * kv.read('x') // 'a'
+ * ```
+ */
+export {
+  type AppliedKvCommand,
+  type ApplyObservation,
+  KvSnapshotDecodeError,
+  KvStateMachine,
+} from './kv/state-machine.js'
+/**
+ * The trace of a run: lines stamped with virtual time, folded into a digest.
+ *
+ * @example
+ * ```ts
+ * const trace = new Trace({ keepLines: true })
+ * trace.record(12.5, 'node n1 starts')
+ * trace.lines // ['t=000012.500 node n1 starts']
+ * ```
+ */
+export { formatTime, Trace } from './trace.js'
