@@ -213,9 +213,10 @@ export interface OutboundMessage {
   /**
    * `true` when the message must not leave until this batch's `hardState`, `entries` and
    * `snapshot` are durable (vote responses, append responses, and anything from a follower that
-   * acknowledges state; also a candidate's vote requests, because it counts its own vote at once).
-   * A leader's appends to followers may leave at once: the leader counts its own log in the
-   * quorum only after it is persisted.
+   * acknowledges state; also a candidate's vote requests, because it counts its own vote at once,
+   * and every message sent while the node's current term is not yet durable). A leader's appends
+   * to followers may leave at once: the leader counts its own log in the quorum only after it is
+   * persisted.
    */
   readonly afterPersist: boolean
 }
