@@ -9,6 +9,13 @@
  * A checksum function: the CRC of `bytes`, continuing from `previous` (the CRC of the bytes that
  * came before; 0 to start). Every checksum in the WAL's formats is CRC-32 (IEEE), so any
  * implementation of that function may be injected: {@link crc32} (pure) or `nodeCrc32` (native).
+ *
+ * @example
+ * ```ts
+ * import { type Checksum, crc32, openWal } from '@tandem/wal'
+ * const checksum: Checksum = crc32
+ * const wal = await openWal({ device, checksum })
+ * ```
  */
 export type Checksum = (bytes: Uint8Array, previous?: number) => number
 
