@@ -216,7 +216,8 @@ export class PacketSimulator<M extends Addressed> {
   }
 
   private isCoreLink(from: string, to: string): boolean {
-    return this.reliableCore !== null && this.reliableCore.has(from) && this.reliableCore.has(to)
+    const core = this.reliableCore
+    return core?.has(from) === true && core.has(to)
   }
 
   private sendOne(from: string, message: M): void {
