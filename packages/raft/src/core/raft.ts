@@ -373,6 +373,16 @@ export class Raft {
     }
     // Conservatively treat every entry in the log as a possible unapplied conf change.
     this.pendingConfIndex = this.raftLog.lastIndex()
+    // A change removing this node may already be in the log: nothing but this term's empty entry
+    // may follow it (see changeRemovesSelf).
+    const log = this.raftLog
+    if (log.applied < log.lastIndex()) {
+      const low = Math.max(log.applied + 1, log.firstIndex())
+      for (const entry of log.slice(low, log.lastIndex() + 1, Number.POSITIVE_INFINITY)) {
+        if (entry.type === EntryType.ConfChange && this.changeRemovesSelf(entry.data))
+          this.selfRemovalIndex = entry.index
+      }
+    }
     // An empty entry of the new term: committing it commits everything before it (§5.4.2) and
     // lets reads be served (thesis §6.4).
     const index = this.raftLog.lastIndex() + 1

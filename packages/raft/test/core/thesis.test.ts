@@ -165,6 +165,19 @@ describe('thesis §4 — cluster membership changes', () => {
     expect(handover.map((m) => m.to)).toEqual(['2'])
   })
 
+  it('§4.2.2: a node elected while a change removing it is in its log appends nothing after that change but its empty entry', () => {
+    const storage = bootstrapStorage(confOf(['1', '2', '3']), [
+      { index: 1, term: 1, type: EntryType.ConfChange, data: encodeConfChange(removeNode('1')) },
+    ])
+    storage.hardState = { term: 1, vote: null, commit: 0 }
+    const node = newNode('1', { storage })
+    node.campaign()
+    for (const id of ['2', '3']) node.step(msg({ type: MessageType.VoteResp, from: id, to: '1', term: 2 }))
+    expect(node.raft.role).toBe(Role.Leader)
+    expect(node.raft.raftLog.lastIndex()).toBe(2)
+    expect(() => node.propose(encoder.encode('x'))).toThrow(/removing this leader is pending/)
+  })
+
   it('§4.2.2: with stepDownOnRemoval off, a removed leader keeps managing the cluster but refuses proposals', () => {
     const network = newCluster(3, { stepDownOnRemoval: false })
     network.campaign('1')
