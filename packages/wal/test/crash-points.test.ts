@@ -109,6 +109,8 @@ async function checkRecovery(
   issued: readonly Operation[],
   acknowledged: readonly boolean[],
   context: string,
+  /** Whether acknowledged operations must have survived (false: any prefix of the history will do). */
+  acknowledgedDurable = true,
 ): Promise<void> {
   const wal = await openWal({ device: image, segmentBytesMax: SEGMENT_BYTES })
   const records = await readAll(wal)
@@ -119,7 +121,7 @@ async function checkRecovery(
   const recovered: LogState = { first: wal.firstIndex, payloads: records.map((r) => r.payload) }
   // Allowed: the state after the acknowledged prefix, or after any later operation (one in flight
   // can complete on disk before its acknowledgement), each possibly followed by part of the next.
-  const acknowledgedCount = acknowledged.filter(Boolean).length
+  const acknowledgedCount = acknowledgedDurable ? acknowledged.filter(Boolean).length : 0
   let state: LogState = { first: 1, payloads: [] }
   for (let position = 0; position < acknowledgedCount; position++)
     state = apply(state, issued[position] as Operation)
@@ -179,5 +181,36 @@ describe('crash at every write and sync point (ALICE)', () => {
       }
     }
     expect(images).toBe((operationCount + 1) * 8)
+  })
+})
+
+describe('crash at every point with sync mode none (no sync on append)', () => {
+  it('a power cut keeps some prefix of the history; a process crash keeps every acknowledged operation', async () => {
+    const clean = new MemoryDevice()
+    await workload(await openWal({ device: clean, segmentBytesMax: SEGMENT_BYTES, syncMode: 'none' }), [], [])
+    const operationCount = clean.operationCount
+    for (let cut = 1; cut <= operationCount + 1; cut++) {
+      const device = new MemoryDevice({ powerCutAtOperation: cut })
+      const issued: Operation[] = []
+      const acknowledged: boolean[] = []
+      const wal = await openWal({ device, segmentBytesMax: SEGMENT_BYTES, syncMode: 'none' })
+      await workload(wal, issued, acknowledged).catch(() => undefined)
+      await new Promise((resolve) => setImmediate(resolve))
+      const context = `seed ${SEED}, mode none, cut at ${cut}`
+      await checkRecovery(device.crash(), issued, acknowledged, `${context}, power cut`, false)
+      await checkRecovery(
+        device.crash({ keepPendingOperations: Math.floor(device.pendingOperationCount / 2), tornBytes: 30 }),
+        issued,
+        acknowledged,
+        `${context}, half kept and torn`,
+        false,
+      )
+      await checkRecovery(
+        device.crash({ keepPendingOperations: Number.POSITIVE_INFINITY }),
+        issued,
+        acknowledged,
+        `${context}, process crash`,
+      )
+    }
   })
 })

@@ -641,6 +641,8 @@ export class Wal {
   }
 
   private async executeTruncate(fromIndex: number): Promise<void> {
+    // As for compaction: what precedes the cut is durable before the cut is.
+    await this.syncDirty()
     // Remove whole segments from the last one backwards, so a crash leaves a prefix of the log.
     for (let tail = this.segments[this.segments.length - 1]; tail && tail.firstIndex >= fromIndex; ) {
       await this.removeSegment(tail)
@@ -660,6 +662,10 @@ export class Wal {
   private async executeCompact(throughIndex: number): Promise<void> {
     const firstIndex = throughIndex + 1
     if (firstIndex <= this.deviceFirstIndex) return
+    // In modes batch and none, earlier appends go to disk first: a durable compaction then implies
+    // that everything before it is durable too, so what survives a crash is always a prefix of
+    // the history of operations.
+    await this.syncDirty()
     // The new first index is durable before any segment goes, so no compacted record comes back.
     await this.metaFile.save(encodeMeta(firstIndex))
     this.counters.directorySyncs++
