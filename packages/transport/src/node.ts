@@ -41,6 +41,7 @@ export class TandemNode implements ProtocolHost {
   readonly #options: ResolvedNodeOptions
   readonly #addressBook: AddressBook
   readonly #stopHooks: Array<() => Promise<void>> = []
+  readonly #membershipListeners: Array<() => void> = []
   #pingTimer: ReturnType<typeof setInterval> | null = null
   #running = true
 
@@ -131,6 +132,12 @@ export class TandemNode implements ProtocolHost {
       if (!members.includes(peer)) await this.#dropPeer(peer)
     }
     await this.#addressBook.retainOnly(new Set([...members, ...this.admission.syncPeers]))
+    for (const listener of this.#membershipListeners) listener()
+  }
+
+  /** Calls `listener` after every change of the member or sync-peer lists (used by protocol services). */
+  onMembershipChange(listener: () => void): void {
+    this.#membershipListeners.push(listener)
   }
 
   /** Replaces the list of non-member sync peers. */
@@ -140,6 +147,7 @@ export class TandemNode implements ProtocolHost {
     for (const peer of previous) {
       if (!syncPeers.includes(peer) && this.admission.roleOf(peer) === 'stranger') await this.#dropPeer(peer)
     }
+    for (const listener of this.#membershipListeners) listener()
   }
 
   /** Measures the round-trip time to `peer` with libp2p ping and records it in the peer's metrics. */

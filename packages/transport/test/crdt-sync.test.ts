@@ -99,4 +99,33 @@ describe('CRDT sync over /tandem/crdt/1', () => {
     await waitFor(() => memberNode.peerMetrics(stranger.nodeId).refusedConnections >= 2, 'refusals counted')
     expect(memberReplica.map('m').has('k')).toBe(false)
   })
+
+  it('follows changes of the sync peer list at runtime', async () => {
+    const [a, b] = await fixture.identities(2)
+    if (a === undefined || b === undefined) throw new Error('unreachable')
+    const nodeA = await fixture.node({ dataDir: a.dataDir, members: [a.nodeId], listen: BOTH, backoff })
+    const nodeB = await fixture.node({
+      dataDir: b.dataDir,
+      members: [b.nodeId],
+      listen: BOTH,
+      backoff,
+      peers: { [a.nodeId]: nodeA.multiaddrs() },
+    })
+    const replicaA = new Replica({ node: a.nodeId, now: () => Date.now() })
+    const replicaB = new Replica({ node: b.nodeId, now: () => Date.now() })
+    replicaA.map<number>('m').set('from-a', 1)
+    const syncA = await createCrdtSyncService(nodeA, crdtSyncAdapter(replicaA, { bytesMax: 1 << 20 }))
+    const syncB = await createCrdtSyncService(nodeB, crdtSyncAdapter(replicaB, { bytesMax: 1 << 20 }))
+    expect(syncA.isSyncing(b.nodeId) || syncB.isSyncing(a.nodeId)).toBe(false)
+    await nodeA.setSyncPeers([b.nodeId])
+    await nodeB.setSyncPeers([a.nodeId])
+    await waitFor(() => replicaB.map('m').get('from-a') === 1, 'synced once both list each other')
+    await nodeA.setSyncPeers([])
+    await waitFor(
+      () => !syncA.isSyncing(b.nodeId) && !syncB.isSyncing(a.nodeId),
+      'sync stopped after removal',
+    )
+    // B is a stranger to A now: A hung up, and B's attempts to come back are refused.
+    await waitFor(() => nodeA.peerMetrics(b.nodeId).refusedConnections > 0, 'B refused by A')
+  })
 })

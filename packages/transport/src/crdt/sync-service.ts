@@ -30,6 +30,8 @@ export interface CrdtSyncOptions {
 
 interface PeerState {
   readonly pause: Pause
+  /** Aborted when this peer is removed or the service stops. */
+  readonly stop: AbortController
   stream: Stream | null
   sessions: number
 }
@@ -64,17 +66,29 @@ export class CrdtSyncService<Message> {
     })
     this.#node.libp2p.addEventListener('connection:open', this.#onConnection)
     this.#node.onStop(() => this.stop())
-    const peers = new Set([...this.#node.admission.members, ...this.#node.admission.syncPeers])
-    for (const peer of peers) this.addPeer(peer)
+    this.#node.onMembershipChange(() => this.#followMembership())
+    this.#followMembership()
   }
 
   /** Starts syncing with `peer` (it must be admitted on `/tandem/crdt/1` on both sides). */
   addPeer(peer: string): void {
     if (peer === this.#node.nodeId || this.#peers.has(peer) || this.#stopping.signal.aborted) return
-    const state: PeerState = { pause: new Pause(), stream: null, sessions: 0 }
+    const stop = new AbortController()
+    const state: PeerState = { pause: new Pause(), stop, stream: null, sessions: 0 }
+    this.#stopping.signal.addEventListener('abort', () => stop.abort(), { once: true })
     this.#peers.set(peer, state)
     const loop = this.#node.nodeId < peer ? this.#openLoop(peer, state) : this.#connectLoop(peer, state)
     this.#loops.push(loop.catch(() => {}))
+  }
+
+  /** Stops syncing with `peer` (for example after it left the sync peers). */
+  removePeer(peer: string): void {
+    const state = this.#peers.get(peer)
+    if (state === undefined) return
+    this.#peers.delete(peer)
+    state.stop.abort()
+    state.pause.cutShort()
+    state.stream?.abort(new Error('peer removed from sync'))
   }
 
   /** Whether a sync stream with `peer` is open now. */
@@ -99,9 +113,16 @@ export class CrdtSyncService<Message> {
     await Promise.all(this.#loops)
   }
 
+  /** Syncs with exactly the current members and sync peers. */
+  #followMembership(): void {
+    const peers = new Set([...this.#node.admission.members, ...this.#node.admission.syncPeers])
+    for (const peer of [...this.#peers.keys()]) if (!peers.has(peer)) this.removePeer(peer)
+    for (const peer of peers) this.addPeer(peer)
+  }
+
   /** The peer with the smaller id opens the stream, and reopens it whenever it breaks. */
   async #openLoop(peer: string, state: PeerState): Promise<void> {
-    const signal = this.#stopping.signal
+    const signal = state.stop.signal
     let failures = 0
     while (!signal.aborted) {
       let stream: Stream
@@ -122,7 +143,7 @@ export class CrdtSyncService<Message> {
 
   /** The peer with the larger id only keeps a connection up, so that the other side can open. */
   async #connectLoop(peer: string, state: PeerState): Promise<void> {
-    const signal = this.#stopping.signal
+    const signal = state.stop.signal
     const peerId = peerIdFromString(peer)
     let failures = 0
     while (!signal.aborted) {
