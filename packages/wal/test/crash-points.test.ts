@@ -184,19 +184,27 @@ describe('crash at every write and sync point (ALICE)', () => {
   })
 })
 
-describe('crash at every point with sync mode none (no sync on append)', () => {
+describe.each([
+  { mode: 'none' as const, extra: {} },
+  // Batch mode with a timer that never fires: syncs come only from the byte threshold.
+  { mode: 'batch' as const, extra: { batchBytesMax: 2000, setTimer: () => ({ cancel: () => undefined }) } },
+])('crash at every point with sync mode $mode (no sync per append)', ({ mode, extra }) => {
   it('a power cut keeps some prefix of the history; a process crash keeps every acknowledged operation', async () => {
     const clean = new MemoryDevice()
-    await workload(await openWal({ device: clean, segmentBytesMax: SEGMENT_BYTES, syncMode: 'none' }), [], [])
+    await workload(
+      await openWal({ device: clean, segmentBytesMax: SEGMENT_BYTES, syncMode: mode, ...extra }),
+      [],
+      [],
+    )
     const operationCount = clean.operationCount
     for (let cut = 1; cut <= operationCount + 1; cut++) {
       const device = new MemoryDevice({ powerCutAtOperation: cut })
       const issued: Operation[] = []
       const acknowledged: boolean[] = []
-      const wal = await openWal({ device, segmentBytesMax: SEGMENT_BYTES, syncMode: 'none' })
+      const wal = await openWal({ device, segmentBytesMax: SEGMENT_BYTES, syncMode: mode, ...extra })
       await workload(wal, issued, acknowledged).catch(() => undefined)
       await new Promise((resolve) => setImmediate(resolve))
-      const context = `seed ${SEED}, mode none, cut at ${cut}`
+      const context = `seed ${SEED}, mode ${mode}, cut at ${cut}`
       await checkRecovery(device.crash(), issued, acknowledged, `${context}, power cut`, false)
       await checkRecovery(
         device.crash({ keepPendingOperations: Math.floor(device.pendingOperationCount / 2), tornBytes: 30 }),
