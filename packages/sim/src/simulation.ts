@@ -230,14 +230,22 @@ export async function runSimulation<M>(options: SimulationOptions<M>): Promise<S
     }
     return best
   }
-  /** The configuration of the most advanced live node (the orchestrator's best knowledge). */
+  /**
+   * The configuration of the most advanced running node (the orchestrator's best knowledge),
+   * remembered so that it is still known when every node happens to be down.
+   */
+  let lastKnownVoters: { readonly applied: number; readonly voters: readonly string[] } = {
+    applied: 0,
+    voters: nodeIds,
+  }
   const currentVoters = (): readonly string[] => {
-    let best: NodeStatusView | null = null
     for (const slot of live()) {
       const status = statusOf(slot)
-      if (status !== null && (best === null || status.applied > best.applied)) best = status
+      if (status !== null && status.voters.length > 0 && status.applied >= lastKnownVoters.applied) {
+        lastKnownVoters = { applied: status.applied, voters: status.voters }
+      }
     }
-    return best?.voters ?? nodeIds
+    return lastKnownVoters.voters
   }
 
   // The gateway clients use: any live node that is not removed.
@@ -269,6 +277,7 @@ export async function runSimulation<M>(options: SimulationOptions<M>): Promise<S
     if (!faultsActive) return
     scheduler.schedule(config.faults.decisionStepMs, 'fault decide', faultStep)
     const f = config.faults
+    currentVoters()
     // Observe roles: a node reporting itself leader of a term is that term's leader.
     for (const slot of live()) {
       const status = statusOf(slot)
