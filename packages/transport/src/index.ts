@@ -141,14 +141,15 @@ export { FrameDecoder } from './framing/frame-decoder.js'
 export type { OverflowPolicy } from './framing/frame-queue.js'
 
 /**
- * The state of the link to a peer: `idle`, `connecting`, `open`, `backoff` or `closed`.
+ * The state of the link to a peer (`idle`, `connecting`, `open`, `backoff` or `closed`), and its role
+ * in the pair (`opener`: this node opens the shared stream; `acceptor`: the peer does).
  *
  * @example
  * ```ts
  * if (node.raft.linkState(peer) === 'backoff') console.log('waiting to redial', peer)
  * ```
  */
-export type { LinkState } from './framing/outbound-link.js'
+export type { LinkRole, LinkState } from './framing/peer-link.js'
 /**
  * The node's Ed25519 identity, created once in the data directory (`node.key`, mode 0600); the
  * peer id is the node id.

@@ -1,5 +1,6 @@
 import { createSocket } from 'node:dgram'
 import { afterEach, describe, expect, it } from 'vitest'
+import { RAFT_PROTOCOL } from '../src/protocols.js'
 import { BOTH, Fixture, QUIC_ONLY, TCP_ONLY, waitFor } from './helpers.js'
 
 const fixture = new Fixture()
@@ -60,6 +61,14 @@ describe.each([
     expect(connection?.remoteAddr.toString()).toContain(name === 'QUIC' ? '/quic-v1' : '/tcp/')
     expect(nodeA.peerMetrics(b.nodeId).framesOut).toBe(total)
     expect(nodeA.peerMetrics(b.nodeId).framesIn).toBe(total)
+    // Both directions travelled on the pair's one stream.
+    for (const node of [nodeA, nodeB]) {
+      const raftStreams = node.libp2p
+        .getConnections()
+        .flatMap((connection) => connection.streams)
+        .filter((stream) => stream.protocol === RAFT_PROTOCOL)
+      expect(raftStreams.length).toBe(1)
+    }
     expect(nodeB.peerMetrics(a.nodeId).bytesIn).toBe(nodeA.peerMetrics(b.nodeId).bytesOut)
     expect(nodeA.peerMetrics(b.nodeId).bytesIn).toBe(nodeB.peerMetrics(a.nodeId).bytesOut)
   })

@@ -27,8 +27,9 @@ function message(type: WireMessage['type'], from: string, to: string, index: num
   }
 }
 
+/** Two nodes; `a` sorts first, so it is the one that opens the pair's stream. */
 async function pair(listen: string[], raft = {}) {
-  const [a, b] = await fixture.identities(2)
+  const [a, b] = (await fixture.identities(2)).sort((x, y) => (x.nodeId < y.nodeId ? -1 : 1))
   if (a === undefined || b === undefined) throw new Error('unreachable')
   const members = [a.nodeId, b.nodeId]
   const nodeB = await fixture.node({ dataDir: b.dataDir, members, listen, raft })

@@ -1,13 +1,14 @@
 /**
- * A framed, members-only, fire-and-forget message channel on one protocol: one long-lived outbound
- * stream per peer (an {@link OutboundLink}), frames received on the peer's own outbound stream.
- * Each direction of a peer pair thus has exactly one stream, and frames on it stay in order.
+ * A framed, members-only, fire-and-forget message channel on one protocol: one long-lived stream
+ * per peer pair (a {@link PeerLink}), opened by the peer whose id sorts first and used by both
+ * sides to send and to receive; frames stay in order in each direction.
  */
 import type { Connection, Stream } from '@libp2p/interface'
+import { peerIdFromString } from '@libp2p/peer-id'
 import { OutgoingFrameTooLargeError, PeerNotAdmittedError } from '../errors.js'
 import type { ProtocolHost } from '../host.js'
 import type { FrameQueueLimits } from './frame-queue.js'
-import { type LinkState, OutboundLink } from './outbound-link.js'
+import { type LinkState, PeerLink } from './peer-link.js'
 import { readFrames } from './read-frames.js'
 
 /** Options of a {@link FrameChannel}. */
@@ -29,9 +30,9 @@ const INBOUND_STREAMS_MAX = 4
 export class FrameChannel {
   readonly #host: ProtocolHost
   readonly #options: FrameChannelOptions
-  readonly #links = new Map<string, OutboundLink>()
-  /** The current inbound stream of each peer: a sender uses one stream at a time. */
-  readonly #inbound = new Map<string, Stream>()
+  readonly #links = new Map<string, PeerLink>()
+  /** Every stream being read, for shutdown. */
+  readonly #reading = new Set<Stream>()
   #frameHandler: FrameHandler = () => {}
   #unreachableHandler: (peer: string) => void = () => {}
   #running = false
@@ -62,8 +63,8 @@ export class FrameChannel {
     await this.#host.libp2p.unhandle(this.#options.protocol)
     await Promise.all([...this.#links.values()].map((link) => link.close()))
     this.#links.clear()
-    for (const stream of this.#inbound.values()) stream.abort(new Error('node stopping'))
-    this.#inbound.clear()
+    for (const stream of this.#reading) stream.abort(new Error('node stopping'))
+    this.#reading.clear()
   }
 
   /** Installs the handler of received frames (replacing any earlier one). */
@@ -144,17 +145,20 @@ export class FrameChannel {
     return this.#links.get(peer)?.state
   }
 
-  #link(peer: string): OutboundLink {
+  #link(peer: string): PeerLink {
     let link = this.#links.get(peer)
     if (link === undefined) {
       const host = this.#host
       const protocol = this.#options.protocol
-      link = new OutboundLink({
+      link = new PeerLink({
         peer,
         protocol,
+        role: host.nodeId < peer ? 'opener' : 'acceptor',
         queue: this.#options.queue,
         batchBytesMax: this.#options.batchBytesMax,
         openStream: (signal) => host.openStream(peer, protocol, signal),
+        connect: (signal) => this.#connect(peer, signal),
+        onStream: (stream) => this.#read(peer, stream),
         backoff: host.backoff,
         random: host.random,
         keepAlive: this.#options.keepAlive(peer),
@@ -167,6 +171,14 @@ export class FrameChannel {
     return link
   }
 
+  /** Makes sure a connection to `peer` exists (the acceptor's part in getting the stream opened). */
+  async #connect(peer: string, signal: AbortSignal): Promise<void> {
+    const peerId = peerIdFromString(peer)
+    const libp2p = this.#host.libp2p
+    if (libp2p.getConnections(peerId).some((connection) => connection.status === 'open')) return
+    await libp2p.dial(peerId, { signal })
+  }
+
   #accept(stream: Stream, connection: Connection): void {
     const peer = connection.remotePeer.toString()
     const protocol = this.#options.protocol
@@ -175,13 +187,16 @@ export class FrameChannel {
       stream.abort(new PeerNotAdmittedError(peer, protocol))
       return
     }
-    // A sender opens a new stream only after giving up on its previous one, so an older inbound
-    // stream from the same peer is abandoned (QUIC may not have told us yet): release it.
-    this.#inbound.get(peer)?.abort(new Error('superseded by a newer stream from the same peer'))
-    this.#inbound.set(peer, stream)
-    // This side never writes on an inbound frame stream, but it keeps its half open: aborting a
-    // stream whose write half is still open resets it in both directions (QUIC RESET_STREAM and
-    // STOP_SENDING, yamux RST), so the sender learns at once that the stream is gone.
+    // The peer that sorts first opens the pair's stream; it becomes ours to send on as well. A
+    // stream from the other side (which should not open one) is still read, and only read.
+    if (peer < this.#host.nodeId) this.#link(peer).adopt(stream)
+    else this.#read(peer, stream)
+  }
+
+  /** Reads `peer`'s frames from `stream` until it ends; a bad frame closes that stream only. */
+  #read(peer: string, stream: Stream): void {
+    const protocol = this.#options.protocol
+    this.#reading.add(stream)
     readFrames(stream, {
       protocol,
       frameBytesMax: this.#options.frameBytesMax,
@@ -193,8 +208,6 @@ export class FrameChannel {
           this.#host.logger.warn('closed stream after a bad frame', { peer, protocol, code: error.code })
         }
       })
-      .finally(() => {
-        if (this.#inbound.get(peer) === stream) this.#inbound.delete(peer)
-      })
+      .finally(() => this.#reading.delete(stream))
   }
 }

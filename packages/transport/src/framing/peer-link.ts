@@ -1,10 +1,17 @@
 /**
- * One long-lived outbound stream to one peer on one protocol, with its bounded send queue.
+ * The one long-lived stream between this node and one peer on one protocol, used in both
+ * directions, with this side's bounded send queue.
  *
- * A single loop owns the stream: it (re)opens it with exponential backoff and jitter, takes as many
- * queued frames as fit in one batch, lays them out length-prefixed in one buffer, and writes that
- * buffer with one `send()`. When the stream signals a full buffer it waits for `drain` before the
- * next batch, so memory held per peer is the queue bound plus one batch.
+ * Of each pair, the peer whose id sorts first is the opener: it opens the stream (redialing with
+ * exponential backoff and jitter whenever it breaks). The other side is the acceptor: it adopts the
+ * stream the opener opened and sends on it too; while it has none it makes sure a connection
+ * exists (the opener may not know its address) and waits. Deciding by id means both sides agree
+ * without a handshake and there is never a second stream to reconcile.
+ *
+ * A single loop owns the sending: it takes as many queued frames as fit in one batch, lays them
+ * out length-prefixed in one buffer, and writes that buffer with one `send()`. When the stream
+ * signals a full buffer it waits for `drain` before the next batch, so memory held per peer is the
+ * queue bound plus one batch. Receiving is the channel's job: `onStream` hands it every stream.
  */
 import type { Stream } from '@libp2p/interface'
 import { type BackoffOptions, backoffDelayMs, type RandomFloat } from '../backoff.js'
@@ -14,17 +21,23 @@ import { FrameQueue, type FrameQueueLimits } from './frame-queue.js'
 import { layOutFrames } from './lay-out.js'
 import { varintLength } from './varint.js'
 
-/** Opens a fresh stream to the link's peer; rejects when the peer cannot be reached. */
-export type StreamOpener = (signal: AbortSignal) => Promise<Stream>
+/** Which side of the pair opens the stream. */
+export type LinkRole = 'opener' | 'acceptor'
 
 /** Everything one link needs. */
-export interface OutboundLinkInit {
+export interface PeerLinkInit {
   readonly peer: string
   readonly protocol: string
+  readonly role: LinkRole
   readonly queue: FrameQueueLimits
   /** Upper bound of one batched write, in bytes (a single larger frame is written alone). */
   readonly batchBytesMax: number
-  readonly openStream: StreamOpener
+  /** Opener: opens a fresh stream to the peer; rejects when the peer cannot be reached. */
+  readonly openStream: (signal: AbortSignal) => Promise<Stream>
+  /** Acceptor: makes sure a connection to the peer exists, so that the opener can open on it. */
+  readonly connect: (signal: AbortSignal) => Promise<void>
+  /** Called with every stream the link starts using, so its incoming frames are read. */
+  readonly onStream: (stream: Stream) => void
   readonly backoff: BackoffOptions
   readonly random: RandomFloat
   /** Keep the stream open (and redial) even while nothing is queued. */
@@ -38,8 +51,8 @@ export interface OutboundLinkInit {
 /** The state of a link, for status and tests. */
 export type LinkState = 'idle' | 'connecting' | 'open' | 'backoff' | 'closed'
 
-export class OutboundLink {
-  readonly #init: OutboundLinkInit
+export class PeerLink {
+  readonly #init: PeerLinkInit
   readonly #queue: FrameQueue
   readonly #abort = new AbortController()
   #stream: Stream | null = null
@@ -52,7 +65,7 @@ export class OutboundLink {
   #attempt: AbortController | null = null
   #loop: Promise<void>
 
-  constructor(init: OutboundLinkInit) {
+  constructor(init: PeerLinkInit) {
     this.#init = init
     this.#queue = new FrameQueue(init.queue)
     this.#loop = this.#run()
@@ -60,6 +73,10 @@ export class OutboundLink {
 
   get state(): LinkState {
     return this.#state
+  }
+
+  get role(): LinkRole {
+    return this.#init.role
   }
 
   get queuedFrames(): number {
@@ -87,7 +104,26 @@ export class OutboundLink {
     return new Promise((resolve) => this.#writableWaiters.push(resolve))
   }
 
-  /** Cuts a pending backoff short: the peer was just seen (it connected to us), so redial now. */
+  /**
+   * Acceptor: takes the stream the opener opened as this link's stream (a newer one replaces an
+   * older one, which the opener has given up on).
+   */
+  adopt(stream: Stream): void {
+    if (this.#state === 'closed') {
+      stream.abort(new Error('link closed'))
+      return
+    }
+    const previous = this.#stream
+    if (previous !== null) {
+      this.#stream = null
+      previous.abort(new Error('superseded by a newer stream from the same peer'))
+    }
+    this.#attach(stream)
+    this.#endBackoff?.()
+    this.#wake()
+  }
+
+  /** Cuts a pending backoff short: the peer was just seen (it connected to us), so retry now. */
   nudge(): void {
     this.#nudged = true
     // A dial still in flight may be stuck on a stale address (a QUIC handshake to a dead port only
@@ -132,18 +168,25 @@ export class OutboundLink {
         this.#nudged = false
         const attempt = new AbortController()
         this.#attempt = attempt
+        const signal = AbortSignal.any([this.#abort.signal, attempt.signal])
         try {
-          const opened = await this.#init.openStream(AbortSignal.any([this.#abort.signal, attempt.signal]))
-          if (this.#isClosed()) {
-            opened.abort(new Error('link closed'))
-            break
+          if (this.#init.role === 'opener') {
+            const opened = await this.#init.openStream(signal)
+            if (this.#isClosed()) {
+              opened.abort(new Error('link closed'))
+              break
+            }
+            this.#attach(opened)
+          } else {
+            await this.#init.connect(signal)
+            // Connected: the opener opens the stream on this connection; `adopt` wakes us then.
+            if (this.#stream === null && !this.#isClosed()) await this.#idle()
           }
-          this.#attach(opened)
-          if (this.#everOpened) this.#init.metrics.reconnects++
-          this.#everOpened = true
           failures = 0
         } catch (error) {
           if (this.#isClosed()) break
+          // Adopted meanwhile, or cut short by a nudge (the peer just reached us): not a failure.
+          if (this.#stream !== null || this.#nudged) continue
           this.#init.metrics.dialFailures++
           this.#init.logger.debug('peer unreachable', {
             peer: this.#init.peer,
@@ -153,9 +196,7 @@ export class OutboundLink {
           })
           this.#init.onUnreachable(this.#init.peer)
           this.#state = 'backoff'
-          // A nudge during the attempt means the peer just reached us: retry at once.
-          if (!this.#nudged)
-            await this.#backoff(backoffDelayMs(this.#init.backoff, failures, this.#init.random))
+          await this.#backoff(backoffDelayMs(this.#init.backoff, failures, this.#init.random))
           failures++
         } finally {
           this.#attempt = null
@@ -190,6 +231,8 @@ export class OutboundLink {
   #attach(stream: Stream): void {
     this.#stream = stream
     this.#state = 'open'
+    if (this.#everOpened) this.#init.metrics.reconnects++
+    this.#everOpened = true
     const lost = (): void => {
       if (this.#stream === stream) {
         this.#detach(stream)
@@ -197,11 +240,11 @@ export class OutboundLink {
       }
     }
     stream.addEventListener('close', lost, { once: true })
-    // The receiver never closes its half of a frame stream while it reads; when that half ends it
-    // reset the stream (QUIC reports a reset of the read side as its end) or is shutting down.
+    // Neither side closes its half of a frame stream while the link lives; when the remote half
+    // ends, the peer reset the stream (QUIC reports a reset of the read side as its end) or is
+    // shutting down.
     stream.addEventListener('remoteCloseWrite', lost, { once: true })
-    // The receiver never writes on this stream; if it does, the bytes are discarded.
-    stream.addEventListener('message', () => {})
+    this.#init.onStream(stream)
   }
 
   #detach(stream: Stream): void {
