@@ -175,7 +175,13 @@ export async function recoverLog(options: ResolvedWalOptions): Promise<Recovered
     if (damage.kind === 'torn') {
       tornTail = { segment: entry.name, offset: damage.offset, bytes: size - damage.offset }
     } else {
-      await dropFrom(position, damage, size, entry.firstIndex + scan.recordCount)
+      try {
+        await dropFrom(position, damage, size, entry.firstIndex + scan.recordCount)
+      } catch (error) {
+        // Policy refuse: nothing is kept open behind the error.
+        await file.close()
+        throw error
+      }
     }
     if (scan.firstIndex === null) {
       await file.close()

@@ -1,4 +1,3 @@
-import type { DeviceFile } from '../device/block-device.js'
 import { WalArgumentError, WalClosedError, WalCorruptionError, WalFailedError } from '../errors.js'
 import { isIntegerIn, viewOf } from '../format/bytes.js'
 import {
@@ -743,10 +742,5 @@ export class Wal {
       throw new Error(`internal: index ${index} is in no segment`)
     }
     return segment
-  }
-
-  /** @internal For tests: the open file of the segment holding `index`. */
-  fileOf(index: number): DeviceFile {
-    return this.segmentOf(index).file
   }
 }
