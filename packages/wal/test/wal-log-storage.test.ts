@@ -229,6 +229,9 @@ const STEPS: readonly Step[] = [
   { save: { hardState: { term: 3, vote: null, commit: 12 }, entries: [], snapshot: snapshotAt(12, 3) } },
   { save: { hardState: { term: 3, vote: null, commit: 13 }, entries: entries(13, 15, 3), snapshot: null } },
   { save: { hardState: { term: 4, vote: 'c', commit: 13 }, entries: entries(15, 16, 4), snapshot: null } },
+  // A received snapshot behind the last index: the entries after it go (truncate, then compact).
+  { save: { hardState: { term: 5, vote: 'a', commit: 14 }, entries: [], snapshot: snapshotAt(14, 3) } },
+  { save: { hardState: null, entries: entries(15, 17, 5), snapshot: null } },
 ]
 
 describe('WalLogStorage crash at every operation', () => {
