@@ -190,11 +190,10 @@ export async function runSimulation<M>(options: SimulationOptions<M>): Promise<S
         attemptTimeoutMs: config.attemptTimeoutMs,
         onApplied: (observation: ApplyObservation) => {
           checker.observeApplied(slot.nodeId, observation)
-          if (options.keepTrace || options.traceSink) {
-            record(
-              `apply ${slot.nodeId} ${observation.index}@${observation.term} ${describeApplied(observation)}`,
-            )
-          }
+          // Recorded in every mode, so the digest of a run does not depend on how it is traced.
+          record(
+            `apply ${slot.nodeId} ${observation.index}@${observation.term} ${describeApplied(observation)}`,
+          )
         },
         onRestored: (index: number) => {
           checker.observeRestored(slot.nodeId, index)

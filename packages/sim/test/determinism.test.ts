@@ -1,3 +1,6 @@
+import { execFileSync } from 'node:child_process'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { swarmConfig } from '../src/config.js'
 import { createRaftFactory } from '../src/raft-host.js'
@@ -22,5 +25,13 @@ describe('same seed, same run', () => {
 
   it('another seed gives another trace', async () => {
     expect((await traceOf(4)).traceDigest).not.toBe((await traceOf(5)).traceDigest)
+  }, 60_000)
+
+  it('a seed replayed by the CLI in a fresh process gives the digest it gave here, after other seeds ran', async () => {
+    await traceOf(1)
+    const here = await traceOf(15)
+    const cli = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'cli.js')
+    const output = execFileSync(process.execPath, [cli, '--seed', '15'], { encoding: 'utf8' })
+    expect(output).toContain(`trace ${here.traceDigest}`)
   }, 60_000)
 })
