@@ -201,6 +201,7 @@ export class TandemNode implements ProtocolHost {
     libp2p.addEventListener('connection:open', (event) => {
       if (event.detail.direction === 'inbound') this.raft.nudge(event.detail.remotePeer.toString())
     })
+    libp2p.addEventListener('peer:disconnect', (event) => this.raft.connectionLost(event.detail.toString()))
     for (const [peer, addresses] of Object.entries(this.#options.peers)) {
       await this.addPeerAddresses(peer, addresses)
     }

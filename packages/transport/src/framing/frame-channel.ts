@@ -127,6 +127,11 @@ export class FrameChannel {
     this.#links.get(peer)?.nudge()
   }
 
+  /** Tells `peer`'s link that its connection closed, so an idle acceptor redials. */
+  connectionLost(peer: string): void {
+    this.#links.get(peer)?.recheck()
+  }
+
   /** Closes the link to `peer` (for example after it left the membership). */
   async disconnect(peer: string): Promise<void> {
     const link = this.#links.get(peer)

@@ -133,6 +133,14 @@ export class PeerLink {
     this.#wake()
   }
 
+  /**
+   * Re-examines the link (the connection to the peer closed): an acceptor waiting for the opener's
+   * stream on that connection goes back to making sure a connection exists.
+   */
+  recheck(): void {
+    this.#wake()
+  }
+
   /** Closes the stream and stops the loop; queued frames are discarded. */
   async close(): Promise<void> {
     if (this.#state === 'closed') return
