@@ -311,6 +311,7 @@ function startNode(
       heartbeatTicks: settings.heartbeatTicks,
       checkQuorum: settings.checkQuorum,
       preVote: settings.preVote,
+      readOnly: settings.readOnly,
       snapshotEntriesThreshold: settings.snapshotEntries,
       proposalTimeoutMs: environment.attemptTimeoutMs,
       readTimeoutMs: environment.attemptTimeoutMs,
