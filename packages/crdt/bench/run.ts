@@ -52,13 +52,10 @@ const metricNames: [keyof MapMetrics, Case['metric'], string][] = [
 for (const workload of workloads) {
   const peers: MapPeer[] = [yjsPeer, loroPeer, automergePeer]
   const results = new Map<string, MapMetrics>()
-  for (const peer of peers) results.set(peer.name, runMapWorkload(peer, workload, RUNS))
+  for (const peer of peers) results.set(peer.name, runMapWorkload(peer, workload))
   const variants: [string, MapMetrics][] = [
-    ['tandem', runMapWorkload(tandemPeer('tandem', peerIds(workload.clients, 7)), workload, RUNS)],
-    [
-      'tandem, 32-bit ids',
-      runMapWorkload(tandemPeer('tandem', numericIds(workload.clients, 7)), workload, RUNS),
-    ],
+    ['tandem', runMapWorkload(tandemPeer('tandem', peerIds(workload.clients, 7)), workload)],
+    ['tandem, 32-bit ids', runMapWorkload(tandemPeer('tandem', numericIds(workload.clients, 7)), workload)],
   ]
   for (const [variant, tandem] of variants) {
     const suffix = variant === 'tandem' ? '' : ' [32-bit node ids]'
