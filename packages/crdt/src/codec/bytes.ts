@@ -248,11 +248,12 @@ export class ByteReader {
     }
     this.position = end
     if (ascii) {
-      if (length <= 64) {
+      if (length <= 12) {
         let out = ''
         for (let index = start; index < end; index++) out += String.fromCharCode(bytes[index] as number)
         return out
       }
+      // One allocation for longer strings (node ids are 52 bytes) instead of one per character.
       return asciiChunks(bytes, start, end)
     }
     return decodeUtf8(bytes, start, end)
@@ -262,7 +263,10 @@ export class ByteReader {
 function asciiChunks(bytes: Uint8Array, start: number, end: number): string {
   let out = ''
   for (let index = start; index < end; index += 4096) {
-    out += String.fromCharCode(...bytes.subarray(index, Math.min(end, index + 4096)))
+    out += String.fromCharCode.apply(
+      null,
+      bytes.subarray(index, Math.min(end, index + 4096)) as unknown as number[],
+    )
   }
   return out
 }

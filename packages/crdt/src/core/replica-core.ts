@@ -90,6 +90,7 @@ export class ReplicaCore {
   /** Whether remote stamps are checked against the clock (off for scratch replicas that join deltas). */
   checkDrift = true
   private epoch = 0
+  private lastStore: Store | undefined
   /** Changes made by the merge in progress. */
   private mutations = 0
   /** Collected changes of the merge or transaction in progress, when someone listens. */
@@ -118,12 +119,16 @@ export class ReplicaCore {
 
   /** Returns the store of a collection, creating it empty when absent. */
   store(kind: CollectionKind, name: string): Store {
+    // Streams of deltas usually touch one collection; skip building the key for a repeat.
+    const last = this.lastStore
+    if (last !== undefined && last.kind === kind && last.name === name) return last
     const key = storeKey(kind, name)
     let store = this.stores.get(key)
     if (store === undefined) {
       store = kind === 'set' ? new SetStore(name) : new LwwStore(kind, name)
       this.stores.set(key, store)
     }
+    this.lastStore = store
     return store
   }
 
