@@ -99,7 +99,11 @@ function parseArguments(argv: readonly string[]): CliArguments {
   return { seed, seeds, from, overrides, trace, injectBug }
 }
 
-function reportFailure(result: SimulationResult, overrides: ConfigOverrides): number {
+function reportFailure(
+  result: SimulationResult,
+  overrides: ConfigOverrides,
+  bug: InjectedBug | null,
+): number {
   const violation = result.violation
   if (violation === null) return 0
   const code = exitCodes[violation.check]
@@ -109,7 +113,7 @@ function reportFailure(result: SimulationResult, overrides: ConfigOverrides): nu
   )
   out.write(`${violation.message}\n`)
   out.write(`${describeConfig(swarmConfig(result.seed, overrides))}\n`)
-  out.write(`replay: ${replayCommand(result.seed, overrides)}\n`)
+  out.write(`replay: ${replayCommand(result.seed, overrides)}${bug === null ? '' : ` --inject-bug ${bug}`}\n`)
   return code
 }
 
@@ -136,7 +140,7 @@ async function main(argv: readonly string[]): Promise<number> {
     process.stdout.write(
       `seed ${args.seed}: ${result.violation === null ? 'ok' : result.violation.check} — ${summary(result)} trace ${result.traceDigest}\n`,
     )
-    return reportFailure(result, args.overrides)
+    return reportFailure(result, args.overrides, args.injectBug)
   }
   const startedMs = performance.now()
   let done = 0
@@ -154,7 +158,7 @@ async function main(argv: readonly string[]): Promise<number> {
     },
   })
   const seconds = (performance.now() - startedMs) / 1000
-  if (summaryRun.failure !== null) return reportFailure(summaryRun.failure, args.overrides)
+  if (summaryRun.failure !== null) return reportFailure(summaryRun.failure, args.overrides, args.injectBug)
   process.stdout.write(
     `ok: ${summaryRun.seedsRun} seeds from ${args.from}, zero violations, ${summaryRun.inconclusive} linearizability checks inconclusive, ${seconds.toFixed(1)}s\n`,
   )

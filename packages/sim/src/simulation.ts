@@ -137,6 +137,9 @@ export async function runSimulation<M>(options: SimulationOptions<M>): Promise<S
   // A requested removal counts from the request on: even if its promise fails, the entry may
   // still commit later.
   const removalRequested = new Set<string>()
+  /** Removed node → the new node that replaced it. */
+  const replacedBy = new Map<string, string>()
+  let nodeNumberNext = config.nodes + 1
   const damagedNodes = (): number => new Set([...corruptedNodes, ...removalRequested]).size
 
   const observeSent = (message: ObservableMessage): void => {
@@ -248,9 +251,13 @@ export async function runSimulation<M>(options: SimulationOptions<M>): Promise<S
   }
 
   // The gateway clients use: any live node that is not removed.
-  let contactable: readonly string[] = nodeIds
+  let contactable: readonly string[] | null = null
   const gateway: ClusterGateway = {
-    contactable: () => contactable.filter((nodeId) => slots.get(nodeId)?.incarnation !== null),
+    contactable: () =>
+      (contactable ?? [...slots.keys()]).filter((nodeId) => {
+        const slot = slots.get(nodeId)
+        return slot !== undefined && slot.incarnation !== null && !slot.removed
+      }),
     submit: async (nodeId: string, command: Uint8Array): Promise<SubmitOutcome> => {
       const incarnation = slots.get(nodeId)?.incarnation ?? null
       if (incarnation === null) return { kind: 'failed', reason: 'node down' }
@@ -340,19 +347,43 @@ export async function runSimulation<M>(options: SimulationOptions<M>): Promise<S
     const voters = leader.status.voters
     const leaderIncarnation = leader.slot.incarnation
     if (leaderIncarnation === null) return
-    if (removed.length > 0) {
-      // Add a removed node back with an empty disk, as a new machine would join.
-      const slot = faultRandom.pick(removed)
-      slot.disk = factory.createDisk(slot.nodeId, null, root.fork(`${slot.nodeId} disk ${slot.incarnations}`))
-      slot.removed = false
-      removalRequested.delete(slot.nodeId)
+    const replaceable = removed.filter((slot) => !replacedBy.has(slot.nodeId))
+    if (replaceable.length > 0) {
+      // Replace a removed node with a new machine: an empty disk and a new identity. Reusing the
+      // old id with an empty disk would be unsafe — a node that has not yet applied the removal
+      // still counts the old id as a voter, and the empty newcomer would grant it votes.
+      const old = faultRandom.pick(replaceable)
+      const slot: NodeSlot = {
+        nodeId: `n${nodeNumberNext++}`,
+        driftPpm:
+          config.clockDriftPpmMax === 0 ? 0 : (faultRandom.nextFloat() * 2 - 1) * config.clockDriftPpmMax,
+        clockOffsetMs: faultRandom.nextInt(1_000_000),
+        disk: factory.createDisk(`n${nodeNumberNext - 1}`, null, root.fork(`n${nodeNumberNext - 1} disk`)),
+        incarnation: null,
+        clock: null,
+        removed: false,
+        restartPending: false,
+        incarnations: 0,
+      }
+      slots.set(slot.nodeId, slot)
+      replacedBy.set(old.nodeId, slot.nodeId)
       start(slot)
       membershipChangeInFlight = true
       membershipChanges++
-      record(`membership: add ${slot.nodeId} via ${leader.slot.nodeId}`)
+      record(`membership: add ${slot.nodeId} (replacing ${old.nodeId}) via ${leader.slot.nodeId}`)
       void leaderIncarnation.changeMembership({ kind: 'add', nodeId: slot.nodeId }).then((applied) => {
         membershipChangeInFlight = false
         record(`membership: add ${slot.nodeId} ${applied ? 'applied' : 'not applied'}`)
+        if (applied) {
+          // The replacement votes now: the removal no longer costs fault budget.
+          removalRequested.delete(old.nodeId)
+        } else {
+          // Give up on this machine; another may replace the old node later.
+          slot.removed = true
+          removalRequested.add(slot.nodeId)
+          replacedBy.delete(old.nodeId)
+          crash(slot, 'its addition did not complete')
+        }
       })
       return
     }
@@ -415,7 +446,7 @@ export async function runSimulation<M>(options: SimulationOptions<M>): Promise<S
   // The core is every node that is neither damaged nor (being) removed: a membership change may
   // still be in flight, and the core must hold a quorum of the old and of the new configuration.
   const voters = currentVoters()
-  const core = nodeIds.filter(
+  const core = [...slots.keys()].filter(
     (nodeId) =>
       !corruptedNodes.has(nodeId) && !removalRequested.has(nodeId) && slots.get(nodeId)?.removed === false,
   )
