@@ -81,7 +81,6 @@ interface NodeSlot {
   clock: SimulatedClock | null
   /** Removed from the configuration: kept down until added back. */
   removed: boolean
-  restartPending: boolean
   incarnations: number
 }
 
@@ -122,7 +121,6 @@ export async function runSimulation<M>(options: SimulationOptions<M>): Promise<S
       incarnation: null,
       clock: null,
       removed: false,
-      restartPending: false,
       incarnations: 0,
     })
   }
@@ -294,10 +292,8 @@ export async function runSimulation<M>(options: SimulationOptions<M>): Promise<S
       if (candidates.length > 0) {
         const slot = faultRandom.pick(candidates)
         crash(slot, 'fault')
-        slot.restartPending = true
         const delay = faultRandom.between(f.restartDelayMsMin, f.restartDelayMsMax)
         scheduler.schedule(delay, 'restart', () => {
-          slot.restartPending = false
           if (slot.incarnation !== null || slot.removed) return
           if (damagedNodes() + 1 <= faultBudget && !corruptedNodes.has(slot.nodeId)) {
             if (faultRandom.chance(config.disk.corruptionProbability)) {
@@ -362,7 +358,6 @@ export async function runSimulation<M>(options: SimulationOptions<M>): Promise<S
         incarnation: null,
         clock: null,
         removed: false,
-        restartPending: false,
         incarnations: 0,
       }
       slots.set(slot.nodeId, slot)

@@ -5,7 +5,7 @@
  * operation is then recorded with an unknown outcome, since any attempt may still commit.
  */
 import type { HistoryRecorder } from './history.js'
-import { encodeKvCommand, type KvOperation, type KvResult } from './kv/command.js'
+import { describeKvOperation, encodeKvCommand, type KvOperation, type KvResult } from './kv/command.js'
 import type { SeededRandom } from './random.js'
 import type { Scheduler } from './scheduler.js'
 
@@ -104,7 +104,7 @@ export class Workload {
       const operation = this.pickOperation(clientId, sequence)
       const id = history.call(clientId, operation, scheduler.nowMs)
       this.stats.called++
-      this.options.trace?.(`client c${clientId} call #${id} ${describe(operation)}`)
+      this.options.trace?.(`client c${clientId} call #${id} ${describeKvOperation(operation)}`)
       const bytes = encodeKvCommand({ clientId, sequence, operation })
       let result: KvResult | null = null
       for (let attempt = 1; attempt <= this.options.attemptsMax && result === null; attempt++) {
@@ -175,18 +175,5 @@ export class Workload {
       return { kind: 'cas', key, expected, value }
     }
     return { kind: 'delete', key }
-  }
-}
-
-function describe(operation: KvOperation): string {
-  switch (operation.kind) {
-    case 'put':
-      return `put(${operation.key}=${operation.value})`
-    case 'get':
-      return `get(${operation.key})`
-    case 'cas':
-      return `cas(${operation.key}, ${operation.expected ?? 'absent'}→${operation.value})`
-    case 'delete':
-      return `delete(${operation.key})`
   }
 }
