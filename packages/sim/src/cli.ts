@@ -35,6 +35,7 @@ class UsageError extends Error {
 const usage = `usage:
   pnpm sim --seeds N [--from S] [--nodes 3|5|7] [--safety-ms MS]   run N seeds from S (default 1)
   pnpm sim --seed S [--nodes 3|5|7] [--safety-ms MS] [--trace]     run one seed; --trace prints its trace
+  --prevote on|off|swarm                                           PreVote (default on; swarm: the seed picks)
   --inject-bug stale-reads|lost-acks                               self-test: run a deliberately broken node
 exit codes: 0 ok, 1 internal error, 2 usage, ${Object.entries(exitCodes)
   .map(([check, code]) => `${code} ${check}`)
@@ -48,6 +49,7 @@ function parseArguments(argv: readonly string[]): CliArguments {
   let safetyPhaseMs: number | undefined
   let trace = false
   let injectBug: InjectedBug | null = null
+  let preVote: 'on' | 'off' | 'swarm' | undefined
   const integer = (flag: string, text: string | undefined, min: number): number => {
     const value = Number(text)
     if (text === undefined || !Number.isSafeInteger(value) || value < min) {
@@ -77,6 +79,14 @@ function parseArguments(argv: readonly string[]): CliArguments {
       case '--trace':
         trace = true
         break
+      case '--prevote': {
+        const setting = argv[++i]
+        if (setting !== 'on' && setting !== 'off' && setting !== 'swarm') {
+          throw new UsageError('--prevote needs on, off or swarm')
+        }
+        preVote = setting
+        break
+      }
       case '--inject-bug': {
         const bug = argv[++i]
         if (bug !== 'stale-reads' && bug !== 'lost-acks') {
@@ -95,6 +105,7 @@ function parseArguments(argv: readonly string[]): CliArguments {
   const overrides: ConfigOverrides = {
     ...(nodes !== undefined ? { nodes } : {}),
     ...(safetyPhaseMs !== undefined ? { safetyPhaseMs } : {}),
+    ...(preVote !== undefined ? { preVote } : {}),
   }
   return { seed, seeds, from, overrides, trace, injectBug }
 }

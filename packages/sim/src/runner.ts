@@ -43,6 +43,7 @@ export function replayCommand(seed: number, overrides: ConfigOverrides = {}): st
   const parts = ['pnpm sim --seed', String(seed)]
   if (overrides.nodes !== undefined) parts.push('--nodes', String(overrides.nodes))
   if (overrides.safetyPhaseMs !== undefined) parts.push('--safety-ms', String(overrides.safetyPhaseMs))
+  if (overrides.preVote !== undefined) parts.push('--prevote', overrides.preVote)
   parts.push('--trace')
   return parts.join(' ')
 }
