@@ -31,13 +31,17 @@ export const workloads: readonly MapWorkload[] = [
   { id: 'C1.2', clients: 30_000, change: (index) => [`k${index}`, index] },
 ]
 
-/** Warm-up and measured runs: C1.2 runs once, cold, for every library (the slowest peers take minutes). */
-export function runsFor(workload: MapWorkload): { warmups: number; runs: number } {
-  return workload.clients > 10_000 ? { warmups: 0, runs: 1 } : { warmups: 1, runs: 5 }
+/**
+ * Warm-up and measured runs. B3: 2 + 9 for everyone. C1.2: Loro and Automerge take 5–15 s per run
+ * there, so they run once, cold; Tandem and Yjs (the fastest peer) get 1 + 3.
+ */
+export function runsFor(workload: MapWorkload, peer: MapPeer): { warmups: number; runs: number } {
+  if (workload.clients <= 10_000) return { warmups: 2, runs: 9 }
+  return peer.name === 'loro' || peer.name === 'automerge' ? { warmups: 0, runs: 1 } : { warmups: 1, runs: 3 }
 }
 
 export function runMapWorkload(peer: MapPeer, workload: MapWorkload): MapMetrics {
-  const { warmups, runs } = runsFor(workload)
+  const { warmups, runs } = runsFor(workload, peer)
   const updates: Uint8Array[] = []
   for (let index = 0; index < workload.clients; index++) {
     const [key, value] = workload.change(index)

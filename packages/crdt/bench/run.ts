@@ -49,6 +49,14 @@ const metricNames: [keyof MapMetrics, Case['metric'], string][] = [
   ['parseMs', 'ms', 'parse time'],
 ]
 
+// An untimed warm-up of every library on a small B3.1, so that the first measured workload does not
+// pay for JIT compilation alone.
+{
+  const warmUp = { ...(workloads[0] as (typeof workloads)[number]), clients: 200 }
+  for (const peer of [yjsPeer, loroPeer, automergePeer, tandemPeer('tandem', peerIds(200, 3))])
+    runMapWorkload(peer, warmUp)
+}
+
 for (const workload of workloads) {
   const peers: MapPeer[] = [yjsPeer, loroPeer, automergePeer]
   const results = new Map<string, MapMetrics>()
