@@ -11,7 +11,7 @@ it('runs the README example', async () => {
   const readme = readFileSync(join(packageRoot, 'README.md'), 'utf8')
   const match = /```ts\n([\s\S]*?)```/.exec(readme)
   expect(match, 'README has a ts example').not.toBeNull()
-  const source = (match?.[1] as string).replace(
+  const source = (match?.[1] ?? '').replace(
     "'@tandem/crdt'",
     JSON.stringify(join(packageRoot, 'src/index.ts')),
   )
