@@ -2,6 +2,7 @@ import {
   CompactedError,
   type ConfState,
   type Entry,
+  EntryType,
   type LogStorage,
   MemoryLogStorage,
   type PersistBatch,
@@ -126,6 +127,25 @@ describe('WalLogStorage', () => {
       ...entries(4, 8, 2),
     ])
     expect(reopened.initialState().hardState).toEqual({ term: 2, vote: 'b', commit: 3 })
+  })
+
+  it('a commit index that passes a conf change is durable at once, even through a power cut', async () => {
+    const device = new MemoryDevice()
+    const storage = await WalLogStorage.open({ device })
+    const confChange: Entry = { index: 4, term: 1, type: EntryType.ConfChange, data: payloadFor(4, 12) }
+    await storage.save({
+      hardState: { term: 1, vote: 'a', commit: 2 },
+      entries: [...entries(1, 3, 1), confChange, entry(5, 1)],
+      snapshot: null,
+    })
+    // Commit moves within plain entries: written lazily, so a power cut may lose it.
+    await storage.save({ hardState: { term: 1, vote: 'a', commit: 3 }, entries: [], snapshot: null })
+    const lazy = await WalLogStorage.open({ device: device.crash() })
+    expect(lazy.initialState().hardState.commit).toBe(2)
+    // Commit passes the conf change: written before save resolves.
+    await storage.save({ hardState: { term: 1, vote: 'a', commit: 5 }, entries: [], snapshot: null })
+    const reopened = await WalLogStorage.open({ device: device.crash() })
+    expect(reopened.initialState().hardState.commit).toBe(5)
   })
 
   it('compact keeps a snapshot, discards entries and reports compaction', async () => {

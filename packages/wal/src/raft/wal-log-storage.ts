@@ -3,6 +3,7 @@ import {
   CompactedError,
   type ConfState,
   type Entry,
+  EntryType,
   type HardState,
   type LogStorage,
   type PersistBatch,
@@ -78,7 +79,7 @@ const EMPTY_CONF_STATE: ConfState = {
  * `raft.state` file (term, vote, commit, membership) and the snapshot files. `open()` restores
  * all of it after a crash.
  *
- * Term and vote are durable before `save` resolves. A change of `commit` alone is kept in memory
+ * Term and vote are durable before `save` resolves, and so is a commit index that passes a conf change. Any other change of `commit` alone is kept in memory
  * and written with the next term or vote change, snapshot, compaction or `close()`: the commit
  * index is volatile state in Raft (a restarted node learns it again from the leader), and
  * writing it on every batch would cost three extra syncs per batch.
@@ -371,7 +372,29 @@ export class WalLogStorage implements LogStorage {
   private async saveHardState(hardState: HardState): Promise<void> {
     const previous = this.persistedHardState
     this.hardState = hardState
-    if (hardState.term !== previous.term || hardState.vote !== previous.vote) await this.writeState(hardState)
+    if (
+      hardState.term !== previous.term ||
+      hardState.vote !== previous.vote ||
+      this.commitsConfChange(previous.commit, hardState.commit)
+    ) {
+      await this.writeState(hardState)
+    }
+  }
+
+  /**
+   * Whether an entry in `(from, to]` is a configuration change. The commit index is otherwise
+   * written lazily, but a node that restarts re-applies committed entries to rebuild its
+   * membership: if its stored commit lagged behind a committed conf change, it would come back
+   * with the old membership and a surviving quorum could fail to elect (found by the simulator,
+   * `pnpm sim --seed 59197`). Conf changes are rare, so writing the state file then costs little.
+   */
+  private commitsConfChange(from: number, to: number): boolean {
+    const snapshotIndex = this.currentSnapshot.metadata.index
+    const high = Math.min(to, this.lastIndex())
+    for (let index = Math.max(from, snapshotIndex) + 1; index <= high; index++) {
+      if (this.entriesSinceSnapshot[index - snapshotIndex - 1]?.type === EntryType.ConfChange) return true
+    }
+    return false
   }
 
   private async writeState(hardState: HardState): Promise<void> {
