@@ -333,36 +333,27 @@ export class RaftNode<Result = Uint8Array> {
 
   /** Adds `nodeId` as a learner: it receives the log but does not vote. Resolves with the new membership. */
   addLearner(nodeId: NodeId, options: { readonly timeoutMs?: number } = {}): Promise<ConfState> {
-    return this.changeMembership(
-      {
-        transition: ConfChangeTransition.Auto,
-        changes: [{ type: ConfChangeType.AddLearner, nodeId }],
-        context: emptyBytes,
-      },
-      options,
-    )
+    return this.changeOne(ConfChangeType.AddLearner, nodeId, options)
   }
 
   /** Makes `nodeId` (usually a caught-up learner) a voter. */
   promote(nodeId: NodeId, options: { readonly timeoutMs?: number } = {}): Promise<ConfState> {
-    return this.changeMembership(
-      {
-        transition: ConfChangeTransition.Auto,
-        changes: [{ type: ConfChangeType.AddVoter, nodeId }],
-        context: emptyBytes,
-      },
-      options,
-    )
+    return this.changeOne(ConfChangeType.AddVoter, nodeId, options)
   }
 
   /** Removes `nodeId` from the cluster. A leader that removes itself steps down once it is applied. */
   removeMember(nodeId: NodeId, options: { readonly timeoutMs?: number } = {}): Promise<ConfState> {
+    return this.changeOne(ConfChangeType.RemoveNode, nodeId, options)
+  }
+
+  /** A membership change of one node, single-step where Raft allows it. */
+  private changeOne(
+    type: ConfChangeType,
+    nodeId: NodeId,
+    options: { readonly timeoutMs?: number },
+  ): Promise<ConfState> {
     return this.changeMembership(
-      {
-        transition: ConfChangeTransition.Auto,
-        changes: [{ type: ConfChangeType.RemoveNode, nodeId }],
-        context: emptyBytes,
-      },
+      { transition: ConfChangeTransition.Auto, changes: [{ type, nodeId }], context: emptyBytes },
       options,
     )
   }
