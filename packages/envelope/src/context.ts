@@ -77,7 +77,13 @@ export class StreamContext {
   }
 }
 
-function writeIds(target: Uint8Array, offset: number, clusterId: Uint8Array, streamId: Uint8Array): void {
+/** Writes the cluster and stream ids, each prefixed by its one-byte length, at `offset`. */
+export function writeIds(
+  target: Uint8Array,
+  offset: number,
+  clusterId: Uint8Array,
+  streamId: Uint8Array,
+): void {
   target[offset] = clusterId.length
   target.set(clusterId, offset + 1)
   target[offset + 1 + clusterId.length] = streamId.length

@@ -13,6 +13,7 @@ import {
   SIGNATURE_BYTES,
   TAG_BYTES,
 } from './constants.js'
+import { writeIds } from './context.js'
 import { publicKeyOf, sign, verify } from './ed25519.js'
 import { MalformedEnvelopeError, RevokedKeyError, TamperedEntryError, UnknownWriterError } from './errors.js'
 import {
@@ -88,12 +89,8 @@ function chunkAssociatedData(
   let at = 0
   ad.set(DOMAIN_CHUNK_AD, at)
   at += DOMAIN_CHUNK_AD.length
-  ad[at] = clusterId.length
-  ad.set(clusterId, at + 1)
-  at += 1 + clusterId.length
-  ad[at] = streamId.length
-  ad.set(streamId, at + 1)
-  at += 1 + streamId.length
+  writeIds(ad, at, clusterId, streamId)
+  at += 2 + clusterId.length + streamId.length
   ad.set(writer, at)
   at += PUBLIC_KEY_BYTES
   writeU64(ad, at, index)
@@ -109,12 +106,8 @@ function manifestStatement(clusterId: Uint8Array, streamId: Uint8Array, body: Ui
   let at = 0
   statement.set(DOMAIN_MANIFEST_STATEMENT, at)
   at += DOMAIN_MANIFEST_STATEMENT.length
-  statement[at] = clusterId.length
-  statement.set(clusterId, at + 1)
-  at += 1 + clusterId.length
-  statement[at] = streamId.length
-  statement.set(streamId, at + 1)
-  at += 1 + streamId.length
+  writeIds(statement, at, clusterId, streamId)
+  at += 2 + clusterId.length + streamId.length
   statement.set(body, at)
   return statement
 }
