@@ -15,6 +15,18 @@ export class ClockDriftError extends Error {
   }
 }
 
+/**
+ * Thrown when the injected wall clock reads something that is not a time: NaN, infinite, negative or
+ * beyond 2^53. Fractional readings are fine (they are rounded down to whole milliseconds).
+ */
+export class InvalidClockError extends Error {
+  readonly code = 'CRDT_INVALID_CLOCK'
+  override readonly name = 'InvalidClockError'
+  constructor(reading: number) {
+    super(`the wall clock read ${reading}, not a whole number of milliseconds since the epoch`)
+  }
+}
+
 /** Thrown when bytes handed to a decoder are not a valid encoding (truncated, corrupt, inconsistent). */
 export class MalformedInputError extends Error {
   readonly code = 'CRDT_MALFORMED_INPUT'

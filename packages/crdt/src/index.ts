@@ -158,6 +158,7 @@ export { valuesEqual } from './core/value.js'
 export {
   ClockDriftError,
   InputTooLargeError,
+  InvalidClockError,
   InvalidValueError,
   MalformedInputError,
   SyncProtocolError,

@@ -1,6 +1,15 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { ClockDriftError, compareTimestamps, HLC, Replica, type Timestamp } from '../src/index.js'
+import {
+  ClockDriftError,
+  compareTimestamps,
+  decodeDelta,
+  encodeDelta,
+  HLC,
+  InvalidClockError,
+  Replica,
+  type Timestamp,
+} from '../src/index.js'
 
 describe('HLC', () => {
   it('stays strictly monotonic while the wall clock jumps back and forward', () => {
@@ -99,5 +108,39 @@ describe('HLC', () => {
     behind.map('m').set('k', 'from b, later')
     ahead.apply(behind.state())
     expect(ahead.map('m').get('k')).toBe('from b, later')
+  })
+
+  it('rounds a fractional wall clock down, so stamps survive encoding unchanged', () => {
+    // Regression (found by the simulator): with a fractional clock, stamps changed in the varint
+    // encoding and replicas disagreed on which write won.
+    let wallMs = 1_780_000_000_123.75
+    const a = new Replica({ node: 'a', now: () => wallMs })
+    const b = new Replica({ node: 'b', now: () => wallMs - 0.5 })
+    const first = a.map('m').set('k', 'a')
+    expect(first.collections[0]?.entries[0]?.wallMs).toBe(1_780_000_000_123)
+    expect(decodeDelta(encodeDelta(first))).toEqual(first)
+    wallMs += 0.3
+    const second = b.map('m').set('k', 'b')
+    a.apply(decodeDelta(encodeDelta(second)))
+    b.apply(decodeDelta(encodeDelta(first)))
+    expect(a.map('m').get('k')).toBe(b.map('m').get('k'))
+    expect(a.encodeState()).toEqual(b.encodeState())
+  })
+
+  it('refuses a wall clock that reads NaN, a negative or an unsafe number with InvalidClockError', () => {
+    for (const reading of [Number.NaN, -1, Number.POSITIVE_INFINITY, 2 ** 60]) {
+      const replica = new Replica({ node: 'n', now: () => reading })
+      const error = (() => {
+        try {
+          replica.map('m').set('k', 'v')
+        } catch (caught) {
+          return caught
+        }
+        return undefined
+      })()
+      expect(error, `reading ${reading}`).toBeInstanceOf(InvalidClockError)
+      expect((error as InvalidClockError).code).toBe('CRDT_INVALID_CLOCK')
+      expect(replica.map('m').has('k'), `reading ${reading}: nothing written`).toBe(false)
+    }
   })
 })

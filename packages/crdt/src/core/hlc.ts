@@ -1,4 +1,4 @@
-import { ClockDriftError } from '../errors.js'
+import { ClockDriftError, InvalidClockError } from '../errors.js'
 
 /**
  * Hybrid logical clock (Kulkarni et al.): a stamp is (wall-clock milliseconds, logical counter,
@@ -58,7 +58,7 @@ export class HLC {
 
   /** Advances the clock for a local event without allocating a stamp object (hot path). */
   tick(): void {
-    const physicalMs = this.readWallMs()
+    const physicalMs = this.readPhysicalMs()
     if (physicalMs > this.wallMs) {
       this.wallMs = physicalMs
       this.logical = 0
@@ -68,11 +68,22 @@ export class HLC {
   }
 
   /**
+   * The wall clock in whole milliseconds. Stamps must be integers: the codec writes them as varints,
+   * so a fractional stamp (from a clock such as `performance.timeOrigin + performance.now()`) would
+   * change in transit and replicas would disagree on which write won (found by the simulator).
+   */
+  private readPhysicalMs(): number {
+    const reading = this.readWallMs()
+    if (!(reading >= 0 && reading <= Number.MAX_SAFE_INTEGER)) throw new InvalidClockError(reading)
+    return Math.floor(reading)
+  }
+
+  /**
    * Checks a remote stamp against the drift bound without changing the clock.
    * Throws {@link ClockDriftError} when it is too far ahead.
    */
   check(remoteWallMs: number): void {
-    const aheadMs = remoteWallMs - this.readWallMs()
+    const aheadMs = remoteWallMs - this.readPhysicalMs()
     if (aheadMs > this.driftMsMax) throw new ClockDriftError(aheadMs, this.driftMsMax)
   }
 
