@@ -1,21 +1,29 @@
 #!/usr/bin/env node
 /**
  * `tandem-sim` (`pnpm sim`): runs simulation seeds against the production Raft core, driver and
- * storage format.
+ * storage format (`--mode raft`, the default), or against the production CRDT replicas and sync
+ * sessions (`--mode crdt`).
  *
  *   pnpm sim --seeds 1000 [--from S] [--nodes N] [--safety-ms MS]
  *   pnpm sim --seed S [--nodes N] [--trace]
+ *   pnpm sim --mode crdt --seeds 1000 [--from S] [--replicas N]
  *
- * Exit codes: 0 every seed passed; 1 internal error; 2 bad arguments; 10–17 the failed check
+ * Exit codes: 0 every seed passed; 1 internal error; 2 bad arguments; 10–20 the failed check
  * (see `exitCodes` and the README).
  */
 import { exitCodes } from './checkers/violation.js'
 import { type ConfigOverrides, describeConfig, swarmConfig } from './config.js'
+import { crdtSwarmConfig, describeCrdtConfig } from './crdt/config.js'
+import { crdtReplayCommand, runCrdtSeeds } from './crdt/runner.js'
+import { type CrdtInjectedBug, type CrdtSimulationResult, runCrdtSimulation } from './crdt/simulation.js'
 import { createRaftFactory } from './raft-host.js'
 import { replayCommand, runSeeds } from './runner.js'
 import { runSimulation, type SimulationResult } from './simulation.js'
 
 interface CliArguments {
+  readonly mode: 'raft' | 'crdt'
+  readonly replicas: number | undefined
+  readonly crdtBug: CrdtInjectedBug | null
   readonly seed: number | null
   readonly seeds: number
   readonly from: number
@@ -37,6 +45,8 @@ const usage = `usage:
   pnpm sim --seed S [--nodes 3|5|7] [--safety-ms MS] [--trace]     run one seed; --trace prints its trace
   --prevote on|off|swarm                                           PreVote (default on; swarm: the seed picks)
   --inject-bug stale-reads|lost-acks                               self-test: run a deliberately broken node
+  --mode crdt [--replicas 2..9] [--safety-ms MS]                   eventual writes: CRDT replicas instead of Raft (MS: chaos phase)
+  --mode crdt --inject-bug forgetful-restart|no-anti-entropy       self-test of the CRDT checks
 exit codes: 0 ok, 1 internal error, 2 usage, ${Object.entries(exitCodes)
   .map(([check, code]) => `${code} ${check}`)
   .join(', ')}`
@@ -49,6 +59,9 @@ function parseArguments(argv: readonly string[]): CliArguments {
   let safetyPhaseMs: number | undefined
   let trace = false
   let injectBug: InjectedBug | null = null
+  let crdtBug: CrdtInjectedBug | null = null
+  let mode: 'raft' | 'crdt' = 'raft'
+  let replicas: number | undefined
   let preVote: 'on' | 'off' | 'swarm' | undefined
   const integer = (flag: string, text: string | undefined, min: number): number => {
     const value = Number(text)
@@ -89,12 +102,25 @@ function parseArguments(argv: readonly string[]): CliArguments {
       }
       case '--inject-bug': {
         const bug = argv[++i]
-        if (bug !== 'stale-reads' && bug !== 'lost-acks') {
-          throw new UsageError('--inject-bug needs stale-reads or lost-acks')
+        if (bug === 'stale-reads' || bug === 'lost-acks') injectBug = bug
+        else if (bug === 'forgetful-restart' || bug === 'no-anti-entropy') crdtBug = bug
+        else {
+          throw new UsageError(
+            '--inject-bug needs stale-reads or lost-acks (raft), forgetful-restart or no-anti-entropy (crdt)',
+          )
         }
-        injectBug = bug
         break
       }
+      case '--mode': {
+        const value = argv[++i]
+        if (value !== 'raft' && value !== 'crdt') throw new UsageError('--mode needs raft or crdt')
+        mode = value
+        break
+      }
+      case '--replicas':
+        replicas = integer(flag, argv[++i], 2)
+        if (replicas > 9) throw new UsageError('--replicas must be 2 to 9')
+        break
       case '--help':
       case '-h':
         throw new UsageError('')
@@ -107,7 +133,13 @@ function parseArguments(argv: readonly string[]): CliArguments {
     ...(safetyPhaseMs !== undefined ? { safetyPhaseMs } : {}),
     ...(preVote !== undefined ? { preVote } : {}),
   }
-  return { seed, seeds, from, overrides, trace, injectBug }
+  if (mode === 'raft' && (replicas !== undefined || crdtBug !== null)) {
+    throw new UsageError('--replicas and the crdt bugs need --mode crdt')
+  }
+  if (mode === 'crdt' && (nodes !== undefined || preVote !== undefined || injectBug !== null)) {
+    throw new UsageError('--nodes, --prevote and the raft bugs need --mode raft')
+  }
+  return { mode, replicas, crdtBug, seed, seeds, from, overrides, trace, injectBug }
 }
 
 function reportFailure(
@@ -140,6 +172,7 @@ async function main(argv: readonly string[]): Promise<number> {
     }
     throw error
   }
+  if (args.mode === 'crdt') return mainCrdt(args)
   if (args.seed !== null) {
     const config = swarmConfig(args.seed, args.overrides)
     const result = await runSimulation({
@@ -172,6 +205,69 @@ async function main(argv: readonly string[]): Promise<number> {
   if (summaryRun.failure !== null) return reportFailure(summaryRun.failure, args.overrides, args.injectBug)
   process.stdout.write(
     `ok: ${summaryRun.seedsRun} seeds from ${args.from}, zero violations, ${summaryRun.inconclusive} linearizability checks inconclusive, ${seconds.toFixed(1)}s\n`,
+  )
+  return 0
+}
+
+function crdtOverridesOf(args: CliArguments) {
+  return {
+    ...(args.replicas !== undefined ? { replicas: args.replicas } : {}),
+    ...(args.overrides.safetyPhaseMs !== undefined ? { chaosPhaseMs: args.overrides.safetyPhaseMs } : {}),
+  }
+}
+
+function reportCrdtFailure(result: CrdtSimulationResult, args: CliArguments): number {
+  const violation = result.violation
+  if (violation === null) return 0
+  const code = exitCodes[violation.check]
+  const overrides = crdtOverridesOf(args)
+  const out = process.stderr
+  out.write(
+    `\nFAIL crdt seed ${result.seed}: ${violation.check} (exit ${code}) at t=${violation.timeMs.toFixed(3)}ms\n`,
+  )
+  out.write(`${violation.message}\n`)
+  out.write(`${describeCrdtConfig(crdtSwarmConfig(result.seed, overrides))}\n`)
+  out.write(`replay: ${crdtReplayCommand(result.seed, overrides, args.crdtBug ?? undefined)}\n`)
+  return code
+}
+
+async function mainCrdt(args: CliArguments): Promise<number> {
+  const overrides = crdtOverridesOf(args)
+  const injectBug = args.crdtBug === null ? {} : { injectBug: args.crdtBug }
+  if (args.seed !== null) {
+    const result = await runCrdtSimulation({
+      config: crdtSwarmConfig(args.seed, overrides),
+      keepTrace: false,
+      ...injectBug,
+      ...(args.trace ? { traceSink: (line: string) => process.stdout.write(`${line}\n`) } : {}),
+    })
+    const s = result.stats
+    process.stdout.write(
+      `crdt seed ${args.seed}: ${result.violation === null ? 'ok' : result.violation.check} — ${s.virtualMs.toFixed(0)}ms virtual, ${s.events} events, ${s.writes} writes, ${s.crashes} crashes, ${s.partitions} partitions, ${s.clockJumps} clock steps, converged ${s.convergedAfterMs === null ? 'never' : `${s.convergedAfterMs.toFixed(0)}ms after the heal`}; trace ${result.traceDigest}\n`,
+    )
+    return reportCrdtFailure(result, args)
+  }
+  const startedMs = performance.now()
+  let done = 0
+  const summaryRun = await runCrdtSeeds({
+    from: args.from,
+    count: args.seeds,
+    overrides,
+    ...injectBug,
+    onResult: (result) => {
+      done++
+      if (done % 100 === 0 || done === args.seeds) {
+        const seconds = (performance.now() - startedMs) / 1000
+        process.stdout.write(
+          `${done}/${args.seeds} crdt seeds (last ${result.seed}) in ${seconds.toFixed(1)}s\n`,
+        )
+      }
+    },
+  })
+  const seconds = (performance.now() - startedMs) / 1000
+  if (summaryRun.failure !== null) return reportCrdtFailure(summaryRun.failure, args)
+  process.stdout.write(
+    `ok: ${summaryRun.seedsRun} crdt seeds from ${args.from}, zero violations, slowest convergence ${summaryRun.convergedAfterMsMax.toFixed(0)}ms after the heal, ${seconds.toFixed(1)}s\n`,
   )
   return 0
 }

@@ -3,7 +3,9 @@
  * driver and WAL format run over a simulated network (delay, reordering, loss, duplication,
  * partitions), simulated disks (latency, lost and torn writes, corruption) and drifting clocks,
  * all driven by one virtual-time scheduler from one seed. Checkers watch election safety, log
- * matching, leader completeness, state-machine safety, linearizability and liveness.
+ * matching, leader completeness, state-machine safety, linearizability and liveness. A second
+ * mode runs the production CRDT replicas and sync sessions the same way and checks that eventual
+ * writes converge to the state the data types specify.
  *
  * @example
  * ```ts
@@ -106,6 +108,112 @@ export {
   type SimulationResult,
   type SimulationStats,
 } from './simulation.js'
+
+// ---------------------------------------------------------------------------------------------
+// Eventual writes: CRDT replicas under the same faults.
+
+/**
+ * Swarm configuration of a run of eventual writes, derived from its seed (replica count, network
+ * faults, crashes, clock error and drift, write mix, anti-entropy interval).
+ *
+ * @example
+ * ```ts
+ * const config = crdtSwarmConfig(99, { replicas: 5 })
+ * console.log(describeCrdtConfig(config)) // "seed 99: 5 replicas, ..."
+ * ```
+ */
+export {
+  type CrdtConfigOverrides,
+  type CrdtFaultOptions,
+  type CrdtSimulationConfig,
+  type CrdtWorkloadMix,
+  crdtSwarmConfig,
+  describeCrdtConfig,
+} from './crdt/config.js'
+/**
+ * A replica's crash-surviving store in the simulation: every applied delta, compacted into a state
+ * snapshot after `compactAfterDeltas` records.
+ *
+ * @example
+ * ```ts
+ * const durable = new DurableLog(8)
+ * replica.onUpdate((delta) => durable.append(delta, replica))
+ * durable.restoreInto(new Replica({ node: 'r1', now: () => clock.wallNowMs() }))
+ * ```
+ */
+export { DurableLog } from './crdt/durable-log.js'
+/**
+ * The record of eventual writes and the state the data types' specifications give for them (LWW
+ * by greatest HLC stamp; add-wins OR-Set by observed dots), computed without merging.
+ *
+ * @example
+ * ```ts
+ * const history = new EventualHistory()
+ * history.record({ kind: 'register-set', replica: 'r1', value: 'v', delta: replica.register('r').set('v') })
+ * describeVisibleState(history.expectedState()) // "map {} register v set {}"
+ * ```
+ */
+export {
+  collectionNames,
+  covers,
+  describeVisibleState,
+  EventualHistory,
+  type EventualOperation,
+  MalformedWriteError,
+  type VisibleState,
+  visibleStatesEqual,
+} from './crdt/eventual-history.js'
+/**
+ * One simulated eventual-writes node (a production replica with one sync session per peer over
+ * the packet simulator) and its crash-surviving durable log.
+ *
+ * @example
+ * ```ts
+ * const durable = new DurableLog(64)
+ * const host = new ReplicaHost({ replicaId: 'r1', peers: ['r2'], members: undefined, clock,
+ *   endpoint: network.attach('r1'), durable, antiEntropyIntervalMs: 200, antiEntropy: true,
+ *   trace: () => {}, onCrash: (error) => { throw error } })
+ * ```
+ */
+export {
+  type CrdtPacket,
+  ReplicaHost,
+  type ReplicaHostOptions,
+  type ReplicaHostStats,
+} from './crdt/replica-host.js'
+/**
+ * Runs many seeds of eventual writes in a row, stopping at the first failure.
+ *
+ * @example
+ * ```ts
+ * const summary = await runCrdtSeeds({ from: 1, count: 1000 })
+ * if (summary.failure) console.log(crdtReplayCommand(summary.failure.seed))
+ * ```
+ */
+export {
+  crdtReplayCommand,
+  type RunCrdtSeedsOptions,
+  type RunCrdtSeedsSummary,
+  runCrdtSeeds,
+} from './crdt/runner.js'
+/**
+ * Runs one seed of eventual writes: a chaos phase (writes, partitions, loss, crashes, clock
+ * steps), then a heal after which every replica must converge, byte for byte, to the state the
+ * writes specify. Any failure is a {@link Violation} with a `crdt-*` check.
+ *
+ * @example
+ * ```ts
+ * const result = await runCrdtSimulation({ config: crdtSwarmConfig(3), keepTrace: false })
+ * console.log(result.violation?.check ?? 'ok', result.stats.convergedAfterMs)
+ * ```
+ */
+export {
+  type CrdtInjectedBug,
+  type CrdtSimulationOptions,
+  type CrdtSimulationResult,
+  type CrdtSimulationStats,
+  runCrdtSimulation,
+} from './crdt/simulation.js'
 
 // ---------------------------------------------------------------------------------------------
 // Checkers.

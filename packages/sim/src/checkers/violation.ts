@@ -13,6 +13,9 @@ export const checkNames = [
   'liveness',
   'node-crash',
   'simulator-limit',
+  'crdt-convergence',
+  'crdt-semantics',
+  'crdt-read-your-writes',
 ] as const
 
 /** One of {@link checkNames}. */
@@ -31,6 +34,9 @@ export const exitCodes: Readonly<Record<CheckName, number>> = {
   liveness: 15,
   'node-crash': 16,
   'simulator-limit': 17,
+  'crdt-convergence': 18,
+  'crdt-semantics': 19,
+  'crdt-read-your-writes': 20,
 }
 
 /** A failed check: which one, when (virtual ms), and why. */
