@@ -529,6 +529,14 @@ export class Raft {
         m.type === MessageType.Snap
       ) {
         this.becomeFollower(m.term, m.from)
+      } else if (m.type === MessageType.Vote && !this.raftLog.isUpToDate(m.index, m.logTerm)) {
+        // Adopt the newer term but keep the election timer running: the paper restarts it only
+        // when a vote is granted (§5.2, Figure 2). Restarting it for a candidate that cannot win
+        // let such a node keep every electable node from timing out first — an election livelock
+        // without PreVote that @tandem/sim found (seed 1490 with --prevote swarm).
+        const electionElapsed = this.electionElapsed
+        this.becomeFollower(m.term, null)
+        this.electionElapsed = electionElapsed
       } else {
         this.becomeFollower(m.term, null)
       }

@@ -99,6 +99,42 @@ describe('Raft paper §5.2 — leader election', () => {
     })
   }
 
+  it('§5.2 (Figure 2): the election timer restarts when a vote is granted, not for a newer-term candidate that is refused', () => {
+    // Regression (found by @tandem/sim, seed 1490 with --prevote swarm): restarting the timer on
+    // every newer-term RequestVote let a candidate that cannot win keep electable nodes from ever
+    // timing out first — an election livelock without PreVote.
+    const follower = (): ReturnType<typeof newNode> => {
+      const node = newNode('1', { peers: three })
+      node.step(
+        msg({
+          type: MessageType.App,
+          from: '2',
+          to: '1',
+          term: 2,
+          index: 0,
+          logTerm: 0,
+          entries: [entry(1, 2)],
+        }),
+      )
+      persistAndAdvance(node)
+      for (let i = 0; i < 6; i++) node.tick()
+      return node
+    }
+    const refusing = follower()
+    refusing.step(msg({ type: MessageType.Vote, from: '3', to: '1', term: 5, index: 0, logTerm: 0 }))
+    expect(refusing.raft.term).toBe(5)
+    expect(refusing.raft.vote).toBe(null)
+    for (let i = 0; i < 4; i++) refusing.tick()
+    expect(refusing.raft.role, 'the timer kept running through the refused vote').toBe(Role.Candidate)
+    expect(refusing.raft.term).toBe(6)
+
+    const granting = follower()
+    granting.step(msg({ type: MessageType.Vote, from: '3', to: '1', term: 5, index: 1, logTerm: 2 }))
+    expect(granting.raft.vote).toBe('3')
+    for (let i = 0; i < 4; i++) granting.tick()
+    expect(granting.raft.role, 'granting a vote restarts the timer').toBe(Role.Follower)
+  })
+
   const oneRound: [number, Record<string, boolean>, Role][] = [
     [1, {}, Role.Leader],
     [3, { '2': true, '3': true }, Role.Leader],
