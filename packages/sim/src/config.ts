@@ -87,9 +87,9 @@ export interface ConfigOverrides {
   readonly safetyPhaseMs?: number
   /**
    * PreVote: `on` (the default, as in production), `off`, or `swarm` (the seed decides, 70% on).
-   * Without PreVote a stale node that cannot win an election keeps resetting the others' election
-   * timers, and elections can livelock for many seconds (found by this simulator; see the README),
-   * so swarm runs that include PreVote-off seeds can fail the liveness check.
+   * Without PreVote a stale node that cannot win an election used to keep resetting the others'
+   * election timers, livelocking elections (found by this simulator, fixed in the Raft core; see
+   * the README's findings).
    */
   readonly preVote?: 'on' | 'off' | 'swarm'
 }
