@@ -144,7 +144,8 @@ export async function runCrdtSimulation(options: CrdtSimulationOptions): Promise
   let clockJumps = 0
   let refusedMergesOfEnded = 0
 
-  const start = (slot: ReplicaSlot): void => {
+  /** Starts an incarnation; `endpoint` is given at boot, when every replica is attached first. */
+  const start = (slot: ReplicaSlot, endpoint = network.attach(slot.replicaId)): void => {
     slot.incarnations++
     // A restarted machine's clock is set anew (an RTC, then NTP): it may read earlier than before.
     slot.wallErrorMs = drawWallError()
@@ -161,7 +162,7 @@ export async function runCrdtSimulation(options: CrdtSimulationOptions): Promise
         peers: replicaIds.filter((id) => id !== slot.replicaId),
         members,
         clock,
-        endpoint: network.attach(slot.replicaId),
+        endpoint,
         durable: slot.durable,
         antiEntropyIntervalMs: config.antiEntropyIntervalMs,
         antiEntropy: bug !== 'no-anti-entropy',
@@ -349,7 +350,11 @@ export async function runCrdtSimulation(options: CrdtSimulationOptions): Promise
     }
   }
 
-  for (const slot of slots) start(slot)
+  // Attach every replica before any starts, so that the first anti-entropy round reaches its peers.
+  const bootEndpoints = slots.map((slot) => network.attach(slot.replicaId))
+  slots.forEach((slot, index) => {
+    start(slot, bootEndpoints[index])
+  })
   scheduler.schedule(config.faults.decisionStepMs, 'fault decide', faultStep)
 
   // ---- phase 1: chaos -------------------------------------------------------------------------
