@@ -3,8 +3,9 @@
  * fault probability and the workload mix, so that across many seeds the simulator explores
  * quiet networks and hostile ones, read-heavy and write-heavy loads, small and large clusters.
  */
-import type { NetworkOptions, PartitionMode, PartitionSymmetry } from './network.js'
+import type { NetworkOptions } from './network.js'
 import { SeededRandom } from './random.js'
+import { drawNetworkOptions, drawNetworkShape } from './swarm-network.js'
 import type { WorkloadMix } from './workload.js'
 
 /** Disk behaviour of every node. */
@@ -101,11 +102,7 @@ export function swarmConfig(seed: number, overrides: ConfigOverrides = {}): Simu
   if (![1, 3, 5, 7].includes(nodes)) throw new RangeError(`cluster size ${nodes} is not 1, 3, 5 or 7`)
   // About one run in six gets a quiet network, so faults-off paths are covered too.
   const quiet = random.chance(1 / 6)
-  const delayMin = random.between(1, 5)
-  const partitionMode: PartitionMode = quiet
-    ? 'none'
-    : random.pick(['none', 'uniform', 'uniform', 'isolate-single'])
-  const partitionSymmetry: PartitionSymmetry = random.pick(['symmetric', 'asymmetric', 'mixed'])
+  const networkShape = drawNetworkShape(random, quiet)
   const tickMs = 10
   const electionTicks = random.between(8, 15)
   const checkQuorum = random.chance(0.7)
@@ -113,20 +110,13 @@ export function swarmConfig(seed: number, overrides: ConfigOverrides = {}): Simu
   return {
     seed,
     nodes,
-    network: {
-      oneWayDelayMinMs: delayMin,
-      oneWayDelayMeanMs: delayMin + random.nextFloat() * 15,
-      lossProbability: quiet ? 0 : random.nextFloat() * 0.1,
-      duplicationProbability: quiet ? 0 : random.nextFloat() * 0.05,
-      linkCapacity: random.between(16, 128),
-      partitionMode,
-      partitionSymmetry,
-      partitionProbability: random.nextFloat() * 0.15,
-      healProbability: 0.05 + random.nextFloat() * 0.3,
-      partitionStabilityMs: random.between(100, 1500),
-      healStabilityMs: random.between(100, 1500),
-      decisionStepMs: 50,
-    },
+    network: drawNetworkOptions(random, networkShape, {
+      delaySpreadMsMax: 15,
+      lossProbabilityMax: 0.1,
+      duplicationProbabilityMax: 0.05,
+      linkCapacityMin: 16,
+      partitionProbabilityMax: 0.15,
+    }),
     disk: {
       kind: random.chance(0.8) ? 'wal' : 'memory',
       writeLatencyMinMs: random.nextFloat(),

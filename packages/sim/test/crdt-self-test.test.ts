@@ -1,10 +1,8 @@
-import { execFileSync } from 'node:child_process'
-import { dirname, join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { exitCodes } from '../src/checkers/violation.js'
 import { crdtSwarmConfig } from '../src/crdt/config.js'
 import { type CrdtInjectedBug, type CrdtSimulationResult, runCrdtSimulation } from '../src/crdt/simulation.js'
+import { runCli } from './cli-helpers.js'
 
 /** Runs CRDT seeds 1..`seeds` (with `bug`, if any) and returns the runs that failed a check. */
 async function failures(seeds: number, bug?: CrdtInjectedBug): Promise<CrdtSimulationResult[]> {
@@ -58,16 +56,7 @@ describe('CRDT runs replay exactly', () => {
 })
 
 describe('the CLI in crdt mode', () => {
-  const cli = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'cli.js')
-  const run = (args: string[]): { status: number; stdout: string; stderr: string } => {
-    try {
-      const stdout = execFileSync(process.execPath, [cli, ...args], { encoding: 'utf8', stdio: 'pipe' })
-      return { status: 0, stdout, stderr: '' }
-    } catch (error) {
-      const failed = error as { status: number; stdout: string; stderr: string }
-      return { status: failed.status, stdout: failed.stdout, stderr: failed.stderr }
-    }
-  }
+  const run = runCli
 
   it('exits 0 on a passing seed and prints the digest a replay here gives', async () => {
     const here = await runCrdtSimulation({ config: crdtSwarmConfig(9), keepTrace: false })

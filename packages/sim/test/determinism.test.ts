@@ -1,10 +1,8 @@
-import { execFileSync } from 'node:child_process'
-import { dirname, join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { swarmConfig } from '../src/config.js'
 import { createRaftFactory } from '../src/raft-host.js'
 import { runSimulation } from '../src/simulation.js'
+import { runCli } from './cli-helpers.js'
 
 async function traceOf(seed: number) {
   const config = swarmConfig(seed)
@@ -30,8 +28,7 @@ describe('same seed, same run', () => {
   it('a seed replayed by the CLI in a fresh process gives the digest it gave here, after other seeds ran', async () => {
     await traceOf(1)
     const here = await traceOf(15)
-    const cli = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'cli.js')
-    const output = execFileSync(process.execPath, [cli, '--seed', '15'], { encoding: 'utf8' })
+    const output = runCli(['--seed', '15']).stdout
     expect(output).toContain(`trace ${here.traceDigest}`)
   }, 60_000)
 })

@@ -1,11 +1,9 @@
-import { execFileSync } from 'node:child_process'
-import { dirname, join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { checkNames, exitCodes } from '../src/checkers/violation.js'
 import { type SimulationConfig, swarmConfig } from '../src/config.js'
 import { createRaftFactory, type RaftFactoryOptions } from '../src/raft-host.js'
 import { runSimulation, type SimulationResult } from '../src/simulation.js'
+import { runCli } from './cli-helpers.js'
 
 /** A swarm configuration with crashes frequent enough for a lying disk to matter. */
 function crashHeavy(seed: number): SimulationConfig {
@@ -59,16 +57,7 @@ describe('the checkers bite', () => {
 })
 
 describe('the CLI', () => {
-  const cli = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'cli.js')
-  const run = (args: string[]): { status: number; stdout: string; stderr: string } => {
-    try {
-      const stdout = execFileSync(process.execPath, [cli, ...args], { encoding: 'utf8', stdio: 'pipe' })
-      return { status: 0, stdout, stderr: '' }
-    } catch (error) {
-      const failed = error as { status: number; stdout: string; stderr: string }
-      return { status: failed.status, stdout: failed.stdout, stderr: failed.stderr }
-    }
-  }
+  const run = runCli
 
   it('gives every check its own exit code', () => {
     const codes = checkNames.map((check) => exitCodes[check])

@@ -3,8 +3,9 @@
  * for the Raft runs): how many replicas, how hostile the network is, how often replicas crash and
  * clocks jump, and which mix of map, register and set writes the replicas make.
  */
-import type { NetworkOptions, PartitionMode, PartitionSymmetry } from '../network.js'
+import type { NetworkOptions } from '../network.js'
 import { SeededRandom } from '../random.js'
+import { drawNetworkOptions, drawNetworkShape } from '../swarm-network.js'
 
 /** Replica-level faults during the chaos phase. */
 export interface CrdtFaultOptions {
@@ -96,29 +97,18 @@ export function crdtSwarmConfig(seed: number, overrides: CrdtConfigOverrides = {
   }
   // About one run in six gets a quiet network and no crashes, so fault-free paths are covered too.
   const quiet = random.chance(1 / 6)
-  const delayMin = random.between(1, 5)
-  const partitionMode: PartitionMode = quiet
-    ? 'none'
-    : random.pick(['none', 'uniform', 'uniform', 'isolate-single'])
-  const partitionSymmetry: PartitionSymmetry = random.pick(['symmetric', 'asymmetric', 'mixed'])
+  const networkShape = drawNetworkShape(random, quiet)
   const clockErrorMsMax = random.pick([0, 50, 1000, 5000, 20_000])
   return {
     seed,
     replicas,
-    network: {
-      oneWayDelayMinMs: delayMin,
-      oneWayDelayMeanMs: delayMin + random.nextFloat() * 20,
-      lossProbability: quiet ? 0 : random.nextFloat() * 0.2,
-      duplicationProbability: quiet ? 0 : random.nextFloat() * 0.1,
-      linkCapacity: random.between(8, 128),
-      partitionMode,
-      partitionSymmetry,
-      partitionProbability: random.nextFloat() * 0.2,
-      healProbability: 0.05 + random.nextFloat() * 0.3,
-      partitionStabilityMs: random.between(100, 1500),
-      healStabilityMs: random.between(100, 1500),
-      decisionStepMs: 50,
-    },
+    network: drawNetworkOptions(random, networkShape, {
+      delaySpreadMsMax: 20,
+      lossProbabilityMax: 0.2,
+      duplicationProbabilityMax: 0.1,
+      linkCapacityMin: 8,
+      partitionProbabilityMax: 0.2,
+    }),
     faults: {
       decisionStepMs: 100,
       crashProbability: quiet ? 0 : random.nextFloat() * 0.1,
