@@ -156,11 +156,38 @@ describe('SyncSession', () => {
     a.map('m').set('x', 1)
     exchange()
     a.map('m').delete('x')
+    clock.advance(5)
+    b.register('r').set('later') // a later stamp: the tombstone is no longer the high-water mark
     exchange()
     exchange()
     expect(a.tombstoneCount).toBe(0)
     expect(b.tombstoneCount).toBe(0)
     expect(a.encodeState()).toEqual(b.encodeState())
+  })
+
+  it('keeps the tombstone with the greatest stamp, so a restart onto a slower clock stamps above it', () => {
+    // Regression (found by @tandem/sim, CRDT seed 13807): once that tombstone was collected, a
+    // replica restored from its saved state resumed its HLC below its own earlier delete.
+    const clock = new VirtualClock()
+    const { a, b, exchange } = pair(clock, ['A', 'B'])
+    a.map('m').set('x', 1)
+    exchange()
+    const deleted = a.map('m').delete('x')
+    exchange()
+    exchange()
+    expect(a.tombstoneCount).toBe(1)
+    expect(b.tombstoneCount).toBe(1)
+    expect(a.encodeState()).toEqual(b.encodeState())
+    const restarted = new Replica({ node: 'A', now: () => clock.nowMs - 10_000 })
+    restarted.applyUpdate(a.encodeState())
+    const later = restarted.map('m').set('x', 2)
+    const stamp = (delta: Delta) => {
+      const entry = delta.collections[0]?.entries[0]
+      return [entry?.wallMs ?? 0, entry?.logical ?? 0] as const
+    }
+    const [deletedWall, deletedLogical] = stamp(deleted)
+    const [laterWall, laterLogical] = stamp(later)
+    expect(laterWall > deletedWall || (laterWall === deletedWall && laterLogical > deletedLogical)).toBe(true)
   })
 
   it('keeps tombstones while a member has not acknowledged', () => {

@@ -641,6 +641,12 @@ export class ReplicaCore {
    * it, so the tombstone has nothing left to beat; later writes are causally after it and carry larger
    * stamps. Members are the configured `members`, or else every node in the node table (each writer
    * and each peer that reported a context). A replica that never reported keeps every tombstone alive.
+   *
+   * The tombstone carrying the greatest stamp of the whole replica is never collected: the state must
+   * keep its clock's high-water mark, because a replica restarted from its saved state resumes its HLC
+   * from the stamps in it. Without it, a restart onto a slower wall clock issued stamps below the
+   * replica's own earlier writes (found by @tandem/sim, CRDT seed 13807). Every replica keeps the same
+   * one once their states agree, so converged states stay byte-identical.
    */
   protected collectTombstones(): number {
     const members = this.members ?? this.nodes.map((_, index) => index).slice(1)
@@ -652,12 +658,15 @@ export class ReplicaCore {
         if (ranges !== undefined && !rangesCover(this.seen[node] as Ranges, ranges)) return 0
       }
     }
+    const highWaterMark = this.greatestSlot()
     let collected = 0
     for (const store of this.stores.values()) {
       if (store instanceof SetStore || store.tombstones === 0) continue
       const doomed: Slot[] = []
       for (const slot of store.slots.values()) {
-        if (slot.deleted && this.seenByAll(members, slot.node, slot.seq)) doomed.push(slot)
+        if (slot.deleted && slot !== highWaterMark && this.seenByAll(members, slot.node, slot.seq)) {
+          doomed.push(slot)
+        }
       }
       for (const slot of doomed) {
         this.removeSlot(slot)
@@ -665,6 +674,24 @@ export class ReplicaCore {
       }
     }
     return collected
+  }
+
+  /** The map or register slot (live or tombstone) with the greatest stamp, ties broken by node id. */
+  private greatestSlot(): Slot | undefined {
+    let greatest: Slot | undefined
+    for (const store of this.stores.values()) {
+      if (store instanceof SetStore) continue
+      for (const slot of store.slots.values()) {
+        if (greatest === undefined || this.stampAfter(slot, greatest)) greatest = slot
+      }
+    }
+    return greatest
+  }
+
+  private stampAfter(a: Slot, b: Slot): boolean {
+    if (a.wallMs !== b.wallMs) return a.wallMs > b.wallMs
+    if (a.logical !== b.logical) return a.logical > b.logical
+    return (this.nodes[a.node] as string) > (this.nodes[b.node] as string)
   }
 
   private seenByAll(members: readonly number[], node: number, seq: number): boolean {
