@@ -10,7 +10,7 @@ import {
 } from '../core/delta.js'
 import { elementKey } from '../core/element-key.js'
 import type { Ranges } from '../core/ranges.js'
-import { SEQ_MAX } from '../core/replica-core.js'
+import { dotKey, SEQ_MAX } from '../core/replica-core.js'
 import { InputTooLargeError, MalformedInputError, UnsupportedVersionError } from '../errors.js'
 import { ByteReader, ByteWriter } from './bytes.js'
 import { type DecodeLimits, resolveLimits } from './limits.js'
@@ -197,7 +197,7 @@ export function readDelta(reader: ByteReader, limits: Required<DecodeLimits>): D
   const collections: CollectionDelta[] = []
   const seenCollections = new Set<string>()
   // Every dot may be carried once per delta; two holders of one dot would break the merge index.
-  // Checked after reading, on the dots collected here (seq * 2^21 + node, as the merge index keys them).
+  // Checked after reading, on the dots collected here, keyed as the merge index keys them.
   const dotKeys: number[] = []
   const claimDot = (node: number, seq: number): void => {
     if (node >= nodeCount) throw new MalformedInputError('node index out of range')
@@ -205,7 +205,7 @@ export function readDelta(reader: ByteReader, limits: Required<DecodeLimits>): D
     if (seq < 1 || !rangesContain(context.ranges[node] as Ranges, seq)) {
       throw new MalformedInputError('entry dot outside the delta context')
     }
-    dotKeys.push(seq * 2097152 + node)
+    dotKeys.push(dotKey(node, seq))
   }
   let itemBudget = limits.entriesMax
   for (let collectionIndex = 0; collectionIndex < collectionCount; collectionIndex++) {

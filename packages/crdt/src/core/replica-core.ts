@@ -317,8 +317,8 @@ export class ReplicaCore {
         // The overlap is larger than what this node holds here: scan the held dots instead.
         const doomed: [Holder, number][] = []
         for (const [key, holder] of this.held) {
-          if (key % NODE_FACTOR !== node) continue
-          const seq = Math.floor(key / NODE_FACTOR)
+          if (dotNode(key) !== node) continue
+          const seq = dotSeq(key)
           if (holder.touched !== epoch && rangesHas(overlap, seq)) doomed.push([holder, seq])
         }
         for (const [holder, seq] of doomed) this.dropDot(holder, node, seq)
@@ -433,10 +433,13 @@ export class ReplicaCore {
     }
   }
 
-  /** Whether an incoming entry's stamp beats a slot's: wall clock, then logical, then node id. */
-  private beats(entry: EntryData, node: number, slot: Slot): boolean {
-    if (entry.wallMs !== slot.wallMs) return entry.wallMs > slot.wallMs
-    if (entry.logical !== slot.logical) return entry.logical > slot.logical
+  /**
+   * Whether a stamp (an incoming entry's or another slot's), written by local node `node`, beats a
+   * slot's: wall clock, then logical, then node id.
+   */
+  private beats(stamp: Pick<EntryData, 'wallMs' | 'logical'>, node: number, slot: Slot): boolean {
+    if (stamp.wallMs !== slot.wallMs) return stamp.wallMs > slot.wallMs
+    if (stamp.logical !== slot.logical) return stamp.logical > slot.logical
     return (this.nodes[node] as string) > (this.nodes[slot.node] as string)
   }
 
@@ -549,9 +552,9 @@ export class ReplicaCore {
     const heldSharedByNode: number[][] = []
     if (peer !== undefined) {
       for (const key of this.held.keys()) {
-        const node = key % NODE_FACTOR
+        const node = dotNode(key)
         const theirs = peerSeen[node]
-        const seq = Math.floor(key / NODE_FACTOR)
+        const seq = dotSeq(key)
         if (theirs === undefined || !rangesHas(theirs, seq)) continue
         let list = heldSharedByNode[node]
         if (list === undefined) {
@@ -658,20 +661,21 @@ export class ReplicaCore {
         if (ranges !== undefined && !rangesCover(this.seen[node] as Ranges, ranges)) return 0
       }
     }
-    const highWaterMark = this.greatestSlot()
-    let collected = 0
+    const doomed: Slot[] = []
     for (const store of this.stores.values()) {
       if (store instanceof SetStore || store.tombstones === 0) continue
-      const doomed: Slot[] = []
       for (const slot of store.slots.values()) {
-        if (slot.deleted && slot !== highWaterMark && this.seenByAll(members, slot.node, slot.seq)) {
-          doomed.push(slot)
-        }
+        if (slot.deleted && this.seenByAll(members, slot.node, slot.seq)) doomed.push(slot)
       }
-      for (const slot of doomed) {
-        this.removeSlot(slot)
-        collected++
-      }
+    }
+    if (doomed.length === 0) return 0
+    // Scans every slot, so only once something could be collected.
+    const highWaterMark = this.greatestSlot()
+    let collected = 0
+    for (const slot of doomed) {
+      if (slot === highWaterMark) continue
+      this.removeSlot(slot)
+      collected++
     }
     return collected
   }
@@ -682,16 +686,10 @@ export class ReplicaCore {
     for (const store of this.stores.values()) {
       if (store instanceof SetStore) continue
       for (const slot of store.slots.values()) {
-        if (greatest === undefined || this.stampAfter(slot, greatest)) greatest = slot
+        if (greatest === undefined || this.beats(slot, slot.node, greatest)) greatest = slot
       }
     }
     return greatest
-  }
-
-  private stampAfter(a: Slot, b: Slot): boolean {
-    if (a.wallMs !== b.wallMs) return a.wallMs > b.wallMs
-    if (a.logical !== b.logical) return a.logical > b.logical
-    return (this.nodes[a.node] as string) > (this.nodes[b.node] as string)
   }
 
   private seenByAll(members: readonly number[], node: number, seq: number): boolean {
@@ -711,8 +709,16 @@ const NODE_FACTOR = 2 ** 21
 export const NODES_MAX = NODE_FACTOR
 export const SEQ_MAX = 2 ** 32 - 1
 
-function dotKey(node: number, seq: number): number {
+export function dotKey(node: number, seq: number): number {
   return seq * NODE_FACTOR + node
+}
+
+function dotNode(key: number): number {
+  return key % NODE_FACTOR
+}
+
+function dotSeq(key: number): number {
+  return Math.floor(key / NODE_FACTOR)
 }
 
 function hasDot(seen: Map<number, Ranges>, node: number, seq: number): boolean {
