@@ -23,7 +23,7 @@ export class InvalidClockError extends Error {
   readonly code = 'CRDT_INVALID_CLOCK'
   override readonly name = 'InvalidClockError'
   constructor(reading: number) {
-    super(`the wall clock read ${reading}, not a whole number of milliseconds since the epoch`)
+    super(`the wall clock read ${reading}, not a time in milliseconds since the epoch (NaN, negative or beyond 2^53)`)
   }
 }
 
