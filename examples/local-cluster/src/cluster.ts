@@ -61,10 +61,6 @@ export class Cluster {
     return this.members.map((member) => member.nodeId)
   }
 
-  isRunning(i: number): boolean {
-    return this.member(i).process !== null
-  }
-
   /** Starts member `i` (again, after a kill: same data directory, same addresses). */
   async start(i: number): Promise<void> {
     const member = this.member(i)
@@ -141,9 +137,9 @@ export class Cluster {
   async kill(i: number): Promise<void> {
     const child = this.member(i).process
     if (child === null) return
-    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
+    const exit = exited(child)
     child.kill('SIGKILL')
-    await exited
+    await exit
   }
 
   /** Stops every running member gracefully (SIGTERM), then by force after a grace period. */
@@ -152,10 +148,10 @@ export class Cluster {
       this.members.map(async (member) => {
         const child = member.process
         if (child === null) return
-        const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
+        const exit = exited(child)
         child.kill('SIGTERM')
         const force = setTimeout(() => child.kill('SIGKILL'), 5_000)
-        await exited
+        await exit
         clearTimeout(force)
       }),
     )
@@ -175,6 +171,11 @@ export class Cluster {
     if (member === undefined) throw new RangeError(`no member ${i}`)
     return member
   }
+}
+
+/** Resolves when `child` has exited. */
+function exited(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => child.once('exit', () => resolve()))
 }
 
 /** Polls `check` every 50 ms until it returns a value; throws after `timeoutMs`. */

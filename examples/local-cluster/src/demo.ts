@@ -59,7 +59,7 @@ async function leaderOf(nodes: readonly number[]): Promise<number> {
   })
 }
 
-/** Sends `count` puts from `concurrency` clients spread over `nodes`; returns the latencies in ms. */
+/** Sends `count` puts from `concurrency` clients spread over `nodes`; logs throughput and latency. */
 async function strongWrites(phase: string, nodes: readonly number[], count: number): Promise<void> {
   const latencies: number[] = []
   let next = 0

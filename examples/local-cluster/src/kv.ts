@@ -46,12 +46,10 @@ function decodeCommand(data: Uint8Array): KvCommand | null {
 /** The key-value store every node applies committed commands to. */
 export class KvStore implements StateMachine<KvResult> {
   readonly #entries = new Map<string, string>()
-  #lastIndex = 0
 
   /** Applies committed commands in log order; a command that cannot be decoded is a no-op on every node. */
   apply(commands: readonly AppliedCommand[]): KvResult[] {
     return commands.map((committed) => {
-      this.#lastIndex = committed.index
       const command = decodeCommand(committed.data)
       if (command === null) return { applied: false, previous: null }
       const previous = this.#entries.get(command.key) ?? null
@@ -85,11 +83,6 @@ export class KvStore implements StateMachine<KvResult> {
 
   get size(): number {
     return this.#entries.size
-  }
-
-  /** The index of the last command applied since this process started (0 if it restored only). */
-  get lastIndex(): number {
-    return this.#lastIndex
   }
 
   /** SHA-256 of the canonical snapshot: equal digests mean equal maps. */

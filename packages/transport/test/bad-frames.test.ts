@@ -56,18 +56,7 @@ describe.each([
   })
 
   it('refuses to send a frame over the cap and counts it', async () => {
-    const [a, b] = await fixture.identities(2)
-    if (a === undefined || b === undefined) throw new Error('unreachable')
-    const members = [a.nodeId, b.nodeId]
-    const raft = { frameBytesMax: FRAME_BYTES_MAX }
-    const nodeB = await fixture.node({ dataDir: b.dataDir, members, listen, raft })
-    const nodeA = await fixture.node({
-      dataDir: a.dataDir,
-      members,
-      listen,
-      raft,
-      peers: { [b.nodeId]: nodeB.multiaddrs() },
-    })
+    const { b, nodeA } = await fixture.pair({ listen, raft: { frameBytesMax: FRAME_BYTES_MAX } })
     expect(nodeA.raft.send(b.nodeId, new Uint8Array(FRAME_BYTES_MAX + 1))).toBe(false)
     expect(nodeA.peerMetrics(b.nodeId).framesDropped).toBe(1)
   })

@@ -73,16 +73,7 @@ describe('ConnectionGater contract', () => {
 
 describe('stream handler and lifecycle contract', () => {
   it('registers its protocols while running and leaves nothing behind after stop', async () => {
-    const [a, b] = await fixture.identities(2)
-    if (a === undefined || b === undefined) throw new Error('unreachable')
-    const members = [a.nodeId, b.nodeId]
-    const nodeB = await fixture.node({ dataDir: b.dataDir, members, listen: BOTH })
-    const nodeA = await fixture.node({
-      dataDir: a.dataDir,
-      members,
-      listen: BOTH,
-      peers: { [b.nodeId]: nodeB.multiaddrs() },
-    })
+    const { a, b, nodeA } = await fixture.pair({ listen: BOTH })
     await createSnapshotService(nodeA)
     await createCrdtSyncService(
       nodeA,
@@ -105,16 +96,7 @@ describe('stream handler and lifecycle contract', () => {
   })
 
   it('half-closes: the remote reads to the end, then the stream closes', async () => {
-    const [a, b] = await fixture.identities(2)
-    if (a === undefined || b === undefined) throw new Error('unreachable')
-    const members = [a.nodeId, b.nodeId]
-    const nodeB = await fixture.node({ dataDir: b.dataDir, members, listen: TCP_ONLY })
-    const nodeA = await fixture.node({
-      dataDir: a.dataDir,
-      members,
-      listen: TCP_ONLY,
-      peers: { [b.nodeId]: nodeB.multiaddrs() },
-    })
+    const { a, b, nodeA, nodeB } = await fixture.pair({ listen: TCP_ONLY })
     const echoed: number[] = []
     await nodeB.libp2p.handle('/test/echo/1', async (stream) => {
       const framed = new FramedStream(stream, {

@@ -21,18 +21,8 @@ describe.each([
   ['QUIC', QUIC_ONLY],
 ])('raft frames over %s', (name, listen) => {
   it('round-trip a burst of 100,000 frames in order', async () => {
-    const [a, b] = await fixture.identities(2)
-    if (a === undefined || b === undefined) throw new Error('unreachable')
-    const members = [a.nodeId, b.nodeId]
     const raft = { queueFramesMax: 131_072, queueBytesMax: 256 * 1024 * 1024 }
-    const nodeB = await fixture.node({ dataDir: b.dataDir, members, listen, raft })
-    const nodeA = await fixture.node({
-      dataDir: a.dataDir,
-      members,
-      listen,
-      peers: { [b.nodeId]: nodeB.multiaddrs() },
-      raft,
-    })
+    const { a, b, nodeA, nodeB } = await fixture.pair({ listen, raft })
     const total = 100_000
     // B echoes every frame back to A; both directions are checked for order.
     let echoed = 0

@@ -10,6 +10,15 @@ export const TCP_ONLY = ['/ip4/127.0.0.1/tcp/0']
 export const QUIC_ONLY = ['/ip4/127.0.0.1/udp/0/quic-v1']
 export const BOTH = ['/ip4/127.0.0.1/udp/0/quic-v1', '/ip4/127.0.0.1/tcp/0']
 
+/** A data directory with its identity. */
+export interface TestIdentity {
+  readonly dataDir: string
+  readonly nodeId: string
+}
+
+/** Options of one node of {@link Fixture.pair}: all but the data directory and the member list. */
+export type PairNodeOptions = Omit<TandemNodeOptions, 'dataDir' | 'members'>
+
 /** Tracks what a test created so `cleanup()` in afterEach stops and removes all of it. */
 export class Fixture {
   readonly nodes: TandemNode[] = []
@@ -22,8 +31,8 @@ export class Fixture {
   }
 
   /** Creates `count` data directories with identities; returns them with their node ids. */
-  async identities(count: number): Promise<Array<{ dataDir: string; nodeId: string }>> {
-    const out: Array<{ dataDir: string; nodeId: string }> = []
+  async identities(count: number): Promise<TestIdentity[]> {
+    const out: TestIdentity[] = []
     for (let i = 0; i < count; i++) {
       const dataDir = await this.dataDir()
       const { nodeId } = await loadOrCreateNodeIdentity(dataDir)
@@ -36,6 +45,29 @@ export class Fixture {
     const node = await createTandemNode({ pingIntervalMs: 0, addressDialTimeoutMs: 1_000, ...options })
     this.nodes.push(node)
     return node
+  }
+
+  /**
+   * Two members, B started first and A given B's addresses. `shared` applies to both nodes,
+   * `onlyA` to A alone (its `peers` replace B's addresses). The identities are fresh unless given.
+   */
+  async pair(
+    shared: PairNodeOptions,
+    onlyA: PairNodeOptions = {},
+    identities?: readonly TestIdentity[],
+  ): Promise<{ a: TestIdentity; b: TestIdentity; nodeA: TandemNode; nodeB: TandemNode }> {
+    const [a, b] = identities ?? (await this.identities(2))
+    if (a === undefined || b === undefined) throw new Error('a pair needs two identities')
+    const members = [a.nodeId, b.nodeId]
+    const nodeB = await this.node({ dataDir: b.dataDir, members, ...shared })
+    const nodeA = await this.node({
+      dataDir: a.dataDir,
+      members,
+      ...shared,
+      peers: { [b.nodeId]: nodeB.multiaddrs() },
+      ...onlyA,
+    })
+    return { a, b, nodeA, nodeB }
   }
 
   async cleanup(): Promise<void> {

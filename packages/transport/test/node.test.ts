@@ -17,33 +17,14 @@ describe('node', () => {
   })
 
   it('measures the round-trip time of connected members', async () => {
-    const [a, b] = await fixture.identities(2)
-    if (a === undefined || b === undefined) throw new Error('unreachable')
-    const members = [a.nodeId, b.nodeId]
-    const nodeB = await fixture.node({ dataDir: b.dataDir, members, listen: BOTH })
-    const nodeA = await fixture.node({
-      dataDir: a.dataDir,
-      members,
-      listen: BOTH,
-      pingIntervalMs: 50,
-      peers: { [b.nodeId]: nodeB.multiaddrs() },
-    })
+    const { a, b, nodeA, nodeB } = await fixture.pair({ listen: BOTH }, { pingIntervalMs: 50 })
     await waitFor(() => nodeA.peerMetrics(b.nodeId).rttMs !== null, 'rtt measured by the periodic ping')
     expect(nodeA.peerMetrics(b.nodeId).rttMs).toBeGreaterThan(0)
     expect(await nodeB.measureRtt(a.nodeId)).toBeGreaterThan(0)
   })
 
   it('drops a removed member: its link closes and its streams are refused', async () => {
-    const [a, b] = await fixture.identities(2)
-    if (a === undefined || b === undefined) throw new Error('unreachable')
-    const members = [a.nodeId, b.nodeId]
-    const nodeB = await fixture.node({ dataDir: b.dataDir, members, listen: TCP_ONLY })
-    const nodeA = await fixture.node({
-      dataDir: a.dataDir,
-      members,
-      listen: TCP_ONLY,
-      peers: { [b.nodeId]: nodeB.multiaddrs() },
-    })
+    const { a, b, nodeA, nodeB } = await fixture.pair({ listen: TCP_ONLY })
     let received = 0
     nodeB.raft.onFrame(() => received++)
     nodeA.raft.send(b.nodeId, Uint8Array.of(1))

@@ -29,17 +29,8 @@ function message(type: WireMessage['type'], from: string, to: string, index: num
 
 /** Two nodes; `a` sorts first, so it is the one that opens the pair's stream. */
 async function pair(listen: string[], raft = {}) {
-  const [a, b] = (await fixture.identities(2)).sort((x, y) => (x.nodeId < y.nodeId ? -1 : 1))
-  if (a === undefined || b === undefined) throw new Error('unreachable')
-  const members = [a.nodeId, b.nodeId]
-  const nodeB = await fixture.node({ dataDir: b.dataDir, members, listen, raft })
-  const nodeA = await fixture.node({
-    dataDir: a.dataDir,
-    members,
-    listen,
-    raft,
-    peers: { [b.nodeId]: nodeB.multiaddrs() },
-  })
+  const sorted = (await fixture.identities(2)).sort((x, y) => (x.nodeId < y.nodeId ? -1 : 1))
+  const { a, b, nodeA, nodeB } = await fixture.pair({ listen, raft }, {}, sorted)
   return { a: a.nodeId, b: b.nodeId, nodeA, nodeB }
 }
 

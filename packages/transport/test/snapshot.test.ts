@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto'
 import { afterEach, describe, expect, it } from 'vitest'
 import { SnapshotIntegrityError } from '../src/errors.js'
 import { FramedStream } from '../src/framing/framed-stream.js'
+import type { TandemNode } from '../src/node.js'
 import { SNAPSHOT_PROTOCOL } from '../src/protocols.js'
 import {
   chunkChecksum,
@@ -30,20 +31,20 @@ function snapshotBytes(length: number, seed: number): Uint8Array {
 }
 
 async function pair(listen: string[], receiverOptions = {}) {
-  const [a, b] = await fixture.identities(2)
-  if (a === undefined || b === undefined) throw new Error('unreachable')
-  const members = [a.nodeId, b.nodeId]
-  const nodeB = await fixture.node({ dataDir: b.dataDir, members, listen, backoff })
-  const nodeA = await fixture.node({
-    dataDir: a.dataDir,
-    members,
-    listen,
-    backoff,
-    peers: { [b.nodeId]: nodeB.multiaddrs() },
-  })
+  const { a, b, nodeA, nodeB } = await fixture.pair({ listen, backoff })
   const sender = await createSnapshotService(nodeA)
   const receiver = await createSnapshotService(nodeB, receiverOptions)
   return { a: a.nodeId, b: b.nodeId, nodeA, nodeB, sender, receiver }
+}
+
+/** A snapshot stream from `nodeA` to `b`, for tests that speak the protocol by hand. */
+async function rawSnapshotStream(nodeA: TandemNode, b: string, frameBytesMax: number): Promise<FramedStream> {
+  const stream = await nodeA.openStream(b, SNAPSHOT_PROTOCOL, AbortSignal.timeout(10_000))
+  return new FramedStream(stream, {
+    protocol: SNAPSHOT_PROTOCOL,
+    frameBytesMax,
+    metrics: nodeA.metrics.peer(b),
+  })
 }
 
 describe('snapshot streaming', () => {
@@ -123,14 +124,7 @@ describe('snapshot streaming', () => {
     const { a, b, nodeA, nodeB, receiver } = await pair(TCP_ONLY)
     const data = snapshotBytes(1024, 14)
     const chunkBytes = 256
-    const framed = new FramedStream(
-      await nodeA.openStream(b, SNAPSHOT_PROTOCOL, AbortSignal.timeout(10_000)),
-      {
-        protocol: SNAPSHOT_PROTOCOL,
-        frameBytesMax: 1 * MiB,
-        metrics: nodeA.metrics.peer(b),
-      },
-    )
+    const framed = await rawSnapshotStream(nodeA, b, 1 * MiB)
     await framed.write(
       encodeOffer({
         wireVersion: SNAPSHOT_WIRE_VERSION,
@@ -160,14 +154,7 @@ describe('snapshot streaming', () => {
 describe('snapshot receive window', () => {
   it('grants no more unacknowledged chunk bytes than the receive buffer bound', async () => {
     const { b, nodeA } = await pair(TCP_ONLY)
-    const framed = new FramedStream(
-      await nodeA.openStream(b, SNAPSHOT_PROTOCOL, AbortSignal.timeout(10_000)),
-      {
-        protocol: SNAPSHOT_PROTOCOL,
-        frameBytesMax: 2 * MiB,
-        metrics: nodeA.metrics.peer(b),
-      },
-    )
+    const framed = await rawSnapshotStream(nodeA, b, 2 * MiB)
     await framed.write(
       encodeOffer({
         wireVersion: SNAPSHOT_WIRE_VERSION,

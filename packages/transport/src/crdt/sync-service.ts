@@ -73,9 +73,7 @@ export class CrdtSyncService<Message> {
   /** Starts syncing with `peer` (it must be admitted on `/tandem/crdt/1` on both sides). */
   addPeer(peer: string): void {
     if (peer === this.#node.nodeId || this.#peers.has(peer) || this.#stopping.signal.aborted) return
-    const stop = new AbortController()
-    const state: PeerState = { pause: new Pause(), stop, stream: null, sessions: 0 }
-    this.#stopping.signal.addEventListener('abort', () => stop.abort(), { once: true })
+    const state: PeerState = { pause: new Pause(), stop: new AbortController(), stream: null, sessions: 0 }
     this.#peers.set(peer, state)
     const loop = this.#node.nodeId < peer ? this.#openLoop(peer, state) : this.#connectLoop(peer, state)
     this.#loops.push(loop.catch(() => {}))
@@ -106,7 +104,10 @@ export class CrdtSyncService<Message> {
     if (this.#stopping.signal.aborted) return
     this.#stopping.abort(new Error('node stopping'))
     this.#node.libp2p.removeEventListener('connection:open', this.#onConnection)
-    for (const state of this.#peers.values()) state.pause.cutShort()
+    for (const state of this.#peers.values()) {
+      state.stop.abort()
+      state.pause.cutShort()
+    }
     await this.#node.libp2p.unhandle(CRDT_PROTOCOL)
     for (const stream of this.#inbound) stream.abort(new Error('node stopping'))
     for (const state of this.#peers.values()) state.stream?.abort(new Error('node stopping'))

@@ -75,10 +75,6 @@ export class PeerLink {
     return this.#state
   }
 
-  get role(): LinkRole {
-    return this.#init.role
-  }
-
   get queuedFrames(): number {
     return this.#queue.length
   }
