@@ -131,7 +131,7 @@ export class TandemNode implements ProtocolHost {
     for (const peer of previous) {
       if (!members.includes(peer)) await this.#dropPeer(peer)
     }
-    await this.#addressBook.retainOnly(new Set([...members, ...this.admission.syncPeers]))
+    await this.#forgetStrangers()
     for (const listener of this.#membershipListeners) listener()
   }
 
@@ -147,7 +147,13 @@ export class TandemNode implements ProtocolHost {
     for (const peer of previous) {
       if (!syncPeers.includes(peer) && this.admission.roleOf(peer) === 'stranger') await this.#dropPeer(peer)
     }
+    await this.#forgetStrangers()
     for (const listener of this.#membershipListeners) listener()
+  }
+
+  /** Drops from the address book every peer that is neither a member nor a sync peer. */
+  async #forgetStrangers(): Promise<void> {
+    await this.#addressBook.retainOnly(new Set([...this.admission.members, ...this.admission.syncPeers]))
   }
 
   /** Measures the round-trip time to `peer` with libp2p ping and records it in the peer's metrics. */

@@ -127,5 +127,9 @@ describe('CRDT sync over /tandem/crdt/1', () => {
     )
     // B is a stranger to A now: A hung up, and B's attempts to come back are refused.
     await waitFor(() => nodeA.peerMetrics(b.nodeId).refusedConnections > 0, 'B refused by A')
+    // A sync peer taken off the list is forgotten by the address book, as a removed member is.
+    expect(nodeB.knownAddresses(a.nodeId).length).toBeGreaterThan(0)
+    await nodeB.setSyncPeers([])
+    expect(nodeB.knownAddresses(a.nodeId)).toEqual([])
   })
 })
