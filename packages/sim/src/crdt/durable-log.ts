@@ -20,7 +20,6 @@ import { type Delta, decodeDelta, encodeDelta, type Replica } from '@tandem/crdt
 export class DurableLog {
   private records: Uint8Array[] = []
   private readonly compactAfterDeltas: number
-  private compactions = 0
 
   /** `compactAfterDeltas`: appended deltas after which the log is rewritten as one snapshot. */
   constructor(compactAfterDeltas: number) {
@@ -39,7 +38,6 @@ export class DurableLog {
     const record = encodeDelta(delta)
     if (this.records.length >= this.compactAfterDeltas) {
       this.records = [replica.encodeState(), record]
-      this.compactions++
       return
     }
     this.records.push(record)
@@ -58,10 +56,5 @@ export class DurableLog {
   /** Records held now. */
   get length(): number {
     return this.records.length
-  }
-
-  /** How many times the log was rewritten as a snapshot. */
-  get compactionCount(): number {
-    return this.compactions
   }
 }

@@ -81,22 +81,20 @@ export class MalformedWriteError extends Error {
  */
 export class EventualHistory {
   private readonly operations: EventualOperation[] = []
+  /** What each write did (same index as `operations`), read from its delta once. */
+  private readonly effects: Effect[] = []
 
   /** Records one write. Throws {@link MalformedWriteError} when its delta lacks the write. */
   record(operation: EventualOperation): void {
-    // Validate now, so that a broken delta is reported at the write that produced it.
-    describeEffect(operation)
+    // Read the delta now, so that a broken delta is reported at the write that produced it.
+    const effect = describeEffect(operation)
     this.operations.push(operation)
+    this.effects.push(effect)
   }
 
   /** How many writes were recorded. */
   get size(): number {
     return this.operations.length
-  }
-
-  /** All writes, in the order they were made. */
-  get all(): readonly EventualOperation[] {
-    return this.operations
   }
 
   /** The state every replica must hold once all writes have reached all of them. */
@@ -105,8 +103,7 @@ export class EventualHistory {
     let registerWinner: LwwWrite | undefined
     const addsByElement = new Map<string, { readonly dot: SetDot; readonly operation: number }[]>()
     const opsByElement = new Map<string, number[]>()
-    this.operations.forEach((operation, index) => {
-      const effect = describeEffect(operation)
+    this.effects.forEach((effect, index) => {
       if (effect.kind === 'lww') {
         if (effect.key === null) {
           if (registerWinner === undefined || compareStamps(effect.write.stamp, registerWinner.stamp) > 0) {
@@ -263,7 +260,8 @@ function compareStamps(a: Stamp, b: Stamp): number {
   return compareStrings(a.node, b.node)
 }
 
-function compareStrings(a: string, b: string): number {
+/** Code-unit order (not locale order), so the order is the same on every machine. */
+export function compareStrings(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0
 }
 
@@ -275,5 +273,11 @@ export function describeVisibleState(state: VisibleState): string {
 
 /** Whether two visible states are equal. */
 export function visibleStatesEqual(a: VisibleState, b: VisibleState): boolean {
-  return describeVisibleState(a) === describeVisibleState(b)
+  return (
+    a.register === b.register &&
+    a.map.length === b.map.length &&
+    a.map.every(([key, value], index) => b.map[index]?.[0] === key && b.map[index]?.[1] === value) &&
+    a.set.length === b.set.length &&
+    a.set.every((element, index) => b.set[index] === element)
+  )
 }

@@ -21,6 +21,7 @@ import { type CrdtSimulationConfig, describeCrdtConfig } from './config.js'
 import { DurableLog } from './durable-log.js'
 import {
   collectionNames,
+  compareStrings,
   describeVisibleState,
   EventualHistory,
   type EventualOperation,
@@ -272,7 +273,8 @@ export async function runCrdtSimulation(options: CrdtSimulationOptions): Promise
     }
     const subject =
       'key' in operation ? operation.key : 'element' in operation ? operation.element : 'register'
-    record(`write ${replicaId} ${kind} ${subject}${'value' in operation ? `=${operation.value}` : ''}`)
+    const described = `${replicaId} ${kind} ${subject}${'value' in operation ? `=${operation.value}` : ''}`
+    record(`write ${described}`)
     try {
       history.record(operation)
     } catch (error) {
@@ -281,10 +283,7 @@ export async function runCrdtSimulation(options: CrdtSimulationOptions): Promise
       return
     }
     if (readBack !== expected) {
-      fail(
-        'crdt-read-your-writes',
-        `replica ${replicaId} ${kind} ${subject}${'value' in operation ? `=${operation.value}` : ''} then read ${readBack}, expected ${expected}`,
-      )
+      fail('crdt-read-your-writes', `replica ${described} then read ${readBack}, expected ${expected}`)
     }
   }
 
@@ -379,11 +378,20 @@ export async function runCrdtSimulation(options: CrdtSimulationOptions): Promise
     network.setPartitionsEnabled(false)
     for (const slot of slots) if (slot.host === null) start(slot)
     record(`heal: writes stop, network reliable, every replica up (${history.size} writes made)`)
+    /** Every replica is up with byte-identical state; stops encoding at the first that differs. */
+    const replicasAgree = (): boolean => {
+      let first: Uint8Array | null = null
+      for (const slot of slots) {
+        if (slot.host === null) return false
+        const state = slot.host.replica.encodeState()
+        if (first === null) first = state
+        else if (!bytesEqual(state, first)) return false
+      }
+      return first !== null
+    }
     const probe = (): void => {
       if (convergedAtMs !== null || violation !== null) return
-      const states = slots.map((slot) => slot.host?.replica.encodeState() ?? null)
-      const first = states[0]
-      if (first != null && states.every((state) => state !== null && bytesEqual(state, first))) {
+      if (replicasAgree()) {
         convergedAtMs = scheduler.nowMs
         record(`converged ${(scheduler.nowMs - healedAtMs).toFixed(3)}ms after the heal`)
         return
@@ -454,9 +462,7 @@ export async function runCrdtSimulation(options: CrdtSimulationOptions): Promise
 /** What the application sees in a replica's collections. */
 function visibleState(host: ReplicaHost): VisibleState {
   const replica = host.replica
-  const map = [...replica.map<string>(collectionNames.map).toMap()].sort((a, b) =>
-    a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0,
-  )
+  const map = [...replica.map<string>(collectionNames.map).toMap()].sort((a, b) => compareStrings(a[0], b[0]))
   const set = [...replica.set<string>(collectionNames.set).values()].sort()
   return { map, register: replica.register<string>(collectionNames.register).get(), set }
 }
