@@ -23,7 +23,9 @@ export class InvalidClockError extends Error {
   readonly code = 'CRDT_INVALID_CLOCK'
   override readonly name = 'InvalidClockError'
   constructor(reading: number) {
-    super(`the wall clock read ${reading}, not a time in milliseconds since the epoch (NaN, negative or beyond 2^53)`)
+    super(
+      `the wall clock read ${reading}, not a time in milliseconds since the epoch (NaN, negative or beyond 2^53)`,
+    )
   }
 }
 
