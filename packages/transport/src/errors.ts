@@ -82,6 +82,12 @@ export class SnapshotProtocolError extends TransportError {
   override readonly name = 'SnapshotProtocolError'
 }
 
+/** A snapshot transfer's stream stayed open without sending a chunk for the stall timeout; it was evicted. */
+export class SnapshotStalledError extends TransportError {
+  readonly code = 'SNAPSHOT_STALLED'
+  override readonly name = 'SnapshotStalledError'
+}
+
 /** A snapshot transfer did not finish within its attempt budget. */
 export class SnapshotTransferFailedError extends TransportError {
   readonly code = 'SNAPSHOT_TRANSFER_FAILED'

@@ -101,6 +101,7 @@ export {
   PeerNotAdmittedError,
   SnapshotIntegrityError,
   SnapshotProtocolError,
+  SnapshotStalledError,
   SnapshotTransferFailedError,
   SyncProtocolError,
   TransportError,
@@ -248,6 +249,7 @@ export {
  * const snapshots = await createSnapshotService(node, { ttlMs: 60_000 })
  * const handler: SnapshotHandler = async (snapshot: ReceivedSnapshot) => install(snapshot.data)
  * const waiting: PartialTransferInfo[] = snapshots.partialTransfers()
+ * const { partialBytes, busyRefusals, stalledEvictions }: SnapshotReceiverStats = snapshots.stats()
  * ```
  */
 export type {
@@ -255,11 +257,12 @@ export type {
   ReceivedSnapshot,
   SnapshotHandler,
   SnapshotReceiverLimits,
+  SnapshotReceiverStats,
 } from './snapshot/receiver.js'
 
 /**
- * The receiver's default limits: 1 GiB snapshots, 1 MiB chunks, a window of 8 chunks, 4 partial
- * transfers kept for 5 minutes.
+ * The receiver's default limits: 1 GiB snapshots, 1 MiB chunks, a window of 8 chunks, 2 partial
+ * transfers per peer and 8 per node, kept for 5 minutes, a transfer stalled for 30 s evicted.
  *
  * @example
  * ```ts

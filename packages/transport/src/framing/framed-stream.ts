@@ -61,8 +61,9 @@ export class FramedStream {
     return bytes
   }
 
-  /** Aborts the stream because of `error` (a protocol violation), counting it. */
+  /** Aborts the stream because of `error` (a protocol violation), counting it once. */
   fail(error: TransportError): void {
+    if (this.stream.status !== 'open') return
     this.#metrics.streamErrors++
     this.stream.abort(error)
   }

@@ -568,6 +568,7 @@ export namespace Ack {
 
 export interface Done {
   error: string
+  busy: boolean
 }
 
 export namespace Done {
@@ -585,12 +586,18 @@ export namespace Done {
           w.string(obj.error)
         }
 
+        if ((obj.busy != null && obj.busy !== false)) {
+          w.uint32(16)
+          w.bool(obj.busy)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
       }, (reader, length, opts = {}) => {
         const obj: any = {
-          error: ''
+          error: '',
+          busy: false
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -601,6 +608,10 @@ export namespace Done {
           switch (tag >>> 3) {
             case 1: {
               obj.error = reader.string()
+              break
+            }
+            case 2: {
+              obj.busy = reader.bool()
               break
             }
             default: {
@@ -625,6 +636,13 @@ export namespace Done {
               }
               break
             }
+            case 2: {
+              yield {
+                field: `${prefix}.busy`,
+                value: reader.bool()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -642,6 +660,11 @@ export namespace Done {
     value: string
   }
 
+  export interface DoneBusyFieldEvent {
+    field: '$.busy'
+    value: boolean
+  }
+
   export function encode (obj: Partial<Done>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, Done.codec())
   }
@@ -650,7 +673,7 @@ export namespace Done {
     return decodeMessage(buf, Done.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Done>): Generator<DoneErrorFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Done>): Generator<DoneErrorFieldEvent | DoneBusyFieldEvent> {
     return streamMessage(buf, Done.codec(), opts)
   }
 }
@@ -872,6 +895,11 @@ export namespace SnapshotFrame {
     value: string
   }
 
+  export interface SnapshotFrameDoneBusyFieldEvent {
+    field: '$.done.busy'
+    value: boolean
+  }
+
   export function encode (obj: Partial<SnapshotFrame>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, SnapshotFrame.codec())
   }
@@ -880,7 +908,7 @@ export namespace SnapshotFrame {
     return decodeMessage(buf, SnapshotFrame.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SnapshotFrame>): Generator<SnapshotFrameOfferWireVersionFieldEvent | SnapshotFrameOfferTransferIdFieldEvent | SnapshotFrameOfferTotalBytesFieldEvent | SnapshotFrameOfferChunkBytesFieldEvent | SnapshotFrameOfferChunkCountFieldEvent | SnapshotFrameOfferSha256FieldEvent | SnapshotFrameOfferMetadataFieldEvent | SnapshotFrameAcceptResumeFromChunkFieldEvent | SnapshotFrameAcceptWindowChunksFieldEvent | SnapshotFrameChunkIndexFieldEvent | SnapshotFrameChunkCrc32FieldEvent | SnapshotFrameChunkDataFieldEvent | SnapshotFrameAckNextChunkFieldEvent | SnapshotFrameDoneErrorFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SnapshotFrame>): Generator<SnapshotFrameOfferWireVersionFieldEvent | SnapshotFrameOfferTransferIdFieldEvent | SnapshotFrameOfferTotalBytesFieldEvent | SnapshotFrameOfferChunkBytesFieldEvent | SnapshotFrameOfferChunkCountFieldEvent | SnapshotFrameOfferSha256FieldEvent | SnapshotFrameOfferMetadataFieldEvent | SnapshotFrameAcceptResumeFromChunkFieldEvent | SnapshotFrameAcceptWindowChunksFieldEvent | SnapshotFrameChunkIndexFieldEvent | SnapshotFrameChunkCrc32FieldEvent | SnapshotFrameChunkDataFieldEvent | SnapshotFrameAckNextChunkFieldEvent | SnapshotFrameDoneErrorFieldEvent | SnapshotFrameDoneBusyFieldEvent> {
     return streamMessage(buf, SnapshotFrame.codec(), opts)
   }
 }

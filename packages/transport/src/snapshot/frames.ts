@@ -29,8 +29,8 @@ export function encodeChunk(chunk: Chunk): Uint8Array {
 export function encodeAck(ack: Ack): Uint8Array {
   return SnapshotFrame.encode({ ack })
 }
-export function encodeDone(done: Done): Uint8Array {
-  return SnapshotFrame.encode({ done })
+export function encodeDone(done: Partial<Done>): Uint8Array {
+  return SnapshotFrame.encode({ done: { error: '', busy: false, ...done } })
 }
 
 /** Decodes one frame and checks it is of kind `kind`. */

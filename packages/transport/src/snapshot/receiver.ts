@@ -5,9 +5,20 @@
  * the stream's receive buffer is bounded by the window. If the stream is cut, the partial transfer
  * is kept — keyed by peer and transfer id — and a new offer of the same snapshot resumes from the
  * first chunk not yet acknowledged. Partial transfers untouched for `ttlMs` are discarded.
+ *
+ * No member can starve the others: each peer holds at most `partialTransfersPerPeerMax` partial
+ * transfers (and the node `partialTransfersMax`), a transfer whose stream stays open without a chunk
+ * for `stallTimeoutMs` is evicted, and memory follows the chunks actually received — an offer
+ * announcing 1 GiB costs nothing until its bytes arrive. An offer refused only for lack of room is
+ * answered `busy`, and the sender retries with backoff.
  */
 import { createHash, type Hash } from 'node:crypto'
-import { SnapshotIntegrityError, SnapshotProtocolError, TransportError } from '../errors.js'
+import {
+  SnapshotIntegrityError,
+  SnapshotProtocolError,
+  SnapshotStalledError,
+  TransportError,
+} from '../errors.js'
 import type { FramedStream } from '../framing/framed-stream.js'
 import type { Logger } from '../logger.js'
 import type { Offer } from '../proto/snapshot.js'
@@ -42,10 +53,14 @@ export interface SnapshotReceiverLimits {
   readonly windowChunks: number
   /** Bytes of unacknowledged chunks the stream may buffer (the window never exceeds it). Default 4 MiB. */
   readonly receiveBufferBytesMax: number
-  /** Partial transfers kept at once (each holds its snapshot's size in memory). Default 4. */
+  /** Partial transfers kept at once on this node, from all peers together. Default 8. */
   readonly partialTransfersMax: number
+  /** Partial transfers kept at once from one peer. Default 2. */
+  readonly partialTransfersPerPeerMax: number
   /** A partial transfer not resumed within this time is discarded. Default 5 minutes. */
   readonly ttlMs: number
+  /** A transfer whose stream is open but sent no chunk for this long is evicted. Default 30 s. */
+  readonly stallTimeoutMs: number
 }
 
 export const DEFAULT_SNAPSHOT_RECEIVER_LIMITS: SnapshotReceiverLimits = {
@@ -53,15 +68,31 @@ export const DEFAULT_SNAPSHOT_RECEIVER_LIMITS: SnapshotReceiverLimits = {
   chunkBytesMax: 1024 * 1024,
   windowChunks: 8,
   receiveBufferBytesMax: 4 * 1024 * 1024,
-  partialTransfersMax: 4,
+  partialTransfersMax: 8,
+  partialTransfersPerPeerMax: 2,
   ttlMs: 5 * 60 * 1000,
+  stallTimeoutMs: 30 * 1000,
 }
+
+/** What the receiver holds and has refused, for metrics and tests. */
+export interface SnapshotReceiverStats {
+  /** Bytes allocated for partial transfers now (they grow with the chunks received). */
+  readonly partialBytes: number
+  /** Offers answered `busy` because the peer or the node had no room for another transfer. */
+  readonly busyRefusals: number
+  /** Transfers evicted because their stream sent no chunk within `stallTimeoutMs`. */
+  readonly stalledEvictions: number
+}
+
+/** The reason sent with a `busy` refusal. */
+const BUSY_REASON = 'too many transfers in progress'
 
 interface PartialTransfer {
   readonly key: string
   readonly peer: string
   readonly offer: Offer
-  readonly data: Uint8Array
+  /** Received bytes so far, at the front; grown (doubling, up to the total) as chunks arrive. */
+  data: Uint8Array
   readonly hash: Hash
   nextChunk: number
   lastActivityMs: number
@@ -81,6 +112,8 @@ export class SnapshotReceiver {
   readonly #now: () => number
   readonly #logger: Logger
   readonly #partials = new Map<string, PartialTransfer>()
+  #busyRefusals = 0
+  #stalledEvictions = 0
   #handler: SnapshotHandler = () => {}
   #progress: (peer: string, transferId: string, nextChunk: number) => void = () => {}
 
@@ -108,19 +141,41 @@ export class SnapshotReceiver {
     }))
   }
 
-  /** Discards partial transfers idle for longer than the TTL; returns how many were discarded. */
+  stats(): SnapshotReceiverStats {
+    let partialBytes = 0
+    for (const partial of this.#partials.values()) partialBytes += partial.data.byteLength
+    return { partialBytes, busyRefusals: this.#busyRefusals, stalledEvictions: this.#stalledEvictions }
+  }
+
+  /**
+   * Discards partial transfers idle (no stream) for longer than the TTL, and evicts those whose
+   * stream sent no chunk within the stall timeout; returns how many were discarded.
+   */
   sweep(): number {
     const now = this.#now()
     let discarded = 0
     for (const [key, partial] of this.#partials) {
-      if (partial.stream === null && now - partial.lastActivityMs >= this.#limits.ttlMs) {
+      const idleMs = now - partial.lastActivityMs
+      const fields = {
+        peer: partial.peer,
+        transferId: partial.offer.transferId,
+        nextChunk: partial.nextChunk,
+      }
+      if (partial.stream === null && idleMs >= this.#limits.ttlMs) {
         this.#partials.delete(key)
         discarded++
-        this.#logger.info('abandoned snapshot transfer discarded', {
-          peer: partial.peer,
-          transferId: partial.offer.transferId,
-          nextChunk: partial.nextChunk,
-        })
+        this.#logger.info('abandoned snapshot transfer discarded', fields)
+      } else if (partial.stream !== null && idleMs >= this.#limits.stallTimeoutMs) {
+        this.#partials.delete(key)
+        discarded++
+        this.#stalledEvictions++
+        const error = new SnapshotStalledError(
+          `no chunk for ${this.#limits.stallTimeoutMs} ms; transfer ${partial.offer.transferId} evicted`,
+        )
+        this.#logger.warn('stalled snapshot transfer evicted', { ...fields, code: error.code })
+        const stream = partial.stream
+        partial.stream = null
+        if (stream.stream.status === 'open') stream.fail(error)
       }
     }
     return discarded
@@ -147,7 +202,9 @@ export class SnapshotReceiver {
       this.sweep()
       partial = this.#partialFor(peer, offer)
       if (partial === null) {
-        await framed.write(encodeDone({ error: 'too many transfers in progress' }))
+        this.#busyRefusals++
+        this.#logger.info('snapshot offer refused for now', { peer, transferId: offer.transferId })
+        await framed.write(encodeDone({ error: BUSY_REASON, busy: true }))
         await framed.close()
         return
       }
@@ -187,7 +244,9 @@ export class SnapshotReceiver {
       if (bytes === null) return // cut: the partial transfer waits for a resume
       const chunk = decodeFrame(bytes, 'chunk')
       verifyChunk(chunk, offer, partial.nextChunk)
-      partial.data.set(chunk.data, partial.nextChunk * offer.chunkBytes)
+      const offset = partial.nextChunk * offer.chunkBytes
+      reserve(partial, offset + chunk.data.byteLength)
+      partial.data.set(chunk.data, offset)
       partial.hash.update(chunk.data)
       partial.nextChunk++
       partial.lastActivityMs = this.#now()
@@ -225,22 +284,19 @@ export class SnapshotReceiver {
       existing.stream?.stream.abort(new SnapshotProtocolError('transfer restarted with different content'))
       this.#partials.delete(key)
     }
-    if (this.#partials.size >= this.#limits.partialTransfersMax) {
-      // Make room by dropping the longest-idle transfer that has no live stream.
-      let oldest: PartialTransfer | null = null
-      for (const partial of this.#partials.values()) {
-        if (partial.stream === null && (oldest === null || partial.lastActivityMs < oldest.lastActivityMs)) {
-          oldest = partial
-        }
-      }
-      if (oldest === null) return null
-      this.#partials.delete(oldest.key)
-    }
+    // The peer's own share first, so that one peer never crowds out the others; then the node's.
+    const ofPeer = [...this.#partials.values()].filter((partial) => partial.peer === peer)
+    if (ofPeer.length >= this.#limits.partialTransfersPerPeerMax && !this.#dropOldestIdle(ofPeer)) return null
+    if (
+      this.#partials.size >= this.#limits.partialTransfersMax &&
+      !this.#dropOldestIdle(this.#partials.values())
+    )
+      return null
     const partial: PartialTransfer = {
       key,
       peer,
       offer,
-      data: new Uint8Array(offer.totalBytes),
+      data: new Uint8Array(0),
       hash: createHash('sha256'),
       nextChunk: 0,
       lastActivityMs: this.#now(),
@@ -249,4 +305,29 @@ export class SnapshotReceiver {
     this.#partials.set(key, partial)
     return partial
   }
+
+  /** Makes room by dropping the longest-idle transfer without a live stream; `false` if there is none. */
+  #dropOldestIdle(candidates: Iterable<PartialTransfer>): boolean {
+    let oldest: PartialTransfer | null = null
+    for (const partial of candidates) {
+      if (partial.stream === null && (oldest === null || partial.lastActivityMs < oldest.lastActivityMs)) {
+        oldest = partial
+      }
+    }
+    if (oldest === null) return false
+    this.#partials.delete(oldest.key)
+    return true
+  }
+}
+
+/**
+ * Grows `partial`'s buffer to hold at least `bytes`, doubling (so copies stay linear in the size)
+ * but never beyond the announced total, which the offer check already bounded by `snapshotBytesMax`.
+ */
+function reserve(partial: PartialTransfer, bytes: number): void {
+  if (bytes <= partial.data.byteLength) return
+  const capacity = Math.min(partial.offer.totalBytes, Math.max(bytes, 2 * partial.data.byteLength))
+  const grown = new Uint8Array(capacity)
+  grown.set(partial.data)
+  partial.data = grown
 }

@@ -94,9 +94,18 @@ export async function sendSnapshot(
         counters,
         options,
       })
-      if (verdict === '') return { resumedFrom, chunkCount, chunksSent: counters.chunksSent }
+      if (verdict.error === '') return { resumedFrom, chunkCount, chunksSent: counters.chunksSent }
+      if (verdict.busy) {
+        // Refused only for now (the receiver holds as many transfers as it allows): try again later.
+        lastError = new SnapshotTransferFailedError(`receiver busy: ${verdict.error}`)
+        init.logger.debug('snapshot receiver busy', { transferId: snapshot.transferId, attempt })
+        await framed.close()
+        continue
+      }
       // The receiver verified and refused (digest mismatch, over its limits, handler failure).
-      throw new SnapshotTransferFailedError(`receiver refused snapshot ${snapshot.transferId}: ${verdict}`)
+      throw new SnapshotTransferFailedError(
+        `receiver refused snapshot ${snapshot.transferId}: ${verdict.error}`,
+      )
     } catch (error) {
       if (error instanceof SnapshotTransferFailedError) throw error
       signal.throwIfAborted()
@@ -118,7 +127,13 @@ export async function sendSnapshot(
   )
 }
 
-/** One attempt on an open stream; resolves with the receiver's verdict ('' = installed). */
+/** The receiver's verdict on one attempt: `error` is '' once installed; `busy` marks a refusal for now. */
+interface Verdict {
+  readonly error: string
+  readonly busy: boolean
+}
+
+/** One attempt on an open stream; resolves with the receiver's verdict. */
 async function runAttempt(
   framed: FramedStream,
   data: Uint8Array,
@@ -129,12 +144,14 @@ async function runAttempt(
     counters: { chunksSent: number }
     options: SnapshotSendOptions
   },
-): Promise<string> {
+): Promise<Verdict> {
   const first = await framed.read()
   if (first === null) throw new SnapshotProtocolError('stream closed before the receiver answered the offer')
   const frame = decodeAny(first)
-  if (frame.done != null)
-    return frame.done.error === '' ? 'receiver answered the offer with done' : frame.done.error
+  if (frame.done != null) {
+    const { error, busy } = frame.done
+    return { error: error === '' ? 'receiver answered the offer with done' : error, busy }
+  }
   if (frame.accept == null) throw new SnapshotProtocolError('expected accept')
   const accept = frame.accept
   if (accept.resumeFromChunk > state.chunkCount)
@@ -143,7 +160,7 @@ async function runAttempt(
   state.resumedFrom.push(accept.resumeFromChunk)
 
   let acked = accept.resumeFromChunk
-  let verdict: string | null = null
+  let verdict: Verdict | null = null
   let readerError: unknown = null
   let wake: (() => void) | null = null
   const notify = (): void => {
@@ -164,7 +181,8 @@ async function runAttempt(
           acked = next.ack.nextChunk
           state.options.onAck?.(acked)
         } else if (next.done != null) {
-          verdict = next.done.error
+          // Only an answer to the offer can be `busy`; a verdict after chunks is final.
+          verdict = { error: next.done.error, busy: false }
           return
         } else {
           throw new SnapshotProtocolError('unexpected frame from the receiver')

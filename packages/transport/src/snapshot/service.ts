@@ -14,6 +14,7 @@ import {
   type SnapshotHandler,
   SnapshotReceiver,
   type SnapshotReceiverLimits,
+  type SnapshotReceiverStats,
 } from './receiver.js'
 import {
   type SnapshotSendOptions,
@@ -26,7 +27,7 @@ import {
 export interface SnapshotServiceOptions extends Partial<SnapshotReceiverLimits> {
   /** Clock of the TTL, in milliseconds. Default `performance.now`; inject one in tests. */
   readonly now?: () => number
-  /** How often abandoned transfers are swept. Default: a quarter of the TTL. */
+  /** How often abandoned and stalled transfers are swept. Default: a quarter of the TTL or half the stall timeout, whichever is shorter. */
   readonly sweepIntervalMs?: number
 }
 
@@ -48,7 +49,10 @@ export class SnapshotService {
         options.receiveBufferBytesMax ?? DEFAULT_SNAPSHOT_RECEIVER_LIMITS.receiveBufferBytesMax,
       partialTransfersMax:
         options.partialTransfersMax ?? DEFAULT_SNAPSHOT_RECEIVER_LIMITS.partialTransfersMax,
+      partialTransfersPerPeerMax:
+        options.partialTransfersPerPeerMax ?? DEFAULT_SNAPSHOT_RECEIVER_LIMITS.partialTransfersPerPeerMax,
       ttlMs: options.ttlMs ?? DEFAULT_SNAPSHOT_RECEIVER_LIMITS.ttlMs,
+      stallTimeoutMs: options.stallTimeoutMs ?? DEFAULT_SNAPSHOT_RECEIVER_LIMITS.stallTimeoutMs,
     }
     // A frame holds one chunk (or an offer with its metadata) plus a few fields.
     this.#frameBytesMax = Math.max(limits.chunkBytesMax, METADATA_BYTES_MAX) + FRAME_OVERHEAD_BYTES
@@ -57,7 +61,8 @@ export class SnapshotService {
       now: options.now ?? (() => performance.now()),
       logger: node.logger,
     })
-    this.#sweepTimer = setInterval(() => this.#receiver.sweep(), options.sweepIntervalMs ?? limits.ttlMs / 4)
+    const sweepIntervalMs = options.sweepIntervalMs ?? Math.min(limits.ttlMs / 4, limits.stallTimeoutMs / 2)
+    this.#sweepTimer = setInterval(() => this.#receiver.sweep(), sweepIntervalMs)
     this.#sweepTimer.unref()
   }
 
@@ -114,9 +119,14 @@ export class SnapshotService {
     return this.#receiver.partialTransfers()
   }
 
-  /** Discards partial transfers idle beyond the TTL now; returns how many. */
+  /** Discards partial transfers idle beyond the TTL, and evicts stalled ones, now; returns how many. */
   sweep(): number {
     return this.#receiver.sweep()
+  }
+
+  /** Bytes held for partial transfers, and the refusals and evictions so far. */
+  stats(): SnapshotReceiverStats {
+    return this.#receiver.stats()
   }
 
   async stop(): Promise<void> {
