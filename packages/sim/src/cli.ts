@@ -11,6 +11,7 @@
  * Exit codes: 0 every seed passed; 1 internal error; 2 bad arguments; 10–20 the failed check
  * (see `exitCodes` and the README).
  */
+import { TandemError } from '@tandem/base'
 import { exitCodes } from './checkers/violation.js'
 import { type ConfigOverrides, describeConfig, swarmConfig } from './config.js'
 import { crdtSwarmConfig, describeCrdtConfig } from './crdt/config.js'
@@ -35,7 +36,7 @@ interface CliArguments {
 /** Deliberate bugs for demonstrating that the checkers bite (never for real runs). */
 type InjectedBug = 'stale-reads' | 'lost-acks'
 
-class UsageError extends Error {
+class UsageError extends TandemError {
   readonly code = 'SIM_USAGE'
   override readonly name = 'UsageError'
 }

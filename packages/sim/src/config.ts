@@ -3,8 +3,9 @@
  * fault probability and the workload mix, so that across many seeds the simulator explores
  * quiet networks and hostile ones, read-heavy and write-heavy loads, small and large clusters.
  */
+
+import { SeededRandom } from '@tandem/base'
 import type { NetworkOptions } from './network.js'
-import { SeededRandom } from './random.js'
 import { drawNetworkOptions, drawNetworkShape } from './swarm-network.js'
 import type { WorkloadMix } from './workload.js'
 

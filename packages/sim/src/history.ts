@@ -4,6 +4,7 @@
  * node crashed, the run ended — is recorded with no return: it may or may not have taken effect,
  * at any moment after its call.
  */
+import { assert } from '@tandem/base'
 import { describeKvOperation, describeKvResult, type KvOperation, type KvResult } from './kv/command.js'
 
 /** One operation in the history. */
@@ -55,8 +56,8 @@ export class HistoryRecorder {
   /** Records the definite result of operation `id`. */
   complete(id: number, result: KvResult, timeMs: number): void {
     const entry = this.operations[id]
-    if (entry === undefined) throw new RangeError(`no operation ${id}`)
-    if (entry.returnOrder !== null) throw new Error(`operation ${id} returned twice`)
+    assert(entry !== undefined, `no operation ${id}`)
+    assert(entry.returnOrder === null, `operation ${id} returned twice`)
     entry.returnOrder = this.orderNext++
     entry.returnTimeMs = timeMs
     entry.result = result

@@ -285,6 +285,18 @@ export { describeHistoryOperation, type HistoryOperation, HistoryRecorder } from
 // The simulated world.
 
 /**
+ * The seeded generator every simulation draws from: `@tandem/base`'s `SeededRandom` (xoshiro128**
+ * seeded by splitmix32), re-exported so that a caller of the simulator needs no second import.
+ *
+ * @example
+ * ```ts
+ * const random = new SeededRandom(42)
+ * random.nextInt(6) // the same number for seed 42, every time
+ * const network = random.fork('network') // an independent stream
+ * ```
+ */
+export { SeededRandom } from '@tandem/base'
+/**
  * A drifting, jumping clock per node incarnation; implements raft's `Clock`.
  *
  * @example
@@ -347,17 +359,6 @@ export {
   type PartitionSymmetry,
   reliableNetwork,
 } from './network.js'
-/**
- * A seeded generator (xoshiro128** seeded by splitmix32); implements raft's `RandomSource`.
- *
- * @example
- * ```ts
- * const random = new SeededRandom(42)
- * random.nextInt(6) // the same number for seed 42, every time
- * const network = random.fork('network') // an independent stream
- * ```
- */
-export { SeededRandom } from './random.js'
 /**
  * The virtual-time scheduler: events ordered by (time, sequence); every promise continuation of
  * an event runs before the next event, so a seed fixes the whole interleaving.

@@ -4,12 +4,13 @@
  * network endpoint and disk it provides, and drives them through {@link NodeIncarnation}. The
  * production adapter (`raft-host.ts`) implements the factory with `@tandem/raft`'s `RaftNode`.
  */
+
+import type { SeededRandom } from '@tandem/base'
 import type { SimulatedClock } from './clock.js'
 import type { DiskOptions, RaftSettings } from './config.js'
 import type { DiskObserver, StoredEntry } from './disk/crashable-log-storage.js'
 import type { ApplyObservation } from './kv/state-machine.js'
 import type { NetworkEndpoint, PacketCodec } from './network.js'
-import type { SeededRandom } from './random.js'
 import type { Scheduler } from './scheduler.js'
 import type { SubmitOutcome } from './workload.js'
 

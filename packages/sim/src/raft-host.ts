@@ -7,6 +7,9 @@
  * recovery) over its fault-injecting `MemoryDevice` behind simulated latency; `memory` runs raft's
  * `MemoryLogStorage` behind a crashable write queue.
  */
+
+import type { SeededRandom } from '@tandem/base'
+import { assert } from '@tandem/base'
 import {
   bootstrapEntries,
   type ConfState,
@@ -39,7 +42,6 @@ import type {
   NodeStatusView,
   SimulatedDisk,
 } from './node-host.js'
-import type { SeededRandom } from './random.js'
 import type { SubmitOutcome } from './workload.js'
 
 const messageTypeNames = new Map<number, string>(
@@ -267,9 +269,10 @@ function startNode(
   simulatedDisk: SimulatedDisk,
   options: RaftFactoryOptions,
 ): NodeIncarnation {
-  if (!(simulatedDisk instanceof MemoryDisk || simulatedDisk instanceof WalDisk)) {
-    throw new TypeError('the raft factory runs only on its own disks')
-  }
+  assert(
+    simulatedDisk instanceof MemoryDisk || simulatedDisk instanceof WalDisk,
+    'the raft factory runs only on its own disks',
+  )
   const disk: HostDisk = simulatedDisk
   const trace = environment.trace
   const nodeId = environment.nodeId

@@ -5,6 +5,7 @@
  * it caused run to completion before the next event, so the interleaving of the driver's `await`s
  * is a pure function of the seed.
  */
+import { assert } from '@tandem/base'
 
 /** A scheduled event that may still be cancelled. */
 export interface EventHandle {
@@ -95,7 +96,7 @@ export class Scheduler {
    * thrown by an event propagate (the simulation is over: production code crashed).
    */
   async run(options: RunOptions): Promise<RunStop> {
-    if (this.running) throw new Error('Scheduler.run is not reentrant')
+    assert(!this.running, 'Scheduler.run is not reentrant')
     this.running = true
     try {
       // Continuations left by whoever called run() belong to the current instant.

@@ -11,6 +11,7 @@
  * Then the client history is checked for linearizability. The first violation ends the run.
  */
 
+import { SeededRandom } from '@tandem/base'
 import { checkLinearizability } from './checkers/linearizability.js'
 import { RaftSafetyChecker } from './checkers/raft-safety.js'
 import type { Violation } from './checkers/violation.js'
@@ -27,7 +28,6 @@ import type {
   ObservableMessage,
   SimulatedDisk,
 } from './node-host.js'
-import { SeededRandom } from './random.js'
 import { Scheduler } from './scheduler.js'
 import { Trace } from './trace.js'
 import { type ClusterGateway, type SubmitOutcome, Workload } from './workload.js'

@@ -4,8 +4,9 @@
  * (the shape first, the rates later) because each swarm interleaves other draws between them, and
  * the order of draws is what makes a seed replay the same run.
  */
+
+import type { SeededRandom } from '@tandem/base'
 import type { NetworkOptions, PartitionMode, PartitionSymmetry } from './network.js'
-import type { SeededRandom } from './random.js'
 
 /** The first draws: minimum delay and how partitions split the network. */
 export interface NetworkShape {

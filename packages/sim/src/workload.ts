@@ -4,9 +4,10 @@
  * idempotency key (client id, sequence), and gives up after a bounded number of attempts — the
  * operation is then recorded with an unknown outcome, since any attempt may still commit.
  */
+
+import type { SeededRandom } from '@tandem/base'
 import type { HistoryRecorder } from './history.js'
 import { describeKvOperation, encodeKvCommand, type KvOperation, type KvResult } from './kv/command.js'
-import type { SeededRandom } from './random.js'
 import type { Scheduler } from './scheduler.js'
 
 /** What a node answered to one attempt. */

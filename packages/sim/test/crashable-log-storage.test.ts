@@ -1,10 +1,10 @@
+import { SeededRandom } from '@tandem/base'
 import { describe, expect, it } from 'vitest'
 import {
   CrashableLogStorage,
   type LogStorageLike,
   type StorageBatch,
 } from '../src/disk/crashable-log-storage.js'
-import { SeededRandom } from '../src/random.js'
 import { Scheduler } from '../src/scheduler.js'
 
 interface E {

@@ -1,7 +1,7 @@
+import type { SeededRandom } from '@tandem/base'
 import { stepRegister } from '../src/checkers/register-model.js'
 import type { HistoryOperation } from '../src/history.js'
 import type { KvOperation, KvResult } from '../src/kv/command.js'
-import type { SeededRandom } from '../src/random.js'
 
 /** One operation written by hand: call and return times (return `null` = unknown outcome). */
 export interface Sketch {

@@ -1,6 +1,6 @@
+import { SeededRandom } from '@tandem/base'
 import { describe, expect, it } from 'vitest'
 import { checkLinearizability } from '../src/checkers/linearizability.js'
-import { SeededRandom } from '../src/random.js'
 import {
   cas,
   del,

@@ -1,6 +1,6 @@
+import { SeededRandom } from '@tandem/base'
 import { describe, expect, it } from 'vitest'
 import { type NetworkOptions, PacketSimulator, reliableNetwork } from '../src/network.js'
-import { SeededRandom } from '../src/random.js'
 import { Scheduler } from '../src/scheduler.js'
 
 interface Packet {

@@ -5,6 +5,7 @@
  * return at infinity and may produce any result, so they may take effect at any moment after
  * their call, or — placed after everything else — not at all.
  */
+import { assert } from '@tandem/base'
 import { describeHistoryOperation, type HistoryOperation } from '../history.js'
 import type { KvOperation, KvResult } from '../kv/command.js'
 import { type RegisterState, stepRegister } from './register-model.js'
@@ -90,7 +91,7 @@ function checkKey(operations: readonly KeyOperation[], initial: RegisterState, s
   let entry = head.next
   while (head.next !== null) {
     if (++steps > stepsMax) return { kind: 'inconclusive', steps }
-    if (entry === null) throw new Error('linearizability search ran off the event list')
+    assert(entry !== null, 'linearizability search ran off the event list')
     if (entry.isCall) {
       const candidate = operations[entry.operation] as KeyOperation
       const step = stepRegister(state, candidate.operation, candidate.result)

@@ -3,8 +3,9 @@
  * for the Raft runs): how many replicas, how hostile the network is, how often replicas crash and
  * clocks jump, and which mix of map, register and set writes the replicas make.
  */
+
+import { SeededRandom } from '@tandem/base'
 import type { NetworkOptions } from '../network.js'
-import { SeededRandom } from '../random.js'
 import { drawNetworkOptions, drawNetworkShape } from '../swarm-network.js'
 
 /** Replica-level faults during the chaos phase. */

@@ -11,6 +11,7 @@
  *
  * The stamps and dots come from the deltas the production `Replica` returned for each local write.
  */
+import { TandemError } from '@tandem/base'
 import type { CausalContext, Delta, Value } from '@tandem/crdt'
 
 /** The collection names the simulated application writes to. */
@@ -64,7 +65,7 @@ interface SetDot {
 }
 
 /** A write whose delta does not say what the write did: the replica itself is wrong. */
-export class MalformedWriteError extends Error {
+export class MalformedWriteError extends TandemError {
   readonly code = 'SIM_MALFORMED_WRITE'
   override readonly name = 'MalformedWriteError'
 }

@@ -11,10 +11,11 @@
  *    state must be the one the data types' specifications give for the writes made
  *    ({@link EventualHistory}).
  */
+
+import { SeededRandom } from '@tandem/base'
 import type { Violation } from '../checkers/violation.js'
 import { SimulatedClock } from '../clock.js'
 import { PacketSimulator, reliableNetwork } from '../network.js'
-import { SeededRandom } from '../random.js'
 import { Scheduler } from '../scheduler.js'
 import { Trace } from '../trace.js'
 import { type CrdtSimulationConfig, describeCrdtConfig } from './config.js'

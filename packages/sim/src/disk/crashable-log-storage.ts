@@ -8,7 +8,9 @@
  * Every completed write is reported to the checkers: the entries written (log matching) and the
  * entries the durable commit index now covers (committed entries must agree across nodes).
  */
-import type { SeededRandom } from '../random.js'
+
+import type { SeededRandom } from '@tandem/base'
+import { assert } from '@tandem/base'
 import type { Scheduler } from '../scheduler.js'
 
 /** The entry fields this layer reads (raft's `Entry`). */
@@ -158,7 +160,7 @@ export class CrashableLogStorage<E extends StoredEntry, H extends { readonly com
       this.scheduler.schedule(completionMs - this.scheduler.nowMs, `${this.label} disk write`, () => {
         if (this.crashed) return
         const done = this.pending.shift()
-        if (done !== write) throw new Error(`${this.label}: disk writes completed out of order`)
+        assert(done === write, `${this.label}: disk writes completed out of order`)
         this.complete(write).then(resolve, reject)
       })
     })

@@ -4,8 +4,9 @@
  * exponentially distributed latency on the simulator's scheduler, so disk completions interleave
  * with timers and packets deterministically. Once the node crashes, operations never complete.
  */
+
+import type { SeededRandom } from '@tandem/base'
 import type { BlockDevice, DeviceFile } from '@tandem/wal/pure'
-import type { SeededRandom } from '../random.js'
 import type { Scheduler } from '../scheduler.js'
 import type { DiskLatency } from './crashable-log-storage.js'
 

@@ -3,6 +3,7 @@
  * its client id and sequence number: together they are the idempotency key that lets a client
  * retry without applying twice.
  */
+import { TandemError } from '@tandem/base'
 
 /** One operation on one key. A `cas` with `expected: null` means "insert if absent". */
 export type KvOperation =
@@ -27,7 +28,7 @@ export interface KvCommand {
 }
 
 /** Bytes that are not a command of this format. */
-export class KvCommandDecodeError extends Error {
+export class KvCommandDecodeError extends TandemError {
   readonly code = 'SIM_KV_COMMAND_MALFORMED'
   override readonly name = 'KvCommandDecodeError'
 }

@@ -3,6 +3,7 @@
  * order, deduplicates retries by (client id, sequence), and snapshots to bytes that are identical
  * on every node at the same index. Its results are plain objects; only the simulator reads them.
  */
+import { TandemError } from '@tandem/base'
 import {
   decodeKvCommand,
   type KvCommand,
@@ -32,7 +33,7 @@ interface ClientSession {
 }
 
 /** Snapshot bytes that do not decode. */
-export class KvSnapshotDecodeError extends Error {
+export class KvSnapshotDecodeError extends TandemError {
   readonly code = 'SIM_KV_SNAPSHOT_MALFORMED'
   override readonly name = 'KvSnapshotDecodeError'
 }
