@@ -27,7 +27,10 @@ const areas: readonly PureArea[] = [
   // ...though even the system entry imports no Node built-in: it runs in browsers too.
   { folder: 'packages/base/src/system', deterministic: false, synchronous: false },
   { folder: 'packages/crdt/src', deterministic: true, synchronous: false },
-  { folder: 'packages/envelope/src', deterministic: true, synchronous: false },
+  // The hybrid node's composition core: C is applied synchronously and deterministically.
+  { folder: 'packages/node/src/core', deterministic: true, synchronous: true },
+  // The envelope is pure; its `node` entry (`@tandem/envelope/node`, native crypto) is Node-only.
+  { folder: 'packages/envelope/src', deterministic: true, synchronous: false, except: ['node'] },
   { folder: 'packages/raft/src/core', deterministic: true, synchronous: true },
   // The driver may await and keep timers, but only through injected interfaces: no Node built-in.
   { folder: 'packages/raft/src', deterministic: false, synchronous: false },
