@@ -26,9 +26,9 @@ export {
   WalFailedError,
 } from './errors.js'
 export type { StoredRecord, WalRecord } from './format/segment-format.js'
-export type { SegmentDamage } from './format/segment-scan.js'
+export type { CompactedRegionScan, SegmentDamage } from './format/segment-scan.js'
 export type { CorruptionPolicy, SyncMode, WalOptions, WalTimer } from './log/options.js'
-export type { CorruptionDrop, RecoveryReport } from './log/recovery.js'
+export type { CompactedRegion, CorruptionDrop, RecoveryReport } from './log/recovery.js'
 export { type AppendResult, openWal, type VerifyReport, Wal, type WalStats } from './log/wal.js'
 export { RAFT_STATE_FILE_NAME, WalLogStorage, type WalLogStorageOptions } from './raft/wal-log-storage.js'
 export {

@@ -5,7 +5,7 @@
  */
 import { WalCorruptionError } from '../errors.js'
 import { parseSegmentName } from '../format/segment-format.js'
-import { type SegmentDamage, scanSegment } from '../format/segment-scan.js'
+import { type CompactedRegionScan, type SegmentDamage, scanSegment } from '../format/segment-scan.js'
 import { StateFile } from '../state/state-file.js'
 import { decodeMeta, encodeMeta, META_FILE_NAME } from './meta.js'
 import type { ResolvedWalOptions } from './options.js'
@@ -22,7 +22,7 @@ import { Segment } from './segment.js'
  */
 export interface RecoveryReport {
   readonly segmentsScanned: number
-  /** Records present after recovery (including compacted ones still in a kept segment). */
+  /** Live records present after recovery (compacted ones still in a kept segment are in `compacted`). */
   readonly recordsScanned: number
   /** Segments removed because every record in them precedes the first index (a compaction cut short). */
   readonly obsoleteSegmentsRemoved: readonly string[]
@@ -30,6 +30,25 @@ export interface RecoveryReport {
   readonly tornTail: { readonly segment: string; readonly offset: number; readonly bytes: number } | null
   /** What policy `truncate` dropped because of corruption, if anything. */
   readonly corruptionDropped: CorruptionDrop | null
+  /**
+   * The compacted records still in the first segment, stepped over (never served, never needed to
+   * find the live ones), with any damage found in them: damage there costs no live record and is
+   * reported here instead of refusing or cutting. `null` when no kept segment holds compacted records.
+   */
+  readonly compacted: CompactedRegion | null
+}
+
+/**
+ * The compacted part of the first segment, as recovery found it.
+ *
+ * @example
+ * ```ts
+ * const { compacted } = wal.recovery
+ * if (compacted?.damage) console.warn(`damage in compacted records of ${compacted.segment}`, compacted.damage)
+ * ```
+ */
+export interface CompactedRegion extends CompactedRegionScan {
+  readonly segment: string
 }
 
 /**
@@ -72,13 +91,22 @@ export async function recoverLog(options: ResolvedWalOptions): Promise<Recovered
     .filter((entry): entry is { name: string; firstIndex: number } => entry.firstIndex !== null)
     .sort((a, b) => a.firstIndex - b.firstIndex)
 
-  const firstIndex = metaBytes ? decodeMeta(metaBytes) : (found[0]?.firstIndex ?? options.firstIndex)
+  const meta = metaBytes ? decodeMeta(metaBytes) : null
+  const firstIndex = meta ? meta.firstIndex : (found[0]?.firstIndex ?? options.firstIndex)
   // A new log that does not start at 1 records where it starts, so that emptying it by
   // truncation cannot make a later open forget the starting index.
   if (!metaBytes && found.length === 0 && firstIndex !== 1) await metaFile.save(encodeMeta(firstIndex))
   const obsoleteSegmentsRemoved: string[] = []
-  // A segment is wholly compacted when the next one starts at or before the first index.
-  while (found.length > 1 && (found[1]?.firstIndex as number) <= firstIndex) {
+  // A segment is wholly compacted when the next one starts at or before the first index — or, when
+  // it is the only one left below the first index and wal.meta (version 2) says that no segment
+  // holds compacted records in front of live ones (a compaction emptied the log and was cut short).
+  const whollyCompacted = (): boolean => {
+    const [head, next] = found
+    if (!head) return false
+    if (next) return next.firstIndex <= firstIndex
+    return meta?.version === 2 && meta.liveStart === null && head.firstIndex < firstIndex
+  }
+  while (whollyCompacted()) {
     const obsolete = found.shift() as { name: string }
     await device.remove(obsolete.name)
     obsoleteSegmentsRemoved.push(obsolete.name)
@@ -88,6 +116,7 @@ export async function recoverLog(options: ResolvedWalOptions): Promise<Recovered
   let tornTail: RecoveryReport['tornTail'] = null
   let corruptionDropped: CorruptionDrop | null = null
   let recordsScanned = 0
+  let compacted: CompactedRegion | null = null
   let segmentsScanned = 0
   let expected: number | null = null
 
@@ -153,19 +182,33 @@ export async function recoverLog(options: ResolvedWalOptions): Promise<Recovered
     const next = found[position + 1]
     if (next) prefetched = load(next.name)
     segmentsScanned++
+    const liveStart = meta?.liveStart
     const scan = scanSegment(bytes, {
       expectedFirstIndex: entry.firstIndex,
       isLast,
       recordBytesMax: options.recordBytesMax,
       checksum,
+      firstLiveIndex: firstIndex,
+      ...(liveStart && liveStart.segmentFirstIndex === entry.firstIndex
+        ? { liveOffset: liveStart.offset }
+        : {}),
     })
+    if (scan.compacted) compacted = { segment: entry.name, ...scan.compacted }
     const damage = scan.damage
     const keep = (): void => {
       segments.push(
-        new Segment(entry.name, entry.firstIndex, file, scan.validEnd, scan.offsets, scan.recordCount),
+        new Segment(
+          entry.name,
+          entry.firstIndex,
+          file,
+          scan.validEnd,
+          scan.offsets,
+          scan.recordCount,
+          scan.baseIndex,
+        ),
       )
       recordsScanned += scan.recordCount
-      expected = entry.firstIndex + scan.recordCount
+      expected = scan.baseIndex + scan.recordCount
     }
     if (!damage) {
       keep()
@@ -176,7 +219,7 @@ export async function recoverLog(options: ResolvedWalOptions): Promise<Recovered
       tornTail = { segment: entry.name, offset: damage.offset, bytes: size - damage.offset }
     } else {
       try {
-        await dropFrom(position, damage, size, entry.firstIndex + scan.recordCount)
+        await dropFrom(position, damage, size, scan.baseIndex + scan.recordCount)
       } catch (error) {
         // Policy refuse: nothing is kept open behind the error.
         await file.close()
@@ -239,6 +282,13 @@ export async function recoverLog(options: ResolvedWalOptions): Promise<Recovered
     segments,
     firstIndex,
     metaFile,
-    report: { segmentsScanned, recordsScanned, obsoleteSegmentsRemoved, tornTail, corruptionDropped },
+    report: {
+      segmentsScanned,
+      recordsScanned,
+      obsoleteSegmentsRemoved,
+      tornTail,
+      corruptionDropped,
+      compacted,
+    },
   }
 }

@@ -16,25 +16,31 @@ export class Segment {
     public size: number,
     private offsets: Uint32Array,
     private count: number,
+    /**
+     * The index of the record at `offsets[0]`: `firstIndex`, or for a recovered first segment that
+     * still holds compacted records, the first live index (compacted records are not indexed).
+     */
+    readonly baseIndex: number = firstIndex,
   ) {}
 
+  /** Indexed records (from the base index on). */
   get recordCount(): number {
     return this.count
   }
 
-  /** The last record's index (`firstIndex - 1` when empty). */
+  /** The last record's index (the base index − 1 when no record is indexed). */
   get lastIndex(): number {
-    return this.firstIndex + this.count - 1
+    return this.baseIndex + this.count - 1
   }
 
   /** The byte offset where the record `index` starts. */
   offsetOf(index: number): number {
-    return this.offsets[index - this.firstIndex] as number
+    return this.offsets[index - this.baseIndex] as number
   }
 
   /** The byte offset just past the record `index`. */
   endOf(index: number): number {
-    const position = index - this.firstIndex + 1
+    const position = index - this.baseIndex + 1
     return position < this.count ? (this.offsets[position] as number) : this.size
   }
 
@@ -50,7 +56,7 @@ export class Segment {
 
   /** Forgets every record from `index` on; returns the new size in bytes. */
   cutFrom(index: number): number {
-    const keep = index - this.firstIndex
+    const keep = index - this.baseIndex
     if (keep < this.count) {
       this.size = this.offsets[keep] as number
       this.count = keep

@@ -14,7 +14,7 @@ import {
 } from '../format/segment-format.js'
 import { type SegmentDamage, scanSegment } from '../format/segment-scan.js'
 import type { StateFile } from '../state/state-file.js'
-import { encodeMeta } from './meta.js'
+import { encodeMeta, type LiveStart } from './meta.js'
 import {
   type ResolvedWalOptions,
   resolveWalOptions,
@@ -22,7 +22,7 @@ import {
   type WalOptions,
   type WalTimer,
 } from './options.js'
-import { type RecoveryReport, recoverLog } from './recovery.js'
+import { type CompactedRegion, type RecoveryReport, recoverLog } from './recovery.js'
 import { Segment } from './segment.js'
 
 /**
@@ -95,6 +95,11 @@ export interface VerifyReport {
   readonly bytes: number
   /** Human-readable problems; empty when `ok`. */
   readonly problems: readonly string[]
+  /**
+   * Damage found in compacted records still in the first segment. It costs no live record and
+   * does not make `ok` false; recovery steps over it the same way.
+   */
+  readonly compacted: readonly CompactedRegion[]
 }
 
 interface Waiter<T> {
@@ -392,15 +397,27 @@ export class Wal {
     let records = 0
     let bytes = 0
     let expected: number | null = null
+    const compacted: VerifyReport['compacted'][number][] = []
     for (const [position, segment] of this.segments.entries()) {
       const size = await segment.file.size()
       const content = await segment.file.read(0, size)
+      // Compacted records still in the first segment are checked as recovery checks them: their
+      // damage is reported (in `compacted`), never counted against the live records.
+      const firstLive = this.deviceFirstIndex
+      const holdsCompacted = position === 0 && segment.firstIndex < firstLive
       const scan = scanSegment(content, {
         expectedFirstIndex: segment.firstIndex,
         isLast: position === this.segments.length - 1,
         recordBytesMax: this.options.recordBytesMax,
         checksum: this.options.checksum,
+        firstLiveIndex: firstLive,
+        ...(holdsCompacted
+          ? { liveOffset: firstLive <= segment.lastIndex ? segment.offsetOf(firstLive) : segment.size }
+          : {}),
       })
+      if (scan.compacted?.damage) {
+        compacted.push({ segment: segment.name, ...scan.compacted })
+      }
       segments.push({
         name: segment.name,
         firstIndex: segment.firstIndex,
@@ -411,17 +428,18 @@ export class Wal {
       records += scan.recordCount
       bytes += size
       if (scan.damage) problems.push(`${segment.name} at byte ${scan.damage.offset}: ${scan.damage.reason}`)
-      if (scan.recordCount !== segment.recordCount) {
+      const scannedLast = scan.baseIndex + scan.recordCount - 1
+      if (scannedLast !== segment.lastIndex) {
         problems.push(
-          `${segment.name} holds ${scan.recordCount} valid records, the index expects ${segment.recordCount}`,
+          `${segment.name} holds valid records through index ${scannedLast}, the index expects ${segment.lastIndex}`,
         )
       }
       if (expected !== null && segment.firstIndex !== expected) {
         problems.push(`${segment.name} starts at ${segment.firstIndex}, expected ${expected}`)
       }
-      expected = segment.firstIndex + scan.recordCount
+      expected = scannedLast + 1
     }
-    return { ok: problems.length === 0, segments, records, bytes, problems }
+    return { ok: problems.length === 0, segments, records, bytes, problems, compacted }
   }
 
   /** Counters: segments, bytes, indices, syncs and group-commit batch sizes. */
@@ -665,8 +683,21 @@ export class Wal {
     // that everything before it is durable too, so what survives a crash is always a prefix of
     // the history of operations.
     await this.syncDirty()
+    // Where the record `firstIndex` starts when compacted records stay in front of it in its
+    // segment: recovery then finds the live records without reading the compacted bytes, so
+    // damage there can never cost a live record. The record is durable (synced above), and its
+    // offset never changes: a later truncateSuffix(firstIndex) cuts the file exactly there, and
+    // the next append writes the record at the same place (or rotates, and then the new segment
+    // is named firstIndex and this one is obsolete).
+    let liveStart: LiveStart | null = null
+    if (firstIndex < this.writeIndex) {
+      const holder = this.segmentOf(firstIndex)
+      if (holder.firstIndex < firstIndex) {
+        liveStart = { segmentFirstIndex: holder.firstIndex, offset: holder.offsetOf(firstIndex) }
+      }
+    }
     // The new first index is durable before any segment goes, so no compacted record comes back.
-    await this.metaFile.save(encodeMeta(firstIndex))
+    await this.metaFile.save(encodeMeta(firstIndex, liveStart))
     this.counters.directorySyncs++
     this.deviceFirstIndex = firstIndex
     let removed = false
