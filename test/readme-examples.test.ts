@@ -18,7 +18,9 @@ import { firstFencedBlock } from './markdown.ts'
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 
 // Listed by hand so that a new package is a decision: the test below fails until it is added here.
-const packages = ['base', 'crdt', 'envelope', 'raft', 'sim', 'transport', 'wal'] as const
+// `node` (the hybrid node, being built) is listed although it has no README yet: its case fails
+// until the README and its example exist, so that the gap stays visible.
+const packages = ['base', 'crdt', 'envelope', 'node', 'raft', 'sim', 'transport', 'wal'] as const
 
 const childTimeoutMs = 90_000
 
@@ -100,11 +102,13 @@ describe('the first ```ts block of every package README runs', () => {
   for (const name of packages) {
     it(`packages/${name}/README.md`, { timeout: childTimeoutMs + 30_000 }, async () => {
       const readmePath = join(root, 'packages', name, 'README.md')
+      expect(existsSync(readmePath), `packages/${name} has no README.md`).toBe(true)
       const example = firstFencedBlock(readFileSync(readmePath, 'utf8'), 'ts')
       expect(example, `packages/${name}/README.md has no \`\`\`ts block`).not.toBeNull()
       const source = example ?? ''
       for (const used of new Set([name, ...importedPackages(source)])) {
-        expect(staleBuildReason(used)).toBeNull()
+        const reason = staleBuildReason(used)
+        expect(reason, reason ?? '').toBeNull()
       }
 
       const scratch = join(root, 'packages', name, '.tmp')
