@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { exitCodes } from './checkers/violation.js'
 /**
  * `tandem-sim` (`pnpm sim`): runs simulation seeds against the production Raft core, driver and
  * storage format (`--mode raft`, the default), or against the production CRDT replicas and sync
@@ -7,146 +8,30 @@
  *   pnpm sim --seeds 1000 [--from S] [--nodes N] [--safety-ms MS]
  *   pnpm sim --seed S [--nodes N] [--trace]
  *   pnpm sim --mode crdt --seeds 1000 [--from S] [--replicas N]
+ *   pnpm sim --seeds 120 --digest      (one `seed N trace DIGEST` line per seed, to compare builds)
  *
  * Exit codes: 0 every seed passed; 1 internal error; 2 bad arguments; 10–20 the failed check
  * (see `exitCodes` and the README).
  */
-import { TandemError } from '@tandem/base'
-import { exitCodes } from './checkers/violation.js'
+import {
+  type CliArguments,
+  parseCliArguments,
+  type RaftInjectedBug,
+  UsageError,
+  usage,
+} from './cli-arguments.js'
 import { type ConfigOverrides, describeConfig, swarmConfig } from './config.js'
 import { crdtSwarmConfig, describeCrdtConfig } from './crdt/config.js'
 import { crdtReplayCommand, runCrdtSeeds } from './crdt/runner.js'
-import { type CrdtInjectedBug, type CrdtSimulationResult, runCrdtSimulation } from './crdt/simulation.js'
+import { type CrdtSimulationResult, runCrdtSimulation } from './crdt/simulation.js'
 import { createRaftFactory } from './raft-host.js'
 import { replayCommand, runSeeds } from './runner.js'
 import { runSimulation, type SimulationResult } from './simulation.js'
 
-interface CliArguments {
-  readonly mode: 'raft' | 'crdt'
-  readonly replicas: number | undefined
-  readonly crdtBug: CrdtInjectedBug | null
-  readonly seed: number | null
-  readonly seeds: number
-  readonly from: number
-  readonly overrides: ConfigOverrides
-  readonly trace: boolean
-  readonly injectBug: InjectedBug | null
-}
-
-/** Deliberate bugs for demonstrating that the checkers bite (never for real runs). */
-type InjectedBug = 'stale-reads' | 'lost-acks'
-
-class UsageError extends TandemError {
-  readonly code = 'SIM_USAGE'
-  override readonly name = 'UsageError'
-}
-
-const usage = `usage:
-  pnpm sim --seeds N [--from S] [--nodes 3|5|7] [--safety-ms MS]   run N seeds from S (default 1)
-  pnpm sim --seed S [--nodes 3|5|7] [--safety-ms MS] [--trace]     run one seed; --trace prints its trace
-  --prevote on|off|swarm                                           PreVote (default on; swarm: the seed picks)
-  --inject-bug stale-reads|lost-acks                               self-test: run a deliberately broken node
-  --mode crdt [--replicas 2..9] [--safety-ms MS]                   eventual writes: CRDT replicas instead of Raft (MS: chaos phase)
-  --mode crdt --inject-bug forgetful-restart|no-anti-entropy       self-test of the CRDT checks
-exit codes: 0 ok, 1 internal error, 2 usage, ${Object.entries(exitCodes)
-  .map(([check, code]) => `${code} ${check}`)
-  .join(', ')}`
-
-function parseArguments(argv: readonly string[]): CliArguments {
-  let seed: number | null = null
-  let seeds = 1
-  let from = 1
-  let nodes: number | undefined
-  let safetyPhaseMs: number | undefined
-  let trace = false
-  let injectBug: InjectedBug | null = null
-  let crdtBug: CrdtInjectedBug | null = null
-  let mode: 'raft' | 'crdt' = 'raft'
-  let replicas: number | undefined
-  let preVote: 'on' | 'off' | 'swarm' | undefined
-  const integer = (flag: string, text: string | undefined, min: number): number => {
-    const value = Number(text)
-    if (text === undefined || !Number.isSafeInteger(value) || value < min) {
-      throw new UsageError(`${flag} needs an integer ≥ ${min}, got ${text ?? 'nothing'}`)
-    }
-    return value
-  }
-  for (let i = 0; i < argv.length; i++) {
-    const flag = argv[i]
-    switch (flag) {
-      case '--seed':
-        seed = integer(flag, argv[++i], 0)
-        break
-      case '--seeds':
-        seeds = integer(flag, argv[++i], 1)
-        break
-      case '--from':
-        from = integer(flag, argv[++i], 0)
-        break
-      case '--nodes':
-        nodes = integer(flag, argv[++i], 1)
-        if (![1, 3, 5, 7].includes(nodes)) throw new UsageError('--nodes must be 1, 3, 5 or 7')
-        break
-      case '--safety-ms':
-        safetyPhaseMs = integer(flag, argv[++i], 1)
-        break
-      case '--trace':
-        trace = true
-        break
-      case '--prevote': {
-        const setting = argv[++i]
-        if (setting !== 'on' && setting !== 'off' && setting !== 'swarm') {
-          throw new UsageError('--prevote needs on, off or swarm')
-        }
-        preVote = setting
-        break
-      }
-      case '--inject-bug': {
-        const bug = argv[++i]
-        if (bug === 'stale-reads' || bug === 'lost-acks') injectBug = bug
-        else if (bug === 'forgetful-restart' || bug === 'no-anti-entropy') crdtBug = bug
-        else {
-          throw new UsageError(
-            '--inject-bug needs stale-reads or lost-acks (raft), forgetful-restart or no-anti-entropy (crdt)',
-          )
-        }
-        break
-      }
-      case '--mode': {
-        const value = argv[++i]
-        if (value !== 'raft' && value !== 'crdt') throw new UsageError('--mode needs raft or crdt')
-        mode = value
-        break
-      }
-      case '--replicas':
-        replicas = integer(flag, argv[++i], 2)
-        if (replicas > 9) throw new UsageError('--replicas must be 2 to 9')
-        break
-      case '--help':
-      case '-h':
-        throw new UsageError('')
-      default:
-        throw new UsageError(`unknown argument ${flag}`)
-    }
-  }
-  const overrides: ConfigOverrides = {
-    ...(nodes !== undefined ? { nodes } : {}),
-    ...(safetyPhaseMs !== undefined ? { safetyPhaseMs } : {}),
-    ...(preVote !== undefined ? { preVote } : {}),
-  }
-  if (mode === 'raft' && (replicas !== undefined || crdtBug !== null)) {
-    throw new UsageError('--replicas and the crdt bugs need --mode crdt')
-  }
-  if (mode === 'crdt' && (nodes !== undefined || preVote !== undefined || injectBug !== null)) {
-    throw new UsageError('--nodes, --prevote and the raft bugs need --mode raft')
-  }
-  return { mode, replicas, crdtBug, seed, seeds, from, overrides, trace, injectBug }
-}
-
 function reportFailure(
   result: SimulationResult,
   overrides: ConfigOverrides,
-  bug: InjectedBug | null,
+  bug: RaftInjectedBug | null,
 ): number {
   const violation = result.violation
   if (violation === null) return 0
@@ -164,7 +49,7 @@ function reportFailure(
 async function main(argv: readonly string[]): Promise<number> {
   let args: CliArguments
   try {
-    args = parseArguments(argv)
+    args = parseCliArguments(argv)
   } catch (error) {
     if (error instanceof UsageError) {
       if (error.message !== '') process.stderr.write(`${error.message}\n`)
@@ -196,6 +81,7 @@ async function main(argv: readonly string[]): Promise<number> {
     factory: (config) => factoryFor(config.disk.kind, args.injectBug),
     onResult: (result) => {
       done++
+      if (args.digest) process.stdout.write(`seed ${result.seed} trace ${result.traceDigest}\n`)
       if (done % 100 === 0 || done === args.seeds) {
         const seconds = (performance.now() - startedMs) / 1000
         process.stdout.write(`${done}/${args.seeds} seeds (last ${result.seed}) in ${seconds.toFixed(1)}s\n`)
@@ -257,6 +143,7 @@ async function mainCrdt(args: CliArguments): Promise<number> {
     ...injectBug,
     onResult: (result) => {
       done++
+      if (args.digest) process.stdout.write(`crdt seed ${result.seed} trace ${result.traceDigest}\n`)
       if (done % 100 === 0 || done === args.seeds) {
         const seconds = (performance.now() - startedMs) / 1000
         process.stdout.write(
@@ -273,7 +160,7 @@ async function mainCrdt(args: CliArguments): Promise<number> {
   return 0
 }
 
-function factoryFor(disk: 'wal' | 'memory', bug: InjectedBug | null) {
+function factoryFor(disk: 'wal' | 'memory', bug: RaftInjectedBug | null) {
   if (bug === 'stale-reads') return createRaftFactory({ disk, staleReads: true })
   if (bug === 'lost-acks') return createRaftFactory({ disk: 'memory', lostAcknowledgedWrites: 4 })
   return createRaftFactory({ disk })
