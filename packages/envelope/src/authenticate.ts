@@ -1,7 +1,6 @@
 import { equalBytes, writerLabel } from './bytes.js'
 import { HASH_BYTES, SIGNATURE_BYTES } from './constants.js'
 import { type StreamContext, StreamContextCache } from './context.js'
-import { verify } from './ed25519.js'
 import {
   MalformedEnvelopeError,
   ReplayedEntryError,
@@ -12,8 +11,9 @@ import {
 import { decodeEntry, type EntryHeader } from './format/entry.js'
 import type { PublicKeyRing } from './keyring.js'
 import type { EnvelopeLimits } from './limits.js'
-import { leafHash, MerkleTree } from './merkle.js'
+import { leafHashInto, type MerkleHash, MerkleTree, merkleHashById } from './merkle.js'
 import { AuthenticatedPathCache, PathStaging } from './path-cache.js'
+import type { CryptoProvider } from './provider.js'
 import type { ReplayGuard } from './replay.js'
 import { VerifiedSignatureCache } from './signature-cache.js'
 
@@ -25,14 +25,21 @@ import { VerifiedSignatureCache } from './signature-cache.js'
 export class EntryAuthenticator {
   readonly limits: EnvelopeLimits
   readonly #keyRing: PublicKeyRing
+  readonly #provider: CryptoProvider
   readonly #contexts = new StreamContextCache()
   readonly #signatures: VerifiedSignatureCache
   readonly #paths = new AuthenticatedPathCache()
   readonly #staging = new PathStaging()
   readonly #root = new Uint8Array(HASH_BYTES)
 
-  constructor(keyRing: PublicKeyRing, limits: EnvelopeLimits, signatureCacheEntries: number) {
+  constructor(
+    keyRing: PublicKeyRing,
+    limits: EnvelopeLimits,
+    signatureCacheEntries: number,
+    provider: CryptoProvider,
+  ) {
     this.#keyRing = keyRing
+    this.#provider = provider
     this.limits = limits
     this.#signatures = new VerifiedSignatureCache(signatureCacheEntries)
   }
@@ -53,10 +60,10 @@ export class EntryAuthenticator {
   }
 
   #checkSignature(context: StreamContext, envelope: Uint8Array, header: EntryHeader, root: Uint8Array): void {
-    const statement = context.statement(header.hash.id, header.epoch, header.writer, header.batchSize, root)
+    const statement = context.statement(header.hashId, header.epoch, header.writer, header.batchSize, root)
     const signature = envelope.subarray(header.signatureOffset, header.signatureOffset + SIGNATURE_BYTES)
     if (this.#signatures.has(statement, signature)) return
-    if (!verify(signature, statement, header.writer)) {
+    if (!this.#provider.ed25519Verify(signature, statement, header.writer)) {
       throw new TamperedEntryError(
         `entry ${header.sequence} of writer ${writerLabel(header.writer)} fails its batch signature`,
       )
@@ -68,8 +75,9 @@ export class EntryAuthenticator {
   entry(context: StreamContext, envelope: Uint8Array): EntryHeader {
     const header = decodeEntry(envelope, this.limits)
     this.#checkStanding(header)
-    const leaf = leafHash(header.hash, envelope.subarray(0, header.signatureOffset))
-    if (this.#paths.walk(context, envelope, header, leaf, this.#root, this.#staging)) return header
+    const hash = merkleHashById(this.#provider, header.hashId)
+    leafHashInto(hash, envelope.subarray(0, header.signatureOffset), this.#staging.nodes, 0)
+    if (this.#paths.walk(context, envelope, header, hash, this.#root, this.#staging)) return header
     this.#checkSignature(context, envelope, header, this.#root)
     this.#paths.remember(context, envelope, header, this.#staging)
     return header
@@ -87,15 +95,17 @@ export class EntryAuthenticator {
     const headers: EntryHeader[] = new Array(size)
     const leaves = new Uint8Array(size * HASH_BYTES)
     let first: EntryHeader | undefined
+    let hash: MerkleHash | undefined
     for (let index = 0; index < size; index++) {
       const envelope = envelopes[index] as Uint8Array
       const header = decodeEntry(envelope, this.limits)
       if (first === undefined) {
         first = header
         this.#checkStanding(header)
+        hash = merkleHashById(this.#provider, header.hashId)
       } else if (
         header.epoch !== first.epoch ||
-        header.hash !== first.hash ||
+        header.hashId !== first.hashId ||
         !equalBytes(header.writer, first.writer)
       ) {
         throw new MalformedEnvelopeError('entries of one batch must share writer, epoch and hash')
@@ -103,11 +113,16 @@ export class EntryAuthenticator {
       if (header.batchSize !== size || header.leafIndex !== index) {
         throw new MalformedEnvelopeError('not a whole batch in leaf order')
       }
-      leaves.set(leafHash(header.hash, envelope.subarray(0, header.signatureOffset)), index * HASH_BYTES)
+      leafHashInto(
+        hash as MerkleHash,
+        envelope.subarray(0, header.signatureOffset),
+        leaves,
+        index * HASH_BYTES,
+      )
       headers[index] = header
     }
     const head = first as EntryHeader
-    const tree = new MerkleTree(head.hash, leaves, size)
+    const tree = new MerkleTree(hash as MerkleHash, leaves, size)
     this.#checkSignature(context, envelopes[0] as Uint8Array, head, tree.root)
     for (let index = 0; index < size; index++) {
       const envelope = envelopes[index] as Uint8Array

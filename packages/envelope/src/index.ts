@@ -6,7 +6,9 @@
  * A replica without the data key verifies, stores and forwards entries with public keys only.
  *
  * Pure: no Node built-in, no clock, no ambient randomness (a CSPRNG source is injected, defaulting
- * to the global `crypto.getRandomValues`).
+ * to the global `crypto.getRandomValues`). The cryptography itself is injected too, as a
+ * `CryptoProvider`: `pureCryptoProvider` by default, `nodeCryptoProvider` from
+ * `@tandem/envelope/node` for native speed on Node; both produce and accept the same bytes.
  *
  * @example
  * ```ts
@@ -226,6 +228,50 @@ export type { OpenedEntry, OpenerOptions } from './open.js'
  * ```
  */
 export { Opener } from './open.js'
+/**
+ * The cryptography the format is built from (AEAD, prefixed hashes, HKDF, Ed25519, random bytes),
+ * injected into `KeyRing`, `Sealer`, `Opener`, `Verifier` and the snapshot functions.
+ * @example
+ * ```ts
+ * const provider: CryptoProvider = pureCryptoProvider // or nodeCryptoProvider from '@tandem/envelope/node'
+ * const sealer = new Sealer({ keyRing: ring, signingKey, cryptoProvider: provider })
+ * ```
+ */
+/**
+ * An AEAD that encrypts into and decrypts into caller-provided buffers (XChaCha20-Poly1305 here).
+ * @example
+ * ```ts
+ * const sealed = new Uint8Array(plaintext.length + 16)
+ * provider.xchacha20poly1305.encrypt(key, nonce24, associatedData, plaintext, sealed)
+ * ```
+ */
+/**
+ * A hash of `prefix ‖ data` written into a caller's buffer: the shape of every hash in the format.
+ * @example
+ * ```ts
+ * const leaf = new Uint8Array(32)
+ * provider.sha256Prefixed(0x00, envelopeBytes, leaf, 0)
+ * ```
+ */
+/**
+ * An Ed25519 signer holding one expanded key.
+ * @example
+ * ```ts
+ * const signer: Ed25519Signer = provider.ed25519Signer(signingKey)
+ * const signature = signer.sign(message) // 64 bytes, same on every provider
+ * provider.ed25519Verify(signature, message, signer.publicKey) // true
+ * ```
+ */
+export type { AeadCipher, CryptoProvider, Ed25519Signer, PrefixedHash } from './provider.js'
+/**
+ * The default, pure-JavaScript provider (@noble/ciphers, @noble/hashes, @noble/ed25519): runs in
+ * browsers and in the simulator; a browser build uses it.
+ * @example
+ * ```ts
+ * const opener = new Opener({ keyRing: ring, cryptoProvider: pureCryptoProvider }) // the default anyway
+ * ```
+ */
+export { pureCryptoProvider } from './pure-provider.js'
 /**
  * A CSPRNG source: `(length) => Uint8Array`.
  * @example

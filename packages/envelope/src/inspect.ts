@@ -1,7 +1,7 @@
 import { TAG_BYTES } from './constants.js'
 import { decodeEntry } from './format/entry.js'
 import { type EnvelopeLimits, resolveLimits } from './limits.js'
-import type { MerkleHashName } from './merkle.js'
+import { type MerkleHashName, merkleHashNameById } from './merkle.js'
 
 /** The public header of a sealed entry, as read without any key. Nothing here is verified. */
 export interface EnvelopeInfo {
@@ -27,7 +27,7 @@ export function inspectEnvelope(envelope: Uint8Array, limits?: Partial<EnvelopeL
   const header = decodeEntry(envelope, resolveLimits(limits))
   return {
     version: envelope[0] as number,
-    merkleHash: header.hash.name,
+    merkleHash: merkleHashNameById(header.hashId),
     epoch: header.epoch,
     writer: header.writer.slice(),
     sequence: header.sequence,

@@ -1,8 +1,8 @@
-import { hkdf } from '@noble/hashes/hkdf.js'
-import { sha256 } from '@noble/hashes/sha2.js'
 import { equalBytes, toHex, writerLabel, writeU32 } from './bytes.js'
 import { DATA_KEY_BYTES, DOMAIN_EPOCH_KEY, ID_BYTES_MAX, PUBLIC_KEY_BYTES } from './constants.js'
 import { RevokedKeyError, UnknownEpochError } from './errors.js'
+import type { CryptoProvider } from './provider.js'
+import { pureCryptoProvider } from './pure-provider.js'
 
 /** Largest key epoch: epochs are 32-bit unsigned on the wire. */
 export const EPOCH_MAX = 0xffff_ffff
@@ -64,6 +64,7 @@ export function deriveEpochDataKey(
   clusterSecret: Uint8Array,
   clusterId: Uint8Array,
   epoch: number,
+  cryptoProvider: CryptoProvider = pureCryptoProvider,
 ): Uint8Array {
   assertEpoch(epoch)
   assertId(clusterId, 'cluster id')
@@ -71,13 +72,15 @@ export function deriveEpochDataKey(
   info[0] = clusterId.length
   info.set(clusterId, 1)
   writeU32(info, 1 + clusterId.length, epoch)
-  return hkdf(sha256, clusterSecret, DOMAIN_EPOCH_KEY, info, DATA_KEY_BYTES)
+  return cryptoProvider.hkdfSha256(clusterSecret, DOMAIN_EPOCH_KEY, info, DATA_KEY_BYTES)
 }
 
 /** Options of a key ring. */
 export interface KeyRingOptions {
   /** The cluster's id (0..255 bytes); bound into every data key, entry and manifest. */
   readonly clusterId: Uint8Array
+  /** The cryptography that derives data keys (HKDF-SHA-256); `pureCryptoProvider` by default. */
+  readonly cryptoProvider?: CryptoProvider
 }
 
 /**
@@ -89,12 +92,14 @@ export class KeyRing implements PublicKeyRing {
   readonly clusterId: Uint8Array
   readonly #writers = new Map<string, WriterRecord>()
   readonly #revokedEpochs = new Set<number>()
+  readonly #cryptoProvider: CryptoProvider
   // One-slot cache: the entries of a batch share their writer, so most look-ups repeat the last one.
   #lastWriter: WriterRecord | undefined
 
   constructor(options: KeyRingOptions) {
     assertId(options.clusterId, 'cluster id')
     this.clusterId = options.clusterId.slice()
+    this.#cryptoProvider = options.cryptoProvider ?? pureCryptoProvider
     dataKeys.set(this, new Map())
   }
 
@@ -158,7 +163,7 @@ export class KeyRing implements PublicKeyRing {
     if (this.#revokedEpochs.has(epoch)) throw new RevokedKeyError(`epoch ${epoch} is revoked`)
     const keys = dataKeys.get(this) as Map<number, Uint8Array>
     keys.get(epoch)?.fill(0)
-    keys.set(epoch, deriveEpochDataKey(clusterSecret, this.clusterId, epoch))
+    keys.set(epoch, deriveEpochDataKey(clusterSecret, this.clusterId, epoch, this.#cryptoProvider))
   }
 
   /** Revokes an epoch: its data key is wiped and every entry sealed under it is rejected. */

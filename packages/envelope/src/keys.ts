@@ -1,5 +1,6 @@
 import { SIGNING_KEY_BYTES } from './constants.js'
-import { publicKeyOf } from './ed25519.js'
+import type { CryptoProvider } from './provider.js'
+import { pureCryptoProvider } from './pure-provider.js'
 import { type RandomSource, webCryptoRandom } from './random.js'
 
 /** A fresh 32-byte Ed25519 secret seed for a writer, from the given CSPRNG. */
@@ -10,6 +11,9 @@ export function generateSigningKey(random: RandomSource = webCryptoRandom): Uint
 }
 
 /** The 32-byte Ed25519 public key of a writer's secret seed: what key rings register. */
-export function writerPublicKey(signingKey: Uint8Array): Uint8Array {
-  return publicKeyOf(signingKey)
+export function writerPublicKey(
+  signingKey: Uint8Array,
+  cryptoProvider: CryptoProvider = pureCryptoProvider,
+): Uint8Array {
+  return cryptoProvider.ed25519Signer(signingKey).publicKey.slice()
 }

@@ -1,6 +1,5 @@
-import { blake3 } from '@noble/hashes/blake3.js'
-import { sha256 } from '@noble/hashes/sha2.js'
 import { HASH_BYTES, MERKLE_LEAF_PREFIX, MERKLE_NODE_PREFIX } from './constants.js'
+import type { CryptoProvider, PrefixedHash } from './provider.js'
 
 /**
  * Merkle trees over a batch's entries, shaped as in RFC 6962 / RFC 9162 (left-balanced: the
@@ -12,53 +11,105 @@ import { HASH_BYTES, MERKLE_LEAF_PREFIX, MERKLE_NODE_PREFIX } from './constants.
 /** Name of a Merkle hash function. */
 export type MerkleHashName = 'sha256' | 'blake3'
 
-/** A hash function as the format uses it, with its one-byte id on the wire. */
+const SHA256_ID = 1
+const BLAKE3_ID = 2
+
+/** A hash function as the format uses it, with its one-byte id on the wire, bound to a provider. */
 export interface MerkleHash {
   readonly name: MerkleHashName
   readonly id: number
-  /** Hash of `prefix ‖ bytes`. */
-  prefixed(prefix: number, bytes: Uint8Array): Uint8Array
-  /** Hash of `0x01 ‖ left ‖ right`. */
-  node(left: Uint8Array, right: Uint8Array): Uint8Array
+  /** Writes `H(prefix ‖ bytes)` into `out` at `outOffset`. */
+  readonly prefixed: PrefixedHash
+  /**
+   * Writes `H(0x01 ‖ left[leftOffset ..+32) ‖ right[rightOffset ..+32))` into `out` at `outOffset`
+   * (`out` may be one of the inputs).
+   */
+  node(
+    left: Uint8Array,
+    leftOffset: number,
+    right: Uint8Array,
+    rightOffset: number,
+    out: Uint8Array,
+    outOffset: number,
+  ): void
+  /** Writes `H(0x01 ‖ level[offset .. offset + 64))` — two adjacent siblings — into `out` at `outOffset`. */
+  siblings(level: Uint8Array, offset: number, out: Uint8Array, outOffset: number): void
 }
 
-function makeMerkleHash(name: MerkleHashName, id: number, hash: typeof sha256 | typeof blake3): MerkleHash {
-  const prefixByte = new Uint8Array(1)
-  const nodeInput = new Uint8Array(1 + 2 * HASH_BYTES)
-  nodeInput[0] = MERKLE_NODE_PREFIX
+function makeMerkleHash(name: MerkleHashName, id: number, prefixed: PrefixedHash): MerkleHash {
+  // Scratch for a node whose two children are not adjacent in memory (a proof walk).
+  const pair = new Uint8Array(2 * HASH_BYTES)
   return {
     name,
     id,
-    prefixed(prefix, bytes) {
-      prefixByte[0] = prefix
-      return hash.create().update(prefixByte).update(bytes).digest()
+    prefixed,
+    node(left, leftOffset, right, rightOffset, out, outOffset) {
+      for (let i = 0; i < HASH_BYTES; i++) {
+        pair[i] = left[leftOffset + i] as number
+        pair[HASH_BYTES + i] = right[rightOffset + i] as number
+      }
+      prefixed(MERKLE_NODE_PREFIX, pair, out, outOffset)
     },
-    node(left, right) {
-      nodeInput.set(left, 1)
-      nodeInput.set(right, 1 + HASH_BYTES)
-      return hash(nodeInput)
+    siblings(level, offset, out, outOffset) {
+      prefixed(MERKLE_NODE_PREFIX, level.subarray(offset, offset + 2 * HASH_BYTES), out, outOffset)
     },
   }
 }
 
-export const merkleSha256: MerkleHash = makeMerkleHash('sha256', 1, sha256)
-export const merkleBlake3: MerkleHash = makeMerkleHash('blake3', 2, blake3)
+const hashesByProvider = new WeakMap<CryptoProvider, readonly [MerkleHash, MerkleHash]>()
 
-/** The Merkle hash named by a wire id, or undefined for an id this version does not know. */
-export function merkleHashById(id: number): MerkleHash | undefined {
-  if (id === merkleSha256.id) return merkleSha256
-  if (id === merkleBlake3.id) return merkleBlake3
-  return undefined
+function hashesOf(provider: CryptoProvider): readonly [MerkleHash, MerkleHash] {
+  let hashes = hashesByProvider.get(provider)
+  if (hashes === undefined) {
+    hashes = [
+      makeMerkleHash('sha256', SHA256_ID, provider.sha256Prefixed),
+      makeMerkleHash('blake3', BLAKE3_ID, provider.blake3Prefixed),
+    ]
+    hashesByProvider.set(provider, hashes)
+  }
+  return hashes
 }
 
-export function merkleHashByName(name: MerkleHashName): MerkleHash {
-  if (name === 'sha256') return merkleSha256
-  if (name === 'blake3') return merkleBlake3
+/** Whether a wire id names a Merkle hash this version knows. */
+export function isMerkleHashId(id: number): boolean {
+  return id === SHA256_ID || id === BLAKE3_ID
+}
+
+/** The provider's Merkle hash with a known wire id (check it with `isMerkleHashId` first). */
+export function merkleHashById(provider: CryptoProvider, id: number): MerkleHash {
+  const [sha, blake] = hashesOf(provider)
+  if (id === SHA256_ID) return sha
+  if (id === BLAKE3_ID) return blake
+  throw new RangeError(`unknown Merkle hash id ${id}`)
+}
+
+/** The name of a known wire id (check it with `isMerkleHashId` first). */
+export function merkleHashNameById(id: number): MerkleHashName {
+  return id === SHA256_ID ? 'sha256' : 'blake3'
+}
+
+export function merkleHashByName(provider: CryptoProvider, name: MerkleHashName): MerkleHash {
+  const [sha, blake] = hashesOf(provider)
+  if (name === 'sha256') return sha
+  if (name === 'blake3') return blake
   throw new RangeError(`unknown Merkle hash ${String(name)}`)
 }
 
+/** Writes the leaf hash `H(0x00 ‖ leafBytes)` into `out` at `outOffset`. */
+export function leafHashInto(
+  hash: MerkleHash,
+  leafBytes: Uint8Array,
+  out: Uint8Array,
+  outOffset: number,
+): void {
+  hash.prefixed(MERKLE_LEAF_PREFIX, leafBytes, out, outOffset)
+}
+
+/** The leaf hash `H(0x00 ‖ leafBytes)` in a new array. */
 export function leafHash(hash: MerkleHash, leafBytes: Uint8Array): Uint8Array {
-  return hash.prefixed(MERKLE_LEAF_PREFIX, leafBytes)
+  const out = new Uint8Array(HASH_BYTES)
+  leafHashInto(hash, leafBytes, out, 0)
+  return out
 }
 
 /**
@@ -90,11 +141,8 @@ export class MerkleTree {
     while (count > 1) {
       const parentCount = (count + 1) >>> 1
       const parent = new Uint8Array(parentCount * HASH_BYTES)
-      for (let i = 0; i + 1 < count; i += 2) {
-        const left = level.subarray(i * HASH_BYTES, (i + 1) * HASH_BYTES)
-        const right = level.subarray((i + 1) * HASH_BYTES, (i + 2) * HASH_BYTES)
-        parent.set(hash.node(left, right), (i >>> 1) * HASH_BYTES)
-      }
+      for (let i = 0; i + 1 < count; i += 2)
+        hash.siblings(level, i * HASH_BYTES, parent, (i >>> 1) * HASH_BYTES)
       if (count & 1)
         parent.set(
           level.subarray((count - 1) * HASH_BYTES, count * HASH_BYTES),

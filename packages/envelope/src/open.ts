@@ -1,4 +1,3 @@
-import { xchacha20poly1305 } from '@noble/ciphers/chacha.js'
 import { EntryAuthenticator } from './authenticate.js'
 import { TAG_BYTES } from './constants.js'
 import type { StreamContext } from './context.js'
@@ -6,6 +5,8 @@ import { TamperedEntryError } from './errors.js'
 import { ENTRY_HEADER_BYTES, type EntryHeader } from './format/entry.js'
 import { epochDataKey, type KeyRing } from './keyring.js'
 import { type EnvelopeLimits, resolveLimits } from './limits.js'
+import type { AeadCipher, CryptoProvider } from './provider.js'
+import { pureCryptoProvider } from './pure-provider.js'
 import type { ReplayGuard } from './replay.js'
 import type { VerifiedEntry } from './verify.js'
 
@@ -18,6 +19,8 @@ export interface OpenerOptions {
   readonly limits?: Partial<EnvelopeLimits>
   /** How many recently verified batch signatures to remember (default 16; 0 disables). */
   readonly signatureCacheEntries?: number
+  /** The cryptography to open with; `pureCryptoProvider` by default (`nodeCryptoProvider` on Node). */
+  readonly cryptoProvider?: CryptoProvider
 }
 
 /** An opened entry: its public facts and its plaintext. */
@@ -45,13 +48,17 @@ export class Opener {
   readonly #keyRing: KeyRing
   readonly #authenticator: EntryAuthenticator
   readonly #replayGuard: ReplayGuard | undefined
+  readonly #aead: AeadCipher
 
   constructor(options: OpenerOptions) {
+    const provider = options.cryptoProvider ?? pureCryptoProvider
     this.#keyRing = options.keyRing
+    this.#aead = provider.xchacha20poly1305
     this.#authenticator = new EntryAuthenticator(
       options.keyRing,
       resolveLimits(options.limits),
       options.signatureCacheEntries ?? 16,
+      provider,
     )
     this.#replayGuard = options.replayGuard
   }
@@ -91,12 +98,14 @@ export class Opener {
   #decrypt(context: StreamContext, envelope: Uint8Array, header: EntryHeader): Uint8Array {
     const key = epochDataKey(this.#keyRing, header.epoch)
     const payload = new Uint8Array(header.ciphertextBytes - TAG_BYTES)
-    try {
-      xchacha20poly1305(key, header.nonce, context.associatedData(envelope)).decrypt(
-        envelope.subarray(ENTRY_HEADER_BYTES, header.signatureOffset),
-        payload,
-      )
-    } catch {
+    const opened = this.#aead.decrypt(
+      key,
+      header.nonce,
+      context.associatedData(envelope),
+      envelope.subarray(ENTRY_HEADER_BYTES, header.signatureOffset),
+      payload,
+    )
+    if (!opened) {
       // Reached only if the writer itself sealed bytes that do not decrypt: the signature held.
       throw new TamperedEntryError(`entry ${header.sequence} does not decrypt under epoch ${header.epoch}`)
     }

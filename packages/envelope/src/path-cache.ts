@@ -19,7 +19,7 @@ const LEVELS_MAX = PROOF_DEPTH_CEILING + 1
 export class AuthenticatedPathCache {
   #valid = false
   #context: StreamContext | undefined
-  #hash: MerkleHash | undefined
+  #hashId = 0
   #epoch = 0
   #batchSize = 0
   readonly #writer = new Uint8Array(PUBLIC_KEY_BYTES)
@@ -35,34 +35,35 @@ export class AuthenticatedPathCache {
   #levels = 0
 
   /**
-   * Walks the entry's proof from `leaf` towards the root. Returns true when it joins the remembered
-   * authenticated path (the entry is then authentic); otherwise returns false with the computed
-   * root written to `rootOut` and the path staged for `remember`.
+   * Walks the entry's proof from its leaf hash (already in `staging.nodes[0..32)`) towards the
+   * root. Returns true when it joins the remembered authenticated path (the entry is then
+   * authentic); otherwise returns false with the computed root written to `rootOut` and the path
+   * staged for `remember`.
    */
   walk(
     context: StreamContext,
     envelope: Uint8Array,
     header: EntryHeader,
-    leaf: Uint8Array,
+    hash: MerkleHash,
     rootOut: Uint8Array,
     staging: PathStaging,
   ): boolean {
-    const hash = header.hash
     const comparable = this.#valid && this.#sameBatch(context, envelope, header)
-    let node = leaf
+    // staging.nodes holds the leaf at level 0 (written by the caller); each level's node goes right after.
+    const nodes = staging.nodes
     let position = header.leafIndex
     let count = header.batchSize
     let at = header.proofOffset
     let level = 0
     for (;;) {
-      staging.nodes.set(node, level * HASH_BYTES)
+      const here = level * HASH_BYTES
       staging.positions[level] = position
       staging.proofOffsets[level] = at - header.proofOffset
       if (
         comparable &&
         level < this.#levels &&
         this.#positions[level] === position &&
-        equalAt(node, 0, this.#nodes, level * HASH_BYTES, HASH_BYTES)
+        equalAt(nodes, here, this.#nodes, here, HASH_BYTES)
       ) {
         const remaining = envelope.length - at
         const cachedAt = this.#proofOffsets[level] as number
@@ -75,26 +76,29 @@ export class AuthenticatedPathCache {
         }
       }
       if (count <= 1) break
+      const next = here + HASH_BYTES
       if (position & 1) {
-        node = hash.node(envelope.subarray(at, at + HASH_BYTES), node)
+        hash.node(envelope, at, nodes, here, nodes, next)
         at += HASH_BYTES
       } else if (position + 1 < count) {
-        node = hash.node(node, envelope.subarray(at, at + HASH_BYTES))
+        hash.node(nodes, here, envelope, at, nodes, next)
         at += HASH_BYTES
+      } else {
+        nodes.copyWithin(next, here, next)
       }
       position >>>= 1
       count = (count + 1) >>> 1
       level++
     }
     staging.levels = level + 1
-    rootOut.set(node)
+    rootOut.set(nodes.subarray(level * HASH_BYTES, (level + 1) * HASH_BYTES))
     return false
   }
 
   /** Remembers the path staged by `walk` after the entry's signature verified. */
   remember(context: StreamContext, envelope: Uint8Array, header: EntryHeader, staging: PathStaging): void {
     this.#context = context
-    this.#hash = header.hash
+    this.#hashId = header.hashId
     this.#epoch = header.epoch
     this.#batchSize = header.batchSize
     this.#writer.set(header.writer)
@@ -130,7 +134,7 @@ export class AuthenticatedPathCache {
   #sameBatch(context: StreamContext, envelope: Uint8Array, header: EntryHeader): boolean {
     return (
       context === this.#context &&
-      header.hash === this.#hash &&
+      header.hashId === this.#hashId &&
       header.epoch === this.#epoch &&
       header.batchSize === this.#batchSize &&
       equalBytes(header.writer, this.#writer) &&

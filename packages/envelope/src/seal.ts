@@ -1,20 +1,20 @@
-import { xchacha20poly1305 } from '@noble/ciphers/chacha.js'
 import { isSafeCount, writeU32, writeU64 } from './bytes.js'
 import { FORMAT_VERSION, HASH_BYTES, KIND_ENTRY, NONCE_BYTES, TAG_BYTES } from './constants.js'
 import { StreamContextCache } from './context.js'
-import { publicKeyOf, sign } from './ed25519.js'
 import { ENTRY_HEADER_BYTES, ENTRY_OFFSET, entryBytes } from './format/entry.js'
 import { epochDataKey, type KeyRing } from './keyring.js'
 import { type EnvelopeLimits, resolveLimits } from './limits.js'
 import {
-  leafHash,
+  leafHashInto,
   type MerkleHash,
   type MerkleHashName,
   MerkleTree,
   merkleHashByName,
   proofDepth,
 } from './merkle.js'
-import { NoncePool, type RandomSource, webCryptoRandom } from './random.js'
+import type { AeadCipher, CryptoProvider, Ed25519Signer } from './provider.js'
+import { pureCryptoProvider } from './pure-provider.js'
+import { NoncePool, type RandomSource } from './random.js'
 
 /** Options of a sealer. */
 export interface SealerOptions {
@@ -22,8 +22,10 @@ export interface SealerOptions {
   readonly keyRing: KeyRing
   /** The writer's 32-byte Ed25519 secret seed. */
   readonly signingKey: Uint8Array
-  /** CSPRNG for nonces; defaults to the global `crypto.getRandomValues`. */
+  /** CSPRNG for nonces; defaults to the provider's `randomBytes`. */
   readonly random?: RandomSource
+  /** The cryptography to seal with; `pureCryptoProvider` by default (`nodeCryptoProvider` on Node). */
+  readonly cryptoProvider?: CryptoProvider
   /** Merkle hash of batches; SHA-256 by default. */
   readonly merkleHash?: MerkleHashName
   readonly limits?: Partial<EnvelopeLimits>
@@ -52,18 +54,21 @@ export class Sealer {
   /** The writer's Ed25519 public key, as written into every envelope. */
   readonly publicKey: Uint8Array
   readonly #keyRing: KeyRing
-  readonly #signingKey: Uint8Array
+  readonly #signer: Ed25519Signer
+  readonly #aead: AeadCipher
   readonly #nonces: NoncePool
   readonly #hash: MerkleHash
   readonly #limits: EnvelopeLimits
   readonly #contexts = new StreamContextCache()
 
   constructor(options: SealerOptions) {
-    this.publicKey = publicKeyOf(options.signingKey)
-    this.#signingKey = options.signingKey.slice()
+    const provider = options.cryptoProvider ?? pureCryptoProvider
+    this.#signer = provider.ed25519Signer(options.signingKey)
+    this.publicKey = this.#signer.publicKey.slice()
+    this.#aead = provider.xchacha20poly1305
     this.#keyRing = options.keyRing
-    this.#nonces = new NoncePool(options.random ?? webCryptoRandom, NONCE_BYTES)
-    this.#hash = merkleHashByName(options.merkleHash ?? 'sha256')
+    this.#nonces = new NoncePool(options.random ?? provider.randomBytes, NONCE_BYTES)
+    this.#hash = merkleHashByName(provider, options.merkleHash ?? 'sha256')
     this.#limits = resolveLimits(options.limits)
   }
 
@@ -95,6 +100,7 @@ export class Sealer {
     const key = epochDataKey(this.#keyRing, epoch)
     const context = this.#contexts.get(this.#keyRing.clusterId, streamId)
     const hash = this.#hash
+    const aead = this.#aead
 
     const envelopes: Uint8Array[] = new Array(size)
     const leaves = new Uint8Array(size * HASH_BYTES)
@@ -117,17 +123,20 @@ export class Sealer {
       const nonce = envelope.subarray(ENTRY_OFFSET.nonce, ENTRY_OFFSET.nonce + NONCE_BYTES)
       const sealedEnd = ENTRY_HEADER_BYTES + ciphertextBytes
       // Encrypt straight into the envelope: no intermediate ciphertext buffer.
-      xchacha20poly1305(key, nonce, context.associatedData(envelope)).encrypt(
+      aead.encrypt(
+        key,
+        nonce,
+        context.associatedData(envelope),
         payload,
         envelope.subarray(ENTRY_HEADER_BYTES, sealedEnd),
       )
-      leaves.set(leafHash(hash, envelope.subarray(0, sealedEnd)), index * HASH_BYTES)
+      leafHashInto(hash, envelope.subarray(0, sealedEnd), leaves, index * HASH_BYTES)
       envelopes[index] = envelope
     }
 
     const tree = new MerkleTree(hash, leaves, size)
     const statement = context.statement(hash.id, epoch, this.publicKey, size, tree.root)
-    const signature = sign(statement, this.#signingKey)
+    const signature = this.#signer.sign(statement)
     for (let index = 0; index < size; index++) {
       const envelope = envelopes[index] as Uint8Array
       const signatureOffset = ENTRY_HEADER_BYTES + (entries[index] as EntryToSeal).payload.length + TAG_BYTES

@@ -1,4 +1,3 @@
-import { xchacha20poly1305 } from '@noble/ciphers/chacha.js'
 import { equalAt, isSafeCount, writerLabel, writeU32, writeU64 } from './bytes.js'
 import {
   CHUNK_HASH_PREFIX,
@@ -14,7 +13,6 @@ import {
   TAG_BYTES,
 } from './constants.js'
 import { writeIds } from './context.js'
-import { publicKeyOf, sign, verify } from './ed25519.js'
 import { MalformedEnvelopeError, RevokedKeyError, TamperedEntryError, UnknownWriterError } from './errors.js'
 import {
   CHUNK_AD_HEADER_BYTES,
@@ -29,9 +27,10 @@ import {
 } from './format/snapshot.js'
 import { assertId, epochDataKey, type KeyRing, type PublicKeyRing } from './keyring.js'
 import { type EnvelopeLimits, resolveLimits } from './limits.js'
-import type { MerkleHash, MerkleHashName } from './merkle.js'
-import { merkleHashByName } from './merkle.js'
-import { NoncePool, type RandomSource, webCryptoRandom } from './random.js'
+import { type MerkleHashName, merkleHashByName, merkleHashNameById } from './merkle.js'
+import type { CryptoProvider } from './provider.js'
+import { pureCryptoProvider } from './pure-provider.js'
+import { NoncePool, type RandomSource } from './random.js'
 
 /** Options of `sealSnapshot`. */
 export interface SealSnapshotOptions {
@@ -49,9 +48,12 @@ export interface SealSnapshotOptions {
   readonly chunkBytes?: number
   /** Epoch to encrypt under; the key ring's newest by default. */
   readonly epoch?: number
+  /** CSPRNG for nonces; defaults to the provider's `randomBytes`. */
   readonly random?: RandomSource
   readonly merkleHash?: MerkleHashName
   readonly limits?: Partial<EnvelopeLimits>
+  /** The cryptography to seal with; `pureCryptoProvider` by default (`nodeCryptoProvider` on Node). */
+  readonly cryptoProvider?: CryptoProvider
 }
 
 /** A sealed snapshot: a signed manifest and the encrypted chunks it lists. */
@@ -73,7 +75,10 @@ export interface VerifiedManifest {
   readonly chunkCount: number
   /** The manifest's bytes (a private copy). */
   readonly bytes: Uint8Array
-  readonly hash: MerkleHash
+  /** Hash of the chunk list. */
+  readonly merkleHash: MerkleHashName
+  /** The provider that verified the manifest; its chunks are checked and opened with it too. */
+  readonly cryptoProvider: CryptoProvider
 }
 
 function chunkAssociatedData(
@@ -131,11 +136,13 @@ export function sealSnapshot(options: SealSnapshotOptions): SealedSnapshot {
   const chunkCount = chunkCountFor(data.length, chunkBytes)
   if (chunkCount > limits.snapshotChunkCountMax)
     throw new RangeError('snapshot needs more chunks than the limit')
-  const hash = merkleHashByName(options.merkleHash ?? 'sha256')
+  const provider = options.cryptoProvider ?? pureCryptoProvider
+  const hash = merkleHashByName(provider, options.merkleHash ?? 'sha256')
   const epoch = options.epoch ?? keyRing.currentEpoch()
   const key = epochDataKey(keyRing, epoch)
-  const writer = publicKeyOf(options.signingKey)
-  const nonces = new NoncePool(options.random ?? webCryptoRandom, NONCE_BYTES, 16)
+  const signer = provider.ed25519Signer(options.signingKey)
+  const writer = signer.publicKey
+  const nonces = new NoncePool(options.random ?? provider.randomBytes, NONCE_BYTES, 16)
   const { ad, headerOffset } = chunkAssociatedData(
     keyRing.clusterId,
     streamId,
@@ -170,18 +177,18 @@ export function sealSnapshot(options: SealSnapshotOptions): SealedSnapshot {
     nonces.take(chunk, CHUNK_OFFSET.nonce)
     writeU32(chunk, CHUNK_OFFSET.ciphertextLength, plaintextBytes + TAG_BYTES)
     ad.set(chunk.subarray(0, CHUNK_AD_HEADER_BYTES), headerOffset)
-    xchacha20poly1305(key, chunk.subarray(CHUNK_OFFSET.nonce, CHUNK_OFFSET.nonce + NONCE_BYTES), ad).encrypt(
+    provider.xchacha20poly1305.encrypt(
+      key,
+      chunk.subarray(CHUNK_OFFSET.nonce, CHUNK_OFFSET.nonce + NONCE_BYTES),
+      ad,
       data.subarray(start, start + plaintextBytes),
       chunk.subarray(CHUNK_HEADER_BYTES),
     )
-    manifest.set(
-      hash.prefixed(CHUNK_HASH_PREFIX, chunk),
-      MANIFEST_OFFSET.chunkHashes + chunkIndex * HASH_BYTES,
-    )
+    hash.prefixed(CHUNK_HASH_PREFIX, chunk, manifest, MANIFEST_OFFSET.chunkHashes + chunkIndex * HASH_BYTES)
     chunks[chunkIndex] = chunk
   }
   const statement = manifestStatement(keyRing.clusterId, streamId, manifest.subarray(0, signatureOffset))
-  manifest.set(sign(statement, options.signingKey), signatureOffset)
+  manifest.set(signer.sign(statement), signatureOffset)
   return { manifest, chunks }
 }
 
@@ -192,11 +199,14 @@ export interface VerifyManifestOptions {
   readonly streamId: Uint8Array
   readonly manifest: Uint8Array
   readonly limits?: Partial<EnvelopeLimits>
+  /** The cryptography to verify with (and later to check and open chunks with); pure by default. */
+  readonly cryptoProvider?: CryptoProvider
 }
 
 /** Verifies a manifest's structure, writer, epoch and signature, with public keys only. */
 export function verifySnapshotManifest(options: VerifyManifestOptions): VerifiedManifest {
   const { keyRing, streamId } = options
+  const provider = options.cryptoProvider ?? pureCryptoProvider
   assertId(streamId, 'stream id')
   const fields: ManifestFields = decodeManifest(options.manifest, resolveLimits(options.limits))
   if (keyRing.isEpochRevoked(fields.epoch)) throw new RevokedKeyError(`epoch ${fields.epoch} is revoked`)
@@ -210,7 +220,7 @@ export function verifySnapshotManifest(options: VerifyManifestOptions): Verified
   const statement = manifestStatement(keyRing.clusterId, streamId, bytes.subarray(0, fields.signatureOffset))
   const signature = bytes.subarray(fields.signatureOffset, fields.signatureOffset + SIGNATURE_BYTES)
   const writer = bytes.subarray(MANIFEST_OFFSET.writer, MANIFEST_OFFSET.writer + PUBLIC_KEY_BYTES)
-  if (!verify(signature, statement, writer)) {
+  if (!provider.ed25519Verify(signature, statement, writer)) {
     throw new TamperedEntryError(`snapshot manifest ${fields.index} fails its signature`)
   }
   return {
@@ -224,7 +234,8 @@ export function verifySnapshotManifest(options: VerifyManifestOptions): Verified
     chunkBytes: fields.chunkBytes,
     chunkCount: fields.chunkCount,
     bytes,
-    hash: fields.hash,
+    merkleHash: merkleHashNameById(fields.hashId),
+    cryptoProvider: provider,
   }
 }
 
@@ -243,7 +254,8 @@ export function verifySnapshotChunk(manifest: VerifiedManifest, chunkIndex: numb
   if (fields.chunkIndex !== chunkIndex || fields.epoch !== manifest.epoch) {
     throw new TamperedEntryError(`chunk ${chunkIndex} is labelled as another chunk or epoch`)
   }
-  const digest = manifest.hash.prefixed(CHUNK_HASH_PREFIX, chunk)
+  const digest = new Uint8Array(HASH_BYTES)
+  merkleHashByName(manifest.cryptoProvider, manifest.merkleHash).prefixed(CHUNK_HASH_PREFIX, chunk, digest, 0)
   if (
     !equalAt(digest, 0, manifest.bytes, MANIFEST_OFFSET.chunkHashes + chunkIndex * HASH_BYTES, HASH_BYTES)
   ) {
@@ -270,14 +282,14 @@ export function openSnapshotChunk(
   )
   ad.set(chunk.subarray(0, CHUNK_AD_HEADER_BYTES), headerOffset)
   const plaintext = new Uint8Array(chunk.length - CHUNK_HEADER_BYTES - TAG_BYTES)
-  try {
-    xchacha20poly1305(key, chunk.subarray(CHUNK_OFFSET.nonce, CHUNK_OFFSET.nonce + NONCE_BYTES), ad).decrypt(
-      chunk.subarray(CHUNK_HEADER_BYTES),
-      plaintext,
-    )
-  } catch {
-    throw new TamperedEntryError(`chunk ${chunkIndex} does not decrypt`)
-  }
+  const opened = manifest.cryptoProvider.xchacha20poly1305.decrypt(
+    key,
+    chunk.subarray(CHUNK_OFFSET.nonce, CHUNK_OFFSET.nonce + NONCE_BYTES),
+    ad,
+    chunk.subarray(CHUNK_HEADER_BYTES),
+    plaintext,
+  )
+  if (!opened) throw new TamperedEntryError(`chunk ${chunkIndex} does not decrypt`)
   return plaintext
 }
 

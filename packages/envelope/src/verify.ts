@@ -3,6 +3,8 @@ import { TAG_BYTES } from './constants.js'
 import type { EntryHeader } from './format/entry.js'
 import type { PublicKeyRing } from './keyring.js'
 import { type EnvelopeLimits, resolveLimits } from './limits.js'
+import type { CryptoProvider } from './provider.js'
+import { pureCryptoProvider } from './pure-provider.js'
 import type { ReplayGuard } from './replay.js'
 
 /** Options of a verifier or an opener. */
@@ -14,6 +16,8 @@ export interface VerifierOptions {
   readonly limits?: Partial<EnvelopeLimits>
   /** How many recently verified batch signatures to remember (default 16; 0 disables). */
   readonly signatureCacheEntries?: number
+  /** The cryptography to verify with; `pureCryptoProvider` by default (`nodeCryptoProvider` on Node). */
+  readonly cryptoProvider?: CryptoProvider
 }
 
 /** The public facts of an authenticated entry. `writer` is a view into the envelope. */
@@ -52,6 +56,7 @@ export class Verifier {
       options.keyRing,
       resolveLimits(options.limits),
       options.signatureCacheEntries ?? 16,
+      options.cryptoProvider ?? pureCryptoProvider,
     )
     this.#replayGuard = options.replayGuard
   }

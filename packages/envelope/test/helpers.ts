@@ -1,5 +1,4 @@
-import { publicKeyOf } from '../src/ed25519.js'
-import { KeyRing } from '../src/keyring.js'
+import { writerPublicKey } from '../src/keys.js'
 import type { RandomSource } from '../src/random.js'
 
 /** SplitMix32-style seeded PRNG: deterministic test data; every failure message names the seed. */
@@ -37,27 +36,10 @@ export const streamId = text('orders')
 
 export const signingKeyA = Uint8Array.from({ length: 32 }, (_, i) => i + 1)
 export const signingKeyB = Uint8Array.from({ length: 32 }, (_, i) => 200 - i)
-export const publicKeyA = publicKeyOf(signingKeyA)
-export const publicKeyB = publicKeyOf(signingKeyB)
+export const publicKeyA = writerPublicKey(signingKeyA)
+export const publicKeyB = writerPublicKey(signingKeyB)
 export const clusterSecret1 = Uint8Array.from({ length: 32 }, (_, i) => 0x40 + i)
 export const clusterSecret2 = Uint8Array.from({ length: 32 }, (_, i) => 0x80 + i)
-
-/** A full member's ring: writers A and B, epoch 1. */
-export function memberRing(): KeyRing {
-  const ring = new KeyRing({ clusterId })
-  ring.addWriter(publicKeyA)
-  ring.addWriter(publicKeyB)
-  ring.addEpoch(1, clusterSecret1)
-  return ring
-}
-
-/** A zero-knowledge replica's ring: the same writers, no data key. */
-export function replicaRing(): KeyRing {
-  const ring = new KeyRing({ clusterId })
-  ring.addWriter(publicKeyA)
-  ring.addWriter(publicKeyB)
-  return ring
-}
 
 export function flipBit(bytes: Uint8Array, bit: number): Uint8Array {
   const copy = bytes.slice()

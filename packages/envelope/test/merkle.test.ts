@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
-import { leafHash, MerkleTree, merkleSha256, proofDepth } from '../src/merkle.js'
+import { leafHash, MerkleTree, merkleHashByName, proofDepth } from '../src/merkle.js'
 import { seededBytes } from './helpers.js'
+import { providers } from './providers.js'
 
 // A deliberately naive oracle: RFC 6962 §2.1 Merkle Tree Hash, recursive, with node:crypto SHA-256.
 const sha = (...parts: Uint8Array[]) => {
@@ -53,7 +54,9 @@ function rfc9162Root(
   return r
 }
 
-describe('Merkle tree (RFC 6962 shape)', () => {
+describe.each(providers)('Merkle tree (RFC 6962 shape), $name provider', (provider) => {
+  const merkleSha256 = merkleHashByName(provider, 'sha256')
+
   it('matches the recursive RFC 6962 oracle: roots and audit paths for 1..70 leaves', () => {
     for (let size = 1; size <= 70; size++) {
       const data = Array.from({ length: size }, (_, i) => seededBytes(size * 1000 + i, i % 50))

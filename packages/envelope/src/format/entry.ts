@@ -10,7 +10,7 @@ import {
 } from '../constants.js'
 import { MalformedEnvelopeError, UnsupportedVersionError } from '../errors.js'
 import type { EnvelopeLimits } from '../limits.js'
-import { type MerkleHash, merkleHashById, proofDepth } from '../merkle.js'
+import { isMerkleHashId, proofDepth } from '../merkle.js'
 
 /**
  * Byte layout of a sealed entry, format version 1 (all integers big-endian):
@@ -60,7 +60,8 @@ export function entryBytes(payloadBytes: number, depth: number): number {
 
 /** The fields of a decoded entry. Byte fields are views into the envelope, not copies. */
 export interface EntryHeader {
-  readonly hash: MerkleHash
+  /** Wire id of the Merkle hash (checked to be known). */
+  readonly hashId: number
   readonly epoch: number
   readonly writer: Uint8Array
   readonly sequence: number
@@ -95,8 +96,8 @@ export function decodeEntry(bytes: Uint8Array, limits: EnvelopeLimits): EntryHea
     throw new MalformedEnvelopeError(`entry of ${bytes.length} bytes is shorter than the fixed fields`)
   }
   if (bytes[ENTRY_OFFSET.kind] !== KIND_ENTRY) throw new MalformedEnvelopeError('not an entry')
-  const hash = merkleHashById(bytes[ENTRY_OFFSET.hash] as number)
-  if (hash === undefined) throw new MalformedEnvelopeError('unknown Merkle hash id')
+  const hashId = bytes[ENTRY_OFFSET.hash] as number
+  if (!isMerkleHashId(hashId)) throw new MalformedEnvelopeError('unknown Merkle hash id')
   const depth = bytes[ENTRY_OFFSET.proofDepth] as number
   if (depth > limits.proofDepthMax) throw new MalformedEnvelopeError(`proof depth ${depth} exceeds the limit`)
   const sequence = readU64(bytes, ENTRY_OFFSET.sequence)
@@ -119,7 +120,7 @@ export function decodeEntry(bytes: Uint8Array, limits: EnvelopeLimits): EntryHea
     throw new MalformedEnvelopeError(`entry length ${bytes.length} does not match its fields`)
   }
   return {
-    hash,
+    hashId,
     epoch: readU32(bytes, ENTRY_OFFSET.epoch),
     writer: bytes.subarray(ENTRY_OFFSET.writer, ENTRY_OFFSET.writer + PUBLIC_KEY_BYTES),
     sequence,

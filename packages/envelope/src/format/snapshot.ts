@@ -10,7 +10,7 @@ import {
 } from '../constants.js'
 import { MalformedEnvelopeError } from '../errors.js'
 import type { EnvelopeLimits } from '../limits.js'
-import { type MerkleHash, merkleHashById } from '../merkle.js'
+import { isMerkleHashId } from '../merkle.js'
 import { checkVersion } from './entry.js'
 
 /**
@@ -78,7 +78,8 @@ export const CHUNK_HEADER_BYTES = 40
 export const CHUNK_AD_HEADER_BYTES = 12
 
 export interface ManifestFields {
-  readonly hash: MerkleHash
+  /** Wire id of the chunk hash (checked to be known). */
+  readonly hashId: number
   readonly epoch: number
   readonly writer: Uint8Array
   readonly index: number
@@ -111,8 +112,8 @@ export function decodeManifest(bytes: Uint8Array, limits: EnvelopeLimits): Manif
   }
   if (bytes[MANIFEST_OFFSET.kind] !== KIND_SNAPSHOT_MANIFEST)
     throw new MalformedEnvelopeError('not a snapshot manifest')
-  const hash = merkleHashById(bytes[MANIFEST_OFFSET.hash] as number)
-  if (hash === undefined) throw new MalformedEnvelopeError('unknown hash id')
+  const hashId = bytes[MANIFEST_OFFSET.hash] as number
+  if (!isMerkleHashId(hashId)) throw new MalformedEnvelopeError('unknown hash id')
   if (bytes[MANIFEST_OFFSET.reserved] !== 0) throw new MalformedEnvelopeError('reserved byte set')
   const index = readU64(bytes, MANIFEST_OFFSET.index)
   const term = readU64(bytes, MANIFEST_OFFSET.term)
@@ -134,7 +135,7 @@ export function decodeManifest(bytes: Uint8Array, limits: EnvelopeLimits): Manif
     throw new MalformedEnvelopeError(`manifest length ${bytes.length} does not match its fields`)
   }
   return {
-    hash,
+    hashId,
     epoch: readU32(bytes, MANIFEST_OFFSET.epoch),
     writer: bytes.subarray(MANIFEST_OFFSET.writer, MANIFEST_OFFSET.writer + PUBLIC_KEY_BYTES),
     index,
