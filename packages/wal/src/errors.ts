@@ -43,6 +43,49 @@ export class WalCorruptionError extends Error {
 }
 
 /**
+ * The recovered log ends below the commit index the hard state (`raft.state`) persisted: entries
+ * this node knew to be committed are gone (a lost block, a truncated file), which the WAL alone
+ * would have taken for a torn tail. Thrown by `WalLogStorage.open` in either corruption policy:
+ * a member that rejoined with a shorter log could break the guarantees it gave before the loss.
+ * Restore the directory from a backup, or remove the member and add it back with an empty one.
+ *
+ * @example
+ * ```ts
+ * try { await WalLogStorage.open({ device }) } catch (error) {
+ *   if (error instanceof WalCommittedEntriesLostError)
+ *     console.error(`log ends at ${error.lastIndex} in ${error.segment}, commit was ${error.commitIndex}`)
+ * }
+ * ```
+ */
+export class WalCommittedEntriesLostError extends Error {
+  readonly code = 'WAL_COMMITTED_ENTRIES_LOST'
+  override readonly name = 'WalCommittedEntriesLostError'
+  /** The commit index the hard state holds. */
+  readonly commitIndex: number
+  /** The last index of the recovered log (and snapshot). */
+  readonly lastIndex: number
+  /** The segment the recovered log ends in (`null` when no segment is left). */
+  readonly segment: string | null
+  /** The hard-state file that holds `commitIndex`. */
+  readonly stateFile: string
+  constructor(details: {
+    readonly commitIndex: number
+    readonly lastIndex: number
+    readonly segment: string | null
+    readonly stateFile: string
+  }) {
+    super(
+      `committed entries lost: ${details.stateFile} says the commit index is ${details.commitIndex}, ` +
+        `but the log ends at ${details.lastIndex}${details.segment ? ` (in ${details.segment})` : ''}`,
+    )
+    this.commitIndex = details.commitIndex
+    this.lastIndex = details.lastIndex
+    this.segment = details.segment
+    this.stateFile = details.stateFile
+  }
+}
+
+/**
  * The WAL stopped after a device error (a failed write or sync cannot be retried safely: the page
  * cache may have dropped the data). Every pending and later operation rejects with it; reopen.
  *

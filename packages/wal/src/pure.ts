@@ -22,6 +22,7 @@ export {
   StateFileCorruptionError,
   WalArgumentError,
   WalClosedError,
+  WalCommittedEntriesLostError,
   WalCorruptionError,
   WalFailedError,
 } from './errors.js'

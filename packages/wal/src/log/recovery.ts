@@ -36,6 +36,8 @@ export interface RecoveryReport {
    * reported here instead of refusing or cutting. `null` when no kept segment holds compacted records.
    */
   readonly compacted: CompactedRegion | null
+  /** The segment the recovered log ends in, `null` when no segment is left. */
+  readonly lastSegment: string | null
 }
 
 /**
@@ -289,6 +291,7 @@ export async function recoverLog(options: ResolvedWalOptions): Promise<Recovered
       tornTail,
       corruptionDropped,
       compacted,
+      lastSegment: segments[segments.length - 1]?.name ?? null,
     },
   }
 }

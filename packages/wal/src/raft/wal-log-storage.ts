@@ -12,7 +12,12 @@ import {
 } from '@tandem/raft'
 import type { Checksum } from '../checksum/crc32.js'
 import type { BlockDevice } from '../device/block-device.js'
-import { RecordDecodeError, WalArgumentError, WalCorruptionError } from '../errors.js'
+import {
+  RecordDecodeError,
+  WalArgumentError,
+  WalCommittedEntriesLostError,
+  WalCorruptionError,
+} from '../errors.js'
 import type { CorruptionPolicy, SyncMode } from '../log/options.js'
 import { openWal, type Wal } from '../log/wal.js'
 import { SnapshotStore } from '../snapshot/snapshot-store.js'
@@ -190,8 +195,18 @@ export class WalLogStorage implements LogStorage {
       }
       const lastIndex = snapshot.metadata.index + entries.length
       const stored = persisted?.hardState ?? { term: 0, vote: null, commit: 0 }
-      // The commit index is a lower bound that may lag; it never points outside the log.
-      const commit = Math.min(Math.max(stored.commit, snapshot.metadata.index), lastIndex)
+      // The persisted commit index may lag (it is written lazily) but never leads the durable log:
+      // the WAL is synced before every state write. A log that ends below it lost committed
+      // entries — a lost block or a cut file that recovery alone cannot tell from a torn write.
+      if (stored.commit > lastIndex) {
+        throw new WalCommittedEntriesLostError({
+          commitIndex: stored.commit,
+          lastIndex,
+          segment: wal.recovery.lastSegment,
+          stateFile: RAFT_STATE_FILE_NAME,
+        })
+      }
+      const commit = Math.max(stored.commit, snapshot.metadata.index)
       const storedConf =
         persisted !== null && persisted.confIndex >= snapshot.metadata.index ? persisted : null
       return new WalLogStorage(wal, stateFile, snapshots, {
@@ -398,6 +413,11 @@ export class WalLogStorage implements LogStorage {
   }
 
   private async writeState(hardState: HardState): Promise<void> {
+    // The entries the state refers to (its commit index) are durable before it is: in sync modes
+    // batch and none an append resolves before its sync, and a state file ahead of the durable log
+    // would make the next open refuse (WalCommittedEntriesLostError) after an ordinary power cut.
+    // In mode always this finds nothing to sync.
+    await this.wal.sync()
     await this.stateFile.save(
       encodeRaftState({ hardState, confIndex: this.confIndex, confState: this.confState }),
     )
