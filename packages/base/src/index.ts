@@ -165,3 +165,14 @@ export { ManualClock } from './manual-clock.js'
  * ```
  */
 export { type CryptoRandom, type RandomSource, SeededRandom, seededCryptoRandom } from './random.js'
+
+/**
+ * UTF-8 encoding and strict decoding.
+ *
+ * @example
+ * ```ts
+ * import { utf8Decode, utf8Encode } from '@tandem/base'
+ * console.log(utf8Decode(utf8Encode('tandem'))) // 'tandem'
+ * ```
+ */
+export { utf8Decode, utf8Encode } from './text.js'

@@ -160,3 +160,11 @@ describe('system', () => {
 })
 
 const KNOWN_12345 = [518667457, 440444462, 4232892992]
+
+describe('utf8', () => {
+  it('round-trips text and refuses invalid UTF-8', async () => {
+    const { utf8Decode, utf8Encode } = await import('../src/index.js')
+    expect(utf8Decode(utf8Encode('snow ☃ 𝄞'))).toBe('snow ☃ 𝄞')
+    expect(() => utf8Decode(new Uint8Array([0xff, 0xfe]))).toThrow(TypeError)
+  })
+})
