@@ -25,6 +25,16 @@
 // The driver.
 
 /**
+ * A seeded random source for election jitter (not for cryptography).
+ *
+ * @example
+ * ```ts
+ * const random = new SeededRandom(42)
+ * random.nextInt(10) // the same value on every run with seed 42
+ * ```
+ */
+export { SeededRandom } from '@tandem/base'
+/**
  * The driver's typed errors, each with a stable `code`: `NOT_LEADER` (with `leaderHint`),
  * `TIMEOUT`, `PROPOSAL_TOO_LARGE`, `NODE_STOPPED`, `NODE_FAILED`, `SNAPSHOT_FORMAT`.
  *
@@ -187,16 +197,6 @@ export type { ProposalOutcome } from './driver/proposals.js'
  * ```
  */
 export { RaftNode } from './driver/raft-node.js'
-/**
- * A seeded random source for election jitter (not for cryptography).
- *
- * @example
- * ```ts
- * const random = new SeededRandom(42)
- * random.nextInt(10) // the same value on every run with seed 42
- * ```
- */
-export { SeededRandom } from './driver/random.js'
 /**
  * What a read resolves with: the state machine has applied at least through `index`.
  *

@@ -99,8 +99,8 @@ describe('WalLogStorage', () => {
     expect(storage.entries(2, 5, Number.POSITIVE_INFINITY).map((e) => e.index)).toEqual([2, 3, 4])
     expect(storage.entries(2, 5, 0).length).toBe(1) // always at least one
     expect(storage.entries(2, 5, 40).length).toBe(2)
-    expect(() => storage.term(6)).toThrow(expect.objectContaining({ code: 'LOG_UNAVAILABLE' }))
-    expect(() => storage.entries(1, 7, 100)).toThrow(expect.objectContaining({ code: 'LOG_UNAVAILABLE' }))
+    expect(() => storage.term(6)).toThrow(expect.objectContaining({ code: 'RAFT_LOG_UNAVAILABLE' }))
+    expect(() => storage.entries(1, 7, 100)).toThrow(expect.objectContaining({ code: 'RAFT_LOG_UNAVAILABLE' }))
     expect(storage.initialState().hardState).toEqual({ term: 1, vote: 'a', commit: 0 })
   })
 
@@ -159,8 +159,8 @@ describe('WalLogStorage', () => {
     await storage.compact(snapshotAt(5, 1))
     expect(storage.firstIndex()).toBe(6)
     expect(storage.term(5)).toBe(1)
-    expect(() => storage.term(4)).toThrow(expect.objectContaining({ code: 'LOG_COMPACTED' }))
-    expect(() => storage.entries(5, 7, 100)).toThrow(expect.objectContaining({ code: 'LOG_COMPACTED' }))
+    expect(() => storage.term(4)).toThrow(expect.objectContaining({ code: 'RAFT_LOG_COMPACTED' }))
+    expect(() => storage.entries(5, 7, 100)).toThrow(expect.objectContaining({ code: 'RAFT_LOG_COMPACTED' }))
     await storage.close()
     const reopened = await WalLogStorage.open({ device })
     expect(reopened.firstIndex()).toBe(6)

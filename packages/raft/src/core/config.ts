@@ -1,3 +1,4 @@
+import { silentLogger } from '@tandem/base'
 import { ConfigurationError } from './errors.js'
 import { ReadOnlyOption } from './read-only.js'
 import type { Logger, LogStorageReader, NodeId, RandomSource } from './types.js'
@@ -68,16 +69,6 @@ export interface ResolvedRaftConfig {
   readonly logger: Logger
 }
 
-const silent: Logger = {
-  debug() {},
-  info() {},
-  warn() {},
-  error() {},
-}
-
-/** A logger that discards everything. */
-export const silentLogger: Logger = silent
-
 function positiveInteger(name: string, value: number): number {
   if (!Number.isSafeInteger(value) || value <= 0)
     throw new ConfigurationError(`${name} must be a positive integer, got ${value}`)
@@ -135,6 +126,6 @@ export function resolveConfig(config: RaftConfig): ResolvedRaftConfig {
     disableProposalForwarding: config.disableProposalForwarding ?? false,
     stepDownOnRemoval: config.stepDownOnRemoval ?? true,
     random: config.random,
-    logger: config.logger ?? silent,
+    logger: config.logger ?? silentLogger,
   }
 }

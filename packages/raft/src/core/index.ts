@@ -28,7 +28,7 @@
  *   uncommitted bytes, or this leader was removed).
  */
 export type { RaftConfig, ResolvedRaftConfig } from './config.js'
-export { resolveConfig, silentLogger } from './config.js'
+export { resolveConfig } from './config.js'
 export {
   CompactedError,
   ConfChangeError,

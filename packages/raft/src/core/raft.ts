@@ -1,7 +1,7 @@
 import { decodeConfChange, encodeConfChange } from '../codec/index.js'
 import { type ChangeResult, Changer, restoreConfig } from './confchange.js'
 import { type RaftConfig, type ResolvedRaftConfig, resolveConfig } from './config.js'
-import { ConfigurationError } from './errors.js'
+import { ConfigurationError, SnapshotTemporarilyUnavailableError } from './errors.js'
 import { RaftLog } from './log.js'
 import {
   blankMessage,
@@ -239,7 +239,7 @@ export class Raft {
     try {
       snapshot = this.raftLog.snapshot()
     } catch (error) {
-      if ((error as { code?: unknown }).code === 'SNAPSHOT_TEMPORARILY_UNAVAILABLE') {
+      if (error instanceof SnapshotTemporarilyUnavailableError) {
         this.logger.debug('snapshot temporarily unavailable', { to })
         return false
       }

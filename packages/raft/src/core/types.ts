@@ -283,16 +283,8 @@ export interface LogStorageReader {
   snapshot(): Snapshot
 }
 
-/** A source of randomness for election timeouts, injected so that a seed replays a run exactly. */
-export interface RandomSource {
-  /** An integer in `[0, bound)`. */
-  nextInt(bound: number): number
-}
-
-/** Where the core reports what it does. Every method is optional in spirit: a no-op logger is fine. */
-export interface Logger {
-  debug(message: string, fields?: Readonly<Record<string, unknown>>): void
-  info(message: string, fields?: Readonly<Record<string, unknown>>): void
-  warn(message: string, fields?: Readonly<Record<string, unknown>>): void
-  error(message: string, fields?: Readonly<Record<string, unknown>>): void
-}
+/**
+ * The source of election jitter and the logger are the shared vocabulary's (`@tandem/base`),
+ * re-exported so that the data model reads as one list.
+ */
+export type { Logger, RandomSource } from '@tandem/base'

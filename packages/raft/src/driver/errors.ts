@@ -2,18 +2,17 @@
  * Typed errors of the driver. Each class carries a stable `code`. `ProposalDroppedError` is the
  * core's own class, re-exported so that callers catch one class whichever layer dropped a proposal.
  */
+import { TandemError } from '@tandem/base'
 import type { NodeId } from '../core/types.js'
 
 export { ProposalDroppedError } from '../core/errors.js'
 
-/** The base of every error the driver throws. */
-export abstract class RaftNodeError extends Error {
-  abstract readonly code: string
-}
+/** The base of every operating error the driver throws (a broken invariant is an `InvariantError`). */
+export abstract class RaftNodeError extends TandemError {}
 
 /** This node cannot take the request: it is not the leader (or knows no leader to forward to). */
 export class NotLeaderError extends RaftNodeError {
-  readonly code = 'NOT_LEADER'
+  readonly code = 'RAFT_NOT_LEADER'
   override readonly name = 'NotLeaderError'
   /** The leader this node knows of, to retry there; `null` when none is known (an election runs). */
   readonly leaderHint: NodeId | null
@@ -26,13 +25,13 @@ export class NotLeaderError extends RaftNodeError {
 
 /** The request did not complete within its deadline. It may still take effect later. */
 export class TimeoutError extends RaftNodeError {
-  readonly code = 'TIMEOUT'
+  readonly code = 'RAFT_TIMEOUT'
   override readonly name = 'TimeoutError'
 }
 
 /** A proposal is larger than the configured `proposalBytesMax`. */
 export class ProposalTooLargeError extends RaftNodeError {
-  readonly code = 'PROPOSAL_TOO_LARGE'
+  readonly code = 'RAFT_PROPOSAL_TOO_LARGE'
   override readonly name = 'ProposalTooLargeError'
   readonly sizeBytes: number
   readonly sizeBytesMax: number
@@ -46,18 +45,18 @@ export class ProposalTooLargeError extends RaftNodeError {
 
 /** The node was stopped (or never started) before the request completed. */
 export class NodeStoppedError extends RaftNodeError {
-  readonly code = 'NODE_STOPPED'
+  readonly code = 'RAFT_NODE_STOPPED'
   override readonly name = 'NodeStoppedError'
 }
 
 /** A snapshot's driver data (deduplication sessions and state) is corrupt or of an unknown version. */
 export class SnapshotFormatError extends RaftNodeError {
-  readonly code = 'SNAPSHOT_FORMAT'
+  readonly code = 'RAFT_SNAPSHOT_FORMAT'
   override readonly name = 'SnapshotFormatError'
 }
 
 /** The storage or the state machine failed; the node stops, since its state can no longer be trusted. */
 export class NodeFailedError extends RaftNodeError {
-  readonly code = 'NODE_FAILED'
+  readonly code = 'RAFT_NODE_FAILED'
   override readonly name = 'NodeFailedError'
 }

@@ -102,15 +102,5 @@ export interface AppliedCommand {
   readonly fencingToken: bigint
 }
 
-/** Time as the driver sees it: a monotonic millisecond clock and cancellable timers. */
-export interface Clock {
-  /** Milliseconds on a monotonic clock. */
-  now(): number
-  /** Calls `callback` after `ms` milliseconds; returns a handle to cancel it. */
-  setTimer(ms: number, callback: () => void): TimerHandle
-}
-
-/** Cancels a timer set by a {@link Clock}. */
-export interface TimerHandle {
-  cancel(): void
-}
+/** Time as the driver sees it: the shared vocabulary's monotonic clock and timer handle. */
+export type { Clock, TimerHandle } from '@tandem/base'

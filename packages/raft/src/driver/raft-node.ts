@@ -14,6 +14,7 @@
  *    proposals and reads they complete; `advance(ready)`; take a snapshot and compact when the log
  *    has grown past the threshold.
  */
+import { silentLogger } from '@tandem/base'
 import { decodeConfChange } from '../codec/index.js'
 import { RaftCoreError } from '../core/errors.js'
 import { RawNode } from '../core/raw-node.js'
@@ -78,7 +79,6 @@ const emptyBytes = new Uint8Array(0)
 const inboxMessagesMax = 65_536
 /** Proposals waiting at once; beyond it, new ones are refused with ProposalDroppedError (back-pressure). */
 const pendingProposalsMax = 262_144
-const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} }
 
 interface TransferWaiter {
   readonly to: NodeId

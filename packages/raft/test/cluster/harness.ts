@@ -4,14 +4,14 @@
  * comes from the seed, so a failing seed replays exactly.
  */
 
+import { ManualClock, SeededRandom } from '@tandem/base'
 import { decodeMessage, encodeMessage } from '../../src/codec/index.js'
 import { Role } from '../../src/core/types.js'
 import type { AppliedCommand, StateMachine, Transport, WireMessage } from '../../src/driver/interfaces.js'
 import { MemoryLogStorage } from '../../src/driver/memory-storage.js'
 import type { RaftNodeOptions } from '../../src/driver/options.js'
 import { RaftNode } from '../../src/driver/raft-node.js'
-import { SeededRandom } from '../../src/driver/random.js'
-import { ManualClock, settle } from '../driver/manual-clock.js'
+import { settle } from '../driver/settle.js'
 
 const utf8 = new TextEncoder()
 const fromUtf8 = new TextDecoder()

@@ -1,3 +1,4 @@
+import { SeededRandom } from '@tandem/base'
 import { describe, expect, it } from 'vitest'
 import {
   decodeConfChange,
@@ -11,7 +12,6 @@ import {
 } from '../../src/codec/index.js'
 import { ConfChangeTransition, ConfChangeType, EntryType, MessageType } from '../../src/core/types.js'
 import type { WireMessage } from '../../src/driver/interfaces.js'
-import { SeededRandom } from '../../src/driver/random.js'
 
 const seed = Number(process.env.TANDEM_SEED ?? 20261122)
 

@@ -1,8 +1,8 @@
+import { SeededRandom } from '@tandem/base'
 import { describe, expect, it } from 'vitest'
 import { campaignTransferContext } from '../../src/core/messages.js'
 import { type Message, MessageType, ProgressState, Role } from '../../src/core/types.js'
 import { bootstrapStorage } from './harness/memory-storage.js'
-import { SeededRandom } from './harness/random.js'
 import {
   confOf,
   drain,

@@ -1,8 +1,8 @@
+import { SeededRandom } from '@tandem/base'
 import { describe, expect, it } from 'vitest'
 import { decodeEnvelope, encodeClientId, encodeEnvelope } from '../../src/driver/command-envelope.js'
 import { SnapshotFormatError } from '../../src/driver/errors.js'
 import { fencingToken, fencingTokenParts } from '../../src/driver/fencing.js'
-import { SeededRandom } from '../../src/driver/random.js'
 import { SessionTable } from '../../src/driver/sessions.js'
 import { decodeSnapshotData, encodeSnapshotData } from '../../src/driver/snapshot-data.js'
 

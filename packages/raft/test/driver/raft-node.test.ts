@@ -90,7 +90,7 @@ describe('RaftNode proposals', () => {
       .catch((e: unknown) => e)
     expect(error).toBeInstanceOf(NotLeaderError)
     expect((error as NotLeaderError).leaderHint).toBeNull()
-    expect((error as NotLeaderError).code).toBe('NOT_LEADER')
+    expect((error as NotLeaderError).code).toBe('RAFT_NOT_LEADER')
   })
 
   it('rejects with NotLeaderError naming the leader when forwarding is off', async () => {
@@ -105,7 +105,7 @@ describe('RaftNode proposals', () => {
     const { leader } = await cluster3({ nodeOptions: { proposalBytesMax: 16 } })
     const error = await leader.node.propose(new Uint8Array(17)).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(ProposalTooLargeError)
-    expect((error as ProposalTooLargeError).code).toBe('PROPOSAL_TOO_LARGE')
+    expect((error as ProposalTooLargeError).code).toBe('RAFT_PROPOSAL_TOO_LARGE')
     expect((error as ProposalTooLargeError).sizeBytesMax).toBe(16)
   })
 
@@ -117,7 +117,7 @@ describe('RaftNode proposals', () => {
       leader.node.propose(utf8.encode('lost'), { timeoutMs: 400 }).catch((e: unknown) => e),
     )
     expect(error).toBeInstanceOf(TimeoutError)
-    expect((error as TimeoutError).code).toBe('TIMEOUT')
+    expect((error as TimeoutError).code).toBe('RAFT_TIMEOUT')
   })
 
   it('rejects with ProposalDroppedError when the leader holds too many uncommitted bytes', async () => {
@@ -132,7 +132,7 @@ describe('RaftNode proposals', () => {
       leader.node.propose(new Uint8Array(150)).catch((e: unknown) => e),
     )
     expect(second).toBeInstanceOf(ProposalDroppedError)
-    expect((second as ProposalDroppedError).code).toBe('PROPOSAL_DROPPED')
+    expect((second as ProposalDroppedError).code).toBe('RAFT_PROPOSAL_DROPPED')
     expect(await drive(cluster, first)).toBeInstanceOf(TimeoutError)
   })
 })

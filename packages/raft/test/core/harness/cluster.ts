@@ -1,3 +1,4 @@
+import { SeededRandom } from '@tandem/base'
 import { decodeConfChange } from '../../../src/codec/index.js'
 import { RawNode } from '../../../src/core/raw-node.js'
 import type { ReadOnlyOption } from '../../../src/core/read-only.js'
@@ -11,7 +12,6 @@ import {
 } from '../../../src/core/types.js'
 import { describeMessage, describeReady } from './describe.js'
 import type { TestStorage } from './memory-storage.js'
-import { SeededRandom } from './random.js'
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'none'
 const levelRank: Record<LogLevel, number> = { debug: 0, info: 1, warn: 2, error: 3, none: 4 }

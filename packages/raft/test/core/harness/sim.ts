@@ -1,3 +1,4 @@
+import { SeededRandom } from '@tandem/base'
 import { decodeConfChange } from '../../../src/codec/index.js'
 import { ProposalDroppedError } from '../../../src/core/errors.js'
 import { RawNode } from '../../../src/core/raw-node.js'
@@ -11,7 +12,6 @@ import {
   Role,
 } from '../../../src/core/types.js'
 import { bootstrapStorage, TestStorage } from './memory-storage.js'
-import { SeededRandom } from './random.js'
 import { confOf } from './unit.js'
 
 /**
@@ -142,7 +142,7 @@ export class Simulation {
   }
 
   private chance(probability: number): boolean {
-    return this.random.next() < probability
+    return this.random.nextFloat() < probability
   }
 
   private pick<T>(items: readonly T[]): T {
@@ -151,7 +151,7 @@ export class Simulation {
 
   /** One random event. */
   step(chaos: boolean): void {
-    const roll = this.random.next()
+    const roll = this.random.nextFloat()
     const up = [...this.nodes.values()].filter((node) => node.up)
     const node = this.pick(up)
     if (roll < 0.06) {
@@ -290,7 +290,7 @@ export class Simulation {
         node.storage.confState = node.rawNode.applyConfChange(decodeConfChange(entry.data))
       } catch (error) {
         // Every node refuses the same invalid change alike.
-        if ((error as { code?: string }).code !== 'INVALID_CONF_CHANGE') throw error
+        if ((error as { code?: string }).code !== 'RAFT_INVALID_CONF_CHANGE') throw error
       }
     } else if (data !== '') {
       node.applied.push(data)
@@ -338,13 +338,13 @@ export class Simulation {
     } catch (error) {
       const code = (error as { code?: string }).code
       // A response from a node this one no longer (or not yet) knows is refused with a typed error.
-      if (code === 'STEP_PEER_NOT_FOUND') return
+      if (code === 'RAFT_STEP_PEER_NOT_FOUND') return
       throw error
     }
   }
 
   private fault(node: SimNode): void {
-    const roll = this.random.next()
+    const roll = this.random.nextFloat()
     if (roll < 0.3) {
       this.crash(node)
     } else if (roll < 0.55) {
