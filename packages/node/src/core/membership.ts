@@ -113,6 +113,11 @@ export class Membership {
     return this.#writers.get(key)
   }
 
+  /** Every key ever admitted with its standing, sorted by key (snapshots and digests). */
+  writers(): [WriterKey, WriterStanding][] {
+    return [...this.#writers].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+  }
+
   /** Whether `key` may write at log index `index`. */
   mayWriteAt(key: WriterKey, index: number): boolean {
     const standing = this.#writers.get(key)

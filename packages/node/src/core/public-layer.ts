@@ -96,14 +96,7 @@ export class PublicLayer {
     const canonical = {
       index: this.#appliedIndex,
       members: this.membership.members(),
-      standing: sorted(
-        this.membership
-          .members()
-          .map((member) => member.key)
-          .filter((key, i, keys) => keys.indexOf(key) === i)
-          .map((key) => [key, this.membership.standing(key)] as const),
-        ([key]) => key,
-      ),
+      writers: this.membership.writers(),
       ended: [...this.#endedKeys].sort(),
       incarnations: this.incarnations.entries(),
       tMs: this.logTime.nowMs,
