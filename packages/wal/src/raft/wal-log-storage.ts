@@ -85,7 +85,7 @@ const EMPTY_CONF_STATE: ConfState = {
  * all of it after a crash.
  *
  * Term and vote are durable before `save` resolves, and so is a commit index that passes a conf change. Any other change of `commit` alone is kept in memory
- * and written with the next term or vote change, snapshot, compaction or `close()`: the commit
+ * and written with the next term or vote change, installed snapshot, `setConfState` or `close()`: the commit
  * index is volatile state in Raft (a restarted node learns it again from the leader), and
  * writing it on every batch would cost three extra syncs per batch.
  *
@@ -220,6 +220,26 @@ export class WalLogStorage implements LogStorage {
       await wal.close()
       throw error
     }
+  }
+
+  /**
+   * The commit index that is durable: the one in `raft.state` (or the newest snapshot's index, if
+   * higher). It advances only once the state file or snapshot holding it is durable — when `save`
+   * writes the hard state (a term or vote change, a commit passing a conf change), a snapshot is
+   * installed or taken (`compact`), a conf state is set, or on `close()` — so after a crash at any point, the reopened storage's
+   * commit index is at least this. `initialState().hardState.commit` and the commit index of the
+   * last `save` may be ahead of it (the commit is written lazily). Read-only.
+   *
+   * @example
+   * ```ts
+   * await storage.save({ hardState: { term: 2, vote: 'a', commit: 7 }, entries: [], snapshot: null })
+   * storage.persistedCommitIndex // 7: a term change writes the state at once
+   * // Anything folded through index 7 may now be pruned: a restart cannot forget it is committed.
+   * ```
+   */
+  get persistedCommitIndex(): number {
+    // A durable snapshot commits through its index too (a restart starts its commit there).
+    return Math.max(this.persistedHardState.commit, this.currentSnapshot.metadata.index)
   }
 
   initialState(): { readonly hardState: HardState; readonly confState: ConfState } {
