@@ -5,9 +5,9 @@
  */
 
 import { SeededRandom } from '@tandem/base'
-import type { NetworkOptions } from './network.js'
-import { drawNetworkOptions, drawNetworkShape } from './swarm-network.js'
 import type { WorkloadMix } from './workload.js'
+import type { NetworkOptions } from './world/network.js'
+import { drawNetworkOptions, drawNetworkShape } from './world/swarm-network.js'
 
 /** Disk behaviour of every node. */
 export interface DiskOptions {

@@ -297,17 +297,6 @@ export { describeHistoryOperation, type HistoryOperation, HistoryRecorder } from
  */
 export { SeededRandom } from '@tandem/base'
 /**
- * A drifting, jumping clock per node incarnation; implements raft's `Clock`.
- *
- * @example
- * ```ts
- * const clock = new SimulatedClock({ scheduler, driftPpm: 200, offsetMs: 5_000, label: 'n1' })
- * clock.setTimer(100, () => {})
- * clock.jumpForward(250)
- * ```
- */
-export { SimulatedClock, type SimulatedClockOptions, type SimulatedTimerHandle } from './clock.js'
-/**
  * Simulated disks: a crashable write queue over an in-memory log (lost and torn writes), and a
  * latency layer over `@tandem/wal`'s fault-injecting block device.
  *
@@ -336,6 +325,35 @@ export {
  */
 export { LatencyDevice, type LatencyDeviceOptions } from './disk/latency-device.js'
 /**
+ * Simulated clients: strong KV operations with retries under one idempotency key; outcomes never
+ * learned are recorded as unknown.
+ *
+ * @example
+ * ```ts
+ * const workload = new Workload({ scheduler, random, history, gateway, clients: 3, mix, thinkTimeMsMax: 20, attemptTimeoutMs: 300, attemptsMax: 5, trace: null })
+ * workload.start()
+ * ```
+ */
+export {
+  type ClusterGateway,
+  type SubmitOutcome,
+  Workload,
+  type WorkloadMix,
+  type WorkloadOptions,
+  type WorkloadStats,
+} from './workload.js'
+/**
+ * A drifting, jumping clock per node incarnation; implements raft's `Clock`.
+ *
+ * @example
+ * ```ts
+ * const clock = new SimulatedClock({ scheduler, driftPpm: 200, offsetMs: 5_000, label: 'n1' })
+ * clock.setTimer(100, () => {})
+ * clock.jumpForward(250)
+ * ```
+ */
+export { SimulatedClock, type SimulatedClockOptions, type SimulatedTimerHandle } from './world/clock.js'
+/**
  * The packet simulator: per-link delay with an exponential tail, loss, duplication, bounded
  * links, and partitions (uniform or isolating one node, symmetric or asymmetric). Each endpoint
  * implements raft's `Transport`.
@@ -358,7 +376,7 @@ export {
   type PartitionMode,
   type PartitionSymmetry,
   reliableNetwork,
-} from './network.js'
+} from './world/network.js'
 /**
  * The virtual-time scheduler: events ordered by (time, sequence); every promise continuation of
  * an event runs before the next event, so a seed fixes the whole interleaving.
@@ -370,25 +388,7 @@ export {
  * await scheduler.run({ untilMs: 100, eventsMax: 1000 })
  * ```
  */
-export { type EventHandle, type RunOptions, type RunStop, Scheduler } from './scheduler.js'
-/**
- * Simulated clients: strong KV operations with retries under one idempotency key; outcomes never
- * learned are recorded as unknown.
- *
- * @example
- * ```ts
- * const workload = new Workload({ scheduler, random, history, gateway, clients: 3, mix, thinkTimeMsMax: 20, attemptTimeoutMs: 300, attemptsMax: 5, trace: null })
- * workload.start()
- * ```
- */
-export {
-  type ClusterGateway,
-  type SubmitOutcome,
-  Workload,
-  type WorkloadMix,
-  type WorkloadOptions,
-  type WorkloadStats,
-} from './workload.js'
+export { type EventHandle, type RunOptions, type RunStop, Scheduler } from './world/scheduler.js'
 
 // ---------------------------------------------------------------------------------------------
 // The simulated application.
@@ -439,4 +439,4 @@ export {
  * trace.lines // ['t=000012.500 node n1 starts']
  * ```
  */
-export { formatTime, Trace } from './trace.js'
+export { formatTime, Trace } from './world/trace.js'

@@ -6,13 +6,13 @@
  */
 
 import type { SeededRandom } from '@tandem/base'
-import type { SimulatedClock } from './clock.js'
 import type { DiskOptions, RaftSettings } from './config.js'
 import type { DiskObserver, StoredEntry } from './disk/crashable-log-storage.js'
 import type { ApplyObservation } from './kv/state-machine.js'
-import type { NetworkEndpoint, PacketCodec } from './network.js'
-import type { Scheduler } from './scheduler.js'
 import type { SubmitOutcome } from './workload.js'
+import type { SimulatedClock } from './world/clock.js'
+import type { NetworkEndpoint, PacketCodec } from './world/network.js'
+import type { Scheduler } from './world/scheduler.js'
 
 /** The role of a node, as the simulator reports it. */
 export type NodeRole = 'follower' | 'pre-candidate' | 'candidate' | 'leader'

@@ -8,7 +8,7 @@
 import type { SeededRandom } from '@tandem/base'
 import type { HistoryRecorder } from './history.js'
 import { describeKvOperation, encodeKvCommand, type KvOperation, type KvResult } from './kv/command.js'
-import type { Scheduler } from './scheduler.js'
+import type { Scheduler } from './world/scheduler.js'
 
 /** What a node answered to one attempt. */
 export type SubmitOutcome =

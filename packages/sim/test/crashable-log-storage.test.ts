@@ -5,7 +5,7 @@ import {
   type LogStorageLike,
   type StorageBatch,
 } from '../src/disk/crashable-log-storage.js'
-import { Scheduler } from '../src/scheduler.js'
+import { Scheduler } from '../src/world/scheduler.js'
 
 interface E {
   readonly index: number

@@ -1,7 +1,7 @@
 import { SeededRandom } from '@tandem/base'
 import { describe, expect, it } from 'vitest'
-import { type NetworkOptions, PacketSimulator, reliableNetwork } from '../src/network.js'
-import { Scheduler } from '../src/scheduler.js'
+import { type NetworkOptions, PacketSimulator, reliableNetwork } from '../src/world/network.js'
+import { Scheduler } from '../src/world/scheduler.js'
 
 interface Packet {
   readonly from: string

@@ -1,7 +1,7 @@
 import { SeededRandom } from '@tandem/base'
 import { describe, expect, it } from 'vitest'
-import { SimulatedClock } from '../src/clock.js'
-import { Scheduler } from '../src/scheduler.js'
+import { SimulatedClock } from '../src/world/clock.js'
+import { Scheduler } from '../src/world/scheduler.js'
 
 // The simulator draws from `@tandem/base`'s SeededRandom. A seed names a run only while the stream
 // stays the same, so these draws are pinned: they are the values the simulator's own generator

@@ -5,8 +5,8 @@
  */
 
 import { SeededRandom } from '@tandem/base'
-import type { NetworkOptions } from '../network.js'
-import { drawNetworkOptions, drawNetworkShape } from '../swarm-network.js'
+import type { NetworkOptions } from '../world/network.js'
+import { drawNetworkOptions, drawNetworkShape } from '../world/swarm-network.js'
 
 /** Replica-level faults during the chaos phase. */
 export interface CrdtFaultOptions {

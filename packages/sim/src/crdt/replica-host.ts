@@ -12,8 +12,8 @@ import {
   type SyncMessage,
   SyncSession,
 } from '@tandem/crdt'
-import type { SimulatedClock, SimulatedTimerHandle } from '../clock.js'
-import type { NetworkEndpoint } from '../network.js'
+import type { SimulatedClock, SimulatedTimerHandle } from '../world/clock.js'
+import type { NetworkEndpoint } from '../world/network.js'
 import type { DurableLog } from './durable-log.js'
 
 /** A sync message on the simulated wire: its bytes are the production encoding. */

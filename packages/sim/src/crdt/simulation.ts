@@ -14,10 +14,10 @@
 
 import { SeededRandom } from '@tandem/base'
 import type { Violation } from '../checkers/violation.js'
-import { SimulatedClock } from '../clock.js'
-import { PacketSimulator, reliableNetwork } from '../network.js'
-import { Scheduler } from '../scheduler.js'
-import { Trace } from '../trace.js'
+import { SimulatedClock } from '../world/clock.js'
+import { PacketSimulator, reliableNetwork } from '../world/network.js'
+import { Scheduler } from '../world/scheduler.js'
+import { Trace } from '../world/trace.js'
 import { type CrdtSimulationConfig, describeCrdtConfig } from './config.js'
 import { DurableLog } from './durable-log.js'
 import {

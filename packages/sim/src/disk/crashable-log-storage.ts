@@ -11,7 +11,7 @@
 
 import type { SeededRandom } from '@tandem/base'
 import { assert } from '@tandem/base'
-import type { Scheduler } from '../scheduler.js'
+import type { Scheduler } from '../world/scheduler.js'
 
 /** The entry fields this layer reads (raft's `Entry`). */
 export interface StoredEntry {

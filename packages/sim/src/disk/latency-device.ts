@@ -7,7 +7,7 @@
 
 import type { SeededRandom } from '@tandem/base'
 import type { BlockDevice, DeviceFile } from '@tandem/wal/pure'
-import type { Scheduler } from '../scheduler.js'
+import type { Scheduler } from '../world/scheduler.js'
 import type { DiskLatency } from './crashable-log-storage.js'
 
 /** Options of {@link LatencyDevice}. */

@@ -3,6 +3,7 @@
  * virtual time) and can jump. Its timers live on the shared {@link Scheduler}, so they fire in
  * virtual time. It implements `@tandem/raft`'s `Clock`.
  */
+import type { SeededRandom } from '@tandem/base'
 import type { EventHandle, Scheduler } from './scheduler.js'
 
 /** Options of {@link SimulatedClock}. */
@@ -95,4 +96,17 @@ export class SimulatedClock {
   get pendingTimers(): number {
     return this.timers.size
   }
+}
+
+/**
+ * Draws a clock's rate error uniformly in ±`driftPpmMax` (one draw, or none when the bound is 0 —
+ * the draw order is part of what a seed means).
+ *
+ * @example
+ * ```ts
+ * const driftPpm = drawDriftPpm(random, 200) // somewhere in [-200, 200)
+ * ```
+ */
+export function drawDriftPpm(random: SeededRandom, driftPpmMax: number): number {
+  return driftPpmMax === 0 ? 0 : (random.nextFloat() * 2 - 1) * driftPpmMax
 }

@@ -6,6 +6,7 @@
  * is a pure function of the seed.
  */
 import { assert } from '@tandem/base'
+import { drainMicrotasks } from './microtasks.js'
 
 /** A scheduled event that may still be cancelled. */
 export interface EventHandle {
@@ -32,14 +33,6 @@ export interface RunOptions {
   readonly eventsMax: number
   /** Checked after every event (and its promise continuations); `true` stops the run. */
   readonly stopWhen?: () => boolean
-}
-
-/**
- * Lets every queued promise continuation run. A macrotask boundary is the only way to be sure the
- * whole microtask queue, including continuations queued by continuations, has drained.
- */
-function drainMicrotasks(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve))
 }
 
 /** Runs events in (time, sequence) order on a virtual clock that starts at 0 ms. */
