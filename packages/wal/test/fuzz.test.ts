@@ -8,7 +8,7 @@ import { crc32 } from '../src/checksum/crc32.js'
 import { encodeRecords, encodeSegmentHeader } from '../src/format/segment-format.js'
 import { scanSegment } from '../src/format/segment-scan.js'
 import { MemoryDevice, openWal, RecordDecodeError, SnapshotStore, StateFile } from '../src/index.js'
-import { decodeMeta } from '../src/log/meta.js'
+import { decodeMeta, encodeMeta } from '../src/log/meta.js'
 import {
   decodeEntry,
   decodeRaftState,
@@ -74,6 +74,37 @@ describe('decoders under random and mutated input', () => {
     )
   })
 
+  it('segment scan with compacted records in front (stepping over and resynchronising)', () => {
+    // Records 1..3 at offsets 32, 63, 101; the live records start at index 2 or 3.
+    fc.assert(
+      fc.property(
+        mutated(validSegment),
+        fc.boolean(),
+        fc.integer({ min: 2, max: 4 }),
+        fc.option(fc.nat(200), { nil: undefined }),
+        (bytes, isLast, firstLiveIndex, liveOffset) => {
+          const scan = scanSegment(bytes, {
+            expectedFirstIndex: 1,
+            isLast,
+            recordBytesMax: 1 << 20,
+            checksum: crc32,
+            firstLiveIndex,
+            ...(liveOffset === undefined ? {} : { liveOffset }),
+          })
+          expect(scan.validEnd).toBeLessThanOrEqual(bytes.length)
+          expect(scan.recordCount).toBeGreaterThanOrEqual(0)
+          expect(scan.compacted).not.toBeNull()
+          // The live records, when any, start at or after the first live index.
+          if (scan.recordCount > 0) expect(scan.baseIndex).toBe(firstLiveIndex)
+          for (let position = 0; position < scan.recordCount; position++) {
+            expect(scan.offsets[position]).toBeLessThan(scan.validEnd)
+          }
+        },
+      ),
+      { numRuns: RUNS },
+    )
+  })
+
   it('raft entry, hard state and snapshot metadata', () => {
     const state = encodeRaftState({ hardState: { term: 3, vote: 'a', commit: 2 }, confIndex: 2, confState })
     const metadata = encodeSnapshotMetadata(confState)
@@ -89,6 +120,17 @@ describe('decoders under random and mutated input', () => {
   })
 
   it('wal metadata and snapshot header', () => {
+    fc.assert(
+      fc.property(mutated(encodeMeta(9, { segmentFirstIndex: 4, offset: 200 })), (bytes) => {
+        typed(() => decodeMeta(bytes), ['WAL_CORRUPTION'])
+      }),
+      { numRuns: RUNS },
+    )
+    expect(decodeMeta(encodeMeta(9, { segmentFirstIndex: 4, offset: 200 }))).toEqual({
+      version: 2,
+      firstIndex: 9,
+      liveStart: { segmentFirstIndex: 4, offset: 200 },
+    })
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 80 }), (bytes) => {
         typed(() => decodeMeta(bytes), ['WAL_CORRUPTION'])
