@@ -85,11 +85,9 @@ export type {
   Clock,
   LogStorage,
   PersistBatch,
-  SnapshotChunk,
   StateMachine,
   TimerHandle,
   Transport,
-  WireMessage,
 } from './driver/interfaces.js'
 /**
  * Options of {@link MemoryNetwork}.
@@ -206,6 +204,15 @@ export { RaftNode } from './driver/raft-node.js'
  * ```
  */
 export type { ReadOutcome } from './driver/reads.js'
+/**
+ * A message as it travels between drivers, and one chunk of a snapshot in transfer.
+ *
+ * @example
+ * ```ts
+ * transport.onMessage((message: WireMessage) => console.log(message.type, message.chunk?.chunkIndex))
+ * ```
+ */
+export type { SnapshotChunk, WireMessage } from './model/index.js'
 
 // ---------------------------------------------------------------------------------------------
 // The core.

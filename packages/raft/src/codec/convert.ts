@@ -13,9 +13,9 @@ import type {
   HardState,
   Snapshot,
   SnapshotMetadata,
-} from '../core/types.js'
-import { MessageType } from '../core/types.js'
-import type { SnapshotChunk, WireMessage } from '../driver/interfaces.js'
+} from '../model/types.js'
+import { MessageType } from '../model/types.js'
+import type { SnapshotChunk, WireMessage } from '../model/wire-message.js'
 import * as pb from '../proto/raft.js'
 import { MalformedMessageError } from './errors.js'
 import type { DecodeLimits } from './limits.js'

@@ -3,8 +3,8 @@
  * `src/proto/`). Every decoder enforces {@link DecodeLimits} and throws only
  * {@link MalformedMessageError} on bad input.
  */
-import type { ConfChange, Entry, HardState, Snapshot } from '../core/types.js'
-import type { WireMessage } from '../driver/interfaces.js'
+import type { ConfChange, Entry, HardState, Snapshot } from '../model/types.js'
+import type { WireMessage } from '../model/wire-message.js'
 import * as pb from '../proto/raft.js'
 import {
   confChangeFromWire,

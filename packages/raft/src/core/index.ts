@@ -1,6 +1,6 @@
 /**
  * The pure Raft core: a synchronous, deterministic state machine in etcd/raft's shape. The driver
- * (`../driver/`) owns time, storage writes and the network; the core only reads storage.
+ * owns time, storage writes and the network; the core only reads storage.
  *
  * Modules: `log.ts` + `unstable.ts` (the log over storage and its unpersisted tail),
  * `progress.ts` + `inflights.ts` + `tracker.ts` (the leader's view of each follower), `quorum.ts`

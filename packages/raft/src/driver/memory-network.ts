@@ -6,7 +6,8 @@
  */
 import { decodeMessage, encodeMessage } from '../codec/index.js'
 import type { NodeId } from '../core/types.js'
-import type { Transport, WireMessage } from './interfaces.js'
+import type { WireMessage } from '../model/wire-message.js'
+import type { Transport } from './interfaces.js'
 
 /** Options of a {@link MemoryNetwork}. */
 export interface MemoryNetworkOptions {

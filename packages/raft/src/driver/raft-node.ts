@@ -36,6 +36,7 @@ import {
   type Snapshot,
   type SoftState,
 } from '../core/types.js'
+import type { WireMessage } from '../model/wire-message.js'
 import { decodeEnvelope, encodeClientId, encodeEnvelope } from './command-envelope.js'
 import {
   NodeFailedError,
@@ -47,15 +48,7 @@ import {
   TimeoutError,
 } from './errors.js'
 import { fencingToken } from './fencing.js'
-import type {
-  AppliedCommand,
-  Clock,
-  LogStorage,
-  StateMachine,
-  TimerHandle,
-  Transport,
-  WireMessage,
-} from './interfaces.js'
+import type { AppliedCommand, Clock, LogStorage, StateMachine, TimerHandle, Transport } from './interfaces.js'
 import {
   type ProposeOptions,
   type RaftNodeEvent,

@@ -14,7 +14,7 @@ import {
   type Snapshot,
   type SnapshotMetadata,
 } from '../core/types.js'
-import type { SnapshotChunk, WireMessage } from './interfaces.js'
+import type { SnapshotChunk, WireMessage } from '../model/wire-message.js'
 
 /** Tuning of a transfer. */
 export interface SnapshotTransferOptions {

@@ -7,10 +7,11 @@
 import { ManualClock, SeededRandom } from '@tandem/base'
 import { decodeMessage, encodeMessage } from '../../src/codec/index.js'
 import { Role } from '../../src/core/types.js'
-import type { AppliedCommand, StateMachine, Transport, WireMessage } from '../../src/driver/interfaces.js'
+import type { AppliedCommand, StateMachine, Transport } from '../../src/driver/interfaces.js'
 import { MemoryLogStorage } from '../../src/driver/memory-storage.js'
 import type { RaftNodeOptions } from '../../src/driver/options.js'
 import { RaftNode } from '../../src/driver/raft-node.js'
+import type { WireMessage } from '../../src/model/wire-message.js'
 import { settle } from '../driver/settle.js'
 
 const utf8 = new TextEncoder()

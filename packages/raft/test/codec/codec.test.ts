@@ -23,7 +23,7 @@ import {
   MessageType,
   type Snapshot,
 } from '../../src/core/types.js'
-import type { WireMessage } from '../../src/driver/interfaces.js'
+import type { WireMessage } from '../../src/model/wire-message.js'
 import * as pb from '../../src/proto/raft.js'
 
 const bytes = (...values: number[]) => new Uint8Array(values)

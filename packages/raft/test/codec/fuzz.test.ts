@@ -11,7 +11,7 @@ import {
   MalformedMessageError,
 } from '../../src/codec/index.js'
 import { ConfChangeTransition, ConfChangeType, EntryType, MessageType } from '../../src/core/types.js'
-import type { WireMessage } from '../../src/driver/interfaces.js'
+import type { WireMessage } from '../../src/model/wire-message.js'
 
 const seed = Number(process.env.TANDEM_SEED ?? 20261122)
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { MessageType } from '../../src/core/types.js'
-import type { WireMessage } from '../../src/driver/interfaces.js'
 import { MemoryNetwork } from '../../src/driver/memory-network.js'
+import type { WireMessage } from '../../src/model/wire-message.js'
 
 const message = (from: string, to: string, entries = 0): WireMessage => ({
   type: MessageType.App,

@@ -2,8 +2,8 @@ import { SeededRandom } from '@tandem/base'
 import { describe, expect, it } from 'vitest'
 import { crc32c } from '../../src/codec/crc32c.js'
 import { type Message, MessageType, type Snapshot } from '../../src/core/types.js'
-import type { WireMessage } from '../../src/driver/interfaces.js'
 import { SnapshotReceiver, SnapshotSender } from '../../src/driver/snapshot-transfer.js'
+import type { WireMessage } from '../../src/model/wire-message.js'
 
 const seed = Number(process.env.TANDEM_SEED ?? 20261122)
 const confState = {
