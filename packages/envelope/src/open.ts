@@ -70,7 +70,8 @@ export class Opener {
     const header = authenticator.entry(context, envelope)
     const guard = this.#replayGuard
     if (guard !== undefined) guard.check(header.writer, streamId, header.sequence)
-    const payload = this.#decrypt(context, envelope, header)
+    const payload = new Uint8Array(header.ciphertextBytes - TAG_BYTES)
+    this.#decrypt(context, envelope, header, payload)
     if (guard !== undefined) guard.record(header.writer, streamId, header.sequence)
     return openedEntryOf(header, payload)
   }
@@ -83,9 +84,17 @@ export class Opener {
     const guard = this.#replayGuard
     if (guard !== undefined) authenticator.checkReplay(guard, streamId, headers)
     const opened: OpenedEntry[] = new Array(headers.length)
+    // One allocation for all the plaintexts of the batch: the payloads are adjacent views into it.
+    let batchBytes = 0
+    for (const header of headers) batchBytes += header.ciphertextBytes - TAG_BYTES
+    const batchBuffer = new ArrayBuffer(batchBytes)
+    let batchOffset = 0
     for (let index = 0; index < headers.length; index++) {
       const header = headers[index] as EntryHeader
-      const payload = this.#decrypt(context, envelopes[index] as Uint8Array, header)
+      const payloadBytes = header.ciphertextBytes - TAG_BYTES
+      const payload = new Uint8Array(batchBuffer, batchOffset, payloadBytes)
+      batchOffset += payloadBytes
+      this.#decrypt(context, envelopes[index] as Uint8Array, header, payload)
       opened[index] = openedEntryOf(header, payload)
     }
     if (guard !== undefined) {
@@ -95,9 +104,9 @@ export class Opener {
     return opened
   }
 
-  #decrypt(context: StreamContext, envelope: Uint8Array, header: EntryHeader): Uint8Array {
+  /** Decrypts the entry's ciphertext into `payload` (exactly its plaintext length). */
+  #decrypt(context: StreamContext, envelope: Uint8Array, header: EntryHeader, payload: Uint8Array): void {
     const key = epochDataKey(this.#keyRing, header.epoch)
-    const payload = new Uint8Array(header.ciphertextBytes - TAG_BYTES)
     const opened = this.#aead.decrypt(
       key,
       header.nonce,
@@ -109,6 +118,5 @@ export class Opener {
       // Reached only if the writer itself sealed bytes that do not decrypt: the signature held.
       throw new TamperedEntryError(`entry ${header.sequence} does not decrypt under epoch ${header.epoch}`)
     }
-    return payload
   }
 }

@@ -104,11 +104,20 @@ export class Sealer {
 
     const envelopes: Uint8Array[] = new Array(size)
     const leaves = new Uint8Array(size * HASH_BYTES)
+    // One allocation for the whole batch: the envelopes are adjacent views into it.
+    let batchBytes = 0
+    for (let index = 0; index < size; index++) {
+      batchBytes += entryBytes((entries[index] as EntryToSeal).payload.length, proofDepth(index, size))
+    }
+    const batchBuffer = new ArrayBuffer(batchBytes)
+    let batchOffset = 0
     for (let index = 0; index < size; index++) {
       const { sequence, payload } = entries[index] as EntryToSeal
       const depth = proofDepth(index, size)
       const ciphertextBytes = payload.length + TAG_BYTES
-      const envelope = new Uint8Array(entryBytes(payload.length, depth))
+      const envelopeBytes = entryBytes(payload.length, depth)
+      const envelope = new Uint8Array(batchBuffer, batchOffset, envelopeBytes)
+      batchOffset += envelopeBytes
       envelope[ENTRY_OFFSET.version] = FORMAT_VERSION
       envelope[ENTRY_OFFSET.kind] = KIND_ENTRY
       envelope[ENTRY_OFFSET.hash] = hash.id

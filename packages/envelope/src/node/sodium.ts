@@ -24,6 +24,10 @@ export interface Sodium {
     key: Uint8Array,
   ): number
   crypto_hash_sha256(out: Uint8Array, input: Uint8Array): void
+  readonly crypto_hash_sha256_STATEBYTES: number
+  crypto_hash_sha256_init(state: Uint8Array): void
+  crypto_hash_sha256_update(state: Uint8Array, input: Uint8Array): void
+  crypto_hash_sha256_final(state: Uint8Array, out: Uint8Array): void
   crypto_sign_seed_keypair(publicKey: Uint8Array, secretKey: Uint8Array, seed: Uint8Array): void
   crypto_sign_detached(signature: Uint8Array, message: Uint8Array, secretKey: Uint8Array): void
   crypto_sign_verify_detached(signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array): boolean
