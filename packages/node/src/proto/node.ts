@@ -1,0 +1,2204 @@
+import { decodeMessage, encodeMessage, MaxLengthError, message, streamMessage } from 'protons-runtime'
+import { alloc as uint8ArrayAlloc } from 'uint8arrays/alloc'
+import type { Codec, DecodeOptions } from 'protons-runtime'
+import type { Uint8ArrayList } from 'uint8arraylist'
+
+export interface Init {
+  member: string
+  key: Uint8Array<ArrayBuffer>
+}
+
+export namespace Init {
+  let _codec: Codec<Init>
+
+  export const codec = (): Codec<Init> => {
+    if (_codec == null) {
+      _codec = message<Init>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.member != null && obj.member !== '')) {
+          w.uint32(10)
+          w.string(obj.member)
+        }
+
+        if ((obj.key != null && obj.key.byteLength > 0)) {
+          w.uint32(18)
+          w.bytes(obj.key)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          member: '',
+          key: uint8ArrayAlloc(0)
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.member = reader.string()
+              break
+            }
+            case 2: {
+              obj.key = reader.bytes()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.member`,
+                value: reader.string()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.key`,
+                value: reader.bytes()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface InitMemberFieldEvent {
+    field: '$.member'
+    value: string
+  }
+
+  export interface InitKeyFieldEvent {
+    field: '$.key'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode (obj: Partial<Init>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, Init.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Init>): Init {
+    return decodeMessage(buf, Init.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Init>): Generator<InitMemberFieldEvent | InitKeyFieldEvent> {
+    return streamMessage(buf, Init.codec(), opts)
+  }
+}
+
+export interface Open {
+  incarnation: Uint8Array<ArrayBuffer>
+  expected: Uint8Array<ArrayBuffer>
+}
+
+export namespace Open {
+  let _codec: Codec<Open>
+
+  export const codec = (): Codec<Open> => {
+    if (_codec == null) {
+      _codec = message<Open>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.incarnation != null && obj.incarnation.byteLength > 0)) {
+          w.uint32(10)
+          w.bytes(obj.incarnation)
+        }
+
+        if ((obj.expected != null && obj.expected.byteLength > 0)) {
+          w.uint32(18)
+          w.bytes(obj.expected)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          incarnation: uint8ArrayAlloc(0),
+          expected: uint8ArrayAlloc(0)
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.incarnation = reader.bytes()
+              break
+            }
+            case 2: {
+              obj.expected = reader.bytes()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.incarnation`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.expected`,
+                value: reader.bytes()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface OpenIncarnationFieldEvent {
+    field: '$.incarnation'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface OpenExpectedFieldEvent {
+    field: '$.expected'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode (obj: Partial<Open>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, Open.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Open>): Open {
+    return decodeMessage(buf, Open.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Open>): Generator<OpenIncarnationFieldEvent | OpenExpectedFieldEvent> {
+    return streamMessage(buf, Open.codec(), opts)
+  }
+}
+
+export interface Clock {
+  member: string
+  readingMs: number
+}
+
+export namespace Clock {
+  let _codec: Codec<Clock>
+
+  export const codec = (): Codec<Clock> => {
+    if (_codec == null) {
+      _codec = message<Clock>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.member != null && obj.member !== '')) {
+          w.uint32(10)
+          w.string(obj.member)
+        }
+
+        if ((obj.readingMs != null && obj.readingMs !== 0)) {
+          w.uint32(16)
+          w.uint64Number(obj.readingMs)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          member: '',
+          readingMs: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.member = reader.string()
+              break
+            }
+            case 2: {
+              obj.readingMs = reader.uint64Number()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.member`,
+                value: reader.string()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.readingMs`,
+                value: reader.uint64Number()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface ClockMemberFieldEvent {
+    field: '$.member'
+    value: string
+  }
+
+  export interface ClockReadingMsFieldEvent {
+    field: '$.readingMs'
+    value: number
+  }
+
+  export function encode (obj: Partial<Clock>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, Clock.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Clock>): Clock {
+    return decodeMessage(buf, Clock.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Clock>): Generator<ClockMemberFieldEvent | ClockReadingMsFieldEvent> {
+    return streamMessage(buf, Clock.codec(), opts)
+  }
+}
+
+export interface FoldedBatch {
+  sequence: number
+  epoch: number
+  sealed: Uint8Array<ArrayBuffer>
+}
+
+export namespace FoldedBatch {
+  let _codec: Codec<FoldedBatch>
+
+  export const codec = (): Codec<FoldedBatch> => {
+    if (_codec == null) {
+      _codec = message<FoldedBatch>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.sequence != null && obj.sequence !== 0)) {
+          w.uint32(8)
+          w.uint64Number(obj.sequence)
+        }
+
+        if ((obj.epoch != null && obj.epoch !== 0)) {
+          w.uint32(16)
+          w.uint64Number(obj.epoch)
+        }
+
+        if ((obj.sealed != null && obj.sealed.byteLength > 0)) {
+          w.uint32(26)
+          w.bytes(obj.sealed)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          sequence: 0,
+          epoch: 0,
+          sealed: uint8ArrayAlloc(0)
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.sequence = reader.uint64Number()
+              break
+            }
+            case 2: {
+              obj.epoch = reader.uint64Number()
+              break
+            }
+            case 3: {
+              obj.sealed = reader.bytes()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.sequence`,
+                value: reader.uint64Number()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.epoch`,
+                value: reader.uint64Number()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.sealed`,
+                value: reader.bytes()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface FoldedBatchSequenceFieldEvent {
+    field: '$.sequence'
+    value: number
+  }
+
+  export interface FoldedBatchEpochFieldEvent {
+    field: '$.epoch'
+    value: number
+  }
+
+  export interface FoldedBatchSealedFieldEvent {
+    field: '$.sealed'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode (obj: Partial<FoldedBatch>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, FoldedBatch.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<FoldedBatch>): FoldedBatch {
+    return decodeMessage(buf, FoldedBatch.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<FoldedBatch>): Generator<FoldedBatchSequenceFieldEvent | FoldedBatchEpochFieldEvent | FoldedBatchSealedFieldEvent> {
+    return streamMessage(buf, FoldedBatch.codec(), opts)
+  }
+}
+
+export interface FoldRun {
+  stream: string
+  batches: FoldedBatch[]
+}
+
+export namespace FoldRun {
+  let _codec: Codec<FoldRun>
+
+  export const codec = (): Codec<FoldRun> => {
+    if (_codec == null) {
+      _codec = message<FoldRun>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.stream != null && obj.stream !== '')) {
+          w.uint32(10)
+          w.string(obj.stream)
+        }
+
+        if (obj.batches != null && obj.batches.length > 0) {
+          for (const value of obj.batches) {
+            w.uint32(18)
+            FoldedBatch.codec().encode(value, w)
+          }
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          stream: '',
+          batches: []
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.stream = reader.string()
+              break
+            }
+            case 2: {
+              if (opts.limits?.batches != null && obj.batches.length === opts.limits.batches) {
+                throw new MaxLengthError('Decode error - repeated field "batches" had too many elements')
+              }
+
+              obj.batches.push(FoldedBatch.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.batches$
+              }))
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const obj = {
+          batches: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.stream`,
+                value: reader.string()
+              }
+              break
+            }
+            case 2: {
+              if (opts.limits?.batches != null && obj.batches === opts.limits.batches) {
+                throw new MaxLengthError('Streaming decode error - repeated field "batches" had too many elements')
+              }
+
+              for (const evt of FoldedBatch.codec().stream(reader, reader.uint32(), `${prefix}.batches[]`, {
+                limits: opts.limits?.batches$
+              })) {
+                yield {
+                  ...evt,
+                  index: obj.batches
+                }
+              }
+
+              obj.batches++
+
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface FoldRunStreamFieldEvent {
+    field: '$.stream'
+    value: string
+  }
+
+  export interface FoldRunBatchesSequenceFieldEvent {
+    field: '$.batches[].sequence'
+    value: number
+    index: number
+  }
+
+  export interface FoldRunBatchesEpochFieldEvent {
+    field: '$.batches[].epoch'
+    value: number
+    index: number
+  }
+
+  export interface FoldRunBatchesSealedFieldEvent {
+    field: '$.batches[].sealed'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export function encode (obj: Partial<FoldRun>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, FoldRun.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<FoldRun>): FoldRun {
+    return decodeMessage(buf, FoldRun.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<FoldRun>): Generator<FoldRunStreamFieldEvent | FoldRunBatchesSequenceFieldEvent | FoldRunBatchesEpochFieldEvent | FoldRunBatchesSealedFieldEvent> {
+    return streamMessage(buf, FoldRun.codec(), opts)
+  }
+}
+
+export interface Fold {
+  runs: FoldRun[]
+}
+
+export namespace Fold {
+  let _codec: Codec<Fold>
+
+  export const codec = (): Codec<Fold> => {
+    if (_codec == null) {
+      _codec = message<Fold>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if (obj.runs != null && obj.runs.length > 0) {
+          for (const value of obj.runs) {
+            w.uint32(10)
+            FoldRun.codec().encode(value, w)
+          }
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          runs: []
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              if (opts.limits?.runs != null && obj.runs.length === opts.limits.runs) {
+                throw new MaxLengthError('Decode error - repeated field "runs" had too many elements')
+              }
+
+              obj.runs.push(FoldRun.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.runs$
+              }))
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const obj = {
+          runs: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              if (opts.limits?.runs != null && obj.runs === opts.limits.runs) {
+                throw new MaxLengthError('Streaming decode error - repeated field "runs" had too many elements')
+              }
+
+              for (const evt of FoldRun.codec().stream(reader, reader.uint32(), `${prefix}.runs[]`, {
+                limits: opts.limits?.runs$
+              })) {
+                yield {
+                  ...evt,
+                  index: obj.runs
+                }
+              }
+
+              obj.runs++
+
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface FoldRunsStreamFieldEvent {
+    field: '$.runs[].stream'
+    value: string
+    index: number
+  }
+
+  export interface FoldRunsBatchesSequenceFieldEvent {
+    field: '$.runs[].batches[].sequence'
+    value: number
+    index: number
+  }
+
+  export interface FoldRunsBatchesEpochFieldEvent {
+    field: '$.runs[].batches[].epoch'
+    value: number
+    index: number
+  }
+
+  export interface FoldRunsBatchesSealedFieldEvent {
+    field: '$.runs[].batches[].sealed'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export function encode (obj: Partial<Fold>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, Fold.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Fold>): Fold {
+    return decodeMessage(buf, Fold.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Fold>): Generator<FoldRunsStreamFieldEvent | FoldRunsBatchesSequenceFieldEvent | FoldRunsBatchesEpochFieldEvent | FoldRunsBatchesSealedFieldEvent> {
+    return streamMessage(buf, Fold.codec(), opts)
+  }
+}
+
+export interface AddLearner {
+  member: string
+  key: Uint8Array<ArrayBuffer>
+  keyed: boolean
+}
+
+export namespace AddLearner {
+  let _codec: Codec<AddLearner>
+
+  export const codec = (): Codec<AddLearner> => {
+    if (_codec == null) {
+      _codec = message<AddLearner>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.member != null && obj.member !== '')) {
+          w.uint32(10)
+          w.string(obj.member)
+        }
+
+        if ((obj.key != null && obj.key.byteLength > 0)) {
+          w.uint32(18)
+          w.bytes(obj.key)
+        }
+
+        if ((obj.keyed != null && obj.keyed !== false)) {
+          w.uint32(24)
+          w.bool(obj.keyed)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          member: '',
+          key: uint8ArrayAlloc(0),
+          keyed: false
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.member = reader.string()
+              break
+            }
+            case 2: {
+              obj.key = reader.bytes()
+              break
+            }
+            case 3: {
+              obj.keyed = reader.bool()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.member`,
+                value: reader.string()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.key`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.keyed`,
+                value: reader.bool()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface AddLearnerMemberFieldEvent {
+    field: '$.member'
+    value: string
+  }
+
+  export interface AddLearnerKeyFieldEvent {
+    field: '$.key'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface AddLearnerKeyedFieldEvent {
+    field: '$.keyed'
+    value: boolean
+  }
+
+  export function encode (obj: Partial<AddLearner>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, AddLearner.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<AddLearner>): AddLearner {
+    return decodeMessage(buf, AddLearner.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<AddLearner>): Generator<AddLearnerMemberFieldEvent | AddLearnerKeyFieldEvent | AddLearnerKeyedFieldEvent> {
+    return streamMessage(buf, AddLearner.codec(), opts)
+  }
+}
+
+export interface Promote {
+  member: string
+}
+
+export namespace Promote {
+  let _codec: Codec<Promote>
+
+  export const codec = (): Codec<Promote> => {
+    if (_codec == null) {
+      _codec = message<Promote>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.member != null && obj.member !== '')) {
+          w.uint32(10)
+          w.string(obj.member)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          member: ''
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.member = reader.string()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.member`,
+                value: reader.string()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface PromoteMemberFieldEvent {
+    field: '$.member'
+    value: string
+  }
+
+  export function encode (obj: Partial<Promote>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, Promote.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Promote>): Promote {
+    return decodeMessage(buf, Promote.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Promote>): Generator<PromoteMemberFieldEvent> {
+    return streamMessage(buf, Promote.codec(), opts)
+  }
+}
+
+export interface Cutoff {
+  stream: string
+  sequence: number
+}
+
+export namespace Cutoff {
+  let _codec: Codec<Cutoff>
+
+  export const codec = (): Codec<Cutoff> => {
+    if (_codec == null) {
+      _codec = message<Cutoff>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.stream != null && obj.stream !== '')) {
+          w.uint32(10)
+          w.string(obj.stream)
+        }
+
+        if ((obj.sequence != null && obj.sequence !== 0)) {
+          w.uint32(16)
+          w.uint64Number(obj.sequence)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          stream: '',
+          sequence: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.stream = reader.string()
+              break
+            }
+            case 2: {
+              obj.sequence = reader.uint64Number()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.stream`,
+                value: reader.string()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.sequence`,
+                value: reader.uint64Number()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface CutoffStreamFieldEvent {
+    field: '$.stream'
+    value: string
+  }
+
+  export interface CutoffSequenceFieldEvent {
+    field: '$.sequence'
+    value: number
+  }
+
+  export function encode (obj: Partial<Cutoff>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, Cutoff.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Cutoff>): Cutoff {
+    return decodeMessage(buf, Cutoff.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Cutoff>): Generator<CutoffStreamFieldEvent | CutoffSequenceFieldEvent> {
+    return streamMessage(buf, Cutoff.codec(), opts)
+  }
+}
+
+export interface Remove {
+  member: string
+  cutoffs: Cutoff[]
+}
+
+export namespace Remove {
+  let _codec: Codec<Remove>
+
+  export const codec = (): Codec<Remove> => {
+    if (_codec == null) {
+      _codec = message<Remove>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.member != null && obj.member !== '')) {
+          w.uint32(10)
+          w.string(obj.member)
+        }
+
+        if (obj.cutoffs != null && obj.cutoffs.length > 0) {
+          for (const value of obj.cutoffs) {
+            w.uint32(18)
+            Cutoff.codec().encode(value, w)
+          }
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          member: '',
+          cutoffs: []
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.member = reader.string()
+              break
+            }
+            case 2: {
+              if (opts.limits?.cutoffs != null && obj.cutoffs.length === opts.limits.cutoffs) {
+                throw new MaxLengthError('Decode error - repeated field "cutoffs" had too many elements')
+              }
+
+              obj.cutoffs.push(Cutoff.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.cutoffs$
+              }))
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const obj = {
+          cutoffs: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.member`,
+                value: reader.string()
+              }
+              break
+            }
+            case 2: {
+              if (opts.limits?.cutoffs != null && obj.cutoffs === opts.limits.cutoffs) {
+                throw new MaxLengthError('Streaming decode error - repeated field "cutoffs" had too many elements')
+              }
+
+              for (const evt of Cutoff.codec().stream(reader, reader.uint32(), `${prefix}.cutoffs[]`, {
+                limits: opts.limits?.cutoffs$
+              })) {
+                yield {
+                  ...evt,
+                  index: obj.cutoffs
+                }
+              }
+
+              obj.cutoffs++
+
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface RemoveMemberFieldEvent {
+    field: '$.member'
+    value: string
+  }
+
+  export interface RemoveCutoffsStreamFieldEvent {
+    field: '$.cutoffs[].stream'
+    value: string
+    index: number
+  }
+
+  export interface RemoveCutoffsSequenceFieldEvent {
+    field: '$.cutoffs[].sequence'
+    value: number
+    index: number
+  }
+
+  export function encode (obj: Partial<Remove>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, Remove.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Remove>): Remove {
+    return decodeMessage(buf, Remove.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Remove>): Generator<RemoveMemberFieldEvent | RemoveCutoffsStreamFieldEvent | RemoveCutoffsSequenceFieldEvent> {
+    return streamMessage(buf, Remove.codec(), opts)
+  }
+}
+
+export interface Revoke {
+  key: Uint8Array<ArrayBuffer>
+  cutoffs: Cutoff[]
+}
+
+export namespace Revoke {
+  let _codec: Codec<Revoke>
+
+  export const codec = (): Codec<Revoke> => {
+    if (_codec == null) {
+      _codec = message<Revoke>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.key != null && obj.key.byteLength > 0)) {
+          w.uint32(10)
+          w.bytes(obj.key)
+        }
+
+        if (obj.cutoffs != null && obj.cutoffs.length > 0) {
+          for (const value of obj.cutoffs) {
+            w.uint32(18)
+            Cutoff.codec().encode(value, w)
+          }
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          key: uint8ArrayAlloc(0),
+          cutoffs: []
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.key = reader.bytes()
+              break
+            }
+            case 2: {
+              if (opts.limits?.cutoffs != null && obj.cutoffs.length === opts.limits.cutoffs) {
+                throw new MaxLengthError('Decode error - repeated field "cutoffs" had too many elements')
+              }
+
+              obj.cutoffs.push(Cutoff.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.cutoffs$
+              }))
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const obj = {
+          cutoffs: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.key`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 2: {
+              if (opts.limits?.cutoffs != null && obj.cutoffs === opts.limits.cutoffs) {
+                throw new MaxLengthError('Streaming decode error - repeated field "cutoffs" had too many elements')
+              }
+
+              for (const evt of Cutoff.codec().stream(reader, reader.uint32(), `${prefix}.cutoffs[]`, {
+                limits: opts.limits?.cutoffs$
+              })) {
+                yield {
+                  ...evt,
+                  index: obj.cutoffs
+                }
+              }
+
+              obj.cutoffs++
+
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface RevokeKeyFieldEvent {
+    field: '$.key'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface RevokeCutoffsStreamFieldEvent {
+    field: '$.cutoffs[].stream'
+    value: string
+    index: number
+  }
+
+  export interface RevokeCutoffsSequenceFieldEvent {
+    field: '$.cutoffs[].sequence'
+    value: number
+    index: number
+  }
+
+  export function encode (obj: Partial<Revoke>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, Revoke.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Revoke>): Revoke {
+    return decodeMessage(buf, Revoke.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Revoke>): Generator<RevokeKeyFieldEvent | RevokeCutoffsStreamFieldEvent | RevokeCutoffsSequenceFieldEvent> {
+    return streamMessage(buf, Revoke.codec(), opts)
+  }
+}
+
+export interface Constants {
+  driftMaxMs: number
+  eventualBacklogBytesMax: number
+  foldBytesMax: number
+  sessionResultsMax: number
+  idempotencyRecordsPerWriterMax: number
+  idempotencyWindowMs: number
+  applyProtocolVersion: number
+}
+
+export namespace Constants {
+  let _codec: Codec<Constants>
+
+  export const codec = (): Codec<Constants> => {
+    if (_codec == null) {
+      _codec = message<Constants>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.driftMaxMs != null && obj.driftMaxMs !== 0)) {
+          w.uint32(8)
+          w.uint64Number(obj.driftMaxMs)
+        }
+
+        if ((obj.eventualBacklogBytesMax != null && obj.eventualBacklogBytesMax !== 0)) {
+          w.uint32(16)
+          w.uint64Number(obj.eventualBacklogBytesMax)
+        }
+
+        if ((obj.foldBytesMax != null && obj.foldBytesMax !== 0)) {
+          w.uint32(24)
+          w.uint64Number(obj.foldBytesMax)
+        }
+
+        if ((obj.sessionResultsMax != null && obj.sessionResultsMax !== 0)) {
+          w.uint32(32)
+          w.uint64Number(obj.sessionResultsMax)
+        }
+
+        if ((obj.idempotencyRecordsPerWriterMax != null && obj.idempotencyRecordsPerWriterMax !== 0)) {
+          w.uint32(40)
+          w.uint64Number(obj.idempotencyRecordsPerWriterMax)
+        }
+
+        if ((obj.idempotencyWindowMs != null && obj.idempotencyWindowMs !== 0)) {
+          w.uint32(48)
+          w.uint64Number(obj.idempotencyWindowMs)
+        }
+
+        if ((obj.applyProtocolVersion != null && obj.applyProtocolVersion !== 0)) {
+          w.uint32(56)
+          w.uint32(obj.applyProtocolVersion)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          driftMaxMs: 0,
+          eventualBacklogBytesMax: 0,
+          foldBytesMax: 0,
+          sessionResultsMax: 0,
+          idempotencyRecordsPerWriterMax: 0,
+          idempotencyWindowMs: 0,
+          applyProtocolVersion: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.driftMaxMs = reader.uint64Number()
+              break
+            }
+            case 2: {
+              obj.eventualBacklogBytesMax = reader.uint64Number()
+              break
+            }
+            case 3: {
+              obj.foldBytesMax = reader.uint64Number()
+              break
+            }
+            case 4: {
+              obj.sessionResultsMax = reader.uint64Number()
+              break
+            }
+            case 5: {
+              obj.idempotencyRecordsPerWriterMax = reader.uint64Number()
+              break
+            }
+            case 6: {
+              obj.idempotencyWindowMs = reader.uint64Number()
+              break
+            }
+            case 7: {
+              obj.applyProtocolVersion = reader.uint32()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.driftMaxMs`,
+                value: reader.uint64Number()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.eventualBacklogBytesMax`,
+                value: reader.uint64Number()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.foldBytesMax`,
+                value: reader.uint64Number()
+              }
+              break
+            }
+            case 4: {
+              yield {
+                field: `${prefix}.sessionResultsMax`,
+                value: reader.uint64Number()
+              }
+              break
+            }
+            case 5: {
+              yield {
+                field: `${prefix}.idempotencyRecordsPerWriterMax`,
+                value: reader.uint64Number()
+              }
+              break
+            }
+            case 6: {
+              yield {
+                field: `${prefix}.idempotencyWindowMs`,
+                value: reader.uint64Number()
+              }
+              break
+            }
+            case 7: {
+              yield {
+                field: `${prefix}.applyProtocolVersion`,
+                value: reader.uint32()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface ConstantsDriftMaxMsFieldEvent {
+    field: '$.driftMaxMs'
+    value: number
+  }
+
+  export interface ConstantsEventualBacklogBytesMaxFieldEvent {
+    field: '$.eventualBacklogBytesMax'
+    value: number
+  }
+
+  export interface ConstantsFoldBytesMaxFieldEvent {
+    field: '$.foldBytesMax'
+    value: number
+  }
+
+  export interface ConstantsSessionResultsMaxFieldEvent {
+    field: '$.sessionResultsMax'
+    value: number
+  }
+
+  export interface ConstantsIdempotencyRecordsPerWriterMaxFieldEvent {
+    field: '$.idempotencyRecordsPerWriterMax'
+    value: number
+  }
+
+  export interface ConstantsIdempotencyWindowMsFieldEvent {
+    field: '$.idempotencyWindowMs'
+    value: number
+  }
+
+  export interface ConstantsApplyProtocolVersionFieldEvent {
+    field: '$.applyProtocolVersion'
+    value: number
+  }
+
+  export function encode (obj: Partial<Constants>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, Constants.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Constants>): Constants {
+    return decodeMessage(buf, Constants.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Constants>): Generator<ConstantsDriftMaxMsFieldEvent | ConstantsEventualBacklogBytesMaxFieldEvent | ConstantsFoldBytesMaxFieldEvent | ConstantsSessionResultsMaxFieldEvent | ConstantsIdempotencyRecordsPerWriterMaxFieldEvent | ConstantsIdempotencyWindowMsFieldEvent | ConstantsApplyProtocolVersionFieldEvent> {
+    return streamMessage(buf, Constants.codec(), opts)
+  }
+}
+
+export interface ControlOperation {
+  version: number
+  init?: Init
+  open?: Open
+  clock?: Clock
+  fold?: Fold
+  addLearner?: AddLearner
+  promote?: Promote
+  remove?: Remove
+  revoke?: Revoke
+  constants?: Constants
+}
+
+export namespace ControlOperation {
+  let _codec: Codec<ControlOperation>
+
+  export const codec = (): Codec<ControlOperation> => {
+    if (_codec == null) {
+      _codec = message<ControlOperation>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        obj = { ...obj }
+
+        if (obj.constants != null) {
+          obj.revoke = undefined
+          obj.remove = undefined
+          obj.promote = undefined
+          obj.addLearner = undefined
+          obj.fold = undefined
+          obj.clock = undefined
+          obj.open = undefined
+          obj.init = undefined
+        }
+
+        if (obj.revoke != null) {
+          obj.constants = undefined
+          obj.remove = undefined
+          obj.promote = undefined
+          obj.addLearner = undefined
+          obj.fold = undefined
+          obj.clock = undefined
+          obj.open = undefined
+          obj.init = undefined
+        }
+
+        if (obj.remove != null) {
+          obj.constants = undefined
+          obj.revoke = undefined
+          obj.promote = undefined
+          obj.addLearner = undefined
+          obj.fold = undefined
+          obj.clock = undefined
+          obj.open = undefined
+          obj.init = undefined
+        }
+
+        if (obj.promote != null) {
+          obj.constants = undefined
+          obj.revoke = undefined
+          obj.remove = undefined
+          obj.addLearner = undefined
+          obj.fold = undefined
+          obj.clock = undefined
+          obj.open = undefined
+          obj.init = undefined
+        }
+
+        if (obj.addLearner != null) {
+          obj.constants = undefined
+          obj.revoke = undefined
+          obj.remove = undefined
+          obj.promote = undefined
+          obj.fold = undefined
+          obj.clock = undefined
+          obj.open = undefined
+          obj.init = undefined
+        }
+
+        if (obj.fold != null) {
+          obj.constants = undefined
+          obj.revoke = undefined
+          obj.remove = undefined
+          obj.promote = undefined
+          obj.addLearner = undefined
+          obj.clock = undefined
+          obj.open = undefined
+          obj.init = undefined
+        }
+
+        if (obj.clock != null) {
+          obj.constants = undefined
+          obj.revoke = undefined
+          obj.remove = undefined
+          obj.promote = undefined
+          obj.addLearner = undefined
+          obj.fold = undefined
+          obj.open = undefined
+          obj.init = undefined
+        }
+
+        if (obj.open != null) {
+          obj.constants = undefined
+          obj.revoke = undefined
+          obj.remove = undefined
+          obj.promote = undefined
+          obj.addLearner = undefined
+          obj.fold = undefined
+          obj.clock = undefined
+          obj.init = undefined
+        }
+
+        if (obj.init != null) {
+          obj.constants = undefined
+          obj.revoke = undefined
+          obj.remove = undefined
+          obj.promote = undefined
+          obj.addLearner = undefined
+          obj.fold = undefined
+          obj.clock = undefined
+          obj.open = undefined
+        }
+
+        if ((obj.version != null && obj.version !== 0)) {
+          w.uint32(8)
+          w.uint32(obj.version)
+        }
+
+        if (obj.init != null) {
+          w.uint32(18)
+          Init.codec().encode(obj.init, w)
+        }
+
+        if (obj.open != null) {
+          w.uint32(26)
+          Open.codec().encode(obj.open, w)
+        }
+
+        if (obj.clock != null) {
+          w.uint32(34)
+          Clock.codec().encode(obj.clock, w)
+        }
+
+        if (obj.fold != null) {
+          w.uint32(42)
+          Fold.codec().encode(obj.fold, w)
+        }
+
+        if (obj.addLearner != null) {
+          w.uint32(50)
+          AddLearner.codec().encode(obj.addLearner, w)
+        }
+
+        if (obj.promote != null) {
+          w.uint32(58)
+          Promote.codec().encode(obj.promote, w)
+        }
+
+        if (obj.remove != null) {
+          w.uint32(66)
+          Remove.codec().encode(obj.remove, w)
+        }
+
+        if (obj.revoke != null) {
+          w.uint32(74)
+          Revoke.codec().encode(obj.revoke, w)
+        }
+
+        if (obj.constants != null) {
+          w.uint32(82)
+          Constants.codec().encode(obj.constants, w)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          version: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.version = reader.uint32()
+              break
+            }
+            case 2: {
+              obj.init = Init.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.init
+              })
+              break
+            }
+            case 3: {
+              obj.open = Open.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.open
+              })
+              break
+            }
+            case 4: {
+              obj.clock = Clock.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.clock
+              })
+              break
+            }
+            case 5: {
+              obj.fold = Fold.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.fold
+              })
+              break
+            }
+            case 6: {
+              obj.addLearner = AddLearner.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.addLearner
+              })
+              break
+            }
+            case 7: {
+              obj.promote = Promote.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.promote
+              })
+              break
+            }
+            case 8: {
+              obj.remove = Remove.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.remove
+              })
+              break
+            }
+            case 9: {
+              obj.revoke = Revoke.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.revoke
+              })
+              break
+            }
+            case 10: {
+              obj.constants = Constants.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.constants
+              })
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        if (obj.constants != null) {
+          delete obj.revoke
+          delete obj.remove
+          delete obj.promote
+          delete obj.addLearner
+          delete obj.fold
+          delete obj.clock
+          delete obj.open
+          delete obj.init
+        }
+
+        if (obj.revoke != null) {
+          delete obj.constants
+          delete obj.remove
+          delete obj.promote
+          delete obj.addLearner
+          delete obj.fold
+          delete obj.clock
+          delete obj.open
+          delete obj.init
+        }
+
+        if (obj.remove != null) {
+          delete obj.constants
+          delete obj.revoke
+          delete obj.promote
+          delete obj.addLearner
+          delete obj.fold
+          delete obj.clock
+          delete obj.open
+          delete obj.init
+        }
+
+        if (obj.promote != null) {
+          delete obj.constants
+          delete obj.revoke
+          delete obj.remove
+          delete obj.addLearner
+          delete obj.fold
+          delete obj.clock
+          delete obj.open
+          delete obj.init
+        }
+
+        if (obj.addLearner != null) {
+          delete obj.constants
+          delete obj.revoke
+          delete obj.remove
+          delete obj.promote
+          delete obj.fold
+          delete obj.clock
+          delete obj.open
+          delete obj.init
+        }
+
+        if (obj.fold != null) {
+          delete obj.constants
+          delete obj.revoke
+          delete obj.remove
+          delete obj.promote
+          delete obj.addLearner
+          delete obj.clock
+          delete obj.open
+          delete obj.init
+        }
+
+        if (obj.clock != null) {
+          delete obj.constants
+          delete obj.revoke
+          delete obj.remove
+          delete obj.promote
+          delete obj.addLearner
+          delete obj.fold
+          delete obj.open
+          delete obj.init
+        }
+
+        if (obj.open != null) {
+          delete obj.constants
+          delete obj.revoke
+          delete obj.remove
+          delete obj.promote
+          delete obj.addLearner
+          delete obj.fold
+          delete obj.clock
+          delete obj.init
+        }
+
+        if (obj.init != null) {
+          delete obj.constants
+          delete obj.revoke
+          delete obj.remove
+          delete obj.promote
+          delete obj.addLearner
+          delete obj.fold
+          delete obj.clock
+          delete obj.open
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.version`,
+                value: reader.uint32()
+              }
+              break
+            }
+            case 2: {
+              yield * Init.codec().stream(reader, reader.uint32(), `${prefix}.init`, {
+                limits: opts.limits?.init
+              })
+
+              break
+            }
+            case 3: {
+              yield * Open.codec().stream(reader, reader.uint32(), `${prefix}.open`, {
+                limits: opts.limits?.open
+              })
+
+              break
+            }
+            case 4: {
+              yield * Clock.codec().stream(reader, reader.uint32(), `${prefix}.clock`, {
+                limits: opts.limits?.clock
+              })
+
+              break
+            }
+            case 5: {
+              yield * Fold.codec().stream(reader, reader.uint32(), `${prefix}.fold`, {
+                limits: opts.limits?.fold
+              })
+
+              break
+            }
+            case 6: {
+              yield * AddLearner.codec().stream(reader, reader.uint32(), `${prefix}.addLearner`, {
+                limits: opts.limits?.addLearner
+              })
+
+              break
+            }
+            case 7: {
+              yield * Promote.codec().stream(reader, reader.uint32(), `${prefix}.promote`, {
+                limits: opts.limits?.promote
+              })
+
+              break
+            }
+            case 8: {
+              yield * Remove.codec().stream(reader, reader.uint32(), `${prefix}.remove`, {
+                limits: opts.limits?.remove
+              })
+
+              break
+            }
+            case 9: {
+              yield * Revoke.codec().stream(reader, reader.uint32(), `${prefix}.revoke`, {
+                limits: opts.limits?.revoke
+              })
+
+              break
+            }
+            case 10: {
+              yield * Constants.codec().stream(reader, reader.uint32(), `${prefix}.constants`, {
+                limits: opts.limits?.constants
+              })
+
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface ControlOperationVersionFieldEvent {
+    field: '$.version'
+    value: number
+  }
+
+  export interface ControlOperationInitMemberFieldEvent {
+    field: '$.init.member'
+    value: string
+  }
+
+  export interface ControlOperationInitKeyFieldEvent {
+    field: '$.init.key'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface ControlOperationOpenIncarnationFieldEvent {
+    field: '$.open.incarnation'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface ControlOperationOpenExpectedFieldEvent {
+    field: '$.open.expected'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface ControlOperationClockMemberFieldEvent {
+    field: '$.clock.member'
+    value: string
+  }
+
+  export interface ControlOperationClockReadingMsFieldEvent {
+    field: '$.clock.readingMs'
+    value: number
+  }
+
+  export interface ControlOperationFoldRunsStreamFieldEvent {
+    field: '$.fold.runs[].stream'
+    value: string
+    index: number
+  }
+
+  export interface ControlOperationFoldRunsBatchesSequenceFieldEvent {
+    field: '$.fold.runs[].batches[].sequence'
+    value: number
+    index: number
+  }
+
+  export interface ControlOperationFoldRunsBatchesEpochFieldEvent {
+    field: '$.fold.runs[].batches[].epoch'
+    value: number
+    index: number
+  }
+
+  export interface ControlOperationFoldRunsBatchesSealedFieldEvent {
+    field: '$.fold.runs[].batches[].sealed'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export interface ControlOperationAddLearnerMemberFieldEvent {
+    field: '$.addLearner.member'
+    value: string
+  }
+
+  export interface ControlOperationAddLearnerKeyFieldEvent {
+    field: '$.addLearner.key'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface ControlOperationAddLearnerKeyedFieldEvent {
+    field: '$.addLearner.keyed'
+    value: boolean
+  }
+
+  export interface ControlOperationPromoteMemberFieldEvent {
+    field: '$.promote.member'
+    value: string
+  }
+
+  export interface ControlOperationRemoveMemberFieldEvent {
+    field: '$.remove.member'
+    value: string
+  }
+
+  export interface ControlOperationRemoveCutoffsStreamFieldEvent {
+    field: '$.remove.cutoffs[].stream'
+    value: string
+    index: number
+  }
+
+  export interface ControlOperationRemoveCutoffsSequenceFieldEvent {
+    field: '$.remove.cutoffs[].sequence'
+    value: number
+    index: number
+  }
+
+  export interface ControlOperationRevokeKeyFieldEvent {
+    field: '$.revoke.key'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface ControlOperationRevokeCutoffsStreamFieldEvent {
+    field: '$.revoke.cutoffs[].stream'
+    value: string
+    index: number
+  }
+
+  export interface ControlOperationRevokeCutoffsSequenceFieldEvent {
+    field: '$.revoke.cutoffs[].sequence'
+    value: number
+    index: number
+  }
+
+  export interface ControlOperationConstantsDriftMaxMsFieldEvent {
+    field: '$.constants.driftMaxMs'
+    value: number
+  }
+
+  export interface ControlOperationConstantsEventualBacklogBytesMaxFieldEvent {
+    field: '$.constants.eventualBacklogBytesMax'
+    value: number
+  }
+
+  export interface ControlOperationConstantsFoldBytesMaxFieldEvent {
+    field: '$.constants.foldBytesMax'
+    value: number
+  }
+
+  export interface ControlOperationConstantsSessionResultsMaxFieldEvent {
+    field: '$.constants.sessionResultsMax'
+    value: number
+  }
+
+  export interface ControlOperationConstantsIdempotencyRecordsPerWriterMaxFieldEvent {
+    field: '$.constants.idempotencyRecordsPerWriterMax'
+    value: number
+  }
+
+  export interface ControlOperationConstantsIdempotencyWindowMsFieldEvent {
+    field: '$.constants.idempotencyWindowMs'
+    value: number
+  }
+
+  export interface ControlOperationConstantsApplyProtocolVersionFieldEvent {
+    field: '$.constants.applyProtocolVersion'
+    value: number
+  }
+
+  export function encode (obj: Partial<ControlOperation>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, ControlOperation.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ControlOperation>): ControlOperation {
+    return decodeMessage(buf, ControlOperation.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ControlOperation>): Generator<ControlOperationVersionFieldEvent | ControlOperationInitMemberFieldEvent | ControlOperationInitKeyFieldEvent | ControlOperationOpenIncarnationFieldEvent | ControlOperationOpenExpectedFieldEvent | ControlOperationClockMemberFieldEvent | ControlOperationClockReadingMsFieldEvent | ControlOperationFoldRunsStreamFieldEvent | ControlOperationFoldRunsBatchesSequenceFieldEvent | ControlOperationFoldRunsBatchesEpochFieldEvent | ControlOperationFoldRunsBatchesSealedFieldEvent | ControlOperationAddLearnerMemberFieldEvent | ControlOperationAddLearnerKeyFieldEvent | ControlOperationAddLearnerKeyedFieldEvent | ControlOperationPromoteMemberFieldEvent | ControlOperationRemoveMemberFieldEvent | ControlOperationRemoveCutoffsStreamFieldEvent | ControlOperationRemoveCutoffsSequenceFieldEvent | ControlOperationRevokeKeyFieldEvent | ControlOperationRevokeCutoffsStreamFieldEvent | ControlOperationRevokeCutoffsSequenceFieldEvent | ControlOperationConstantsDriftMaxMsFieldEvent | ControlOperationConstantsEventualBacklogBytesMaxFieldEvent | ControlOperationConstantsFoldBytesMaxFieldEvent | ControlOperationConstantsSessionResultsMaxFieldEvent | ControlOperationConstantsIdempotencyRecordsPerWriterMaxFieldEvent | ControlOperationConstantsIdempotencyWindowMsFieldEvent | ControlOperationConstantsApplyProtocolVersionFieldEvent> {
+    return streamMessage(buf, ControlOperation.codec(), opts)
+  }
+}
