@@ -7,6 +7,11 @@
  * mode runs the production CRDT replicas and sync sessions the same way and checks that eventual
  * writes converge to the state the data types specify.
  *
+ * Every mode is built from the same parts: a {@link World} (scheduler, the seed's random streams,
+ * packet network, clocks, trace), a {@link FaultPlan}, a {@link ClusterUnderTest} (the machines,
+ * workload and checkers of the mode) and the phases ({@link runPhases}: chaos → heal → liveness →
+ * settle → final checks). A new mode is one more cluster under test plus its checkers.
+ *
  * @example
  * ```ts
  * import { createRaftFactory, runSimulation, swarmConfig } from '@tandem/sim'
@@ -216,6 +221,58 @@ export {
 } from './crdt/simulation.js'
 
 // ---------------------------------------------------------------------------------------------
+// The parts every mode is built from.
+
+/**
+ * The seam between the phases and a mode: a cluster under test boots its machines and workload,
+ * heals, works towards its liveness goal, and runs its final checks; the phases drive it.
+ *
+ * @example
+ * ```ts
+ * class MyCluster implements ClusterUnderTest {
+ *   // machines, workload, faults and checkers of the new mode
+ * }
+ * const { healedAtMs } = await runPhases(world, new MyCluster(world, config))
+ * ```
+ */
+export type { ClusterUnderTest, PhaseName } from './harness/cluster.js'
+/**
+ * The fault plan of the chaos phase: at every decision step each fault gets its chance, in order,
+ * from one random stream.
+ *
+ * @example
+ * ```ts
+ * const plan = new FaultPlan({ scheduler: world.scheduler, random: world.stream('faults'), decisionStepMs: 100,
+ *   faults: [{ probability: 0.05, inject: (random) => crash(random.pick(live())) }] })
+ * plan.start()
+ * ```
+ */
+export { type Fault, FaultPlan, type FaultPlanOptions } from './harness/fault-plan.js'
+/**
+ * The phases of every run: chaos → heal → liveness → settle → final checks; the first violation
+ * ends the run.
+ *
+ * @example
+ * ```ts
+ * const { healedAtMs } = await runPhases(world, cluster)
+ * console.log(cluster.violation?.check ?? 'ok', healedAtMs)
+ * ```
+ */
+export { type PhasesOutcome, runPhases } from './harness/phases.js'
+/**
+ * The simulated world of one run: one scheduler, the seed's random streams forked in a fixed
+ * order, the packet network, the machines' clocks and the trace.
+ *
+ * @example
+ * ```ts
+ * const world = new World({ seed: 7, streams: ['faults', 'network'], keepTrace: true,
+ *   network: { stream: 'network', options: reliableNetwork, describe: (p) => `${p.from}>${p.to}` } })
+ * world.record('hello') // t=000000.000 hello
+ * ```
+ */
+export { World, type WorldNetworkOptions, type WorldOptions } from './world/world.js'
+
+// ---------------------------------------------------------------------------------------------
 // Checkers.
 
 /**
@@ -343,16 +400,22 @@ export {
   type WorkloadStats,
 } from './workload.js'
 /**
- * A drifting, jumping clock per node incarnation; implements raft's `Clock`.
+ * A drifting, jumping clock per node incarnation (implements raft's `Clock`), and the draw of a
+ * clock's drift.
  *
  * @example
  * ```ts
- * const clock = new SimulatedClock({ scheduler, driftPpm: 200, offsetMs: 5_000, label: 'n1' })
+ * const clock = new SimulatedClock({ scheduler, driftPpm: drawDriftPpm(random, 200), offsetMs: 5_000, label: 'n1' })
  * clock.setTimer(100, () => {})
  * clock.jumpForward(250)
  * ```
  */
-export { SimulatedClock, type SimulatedClockOptions, type SimulatedTimerHandle } from './world/clock.js'
+export {
+  drawDriftPpm,
+  SimulatedClock,
+  type SimulatedClockOptions,
+  type SimulatedTimerHandle,
+} from './world/clock.js'
 /**
  * The packet simulator: per-link delay with an exponential tail, loss, duplication, bounded
  * links, and partitions (uniform or isolating one node, symmetric or asymmetric). Each endpoint
