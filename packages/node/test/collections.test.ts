@@ -2,7 +2,7 @@ import { SeededRandom } from '@tandem/base'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { CollectionDeclarations } from '../src/core/collections.js'
-import { evaluateCondition, valuesEqual } from '../src/core/conditions.js'
+import { evaluateCondition } from '../src/core/conditions.js'
 import { key } from './fixtures.js'
 
 describe('CollectionDeclarations', () => {
@@ -58,12 +58,15 @@ describe('conditions', () => {
     })
   })
 
-  it('compares values structurally', () => {
-    expect(valuesEqual(new Uint8Array([1, 2]), new Uint8Array([1, 2]))).toBe(true)
-    expect(valuesEqual({ a: 1, b: [true] }, { b: [true], a: 1 })).toBe(true)
-    expect(valuesEqual({ a: 1 }, { a: 1, b: null })).toBe(false)
-    expect(valuesEqual([1], { 0: 1 })).toBe(false)
-    expect(valuesEqual(null, undefined)).toBe(false)
+  it('compares expected and current values structurally, absent only equal to absent', () => {
+    const cas = (expected: unknown, current: unknown) =>
+      evaluateCondition({ kind: 'compare-and-set', expected: expected as never, next: 1 }, current as never)
+        .ok
+    expect(cas(new Uint8Array([1, 2]), new Uint8Array([1, 2]))).toBe(true)
+    expect(cas({ a: 1, b: [true] }, { b: [true], a: 1 })).toBe(true)
+    expect(cas({ a: 1 }, { a: 1, b: null })).toBe(false)
+    expect(cas(null, undefined)).toBe(false)
+    expect(cas(undefined, undefined)).toBe(true)
   })
 
   it('a bounded counter never crosses its bounds under any interleaving of writers (seeded)', () => {

@@ -6,7 +6,7 @@
  * whatever writers on different nodes do concurrently: strong writes apply one at a time, in log
  * order, each against the value the previous one left.
  */
-import type { Value } from '@tandem/crdt'
+import { type Value, valuesEqual } from '@tandem/crdt'
 
 /** A conditional operation on one key. */
 export type Condition =
@@ -22,34 +22,17 @@ export type ConditionOutcome =
       readonly reason: 'value-mismatch' | 'present' | 'not-a-number' | 'below-min' | 'above-max'
     }
 
-/** Structural equality of two values (byte arrays by content, objects by key set and values). */
-export function valuesEqual(left: Value | undefined, right: Value | undefined): boolean {
-  if (left === right) return true
-  if (left === undefined || right === undefined || left === null || right === null) return false
-  if (typeof left !== 'object' || typeof right !== 'object') return false
-  if (left instanceof Uint8Array || right instanceof Uint8Array) {
-    if (!(left instanceof Uint8Array && right instanceof Uint8Array) || left.length !== right.length)
-      return false
-    return left.every((byte, i) => byte === right[i])
-  }
-  if (Array.isArray(left) || Array.isArray(right)) {
-    if (!(Array.isArray(left) && Array.isArray(right)) || left.length !== right.length) return false
-    return left.every((item, i) => valuesEqual(item as Value, right[i] as Value))
-  }
-  const leftRecord = left as { readonly [key: string]: Value }
-  const rightRecord = right as { readonly [key: string]: Value }
-  const keys = Object.keys(leftRecord)
-  if (keys.length !== Object.keys(rightRecord).length) return false
-  return keys.every(
-    (key) => Object.hasOwn(rightRecord, key) && valuesEqual(leftRecord[key], rightRecord[key]),
-  )
+/** Equality of an expected and a current value, either possibly absent (crdt's structural equality). */
+function sameValue(left: Value | undefined, right: Value | undefined): boolean {
+  if (left === undefined || right === undefined) return left === right
+  return valuesEqual(left, right)
 }
 
 /** Evaluates `condition` against `current` (undefined when the key is absent). */
 export function evaluateCondition(condition: Condition, current: Value | undefined): ConditionOutcome {
   switch (condition.kind) {
     case 'compare-and-set':
-      return valuesEqual(condition.expected, current)
+      return sameValue(condition.expected, current)
         ? { ok: true, write: condition.next }
         : { ok: false, reason: 'value-mismatch' }
     case 'insert-if-absent':
