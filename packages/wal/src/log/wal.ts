@@ -206,6 +206,11 @@ export class Wal {
     return new Wal(resolved, await recoverLog(resolved))
   }
 
+  /** The sync mode the log was opened with. */
+  get syncMode(): SyncMode {
+    return this.options.syncMode
+  }
+
   /** The first index in the log (after the last `compactPrefix`). */
   get firstIndex(): number {
     return this.logicalFirstIndex
