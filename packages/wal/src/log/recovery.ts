@@ -2,6 +2,14 @@
  * Opening a log: read the metadata, scan every segment, cut a torn tail, and apply the corruption
  * policy to anything else. Only this module decides what "recovered" means; `Wal` starts from its
  * result.
+ *
+ * The rule for compacted records (below the first index, left in the first segment until it is
+ * obsolete): damage to them never costs a live record. `wal.meta` (version 2) records where the
+ * first live record starts when it shares a segment with compacted records, so the live scan starts
+ * there and the compacted bytes are only walked to be reported (`RecoveryReport.compacted`); a
+ * segment wholly below the first index is removed unread. With a version-1 `wal.meta` the walk
+ * steps over and resynchronises past damaged compacted records (see `scanSegment`), and refuses (or,
+ * under `truncate`, cuts) below the first index only when no sound record header follows the damage.
  */
 import { WalCorruptionError } from '../errors.js'
 import { parseSegmentName } from '../format/segment-format.js'
