@@ -3,7 +3,7 @@
  * in the first segment) must never cost a live record.
  */
 import { describe, expect, it } from 'vitest'
-import { MemoryDevice, openWal, StateFile, WalCorruptionError } from '../src/index.js'
+import { MemoryDevice, openWal, StateFile, WalCorruptionError, WalLogStorage } from '../src/index.js'
 import { equalBytes, payloadFor, prng, readAll } from './helpers.js'
 
 const SEGMENT = '00000000000000000001.wal'
@@ -127,6 +127,28 @@ describe('damage below the first index', () => {
     await wal.compactPrefix(7)
     await wal.close()
     await expectLive(image, 8, 11, 'after a second compaction')
+  })
+
+  it('through WalLogStorage: damage in compacted entries loses no committed entry', async () => {
+    const device = new MemoryDevice()
+    const storage = await WalLogStorage.open({ device })
+    const entries = Array.from({ length: 20 }, (_, i) => ({
+      index: i + 1,
+      term: 1,
+      type: 0,
+      data: payloadFor(i + 1, 60),
+    }))
+    await storage.save({ hardState: { term: 1, vote: 'a', commit: 20 }, entries, snapshot: null })
+    const confState = { voters: ['a'], learners: [], votersOutgoing: [], learnersNext: [], autoLeave: false }
+    await storage.compact({ metadata: { index: 10, term: 1, confState }, data: payloadFor(10, 50) })
+    await storage.close()
+    const image = MemoryDevice.fromFiles(device.files())
+    image.flipBit(SEGMENT, SEGMENT_HEADER_BYTES + 2 * (24 + 12 + 60) + 3, 6) // the length of entry 3
+    const reopened = await WalLogStorage.open({ device: image })
+    expect([reopened.firstIndex(), reopened.lastIndex()]).toEqual([11, 20])
+    expect(reopened.entries(11, 21, Number.POSITIVE_INFINITY)).toEqual(entries.slice(10))
+    expect(reopened.initialState().hardState.commit).toBe(20)
+    await reopened.close()
   })
 
   it('damage at the first live record is still refused', async () => {
