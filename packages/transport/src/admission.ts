@@ -82,20 +82,29 @@ export class Admission {
     this.#logger.warn('refused peer', { peer, where, role: this.roleOf(peer) })
   }
 
-  /** A libp2p connection gater enforcing {@link admitsConnection} on both directions. */
-  connectionGater(): ConnectionGater {
+  /**
+   * A libp2p connection gater enforcing {@link admitsConnection} on both directions, and refusing
+   * an inbound connection from a peer for which `tooManyConnections` holds.
+   */
+  connectionGater(tooManyConnections: (peerId: PeerId) => boolean = () => false): ConnectionGater {
     const check = (peerId: PeerId, where: string): boolean => {
       const peer = peerId.toString()
       if (this.admitsConnection(peer)) return false
       this.recordRefusal(peer, where)
       return true
     }
+    const checkInbound = (peerId: PeerId, where: string): boolean => {
+      if (check(peerId, where)) return true
+      if (!tooManyConnections(peerId)) return false
+      this.recordRefusal(peerId.toString(), `${where}-over-peer-bound`)
+      return true
+    }
     return {
       // Not dialing a stranger is our own choice, not a refusal of the peer: not counted.
       denyDialPeer: (peerId) => !this.admitsConnection(peerId.toString()),
-      denyInboundEncryptedConnection: (peerId) => check(peerId, 'inbound-connection'),
+      denyInboundEncryptedConnection: (peerId) => checkInbound(peerId, 'inbound-connection'),
       denyOutboundEncryptedConnection: (peerId) => check(peerId, 'outbound-connection'),
-      denyInboundUpgradedConnection: (peerId) => check(peerId, 'inbound-connection-upgraded'),
+      denyInboundUpgradedConnection: (peerId) => checkInbound(peerId, 'inbound-connection-upgraded'),
       denyOutboundUpgradedConnection: (peerId) => check(peerId, 'outbound-connection-upgraded'),
     }
   }

@@ -33,6 +33,33 @@ export class MalformedFrameError extends TransportError {
   }
 }
 
+/**
+ * A peer's partly received frames on a protocol, over all its connections and streams, would exceed
+ * the per-peer bound; the stream that brought the excess bytes is closed.
+ */
+export class InboundBufferExceededError extends TransportError {
+  readonly code = 'INBOUND_BUFFER_EXCEEDED'
+  override readonly name = 'InboundBufferExceededError'
+  constructor(
+    readonly protocol: string,
+    readonly bytesMax: number,
+  ) {
+    super(`a peer's partial frames on ${protocol} would exceed its bound of ${bytesMax} bytes`)
+  }
+}
+
+/** A frame stopped arriving: no byte of it for the frame timeout; the stream is closed. */
+export class FrameTimeoutError extends TransportError {
+  readonly code = 'FRAME_TIMEOUT'
+  override readonly name = 'FrameTimeoutError'
+  constructor(
+    readonly protocol: string,
+    readonly timeoutMs: number,
+  ) {
+    super(`a frame on ${protocol} made no progress for ${timeoutMs} ms`)
+  }
+}
+
 /** A peer that is not admitted to a protocol opened a stream on it; the stream is closed at once. */
 export class PeerNotAdmittedError extends TransportError {
   readonly code = 'PEER_NOT_ADMITTED'

@@ -5,6 +5,7 @@
 import type { Libp2p, Stream } from '@libp2p/interface'
 import type { Admission } from './admission.js'
 import type { BackoffOptions, RandomFloat } from './backoff.js'
+import type { InboundGuard } from './inbound-guard.js'
 import type { Logger } from './logger.js'
 import type { MetricsRegistry } from './metrics.js'
 
@@ -14,6 +15,8 @@ export interface ProtocolHost {
   readonly libp2p: Libp2p
   readonly admission: Admission
   readonly metrics: MetricsRegistry
+  /** Per-peer bounds on what peers make this node hold (buffered bytes, connections). */
+  readonly inbound: InboundGuard
   readonly logger: Logger
   readonly backoff: BackoffOptions
   readonly random: RandomFloat

@@ -93,7 +93,9 @@ export { type CrdtSyncOptions, CrdtSyncService, createCrdtSyncService } from './
  */
 export {
   AddressBookError,
+  FrameTimeoutError,
   FrameTooLargeError,
+  InboundBufferExceededError,
   MalformedFrameError,
   NodeKeyError,
   NodeNotRunningError,
@@ -128,8 +130,7 @@ export { FrameChannel, type FrameHandler } from './framing/frame-channel.js'
  * socket.on('end', () => decoder.end())
  * ```
  */
-export { FrameDecoder } from './framing/frame-decoder.js'
-
+export { type ByteBudget, FrameDecoder } from './framing/frame-decoder.js'
 /**
  * What a full send queue does, and the state of a peer link.
  *
@@ -140,7 +141,6 @@ export { FrameDecoder } from './framing/frame-decoder.js'
  * ```
  */
 export type { OverflowPolicy } from './framing/frame-queue.js'
-
 /**
  * The state of the link to a peer (`idle`, `connecting`, `open`, `backoff` or `closed`), and its role
  * in the pair (`opener`: this node opens the shared stream; `acceptor`: the peer does).
@@ -161,6 +161,17 @@ export type { LinkRole, LinkState } from './framing/peer-link.js'
  * ```
  */
 export { loadOrCreateNodeIdentity, NODE_KEY_FILE, type NodeIdentity } from './identity.js'
+/**
+ * Per-peer inbound bounds (`node.inbound`): connections per peer, the frame timeout, and the byte
+ * budget each peer's streams share on each protocol, with the bytes held now and at the peak.
+ *
+ * @example
+ * ```ts
+ * const node = await createTandemNode({ dataDir, members, inbound: { connectionsPerPeerMax: 2, frameTimeoutMs: 5_000 } })
+ * console.log(node.inbound.bufferedBytes(peer), node.inbound.peakBufferedBytes(peer))
+ * ```
+ */
+export { DEFAULT_INBOUND_LIMITS, InboundGuard, type InboundLimits } from './inbound-guard.js'
 /**
  * The logger interface (same shape as `@tandem/raft`'s) and a silent one.
  *
@@ -195,7 +206,7 @@ export { MetricsRegistry, type PeerMetrics } from './metrics.js'
 export { createTandemNode, TandemNode } from './node.js'
 /**
  * Options of {@link createTandemNode}: data directory, members, sync peers, listen addresses, raft
- * channel limits, backoff and its random source, ping interval, logger.
+ * channel limits, per-peer inbound limits, backoff and its random source, ping interval, logger.
  *
  * @example
  * ```ts

@@ -1,6 +1,7 @@
 /** The options of {@link createTandemNode} and their defaults. */
 import { type BackoffOptions, DEFAULT_BACKOFF, invalidBackoff, type RandomFloat } from './backoff.js'
 import type { OverflowPolicy } from './framing/frame-queue.js'
+import { DEFAULT_INBOUND_LIMITS, type InboundLimits, invalidInboundLimits } from './inbound-guard.js'
 import { type Logger, silentLogger } from './logger.js'
 
 /** Limits of the `/tandem/raft/1` frame channel. */
@@ -15,6 +16,12 @@ export interface RaftChannelOptions {
   readonly overflow: OverflowPolicy
   /** Largest batched write. Default 256 KiB. */
   readonly batchBytesMax: number
+  /**
+   * Bytes of received, not yet delivered frames one peer may make this node hold, over all its
+   * connections and streams on `/tandem/raft/1`. Default 2 × `frameBytesMax` + 1 MiB (33 MiB): two
+   * whole frames, plus room for the chunks that arrive while frames are being handed on.
+   */
+  readonly bufferedBytesPerPeerMax: number
 }
 
 /** Options of a Tandem libp2p node. */
@@ -36,6 +43,8 @@ export interface TandemNodeOptions {
   /** Known addresses of peers, merged into the persisted address book at start. */
   readonly peers?: Readonly<Record<string, readonly string[]>>
   readonly raft?: Partial<RaftChannelOptions>
+  /** Per-peer bounds on connections, frame timeouts and stream opens. */
+  readonly inbound?: Partial<InboundLimits>
   /** Reconnection delays. */
   readonly backoff?: Partial<BackoffOptions>
   /** Randomness for backoff jitter, `[0, 1)`. Default `Math.random`; inject a seeded one in tests. */
@@ -58,6 +67,7 @@ export interface ResolvedNodeOptions {
   readonly listen: readonly string[]
   readonly peers: Readonly<Record<string, readonly string[]>>
   readonly raft: RaftChannelOptions
+  readonly inbound: InboundLimits
   readonly backoff: BackoffOptions
   readonly random: RandomFloat
   readonly pingIntervalMs: number
@@ -71,6 +81,15 @@ export const DEFAULT_RAFT_CHANNEL: RaftChannelOptions = {
   queueBytesMax: 64 * 1024 * 1024,
   overflow: 'drop-oldest',
   batchBytesMax: 256 * 1024,
+  bufferedBytesPerPeerMax: 33 * 1024 * 1024,
+}
+
+/**
+ * The default per-peer bound of buffered inbound bytes for a protocol with frames of at most
+ * `frameBytesMax`: two whole frames, plus 1 MiB for chunks arriving while frames are handed on.
+ */
+export function defaultBufferedBytesPerPeerMax(frameBytesMax: number): number {
+  return 2 * frameBytesMax + 1024 * 1024
 }
 
 /** The default listen addresses: QUIC v1 and TCP on the same port. */
@@ -87,8 +106,15 @@ export function resolveNodeOptions(options: TandemNodeOptions): ResolvedNodeOpti
   const backoffProblem = invalidBackoff(backoff)
   if (backoffProblem !== null) throw new RangeError(`invalid backoff: ${backoffProblem}`)
   const raft = { ...DEFAULT_RAFT_CHANNEL, ...options.raft }
+  raft.bufferedBytesPerPeerMax =
+    options.raft?.bufferedBytesPerPeerMax ?? defaultBufferedBytesPerPeerMax(raft.frameBytesMax)
   if (!(raft.frameBytesMax >= 64)) throw new RangeError('raft.frameBytesMax must be at least 64')
   if (!(raft.batchBytesMax >= 1)) throw new RangeError('raft.batchBytesMax must be positive')
+  if (!(raft.bufferedBytesPerPeerMax >= raft.frameBytesMax))
+    throw new RangeError('raft.bufferedBytesPerPeerMax must hold at least one whole frame')
+  const inbound = { ...DEFAULT_INBOUND_LIMITS, ...options.inbound }
+  const inboundProblem = invalidInboundLimits(inbound)
+  if (inboundProblem !== null) throw new RangeError(`invalid inbound limits: ${inboundProblem}`)
   return {
     dataDir: options.dataDir,
     members: [...options.members],
@@ -96,6 +122,7 @@ export function resolveNodeOptions(options: TandemNodeOptions): ResolvedNodeOpti
     listen: options.listen ?? defaultListenAddresses(options.host ?? '0.0.0.0', port),
     peers: options.peers ?? {},
     raft,
+    inbound,
     backoff,
     random: options.random ?? Math.random,
     pingIntervalMs: options.pingIntervalMs ?? 5_000,

@@ -21,6 +21,7 @@ import { NodeNotRunningError } from './errors.js'
 import { FrameChannel } from './framing/frame-channel.js'
 import type { ProtocolHost } from './host.js'
 import { loadOrCreateNodeIdentity } from './identity.js'
+import { InboundGuard } from './inbound-guard.js'
 import { MetricsRegistry, type PeerMetrics } from './metrics.js'
 import { type ResolvedNodeOptions, resolveNodeOptions, type TandemNodeOptions } from './node-options.js'
 import { RAFT_PROTOCOL } from './protocols.js'
@@ -36,6 +37,8 @@ export class TandemNode implements ProtocolHost {
   readonly libp2p: Libp2p<TandemServices>
   readonly admission: Admission
   readonly metrics: MetricsRegistry
+  /** Per-peer inbound bounds: buffered bytes per protocol, connections, frame timeout. */
+  readonly inbound: InboundGuard
   /** Frames on `/tandem/raft/1`; the Raft transport is built on it. */
   readonly raft: FrameChannel
   readonly #options: ResolvedNodeOptions
@@ -51,6 +54,7 @@ export class TandemNode implements ProtocolHost {
     libp2p: Libp2p<TandemServices>
     admission: Admission
     metrics: MetricsRegistry
+    inbound: InboundGuard
     options: ResolvedNodeOptions
     addressBook: AddressBook
   }) {
@@ -58,6 +62,7 @@ export class TandemNode implements ProtocolHost {
     this.libp2p = init.libp2p
     this.admission = init.admission
     this.metrics = init.metrics
+    this.inbound = init.inbound
     this.#options = init.options
     this.#addressBook = init.addressBook
     const raftOptions = init.options.raft
@@ -70,6 +75,7 @@ export class TandemNode implements ProtocolHost {
         overflow: raftOptions.overflow,
       },
       batchBytesMax: raftOptions.batchBytesMax,
+      bufferedBytesPerPeerMax: raftOptions.bufferedBytesPerPeerMax,
       keepAlive: (peer) => this.admission.roleOf(peer) === 'member',
     })
   }
@@ -205,7 +211,17 @@ export class TandemNode implements ProtocolHost {
     // Only an inbound connection means the peer reached us on its own (for example after a restart
     // on a new address); our own dials produce outbound ones and must not cut themselves short.
     libp2p.addEventListener('connection:open', (event) => {
-      if (event.detail.direction === 'inbound') this.raft.nudge(event.detail.remotePeer.toString())
+      const connection = event.detail
+      const peer = connection.remotePeer.toString()
+      // The gater refuses a peer's connection beyond the bound, but handshakes running in parallel
+      // all pass it; counting here, once each connection is registered, makes the bound exact.
+      const open = libp2p.getConnections(connection.remotePeer)
+      if (connection.direction === 'inbound' && open.length > this.inbound.limits.connectionsPerPeerMax) {
+        this.admission.recordRefusal(peer, 'connections-per-peer')
+        connection.abort(new Error('too many connections from this peer'))
+        return
+      }
+      if (connection.direction === 'inbound') this.raft.nudge(peer)
     })
     libp2p.addEventListener('peer:disconnect', (event) => this.raft.connectionLost(event.detail.toString()))
     for (const [peer, addresses] of Object.entries(this.#options.peers)) {
@@ -272,19 +288,25 @@ export async function createTandemNode(options: TandemNodeOptions): Promise<Tand
   const identity = await loadOrCreateNodeIdentity(resolved.dataDir)
   const addressBook = await AddressBook.open(resolved.dataDir)
   const metrics = new MetricsRegistry()
+  const inbound = new InboundGuard(resolved.inbound)
   const admission = new Admission({
     members: resolved.members,
     syncPeers: resolved.syncPeers,
     metrics,
     logger: resolved.logger,
   })
+  let started: Libp2p | null = null
   const libp2p = await createLibp2p({
     privateKey: identity.privateKey,
     addresses: { listen: [...resolved.listen] },
     transports: [quicTransport(resolved.addressDialTimeoutMs), tcp()],
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],
-    connectionGater: admission.connectionGater(),
+    // Connections are counted once libp2p exists; until then (while starting) there are none.
+    connectionGater: admission.connectionGater((peerId) => {
+      const open = started?.getConnections(peerId).length ?? 0
+      return !inbound.admitsConnection(open)
+    }),
     connectionManager: {
       addressSorter: quicFirstAddressSorter,
       addressDialTimeout: resolved.addressDialTimeoutMs,
@@ -294,11 +316,13 @@ export async function createTandemNode(options: TandemNodeOptions): Promise<Tand
     },
     services: { identify: identify(), ping: ping() },
   })
+  started = libp2p
   const node = new TandemNode({
     nodeId: identity.nodeId,
     libp2p,
     admission,
     metrics,
+    inbound,
     options: resolved,
     addressBook,
   })

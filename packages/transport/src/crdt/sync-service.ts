@@ -15,6 +15,7 @@ import { MalformedFrameError, PeerNotAdmittedError, SyncProtocolError, Transport
 import { FramedStream } from '../framing/framed-stream.js'
 import { StreamWriter } from '../framing/stream-writer.js'
 import type { TandemNode } from '../node.js'
+import { defaultBufferedBytesPerPeerMax } from '../node-options.js'
 import { CRDT_PROTOCOL } from '../protocols.js'
 import type { SyncAdapter } from './sync-adapter.js'
 
@@ -26,6 +27,11 @@ export interface CrdtSyncOptions {
   readonly queueFramesMax?: number
   /** Bytes queued per session before it is restarted. Default 128 MiB. */
   readonly queueBytesMax?: number
+  /**
+   * Bytes of received, not yet handled frames one peer may make this node hold, over all its
+   * streams on `/tandem/crdt/1`. Default 2 × `frameBytesMax` + 1 MiB (129 MiB).
+   */
+  readonly bufferedBytesPerPeerMax?: number
 }
 
 interface PeerState {
@@ -42,6 +48,7 @@ export class CrdtSyncService<Message> {
   readonly #frameBytesMax: number
   readonly #queueFramesMax: number
   readonly #queueBytesMax: number
+  readonly #bufferedBytesPerPeerMax: number
   readonly #peers = new Map<string, PeerState>()
   readonly #inbound = new Set<Stream>()
   readonly #stopping = new AbortController()
@@ -56,10 +63,15 @@ export class CrdtSyncService<Message> {
     this.#frameBytesMax = options.frameBytesMax ?? 64 * 1024 * 1024
     this.#queueFramesMax = options.queueFramesMax ?? 4096
     this.#queueBytesMax = options.queueBytesMax ?? 128 * 1024 * 1024
+    this.#bufferedBytesPerPeerMax =
+      options.bufferedBytesPerPeerMax ?? defaultBufferedBytesPerPeerMax(this.#frameBytesMax)
+    if (!(this.#bufferedBytesPerPeerMax >= this.#frameBytesMax))
+      throw new RangeError('bufferedBytesPerPeerMax must hold at least one whole frame')
   }
 
   /** @internal Called by {@link createCrdtSyncService}. */
   async start(): Promise<void> {
+    this.#node.inbound.setBufferedBytesMax(CRDT_PROTOCOL, this.#bufferedBytesPerPeerMax)
     await this.#node.libp2p.handle(CRDT_PROTOCOL, (stream, connection) => this.#accept(stream, connection), {
       maxInboundStreams: 4,
       maxOutboundStreams: 4,
@@ -212,6 +224,8 @@ export class CrdtSyncService<Message> {
       protocol: CRDT_PROTOCOL,
       frameBytesMax: this.#frameBytesMax,
       metrics,
+      budget: this.#node.inbound.budget(peer, CRDT_PROTOCOL),
+      frameTimeoutMs: this.#node.inbound.limits.frameTimeoutMs,
     })
     const writer = new StreamWriter(stream, {
       framesMax: this.#queueFramesMax,
@@ -256,6 +270,7 @@ export class CrdtSyncService<Message> {
         this.#node.logger.warn('sync stream closed', { peer, code: error.code, reason: error.message })
       }
     } finally {
+      framed.dispose()
       session.close()
       if (state.stream === stream) state.stream = null
       if (stream.status === 'open') stream.abort(new Error('sync session ended'))

@@ -17,6 +17,8 @@ export interface FrameChannelOptions {
   readonly frameBytesMax: number
   readonly queue: FrameQueueLimits
   readonly batchBytesMax: number
+  /** Bytes of undelivered frames one peer may make this node hold on this protocol. */
+  readonly bufferedBytesPerPeerMax: number
   /** Peers whose link stays open (and redials) even while idle. */
   readonly keepAlive: (peer: string) => boolean
 }
@@ -47,6 +49,7 @@ export class FrameChannel {
   }
 
   async start(): Promise<void> {
+    this.#host.inbound.setBufferedBytesMax(this.#options.protocol, this.#options.bufferedBytesPerPeerMax)
     await this.#host.libp2p.handle(
       this.#options.protocol,
       (stream, connection) => this.#accept(stream, connection),
@@ -205,12 +208,19 @@ export class FrameChannel {
     readFrames(stream, {
       protocol,
       frameBytesMax: this.#options.frameBytesMax,
+      budget: this.#host.inbound.budget(peer, protocol),
+      frameTimeoutMs: this.#host.inbound.limits.frameTimeoutMs,
       metrics: this.#host.metrics.peer(peer),
       onFrame: (frame) => this.#frameHandler(peer, frame),
     })
       .then((error) => {
         if (error !== null) {
-          this.#host.logger.warn('closed stream after a bad frame', { peer, protocol, code: error.code })
+          this.#host.logger.warn('closed stream after a bad frame', {
+            peer,
+            protocol,
+            code: error.code,
+            reason: error.message,
+          })
         }
       })
       .finally(() => this.#reading.delete(stream))

@@ -1,55 +1,123 @@
 /**
  * An incremental decoder of varint length-prefixed frames (the it-length-prefixed format) that
- * hands out every frame completed by a received chunk at once, so the receive path costs one
- * async step per network chunk instead of one per frame. The cap is checked as soon as a length
- * prefix is read: an oversized frame is never buffered.
+ * hands out the frames completed by received chunks in batches, so the receive path costs one
+ * async step per batch instead of one per frame. The cap is checked as soon as a length prefix is
+ * read: an oversized frame is never buffered. Every byte held between `append` and `take` is
+ * reserved from a {@link ByteBudget} (shared by all streams of the same peer), so the bytes one peer
+ * can make this node hold stay within a bound however many streams it opens.
  */
 import { Uint8ArrayList } from 'uint8arraylist'
-import { FrameTooLargeError, MalformedFrameError } from '../errors.js'
+import { FrameTooLargeError, InboundBufferExceededError, MalformedFrameError } from '../errors.js'
 
 /** Longest accepted length prefix: 5 varint bytes cover every length up to 2^35. */
 const LENGTH_PREFIX_BYTES_MAX = 5
 
+/** Where buffered bytes are accounted; `reserve` refuses (returns `false`) beyond the bound. */
+export interface ByteBudget {
+  /** The bound, in bytes. */
+  readonly bytesMax: number
+  reserve(bytes: number): boolean
+  release(bytes: number): void
+}
+
+/** A budget that never refuses (for decoders outside any peer's accounting, such as benchmarks). */
+export const UNBOUNDED_BUDGET: ByteBudget = {
+  bytesMax: Number.POSITIVE_INFINITY,
+  reserve: () => true,
+  release: () => {},
+}
+
 export class FrameDecoder {
   readonly #protocol: string
   readonly #frameBytesMax: number
+  readonly #budget: ByteBudget
   readonly #buffer = new Uint8ArrayList()
   /** Length of the frame being assembled, or -1 while its prefix is still being read. */
   #pending = -1
+  /** Bytes reserved from the budget and not yet released. */
+  #reserved = 0
+  /** A failure found behind frames that were handed out first; thrown by the next `take`. */
+  #failure: unknown = null
 
-  constructor(protocol: string, frameBytesMax: number) {
+  constructor(protocol: string, frameBytesMax: number, budget: ByteBudget = UNBOUNDED_BUDGET) {
     this.#protocol = protocol
     this.#frameBytesMax = frameBytesMax
+    this.#budget = budget
   }
 
-  /** Bytes received but not yet part of a complete frame. */
+  /** Bytes received but not yet handed out as part of a frame. */
   get bufferedBytes(): number {
     return this.#buffer.byteLength
   }
 
-  /** Appends `chunk`; returns the frames it completed, in order. Throws a typed error on bad input. */
-  push(chunk: Uint8Array | Uint8ArrayList): Uint8Array[] {
+  /** Whether a frame has begun (prefix or body bytes received) and is not complete yet. */
+  get inFrame(): boolean {
+    return this.#buffer.byteLength > 0 || this.#pending >= 0
+  }
+
+  /**
+   * Appends `chunk` (accounting it in the budget); throws {@link InboundBufferExceededError} when
+   * the budget cannot hold it, then nothing is appended.
+   */
+  append(chunk: Uint8Array | Uint8ArrayList): void {
+    if (!this.#budget.reserve(chunk.byteLength)) {
+      throw new InboundBufferExceededError(this.#protocol, this.#budget.bytesMax)
+    }
+    this.#reserved += chunk.byteLength
     this.#buffer.append(chunk)
+  }
+
+  /** Takes up to `framesMax` complete frames, in order. Throws a typed error on bad input. */
+  take(framesMax = Number.POSITIVE_INFINITY): Uint8Array[] {
+    if (this.#failure !== null) throw this.#failure
     const frames: Uint8Array[] = []
-    for (;;) {
-      if (this.#pending < 0) {
-        const length = this.#readPrefix()
-        if (length < 0) break
-        this.#pending = length
+    const before = this.#buffer.byteLength
+    try {
+      while (frames.length < framesMax) {
+        if (this.#pending < 0) {
+          const length = this.#readPrefix()
+          if (length < 0) break
+          this.#pending = length
+        }
+        if (this.#buffer.byteLength < this.#pending) break
+        frames.push(this.#buffer.subarray(0, this.#pending))
+        this.#buffer.consume(this.#pending)
+        this.#pending = -1
       }
-      if (this.#buffer.byteLength < this.#pending) break
-      frames.push(this.#buffer.subarray(0, this.#pending))
-      this.#buffer.consume(this.#pending)
-      this.#pending = -1
+    } catch (error) {
+      // The good frames before the bad input still count; the failure comes with the next call.
+      if (frames.length === 0) throw error
+      this.#failure = error
+    } finally {
+      // Handed-out frames are the caller's now (delivered at once); only the remainder stays accounted.
+      this.#releaseBytes(before - this.#buffer.byteLength)
     }
     return frames
   }
 
+  /** Appends `chunk` and returns every frame complete so far. */
+  push(chunk: Uint8Array | Uint8ArrayList): Uint8Array[] {
+    this.append(chunk)
+    return this.take()
+  }
+
   /** Checks that the stream did not end inside a frame. */
   end(): void {
-    if (this.#buffer.byteLength > 0 || this.#pending >= 0) {
-      throw new MalformedFrameError(this.#protocol, 'stream ended inside a frame')
-    }
+    if (this.inFrame) throw new MalformedFrameError(this.#protocol, 'stream ended inside a frame')
+  }
+
+  /** Drops whatever is buffered and returns its bytes to the budget (the stream is gone). */
+  dispose(): void {
+    this.#buffer.consume(this.#buffer.byteLength)
+    this.#pending = -1
+    this.#releaseBytes(this.#reserved)
+  }
+
+  #releaseBytes(bytes: number): void {
+    const released = Math.min(bytes, this.#reserved)
+    if (released <= 0) return
+    this.#reserved -= released
+    this.#budget.release(released)
   }
 
   /** Reads and consumes a length prefix; -1 when more bytes are needed. */

@@ -1,34 +1,43 @@
 /**
  * Request/response style framing over one libp2p stream, for the protocols whose two sides talk
  * in turn (snapshot, CRDT sync): `write()` sends one length-prefixed frame and waits for `drain`
- * when the stream's buffer is full; `read()` returns the next frame, decoded through
- * it-length-prefixed with the frame cap. Errors become this package's typed errors.
+ * when the stream's buffer is full; `read()` returns the next frame from a {@link FrameReader}
+ * (frame cap, the peer's byte budget, the frame timeout). Errors become this package's typed errors.
  */
 import type { Stream } from '@libp2p/interface'
-import * as lp from 'it-length-prefixed'
 import type { TransportError } from '../errors.js'
 import type { PeerMetrics } from '../metrics.js'
+import type { ByteBudget } from './frame-decoder.js'
+import { FrameReader } from './frame-reader.js'
 import { toFrameError } from './read-frames.js'
 import { varintLength, writeVarint } from './varint.js'
 
-const LENGTH_PREFIX_BYTES_MAX = 5
+/** Options of a {@link FramedStream}. */
+export interface FramedStreamOptions {
+  readonly protocol: string
+  readonly frameBytesMax: number
+  readonly metrics: PeerMetrics
+  /** The peer's budget of buffered bytes on this protocol, shared by its streams. Default: unbounded. */
+  readonly budget?: ByteBudget
+  /** Closes the stream when a begun frame gets no byte for this long. Default 0: never. */
+  readonly frameTimeoutMs?: number
+}
 
 export class FramedStream {
   readonly stream: Stream
   readonly #protocol: string
   readonly #frameBytesMax: number
   readonly #metrics: PeerMetrics
-  readonly #frames: AsyncGenerator<{ subarray(): Uint8Array }, void, unknown>
+  readonly #reader: FrameReader
+  /** Frames decoded but not yet returned by `read()`. */
+  #pending: Uint8Array[] = []
 
-  constructor(stream: Stream, options: { protocol: string; frameBytesMax: number; metrics: PeerMetrics }) {
+  constructor(stream: Stream, options: FramedStreamOptions) {
     this.stream = stream
     this.#protocol = options.protocol
     this.#frameBytesMax = options.frameBytesMax
     this.#metrics = options.metrics
-    this.#frames = lp.decode(stream, {
-      maxDataLength: options.frameBytesMax,
-      maxLengthLength: LENGTH_PREFIX_BYTES_MAX,
-    })
+    this.#reader = new FrameReader(stream, options)
   }
 
   /** Sends one frame; resolves once the stream can take more. Rejects if the stream is gone. */
@@ -42,20 +51,27 @@ export class FramedStream {
 
   /**
    * The next frame, or `null` when the remote closed its side. Throws a typed error (and aborts the
-   * stream) on an oversized or malformed frame; rethrows stream failures as they are.
+   * stream) on an oversized, malformed, over-budget or stalled frame; rethrows stream failures as
+   * they are.
    */
   async read(): Promise<Uint8Array | null> {
-    let next: IteratorResult<{ subarray(): Uint8Array }, void>
-    try {
-      next = await this.#frames.next()
-    } catch (error) {
-      const typed = toFrameError(error, this.#protocol, this.#frameBytesMax)
-      if (typed === null) throw error
-      this.fail(typed)
-      throw typed
+    let bytes = this.#pending.shift()
+    if (bytes === undefined) {
+      let frames: Uint8Array[] | null
+      try {
+        // One frame at a time: the rest stay in the reader, accounted in the peer's budget.
+        frames = await this.#reader.next(1)
+      } catch (error) {
+        const typed = toFrameError(error, this.#protocol, this.#frameBytesMax)
+        if (typed === null) throw error
+        this.fail(typed)
+        throw typed
+      }
+      if (frames === null) return null
+      this.#pending = frames
+      bytes = this.#pending.shift()
+      if (bytes === undefined) return null
     }
-    if (next.done === true) return null
-    const bytes = next.value.subarray()
     this.#metrics.framesIn++
     this.#metrics.bytesIn += bytes.byteLength + varintLength(bytes.byteLength)
     return bytes
@@ -63,10 +79,13 @@ export class FramedStream {
 
   /** Aborts the stream because of `error` (a protocol violation), counting it once. */
   fail(error: TransportError): void {
-    if (this.stream.status !== 'open') return
+    if (this.#counted) return
+    this.#counted = true
     this.#metrics.streamErrors++
-    this.stream.abort(error)
+    if (this.stream.status === 'open') this.stream.abort(error)
   }
+
+  #counted = false
 
   /** Closes this side for writing, waiting at most `timeoutMs` for buffered data to leave. */
   async close(timeoutMs = 5_000): Promise<void> {
@@ -75,5 +94,10 @@ export class FramedStream {
     } catch (error) {
       this.stream.abort(error instanceof Error ? error : new Error('close failed'))
     }
+  }
+
+  /** Stops reading and returns buffered bytes to the peer's budget (call when done with the stream). */
+  dispose(): void {
+    this.#reader.dispose()
   }
 }

@@ -1,21 +1,23 @@
 /**
- * The receive pipeline of a framed protocol: `stream → length-prefixed decoder (with the frame cap)
- * → handler`, composed with it-pipe. The decoder reads the it-length-prefixed format but yields all
- * frames of a chunk together (see {@link FrameDecoder}). A frame over the cap is rejected as soon as its length prefix
- * is read — the body is never buffered — and the stream is closed with a typed error. A stream
- * that fails touches nothing else: other streams and peers keep going.
+ * The receive loop of a long-lived framed protocol (`/tandem/raft/1`): frames come out of a
+ * {@link FrameReader} (frame cap, the peer's byte budget, the frame timeout) and are handed to the
+ * handler in order. A stream that fails touches nothing else: other streams and peers keep going.
  */
 import type { Stream } from '@libp2p/interface'
-import { pipe } from 'it-pipe'
 import { FrameTooLargeError, MalformedFrameError, TransportError } from '../errors.js'
 import type { PeerMetrics } from '../metrics.js'
-import { FrameDecoder } from './frame-decoder.js'
+import type { ByteBudget } from './frame-decoder.js'
+import { FrameReader } from './frame-reader.js'
 
 /** Options of {@link readFrames}. */
 export interface ReadFramesOptions {
   readonly protocol: string
   readonly frameBytesMax: number
   readonly metrics: PeerMetrics
+  /** The peer's budget of buffered bytes on this protocol, shared by its streams. */
+  readonly budget?: ByteBudget
+  /** Closes the stream when a begun frame gets no byte for this long (0: never). */
+  readonly frameTimeoutMs?: number
   /** Called for each frame in order; throwing a {@link TransportError} closes the stream with it. */
   readonly onFrame: (frame: Uint8Array) => void
 }
@@ -26,41 +28,31 @@ export interface ReadFramesOptions {
  */
 export async function readFrames(stream: Stream, options: ReadFramesOptions): Promise<TransportError | null> {
   const { metrics, onFrame, protocol } = options
-  const decoder = new FrameDecoder(protocol, options.frameBytesMax)
+  const reader = new FrameReader(stream, options)
   try {
-    await pipe(
-      stream,
-      // One step per received chunk: every frame it completes comes out together.
-      async function* (chunks) {
-        for await (const chunk of chunks) {
-          const frames = decoder.push(chunk)
-          if (frames.length > 0) yield frames
+    for (;;) {
+      const frames = await reader.next()
+      if (frames === null) return null
+      for (const bytes of frames) {
+        metrics.framesIn++
+        metrics.bytesIn += bytes.byteLength + lengthPrefixBytes(bytes.byteLength)
+        try {
+          onFrame(bytes)
+        } catch (error) {
+          throw error instanceof TransportError
+            ? error
+            : new MalformedFrameError(protocol, 'frame rejected by the decoder', { cause: error })
         }
-        decoder.end()
-      },
-      async (batches) => {
-        for await (const frames of batches) {
-          for (const bytes of frames) {
-            metrics.framesIn++
-            metrics.bytesIn += bytes.byteLength + lengthPrefixBytes(bytes.byteLength)
-            try {
-              onFrame(bytes)
-            } catch (error) {
-              throw error instanceof TransportError
-                ? error
-                : new MalformedFrameError(protocol, 'frame rejected by the decoder', { cause: error })
-            }
-          }
-        }
-      },
-    )
-    return null
+      }
+    }
   } catch (error) {
     const typed = toFrameError(error, protocol, options.frameBytesMax)
     if (typed === null) return null
     metrics.streamErrors++
-    stream.abort(typed)
+    if (stream.status === 'open') stream.abort(typed)
     return typed
+  } finally {
+    reader.dispose()
   }
 }
 

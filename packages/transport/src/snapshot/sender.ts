@@ -117,6 +117,8 @@ export async function sendSnapshot(
         attempt,
         error: error instanceof Error ? error.message : String(error),
       })
+    } finally {
+      framed?.dispose()
     }
   }
   throw new SnapshotTransferFailedError(

@@ -35,6 +35,7 @@ export class SnapshotService {
   readonly #node: TandemNode
   readonly #receiver: SnapshotReceiver
   readonly #frameBytesMax: number
+  readonly #bufferedBytesPerPeerMax: number
   readonly #inbound = new Set<Stream>()
   readonly #sweepTimer: ReturnType<typeof setInterval>
   readonly #stopping = new AbortController()
@@ -56,6 +57,10 @@ export class SnapshotService {
     }
     // A frame holds one chunk (or an offer with its metadata) plus a few fields.
     this.#frameBytesMax = Math.max(limits.chunkBytesMax, METADATA_BYTES_MAX) + FRAME_OVERHEAD_BYTES
+    // An honest sender has at most one receive window (plus the frame being read) in flight per
+    // transfer, and a peer at most `partialTransfersPerPeerMax` transfers.
+    this.#bufferedBytesPerPeerMax =
+      limits.partialTransfersPerPeerMax * (limits.receiveBufferBytesMax + 2 * this.#frameBytesMax)
     this.#receiver = new SnapshotReceiver({
       limits,
       now: options.now ?? (() => performance.now()),
@@ -68,6 +73,7 @@ export class SnapshotService {
 
   /** @internal Registers the protocol handler; called by {@link createSnapshotService}. */
   async start(): Promise<void> {
+    this.#node.inbound.setBufferedBytesMax(SNAPSHOT_PROTOCOL, this.#bufferedBytesPerPeerMax)
     await this.#node.libp2p.handle(
       SNAPSHOT_PROTOCOL,
       (stream, connection) => this.#accept(stream, connection),
@@ -104,6 +110,8 @@ export class SnapshotService {
             protocol: SNAPSHOT_PROTOCOL,
             frameBytesMax: this.#frameBytesMax,
             metrics: node.metrics.peer(peer),
+            budget: node.inbound.budget(peer, SNAPSHOT_PROTOCOL),
+            frameTimeoutMs: node.inbound.limits.frameTimeoutMs,
           }),
         backoff: node.backoff,
         random: node.random,
@@ -150,8 +158,13 @@ export class SnapshotService {
       protocol: SNAPSHOT_PROTOCOL,
       frameBytesMax: this.#frameBytesMax,
       metrics: this.#node.metrics.peer(peer),
+      budget: this.#node.inbound.budget(peer, SNAPSHOT_PROTOCOL),
+      frameTimeoutMs: this.#node.inbound.limits.frameTimeoutMs,
     })
-    this.#receiver.serve(framed, peer).finally(() => this.#inbound.delete(stream))
+    this.#receiver.serve(framed, peer).finally(() => {
+      framed.dispose()
+      this.#inbound.delete(stream)
+    })
   }
 }
 
