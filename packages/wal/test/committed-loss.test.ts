@@ -102,6 +102,34 @@ describe('a log that ends below the persisted commit index', () => {
     }
   })
 
+  it('a tail cut at every byte: refused below the commit index, recovered at or above it', async () => {
+    const device = await committedLog(12)
+    const size = device.fileBytes(SEGMENT)?.length as number
+    let refused = 0
+    let recovered = 0
+    for (let cut = 1; cut <= size - 32; cut++) {
+      const wholeRecords = Math.floor((size - cut - 32) / FRAME_BYTES)
+      const image = cutTail(device, cut)
+      if (wholeRecords < 12) {
+        await expect(WalLogStorage.open({ device: image }), `cut ${cut}`).rejects.toMatchObject({
+          code: 'WAL_COMMITTED_ENTRIES_LOST',
+          commitIndex: 12,
+          lastIndex: wholeRecords,
+        })
+        refused++
+      } else {
+        const storage = await WalLogStorage.open({ device: image })
+        expect([storage.lastIndex(), storage.initialState().hardState.commit], `cut ${cut}`).toEqual([
+          wholeRecords,
+          12,
+        ])
+        recovered++
+      }
+    }
+    expect(refused + recovered).toBe(size - 32)
+    expect(recovered).toBe(8 * FRAME_BYTES)
+  })
+
   it('a torn tail beyond the commit index still recovers as before', async () => {
     const device = await committedLog(12)
     for (const cut of [1, 24, 3 * FRAME_BYTES + 10, 8 * FRAME_BYTES]) {

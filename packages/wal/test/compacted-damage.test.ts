@@ -286,6 +286,40 @@ describe(`random damage below the first index (seed ${SEED}; rerun with TANDEM_S
     expect(damagedReported).toBe(BIT_FLIP_TRIALS)
   }, 120_000)
 
+  it(`${BIT_FLIP_TRIALS} bit flips anywhere in the segments: opened whole when below the first index, refused otherwise`, async () => {
+    const random = prng(SEED + 2)
+    let below = 0
+    let refused = 0
+    for (let trialNumber = 0; trialNumber < BIT_FLIP_TRIALS; trialNumber++) {
+      const trial = await randomTrial(random, trialNumber)
+      const segments = [...trial.device.files()].filter(([name]) => name.endsWith('.wal'))
+      const total = segments.reduce((sum, [, bytes]) => sum + bytes.length, 0)
+      let offset = Math.floor(random() * total)
+      let victim = segments[0] as [string, Uint8Array]
+      for (const segment of segments) {
+        if (offset < segment[1].length) {
+          victim = segment
+          break
+        }
+        offset -= segment[1].length
+      }
+      const bit = Math.floor(random() * 8)
+      const image = MemoryDevice.fromFiles(trial.device.files())
+      image.flipBit(victim[0], offset, bit)
+      const label = `seed ${SEED + 2} trial ${trialNumber}: bit ${bit} of byte ${offset} of ${victim[0]} (live from ${trial.liveOffset} of ${trial.segment})`
+      if (victim[0] === trial.segment && offset < trial.liveOffset) {
+        below++
+        await expectAllLive(trial, image, trialNumber, label)
+      } else {
+        refused++
+        await expect(openWal({ device: image }), label).rejects.toBeInstanceOf(WalCorruptionError)
+      }
+    }
+    // Both kinds were drawn.
+    expect(below).toBeGreaterThan(50)
+    expect(refused).toBeGreaterThan(50)
+  }, 120_000)
+
   it(`${LIVE_FLIP_TRIALS} bit flips in the first live record are refused, with either wal.meta version`, async () => {
     const random = prng(SEED + 1)
     for (let trialNumber = 0; trialNumber < LIVE_FLIP_TRIALS; trialNumber++) {
