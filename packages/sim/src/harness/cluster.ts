@@ -29,7 +29,10 @@ export interface ClusterUnderTest {
   exceededEvents(phase: PhaseName): void
   /** Production code threw out of an event: the run is over. */
   crashed(error: unknown): void
-  /** Chaos is over (the fault plan has stopped): stop writing, heal the network and machines. */
+  /**
+   * Chaos is over (the fault plan has stopped): stop writing, heal the network and machines. Called
+   * even after a violation; a cluster may then do nothing.
+   */
   heal(): void
   /** Begins working towards the liveness goal (a probe write, a convergence probe). */
   startLiveness(): void

@@ -9,8 +9,8 @@
  * 4. Settle — optional time for in-flight work (clients' last attempts) to finish.
  * 5. Final checks over the whole run, then every machine is shut down.
  *
- * The first violation ends the run: later phases are skipped (the heal still runs, so its trace
- * line says what was healed).
+ * The first violation ends the run: later phases are skipped. The cluster's `heal` is called even
+ * then and decides for itself whether to act (the Raft cluster still traces the core it would heal).
  */
 import type { Addressed } from '../world/network.js'
 import type { World } from '../world/world.js'
