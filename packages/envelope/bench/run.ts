@@ -1,30 +1,51 @@
 import { randomBytes } from 'node:crypto'
 import { writeFileSync } from 'node:fs'
 import { cpus } from 'node:os'
-import { generateSigningKey, KeyRing, Opener, Sealer, writerPublicKey } from '@tandem/envelope'
-import { nativeOpenAll, nativeSealAll } from './native.ts'
+import {
+  type CryptoProvider,
+  generateSigningKey,
+  KeyRing,
+  Opener,
+  pureCryptoProvider,
+  Sealer,
+  writerPublicKey,
+} from '@tandem/envelope'
+import { nodeCryptoProvider } from '@tandem/envelope/node'
+import { nativeOpenAll, nativeSealAll } from './node-crypto-peer.ts'
+import { SodiumPeer } from './sodium-peer.ts'
 
-// Seal and open throughput of @tandem/envelope beside node:crypto's native ChaCha20-Poly1305 in the
-// same process. Run: pnpm --filter @tandem/envelope bench  (writes bench/results.json)
+// Seal and open throughput of @tandem/envelope with both crypto providers, beside two peers in the
+// same process: libsodium (sodium-native) doing the same sealing and signing by hand, and
+// node:crypto's ChaCha20-Poly1305 doing the encryption alone.
+// Run: pnpm --filter @tandem/envelope bench   (writes bench/results.json and bench/results.md)
+//
+// Rates are entries per CPU-second of this process (process.cpuUsage, every thread, GC included),
+// not per wall-clock second: the machine is shared, and CPU time charges each side only for its own
+// work. Each figure is the median of `BENCH_REPEATS` interleaved rounds of `BENCH_RUN_MS` each.
+// `BENCH_SIZES=1024 BENCH_PROVIDERS=node` narrows a run while profiling.
 
-const PEER = 'node:crypto chacha20-poly1305'
-const sizes = [128, 1024, 16_384]
+const SODIUM_PEER = 'libsodium (sodium-native), hand-written'
+const NODE_PEER = 'node:crypto chacha20-poly1305 alone'
+const sizes = (process.env.BENCH_SIZES ?? '128,1024,16384').split(',').map(Number)
 const modes = [
   { name: 'per-entry signed', batch: 1 },
   { name: 'batch-signed 64', batch: 64 },
   { name: 'batch-signed 1024', batch: 1024 },
 ] as const
-const runMs = Number(process.env.BENCH_RUN_MS ?? 300)
+const providers: readonly CryptoProvider[] = [nodeCryptoProvider, pureCryptoProvider].filter((provider) =>
+  (process.env.BENCH_PROVIDERS ?? 'node,pure').split(',').includes(provider.name),
+)
+const runMs = Number(process.env.BENCH_RUN_MS ?? 150)
 const repeats = Number(process.env.BENCH_REPEATS ?? 5)
 
 interface Case {
   case: string
-  metric: 'ops/s' | 'MB/s'
+  metric: 'ops/s'
   tandem: number
   peer: string | null
   peerValue: number | null
   ratio: number | null
-  better: 'higher' | 'lower'
+  better: 'higher'
 }
 
 /** A measured step: each call processes some entries and returns how many. */
@@ -38,22 +59,21 @@ function measurement(step: () => number): Measurement {
   return { step, rates: [] }
 }
 
-/** Runs one step for `runMs` and records entries/s. */
-function runOnce(m: Measurement): void {
-  let entries = 0
-  const start = performance.now()
-  let elapsed = 0
-  while (elapsed < runMs) {
-    entries += m.step()
-    elapsed = performance.now() - start
-  }
-  m.rates.push((entries * 1000) / elapsed)
+const cpuMicros = () => {
+  const usage = process.cpuUsage()
+  return usage.user + usage.system
 }
 
-/**
- * Runs every measurement of one entry size in turn, `repeats` rounds, so that the shared machine's
- * load falls on Tandem and on the native peer alike; each figure is the median of its rounds.
- */
+/** Runs one step for at least `runMs` of wall time and records entries per CPU-second. */
+function runOnce(m: Measurement): void {
+  let entries = 0
+  const wallStart = performance.now()
+  const cpuStart = cpuMicros()
+  while (performance.now() - wallStart < runMs) entries += m.step()
+  m.rates.push((entries * 1e6) / Math.max(1, cpuMicros() - cpuStart))
+}
+
+/** Every measurement of one entry size in turn, `repeats` rounds: the load falls on all alike. */
 function runInterleaved(measurements: readonly Measurement[]): void {
   for (let r = 0; r < repeats; r++) for (const m of measurements) runOnce(m)
 }
@@ -63,109 +83,125 @@ function median(m: Measurement): number {
   return sorted[Math.floor(sorted.length / 2)] as number
 }
 
+/** Entries/s of seal then open, from the two rates. */
+const both = (seal: number, open: number) => 1 / (1 / seal + 1 / open)
+
 const clusterId = new TextEncoder().encode('bench-cluster')
 const stream = new TextEncoder().encode('bench-stream')
 const signingKey = generateSigningKey()
-const ring = new KeyRing({ clusterId })
-ring.addWriter(writerPublicKey(signingKey))
-ring.addEpoch(1, randomBytes(32))
-const sealer = new Sealer({ keyRing: ring, signingKey })
-// The signature cache is off for whole-batch and per-entry opening, so that reopening the same bytes
-// in a loop pays for every signature as fresh traffic would.
-const coldOpener = new Opener({ keyRing: ring, signatureCacheEntries: 0 })
-const warmOpener = new Opener({ keyRing: ring })
-const nativeKey = randomBytes(32)
-const nativeAd = randomBytes(72) // about the size of the associated data an envelope binds
+const clusterSecret = randomBytes(32)
+const peerKey = randomBytes(32)
+const peerAd = randomBytes(72) // about the size of the associated data an envelope binds
+const sodiumPeer = new SodiumPeer(peerKey, signingKey, peerAd)
+
+function setup(provider: CryptoProvider) {
+  const ring = new KeyRing({ clusterId, cryptoProvider: provider })
+  ring.addWriter(writerPublicKey(signingKey, provider))
+  ring.addEpoch(1, clusterSecret)
+  return {
+    sealer: new Sealer({ keyRing: ring, signingKey, cryptoProvider: provider }),
+    // No signature cache when whole batches or single entries are reopened in a loop, so that
+    // every signature is paid for as fresh traffic would.
+    coldOpener: new Opener({ keyRing: ring, signatureCacheEntries: 0, cryptoProvider: provider }),
+    // Entries split from their batch and opened one by one, as a follower applying Raft entries:
+    // the batch signature is checked once per batch (a one-entry cache, batches taken in turn).
+    splitOpener: new Opener({ keyRing: ring, signatureCacheEntries: 1, cryptoProvider: provider }),
+  }
+}
+const setups = new Map(providers.map((provider) => [provider, setup(provider)]))
 
 const cases: Case[] = []
 const rows: string[] = []
 const round = (n: number) => Math.round(n * 100) / 100
 const count = (n: number) => Math.round(n).toLocaleString('en')
-function push(name: string, metric: Case['metric'], tandem: number, peerValue: number | null) {
+function push(name: string, tandem: number, peer: string | null, peerValue: number | null) {
   cases.push({
     case: name,
-    metric,
+    metric: 'ops/s',
     tandem: round(tandem),
-    peer: peerValue === null ? null : PEER,
+    peer,
     peerValue: peerValue === null ? null : round(peerValue),
     ratio: peerValue === null ? null : round(tandem / peerValue),
     better: 'higher',
   })
 }
 
+const startedMs = performance.now()
 for (const size of sizes) {
   const payload = randomBytes(size)
   const nativePayloads = Array.from({ length: 64 }, () => payload)
-  const nativeSealed = nativeSealAll(nativeKey, nativeAd, nativePayloads)
-  const nativeSeal = measurement(() => nativeSealAll(nativeKey, nativeAd, nativePayloads).length)
-  const nativeOpen = measurement(() => nativeOpenAll(nativeKey, nativeAd, nativeSealed).length)
-  const perMode = modes.map((mode) => {
-    const entries = Array.from({ length: mode.batch }, (_, i) => ({ sequence: i + 1, payload }))
-    // Distinct batches to open, more of them than the opener's signature cache holds.
-    const pool = Array.from({ length: mode.batch === 1 ? 64 : 32 }, () => sealer.sealBatch(stream, entries))
-    let next = 0
-    const seal = measurement(() => sealer.sealBatch(stream, entries).length)
-    const open =
-      mode.batch === 1
-        ? measurement(() => {
-            coldOpener.open(stream, (pool[next++ % pool.length] as Uint8Array[])[0] as Uint8Array)
-            return 1
-          })
-        : measurement(() => coldOpener.openBatch(stream, pool[next++ % pool.length] as Uint8Array[]).length)
-    // Entries split from their batch and opened one by one: each checks its own proof, and the batch
-    // signature is verified once per batch thanks to the cache, as a follower receiving them would.
-    let entryIndex = 0
-    let batchIndex = 0
-    const alone =
-      mode.batch === 1
-        ? undefined
-        : measurement(() => {
-            const batch = pool[batchIndex % pool.length] as Uint8Array[]
-            warmOpener.open(stream, batch[entryIndex] as Uint8Array)
-            entryIndex++
-            if (entryIndex === batch.length) {
-              entryIndex = 0
-              batchIndex++
-            }
-            return 1
-          })
-    return { mode, seal, open, alone }
-  })
-  runInterleaved([
-    nativeSeal,
-    nativeOpen,
-    ...perMode.flatMap((m) => (m.alone === undefined ? [m.seal, m.open] : [m.seal, m.open, m.alone])),
-  ])
+  const nativeSealed = nativeSealAll(peerKey, peerAd, nativePayloads)
+  const nativeSeal = measurement(() => nativeSealAll(peerKey, peerAd, nativePayloads).length)
+  const nativeOpen = measurement(() => nativeOpenAll(peerKey, peerAd, nativeSealed).length)
+  const measured: Measurement[] = [nativeSeal, nativeOpen]
 
-  const nSeal = median(nativeSeal)
-  const nOpen = median(nativeOpen)
-  const nBoth = 1 / (1 / nSeal + 1 / nOpen)
-  const mb = (entriesPerSec: number) => (entriesPerSec * size) / 1e6
-  for (const { mode, seal: sealM, open: openM, alone: aloneM } of perMode) {
+  const peerModes = modes.map((mode) => {
+    const payloads = Array.from({ length: mode.batch }, () => payload)
+    const sealed = sodiumPeer.seal(payloads)
+    const seal = measurement(() => sodiumPeer.seal(payloads).entries.length)
+    const open = measurement(() => sodiumPeer.open(sealed).length)
+    measured.push(seal, open)
+    return { seal, open }
+  })
+
+  const tandemModes = providers.flatMap((provider) => {
+    const { sealer, coldOpener, splitOpener } = setups.get(provider) as ReturnType<typeof setup>
+    return modes.map((mode, modeIndex) => {
+      const entries = Array.from({ length: mode.batch }, (_, i) => ({ sequence: i + 1, payload }))
+      const batches = mode.batch === 1 ? 64 : mode.batch === 64 ? 4 : 2
+      const pool = Array.from({ length: batches }, () => sealer.sealBatch(stream, entries))
+      let next = 0
+      const seal = measurement(() => sealer.sealBatch(stream, entries).length)
+      const open =
+        mode.batch === 1
+          ? measurement(() => {
+              coldOpener.open(stream, (pool[next++ % pool.length] as Uint8Array[])[0] as Uint8Array)
+              return 1
+            })
+          : measurement(() => coldOpener.openBatch(stream, pool[next++ % pool.length] as Uint8Array[]).length)
+      let entryIndex = 0
+      let batchIndex = 0
+      const split =
+        mode.batch === 1
+          ? undefined
+          : measurement(() => {
+              const batch = pool[batchIndex % pool.length] as Uint8Array[]
+              splitOpener.open(stream, batch[entryIndex] as Uint8Array)
+              entryIndex++
+              if (entryIndex === batch.length) {
+                entryIndex = 0
+                batchIndex++
+              }
+              return 1
+            })
+      measured.push(seal, open, ...(split === undefined ? [] : [split]))
+      return { provider, mode, modeIndex, seal, open, split }
+    })
+  })
+
+  runInterleaved(measured)
+
+  const nativeBoth = both(median(nativeSeal), median(nativeOpen))
+  for (const { provider, mode, modeIndex, seal: sealM, open: openM, split: splitM } of tandemModes) {
+    const peer = peerModes[modeIndex] as (typeof peerModes)[number]
+    const peerSeal = median(peer.seal)
+    const peerOpen = median(peer.open)
+    const peerBoth = both(peerSeal, peerOpen)
     const seal = median(sealM)
     const open = median(openM)
-    const both = 1 / (1 / seal + 1 / open)
-    const label = `${size} B, ${mode.name}`
-    push(`seal ${label}`, 'ops/s', seal, nSeal)
-    push(`seal ${label}`, 'MB/s', mb(seal), mb(nSeal))
-    push(`open ${label}`, 'ops/s', open, nOpen)
-    push(`open ${label}`, 'MB/s', mb(open), mb(nOpen))
-    push(`seal+open ${label}`, 'ops/s', both, nBoth)
+    const sealOpen = both(seal, open)
+    const label = `${size} B, ${mode.name}, ${provider.name} provider`
+    push(`seal ${label}`, seal, SODIUM_PEER, peerSeal)
+    push(`open ${label}`, open, SODIUM_PEER, peerOpen)
+    push(`seal+open ${label}`, sealOpen, SODIUM_PEER, peerBoth)
+    push(`seal+open ${label}`, sealOpen, NODE_PEER, nativeBoth)
+    const split = splitM === undefined ? undefined : median(splitM)
+    if (split !== undefined) push(`open one by one after the split ${label}`, split, null, null)
     rows.push(
-      `| ${size} B | ${mode.name} | ${count(seal)} | ${mb(seal).toFixed(1)} | ${count(open)} | ${mb(open).toFixed(1)} | ${count(both)} | ${count(nBoth)} | ${(nBoth / both).toFixed(2)}× |`,
+      `| ${size} B | ${mode.name} | ${provider.name} | ${count(seal)} | ${count(open)} | ${split === undefined ? '' : count(split)} | ${count(sealOpen)} | ${count(peerBoth)} | ${(sealOpen / peerBoth).toFixed(2)} | ${count(nativeBoth)} | ${(sealOpen / nativeBoth).toFixed(2)} |`,
     )
-    if (aloneM !== undefined) {
-      const alone = median(aloneM)
-      push(`open alone after split ${label}`, 'ops/s', alone, nOpen)
-      rows.push(
-        `| ${size} B | ${mode.name}, opened one by one | | | ${count(alone)} | ${mb(alone).toFixed(1)} | | | |`,
-      )
-    }
   }
-  rows.push(
-    `| ${size} B | *native encryption alone* | ${count(nSeal)} | ${mb(nSeal).toFixed(1)} | ${count(nOpen)} | ${mb(nOpen).toFixed(1)} | ${count(nBoth)} | | |`,
-  )
-  console.log(`${size} B done`)
+  console.log(`${size} B done (${Math.round((performance.now() - startedMs) / 1000)} s)`)
 }
 
 const cpu = cpus()
@@ -173,8 +209,9 @@ const machine = `${cpu[0]?.model ?? 'unknown cpu'} × ${cpu.length}, Node ${proc
 const results = { machine, date: new Date().toISOString(), cases }
 writeFileSync(new URL('./results.json', import.meta.url), `${JSON.stringify(results, null, 2)}\n`)
 const header = [
-  '| entry | signing | seal entries/s | seal MB/s | open entries/s | open MB/s | seal+open entries/s | native seal+open entries/s | time vs native |',
-  '|---|---|---|---|---|---|---|---|---|',
+  '| entry | signing | provider | seal entries/s | open entries/s | open one by one entries/s | seal+open entries/s | libsodium peer seal+open entries/s | ratio vs libsodium | node:crypto alone seal+open entries/s | ratio vs node:crypto |',
+  '|---|---|---|---|---|---|---|---|---|---|---|',
 ]
-writeFileSync(new URL('./results.md', import.meta.url), `${machine}\n\n${[...header, ...rows].join('\n')}\n`)
-console.log(`\n${machine}\n${[...header, ...rows].join('\n')}`)
+const table = `${machine}\n\n${[...header, ...rows].join('\n')}\n`
+writeFileSync(new URL('./results.md', import.meta.url), table)
+console.log(`\n${table}`)

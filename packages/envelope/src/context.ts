@@ -51,8 +51,10 @@ export class StreamContext {
 
   /** The AEAD associated data of the entry whose first 56 bytes are at `entry[0..56)`. Reused buffer. */
   associatedData(entry: Uint8Array): Uint8Array {
-    this.#ad.set(entry.subarray(0, ENTRY_AD_HEADER_BYTES), this.#adHeaderOffset)
-    return this.#ad
+    const ad = this.#ad
+    const offset = this.#adHeaderOffset
+    for (let i = 0; i < ENTRY_AD_HEADER_BYTES; i++) ad[offset + i] = entry[i] as number
+    return ad
   }
 
   /** The batch statement for these fields. Reused buffer: copy it to keep it. */

@@ -166,8 +166,10 @@ export class MerkleTree {
     for (let levelIndex = 0; count > 1; levelIndex++) {
       const sibling = position ^ 1
       if (sibling < count) {
+        // A byte loop: a subarray view per proof hash would cost more than the 32 copies.
         const level = this.levels[levelIndex] as Uint8Array
-        target.set(level.subarray(sibling * HASH_BYTES, (sibling + 1) * HASH_BYTES), out)
+        const base = sibling * HASH_BYTES
+        for (let i = 0; i < HASH_BYTES; i++) target[out + i] = level[base + i] as number
         out += HASH_BYTES
       }
       position >>>= 1

@@ -76,7 +76,10 @@ export class Opener {
     return openedEntryOf(header, payload)
   }
 
-  /** Opens a whole batch (all its entries, in leaf order) with a single signature check. */
+  /**
+   * Opens a whole batch (all its entries, in leaf order) with a single signature check. The
+   * payloads are adjacent views into one buffer allocated for the batch.
+   */
   openBatch(streamId: Uint8Array, envelopes: readonly Uint8Array[]): OpenedEntry[] {
     const authenticator = this.#authenticator
     const context = authenticator.context(streamId)

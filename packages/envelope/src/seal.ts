@@ -79,7 +79,8 @@ export class Sealer {
 
   /**
    * Seals a batch of entries of one stream under one signature. Sequences must be strictly
-   * increasing. Returns one envelope per entry, in order.
+   * increasing. Returns one envelope per entry, in order; the envelopes are adjacent views into
+   * one buffer allocated for the batch (`slice()` one to hold it apart from the others).
    */
   sealBatch(streamId: Uint8Array, entries: readonly EntryToSeal[], options?: SealBatchOptions): Uint8Array[] {
     const size = entries.length
