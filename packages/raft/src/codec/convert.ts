@@ -2,6 +2,8 @@
  * Maps between the core's types and the protons-generated wire types, and validates what comes in.
  * Encoding trusts its input (it comes from this process); decoding trusts nothing.
  */
+
+import { assert } from '@tandem/base'
 import type {
   ConfChange,
   ConfChangeSingle,
@@ -67,7 +69,7 @@ const messageTypeValues = indexer(messageTypeNames)
 function nameOf<T>(names: readonly T[], value: number, what: string): T {
   const name = names[value]
   // Encoding a value outside the enum is a programming error in this process, not bad input.
-  if (name === undefined) throw new RangeError(`unknown ${what} ${value}`)
+  assert(name !== undefined, `unknown ${what} ${value}`)
   return name
 }
 

@@ -1,3 +1,4 @@
+import { assert } from '@tandem/base'
 import { ConfChangeError } from './errors.js'
 import { Progress } from './progress.js'
 import type { ProgressTracker, TrackerConfig } from './tracker.js'
@@ -86,7 +87,7 @@ export class Changer {
     for (const id of config.learnersNext) {
       config.learners.add(id)
       const member = progress.get(id)
-      if (member === undefined) throw new ConfChangeError(`learner ${id} has no progress`)
+      assert(member !== undefined, `learner ${id} has no progress`)
       member.isLearner = true
     }
     config.learnersNext.clear()
@@ -200,7 +201,8 @@ export class Changer {
     const progress = new Map<NodeId, Progress>()
     for (const [id, member] of this.tracker.progress) progress.set(id, member.clone())
     const reason = invalid(config, progress)
-    if (reason !== null) throw new ConfChangeError(`the current configuration is invalid: ${reason}`)
+    // The tracker only ever holds configurations that passed checkAndReturn.
+    assert(reason === null, `the current configuration is invalid: ${reason}`)
     return [config, progress]
   }
 }

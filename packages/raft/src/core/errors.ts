@@ -65,6 +65,17 @@ export class InvalidMessageError extends RaftCoreError {
   override readonly name = 'InvalidMessageError'
 }
 
+/**
+ * A leader's append would overwrite an entry this node holds as committed. No correct leader sends
+ * one (Leader Completeness, §5.4), so the sender — or this node's own disk — is broken or
+ * malicious. The message is refused and the node is unchanged; unlike an ordinary bad message this
+ * is a safety alarm, which the driver logs at error level and counts.
+ */
+export class CommittedEntryConflictError extends RaftCoreError {
+  readonly code = 'RAFT_COMMITTED_ENTRY_CONFLICT'
+  override readonly name = 'CommittedEntryConflictError'
+}
+
 /** `onPersisted` or `advance` named a batch that was never handed out, or handed back out of order. */
 export class ReadyOrderError extends RaftCoreError {
   readonly code = 'RAFT_READY_ORDER'

@@ -1,3 +1,5 @@
+import { assert } from '@tandem/base'
+
 /**
  * The leader's window of append messages in flight to one follower: a ring buffer of the last
  * index each message carried. It bounds how far the leader streams ahead of a follower's
@@ -12,15 +14,15 @@ export class Inflights {
   count = 0
 
   constructor(capacity: number) {
-    if (!Number.isInteger(capacity) || capacity <= 0)
-      throw new RangeError(`inflight capacity ${capacity} must be > 0`)
+    assert(Number.isInteger(capacity) && capacity > 0, `inflight capacity ${capacity} must be > 0`)
     this.capacity = capacity
     this.lastIndexes = new Float64Array(capacity)
   }
 
   /** Records a message whose last entry is `lastIndex` (indexes must increase). */
   add(lastIndex: number): void {
-    if (this.count === this.capacity) throw new RangeError('cannot add to a full inflight window')
+    // Progress pauses a follower whose window is full, so nothing adds to a full one.
+    assert(this.count < this.capacity, 'cannot add to a full inflight window')
     let slot = this.start + this.count
     if (slot >= this.capacity) slot -= this.capacity
     this.lastIndexes[slot] = lastIndex

@@ -1,4 +1,5 @@
-import { CompactedError, InvalidMessageError, UnavailableError } from './errors.js'
+import { assert } from '@tandem/base'
+import { CommittedEntryConflictError, CompactedError, UnavailableError } from './errors.js'
 import type { Entry, LogStorageReader, Snapshot } from './types.js'
 import { Unstable } from './unstable.js'
 
@@ -105,7 +106,7 @@ export class RaftLog {
     if (conflictIndex !== 0) {
       if (conflictIndex <= this.committed) {
         // A leader may never overwrite a committed entry: this peer is broken or malicious.
-        throw new InvalidMessageError(
+        throw new CommittedEntryConflictError(
           `entry ${conflictIndex} conflicts with the committed log (committed ${this.committed})`,
         )
       }
@@ -119,13 +120,29 @@ export class RaftLog {
   append(entries: readonly Entry[]): number {
     const first = entries[0]
     if (first === undefined) return this.lastIndex()
-    if (first.index - 1 < this.committed) {
-      throw new InvalidMessageError(
-        `appending after ${first.index - 1} would rewrite committed ${this.committed}`,
-      )
-    }
+    // Callers append only past the commit: a follower after maybeAppend's conflict check, a leader
+    // at the end of its own log.
+    assert(
+      first.index - 1 >= this.committed,
+      `appending after ${first.index - 1} would rewrite committed ${this.committed}`,
+    )
     this.unstable.truncateAndAppend(entries)
     return this.lastIndex()
+  }
+
+  /**
+   * The first of `entries` at a committed index this log still holds whose term differs from the
+   * log's, or `undefined`. Messages of a term at least this node's never carry one from a correct
+   * leader: it is a safety alarm, not a stale duplicate.
+   */
+  findCommittedConflict(entries: readonly Entry[]): Entry | undefined {
+    const firstIndex = this.firstIndex()
+    for (const entry of entries) {
+      if (entry.index > this.committed) break
+      if (entry.index < firstIndex) continue
+      if (this.termOrZero(entry.index) !== entry.term) return entry
+    }
+    return undefined
   }
 
   /**
@@ -187,9 +204,8 @@ export class RaftLog {
   /** The driver has applied entries through `index`. */
   appliedTo(index: number): void {
     if (index === 0 || index <= this.applied) return
-    if (index > this.committed) {
-      throw new InvalidMessageError(`applied ${index} is beyond committed ${this.committed}`)
-    }
+    // The driver applies only what a Ready handed out: applying more is a driver bug, not bad input.
+    assert(index <= this.committed, `applied ${index} is beyond committed ${this.committed}`)
     this.applied = index
     if (this.applying < index) this.applying = index
   }
@@ -205,9 +221,8 @@ export class RaftLog {
   /** Moves the commit forward to `index` (never back). */
   commitTo(index: number): void {
     if (index <= this.committed) return
-    if (index > this.lastIndex()) {
-      throw new InvalidMessageError(`commit ${index} is beyond the last index ${this.lastIndex()}`)
-    }
+    // Every caller bounds the commit by entries this log holds (a heartbeat's by the last index).
+    assert(index <= this.lastIndex(), `commit ${index} is beyond the last index ${this.lastIndex()}`)
     this.committed = index
   }
 

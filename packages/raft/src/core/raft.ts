@@ -1,7 +1,12 @@
+import { assert } from '@tandem/base'
 import { decodeConfChange, encodeConfChange } from '../codec/index.js'
 import { type ChangeResult, Changer, restoreConfig } from './confchange.js'
 import { type RaftConfig, type ResolvedRaftConfig, resolveConfig } from './config.js'
-import { ConfigurationError, SnapshotTemporarilyUnavailableError } from './errors.js'
+import {
+  CommittedEntryConflictError,
+  ConfigurationError,
+  SnapshotTemporarilyUnavailableError,
+} from './errors.js'
 import { RaftLog } from './log.js'
 import {
   blankMessage,
@@ -166,7 +171,7 @@ export class Raft {
       type === MessageType.PreVoteResp
     ) {
       // Election messages carry their own term (a pre-vote asks about the next one).
-      if (term === 0) throw new Error(`term must be set when sending message type ${type}`)
+      assert(term !== 0, `term must be set when sending message type ${type}`)
     } else if (type === MessageType.Prop || type === MessageType.ReadIndex) {
       // Forwarded proposals and reads travel like local messages: the leader takes them in any term.
       term = 0
@@ -245,7 +250,7 @@ export class Raft {
       }
       throw error
     }
-    if (snapshot.metadata.index === 0) throw new Error('need a non-empty snapshot to catch up a follower')
+    assert(snapshot.metadata.index !== 0, 'need a non-empty snapshot to catch up a follower')
     progress.becomeSnapshot(snapshot.metadata.index)
     this.logger.info('sending snapshot', { to, index: snapshot.metadata.index, term: snapshot.metadata.term })
     this.send({ type: MessageType.Snap, to, snapshot })
@@ -331,9 +336,11 @@ export class Raft {
 
   private resetRandomizedElectionTimeout(): void {
     const jitter = this.config.random.nextInt(this.config.electionTick)
-    if (!Number.isInteger(jitter) || jitter < 0 || jitter >= this.config.electionTick) {
-      throw new ConfigurationError(`random.nextInt(${this.config.electionTick}) returned ${jitter}`)
-    }
+    // An injected source that breaks its contract is a bug of the embedding code, not an input.
+    assert(
+      Number.isInteger(jitter) && jitter >= 0 && jitter < this.config.electionTick,
+      `random.nextInt(${this.config.electionTick}) returned ${jitter}`,
+    )
     this.randomizedElectionTimeout = this.config.electionTick + jitter
   }
 
@@ -345,7 +352,7 @@ export class Raft {
   }
 
   becomeCandidate(): void {
-    if (this.role === Role.Leader) throw new Error('invalid transition: leader to candidate')
+    assert(this.role !== Role.Leader, 'invalid transition: leader to candidate')
     this.reset(this.term + 1)
     this.vote = this.id
     this.role = Role.Candidate
@@ -353,7 +360,7 @@ export class Raft {
   }
 
   becomePreCandidate(): void {
-    if (this.role === Role.Leader) throw new Error('invalid transition: leader to pre-candidate')
+    assert(this.role !== Role.Leader, 'invalid transition: leader to pre-candidate')
     // A pre-candidate changes neither its term nor its vote: that is the point of PreVote.
     this.trk.resetVotes()
     this.lead = null
@@ -362,7 +369,7 @@ export class Raft {
   }
 
   becomeLeader(): void {
-    if (this.role === Role.Follower) throw new Error('invalid transition: follower to leader')
+    assert(this.role !== Role.Follower, 'invalid transition: follower to leader')
     this.reset(this.term)
     this.lead = this.id
     this.role = Role.Leader
@@ -974,6 +981,14 @@ export class Raft {
   private handleAppendEntries(m: Message): void {
     const raftLog = this.raftLog
     if (m.index < raftLog.committed) {
+      // A message of a current leader that contradicts a committed entry is no stale duplicate:
+      // no correct leader holds another entry at a committed index (Leader Completeness, §5.4).
+      const conflict = raftLog.findCommittedConflict(m.entries)
+      if (conflict !== undefined) {
+        throw new CommittedEntryConflictError(
+          `${m.from} (term ${m.term}) sent entry ${conflict.index} of term ${conflict.term}, which contradicts the committed log (committed ${raftLog.committed})`,
+        )
+      }
       // Everything up to the commit is settled: tell the leader where to continue.
       this.send({ type: MessageType.AppResp, to: m.from, index: raftLog.committed })
       return

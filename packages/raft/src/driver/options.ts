@@ -110,6 +110,12 @@ export interface RaftNodeStatus {
   readonly electionCount: number
   /** How many times the known leader changed. */
   readonly leaderChangeCount: number
+  /**
+   * How many messages were refused because they would have overwritten an entry this node holds
+   * as committed. Always 0 in a correct cluster: anything else means a peer (or this node's disk)
+   * broke Raft's safety rules; each refusal is also logged at error level.
+   */
+  readonly safetyRefusalCount: number
   readonly pendingProposals: number
   readonly pendingReads: number
   readonly state: 'created' | 'running' | 'stopped' | 'failed'

@@ -14,9 +14,9 @@
  *    proposals and reads they complete; `advance(ready)`; take a snapshot and compact when the log
  *    has grown past the threshold.
  */
-import { silentLogger } from '@tandem/base'
+import { isInvariantError, rethrowInvariant, silentLogger } from '@tandem/base'
 import { decodeConfChange } from '../codec/index.js'
-import { RaftCoreError } from '../core/errors.js'
+import { CommittedEntryConflictError, RaftCoreError } from '../core/errors.js'
 import { RawNode } from '../core/raw-node.js'
 import {
   type ConfChange,
@@ -48,7 +48,15 @@ import {
   TimeoutError,
 } from './errors.js'
 import { fencingToken } from './fencing.js'
-import type { AppliedCommand, Clock, LogStorage, StateMachine, TimerHandle, Transport } from './interfaces.js'
+import type {
+  AppliedCommand,
+  Clock,
+  LogStorage,
+  PersistBatch,
+  StateMachine,
+  TimerHandle,
+  Transport,
+} from './interfaces.js'
 import {
   type ProposeOptions,
   type RaftNodeEvent,
@@ -58,6 +66,7 @@ import {
   type ReadOptions,
   resolveSettings,
 } from './options.js'
+import { checkBatch, checkSaved } from './persist-checks.js'
 import { type PendingProposal, type ProposalOutcome, ProposalTable } from './proposals.js'
 import { type ReadOutcome, ReadTable } from './reads.js'
 import { SessionTable } from './sessions.js'
@@ -142,6 +151,8 @@ export class RaftNode<Result = Uint8Array> {
   }
   private electionCount = 0
   private leaderChangeCount = 0
+  /** Messages refused because they would have overwritten a committed entry (a safety alarm). */
+  private safetyRefusalCount = 0
   private readonly listeners = new Set<(event: RaftNodeEvent) => void>()
 
   constructor(options: RaftNodeOptions<Result>) {
@@ -415,6 +426,7 @@ export class RaftNode<Result = Uint8Array> {
       progress: core?.progress ?? [],
       electionCount: this.electionCount,
       leaderChangeCount: this.leaderChangeCount,
+      safetyRefusalCount: this.safetyRefusalCount,
       pendingProposals: this.proposals.size,
       pendingReads: this.reads.size,
       state: this.state,
@@ -501,7 +513,8 @@ export class RaftNode<Result = Uint8Array> {
         sessionsMax: this.settings.sessionsMax,
         sequencesPerSessionMax: 100_000,
       })
-    } catch (error) {
+    } catch (caught) {
+      const error = rethrowInvariant(caught)
       this.logger.warn('dropped a snapshot with invalid data', { from: message.from, error: describe(error) })
       return
     }
@@ -584,7 +597,10 @@ export class RaftNode<Result = Uint8Array> {
         await this.handleReady(this.core.ready())
       }
     } catch (error) {
+      // An invariant violation, too, stops the node first, so that no caller waits forever; it is
+      // then rethrown to crash loudly rather than end as a logged failure.
       this.fail(error)
+      rethrowInvariant(error)
     } finally {
       this.pumping = false
       const waiters = this.idleWaiters
@@ -611,12 +627,24 @@ export class RaftNode<Result = Uint8Array> {
     if (context !== null) this.guardCore(() => core.readIndex(context))
   }
 
-  /** Runs a core call whose failure concerns one input only (a bad message, a refused request). */
+  /**
+   * Runs a core call whose failure concerns one input only (a bad message, a refused request). A
+   * refusal that means some node broke Raft's safety rules is not routine: it is logged at error
+   * level and counted in {@link RaftNodeStatus.safetyRefusalCount}.
+   */
   private guardCore(call: () => void): void {
     try {
       call()
     } catch (error) {
       if (!(error instanceof RaftCoreError)) throw error
+      if (error instanceof CommittedEntryConflictError) {
+        this.safetyRefusalCount++
+        this.logger.error('refused a message that would overwrite a committed entry', {
+          code: error.code,
+          error: error.message,
+        })
+        return
+      }
       this.logger.debug('the core refused an input', { code: error.code, error: error.message })
     }
   }
@@ -678,11 +706,14 @@ export class RaftNode<Result = Uint8Array> {
     this.send(now)
 
     if (ready.hardState !== null || ready.entries.length > 0 || ready.snapshot !== null) {
-      await this.storage.save({
+      const batch: PersistBatch = {
         hardState: ready.hardState,
         entries: ready.entries,
         snapshot: ready.snapshot,
-      })
+      }
+      checkBatch(batch, this.storage.lastIndex())
+      await this.storage.save(batch)
+      checkSaved(batch, this.storage)
     }
     this.core.onPersisted(ready.number)
     this.send(afterPersist)
@@ -736,7 +767,8 @@ export class RaftNode<Result = Uint8Array> {
   private transmit(messages: readonly WireMessage[]): void {
     try {
       this.transport.send(messages)
-    } catch (error) {
+    } catch (caught) {
+      const error = rethrowInvariant(caught)
       this.logger.warn('the transport failed to send; messages lost', {
         count: messages.length,
         error: describe(error),
@@ -852,7 +884,8 @@ export class RaftNode<Result = Uint8Array> {
     let change: ConfChange
     try {
       change = decodeConfChange(entry.data)
-    } catch (error) {
+    } catch (caught) {
+      const error = rethrowInvariant(caught)
       // Every node decodes the same bytes, so every node skips this entry alike.
       this.logger.error('skipped an undecodable membership change', {
         index: entry.index,
@@ -914,11 +947,14 @@ export class RaftNode<Result = Uint8Array> {
     this.state = 'failed'
     this.timer?.cancel()
     this.timer = null
+    // An invariant violation is passed on as itself, never wrapped as an operating failure.
     const failure =
-      error instanceof RaftNodeError
+      error instanceof RaftNodeError || isInvariantError(error)
         ? error
         : new NodeFailedError('the node failed and stopped', { cause: error })
-    this.logger.error('raft node failed', { error: describe(error) })
+    this.logger.error(isInvariantError(error) ? 'raft node invariant violated' : 'raft node failed', {
+      error: describe(error),
+    })
     this.rejectEverything(() => failure)
     this.emit({ type: 'failed', error: failure })
   }
@@ -936,7 +972,8 @@ export class RaftNode<Result = Uint8Array> {
     for (const listener of this.listeners) {
       try {
         listener(event)
-      } catch (error) {
+      } catch (caught) {
+        const error = rethrowInvariant(caught)
         this.logger.warn('a change listener threw', { error: describe(error) })
       }
     }

@@ -1,5 +1,6 @@
+import { InvariantError } from '@tandem/base'
 import { describe, expect, it } from 'vitest'
-import { CompactedError, InvalidMessageError, UnavailableError } from '../../src/core/errors.js'
+import { CommittedEntryConflictError, CompactedError, UnavailableError } from '../../src/core/errors.js'
 import { RaftLog } from '../../src/core/log.js'
 import type { Entry } from '../../src/core/types.js'
 import { Unstable } from '../../src/core/unstable.js'
@@ -69,7 +70,7 @@ describe('RaftLog', () => {
   it('refuses to overwrite a committed entry (a broken or malicious leader)', () => {
     const log = logWith([1, 2, 3])
     log.commitTo(3)
-    expect(() => log.maybeAppend(1, 1, 3, [entry(2, 5)])).toThrow(InvalidMessageError)
+    expect(() => log.maybeAppend(1, 1, 3, [entry(2, 5)])).toThrow(CommittedEntryConflictError)
     expect(terms(log.allEntries())).toEqual([1, 2, 3])
   })
 
@@ -78,7 +79,7 @@ describe('RaftLog', () => {
     log.commitTo(2)
     log.commitTo(1)
     expect(log.committed).toBe(2)
-    expect(() => log.commitTo(4)).toThrow(InvalidMessageError)
+    expect(() => log.commitTo(4)).toThrow(InvariantError)
     expect(log.maybeCommit(3, 1)).toBe(false)
     expect(log.maybeCommit(3, 2)).toBe(true)
     expect(log.committed).toBe(3)

@@ -1,3 +1,4 @@
+import { InvariantError } from '@tandem/base'
 import { describe, expect, it } from 'vitest'
 import { Inflights } from '../../src/core/inflights.js'
 import { Progress } from '../../src/core/progress.js'
@@ -10,7 +11,7 @@ describe('Inflights (bounded window of appends in flight)', () => {
     inflights.add(2)
     inflights.add(3)
     expect(inflights.full()).toBe(true)
-    expect(() => inflights.add(4)).toThrow(RangeError)
+    expect(() => inflights.add(4)).toThrow(InvariantError)
     inflights.freeLE(2)
     expect(inflights.count).toBe(1)
     inflights.add(4)
