@@ -13,16 +13,17 @@ import { sodium } from './sodium.js'
  * - XChaCha20-Poly1305: libsodium. node:crypto has no XChaCha, and building it from HChaCha20 plus
  *   OpenSSL's ChaCha20-Poly1305 needs a fresh cipher object per entry: importing the per-nonce key
  *   into it alone costs about 10× libsodium's whole 1 KiB seal.
- * - SHA-256: libsodium below `SHORT_INPUT_BYTES_MAX` (its call costs less), OpenSSL's one-shot
+ * - SHA-256: libsodium up to `SHORT_INPUT_BYTES_MAX` (its call costs less), OpenSSL's one-shot
  *   `crypto.hash` above (OpenSSL uses the CPU's SHA extensions; libsodium's portable code is
- *   about 3× slower per byte).
+ *   about 3× slower per byte). The digest comes back as a 32-character latin1 string rather than
+ *   a Buffer: allocating the Buffer's backing store cost more than hashing a 1 KiB leaf.
  * - Ed25519: libsodium (2-3× OpenSSL through `crypto.sign`/`crypto.verify` with cached keys),
  *   whose verification rule the pure provider reproduces exactly.
  * - BLAKE3 has no native implementation in either library: it stays on @noble/hashes.
  */
 
-/** Inputs up to this length are hashed by libsodium, longer ones by OpenSSL. */
-const SHORT_INPUT_BYTES_MAX = 256
+/** Inputs up to this length (a 65-byte Merkle node) are hashed by libsodium, longer ones by OpenSSL. */
+const SHORT_INPUT_BYTES_MAX = 96
 /** Inputs above this are streamed into OpenSSL instead of copied behind their prefix byte. */
 const COPY_INPUT_BYTES_MAX = 64 * 1024
 
@@ -62,7 +63,9 @@ const sha256Prefixed: PrefixedHash = (prefix, data, out, outOffset) => {
     sodium.crypto_hash_sha256(digest, input)
     out.set(digest, outOffset)
   } else {
-    out.set(oneShotHash('sha256', input, 'buffer'), outOffset)
+    // 'binary' (latin1) maps each digest byte to one character code 0..255, exactly.
+    const text = oneShotHash('sha256', input, 'binary')
+    for (let i = 0; i < 32; i++) out[outOffset + i] = text.charCodeAt(i)
   }
 }
 
