@@ -205,6 +205,17 @@ export { RaftNode } from './driver/raft-node.js'
  */
 export type { ReadOutcome } from './driver/reads.js'
 /**
+ * The most applied-but-unacknowledged sequences one client session keeps: a constant of the
+ * protocol (it decides which duplicates every node recognizes), equal on every node.
+ *
+ * @example
+ * ```ts
+ * import { SEQUENCES_PER_SESSION_MAX } from '@tandem/raft'
+ * console.log(SEQUENCES_PER_SESSION_MAX) // 100000
+ * ```
+ */
+export { SEQUENCES_PER_SESSION_MAX } from './driver/sessions.js'
+/**
  * A message as it travels between drivers, and one chunk of a snapshot in transfer.
  *
  * @example

@@ -603,23 +603,38 @@ export class Raft {
   }
 
   /**
+   * Why this leader must refuse `count` new entries of `bytes` payload bytes now, or `null` when
+   * it may append them: the one admission rule of {@link appendCommands} and
+   * {@link appendProposals}. Called with `bytes` 0 it checks the leader's state alone.
+   */
+  private admissionRefusal(count: number, bytes: number): string | null {
+    if (count === 0) return 'empty proposal'
+    if (!this.trk.progress.has(this.id) || this.retiring)
+      return 'this leader is no longer in the configuration'
+    if (this.leadTransferee !== null) return 'leadership is being transferred'
+    if (this.selfRemovalIndex > this.raftLog.applied) return 'a change removing this leader is pending'
+    const max = this.config.maxUncommittedEntriesSize
+    // A lone proposal is always let in, however large, so that progress is always possible.
+    if (max > 0 && this.uncommittedSize > 0 && bytes > 0 && this.uncommittedSize + bytes > max) {
+      return 'too many uncommitted bytes'
+    }
+    return null
+  }
+
+  /**
    * Appends proposals to the leader's log (they are broadcast at the next `ready()`, batched).
    * Returns false when they are dropped.
    */
   appendProposals(proposals: readonly ProposalInit[]): boolean {
-    if (proposals.length === 0) return this.drop('empty proposal')
-    if (!this.trk.progress.has(this.id) || this.retiring) {
-      return this.drop('this leader is no longer in the configuration')
-    }
-    if (this.leadTransferee !== null) return this.drop('leadership is being transferred')
-    if (this.selfRemovalIndex > this.raftLog.applied)
-      return this.drop('a change removing this leader is pending')
+    const stateRefusal = this.admissionRefusal(proposals.length, 0)
+    if (stateRefusal !== null) return this.drop(stateRefusal)
     const lastIndex = this.raftLog.lastIndex()
     const term = this.term
     const entries: Entry[] = new Array(proposals.length)
     let bytes = 0
     let confIndex = 0
     let selfRemovalIndex = 0
+    let refusedChanges: string[] | null = null
     for (let i = 0; i < proposals.length; i++) {
       const proposal = proposals[i] as ProposalInit
       let type = proposal.type
@@ -630,7 +645,8 @@ export class Raft {
           confIndex = lastIndex + i + 1
           if (this.changeRemovesSelf(data)) selfRemovalIndex = confIndex
         } else {
-          this.logger.info('ignoring conf change', { id: this.id, reason: refusal })
+          refusedChanges ??= []
+          refusedChanges.push(refusal)
           // The slot is kept (the caller's index stays valid) but carries nothing.
           type = EntryType.Normal
           data = emptyBytes
@@ -641,11 +657,10 @@ export class Raft {
       bytes += data.byteLength
       entries[i] = { term, index: lastIndex + 1 + i, type, data }
     }
-    const max = this.config.maxUncommittedEntriesSize
-    // A lone proposal is always let in, however large, so that progress is always possible.
-    if (max > 0 && this.uncommittedSize > 0 && bytes > 0 && this.uncommittedSize + bytes > max) {
-      return this.drop('too many uncommitted bytes')
-    }
+    const refusal = this.admissionRefusal(proposals.length, bytes)
+    if (refusal !== null) return this.drop(refusal)
+    for (const reason of refusedChanges ?? [])
+      this.logger.info('ignoring conf change', { id: this.id, reason })
     this.uncommittedSize += bytes
     this.raftLog.append(entries)
     if (confIndex > 0) this.pendingConfIndex = confIndex
@@ -660,19 +675,10 @@ export class Raft {
    * else. Same rules as {@link appendProposals}.
    */
   appendCommands(commands: readonly Uint8Array[]): boolean {
-    if (commands.length === 0) return this.drop('empty proposal')
-    if (!this.trk.progress.has(this.id) || this.retiring) {
-      return this.drop('this leader is no longer in the configuration')
-    }
-    if (this.selfRemovalIndex > this.raftLog.applied)
-      return this.drop('a change removing this leader is pending')
-    if (this.leadTransferee !== null) return this.drop('leadership is being transferred')
     let bytes = 0
     for (let i = 0; i < commands.length; i++) bytes += (commands[i] as Uint8Array).byteLength
-    const max = this.config.maxUncommittedEntriesSize
-    if (max > 0 && this.uncommittedSize > 0 && bytes > 0 && this.uncommittedSize + bytes > max) {
-      return this.drop('too many uncommitted bytes')
-    }
+    const refusal = this.admissionRefusal(commands.length, bytes)
+    if (refusal !== null) return this.drop(refusal)
     const first = this.raftLog.lastIndex() + 1
     const term = this.term
     const entries: Entry[] = new Array(commands.length)

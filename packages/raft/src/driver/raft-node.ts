@@ -15,7 +15,7 @@
  *    has grown past the threshold.
  */
 import { isInvariantError, rethrowInvariant, silentLogger } from '@tandem/base'
-import { decodeConfChange } from '../codec/index.js'
+import { decodeConfChange, encodeConfChange } from '../codec/index.js'
 import { CommittedEntryConflictError, RaftCoreError } from '../core/errors.js'
 import { RawNode } from '../core/raw-node.js'
 import {
@@ -69,7 +69,7 @@ import {
 import { checkBatch, checkSaved } from './persist-checks.js'
 import { type PendingProposal, type ProposalOutcome, ProposalTable } from './proposals.js'
 import { type ReadOutcome, ReadTable } from './reads.js'
-import { SessionTable } from './sessions.js'
+import { type AppliedAt, SEQUENCES_PER_SESSION_MAX, type SessionLimits, SessionTable } from './sessions.js'
 import { decodeSnapshotData, encodeSnapshotData } from './snapshot-data.js'
 import { SnapshotReceiver, SnapshotSender } from './snapshot-transfer.js'
 
@@ -81,6 +81,14 @@ const emptyBytes = new Uint8Array(0)
 const inboxMessagesMax = 65_536
 /** Proposals waiting at once; beyond it, new ones are refused with ProposalDroppedError (back-pressure). */
 const pendingProposalsMax = 262_144
+
+/** Who proposes, under which sequence, and the floor below which every own sequence is settled. */
+interface ProposalIdentity {
+  readonly clientId: string
+  readonly clientIdBytes: Uint8Array
+  readonly sequence: number
+  readonly floor: number
+}
 
 interface TransferWaiter {
   readonly to: NodeId
@@ -129,6 +137,8 @@ export class RaftNode<Result = Uint8Array> {
   private readonly proposals = new ProposalTable()
   private readonly reads = new ReadTable()
   private readonly sessions: SessionTable
+  /** Applied to the sessions and to every snapshot's sessions alike; must be equal on every node. */
+  private readonly sessionLimits: SessionLimits
   private transferWaiters: TransferWaiter[] = []
   /** Snap messages whose snapshot predates the recipient's membership: sent after a fresh snapshot. */
   private staleSnapshotRequests: Message[] = []
@@ -165,10 +175,11 @@ export class RaftNode<Result = Uint8Array> {
     this.logger = options.logger ?? silentLogger
     this.clientIdOption = options.clientId
     this.settings = resolveSettings(options)
-    this.sessions = new SessionTable({
+    this.sessionLimits = {
       sessionsMax: this.settings.sessionsMax,
-      sequencesPerSessionMax: 100_000,
-    })
+      sequencesPerSessionMax: SEQUENCES_PER_SESSION_MAX,
+    }
+    this.sessions = new SessionTable(this.sessionLimits)
     this.snapshotSender = new SnapshotSender(
       {
         chunkBytes: this.settings.snapshotChunkBytes,
@@ -282,10 +293,27 @@ export class RaftNode<Result = Uint8Array> {
    * its deadline.
    */
   propose(command: Uint8Array, options: ProposeOptions = {}): Promise<ProposalOutcome<Result>> {
+    return this.enqueue<ProposalOutcome<Result>>(options, command.length, (identity) => ({
+      data: encodeEnvelope(identity.clientIdBytes, identity.sequence, identity.floor, command),
+      confChange: null,
+    }))
+  }
+
+  /**
+   * The one way into the proposal queue, for commands and membership changes alike: the same
+   * refusals (stopped, no leader, too large, too many pending, a duplicate identity), then one
+   * pending proposal retried until it applies or its deadline passes. `sizeBytes` is the
+   * application's payload: the command, or the encoded change without its context.
+   */
+  private enqueue<Outcome>(
+    options: ProposeOptions,
+    sizeBytes: number,
+    payload: (identity: ProposalIdentity) => Pick<PendingProposal, 'data' | 'confChange'>,
+  ): Promise<Outcome> {
     const refusal = this.refuseClientRequest()
     if (refusal !== null) return Promise.reject(refusal)
-    if (command.length > this.settings.proposalBytesMax) {
-      return Promise.reject(new ProposalTooLargeError(command.length, this.settings.proposalBytesMax))
+    if (sizeBytes > this.settings.proposalBytesMax) {
+      return Promise.reject(new ProposalTooLargeError(sizeBytes, this.settings.proposalBytesMax))
     }
     if (this.proposals.size >= pendingProposalsMax) {
       return Promise.reject(new ProposalDroppedError(`more than ${pendingProposalsMax} proposals pending`))
@@ -296,13 +324,13 @@ export class RaftNode<Result = Uint8Array> {
         new RangeError(`proposal ${identity.sequence} of ${identity.clientId} is already pending`),
       )
     }
-    const data = encodeEnvelope(identity.clientIdBytes, identity.sequence, identity.floor, command)
-    return new Promise<ProposalOutcome<Result>>((resolve, reject) => {
+    const { data, confChange } = payload(identity)
+    return new Promise<Outcome>((resolve, reject) => {
       const proposal: PendingProposal = {
         clientId: identity.clientId,
         sequence: identity.sequence,
         data,
-        confChange: null,
+        confChange,
         deadlineMs: this.clock.now() + (options.timeoutMs ?? this.settings.proposalTimeoutMs),
         lastProposedMs: this.clock.now(),
         attempts: 0,
@@ -368,27 +396,15 @@ export class RaftNode<Result = Uint8Array> {
    * after it is applied here.
    */
   changeMembership(change: ConfChange, options: { readonly timeoutMs?: number } = {}): Promise<ConfState> {
-    const refusal = this.refuseClientRequest()
-    if (refusal !== null) return Promise.reject(refusal)
-    const identity = this.identity({})
-    const context = encodeEnvelope(identity.clientIdBytes, identity.sequence, identity.floor, emptyBytes)
-    return new Promise<ConfState>((resolve, reject) => {
-      const proposal: PendingProposal = {
-        clientId: identity.clientId,
-        sequence: identity.sequence,
-        data: null,
-        confChange: { ...change, context },
-        deadlineMs: this.clock.now() + (options.timeoutMs ?? this.settings.proposalTimeoutMs),
-        lastProposedMs: this.clock.now(),
-        attempts: 0,
-        queued: true,
-        resolve: resolve as (outcome: unknown) => void,
-        reject,
-      }
-      this.proposals.add(proposal)
-      this.proposalQueue.push(proposal)
-      this.kick()
-    })
+    const sizeBytes = encodeConfChange({ ...change, context: emptyBytes }).length
+    const timeout = options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }
+    return this.enqueue<ConfState>(timeout, sizeBytes, (identity) => ({
+      data: null,
+      confChange: {
+        ...change,
+        context: encodeEnvelope(identity.clientIdBytes, identity.sequence, identity.floor, emptyBytes),
+      },
+    }))
   }
 
   /** Hands leadership to `to` (thesis §3.10). Resolves once this node sees `to` lead. */
@@ -441,12 +457,7 @@ export class RaftNode<Result = Uint8Array> {
     return null
   }
 
-  private identity(options: ProposeOptions): {
-    clientId: string
-    clientIdBytes: Uint8Array
-    sequence: number
-    floor: number
-  } {
+  private identity(options: ProposeOptions): ProposalIdentity {
     const given = options.idempotency
     if (given !== undefined) {
       if (!Number.isSafeInteger(given.sequence) || given.sequence < 0)
@@ -509,10 +520,7 @@ export class RaftNode<Result = Uint8Array> {
     const snapshot = message.snapshot
     if (snapshot === null) return
     try {
-      decodeSnapshotData(snapshot.data, {
-        sessionsMax: this.settings.sessionsMax,
-        sequencesPerSessionMax: 100_000,
-      })
+      decodeSnapshotData(snapshot.data, this.sessionLimits)
     } catch (caught) {
       const error = rethrowInvariant(caught)
       this.logger.warn('dropped a snapshot with invalid data', { from: message.from, error: describe(error) })
@@ -816,10 +824,7 @@ export class RaftNode<Result = Uint8Array> {
   private async restoreFrom(snapshot: Snapshot): Promise<void> {
     const index = snapshot.metadata.index
     if (index > 0) {
-      const { sessions, state } = decodeSnapshotData(snapshot.data, {
-        sessionsMax: this.settings.sessionsMax,
-        sequencesPerSessionMax: 100_000,
-      })
+      const { sessions, state } = decodeSnapshotData(snapshot.data, this.sessionLimits)
       this.sessions.restore(sessions)
       await this.stateMachine.restore(state)
     }
@@ -841,9 +846,7 @@ export class RaftNode<Result = Uint8Array> {
         if (envelope === null) {
           this.logger.warn('skipped a committed entry that is not a RaftNode command', { index: entry.index })
         } else {
-          const at = { index: entry.index, term: entry.term }
-          const earlier = this.sessions.apply(envelope.clientId, envelope.sequence, envelope.floor, at)
-          const owner = this.proposals.take(envelope.clientId, envelope.sequence)
+          const { earlier, owner } = this.claim(envelope, entry)
           if (earlier !== null) {
             owner?.resolve(duplicateOutcome(earlier))
           } else {
@@ -880,6 +883,20 @@ export class RaftNode<Result = Uint8Array> {
     }
   }
 
+  /**
+   * Records the command or change an applied entry carries in its client's session and takes the
+   * proposal waiting on it: the one deduplication step of both apply paths. `earlier` is where a
+   * copy was applied before (the entry is then a duplicate and changes nothing).
+   */
+  private claim(
+    header: { readonly clientId: string; readonly sequence: number; readonly floor: number },
+    entry: Entry,
+  ): { readonly earlier: AppliedAt | null; readonly owner: PendingProposal | undefined } {
+    const at = { index: entry.index, term: entry.term }
+    const earlier = this.sessions.apply(header.clientId, header.sequence, header.floor, at)
+    return { earlier, owner: this.proposals.take(header.clientId, header.sequence) }
+  }
+
   private applyConfChangeEntry(entry: Entry): void {
     let change: ConfChange
     try {
@@ -896,10 +913,9 @@ export class RaftNode<Result = Uint8Array> {
     const envelope = decodeEnvelope(change.context)
     let owner: PendingProposal | undefined
     if (envelope !== null) {
-      const at = { index: entry.index, term: entry.term }
-      const earlier = this.sessions.apply(envelope.clientId, envelope.sequence, envelope.floor, at)
-      owner = this.proposals.take(envelope.clientId, envelope.sequence)
-      if (earlier !== null) {
+      const claimed = this.claim(envelope, entry)
+      owner = claimed.owner
+      if (claimed.earlier !== null) {
         owner?.resolve(this.confState)
         return
       }

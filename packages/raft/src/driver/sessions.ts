@@ -27,7 +27,17 @@ export interface SessionLimits {
   readonly sequencesPerSessionMax: number
 }
 
-export const defaultSessionLimits: SessionLimits = { sessionsMax: 10_000, sequencesPerSessionMax: 100_000 }
+/**
+ * The most applied-but-unacknowledged sequences one client session keeps. It decides which
+ * duplicates every node recognizes, and snapshots are checked against it, so it must be equal on
+ * every node of a cluster: it is a constant of the protocol, not a setting.
+ */
+export const SEQUENCES_PER_SESSION_MAX = 100_000
+
+export const defaultSessionLimits: SessionLimits = {
+  sessionsMax: 10_000,
+  sequencesPerSessionMax: SEQUENCES_PER_SESSION_MAX,
+}
 
 export class SessionTable {
   private readonly sessions = new Map<string, Session>()

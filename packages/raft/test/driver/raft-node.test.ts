@@ -3,7 +3,7 @@
  * (no real timers, no faults unless a test injects them).
  */
 import { describe, expect, it } from 'vitest'
-import { MessageType, Role } from '../../src/core/types.js'
+import { ConfChangeTransition, ConfChangeType, MessageType, Role } from '../../src/core/types.js'
 import {
   NodeFailedError,
   NodeStoppedError,
@@ -107,6 +107,18 @@ describe('RaftNode proposals', () => {
     expect(error).toBeInstanceOf(ProposalTooLargeError)
     expect((error as ProposalTooLargeError).code).toBe('RAFT_PROPOSAL_TOO_LARGE')
     expect((error as ProposalTooLargeError).sizeBytesMax).toBe(16)
+  })
+
+  it('holds a membership change to the same size cap as a command (one enqueue for both)', async () => {
+    const { leader } = await cluster3({ nodeOptions: { proposalBytesMax: 16 } })
+    const change = {
+      transition: ConfChangeTransition.Auto,
+      changes: [{ type: ConfChangeType.AddLearner, nodeId: 'a-node-id-longer-than-sixteen-bytes' }],
+      context: new Uint8Array(),
+    }
+    const error = await leader.node.changeMembership(change).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(ProposalTooLargeError)
+    expect(leader.node.status().pendingProposals).toBe(0)
   })
 
   it('rejects with TimeoutError when the leader is cut off from its quorum', async () => {
