@@ -2,6 +2,7 @@
  * Issue 14, finding 1: damage to records that `compactPrefix` already discarded (but that still sit
  * in the first segment) must never cost a live record.
  */
+import type { Entry } from '@tandem/raft'
 import { describe, expect, it } from 'vitest'
 import { MemoryDevice, openWal, StateFile, WalCorruptionError, WalLogStorage } from '../src/index.js'
 import { equalBytes, payloadFor, prng, readAll } from './helpers.js'
@@ -132,7 +133,7 @@ describe('damage below the first index', () => {
   it('through WalLogStorage: damage in compacted entries loses no committed entry', async () => {
     const device = new MemoryDevice()
     const storage = await WalLogStorage.open({ device })
-    const entries = Array.from({ length: 20 }, (_, i) => ({
+    const entries: Entry[] = Array.from({ length: 20 }, (_, i) => ({
       index: i + 1,
       term: 1,
       type: 0,
