@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import { writeFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { cpus } from 'node:os'
 import {
   type CryptoProvider,
@@ -17,7 +17,8 @@ import { SodiumPeer } from './sodium-peer.ts'
 // Seal and open throughput of @tandem/envelope with both crypto providers, beside two peers in the
 // same process: libsodium (sodium-native) doing the same sealing and signing by hand, and
 // node:crypto's ChaCha20-Poly1305 doing the encryption alone.
-// Run: pnpm --filter @tandem/envelope bench   (writes bench/results.json and bench/results.md)
+// Run: pnpm --filter @tandem/envelope bench   (writes bench/results.json, bench/results.md and the
+// table in the README)
 //
 // Rates are entries per CPU-second of this process (process.cpuUsage, every thread, GC included),
 // not per wall-clock second: the machine is shared, and CPU time charges each side only for its own
@@ -215,3 +216,24 @@ const header = [
 const table = `${machine}\n\n${[...header, ...rows].join('\n')}\n`
 writeFileSync(new URL('./results.md', import.meta.url), table)
 console.log(`\n${table}`)
+
+// The README's table and target status come from a full run only (every size, both providers).
+const headline = (peer: string) =>
+  cases.find((c) => c.case === 'seal+open 1024 B, batch-signed 1024, node provider' && c.peer === peer)
+const vsSodium = headline(SODIUM_PEER)
+if (sizes.length === 3 && providers.length === 2 && vsSodium !== undefined) {
+  const day = results.date.slice(0, 10)
+  const met = (ok: boolean) => (ok ? 'met' : '**not met**')
+  const targets = [
+    `Targets (../../shared/targets.md), seal+open of 1 KiB entries batch-signed by 1,024, Node provider (${day}):`,
+    '',
+    '| target | measured | ratio | status |',
+    '|---|---|---|---|',
+    `| ≥ 100,000 entries/s | ${count(vsSodium.tandem)} entries/s | ${(vsSodium.tandem / 100_000).toFixed(2)} of the target | ${met(vsSodium.tandem >= 100_000)} |`,
+    `| no slower than the hand-written libsodium peer | ${count(vsSodium.tandem)} vs ${count(vsSodium.peerValue ?? 0)} entries/s | ${(vsSodium.ratio ?? 0).toFixed(2)}× | ${met((vsSodium.ratio ?? 0) >= 1)} |`,
+  ].join('\n')
+  const readmeUrl = new URL('../README.md', import.meta.url)
+  const readme = readFileSync(readmeUrl, 'utf8')
+  const block = `<!-- bench:start -->\n${table}\n${targets}\n<!-- bench:end -->`
+  writeFileSync(readmeUrl, readme.replace(/<!-- bench:start -->[\s\S]*<!-- bench:end -->/, block))
+}
