@@ -100,7 +100,9 @@ describe('WalLogStorage', () => {
     expect(storage.entries(2, 5, 0).length).toBe(1) // always at least one
     expect(storage.entries(2, 5, 40).length).toBe(2)
     expect(() => storage.term(6)).toThrow(expect.objectContaining({ code: 'RAFT_LOG_UNAVAILABLE' }))
-    expect(() => storage.entries(1, 7, 100)).toThrow(expect.objectContaining({ code: 'RAFT_LOG_UNAVAILABLE' }))
+    expect(() => storage.entries(1, 7, 100)).toThrow(
+      expect.objectContaining({ code: 'RAFT_LOG_UNAVAILABLE' }),
+    )
     expect(storage.initialState().hardState).toEqual({ term: 1, vote: 'a', commit: 0 })
   })
 
