@@ -48,6 +48,33 @@ export class InboundBufferExceededError extends TransportError {
   }
 }
 
+/**
+ * The application's message handler threw. This is a local bug, not the peer's fault: it is logged
+ * at error level and counted in `handlerErrors`, and the peer's stream stays open.
+ */
+export class MessageHandlerError extends TransportError {
+  readonly code = 'MESSAGE_HANDLER_FAILED'
+  override readonly name = 'MessageHandlerError'
+  constructor(
+    readonly protocol: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`the message handler of ${protocol} threw`, options)
+  }
+}
+
+/** A peer opened streams faster than the per-peer rate cap; the stream is reset at once. */
+export class StreamRateExceededError extends TransportError {
+  readonly code = 'STREAM_RATE_EXCEEDED'
+  override readonly name = 'StreamRateExceededError'
+  constructor(
+    readonly peer: string,
+    readonly protocol: string,
+  ) {
+    super(`peer ${peer} opened streams on ${protocol} faster than the per-peer rate cap`)
+  }
+}
+
 /** A frame stopped arriving: no byte of it for the frame timeout; the stream is closed. */
 export class FrameTimeoutError extends TransportError {
   readonly code = 'FRAME_TIMEOUT'

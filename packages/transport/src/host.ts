@@ -5,9 +5,17 @@
 import type { Libp2p, Stream } from '@libp2p/interface'
 import type { Admission } from './admission.js'
 import type { BackoffOptions, RandomFloat } from './backoff.js'
+import { StreamRateExceededError } from './errors.js'
 import type { InboundGuard } from './inbound-guard.js'
 import type { Logger } from './logger.js'
 import type { MetricsRegistry } from './metrics.js'
+
+/** Resets a stream `peer` opened beyond the per-peer rate cap, counting it (logged at debug level: a flood must not flood the log). */
+export function refuseStream(host: ProtocolHost, peer: string, protocol: string, stream: Stream): void {
+  host.metrics.peer(peer).refusedStreams++
+  host.logger.debug('stream refused: opened over the per-peer rate cap', { peer, protocol })
+  stream.abort(new StreamRateExceededError(peer, protocol))
+}
 
 export interface ProtocolHost {
   /** This node's peer id. */

@@ -4,6 +4,8 @@
  * and the frame timeout every reader applies. The gater, the connection listener and every framed
  * reader consult this one object, so a peer opening more connections or streams gains nothing.
  */
+import type { Connection, Stream } from '@libp2p/interface'
+import { StreamRateExceededError } from './errors.js'
 import type { ByteBudget } from './framing/frame-decoder.js'
 
 /** Per-peer inbound bounds of a node. */
@@ -12,11 +14,23 @@ export interface InboundLimits {
   readonly connectionsPerPeerMax: number
   /** A begun frame that gets no byte for this long closes its stream. Default 10 s. */
   readonly frameTimeoutMs: number
+  /**
+   * Streams one peer may open per second on this node's protocols, over all its connections; the
+   * bucket holds twice as many, for bursts. Beyond it streams are reset at once. Default 20.
+   */
+  readonly streamOpensPerSecondMax: number
+  /** Streams a peer may have open at once on one connection (the muxer resets more). Default 64. */
+  readonly streamsPerConnectionMax: number
+  /** Frames handed to a handler before the reader yields to the event loop. Default 256. */
+  readonly framesPerTurnMax: number
 }
 
 export const DEFAULT_INBOUND_LIMITS: InboundLimits = {
   connectionsPerPeerMax: 4,
   frameTimeoutMs: 10_000,
+  streamOpensPerSecondMax: 20,
+  streamsPerConnectionMax: 64,
+  framesPerTurnMax: 256,
 }
 
 interface PeerAccount {
@@ -24,6 +38,9 @@ interface PeerAccount {
   readonly byProtocol: Map<string, number>
   total: number
   peak: number
+  /** Stream opens left in the peer's bucket, and when it was last refilled. */
+  openTokens: number
+  refilledAtMs: number
 }
 
 /** Peers tracked before idle accounts (nothing held) are forgotten. */
@@ -33,9 +50,70 @@ export class InboundGuard {
   readonly limits: InboundLimits
   readonly #bytesMax = new Map<string, number>()
   readonly #accounts = new Map<string, PeerAccount>()
+  readonly #now: () => number
+  /** Connections whose inbound streams are rate-checked at the muxer, before negotiation. */
+  readonly #watched = new WeakSet<Connection>()
 
-  constructor(limits: InboundLimits) {
+  /** `now` is the clock of the stream-open rate cap, in milliseconds (inject one in tests). */
+  constructor(limits: InboundLimits, now: () => number = () => performance.now()) {
     this.limits = limits
+    this.#now = now
+  }
+
+  /**
+   * Rate-checks `connection`'s inbound streams as the muxer announces them, before any protocol is
+   * negotiated on them (negotiation is what a flood of stream opens costs): a stream over the cap
+   * is reset at once and `onRefused` told. Returns `false` when the connection exposes no muxer
+   * (then the protocol handlers check, after negotiation).
+   */
+  watchInboundStreams(connection: Connection, onRefused: (peer: string) => void): boolean {
+    // libp2p's connection keeps its muxer in a public field that the interface does not declare.
+    const muxer = (connection as unknown as { muxer?: unknown }).muxer
+    if (!isStreamSource(muxer)) return false
+    const peer = connection.remotePeer.toString()
+    let refusedInARow = 0
+    // One error for every refusal on this connection: capturing a stack per refused stream was
+    // the largest cost of a flood.
+    const refusal = new StreamRateExceededError(peer, 'any protocol')
+    muxer.addEventListener('stream', (event) => {
+      if (this.admitStreamOpen(peer)) {
+        refusedInARow = 0
+        return
+      }
+      onRefused(peer)
+      const stream = event.detail
+      // Reset once the muxer has gone through the data at hand: until then the refused stream
+      // keeps its slot, so the muxer turns the rest of a flood away itself (a bare reset frame)
+      // instead of creating a stream (and a logger) for each one that this guard then resets.
+      queueMicrotask(() => stream.abort(refusal))
+      // Far over the cap: close the connection. An honest peer never gets here, and its link
+      // reconnects with backoff anyway.
+      if (++refusedInARow > 4 * this.limits.streamOpensPerSecondMax && connection.status === 'open') {
+        queueMicrotask(() => connection.abort(refusal))
+      }
+    })
+    this.#watched.add(connection)
+    return true
+  }
+
+  /** Whether an inbound stream of `peer` on `connection` is within the rate cap (checked once). */
+  admitsInboundStream(peer: string, connection: Connection): boolean {
+    return this.#watched.has(connection) || this.admitStreamOpen(peer)
+  }
+
+  /**
+   * Takes one stream open from `peer`'s bucket: `false` when the peer is opening streams faster
+   * than `streamOpensPerSecondMax` (beyond a burst of twice that), and the stream must be reset.
+   */
+  admitStreamOpen(peer: string): boolean {
+    const account = this.#account(peer)
+    const rate = this.limits.streamOpensPerSecondMax
+    const now = this.#now()
+    account.openTokens = Math.min(2 * rate, account.openTokens + ((now - account.refilledAtMs) * rate) / 1000)
+    account.refilledAtMs = now
+    if (account.openTokens < 1) return false
+    account.openTokens -= 1
+    return true
   }
 
   /** Sets the budget of each peer on `protocol` (called by the protocol's service at start). */
@@ -100,11 +178,20 @@ export class InboundGuard {
           }
         }
       }
-      account = { byProtocol: new Map(), total: 0, peak: 0 }
+      const burst = 2 * this.limits.streamOpensPerSecondMax
+      account = { byProtocol: new Map(), total: 0, peak: 0, openTokens: burst, refilledAtMs: this.#now() }
       this.#accounts.set(peer, account)
     }
     return account
   }
+}
+
+interface StreamSource {
+  addEventListener(type: 'stream', listener: (event: CustomEvent<Stream>) => void): void
+}
+
+function isStreamSource(value: unknown): value is StreamSource {
+  return typeof value === 'object' && value !== null && 'addEventListener' in value
 }
 
 /** Checks inbound limits; returns a reason when they are unusable, `null` when fine. */
@@ -112,5 +199,10 @@ export function invalidInboundLimits(limits: InboundLimits): string | null {
   if (!(Number.isInteger(limits.connectionsPerPeerMax) && limits.connectionsPerPeerMax >= 1))
     return 'connectionsPerPeerMax must be a positive integer'
   if (!(limits.frameTimeoutMs >= 0)) return 'frameTimeoutMs must not be negative'
+  if (!(limits.streamOpensPerSecondMax > 0)) return 'streamOpensPerSecondMax must be positive'
+  if (!(Number.isInteger(limits.streamsPerConnectionMax) && limits.streamsPerConnectionMax >= 1))
+    return 'streamsPerConnectionMax must be a positive integer'
+  if (!(Number.isInteger(limits.framesPerTurnMax) && limits.framesPerTurnMax >= 1))
+    return 'framesPerTurnMax must be a positive integer'
   return null
 }

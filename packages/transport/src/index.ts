@@ -97,6 +97,7 @@ export {
   FrameTooLargeError,
   InboundBufferExceededError,
   MalformedFrameError,
+  MessageHandlerError,
   NodeKeyError,
   NodeNotRunningError,
   OutgoingFrameTooLargeError,
@@ -105,6 +106,7 @@ export {
   SnapshotProtocolError,
   SnapshotStalledError,
   SnapshotTransferFailedError,
+  StreamRateExceededError,
   SyncProtocolError,
   TransportError,
 } from './errors.js'

@@ -17,8 +17,12 @@ export interface PeerMetrics {
   dialFailures: number
   /** Connections and streams from the peer refused by admission. */
   refusedConnections: number
-  /** Streams closed because the peer sent an oversized or malformed frame. */
+  /** Streams closed because the peer sent an oversized, malformed, over-budget or stalled frame. */
   streamErrors: number
+  /** Streams from the peer reset because it opened them faster than the per-peer rate cap. */
+  refusedStreams: number
+  /** Frames from the peer this node's own message handler failed on (a local bug; stream kept). */
+  handlerErrors: number
   /** Last measured round-trip time (libp2p ping), or `null` before the first measurement. */
   rttMs: number | null
 }
@@ -34,6 +38,8 @@ function emptyPeerMetrics(): PeerMetrics {
     dialFailures: 0,
     refusedConnections: 0,
     streamErrors: 0,
+    refusedStreams: 0,
+    handlerErrors: 0,
     rttMs: null,
   }
 }

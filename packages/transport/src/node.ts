@@ -221,6 +221,10 @@ export class TandemNode implements ProtocolHost {
         connection.abort(new Error('too many connections from this peer'))
         return
       }
+      this.inbound.watchInboundStreams(connection, (refused) => {
+        this.metrics.peer(refused).refusedStreams++
+        this.logger.debug('stream refused: opened over the per-peer rate cap', { peer: refused })
+      })
       if (connection.direction === 'inbound') this.raft.nudge(peer)
     })
     libp2p.addEventListener('peer:disconnect', (event) => this.raft.connectionLost(event.detail.toString()))
@@ -274,9 +278,15 @@ export class TandemNode implements ProtocolHost {
  * keep-alives three times as often so that a live but quiet connection never idles out — and a
  * dead peer is noticed within the same time, which suits Raft.
  */
-function quicTransport(dialTimeoutMs: number) {
+function quicTransport(dialTimeoutMs: number, streamsMax: number) {
   const idleMs = Math.max(1_000, dialTimeoutMs)
-  return quic({ handshakeTimeout: idleMs, maxIdleTimeout: idleMs, keepAliveInterval: Math.floor(idleMs / 3) })
+  return quic({
+    handshakeTimeout: idleMs,
+    maxIdleTimeout: idleMs,
+    keepAliveInterval: Math.floor(idleMs / 3),
+    // QUIC makes a peer wait (flow control on stream ids) rather than reset beyond this.
+    maxConcurrentStreamLimit: streamsMax,
+  })
 }
 
 /**
@@ -299,9 +309,14 @@ export async function createTandemNode(options: TandemNodeOptions): Promise<Tand
   const libp2p = await createLibp2p({
     privateKey: identity.privateKey,
     addresses: { listen: [...resolved.listen] },
-    transports: [quicTransport(resolved.addressDialTimeoutMs), tcp()],
+    transports: [
+      quicTransport(resolved.addressDialTimeoutMs, resolved.inbound.streamsPerConnectionMax),
+      tcp(),
+    ],
     connectionEncrypters: [noise()],
-    streamMuxers: [yamux()],
+    // A peer opening thousands of streams at once gets all but the first few reset by the muxer,
+    // before any protocol negotiation is spent on them.
+    streamMuxers: [yamux({ maxInboundStreams: resolved.inbound.streamsPerConnectionMax })],
     // Connections are counted once libp2p exists; until then (while starting) there are none.
     connectionGater: admission.connectionGater((peerId) => {
       const open = started?.getConnections(peerId).length ?? 0

@@ -6,7 +6,7 @@
  */
 import { decodeMessage, encodeMessage, type NodeId, type Transport, type WireMessage } from '@tandem/raft'
 import type { FrameCodec } from './codec.js'
-import { MalformedFrameError } from './errors.js'
+import { MalformedFrameError, MessageHandlerError } from './errors.js'
 import type { TandemNode } from './node.js'
 import { RAFT_PROTOCOL } from './protocols.js'
 
@@ -60,7 +60,12 @@ export class RaftTransport<Message extends AddressedMessage> {
       throw new MalformedFrameError(RAFT_PROTOCOL, 'sender does not match the peer id')
     if (message.to !== this.#node.nodeId)
       throw new MalformedFrameError(RAFT_PROTOCOL, 'addressed to another node')
-    this.#handler(message)
+    try {
+      this.#handler(message)
+    } catch (error) {
+      // The application's bug, not the peer's: reported locally, the stream stays open.
+      throw new MessageHandlerError(RAFT_PROTOCOL, { cause: error })
+    }
   }
 }
 

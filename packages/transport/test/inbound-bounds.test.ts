@@ -11,6 +11,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import type { SyncAdapter } from '../src/crdt/sync-adapter.js'
 import { createCrdtSyncService } from '../src/crdt/sync-service.js'
 import { writeVarint } from '../src/framing/varint.js'
+import { DEFAULT_INBOUND_LIMITS, InboundGuard } from '../src/inbound-guard.js'
 import type { TandemNodeOptions } from '../src/node-options.js'
 import { CRDT_PROTOCOL, RAFT_PROTOCOL } from '../src/protocols.js'
 import { Fixture, TCP_ONLY, waitFor } from './helpers.js'
@@ -128,5 +129,25 @@ describe('per-peer bounds on inbound partial frames', () => {
     expect(target.inbound.peakBufferedBytes(m)).toBeLessThanOrEqual(
       target.inbound.bufferedBytesMax(CRDT_PROTOCOL),
     )
+  })
+})
+
+describe('stream-open rate cap', () => {
+  it('admits a burst of twice the rate, then the rate, per peer', () => {
+    let nowMs = 0
+    const guard = new InboundGuard({ ...DEFAULT_INBOUND_LIMITS, streamOpensPerSecondMax: 10 }, () => nowMs)
+    let admitted = 0
+    for (let i = 0; i < 100; i++) if (guard.admitStreamOpen('m')) admitted++
+    expect(admitted).toBe(20)
+    // Another peer has its own bucket.
+    expect(guard.admitStreamOpen('h')).toBe(true)
+    nowMs += 500
+    admitted = 0
+    for (let i = 0; i < 100; i++) if (guard.admitStreamOpen('m')) admitted++
+    expect(admitted).toBe(5)
+    nowMs += 60_000
+    admitted = 0
+    for (let i = 0; i < 100; i++) if (guard.admitStreamOpen('m')) admitted++
+    expect(admitted).toBe(20)
   })
 })

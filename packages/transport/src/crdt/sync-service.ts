@@ -14,6 +14,7 @@ import { backoffDelayMs, Pause } from '../backoff.js'
 import { MalformedFrameError, PeerNotAdmittedError, SyncProtocolError, TransportError } from '../errors.js'
 import { FramedStream } from '../framing/framed-stream.js'
 import { StreamWriter } from '../framing/stream-writer.js'
+import { refuseStream } from '../host.js'
 import type { TandemNode } from '../node.js'
 import { defaultBufferedBytesPerPeerMax } from '../node-options.js'
 import { CRDT_PROTOCOL } from '../protocols.js'
@@ -200,6 +201,10 @@ export class CrdtSyncService<Message> {
     if (this.#stopping.signal.aborted || !this.#node.admission.admits(peer, CRDT_PROTOCOL)) {
       this.#node.admission.recordRefusal(peer, CRDT_PROTOCOL)
       stream.abort(new PeerNotAdmittedError(peer, CRDT_PROTOCOL))
+      return
+    }
+    if (!this.#node.inbound.admitsInboundStream(peer, connection)) {
+      refuseStream(this.#node, peer, CRDT_PROTOCOL, stream)
       return
     }
     let state = this.#peers.get(peer)

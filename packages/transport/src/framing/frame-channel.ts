@@ -6,7 +6,7 @@
 import type { Connection, Stream } from '@libp2p/interface'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { OutgoingFrameTooLargeError, PeerNotAdmittedError } from '../errors.js'
-import type { ProtocolHost } from '../host.js'
+import { type ProtocolHost, refuseStream } from '../host.js'
 import type { FrameQueueLimits } from './frame-queue.js'
 import { type LinkState, PeerLink } from './peer-link.js'
 import { readFrames } from './read-frames.js'
@@ -195,6 +195,10 @@ export class FrameChannel {
       stream.abort(new PeerNotAdmittedError(peer, protocol))
       return
     }
+    if (!this.#host.inbound.admitsInboundStream(peer, connection)) {
+      refuseStream(this.#host, peer, protocol, stream)
+      return
+    }
     // The peer that sorts first opens the pair's stream; it becomes ours to send on as well. A
     // stream from the other side (which should not open one) is still read, and only read.
     if (peer < this.#host.nodeId) this.#link(peer).adopt(stream)
@@ -210,8 +214,21 @@ export class FrameChannel {
       frameBytesMax: this.#options.frameBytesMax,
       budget: this.#host.inbound.budget(peer, protocol),
       frameTimeoutMs: this.#host.inbound.limits.frameTimeoutMs,
+      framesPerTurnMax: this.#host.inbound.limits.framesPerTurnMax,
       metrics: this.#host.metrics.peer(peer),
       onFrame: (frame) => this.#frameHandler(peer, frame),
+      onLocalError: (error) => {
+        this.#host.metrics.peer(peer).handlerErrors++
+        this.#host.logger.error('message handler failed', {
+          peer,
+          protocol,
+          code: error.code,
+          error:
+            error.cause instanceof Error
+              ? `${error.cause.name}: ${error.cause.message}`
+              : String(error.cause),
+        })
+      },
     })
       .then((error) => {
         if (error !== null) {

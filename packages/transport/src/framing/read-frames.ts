@@ -1,10 +1,14 @@
 /**
  * The receive loop of a long-lived framed protocol (`/tandem/raft/1`): frames come out of a
  * {@link FrameReader} (frame cap, the peer's byte budget, the frame timeout) and are handed to the
- * handler in order. A stream that fails touches nothing else: other streams and peers keep going.
+ * handler in order, at most `framesPerTurnMax` per event-loop turn — a flood of tiny frames is
+ * drained in slices, so other peers' frames (heartbeats) and timers get their turn in between.
+ * A stream that fails touches nothing else: other streams and peers keep going.
  */
+
+import { setImmediate as nextTurn } from 'node:timers/promises'
 import type { Stream } from '@libp2p/interface'
-import { FrameTooLargeError, MalformedFrameError, TransportError } from '../errors.js'
+import { FrameTooLargeError, MalformedFrameError, MessageHandlerError, TransportError } from '../errors.js'
 import type { PeerMetrics } from '../metrics.js'
 import type { ByteBudget } from './frame-decoder.js'
 import { FrameReader } from './frame-reader.js'
@@ -18,8 +22,16 @@ export interface ReadFramesOptions {
   readonly budget?: ByteBudget
   /** Closes the stream when a begun frame gets no byte for this long (0: never). */
   readonly frameTimeoutMs?: number
-  /** Called for each frame in order; throwing a {@link TransportError} closes the stream with it. */
+  /** Frames handed to `onFrame` before yielding to the event loop. Default 256. */
+  readonly framesPerTurnMax?: number
+  /**
+   * Called for each frame in order. Throwing a {@link TransportError} (the peer's fault) closes the
+   * stream with it; a {@link MessageHandlerError} or any other exception is this node's own failure:
+   * it goes to `onLocalError` and the stream stays open.
+   */
   readonly onFrame: (frame: Uint8Array) => void
+  /** Told of each local failure of `onFrame`. */
+  readonly onLocalError?: (error: MessageHandlerError) => void
 }
 
 /**
@@ -29,9 +41,10 @@ export interface ReadFramesOptions {
 export async function readFrames(stream: Stream, options: ReadFramesOptions): Promise<TransportError | null> {
   const { metrics, onFrame, protocol } = options
   const reader = new FrameReader(stream, options)
+  const framesPerTurnMax = options.framesPerTurnMax ?? 256
   try {
     for (;;) {
-      const frames = await reader.next()
+      const frames = await reader.next(framesPerTurnMax)
       if (frames === null) return null
       for (const bytes of frames) {
         metrics.framesIn++
@@ -39,11 +52,14 @@ export async function readFrames(stream: Stream, options: ReadFramesOptions): Pr
         try {
           onFrame(bytes)
         } catch (error) {
-          throw error instanceof TransportError
-            ? error
-            : new MalformedFrameError(protocol, 'frame rejected by the decoder', { cause: error })
+          if (error instanceof TransportError && !(error instanceof MessageHandlerError)) throw error
+          const local =
+            error instanceof MessageHandlerError ? error : new MessageHandlerError(protocol, { cause: error })
+          options.onLocalError?.(local)
         }
       }
+      // A full slice means more may be waiting: let the event loop run before the next one.
+      if (frames.length >= framesPerTurnMax) await nextTurn()
     }
   } catch (error) {
     const typed = toFrameError(error, protocol, options.frameBytesMax)

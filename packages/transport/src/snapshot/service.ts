@@ -5,6 +5,7 @@
 import type { Connection, Stream } from '@libp2p/interface'
 import { PeerNotAdmittedError } from '../errors.js'
 import { FramedStream } from '../framing/framed-stream.js'
+import { refuseStream } from '../host.js'
 import type { TandemNode } from '../node.js'
 import { SNAPSHOT_PROTOCOL } from '../protocols.js'
 import { FRAME_OVERHEAD_BYTES, METADATA_BYTES_MAX } from './frames.js'
@@ -151,6 +152,10 @@ export class SnapshotService {
     if (!this.#node.admission.admits(peer, SNAPSHOT_PROTOCOL)) {
       this.#node.admission.recordRefusal(peer, SNAPSHOT_PROTOCOL)
       stream.abort(new PeerNotAdmittedError(peer, SNAPSHOT_PROTOCOL))
+      return
+    }
+    if (!this.#node.inbound.admitsInboundStream(peer, connection)) {
+      refuseStream(this.#node, peer, SNAPSHOT_PROTOCOL, stream)
       return
     }
     this.#inbound.add(stream)
