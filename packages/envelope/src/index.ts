@@ -161,6 +161,7 @@ export type { KeyRingOptions, PublicKeyRing, WriterStanding } from './keyring.js
  * @example
  * ```ts
  * const dataKey = deriveEpochDataKey(clusterSecret, clusterId, 1) // 32 bytes
+ * deriveEpochDataKey(clusterSecret, clusterId, 1, nodeCryptoProvider) // the same 32 bytes
  * ```
  */
 export { deriveEpochDataKey, KeyRing } from './keyring.js'
@@ -176,6 +177,7 @@ export { deriveEpochDataKey, KeyRing } from './keyring.js'
  * @example
  * ```ts
  * ring.addWriter(writerPublicKey(signingKey))
+ * writerPublicKey(signingKey, nodeCryptoProvider) // the same 32 bytes, computed natively
  * ```
  */
 export { generateSigningKey, writerPublicKey } from './keys.js'
