@@ -1,7 +1,10 @@
 /**
- * Typed errors of the WAL package. Each class has a stable `code`, so callers can branch on it
- * without matching message text.
+ * Typed errors of the WAL package: operating errors (a damaged disk, a failed device, a bad
+ * argument), each a {@link TandemError} with a stable `WAL_` code, so callers can branch on it
+ * without matching message text. A broken invariant inside the WAL is not one of these: it throws
+ * base's `InvariantError` (see `assert`).
  */
+import { TandemError } from '@tandem/base'
 
 /**
  * Where a problem was found on disk.
@@ -28,7 +31,7 @@ export interface DiskLocation {
  * }
  * ```
  */
-export class WalCorruptionError extends Error {
+export class WalCorruptionError extends TandemError {
   readonly code = 'WAL_CORRUPTION'
   override readonly name = 'WalCorruptionError'
   readonly segment: string
@@ -57,7 +60,7 @@ export class WalCorruptionError extends Error {
  * }
  * ```
  */
-export class WalCommittedEntriesLostError extends Error {
+export class WalCommittedEntriesLostError extends TandemError {
   readonly code = 'WAL_COMMITTED_ENTRIES_LOST'
   override readonly name = 'WalCommittedEntriesLostError'
   /** The commit index the hard state holds. */
@@ -96,7 +99,7 @@ export class WalCommittedEntriesLostError extends Error {
  * })
  * ```
  */
-export class WalFailedError extends Error {
+export class WalFailedError extends TandemError {
   readonly code = 'WAL_FAILED'
   override readonly name = 'WalFailedError'
   constructor(cause: unknown) {
@@ -115,7 +118,7 @@ export class WalFailedError extends Error {
  * await wal.append([]).catch((error) => error.code === 'WAL_CLOSED') // true
  * ```
  */
-export class WalClosedError extends Error {
+export class WalClosedError extends TandemError {
   readonly code = 'WAL_CLOSED'
   override readonly name = 'WalClosedError'
   constructor() {
@@ -132,7 +135,7 @@ export class WalClosedError extends Error {
  * await wal.read(0).catch((error) => error.code === 'WAL_INVALID_ARGUMENT') // true
  * ```
  */
-export class WalArgumentError extends Error {
+export class WalArgumentError extends TandemError {
   readonly code = 'WAL_INVALID_ARGUMENT'
   override readonly name = 'WalArgumentError'
 }
@@ -142,11 +145,11 @@ export class WalArgumentError extends Error {
  *
  * @example
  * ```ts
- * await stateFile.load().catch((error) => error.code === 'STATE_FILE_CORRUPTION')
+ * await stateFile.load().catch((error) => error.code === 'WAL_STATE_FILE_CORRUPTION')
  * ```
  */
-export class StateFileCorruptionError extends Error {
-  readonly code = 'STATE_FILE_CORRUPTION'
+export class StateFileCorruptionError extends TandemError {
+  readonly code = 'WAL_STATE_FILE_CORRUPTION'
   override readonly name = 'StateFileCorruptionError'
   readonly file: string
   constructor(file: string, reason: string) {
@@ -164,8 +167,8 @@ export class StateFileCorruptionError extends Error {
  * for await (const chunk of reader.chunks()) send(chunk) // throws SnapshotCorruptionError on a bad block
  * ```
  */
-export class SnapshotCorruptionError extends Error {
-  readonly code = 'SNAPSHOT_CORRUPTION'
+export class SnapshotCorruptionError extends TandemError {
+  readonly code = 'WAL_SNAPSHOT_CORRUPTION'
   override readonly name = 'SnapshotCorruptionError'
   readonly file: string
   readonly offset: number
@@ -184,7 +187,7 @@ export class SnapshotCorruptionError extends Error {
  * try { decodeEntry(bytes) } catch (error) { error.code === 'WAL_RECORD_DECODE' }
  * ```
  */
-export class RecordDecodeError extends Error {
+export class RecordDecodeError extends TandemError {
   readonly code = 'WAL_RECORD_DECODE'
   override readonly name = 'RecordDecodeError'
 }
@@ -199,8 +202,8 @@ export class RecordDecodeError extends Error {
  * // the fifth mutating operation and everything after it reject with DeviceCrashedError
  * ```
  */
-export class DeviceCrashedError extends Error {
-  readonly code = 'DEVICE_CRASHED'
+export class DeviceCrashedError extends TandemError {
+  readonly code = 'WAL_DEVICE_CRASHED'
   override readonly name = 'DeviceCrashedError'
   constructor() {
     super('device lost power (injected crash)')

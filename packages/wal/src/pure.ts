@@ -28,7 +28,7 @@ export {
 } from './errors.js'
 export type { StoredRecord, WalRecord } from './format/segment-format.js'
 export type { CompactedRegionScan, SegmentDamage } from './format/segment-scan.js'
-export type { CorruptionPolicy, SyncMode, WalOptions, WalTimer } from './log/options.js'
+export type { CorruptionPolicy, SyncMode, WalOptions } from './log/options.js'
 export type { CompactedRegion, CorruptionDrop, RecoveryReport } from './log/recovery.js'
 export { type AppendResult, openWal, type VerifyReport, Wal, type WalStats } from './log/wal.js'
 export { RAFT_STATE_FILE_NAME, WalLogStorage, type WalLogStorageOptions } from './raft/wal-log-storage.js'

@@ -2,10 +2,12 @@
  * Issue 14, finding 1: damage to records that `compactPrefix` already discarded (but that still sit
  * in the first segment) must never cost a live record.
  */
+
+import { SeededRandom } from '@tandem/base'
 import type { Entry } from '@tandem/raft'
 import { describe, expect, it } from 'vitest'
 import { MemoryDevice, openWal, StateFile, WalCorruptionError, WalLogStorage } from '../src/index.js'
-import { equalBytes, payloadFor, prng, readAll } from './helpers.js'
+import { equalBytes, payloadFor, readAll } from './helpers.js'
 
 const SEGMENT = '00000000000000000001.wal'
 const PAYLOAD_BYTES = 100
@@ -185,12 +187,12 @@ interface Trial {
 }
 
 /** A random log compacted so that its first segment keeps compacted records before live ones. */
-async function randomTrial(random: () => number, tag: number): Promise<Trial> {
+async function randomTrial(random: SeededRandom, tag: number): Promise<Trial> {
   for (;;) {
-    const count = 8 + Math.floor(random() * 60)
-    const sizes = Array.from({ length: count }, () => 1 + Math.floor(random() * 400))
-    const segmentBytesMax = random() < 0.5 ? 64 * 1024 : 4096 + Math.floor(random() * 8000)
-    const through = 1 + Math.floor(random() * (count - 1))
+    const count = 8 + random.nextInt(60)
+    const sizes = Array.from({ length: count }, () => 1 + random.nextInt(400))
+    const segmentBytesMax = random.nextFloat() < 0.5 ? 64 * 1024 : 4096 + random.nextInt(8000)
+    const through = 1 + random.nextInt(count - 1)
     const device = new MemoryDevice()
     const wal = await openWal({ device, segmentBytesMax })
     for (let index = 1; index <= count; index++) {
@@ -239,7 +241,7 @@ async function withVersion1Meta(image: MemoryDevice, firstLive: number): Promise
 
 describe(`random damage below the first index (seed ${SEED}; rerun with TANDEM_SEED=${SEED})`, () => {
   it(`${BIT_FLIP_TRIALS} bit flips and ${ZEROED_BLOCK_TRIALS} zeroed 4 KiB blocks in compacted bytes lose no live record`, async () => {
-    const random = prng(SEED)
+    const random = new SeededRandom(SEED)
     let flips = 0
     let blocks = 0
     let damagedReported = 0
@@ -248,14 +250,14 @@ describe(`random damage below the first index (seed ${SEED}; rerun with TANDEM_S
       const image = MemoryDevice.fromFiles(trial.device.files())
       let label: string
       if (trialNumber < BIT_FLIP_TRIALS) {
-        const offset = Math.floor(random() * trial.liveOffset)
-        const bit = Math.floor(random() * 8)
+        const offset = random.nextInt(trial.liveOffset)
+        const bit = random.nextInt(8)
         image.flipBit(trial.segment, offset, bit)
         label = `seed ${SEED} trial ${trialNumber}: bit ${bit} of byte ${offset} of ${trial.segment} (live from ${trial.liveOffset})`
         flips++
       } else {
         // A 4 KiB-aligned block, clipped to the compacted bytes (the segment header included).
-        const block = Math.floor(random() * Math.ceil(trial.liveOffset / BLOCK_BYTES)) * BLOCK_BYTES
+        const block = random.nextInt(Math.ceil(trial.liveOffset / BLOCK_BYTES)) * BLOCK_BYTES
         const files = image.files()
         const bytes = (files.get(trial.segment) as Uint8Array).slice()
         bytes.fill(0, block, Math.min(block + BLOCK_BYTES, trial.liveOffset))
@@ -288,14 +290,14 @@ describe(`random damage below the first index (seed ${SEED}; rerun with TANDEM_S
   }, 120_000)
 
   it(`${BIT_FLIP_TRIALS} bit flips anywhere in the segments: opened whole when below the first index, refused otherwise`, async () => {
-    const random = prng(SEED + 2)
+    const random = new SeededRandom(SEED + 2)
     let below = 0
     let refused = 0
     for (let trialNumber = 0; trialNumber < BIT_FLIP_TRIALS; trialNumber++) {
       const trial = await randomTrial(random, trialNumber)
       const segments = [...trial.device.files()].filter(([name]) => name.endsWith('.wal'))
       const total = segments.reduce((sum, [, bytes]) => sum + bytes.length, 0)
-      let offset = Math.floor(random() * total)
+      let offset = random.nextInt(total)
       let victim = segments[0] as [string, Uint8Array]
       for (const segment of segments) {
         if (offset < segment[1].length) {
@@ -304,7 +306,7 @@ describe(`random damage below the first index (seed ${SEED}; rerun with TANDEM_S
         }
         offset -= segment[1].length
       }
-      const bit = Math.floor(random() * 8)
+      const bit = random.nextInt(8)
       const image = MemoryDevice.fromFiles(trial.device.files())
       image.flipBit(victim[0], offset, bit)
       const label = `seed ${SEED + 2} trial ${trialNumber}: bit ${bit} of byte ${offset} of ${victim[0]} (live from ${trial.liveOffset} of ${trial.segment})`
@@ -322,12 +324,12 @@ describe(`random damage below the first index (seed ${SEED}; rerun with TANDEM_S
   }, 120_000)
 
   it(`${LIVE_FLIP_TRIALS} bit flips in the first live record are refused, with either wal.meta version`, async () => {
-    const random = prng(SEED + 1)
+    const random = new SeededRandom(SEED + 1)
     for (let trialNumber = 0; trialNumber < LIVE_FLIP_TRIALS; trialNumber++) {
       const trial = await randomTrial(random, trialNumber)
       const frameBytes = 24 + (trial.sizes[trial.firstLive - 1] as number)
-      const offset = trial.liveOffset + Math.floor(random() * frameBytes)
-      const bit = Math.floor(random() * 8)
+      const offset = trial.liveOffset + random.nextInt(frameBytes)
+      const bit = random.nextInt(8)
       const image = MemoryDevice.fromFiles(trial.device.files())
       image.flipBit(trial.segment, offset, bit)
       const label = `seed ${SEED + 1} trial ${trialNumber}: bit ${bit} of byte ${offset} of ${trial.segment} (live from ${trial.liveOffset})`

@@ -2,7 +2,15 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { FileDevice, nodeCrc32, openWal, SnapshotStore, StateFile, WalLogStorage } from '../src/index.js'
+import {
+  FileDevice,
+  nodeCrc32,
+  openWal,
+  SnapshotStore,
+  StateFile,
+  WalArgumentError,
+  WalLogStorage,
+} from '../src/index.js'
 import { payloadFor, readAll } from './helpers.js'
 
 const directories: string[] = []
@@ -34,7 +42,7 @@ describe('FileDevice', () => {
     await device.remove('b')
     await device.remove('b') // absent: no error
     expect(await device.list()).toEqual([])
-    await expect(device.open('../escape', { create: true })).rejects.toBeInstanceOf(RangeError)
+    await expect(device.open('../escape', { create: true })).rejects.toBeInstanceOf(WalArgumentError)
   })
 
   it('runs the WAL, state file, snapshots and the Raft adapter on disk', async () => {

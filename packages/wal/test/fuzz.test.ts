@@ -170,11 +170,11 @@ describe('decoders under random and mutated input', () => {
           )
           await new StateFile(device, 's')
             .load()
-            .catch((error) => expect(error.code).toBe('STATE_FILE_CORRUPTION'))
+            .catch((error) => expect(error.code).toBe('WAL_STATE_FILE_CORRUPTION'))
           await new SnapshotStore(device)
             .latest()
             .then((reader) => reader?.readAll())
-            .catch((error) => expect(error.code).toBe('SNAPSHOT_CORRUPTION'))
+            .catch((error) => expect(error.code).toBe('WAL_SNAPSHOT_CORRUPTION'))
         },
       ),
       { numRuns: 30_000 },

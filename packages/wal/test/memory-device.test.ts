@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { DeviceCrashedError, MemoryDevice } from '../src/index.js'
+import { DeviceCrashedError, MemoryDevice, WalArgumentError } from '../src/index.js'
 
 const bytes = (...values: number[]) => new Uint8Array(values)
 
@@ -77,6 +77,6 @@ describe('MemoryDevice', () => {
     device.flipBit('a', 1, 3)
     expect(device.fileBytes('a')).toEqual(bytes(0, 8))
     expect(device.crash().fileBytes('a')).toEqual(bytes(0, 8))
-    expect(() => device.flipBit('a', 5, 0)).toThrow(RangeError)
+    expect(() => device.flipBit('a', 5, 0)).toThrow(WalArgumentError)
   })
 })

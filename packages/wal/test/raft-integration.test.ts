@@ -4,50 +4,10 @@
  * power cut of a follower — restarted from the crash image of its device — and every node ends
  * with the same applied history.
  */
-import {
-  type AppliedCommand,
-  type Clock,
-  MemoryNetwork,
-  RaftNode,
-  Role,
-  SeededRandom,
-  type StateMachine,
-  type TimerHandle,
-} from '@tandem/raft'
+import { ManualClock, SeededRandom } from '@tandem/base'
+import { type AppliedCommand, MemoryNetwork, RaftNode, Role, type StateMachine } from '@tandem/raft'
 import { describe, expect, it } from 'vitest'
 import { MemoryDevice, WalLogStorage } from '../src/index.js'
-
-/** Time that moves only when told to; timers fire in due order. */
-class ManualClock implements Clock {
-  private time = 0
-  private timers: { at: number; order: number; run: () => void; cancelled: boolean }[] = []
-  private order = 0
-  now(): number {
-    return this.time
-  }
-  setTimer(ms: number, run: () => void): TimerHandle {
-    const timer = { at: this.time + Math.max(0, ms), order: this.order++, run, cancelled: false }
-    this.timers.push(timer)
-    return {
-      cancel: () => {
-        timer.cancelled = true
-      },
-    }
-  }
-  advance(ms: number): void {
-    const end = this.time + ms
-    for (;;) {
-      const due = this.timers
-        .filter((timer) => !timer.cancelled && timer.at <= end)
-        .sort((a, b) => a.at - b.at || a.order - b.order)[0]
-      if (!due) break
-      this.timers = this.timers.filter((timer) => timer !== due)
-      this.time = Math.max(this.time, due.at)
-      due.run()
-    }
-    this.time = end
-  }
-}
 
 const utf8 = new TextEncoder()
 const fromUtf8 = new TextDecoder()

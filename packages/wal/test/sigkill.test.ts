@@ -11,10 +11,11 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { SeededRandom } from '@tandem/base'
 import { afterAll, describe, expect, it } from 'vitest'
 import { FileDevice, nodeCrc32, openWal } from '../src/index.js'
 import { payloadOf } from './fixtures/payload.mjs'
-import { equalBytes, prng } from './helpers.js'
+import { equalBytes } from './helpers.js'
 
 const CHILD = fileURLToPath(new URL('./fixtures/append-child.mjs', import.meta.url))
 const DIST = fileURLToPath(new URL('../dist/index.js', import.meta.url))
@@ -94,14 +95,14 @@ function runAndKill(directory: string, acksBeforeKill: number, appenders: number
 }
 
 async function lane(laneNumber: number): Promise<number> {
-  const random = prng(SEED + laneNumber)
+  const random = new SeededRandom(SEED + laneNumber)
   const directory = await mkdtemp(join(tmpdir(), `tandem-wal-kill-${laneNumber}-`))
   directories.push(directory)
   let acknowledged = 0
   let kills = 0
   for (let round = 0; round < KILLS_PER_LANE; round++) {
-    const acksBeforeKill = Math.floor(random() * 30)
-    const appenders = 1 + Math.floor(random() * 8)
+    const acksBeforeKill = random.nextInt(30)
+    const appenders = 1 + random.nextInt(8)
     const context = `seed ${SEED}, lane ${laneNumber}, round ${round} (kill after ${acksBeforeKill} acks)`
     acknowledged = Math.max(acknowledged, await runAndKill(directory, acksBeforeKill, appenders))
     kills++

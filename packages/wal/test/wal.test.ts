@@ -1,3 +1,4 @@
+import { ManualClock } from '@tandem/base'
 import { describe, expect, it } from 'vitest'
 import {
   MemoryDevice,
@@ -6,7 +7,6 @@ import {
   WalClosedError,
   WalFailedError,
   type WalRecord,
-  type WalTimer,
 } from '../src/index.js'
 import { payloadFor, readAll } from './helpers.js'
 
@@ -165,19 +165,15 @@ describe('Wal', () => {
   })
 
   it('batch mode acknowledges after the write and syncs on the timer or the byte threshold', async () => {
-    const timers: Array<() => void> = []
-    const setTimer = (_ms: number, run: () => void): WalTimer => {
-      timers.push(run)
-      return { cancel: () => undefined }
-    }
+    const clock = new ManualClock()
     const device = new MemoryDevice()
-    const wal = await openWal({ device, syncMode: 'batch', batchBytesMax: 1000, setTimer })
+    const wal = await openWal({ device, syncMode: 'batch', batchBytesMax: 1000, batchIntervalMs: 10, clock })
     await wal.append([record(1, 100)])
     expect(wal.stats().dataSyncs).toBe(1) // only the segment header
-    expect(timers.length).toBe(1)
+    expect(clock.pendingTimers).toBe(1)
     // A power cut now loses the acknowledged record: exactly what `batch` promises.
     expect((await readAll(await openWal({ device: device.crash() }))).length).toBe(0)
-    timers[0]?.()
+    clock.advance(10) // the batch interval: the timer queues a sync
     await wal.sync()
     expect((await readAll(await openWal({ device: device.crash() }))).length).toBe(1)
     await wal.append([record(2, 2000)]) // past batchBytesMax: synced before resolving

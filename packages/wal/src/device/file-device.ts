@@ -1,6 +1,7 @@
 import type { FileHandle } from 'node:fs/promises'
 import { mkdir, open, readdir, rename, unlink } from 'node:fs/promises'
 import { join } from 'node:path'
+import { WalArgumentError } from '../errors.js'
 import type { BlockDevice, DeviceFile } from './block-device.js'
 
 /**
@@ -80,7 +81,7 @@ function isMissing(error: unknown): boolean {
 /** Names come from our own code, but a path separator would escape the directory: refuse it. */
 function checkName(name: string): void {
   if (name.length === 0 || name.includes('/') || name.includes('\\') || name === '.' || name === '..') {
-    throw new RangeError(`invalid file name: ${JSON.stringify(name)}`)
+    throw new WalArgumentError(`invalid file name: ${JSON.stringify(name)}`)
   }
 }
 

@@ -1,4 +1,4 @@
-import { DeviceCrashedError } from '../errors.js'
+import { DeviceCrashedError, WalArgumentError } from '../errors.js'
 import type { BlockDevice, DeviceFile } from './block-device.js'
 
 /** A byte buffer that grows by doubling; bytes past `length` are always zero. */
@@ -179,7 +179,8 @@ export class MemoryDevice implements BlockDevice {
   /** Flips one bit of a file, in its current and its durable contents (media corruption). */
   flipBit(name: string, byteOffset: number, bit: number): void {
     const inode = this.namespace.get(name)
-    if (!inode || byteOffset >= inode.current.length) throw new RangeError(`no byte ${byteOffset} in ${name}`)
+    if (!inode || byteOffset >= inode.current.length)
+      throw new WalArgumentError(`no byte ${byteOffset} in ${name}`)
     const mask = 1 << bit
     ;(inode.current.bytes[byteOffset] as number) ^= mask
     if (byteOffset < inode.durable.length) (inode.durable.bytes[byteOffset] as number) ^= mask
@@ -353,7 +354,7 @@ class MemoryFile implements DeviceFile {
   }
 
   private check(): void {
-    if (this.closed) throw new Error(`file ${this.name} is closed`)
+    if (this.closed) throw new WalArgumentError(`file ${this.name} is closed`)
     this.device.checkPower()
   }
 }

@@ -1,3 +1,5 @@
+import type { Clock } from '@tandem/base'
+import { systemClock } from '@tandem/base/system'
 import { type Checksum, crc32 } from '../checksum/crc32.js'
 import type { BlockDevice } from '../device/block-device.js'
 import { WalArgumentError } from '../errors.js'
@@ -40,21 +42,6 @@ export type SyncMode = 'always' | 'batch' | 'none'
 export type CorruptionPolicy = 'refuse' | 'truncate'
 
 /**
- * A cancellable timer handle.
- *
- * @example
- * ```ts
- * const setTimer = (ms: number, run: () => void): WalTimer => {
- *   const handle = setTimeout(run, ms)
- *   return { cancel: () => clearTimeout(handle) }
- * }
- * ```
- */
-export interface WalTimer {
-  cancel(): void
-}
-
-/**
  * Options of {@link openWal}.
  *
  * @example
@@ -86,8 +73,11 @@ export interface WalOptions {
    * append in the same tick share it (default `queueMicrotask`). The simulator may inject its own.
    */
   readonly defer?: (run: () => void) => void
-  /** Timer for `batch` mode (default `setTimeout`). */
-  readonly setTimer?: (ms: number, run: () => void) => WalTimer
+  /**
+   * The clock whose timers schedule `batch` mode's syncs (default base's `systemClock()`); the
+   * simulator and tests pass a manual one.
+   */
+  readonly clock?: Clock
 }
 
 /** {@link WalOptions} with every default filled in and checked. */
@@ -103,18 +93,13 @@ export interface ResolvedWalOptions {
   readonly corruptionPolicy: CorruptionPolicy
   readonly firstIndex: number
   readonly defer: (run: () => void) => void
-  readonly setTimer: (ms: number, run: () => void) => WalTimer
+  readonly clock: Clock
 }
 
 const MiB = 1024 * 1024
 
 function defaultDefer(run: () => void): void {
   queueMicrotask(run)
-}
-
-function defaultSetTimer(ms: number, run: () => void): WalTimer {
-  const handle = setTimeout(run, ms)
-  return { cancel: () => clearTimeout(handle) }
 }
 
 /** Fills in defaults and rejects out-of-range options with a reason. */
@@ -131,7 +116,7 @@ export function resolveWalOptions(options: WalOptions): ResolvedWalOptions {
     corruptionPolicy: options.corruptionPolicy ?? 'refuse',
     firstIndex: options.firstIndex ?? 1,
     defer: options.defer ?? defaultDefer,
-    setTimer: options.setTimer ?? defaultSetTimer,
+    clock: options.clock ?? systemClock(),
   }
   const checks: Array<[boolean, string]> = [
     [isIntegerIn(resolved.segmentBytesMax, 4096, 1024 * MiB), 'segmentBytesMax must be 4 KiB..1 GiB'],

@@ -1,3 +1,4 @@
+import type { TimerHandle } from '@tandem/base'
 import { WalArgumentError, WalClosedError, WalCorruptionError, WalFailedError } from '../errors.js'
 import { isIntegerIn, viewOf } from '../format/bytes.js'
 import {
@@ -15,13 +16,7 @@ import {
 import { type SegmentDamage, scanSegment } from '../format/segment-scan.js'
 import type { StateFile } from '../state/state-file.js'
 import { encodeMeta, type LiveStart } from './meta.js'
-import {
-  type ResolvedWalOptions,
-  resolveWalOptions,
-  type SyncMode,
-  type WalOptions,
-  type WalTimer,
-} from './options.js'
+import { type ResolvedWalOptions, resolveWalOptions, type SyncMode, type WalOptions } from './options.js'
 import { type CompactedRegion, type RecoveryReport, recoverLog } from './recovery.js'
 import { Segment } from './segment.js'
 
@@ -173,7 +168,7 @@ export class Wal {
   private closed = false
   private idleWaiters: Array<() => void> = []
   private progressWaiters: Array<() => void> = []
-  private batchTimer: WalTimer | null = null
+  private batchTimer: TimerHandle | null = null
   private unsyncedBytes = 0
   private scratch = new Uint8Array(0)
   private counters = {
@@ -615,7 +610,7 @@ export class Wal {
         this.unsyncedBytes += bytes
         if (this.unsyncedBytes >= this.options.batchBytesMax) await this.syncDirty()
         else if (!this.batchTimer) {
-          this.batchTimer = this.options.setTimer(this.options.batchIntervalMs, () => {
+          this.batchTimer = this.options.clock.setTimer(this.options.batchIntervalMs, () => {
             this.batchTimer = null
             if (!this.closed && !this.failure) this.sync().catch(() => undefined)
           })

@@ -1,3 +1,4 @@
+import type { Clock } from '@tandem/base'
 import {
   bootstrapEntries,
   CompactedError,
@@ -61,6 +62,8 @@ export interface WalLogStorageOptions {
   readonly snapshotsKept?: number
   /** Passed to the WAL (the simulator injects its scheduler). */
   readonly defer?: (run: () => void) => void
+  /** Passed to the WAL: the clock of sync mode `batch`'s timer. */
+  readonly clock?: Clock
   /**
    * The founding voters of a new cluster (same meaning and same list on every founder as
    * `MemoryLogStorage`'s option): a brand-new storage starts with their AddVoter entries at term 1,
@@ -168,6 +171,7 @@ export class WalLogStorage implements LogStorage {
       ...(options.syncMode ? { syncMode: options.syncMode } : {}),
       ...(options.corruptionPolicy ? { corruptionPolicy: options.corruptionPolicy } : {}),
       ...(options.defer ? { defer: options.defer } : {}),
+      ...(options.clock ? { clock: options.clock } : {}),
     })
     try {
       let entries = await reconcile(wal, snapshot)
