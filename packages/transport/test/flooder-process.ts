@@ -1,11 +1,14 @@
 /**
  * A flooding member in a process of its own (so its own work does not stall the event loop being
  * measured), for test/flood.test.ts. Runs with Node's type stripping against the built package.
- * argv[2]: JSON { dataDir, members, target, targetAddresses, mode: 'frames' | 'opens', count }.
- * Prints `ready` once connected; on any stdin input floods, then prints `sent` (frames) or
- * `settled <opened> <failed>` (opens), and waits to be killed.
+ * argv[2]: JSON { dataDir, members, target, targetAddresses, mode: 'frames' | 'opens' | 'hoard',
+ * count, partialBytes? }. Prints `ready` once connected; on any stdin input floods, then prints
+ * `sent` (frames), `settled <opened> <failed>` (opens) or `hoarded <streams> <failed>` (hoard: `count`
+ * connections × 4 raft streams, each sending `partialBytes` of a frame that never completes), and
+ * waits to be killed.
  */
 import { peerIdFromString } from '@libp2p/peer-id'
+import { multiaddr } from '@multiformats/multiaddr'
 import { encodeMessage, MessageType } from '@tandem/raft'
 import { createTandemNode, RAFT_PROTOCOL } from '@tandem/transport'
 
@@ -48,6 +51,48 @@ process.stdin.once('data', async () => {
     stream.addEventListener('message', () => {})
     if (!stream.send(batch)) await stream.onDrain()
     process.stdout.write('sent\n')
+  } else if (config.mode === 'hoard') {
+    const partialBytes: number = config.partialBytes
+    // Announce one byte more than is sent, in a minimal varint.
+    const prefix: number[] = []
+    for (let length = partialBytes + 1; ; length = Math.floor(length / 128)) {
+      if (length < 128) {
+        prefix.push(length)
+        break
+      }
+      prefix.push((length & 0x7f) | 0x80)
+    }
+    const frame = new Uint8Array(prefix.length + partialBytes)
+    frame.set(prefix)
+    let streams = 0
+    let failed = 0
+    const address = multiaddr(config.targetAddresses[0])
+    // Dialed one after another: parallel dials to one peer are merged into one connection.
+    const connections = [connection]
+    for (let i = 1; i < config.count; i++) {
+      try {
+        connections.push(
+          await node.libp2p.dial(address, { force: true, signal: AbortSignal.timeout(10_000) }),
+        )
+      } catch {
+        failed++
+      }
+    }
+    await Promise.all(
+      connections.flatMap((each) =>
+        Array.from({ length: 4 }, async () => {
+          try {
+            const stream = await each.newStream(RAFT_PROTOCOL, { signal: AbortSignal.timeout(10_000) })
+            stream.addEventListener('message', () => {})
+            streams++
+            if (!stream.send(frame)) await stream.onDrain({ signal: AbortSignal.timeout(20_000) })
+          } catch {
+            failed++
+          }
+        }),
+      ),
+    )
+    process.stdout.write(`hoarded ${streams} ${failed}\n`)
   } else {
     let opened = 0
     let failed = 0
