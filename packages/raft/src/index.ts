@@ -127,7 +127,7 @@ export type { MemoryLogStorageOptions } from './driver/memory-storage.js'
  * storage.lastIndex() // 3: one committed AddVoter entry per founder
  * ```
  */
-export { bootstrapEntries, MemoryLogStorage } from './driver/memory-storage.js'
+export { MemoryLogStorage } from './driver/memory-storage.js'
 /**
  * How a {@link RaftNode} is built: the injected components, then timing, limits and snapshot tuning.
  *
@@ -224,6 +224,20 @@ export { SEQUENCES_PER_SESSION_MAX } from './driver/sessions.js'
  * ```
  */
 export type { SnapshotChunk, WireMessage } from './model/index.js'
+/**
+ * The one in-memory Raft log (etcd's MemoryStorage), with synchronous writes: what the core reads,
+ * what {@link MemoryLogStorage} wraps, and what a durable adapter keeps its in-memory window in.
+ * `bootstrapEntries` writes a new cluster's founding membership as committed AddVoter entries.
+ *
+ * @example
+ * ```ts
+ * import { MemoryLog, RawNode, SeededRandom } from '@tandem/raft'
+ * const log = new MemoryLog({ voters: ['a'] })
+ * const core = new RawNode({ id: 'a', storage: log, random: new SeededRandom(1) })
+ * console.log(log.lastIndex(), core.status().commit) // 1 1
+ * ```
+ */
+export { bootstrapEntries, MemoryLog, type MemoryLogOptions } from './storage/memory-log.js'
 
 // ---------------------------------------------------------------------------------------------
 // The core.

@@ -9,7 +9,7 @@ import { confOf, entriesWithTerms, entry } from './harness/unit.js'
 
 function logWith(terms: number[], compactedThrough = 0): RaftLog {
   const storage = bootstrapStorage(confOf(['1']), entriesWithTerms(terms))
-  if (compactedThrough > 0) storage.compact(compactedThrough, new Uint8Array(0), confOf(['1']))
+  if (compactedThrough > 0) storage.compactAt(compactedThrough, new Uint8Array(0), confOf(['1']))
   return new RaftLog(storage, Number.POSITIVE_INFINITY)
 }
 

@@ -331,7 +331,7 @@ describe('thesis §5 — log compaction', () => {
     for (let i = 0; i < 5; i++) network.propose('1', `e${i}`)
     const leader = network.get('1')
     const storage = storageOf(leader)
-    storage.compact(leader.raft.raftLog.applied, encoder.encode('state'), storage.confState)
+    storage.compactAt(leader.raft.raftLog.applied, encoder.encode('state'), storage.confState)
     return { network, leader }
   }
 
@@ -427,7 +427,7 @@ describe('thesis §5 — log compaction', () => {
   it('§5.1: after compaction, consistency checks use the snapshot’s last index and term', () => {
     const storage = bootstrapStorage(confOf(['1', '2']), entriesWithTerms([1, 1, 2, 2]))
     storage.hardState = { term: 2, vote: null, commit: 4 }
-    storage.compact(3, new Uint8Array(0), confOf(['1', '2']))
+    storage.compactAt(3, new Uint8Array(0), confOf(['1', '2']))
     const node = newNode('2', { storage, applied: 3 })
     node.step(
       msg({
@@ -447,7 +447,7 @@ describe('thesis §5 — log compaction', () => {
   it('§5.3 (thesis): a restarted node resumes from its snapshot, hard state and log', () => {
     const storage = bootstrapStorage(confOf(['1', '2', '3']), entriesWithTerms([1, 1, 2, 2]))
     storage.hardState = { term: 2, vote: '1', commit: 4 }
-    storage.compact(2, new Uint8Array(0), confOf(['1', '2', '3']))
+    storage.compactAt(2, new Uint8Array(0), confOf(['1', '2', '3']))
     const node = newNode('1', { storage, applied: 2 })
     const status = node.status()
     expect(status.term).toBe(2)

@@ -1,63 +1,12 @@
 /**
- * Core-only throughput: three RawNodes in one process, persisting synchronously into a minimal
- * in-memory log, every message handed over directly. It measures what the pure core costs per
+ * Core-only throughput: three RawNodes in one process, persisting synchronously into the package's
+ * in-memory log (MemoryLog), every message handed over directly. It measures what the pure core costs per
  * commit, without the driver (promises, envelopes, sessions) — not a benchmark of the product
  * (that is `bench/run.ts`), but a check that the core is not the bottleneck.
  *
  * Run: pnpm exec tsc -b packages/raft && pnpm exec node packages/raft/test/core/throughput.ts
  */
-import {
-  type ConfState,
-  type Entry,
-  type HardState,
-  type LogStorageReader,
-  type Message,
-  RawNode,
-  type Snapshot,
-} from '@tandem/raft'
-
-class ArrayLog implements LogStorageReader {
-  hardState: HardState = { term: 0, vote: null, commit: 0 }
-  readonly entriesHeld: Entry[] = []
-  readonly confState: ConfState
-
-  constructor(confState: ConfState) {
-    this.confState = confState
-  }
-
-  initialState() {
-    return { hardState: this.hardState, confState: this.confState }
-  }
-  firstIndex(): number {
-    return 1
-  }
-  lastIndex(): number {
-    return this.entriesHeld.length
-  }
-  term(index: number): number {
-    return index === 0 ? 0 : (this.entriesHeld[index - 1] as Entry).term
-  }
-  entries(low: number, high: number, maxBytes: number): readonly Entry[] {
-    const result: Entry[] = []
-    let bytes = 0
-    for (let index = low; index < high; index++) {
-      const entry = this.entriesHeld[index - 1] as Entry
-      bytes += entry.data.byteLength
-      if (result.length > 0 && bytes > maxBytes) break
-      result.push(entry)
-    }
-    return result
-  }
-  snapshot(): Snapshot {
-    return { metadata: { index: 0, term: 0, confState: this.confState }, data: new Uint8Array(0) }
-  }
-  append(entries: readonly Entry[]): void {
-    const first = entries[0]
-    if (first === undefined) return
-    this.entriesHeld.length = first.index - 1
-    for (const entry of entries) this.entriesHeld.push(entry)
-  }
-}
+import { type ConfState, MemoryLog, type Message, RawNode } from '@tandem/raft'
 
 const ids = ['1', '2', '3']
 const confState: ConfState = {
@@ -69,7 +18,7 @@ const confState: ConfState = {
 }
 let seed = 1
 const nodes = ids.map((id) => {
-  const storage = new ArrayLog(confState)
+  const storage = new MemoryLog({ confState })
   const node = new RawNode({
     id,
     storage,
@@ -91,7 +40,7 @@ function pump(): void {
       busy = true
       const ready = node.ready()
       storage.append(ready.entries)
-      if (ready.hardState !== null) storage.hardState = ready.hardState
+      if (ready.hardState !== null) storage.setHardState(ready.hardState)
       for (const outbound of ready.messages) queue.push(outbound.message)
       if (id === '1') committedOnLeader += ready.committedEntries.length
       node.advance(ready)

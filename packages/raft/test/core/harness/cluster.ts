@@ -216,7 +216,7 @@ export class Cluster {
       const change = decodeConfChange(entry.data)
       try {
         const confState: ConfState = node.rawNode.applyConfChange(change)
-        node.storage.confState = confState
+        node.storage.setConfState(confState)
       } catch (error) {
         lines.push(`conf change at ${entry.index} refused: ${(error as Error).message}`)
       }
@@ -238,7 +238,10 @@ export class Cluster {
         : 0
     for (const entry of entries) if (entry.type === EntryType.Normal && entry.data.length > 0) count++
     const data = encoder.encode(JSON.stringify(node.applied.slice(0, count)))
-    node.storage.compact(index, data, node.storage.confState)
+    node.storage.compact({
+      metadata: { index, term: node.storage.term(index), confState: node.storage.confState },
+      data,
+    })
   }
 
   /** Delivers (or drops) the queued messages addressed to `ids`; returns transcript lines. */

@@ -148,8 +148,8 @@ export function runCommand(cluster: Cluster, command: string): string[] {
       for (let n = first; n < first + count; n++) {
         const storage = bootstrapStorage(confState)
         if (index > 0) {
-          storage.snap = { metadata: { index, term: 1, confState }, data: encoder.encode('[]') }
-          storage.hardState = { term: 1, vote: null, commit: index }
+          storage.applySnapshot({ metadata: { index, term: 1, confState }, data: encoder.encode('[]') })
+          storage.setHardState({ term: 1, vote: null, commit: index })
         }
         cluster.addNode(String(n), storage, options)
         out.push(`INFO ${n} started: ${describeConfState(confState)} snapshot index ${index}`)

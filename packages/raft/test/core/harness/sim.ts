@@ -377,7 +377,7 @@ export class Simulation {
     const index = Math.min(node.appliedIndex, storage.lastIndex())
     if (index <= storage.snap.metadata.index) return
     const values = node.applied.slice()
-    storage.compact(index, encoder.encode(JSON.stringify(values)), storage.confState)
+    storage.compactAt(index, encoder.encode(JSON.stringify(values)), storage.confState)
   }
 
   /** Election safety, log matching of committed entries, leader completeness. */
