@@ -151,8 +151,12 @@ export class EntryAuthenticator {
 }
 
 function sameSignature(a: Uint8Array, aHeader: EntryHeader, b: Uint8Array, bHeader: EntryHeader): boolean {
-  for (let i = 0; i < SIGNATURE_BYTES; i++) {
-    if (a[aHeader.signatureOffset + i] !== b[bHeader.signatureOffset + i]) return false
+  // 32-bit words: a byte loop over the 64 bytes of every entry showed in profiles.
+  const aView = new DataView(a.buffer, a.byteOffset, a.byteLength)
+  const bView = new DataView(b.buffer, b.byteOffset, b.byteLength)
+  let difference = 0
+  for (let i = 0; i < SIGNATURE_BYTES; i += 4) {
+    difference |= aView.getUint32(aHeader.signatureOffset + i) ^ bView.getUint32(bHeader.signatureOffset + i)
   }
-  return true
+  return difference === 0
 }

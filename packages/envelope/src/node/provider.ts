@@ -45,6 +45,7 @@ const aead: AeadCipher = Object.freeze<AeadCipher>({
 
 /** `prefix ‖ data` is copied into one reusable buffer: both native hashes take a single input. */
 let scratch = new Uint8Array(2048)
+let scratchView = scratch.subarray(0, 0)
 const digest = new Uint8Array(32)
 const prefixByte = new Uint8Array(1)
 
@@ -55,10 +56,15 @@ const sha256Prefixed: PrefixedHash = (prefix, data, out, outOffset) => {
     out.set(createHash('sha256').update(prefixByte).update(data).digest(), outOffset)
     return
   }
-  if (length > scratch.length) scratch = new Uint8Array(Math.max(length, scratch.length * 2))
+  if (length > scratch.length) {
+    scratch = new Uint8Array(Math.max(length, scratch.length * 2))
+    scratchView = scratch.subarray(0, 0)
+  }
   scratch[0] = prefix
   scratch.set(data, 1)
-  const input = scratch.subarray(0, length)
+  // Entries of a batch tend to share a length: keep the last view instead of making one per call.
+  if (scratchView.length !== length) scratchView = scratch.subarray(0, length)
+  const input = scratchView
   if (length <= SHORT_INPUT_BYTES_MAX) {
     sodium.crypto_hash_sha256(digest, input)
     out.set(digest, outOffset)
