@@ -231,6 +231,7 @@ export class CrdtSyncService<Message> {
       metrics,
       budget: this.#node.inbound.budget(peer, CRDT_PROTOCOL),
       frameTimeoutMs: this.#node.inbound.limits.frameTimeoutMs,
+      framesPerTurnMax: this.#node.inbound.limits.framesPerTurnMax,
     })
     const writer = new StreamWriter(stream, {
       framesMax: this.#queueFramesMax,

@@ -7,10 +7,14 @@
  * - the peer's budget: bytes held here (partial frames, and complete frames not yet consumed) over
  *   all the peer's streams on the protocol; the stream that would exceed it is closed;
  * - the frame timeout: while the consumer waits for a frame that has begun, a pause of
- *   `frameTimeoutMs` without a byte closes the stream.
+ *   `frameTimeoutMs` without a byte closes the stream;
+ * - fairness: after `framesPerTurnMax` frames handed out without waiting for the network, the
+ *   reader yields to the event loop (`setImmediate`) before the next, so a flood of small frames
+ *   on one stream is drained in slices and other streams, peers and timers run in between.
  *
  * A stream that fails touches nothing else: other streams and peers keep going.
  */
+import { setImmediate as nextTurn } from 'node:timers/promises'
 import type { Stream } from '@libp2p/interface'
 import type { Uint8ArrayList } from 'uint8arraylist'
 import { FrameTimeoutError, MalformedFrameError } from '../errors.js'
@@ -24,6 +28,8 @@ export interface FrameReaderOptions {
   readonly budget?: ByteBudget
   /** Closes the stream when a begun frame gets no byte for this long. Default 0: never. */
   readonly frameTimeoutMs?: number
+  /** Frames handed out before yielding to the event loop. Default 256. */
+  readonly framesPerTurnMax?: number
 }
 
 interface MessageEventLike {
@@ -39,6 +45,9 @@ export class FrameReader {
   readonly #protocol: string
   readonly #decoder: FrameDecoder
   readonly #frameTimeoutMs: number
+  readonly #framesPerTurnMax: number
+  /** Frames handed out since the reader last waited (for bytes or for a turn of the event loop). */
+  #framesThisTurn = 0
   #timer: ReturnType<typeof setTimeout> | null = null
   /** The first failure: this side's typed error, or the stream's own. */
   #error: unknown = null
@@ -61,6 +70,7 @@ export class FrameReader {
       options.budget ?? UNBOUNDED_BUDGET,
     )
     this.#frameTimeoutMs = options.frameTimeoutMs ?? 0
+    this.#framesPerTurnMax = options.framesPerTurnMax ?? 256
     stream.addEventListener('message', this.#onMessage)
     stream.addEventListener('close', this.#onClose)
     stream.addEventListener('remoteCloseWrite', this.#onRemoteCloseWrite)
@@ -86,10 +96,17 @@ export class FrameReader {
    * or the stream's own failure (a reset by the remote).
    */
   async next(framesMax = Number.POSITIVE_INFINITY): Promise<Uint8Array[] | null> {
+    if (this.#framesThisTurn >= this.#framesPerTurnMax) {
+      await nextTurn()
+      this.#framesThisTurn = 0
+    }
     for (;;) {
       if (this.#error === null) {
         try {
-          const frames = this.#decoder.take(framesMax)
+          const frames = this.#decoder.take(
+            Math.min(framesMax, this.#framesPerTurnMax - this.#framesThisTurn),
+          )
+          this.#framesThisTurn += frames.length
           if (frames.length > 0) return frames
         } catch (error) {
           this.#fail(error)
@@ -114,6 +131,7 @@ export class FrameReader {
       await new Promise<void>((resolve) => {
         this.#wake = resolve
       })
+      this.#framesThisTurn = 0
       this.#clearTimer()
     }
   }

@@ -21,6 +21,8 @@ export interface FramedStreamOptions {
   readonly budget?: ByteBudget
   /** Closes the stream when a begun frame gets no byte for this long. Default 0: never. */
   readonly frameTimeoutMs?: number
+  /** Frames read before the reader yields to the event loop. Default 256. */
+  readonly framesPerTurnMax?: number
 }
 
 export class FramedStream {
@@ -31,6 +33,8 @@ export class FramedStream {
   readonly #reader: FrameReader
   /** Frames decoded but not yet returned by `read()`. */
   #pending: Uint8Array[] = []
+  /** Whether a failure of this stream was counted already. */
+  #counted = false
 
   constructor(stream: Stream, options: FramedStreamOptions) {
     this.stream = stream
@@ -84,8 +88,6 @@ export class FramedStream {
     this.#metrics.streamErrors++
     if (this.stream.status === 'open') this.stream.abort(error)
   }
-
-  #counted = false
 
   /** Closes this side for writing, waiting at most `timeoutMs` for buffered data to leave. */
   async close(timeoutMs = 5_000): Promise<void> {

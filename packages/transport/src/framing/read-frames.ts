@@ -5,8 +5,6 @@
  * drained in slices, so other peers' frames (heartbeats) and timers get their turn in between.
  * A stream that fails touches nothing else: other streams and peers keep going.
  */
-
-import { setImmediate as nextTurn } from 'node:timers/promises'
 import type { Stream } from '@libp2p/interface'
 import { FrameTooLargeError, MalformedFrameError, MessageHandlerError, TransportError } from '../errors.js'
 import type { PeerMetrics } from '../metrics.js'
@@ -22,7 +20,7 @@ export interface ReadFramesOptions {
   readonly budget?: ByteBudget
   /** Closes the stream when a begun frame gets no byte for this long (0: never). */
   readonly frameTimeoutMs?: number
-  /** Frames handed to `onFrame` before yielding to the event loop. Default 256. */
+  /** Frames handed to `onFrame` before the reader yields to the event loop. Default 256. */
   readonly framesPerTurnMax?: number
   /**
    * Called for each frame in order. Throwing a {@link TransportError} (the peer's fault) closes the
@@ -41,10 +39,10 @@ export interface ReadFramesOptions {
 export async function readFrames(stream: Stream, options: ReadFramesOptions): Promise<TransportError | null> {
   const { metrics, onFrame, protocol } = options
   const reader = new FrameReader(stream, options)
-  const framesPerTurnMax = options.framesPerTurnMax ?? 256
   try {
     for (;;) {
-      const frames = await reader.next(framesPerTurnMax)
+      // The reader yields to the event loop between slices of `framesPerTurnMax` frames.
+      const frames = await reader.next()
       if (frames === null) return null
       for (const bytes of frames) {
         metrics.framesIn++
@@ -58,8 +56,6 @@ export async function readFrames(stream: Stream, options: ReadFramesOptions): Pr
           options.onLocalError?.(local)
         }
       }
-      // A full slice means more may be waiting: let the event loop run before the next one.
-      if (frames.length >= framesPerTurnMax) await nextTurn()
     }
   } catch (error) {
     const typed = toFrameError(error, protocol, options.frameBytesMax)

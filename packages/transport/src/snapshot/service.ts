@@ -113,6 +113,7 @@ export class SnapshotService {
             metrics: node.metrics.peer(peer),
             budget: node.inbound.budget(peer, SNAPSHOT_PROTOCOL),
             frameTimeoutMs: node.inbound.limits.frameTimeoutMs,
+            framesPerTurnMax: node.inbound.limits.framesPerTurnMax,
           }),
         backoff: node.backoff,
         random: node.random,
@@ -165,6 +166,7 @@ export class SnapshotService {
       metrics: this.#node.metrics.peer(peer),
       budget: this.#node.inbound.budget(peer, SNAPSHOT_PROTOCOL),
       frameTimeoutMs: this.#node.inbound.limits.frameTimeoutMs,
+      framesPerTurnMax: this.#node.inbound.limits.framesPerTurnMax,
     })
     this.#receiver.serve(framed, peer).finally(() => {
       framed.dispose()
