@@ -4,6 +4,12 @@
  * arbitrary point of the write/sync cycle), reopens the log and checks that no acknowledged
  * record was lost and that every record present is one the child wrote. Each lane keeps its
  * directory across kills, so recovery also runs on logs recovered many times before.
+ *
+ * Time: the cost is the start-up of 204 Node processes, which on a 2-core machine running the rest
+ * of the suite in parallel forks can be ten times what it is on a quiet one. So the test's limit
+ * scales with the work (a budget per round of each lane, the lanes running side by side) rather
+ * than the kill count shrinking with the machine, and a hang is still caught early: every child
+ * must reach its kill, and every reopen must finish, within a watchdog that names the round.
  */
 import { spawn } from 'node:child_process'
 import { existsSync } from 'node:fs'
@@ -22,6 +28,11 @@ const DIST = fileURLToPath(new URL('../dist/index.js', import.meta.url))
 const SEED = Number(process.env.TANDEM_SEED ?? 20261122)
 const LANES = 4
 const KILLS_PER_LANE = 51
+/** Per round (spawn, acks, kill, reopen, verify): 0.3–0.5 s on a quiet machine, 3 s measured at load 11 on 2 cores. */
+const ROUND_BUDGET_MS = 8_000
+/** One child or one reopen taking longer than this is a hang, not a slow machine. */
+const STEP_WATCHDOG_MS = 60_000
+const WARM_UP_BUDGET_MS = 60_000
 const directories: string[] = []
 const compileCache = join(tmpdir(), 'tandem-wal-kill-compile-cache')
 
@@ -49,8 +60,32 @@ async function warmUp(): Promise<void> {
   })
 }
 
-/** Runs one child until it has acknowledged `acksBeforeKill` records, then SIGKILLs it. */
-function runAndKill(directory: string, acksBeforeKill: number, appenders: number): Promise<number> {
+/** Rejects with a message naming `what` if `step` has not settled within the watchdog. */
+async function watched<T>(what: string, step: Promise<T>): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined
+  const watchdog = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`${what}: no progress in ${STEP_WATCHDOG_MS} ms`)),
+      STEP_WATCHDOG_MS,
+    )
+  })
+  try {
+    return await Promise.race([step, watchdog])
+  } finally {
+    clearTimeout(timer)
+  }
+}
+
+/**
+ * Runs one child until it has acknowledged `acksBeforeKill` records, then SIGKILLs it. A child that
+ * has not got there within the watchdog is killed too, and the round fails.
+ */
+function runAndKill(
+  directory: string,
+  acksBeforeKill: number,
+  appenders: number,
+  context: string,
+): Promise<number> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [CHILD, directory, String(appenders)], {
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -62,6 +97,7 @@ function runAndKill(directory: string, acksBeforeKill: number, appenders: number
     let buffered = ''
     let stderr = ''
     let killed = false
+    let hung = false
     child.stdout.setEncoding('utf8')
     child.stderr.setEncoding('utf8')
     child.stderr.on('data', (chunk: string) => {
@@ -85,10 +121,21 @@ function runAndKill(directory: string, acksBeforeKill: number, appenders: number
         }
       }
     })
+    const watchdog = setTimeout(() => {
+      hung = true
+      child.kill('SIGKILL')
+    }, STEP_WATCHDOG_MS)
     child.on('error', reject)
     // 'close' (not 'exit'): every line the child printed has been read by then.
     child.on('close', (code, signal) => {
-      if (signal === 'SIGKILL') resolve(highest)
+      clearTimeout(watchdog)
+      if (hung)
+        reject(
+          new Error(
+            `${context}: child not killed and closed within ${STEP_WATCHDOG_MS} ms (${acks} acks): ${stderr}`,
+          ),
+        )
+      else if (signal === 'SIGKILL') resolve(highest)
       else reject(new Error(`child exited with ${code}: ${stderr}`))
     })
   })
@@ -104,13 +151,17 @@ async function lane(laneNumber: number): Promise<number> {
     const acksBeforeKill = random.nextInt(30)
     const appenders = 1 + random.nextInt(8)
     const context = `seed ${SEED}, lane ${laneNumber}, round ${round} (kill after ${acksBeforeKill} acks)`
-    acknowledged = Math.max(acknowledged, await runAndKill(directory, acksBeforeKill, appenders))
+    acknowledged = Math.max(acknowledged, await runAndKill(directory, acksBeforeKill, appenders, context))
     kills++
-    const wal = await openWal({
-      device: await FileDevice.open(directory),
-      checksum: nodeCrc32,
-      segmentBytesMax: 64 * 1024,
-    })
+    const wal = await watched(
+      `${context}: reopen`,
+      (async () =>
+        openWal({
+          device: await FileDevice.open(directory),
+          checksum: nodeCrc32,
+          segmentBytesMax: 64 * 1024,
+        }))(),
+    )
     expect(wal.lastIndex, `${context}: acknowledged ${acknowledged} lost`).toBeGreaterThanOrEqual(
       acknowledged,
     )
@@ -128,10 +179,14 @@ async function lane(laneNumber: number): Promise<number> {
 }
 
 describe('SIGKILL during appends (real processes)', () => {
-  it(`loses no acknowledged record over ${LANES * KILLS_PER_LANE} kills`, async () => {
-    expect(existsSync(DIST), 'build the package first (pnpm exec tsc -b packages/wal)').toBe(true)
-    await warmUp()
-    const kills = await Promise.all(Array.from({ length: LANES }, (_, lane_) => lane(lane_)))
-    expect(kills.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(200)
-  }, 120_000)
+  it(
+    `loses no acknowledged record over ${LANES * KILLS_PER_LANE} kills`,
+    async () => {
+      expect(existsSync(DIST), 'build the package first (pnpm exec tsc -b packages/wal)').toBe(true)
+      await watched('warm-up child', warmUp())
+      const kills = await Promise.all(Array.from({ length: LANES }, (_, lane_) => lane(lane_)))
+      expect(kills.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(200)
+    },
+    WARM_UP_BUDGET_MS + KILLS_PER_LANE * ROUND_BUDGET_MS,
+  )
 })
