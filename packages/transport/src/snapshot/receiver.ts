@@ -212,14 +212,14 @@ export class SnapshotReceiver {
       partial.stream?.stream.abort(new SnapshotProtocolError('superseded by a resumed stream'))
       partial.stream = framed
       partial.lastActivityMs = this.#now()
-      // The window is what bounds the receive buffer: never more unacknowledged chunk bytes than
-      // `receiveBufferBytesMax`, and the stream itself is told to reset rather than buffer beyond it.
+      // The window bounds what an honest sender has in flight: never more unacknowledged chunk bytes
+      // than `receiveBufferBytesMax`. A sender ignoring it runs into the peer's byte budget of the
+      // stream's reader (set by the service to cover the window of each of its transfers) and is cut.
       const frameBytes = offer.chunkBytes + FRAME_OVERHEAD_BYTES
       const windowChunks = Math.max(
         1,
         Math.min(this.#limits.windowChunks, Math.floor(this.#limits.receiveBufferBytesMax / frameBytes)),
       )
-      framed.stream.maxReadBufferLength = (windowChunks + 1) * frameBytes
       await framed.write(encodeAccept({ resumeFromChunk: partial.nextChunk, windowChunks }))
       await this.#receiveChunks(framed, partial)
     } catch (error) {
