@@ -1,6 +1,7 @@
 // Adapters that give Tandem and each peer library the same small surface, so that one workload
 // template (bench/map-workloads.ts) drives them all identically.
 import * as Automerge from '@automerge/automerge'
+import { SeededRandom } from '@tandem/base'
 import { decodeDelta, encodeDelta, Replica, type Value } from '@tandem/crdt'
 import { LoroDoc } from 'loro-crdt'
 import * as Y from 'yjs'
@@ -24,15 +25,11 @@ const RECEIVER_NOW = (): number => BASE_MS + 1_000_000
 /** Deterministic peer-id-shaped node ids ("12D3KooW" + 44 base58 characters, like libp2p Ed25519 ids). */
 export function peerIds(count: number, seed: number): string[] {
   const alphabet = '123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz'
-  let state = seed >>> 0
-  const next = (): number => {
-    state = (Math.imul(state ^ (state >>> 15), 0x2c1b3c6d) + 0x9e3779b9) >>> 0
-    return state
-  }
+  const random = new SeededRandom(seed)
   const ids: string[] = []
   for (let index = 0; index < count; index++) {
     let id = '12D3KooW'
-    for (let char = 0; char < 44; char++) id += alphabet[next() % 58]
+    for (let char = 0; char < 44; char++) id += alphabet[random.nextInt(58)]
     ids.push(id)
   }
   return ids
@@ -40,12 +37,9 @@ export function peerIds(count: number, seed: number): string[] {
 
 /** Deterministic numeric node ids of 32 bits, the width Yjs uses for client ids. */
 export function numericIds(count: number, seed: number): string[] {
-  let state = seed >>> 0
+  const random = new SeededRandom(seed)
   const ids: string[] = []
-  for (let index = 0; index < count; index++) {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0
-    ids.push(String(state))
-  }
+  for (let index = 0; index < count; index++) ids.push(String(random.nextUint32()))
   return ids
 }
 

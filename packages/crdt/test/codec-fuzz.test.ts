@@ -1,3 +1,4 @@
+import { SeededRandom } from '@tandem/base'
 import { describe, expect, it } from 'vitest'
 import {
   ClockDriftError,
@@ -10,7 +11,7 @@ import {
   Replica,
   UnsupportedVersionError,
 } from '../src/index.js'
-import { prng, VirtualClock } from './helpers.js'
+import { VirtualClock } from './helpers.js'
 
 // Decoder fuzzing: 100,000+ inputs, mostly mutations of valid encodings (bit flips, byte overwrites,
 // truncations, insertions, splices of two encodings) plus plain random bytes. Every input must
@@ -51,52 +52,55 @@ function corpus(): Uint8Array[] {
   return samples
 }
 
-function mutate(random: () => number, samples: readonly Uint8Array[]): Uint8Array {
-  const source = samples[Math.floor(random() * samples.length)] as Uint8Array
-  const choice = random()
+function mutate(random: SeededRandom, samples: readonly Uint8Array[]): Uint8Array {
+  const source = samples[Math.floor(random.nextFloat() * samples.length)] as Uint8Array
+  const choice = random.nextFloat()
   if (choice < 0.1) {
-    const out = new Uint8Array(Math.floor(random() * 64))
-    for (let index = 0; index < out.length; index++) out[index] = Math.floor(random() * 256)
-    if (out.length > 1 && random() < 0.7) out[0] = 1
+    const out = new Uint8Array(Math.floor(random.nextFloat() * 64))
+    for (let index = 0; index < out.length; index++) out[index] = Math.floor(random.nextFloat() * 256)
+    if (out.length > 1 && random.nextFloat() < 0.7) out[0] = 1
     return out
   }
   const out = Uint8Array.from(source)
   if (choice < 0.4) {
-    const flips = 1 + Math.floor(random() * 3)
+    const flips = 1 + Math.floor(random.nextFloat() * 3)
     for (let flip = 0; flip < flips; flip++) {
-      const position = Math.floor(random() * out.length)
-      out[position] = (out[position] as number) ^ (1 << Math.floor(random() * 8))
+      const position = Math.floor(random.nextFloat() * out.length)
+      out[position] = (out[position] as number) ^ (1 << Math.floor(random.nextFloat() * 8))
     }
     return out
   }
   if (choice < 0.6) {
-    const position = Math.floor(random() * out.length)
+    const position = Math.floor(random.nextFloat() * out.length)
     out[position] = pickByte(random)
     return out
   }
-  if (choice < 0.75) return out.subarray(0, Math.floor(random() * out.length))
+  if (choice < 0.75) return out.subarray(0, Math.floor(random.nextFloat() * out.length))
   if (choice < 0.9) {
-    const position = Math.floor(random() * (out.length + 1))
-    const inserted = Array.from({ length: 1 + Math.floor(random() * 4) }, () => pickByte(random))
+    const position = Math.floor(random.nextFloat() * (out.length + 1))
+    const inserted = Array.from({ length: 1 + Math.floor(random.nextFloat() * 4) }, () => pickByte(random))
     return Uint8Array.from([...out.subarray(0, position), ...inserted, ...out.subarray(position)])
   }
-  const other = samples[Math.floor(random() * samples.length)] as Uint8Array
-  const cut = Math.floor(random() * out.length)
-  return Uint8Array.from([...out.subarray(0, cut), ...other.subarray(Math.floor(random() * other.length))])
+  const other = samples[Math.floor(random.nextFloat() * samples.length)] as Uint8Array
+  const cut = Math.floor(random.nextFloat() * out.length)
+  return Uint8Array.from([
+    ...out.subarray(0, cut),
+    ...other.subarray(Math.floor(random.nextFloat() * other.length)),
+  ])
 }
 
 /** Bytes that are likely to hit edge cases: varint continuation, huge counts, tags. */
-function pickByte(random: () => number): number {
+function pickByte(random: SeededRandom): number {
   const special = [0, 1, 2, 0x7f, 0x80, 0xff, 0x40, 0x7e, 0x3f]
-  return random() < 0.5
-    ? (special[Math.floor(random() * special.length)] as number)
-    : Math.floor(random() * 256)
+  return random.nextFloat() < 0.5
+    ? (special[Math.floor(random.nextFloat() * special.length)] as number)
+    : Math.floor(random.nextFloat() * 256)
 }
 
 describe('decoder fuzzing', () => {
   it('survives 120,000 mutated and random inputs with typed errors only', () => {
     const seed = 424242
-    const random = prng(seed)
+    const random = new SeededRandom(seed)
     const samples = corpus()
     const clock = new VirtualClock()
     let decoded = 0

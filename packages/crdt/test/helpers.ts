@@ -1,21 +1,5 @@
 import { Replica } from '../src/index.js'
 
-/** Small seeded PRNG (mulberry32): every randomized test replays from its seed. */
-export function prng(seed: number): () => number {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let value = state
-    value = Math.imul(value ^ (value >>> 15), value | 1)
-    value ^= value + Math.imul(value ^ (value >>> 7), value | 61)
-    return ((value ^ (value >>> 14)) >>> 0) / 4294967296
-  }
-}
-
-export function pick<T>(random: () => number, items: readonly T[]): T {
-  return items[Math.floor(random() * items.length)] as T
-}
-
 /** A virtual wall clock shared by a test's replicas. */
 export class VirtualClock {
   nowMs = 1_700_000_000_000

@@ -1,3 +1,4 @@
+import { SeededRandom } from '@tandem/base'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { type Delta, joinDeltas, Replica, SyncSession, type Value } from '../src/index.js'
@@ -156,8 +157,7 @@ describe.each(['map', 'register', 'set'] as const)('%s merge laws', (kind) => {
         )
         for (let index = 0; index < replicas.length; index++) {
           const replica = replicas[index] as Replica
-          const shuffled = [...(deltas[index] as Delta[])]
-          shuffle(shuffled, shuffleSeed)
+          const shuffled = new SeededRandom(shuffleSeed).shuffled(deltas[index] as Delta[])
           shuffled.push(...shuffled.slice(0, 3))
           expect(hex(mergedBytes(clock, ...shuffled))).toBe(hex(mergedBytes(clock, replica.state())))
         }
@@ -166,14 +166,3 @@ describe.each(['map', 'register', 'set'] as const)('%s merge laws', (kind) => {
     )
   })
 })
-
-function shuffle<T>(items: T[], seed: number): void {
-  let state = seed >>> 0
-  for (let index = items.length - 1; index > 0; index--) {
-    state = (Math.imul(state, 1103515245) + 12345) >>> 0
-    const other = state % (index + 1)
-    const held = items[index] as T
-    items[index] = items[other] as T
-    items[other] = held
-  }
-}

@@ -1,6 +1,7 @@
+import { SeededRandom } from '@tandem/base'
 import { describe, expect, it } from 'vitest'
 import { decodeSyncMessage, encodeSyncMessage, Replica, SyncSession } from '../src/index.js'
-import { hex, pick, prng } from './helpers.js'
+import { hex } from './helpers.js'
 
 // Yjs-style seeded replication: five replicas write at random while a test connector delivers sync
 // messages at random — reordered, duplicated, lost (repaired by later anti-entropy rounds, the
@@ -20,15 +21,15 @@ class Network {
   readonly replicas: Replica[]
   /** links[i][j]: i's session with j, and the messages i sent to j. */
   readonly links: Link[][]
-  readonly random: () => number
+  readonly random: SeededRandom
   lossProbability = 0.1
   duplicateProbability = 0.1
   wallMs = 1_700_000_000_000
   private readonly skewMs: number[]
 
   constructor(seed: number) {
-    this.random = prng(seed)
-    this.skewMs = NODES.map(() => Math.floor(this.random() * 4000) - 2000)
+    this.random = new SeededRandom(seed)
+    this.skewMs = NODES.map(() => Math.floor(this.random.nextFloat() * 4000) - 2000)
     this.replicas = NODES.map(
       (node, index) =>
         new Replica({ node, members: NODES, now: () => this.wallMs + (this.skewMs[index] ?? 0) }),
@@ -88,12 +89,12 @@ class Network {
       for (let j = 0; j < NODES.length; j++) if (this.link(i, j).inbox.length > 0) busy.push([i, j])
     }
     if (busy.length === 0) return false
-    const [from, to] = pick(this.random, busy)
+    const [from, to] = this.random.pick(busy)
     const inbox = this.link(from, to).inbox
-    const position = Math.floor(this.random() * inbox.length)
+    const position = Math.floor(this.random.nextFloat() * inbox.length)
     const bytes = inbox[position] as Uint8Array
-    if (!(faulty && this.random() < this.duplicateProbability)) inbox.splice(position, 1)
-    if (faulty && this.random() < this.lossProbability) return true
+    if (!(faulty && this.random.nextFloat() < this.duplicateProbability)) inbox.splice(position, 1)
+    if (faulty && this.random.nextFloat() < this.lossProbability) return true
     const receiver = this.link(to, from)
     if (receiver.session === undefined) return true
     for (const reply of receiver.session.receive(decodeSyncMessage(bytes))) {
@@ -103,10 +104,10 @@ class Network {
   }
 
   randomWrite(): void {
-    const replica = pick(this.random, this.replicas)
-    const key = `k${Math.floor(this.random() * 8)}`
-    const choice = this.random()
-    if (choice < 0.35) replica.map('m').set(key, Math.floor(this.random() * 100))
+    const replica = this.random.pick(this.replicas)
+    const key = `k${Math.floor(this.random.nextFloat() * 8)}`
+    const choice = this.random.nextFloat()
+    if (choice < 0.35) replica.map('m').set(key, Math.floor(this.random.nextFloat() * 100))
     else if (choice < 0.5) replica.map('m').delete(key)
     else if (choice < 0.7) replica.set('s').add(key)
     else if (choice < 0.85) replica.set('s').delete(key)
@@ -137,21 +138,21 @@ function simulate(seed: number, steps: number): Network {
   const network = new Network(seed)
   const random = network.random
   for (let step = 0; step < steps; step++) {
-    const action = random()
+    const action = random.nextFloat()
     if (action < 0.3) network.randomWrite()
     else if (action < 0.85) network.deliverOne(true)
-    else if (action < 0.9) network.wallMs += Math.floor(random() * 50)
+    else if (action < 0.9) network.wallMs += Math.floor(random.nextFloat() * 50)
     else if (action < 0.94) {
-      const i = Math.floor(random() * NODES.length)
-      const j = Math.floor(random() * NODES.length)
+      const i = Math.floor(random.nextFloat() * NODES.length)
+      const j = Math.floor(random.nextFloat() * NODES.length)
       if (i !== j) network.disconnect(i, j)
     } else if (action < 0.97) {
-      const i = Math.floor(random() * NODES.length)
-      const j = Math.floor(random() * NODES.length)
+      const i = Math.floor(random.nextFloat() * NODES.length)
+      const j = Math.floor(random.nextFloat() * NODES.length)
       if (i !== j && network.link(i, j).session === undefined) network.connect(i, j)
     } else {
-      const i = Math.floor(random() * NODES.length)
-      const j = Math.floor(random() * NODES.length)
+      const i = Math.floor(random.nextFloat() * NODES.length)
+      const j = Math.floor(random.nextFloat() * NODES.length)
       if (i !== j) network.resync(i, j)
     }
   }
