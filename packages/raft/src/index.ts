@@ -247,7 +247,7 @@ export { bootstrapEntries, MemoryLog, type MemoryLogOptions } from './storage/me
  *
  * @example
  * ```ts
- * const config: RaftConfig = { id: 'a', storage, random: new SeededRandom(1), electionTick: 10, heartbeatTick: 1, preVote: true }
+ * const config: RaftConfig = { id: 'a', storage, random: new SeededRandom(1), electionTicks: 10, heartbeatTicks: 1, preVote: true }
  * ```
  */
 export type { RaftConfig } from './core/config.js'

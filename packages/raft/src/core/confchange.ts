@@ -182,7 +182,7 @@ export class Changer {
   ): void {
     if (learner) config.learners.add(id)
     else config.voters.add(id)
-    const member = new Progress(Math.max(this.lastIndex, 1), this.tracker.maxInflightMsgs, learner)
+    const member = new Progress(Math.max(this.lastIndex, 1), this.tracker.inflightAppendsMax, learner)
     // A new member counts as active so that CheckQuorum does not depose the leader before the
     // member has had a chance to answer.
     member.recentActive = true
@@ -250,7 +250,7 @@ export function invalid(config: TrackerConfig, progress: ReadonlyMap<NodeId, Pro
 export function restoreConfig(
   confState: ConfState,
   lastIndex: number,
-  maxInflightMsgs: number,
+  inflightAppendsMax: number,
 ): ChangeResult {
   const config: MutableConfig = {
     voters: new Set(confState.voters),
@@ -264,7 +264,7 @@ export function restoreConfig(
     for (const id of set) {
       if (id === '') throw new ConfChangeError('the configuration names an empty node id')
       if (!progress.has(id)) {
-        const member = new Progress(Math.max(lastIndex, 1), maxInflightMsgs, config.learners.has(id))
+        const member = new Progress(Math.max(lastIndex, 1), inflightAppendsMax, config.learners.has(id))
         member.recentActive = true
         progress.set(id, member)
       }

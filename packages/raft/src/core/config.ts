@@ -11,32 +11,32 @@ export interface RaftConfig {
   readonly storage: LogStorageReader
   /**
    * Ticks without hearing from a leader before a follower campaigns (randomized in
-   * `[electionTick, 2 * electionTick)`); also the leader's CheckQuorum period. Default 10.
+   * `[electionTicks, 2 * electionTicks)`); also the leader's CheckQuorum period. Default 10.
    */
-  readonly electionTick?: number
-  /** Ticks between a leader's heartbeats. Must be less than `electionTick`. Default 1. */
-  readonly heartbeatTick?: number
+  readonly electionTicks?: number
+  /** Ticks between a leader's heartbeats. Must be less than `electionTicks`. Default 1. */
+  readonly heartbeatTicks?: number
   /** The last index the state machine applied, when restarting (default: storage's snapshot index). */
   readonly applied?: number
   /** The most entry bytes in one append message (at least one entry is always sent). Default 1 MiB. */
-  readonly maxSizePerMsg?: number
+  readonly appendBytesMax?: number
   /** The most entry bytes of committed entries handed out in one `Ready`. Default 16 MiB. */
-  readonly maxCommittedSizePerReady?: number
+  readonly applyBatchBytesMax?: number
   /**
    * The most bytes of uncommitted entries a leader accepts before it drops proposals (0 = no
    * limit). Default 0.
    */
-  readonly maxUncommittedEntriesSize?: number
+  readonly uncommittedBytesMax?: number
   /** The most append messages in flight to one follower in Replicate state. Default 256. */
-  readonly maxInflightMsgs?: number
+  readonly inflightAppendsMax?: number
   /** Whether a leader steps down when it has not heard from a quorum for an election timeout. Default true. */
   readonly checkQuorum?: boolean
   /** Whether candidates first run a pre-election that does not bump terms (thesis §9.6). Default true. */
   readonly preVote?: boolean
   /** How reads are confirmed: `'safe'` (default) or `'lease-based'` (needs `checkQuorum`). */
   readonly readOnly?: ReadOnlyOption
-  /** Whether followers drop proposals instead of forwarding them to the leader. Default false. */
-  readonly disableProposalForwarding?: boolean
+  /** Whether followers forward proposals to the leader (otherwise they drop them). Default true. */
+  readonly proposalForwarding?: boolean
   /**
    * Whether a leader removed from (or demoted out of) the voters steps down after applying that
    * change: it appends nothing after the change, keeps managing the new configuration until one
@@ -53,17 +53,17 @@ export interface RaftConfig {
 export interface ResolvedRaftConfig {
   readonly id: NodeId
   readonly storage: LogStorageReader
-  readonly electionTick: number
-  readonly heartbeatTick: number
+  readonly electionTicks: number
+  readonly heartbeatTicks: number
   readonly applied: number
-  readonly maxSizePerMsg: number
-  readonly maxCommittedSizePerReady: number
-  readonly maxUncommittedEntriesSize: number
-  readonly maxInflightMsgs: number
+  readonly appendBytesMax: number
+  readonly applyBatchBytesMax: number
+  readonly uncommittedBytesMax: number
+  readonly inflightAppendsMax: number
   readonly checkQuorum: boolean
   readonly preVote: boolean
   readonly readOnly: ReadOnlyOption
-  readonly disableProposalForwarding: boolean
+  readonly proposalForwarding: boolean
   readonly stepDownOnRemoval: boolean
   readonly random: RandomSource
   readonly logger: Logger
@@ -84,11 +84,11 @@ export function resolveConfig(config: RaftConfig): ResolvedRaftConfig {
   if (config.random === undefined || typeof config.random.nextInt !== 'function') {
     throw new ConfigurationError('random (a RandomSource) is required')
   }
-  const heartbeatTick = positiveInteger('heartbeatTick', config.heartbeatTick ?? 1)
-  const electionTick = positiveInteger('electionTick', config.electionTick ?? 10)
-  if (electionTick <= heartbeatTick) {
+  const heartbeatTicks = positiveInteger('heartbeatTicks', config.heartbeatTicks ?? 1)
+  const electionTicks = positiveInteger('electionTicks', config.electionTicks ?? 10)
+  if (electionTicks <= heartbeatTicks) {
     throw new ConfigurationError(
-      `electionTick (${electionTick}) must be greater than heartbeatTick (${heartbeatTick})`,
+      `electionTicks (${electionTicks}) must be greater than heartbeatTicks (${heartbeatTicks})`,
     )
   }
   const readOnly = config.readOnly ?? ReadOnlyOption.Safe
@@ -103,27 +103,24 @@ export function resolveConfig(config: RaftConfig): ResolvedRaftConfig {
   const applied = config.applied ?? 0
   if (!Number.isSafeInteger(applied) || applied < 0)
     throw new ConfigurationError(`applied must be ≥ 0, got ${applied}`)
-  const maxUncommittedEntriesSize = config.maxUncommittedEntriesSize ?? 0
-  if (!Number.isSafeInteger(maxUncommittedEntriesSize) || maxUncommittedEntriesSize < 0) {
-    throw new ConfigurationError('maxUncommittedEntriesSize must be ≥ 0')
+  const uncommittedBytesMax = config.uncommittedBytesMax ?? 0
+  if (!Number.isSafeInteger(uncommittedBytesMax) || uncommittedBytesMax < 0) {
+    throw new ConfigurationError('uncommittedBytesMax must be ≥ 0')
   }
   return {
     id: config.id,
     storage: config.storage,
-    electionTick,
-    heartbeatTick,
+    electionTicks,
+    heartbeatTicks,
     applied,
-    maxSizePerMsg: positiveInteger('maxSizePerMsg', config.maxSizePerMsg ?? 1024 * 1024),
-    maxCommittedSizePerReady: positiveInteger(
-      'maxCommittedSizePerReady',
-      config.maxCommittedSizePerReady ?? 16 * 1024 * 1024,
-    ),
-    maxUncommittedEntriesSize,
-    maxInflightMsgs: positiveInteger('maxInflightMsgs', config.maxInflightMsgs ?? 256),
+    appendBytesMax: positiveInteger('appendBytesMax', config.appendBytesMax ?? 1024 * 1024),
+    applyBatchBytesMax: positiveInteger('applyBatchBytesMax', config.applyBatchBytesMax ?? 16 * 1024 * 1024),
+    uncommittedBytesMax,
+    inflightAppendsMax: positiveInteger('inflightAppendsMax', config.inflightAppendsMax ?? 256),
     checkQuorum,
     preVote: config.preVote ?? true,
     readOnly,
-    disableProposalForwarding: config.disableProposalForwarding ?? false,
+    proposalForwarding: config.proposalForwarding ?? true,
     stepDownOnRemoval: config.stepDownOnRemoval ?? true,
     random: config.random,
     logger: config.logger ?? silentLogger,

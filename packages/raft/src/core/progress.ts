@@ -30,10 +30,10 @@ export class Progress {
   readonly inflights: Inflights
   isLearner: boolean
 
-  constructor(next: number, maxInflightMsgs: number, isLearner: boolean) {
+  constructor(next: number, inflightAppendsMax: number, isLearner: boolean) {
     this.match = 0
     this.next = next
-    this.inflights = new Inflights(maxInflightMsgs)
+    this.inflights = new Inflights(inflightAppendsMax)
     this.isLearner = isLearner
   }
 

@@ -112,8 +112,8 @@ export class Raft {
     this.config = resolveConfig(config)
     this.id = this.config.id
     this.logger = this.config.logger
-    this.raftLog = new RaftLog(this.config.storage, this.config.maxCommittedSizePerReady)
-    this.trk = new ProgressTracker(this.config.maxInflightMsgs)
+    this.raftLog = new RaftLog(this.config.storage, this.config.applyBatchBytesMax)
+    this.trk = new ProgressTracker(this.config.inflightAppendsMax)
     this.readOnly = new ReadOnly(this.config.readOnly)
     this.leaveJointData = encodeConfChange({
       transition: ConfChangeTransition.Auto,
@@ -121,7 +121,7 @@ export class Raft {
       context: emptyBytes,
     })
     const { hardState, confState } = this.config.storage.initialState()
-    this.switchToConfig(restoreConfig(confState, this.raftLog.lastIndex(), this.config.maxInflightMsgs))
+    this.switchToConfig(restoreConfig(confState, this.raftLog.lastIndex(), this.config.inflightAppendsMax))
     if (hardState.term !== 0 || hardState.vote !== null || hardState.commit !== 0) this.loadState(hardState)
     this.persistedTerm = this.term
     if (this.config.applied > 0) {
@@ -202,7 +202,7 @@ export class Raft {
     if (prevTerm === 0 && prevIndex > 0) return this.maybeSendSnapshot(to)
     const entries =
       progress.state === ProgressState.Replicate || progress.state === ProgressState.Probe
-        ? raftLog.entries(progress.next, this.config.maxSizePerMsg)
+        ? raftLog.entries(progress.next, this.config.appendBytesMax)
         : noEntries
     if (entries.length === 0 && !sendIfEmpty) return false
     const last = entries[entries.length - 1]
@@ -335,13 +335,13 @@ export class Raft {
   }
 
   private resetRandomizedElectionTimeout(): void {
-    const jitter = this.config.random.nextInt(this.config.electionTick)
+    const jitter = this.config.random.nextInt(this.config.electionTicks)
     // An injected source that breaks its contract is a bug of the embedding code, not an input.
     assert(
-      Number.isInteger(jitter) && jitter >= 0 && jitter < this.config.electionTick,
-      `random.nextInt(${this.config.electionTick}) returned ${jitter}`,
+      Number.isInteger(jitter) && jitter >= 0 && jitter < this.config.electionTicks,
+      `random.nextInt(${this.config.electionTicks}) returned ${jitter}`,
     )
-    this.randomizedElectionTimeout = this.config.electionTick + jitter
+    this.randomizedElectionTimeout = this.config.electionTicks + jitter
   }
 
   becomeFollower(term: number, lead: NodeId | null): void {
@@ -417,14 +417,14 @@ export class Raft {
     if (this.retiring && this.maybeRetire()) return
     this.heartbeatElapsed++
     this.electionElapsed++
-    if (this.electionElapsed >= this.config.electionTick) {
+    if (this.electionElapsed >= this.config.electionTicks) {
       this.electionElapsed = 0
       if (this.config.checkQuorum) this.step(makeMessage({ type: MessageType.CheckQuorum, from: this.id }))
       // A transfer that did not finish within an election timeout is abandoned.
       if (this.role === Role.Leader && this.leadTransferee !== null) this.abortLeaderTransfer()
     }
     if (this.role !== Role.Leader) return
-    if (this.heartbeatElapsed >= this.config.heartbeatTick) {
+    if (this.heartbeatElapsed >= this.config.heartbeatTicks) {
       this.heartbeatElapsed = 0
       this.step(makeMessage({ type: MessageType.Beat, from: this.id }))
     }
@@ -518,7 +518,7 @@ export class Raft {
       if (m.type === MessageType.Vote || m.type === MessageType.PreVote) {
         const force = bytesEqual(m.context, campaignTransferContext)
         const inLease =
-          this.config.checkQuorum && this.lead !== null && this.electionElapsed < this.config.electionTick
+          this.config.checkQuorum && this.lead !== null && this.electionElapsed < this.config.electionTicks
         if (!force && inLease) {
           // The leader lease (thesis §4.2.3): while this node hears from a live leader, it
           // ignores would-be candidates so that a removed or partitioned node cannot disrupt.
@@ -613,7 +613,7 @@ export class Raft {
       return 'this leader is no longer in the configuration'
     if (this.leadTransferee !== null) return 'leadership is being transferred'
     if (this.selfRemovalIndex > this.raftLog.applied) return 'a change removing this leader is pending'
-    const max = this.config.maxUncommittedEntriesSize
+    const max = this.config.uncommittedBytesMax
     // A lone proposal is always let in, however large, so that progress is always possible.
     if (max > 0 && this.uncommittedSize > 0 && bytes > 0 && this.uncommittedSize + bytes > max) {
       return 'too many uncommitted bytes'
@@ -936,7 +936,7 @@ export class Raft {
     switch (m.type) {
       case MessageType.Prop:
         if (this.lead === null) return this.drop('no leader known')
-        if (this.config.disableProposalForwarding) return this.drop('proposal forwarding is disabled')
+        if (!this.config.proposalForwarding) return this.drop('proposal forwarding is disabled')
         this.send({ type: MessageType.Prop, to: this.lead, from: m.from, entries: m.entries })
         return true
       case MessageType.App:
@@ -1063,9 +1063,9 @@ export class Raft {
       this.raftLog.commitTo(index)
       return false
     }
-    const next = restoreConfig(confState, index, this.config.maxInflightMsgs)
+    const next = restoreConfig(confState, index, this.config.inflightAppendsMax)
     this.raftLog.restore(snapshot)
-    this.trk = new ProgressTracker(this.config.maxInflightMsgs)
+    this.trk = new ProgressTracker(this.config.inflightAppendsMax)
     this.switchToConfig(next)
     return true
   }

@@ -58,12 +58,12 @@ export class ProgressTracker {
   config: TrackerConfig = emptyTrackerConfig
   progress: Map<NodeId, Progress> = new Map()
   readonly votes: Map<NodeId, boolean> = new Map()
-  readonly maxInflightMsgs: number
+  readonly inflightAppendsMax: number
   /** Member ids in sorted order, so that every visit (and so every message order) is deterministic. */
   private sortedIds: NodeId[] = []
 
-  constructor(maxInflightMsgs: number) {
-    this.maxInflightMsgs = maxInflightMsgs
+  constructor(inflightAppendsMax: number) {
+    this.inflightAppendsMax = inflightAppendsMax
   }
 
   /** Installs a configuration and its progress map (built by the changer). */

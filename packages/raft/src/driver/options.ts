@@ -33,17 +33,17 @@ export interface RaftNodeOptions<Result = Uint8Array> {
    */
   readonly readOnly?: 'safe' | 'lease-based'
   /** Whether a follower forwards proposals to the leader (default) or rejects them with {@link NotLeaderError}. */
-  readonly forwardProposals?: boolean
+  readonly proposalForwarding?: boolean
   /** The largest command accepted by {@link RaftNode.propose}. Default 1 MiB. */
   readonly proposalBytesMax?: number
   /** The most entry bytes per append message. Default 1 MiB. */
-  readonly maxSizePerMsgBytes?: number
+  readonly appendBytesMax?: number
   /** The most committed-entry bytes applied per batch. Default 16 MiB. */
-  readonly maxCommittedSizePerReadyBytes?: number
+  readonly applyBatchBytesMax?: number
   /** The most uncommitted bytes a leader accepts before dropping proposals (0 = no limit). Default 64 MiB. */
-  readonly maxUncommittedEntriesBytes?: number
+  readonly uncommittedBytesMax?: number
   /** The most append messages in flight per follower. Default 256. */
-  readonly maxInflightMsgs?: number
+  readonly inflightAppendsMax?: number
   /** Default deadline of a proposal or membership change. Default 10 s. */
   readonly proposalTimeoutMs?: number
   /** Default deadline of a linearizable read. Default 10 s. */
@@ -155,15 +155,12 @@ export function resolveSettings<Result>(options: RaftNodeOptions<Result>): RaftN
     checkQuorum: options.checkQuorum ?? true,
     preVote: options.preVote ?? true,
     readOnly: options.readOnly ?? 'safe',
-    forwardProposals: options.forwardProposals ?? true,
+    proposalForwarding: options.proposalForwarding ?? true,
     proposalBytesMax: positive('proposalBytesMax', options.proposalBytesMax ?? 1024 * 1024),
-    maxSizePerMsgBytes: positive('maxSizePerMsgBytes', options.maxSizePerMsgBytes ?? 1024 * 1024),
-    maxCommittedSizePerReadyBytes: positive(
-      'maxCommittedSizePerReadyBytes',
-      options.maxCommittedSizePerReadyBytes ?? 16 * 1024 * 1024,
-    ),
-    maxUncommittedEntriesBytes: options.maxUncommittedEntriesBytes ?? 64 * 1024 * 1024,
-    maxInflightMsgs: positive('maxInflightMsgs', options.maxInflightMsgs ?? 256),
+    appendBytesMax: positive('appendBytesMax', options.appendBytesMax ?? 1024 * 1024),
+    applyBatchBytesMax: positive('applyBatchBytesMax', options.applyBatchBytesMax ?? 16 * 1024 * 1024),
+    uncommittedBytesMax: options.uncommittedBytesMax ?? 64 * 1024 * 1024,
+    inflightAppendsMax: positive('inflightAppendsMax', options.inflightAppendsMax ?? 256),
     proposalTimeoutMs: positive('proposalTimeoutMs', options.proposalTimeoutMs ?? 10_000),
     readTimeoutMs: positive('readTimeoutMs', options.readTimeoutMs ?? 10_000),
     retryMs: positive('retryMs', options.retryMs ?? tickMs * electionTicks),

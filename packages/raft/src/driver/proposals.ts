@@ -22,9 +22,9 @@ export interface ProposalOutcome<Result> {
 export interface PendingProposal {
   readonly clientId: string
   readonly sequence: number
-  /** For a command: the whole entry data (envelope and command). */
+  /** For a command: the whole entry data (dedup header and command). */
   readonly data: Uint8Array | null
-  /** For a membership change: the change, its context holding the envelope. */
+  /** For a membership change: the change, its context holding the dedup header. */
   readonly confChange: ConfChange | null
   readonly deadlineMs: number
   lastProposedMs: number

@@ -37,7 +37,12 @@ import {
   type SoftState,
 } from '../core/types.js'
 import type { WireMessage } from '../model/wire-message.js'
-import { decodeEnvelope, encodeClientId, encodeEnvelope } from './command-envelope.js'
+import {
+  decodeDedupHeader,
+  encodeClientId,
+  encodeDedupHeader,
+  type ProposalIdentity,
+} from './dedup-header.js'
 import {
   NodeFailedError,
   NodeStoppedError,
@@ -82,12 +87,9 @@ const inboxMessagesMax = 65_536
 /** Proposals waiting at once; beyond it, new ones are refused with ProposalDroppedError (back-pressure). */
 const pendingProposalsMax = 262_144
 
-/** Who proposes, under which sequence, and the floor below which every own sequence is settled. */
-interface ProposalIdentity {
-  readonly clientId: string
+/** A proposal's identity with its client id already encoded for the dedup header. */
+interface EncodedIdentity extends ProposalIdentity {
   readonly clientIdBytes: Uint8Array
-  readonly sequence: number
-  readonly floor: number
 }
 
 interface TransferWaiter {
@@ -222,17 +224,17 @@ export class RaftNode<Result = Uint8Array> {
     this.rawNode = new RawNode({
       id: this.id,
       storage: this.storage,
-      electionTick: this.settings.electionTicks,
-      heartbeatTick: this.settings.heartbeatTicks,
+      electionTicks: this.settings.electionTicks,
+      heartbeatTicks: this.settings.heartbeatTicks,
       applied: this.applied,
-      maxSizePerMsg: this.settings.maxSizePerMsgBytes,
-      maxCommittedSizePerReady: this.settings.maxCommittedSizePerReadyBytes,
-      maxUncommittedEntriesSize: this.settings.maxUncommittedEntriesBytes,
-      maxInflightMsgs: this.settings.maxInflightMsgs,
+      appendBytesMax: this.settings.appendBytesMax,
+      applyBatchBytesMax: this.settings.applyBatchBytesMax,
+      uncommittedBytesMax: this.settings.uncommittedBytesMax,
+      inflightAppendsMax: this.settings.inflightAppendsMax,
       checkQuorum: this.settings.checkQuorum,
       preVote: this.settings.preVote,
       readOnly: this.settings.readOnly,
-      disableProposalForwarding: !this.settings.forwardProposals,
+      proposalForwarding: this.settings.proposalForwarding,
       stepDownOnRemoval: true,
       random: this.random,
       logger: this.logger,
@@ -294,7 +296,7 @@ export class RaftNode<Result = Uint8Array> {
    */
   propose(command: Uint8Array, options: ProposeOptions = {}): Promise<ProposalOutcome<Result>> {
     return this.enqueue<ProposalOutcome<Result>>(options, command.length, (identity) => ({
-      data: encodeEnvelope(identity.clientIdBytes, identity.sequence, identity.floor, command),
+      data: encodeDedupHeader(identity.clientIdBytes, identity.sequence, identity.floor, command),
       confChange: null,
     }))
   }
@@ -308,7 +310,7 @@ export class RaftNode<Result = Uint8Array> {
   private enqueue<Outcome>(
     options: ProposeOptions,
     sizeBytes: number,
-    payload: (identity: ProposalIdentity) => Pick<PendingProposal, 'data' | 'confChange'>,
+    payload: (identity: EncodedIdentity) => Pick<PendingProposal, 'data' | 'confChange'>,
   ): Promise<Outcome> {
     const refusal = this.refuseClientRequest()
     if (refusal !== null) return Promise.reject(refusal)
@@ -392,7 +394,7 @@ export class RaftNode<Result = Uint8Array> {
 
   /**
    * Proposes any membership change (several voters at once go through joint consensus). Its
-   * `context` is replaced by the driver's deduplication envelope. Resolves with the membership
+   * `context` is replaced by the driver's dedup header. Resolves with the membership
    * after it is applied here.
    */
   changeMembership(change: ConfChange, options: { readonly timeoutMs?: number } = {}): Promise<ConfState> {
@@ -402,7 +404,7 @@ export class RaftNode<Result = Uint8Array> {
       data: null,
       confChange: {
         ...change,
-        context: encodeEnvelope(identity.clientIdBytes, identity.sequence, identity.floor, emptyBytes),
+        context: encodeDedupHeader(identity.clientIdBytes, identity.sequence, identity.floor, emptyBytes),
       },
     }))
   }
@@ -453,11 +455,11 @@ export class RaftNode<Result = Uint8Array> {
     if (this.state !== 'running') return new NodeStoppedError(`the node is ${this.state}`)
     // Fail fast in a minority partition or during an election rather than queue blindly.
     if (this.leader === null) return new NotLeaderError(null)
-    if (this.leader !== this.id && !this.settings.forwardProposals) return new NotLeaderError(this.leader)
+    if (this.leader !== this.id && !this.settings.proposalForwarding) return new NotLeaderError(this.leader)
     return null
   }
 
-  private identity(options: ProposeOptions): ProposalIdentity {
+  private identity(options: ProposeOptions): EncodedIdentity {
     const given = options.idempotency
     if (given !== undefined) {
       if (!Number.isSafeInteger(given.sequence) || given.sequence < 0)
@@ -842,18 +844,18 @@ export class RaftNode<Result = Uint8Array> {
       if (entry.type === EntryType.ConfChange) {
         this.applyConfChangeEntry(entry)
       } else if (entry.data.length > 0) {
-        const envelope = decodeEnvelope(entry.data)
-        if (envelope === null) {
+        const header = decodeDedupHeader(entry.data)
+        if (header === null) {
           this.logger.warn('skipped a committed entry that is not a RaftNode command', { index: entry.index })
         } else {
-          const { earlier, owner } = this.claim(envelope, entry)
+          const { earlier, owner } = this.claim(header, entry)
           if (earlier !== null) {
             owner?.resolve(duplicateOutcome(earlier))
           } else {
             commands.push({
               index: entry.index,
               term: entry.term,
-              data: envelope.command,
+              data: header.command,
               fencingToken: fencingToken(entry.term, entry.index),
             })
             owners.push(owner)
@@ -889,7 +891,7 @@ export class RaftNode<Result = Uint8Array> {
    * copy was applied before (the entry is then a duplicate and changes nothing).
    */
   private claim(
-    header: { readonly clientId: string; readonly sequence: number; readonly floor: number },
+    header: ProposalIdentity,
     entry: Entry,
   ): { readonly earlier: AppliedAt | null; readonly owner: PendingProposal | undefined } {
     const at = { index: entry.index, term: entry.term }
@@ -910,10 +912,10 @@ export class RaftNode<Result = Uint8Array> {
       })
       return
     }
-    const envelope = decodeEnvelope(change.context)
+    const header = decodeDedupHeader(change.context)
     let owner: PendingProposal | undefined
-    if (envelope !== null) {
-      const claimed = this.claim(envelope, entry)
+    if (header !== null) {
+      const claimed = this.claim(header, entry)
       owner = claimed.owner
       if (claimed.earlier !== null) {
         owner?.resolve(this.confState)

@@ -652,7 +652,7 @@ describe('leader lease and PreVote (thesis §4.2.3, §9.6)', () => {
 
 describe('progress tracking (etcd tracker): probe, replicate, snapshot states', () => {
   it('§5.3: a follower starts in probe; one accepted append moves it to replicate; the in-flight window bounds streaming', () => {
-    const node = newNode('1', { peers: ['1', '2'], maxInflightMsgs: 2, maxSizePerMsg: 1 })
+    const node = newNode('1', { peers: ['1', '2'], inflightAppendsMax: 2, appendBytesMax: 1 })
     node.campaign()
     node.step(msg({ type: MessageType.VoteResp, from: '2', to: '1', term: 1 }))
     drain(node)
@@ -662,7 +662,7 @@ describe('progress tracking (etcd tracker): probe, replicate, snapshot states', 
     drain(node)
     for (let i = 0; i < 5; i++) node.propose(new TextEncoder().encode(`p${i}`))
     const apps = drain(node).filter((m) => m.type === MessageType.App && m.entries.length > 0)
-    // One entry per message (maxSizePerMsg 1 byte), at most two messages in flight.
+    // One entry per message (appendBytesMax 1 byte), at most two messages in flight.
     expect(apps.map((m) => m.entries.map((e) => e.index))).toEqual([[2], [3]])
     node.step(msg({ type: MessageType.AppResp, from: '2', to: '1', term: 1, index: 2 }))
     expect(

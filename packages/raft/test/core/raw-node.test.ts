@@ -17,10 +17,12 @@ describe('RawNode API and its typed errors', () => {
     const storage = bootstrapStorage(confOf(['1']))
     const random = fixedRandom(0)
     expect(() => new RawNode({ id: '', storage, random })).toThrow(ConfigurationError)
-    expect(() => new RawNode({ id: '1', storage, random, electionTick: 1, heartbeatTick: 1 })).toThrow(
-      /greater than heartbeatTick/,
+    expect(() => new RawNode({ id: '1', storage, random, electionTicks: 1, heartbeatTicks: 1 })).toThrow(
+      /greater than heartbeatTicks/,
     )
-    expect(() => new RawNode({ id: '1', storage, random, maxInflightMsgs: 0 })).toThrow(/maxInflightMsgs/)
+    expect(() => new RawNode({ id: '1', storage, random, inflightAppendsMax: 0 })).toThrow(
+      /inflightAppendsMax/,
+    )
     expect(() => new RawNode({ id: '1', storage, random, applied: 5 })).toThrow(/beyond the commit/)
     const badRandom = { nextInt: () => 99 }
     expect(() => new RawNode({ id: '1', storage, random: badRandom })).toThrow(/random.nextInt/)

@@ -478,7 +478,7 @@ describe('thesis §6 — client interaction', () => {
   })
 
   it('§6.2: with forwarding disabled, a follower drops proposals', () => {
-    const network = newCluster(3, { disableProposalForwarding: true })
+    const network = newCluster(3, { proposalForwarding: false })
     network.campaign('1')
     expect(() => network.get('2').propose(encoder.encode('x'))).toThrow(/forwarding is disabled/)
   })
@@ -570,8 +570,8 @@ describe('thesis §6 — client interaction', () => {
     expect(() => newNode('9', { readOnly: 'lease-based', checkQuorum: false })).toThrow(/require checkQuorum/)
   })
 
-  it('§6 / flow control: a leader drops proposals beyond maxUncommittedEntriesSize until entries commit', () => {
-    const node = newNode('1', { peers: ['1', '2'], maxUncommittedEntriesSize: 10 })
+  it('§6 / flow control: a leader drops proposals beyond uncommittedBytesMax until entries commit', () => {
+    const node = newNode('1', { peers: ['1', '2'], uncommittedBytesMax: 10 })
     node.campaign()
     node.step(msg({ type: MessageType.VoteResp, from: '2', to: '1', term: 1 }))
     drain(node)

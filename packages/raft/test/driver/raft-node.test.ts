@@ -94,7 +94,7 @@ describe('RaftNode proposals', () => {
   })
 
   it('rejects with NotLeaderError naming the leader when forwarding is off', async () => {
-    const { cluster, leader, followers } = await cluster3({ nodeOptions: { forwardProposals: false } })
+    const { cluster, leader, followers } = await cluster3({ nodeOptions: { proposalForwarding: false } })
     const error = await (followers[0] as Member).node.propose(utf8.encode('x')).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(NotLeaderError)
     expect((error as NotLeaderError).leaderHint).toBe(leader.node.id)
@@ -134,7 +134,7 @@ describe('RaftNode proposals', () => {
 
   it('rejects with ProposalDroppedError when the leader holds too many uncommitted bytes', async () => {
     const { cluster, leader, followers } = await cluster3({
-      nodeOptions: { maxUncommittedEntriesBytes: 200 },
+      nodeOptions: { uncommittedBytesMax: 200 },
     })
     cluster.network.partition([[leader.node.id], followers.map((member) => member.node.id)])
     const first = leader.node.propose(new Uint8Array(150), { timeoutMs: 100 }).catch((e: unknown) => e)

@@ -17,16 +17,16 @@ export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'none'
 const levelRank: Record<LogLevel, number> = { debug: 0, info: 1, warn: 2, error: 3, none: 4 }
 
 export interface NodeOptions {
-  readonly electionTick?: number
-  readonly heartbeatTick?: number
+  readonly electionTicks?: number
+  readonly heartbeatTicks?: number
   readonly preVote?: boolean
   readonly checkQuorum?: boolean
   readonly readOnly?: ReadOnlyOption
   readonly stepDownOnRemoval?: boolean
-  readonly maxSizePerMsg?: number
-  readonly maxInflightMsgs?: number
-  readonly maxUncommittedEntriesSize?: number
-  readonly disableProposalForwarding?: boolean
+  readonly appendBytesMax?: number
+  readonly inflightAppendsMax?: number
+  readonly uncommittedBytesMax?: number
+  readonly proposalForwarding?: boolean
   readonly applied?: number
 }
 
@@ -110,16 +110,16 @@ export class Cluster {
       storage,
       random: new SeededRandom(seed),
       logger: this.loggerFor(id),
-      electionTick: options.electionTick ?? 10,
-      heartbeatTick: options.heartbeatTick ?? 1,
+      electionTicks: options.electionTicks ?? 10,
+      heartbeatTicks: options.heartbeatTicks ?? 1,
       preVote: options.preVote ?? false,
       checkQuorum: options.checkQuorum ?? false,
       readOnly: options.readOnly ?? 'safe',
       stepDownOnRemoval: options.stepDownOnRemoval ?? true,
-      maxSizePerMsg: options.maxSizePerMsg ?? 1024 * 1024,
-      maxInflightMsgs: options.maxInflightMsgs ?? 256,
-      maxUncommittedEntriesSize: options.maxUncommittedEntriesSize ?? 0,
-      disableProposalForwarding: options.disableProposalForwarding ?? false,
+      appendBytesMax: options.appendBytesMax ?? 1024 * 1024,
+      inflightAppendsMax: options.inflightAppendsMax ?? 256,
+      uncommittedBytesMax: options.uncommittedBytesMax ?? 0,
+      proposalForwarding: options.proposalForwarding ?? true,
       applied: options.applied ?? 0,
     })
   }

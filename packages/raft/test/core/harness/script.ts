@@ -140,9 +140,9 @@ export function runCommand(cluster: Cluster, command: string): string[] {
         readOnly: named.get('read-only') === 'lease-based' ? 'lease-based' : 'safe',
         stepDownOnRemoval: bool(named.get('step-down-on-removal'), true),
         ...(named.has('max-inflight')
-          ? { maxInflightMsgs: int(named.get('max-inflight'), 'max-inflight') }
+          ? { inflightAppendsMax: int(named.get('max-inflight'), 'max-inflight') }
           : {}),
-        ...(named.has('max-size') ? { maxSizePerMsg: int(named.get('max-size'), 'max-size') } : {}),
+        ...(named.has('max-size') ? { appendBytesMax: int(named.get('max-size'), 'max-size') } : {}),
       }
       const first = cluster.nodes.size + 1
       for (let n = first; n < first + count; n++) {
@@ -163,7 +163,7 @@ export function runCommand(cluster: Cluster, command: string): string[] {
       break
     case 'tick-heartbeat': {
       const node = cluster.get(positional[0] ?? '')
-      const ticks = node.options.heartbeatTick ?? 1
+      const ticks = node.options.heartbeatTicks ?? 1
       for (let i = 0; i < ticks; i++) node.rawNode.tick()
       flushLogs()
       break
@@ -171,7 +171,7 @@ export function runCommand(cluster: Cluster, command: string): string[] {
     case 'tick-election': {
       const node = cluster.get(positional[0] ?? '')
       const raft = node.rawNode.raft
-      const ticks = raft.role === 3 ? raft.config.electionTick : raft.randomizedElectionTimeout
+      const ticks = raft.role === 3 ? raft.config.electionTicks : raft.randomizedElectionTimeout
       for (let i = 0; i < ticks; i++) node.rawNode.tick()
       flushLogs()
       break

@@ -118,10 +118,10 @@ export class Simulation {
       random: new SeededRandom(this.random.nextInt(1 << 30)),
       preVote: this.options.preVote,
       checkQuorum: this.options.checkQuorum,
-      electionTick: 10,
-      heartbeatTick: 1,
-      maxSizePerMsg: 64,
-      maxInflightMsgs: 4,
+      electionTicks: 10,
+      heartbeatTicks: 1,
+      appendBytesMax: 64,
+      inflightAppendsMax: 4,
       applied,
     })
   }

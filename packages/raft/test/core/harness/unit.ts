@@ -37,8 +37,8 @@ export interface TestNodeOptions extends Partial<Omit<RaftConfig, 'id' | 'storag
 export function newNode(id: string, options: TestNodeOptions = {}): RawNode {
   const storage = options.storage ?? bootstrapStorage(confOf(options.peers ?? [id], options.learners ?? []))
   return new RawNode({
-    electionTick: 10,
-    heartbeatTick: 1,
+    electionTicks: 10,
+    heartbeatTicks: 1,
     preVote: false,
     checkQuorum: false,
     random: fixedRandom(0),

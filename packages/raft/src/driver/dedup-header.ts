@@ -1,6 +1,7 @@
 /**
- * The envelope RaftNode wraps around every proposed command, so that the apply path can recognise
- * a retried proposal and apply it exactly once (Raft thesis §6.3). Hand-written rather than
+ * The dedup header RaftNode puts in front of every proposed command, so that the apply path can
+ * recognise a retried proposal and apply it exactly once (Raft thesis §6.3). It is a header, not
+ * an envelope: nothing is sealed or signed (that is `@tandem/envelope`'s job). Hand-written rather than
  * protobuf because it sits on the hot path of every write:
  *
  *     byte     version (1)
@@ -10,14 +11,14 @@
  *     varint   floor: every sequence below it has been answered to the client (< 2^53)
  *     bytes    the command, to the end
  *
- * A ConfChange entry carries the same envelope, without a command, in the change's `context`.
+ * A ConfChange entry carries the same header, without a command, in the change's `context`.
  */
 
 import { fromString } from 'uint8arrays/from-string'
 import { toString as bytesToString } from 'uint8arrays/to-string'
 
-const envelopeVersion = 1
-const clientIdBytesMax = 255
+const DEDUP_HEADER_VERSION = 1
+const CLIENT_ID_BYTES_MAX = 255
 
 /** Who proposed a command, and which of its proposals this is. */
 export interface ProposalIdentity {
@@ -27,8 +28,8 @@ export interface ProposalIdentity {
   readonly floor: number
 }
 
-/** A decoded envelope. */
-export interface CommandEnvelope extends ProposalIdentity {
+/** A command behind its decoded dedup header. */
+export interface HeaderedCommand extends ProposalIdentity {
   readonly command: Uint8Array
 }
 
@@ -53,23 +54,23 @@ function writeVarint(out: Uint8Array, at: number, value: number): number {
 /** Encodes a client id once, so that a proposer can reuse the bytes for every command. */
 export function encodeClientId(clientId: string): Uint8Array {
   const bytes = fromString(clientId, 'utf8')
-  if (bytes.length === 0 || bytes.length > clientIdBytesMax) {
-    throw new RangeError(`client id must be 1 to ${clientIdBytesMax} bytes of UTF-8`)
+  if (bytes.length === 0 || bytes.length > CLIENT_ID_BYTES_MAX) {
+    throw new RangeError(`client id must be 1 to ${CLIENT_ID_BYTES_MAX} bytes of UTF-8`)
   }
   return bytes
 }
 
-// Small typed arrays each own an ArrayBuffer, which is costly to create and to collect; envelopes
-// are carved out of shared slabs instead. A slab lives as long as any envelope in it (they are
+// Small typed arrays each own an ArrayBuffer, which is costly to create and to collect; headers
+// are carved out of shared slabs instead. A slab lives as long as any header in it (they are
 // dropped together when the log is compacted).
-const slabBytes = 64 * 1024
-let slab = new Uint8Array(slabBytes)
+const SLAB_BYTES = 64 * 1024
+let slab = new Uint8Array(SLAB_BYTES)
 let slabUsed = 0
 
 function allocate(length: number): Uint8Array {
-  if (length > slabBytes / 4) return new Uint8Array(length)
-  if (slabUsed + length > slabBytes) {
-    slab = new Uint8Array(slabBytes)
+  if (length > SLAB_BYTES / 4) return new Uint8Array(length)
+  if (slabUsed + length > SLAB_BYTES) {
+    slab = new Uint8Array(SLAB_BYTES)
     slabUsed = 0
   }
   const out = slab.subarray(slabUsed, slabUsed + length)
@@ -77,8 +78,8 @@ function allocate(length: number): Uint8Array {
   return out
 }
 
-/** Wraps `command` (which may be empty, for a conf change's context) in an envelope. */
-export function encodeEnvelope(
+/** Puts the dedup header in front of `command` (which may be empty, for a conf change's context). */
+export function encodeDedupHeader(
   clientIdBytes: Uint8Array,
   sequence: number,
   floor: number,
@@ -86,7 +87,7 @@ export function encodeEnvelope(
 ): Uint8Array {
   const length = 1 + 1 + clientIdBytes.length + varintLength(sequence) + varintLength(floor) + command.length
   const out = allocate(length)
-  out[0] = envelopeVersion
+  out[0] = DEDUP_HEADER_VERSION
   out[1] = clientIdBytes.length
   out.set(clientIdBytes, 2)
   let at = writeVarint(out, 2 + clientIdBytes.length, sequence)
@@ -137,9 +138,9 @@ function cachedClientId(bytes: Uint8Array, start: number, length: number): strin
   return clientId
 }
 
-/** Decodes an envelope; `null` when `bytes` is not one (the entry is then skipped on every node alike). */
-export function decodeEnvelope(bytes: Uint8Array): CommandEnvelope | null {
-  if (bytes.length < 4 || bytes[0] !== envelopeVersion) return null
+/** Decodes a dedup header and the command after it; `null` when `bytes` has no valid header (the entry is then skipped on every node alike). */
+export function decodeDedupHeader(bytes: Uint8Array): HeaderedCommand | null {
+  if (bytes.length < 4 || bytes[0] !== DEDUP_HEADER_VERSION) return null
   const idLength = bytes[1] as number
   if (idLength === 0 || 2 + idLength > bytes.length) return null
   const clientId = cachedClientId(bytes, 2, idLength)

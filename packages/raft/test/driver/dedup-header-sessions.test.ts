@@ -1,6 +1,6 @@
 import { SeededRandom } from '@tandem/base'
 import { describe, expect, it } from 'vitest'
-import { decodeEnvelope, encodeClientId, encodeEnvelope } from '../../src/driver/command-envelope.js'
+import { decodeDedupHeader, encodeClientId, encodeDedupHeader } from '../../src/driver/dedup-header.js'
 import { SnapshotFormatError } from '../../src/driver/errors.js'
 import { fencingToken, fencingTokenParts } from '../../src/driver/fencing.js'
 import { SessionTable } from '../../src/driver/sessions.js'
@@ -8,13 +8,13 @@ import { decodeSnapshotData, encodeSnapshotData } from '../../src/driver/snapsho
 
 const seed = Number(process.env.TANDEM_SEED ?? 20261122)
 
-describe('command envelope', () => {
+describe('dedup header', () => {
   it('round-trips identity and command, with large sequence numbers', () => {
     const id = encodeClientId('node-1/7.42.deadbeef')
     const command = new Uint8Array([1, 2, 3])
-    const decoded = decodeEnvelope(encodeEnvelope(id, 2 ** 52 + 3, 17, command))
+    const decoded = decodeDedupHeader(encodeDedupHeader(id, 2 ** 52 + 3, 17, command))
     expect(decoded).toEqual({ clientId: 'node-1/7.42.deadbeef', sequence: 2 ** 52 + 3, floor: 17, command })
-    expect(decodeEnvelope(encodeEnvelope(id, 1, 0, new Uint8Array()))?.command).toHaveLength(0)
+    expect(decodeDedupHeader(encodeDedupHeader(id, 1, 0, new Uint8Array()))?.command).toHaveLength(0)
   })
 
   it('rejects client ids that are empty or too long', () => {
@@ -24,22 +24,22 @@ describe('command envelope', () => {
 
   it('returns null, never throws, for arbitrary bytes', () => {
     const random = new SeededRandom(seed)
-    const valid = encodeEnvelope(encodeClientId('c'), 5, 1, new Uint8Array([9]))
+    const valid = encodeDedupHeader(encodeClientId('c'), 5, 1, new Uint8Array([9]))
     for (let i = 0; i < 20_000; i++) {
       const input = i % 2 === 0 ? valid.slice() : new Uint8Array(random.nextInt(24))
       for (let k = 0; k < input.length; k++)
         if (i % 2 === 1 || random.nextInt(4) === 0) input[k] = random.nextInt(256)
-      const decoded = decodeEnvelope(input)
+      const decoded = decodeDedupHeader(input)
       if (decoded !== null) {
         expect(Number.isSafeInteger(decoded.sequence), `seed ${seed}`).toBe(true)
         expect(Number.isSafeInteger(decoded.floor), `seed ${seed}`).toBe(true)
       }
     }
-    expect(decodeEnvelope(new Uint8Array([2, 1, 65, 1, 0]))).toBeNull()
-    expect(decodeEnvelope(new Uint8Array([1, 0, 1, 0]))).toBeNull()
+    expect(decodeDedupHeader(new Uint8Array([2, 1, 65, 1, 0]))).toBeNull()
+    expect(decodeDedupHeader(new Uint8Array([1, 0, 1, 0]))).toBeNull()
     // A sequence varint beyond 2^53.
     expect(
-      decodeEnvelope(new Uint8Array([1, 1, 65, 255, 255, 255, 255, 255, 255, 255, 255, 1, 0])),
+      decodeDedupHeader(new Uint8Array([1, 1, 65, 255, 255, 255, 255, 255, 255, 255, 255, 1, 0])),
     ).toBeNull()
   })
 })
