@@ -151,3 +151,15 @@ describe('stream-open rate cap', () => {
     expect(admitted).toBe(20)
   })
 })
+
+describe('a stream that ends inside a frame', () => {
+  it('is a malformed frame, and its bytes are released', async () => {
+    const { t, m, target, attacker } = await targetAndAttacker({})
+    const stream = await attacker.libp2p.dialProtocol(peerIdFromString(t), RAFT_PROTOCOL)
+    stream.addEventListener('message', () => {})
+    stream.send(partialFrame(100, 10))
+    await stream.close()
+    await waitFor(() => target.peerMetrics(m).streamErrors === 1, 'truncated frame reported')
+    expect(target.inbound.bufferedBytes(m)).toBe(0)
+  })
+})

@@ -117,12 +117,14 @@ export class FrameReader {
         throw this.#error
       }
       if (this.#ended) {
-        this.#release()
         try {
+          // Checked before the buffer is released: a stream must not end inside a frame.
           this.#decoder.end()
         } catch (error) {
           this.#fail(error)
           throw error
+        } finally {
+          this.#release()
         }
         return null
       }
