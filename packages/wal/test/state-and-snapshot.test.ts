@@ -65,7 +65,7 @@ describe('StateFile', () => {
 describe('SnapshotStore', () => {
   it('writes atomically, keeps the newest N, and streams verified chunks', async () => {
     const device = new MemoryDevice()
-    const store = new SnapshotStore(device, { keep: 2, blockBytes: 100 })
+    const store = new SnapshotStore(device, { snapshotsKept: 2, blockBytes: 100 })
     const data = payloadFor(7, 1050)
     await store.save({ index: 5, term: 1, metadata: new Uint8Array([1]) }, payloadFor(1, 10))
     await store.save({ index: 9, term: 2, metadata: new Uint8Array([2]) }, payloadFor(2, 10))
@@ -100,14 +100,14 @@ describe('SnapshotStore', () => {
 
   it('a crash at any operation of a snapshot save leaves the previous snapshot or the new one, whole', async () => {
     const probe = new MemoryDevice()
-    const probeStore = new SnapshotStore(probe, { keep: 1, blockBytes: 64 })
+    const probeStore = new SnapshotStore(probe, { snapshotsKept: 1, blockBytes: 64 })
     await probeStore.save({ index: 1, term: 1, metadata: new Uint8Array() }, payloadFor(1, 100))
     const before = probe.operationCount
     await probeStore.save({ index: 2, term: 1, metadata: new Uint8Array() }, payloadFor(2, 300))
     const total = probe.operationCount
     for (let cut = before + 1; cut <= total + 1; cut++) {
       const device = new MemoryDevice({ powerCutAtOperation: cut })
-      const store = new SnapshotStore(device, { keep: 1, blockBytes: 64 })
+      const store = new SnapshotStore(device, { snapshotsKept: 1, blockBytes: 64 })
       await store.save({ index: 1, term: 1, metadata: new Uint8Array() }, payloadFor(1, 100))
       await store
         .save({ index: 2, term: 1, metadata: new Uint8Array() }, payloadFor(2, 300))

@@ -23,7 +23,7 @@ describe('Wal', () => {
     expect((await wal.read(3)).payload).toEqual(payloadFor(3, 1000))
     const range = await wal.readRange(1, 4)
     expect(range.map((r) => r.index)).toEqual([1, 2, 3])
-    expect((await wal.readRange(1, 4, { maxBytes: 1 })).length).toBe(1)
+    expect((await wal.readRange(1, 4, { payloadBytesMax: 1 })).length).toBe(1)
     expect((await readAll(wal)).map((r) => r.index)).toEqual([1, 2, 3])
     await expect(wal.read(0)).rejects.toBeInstanceOf(WalArgumentError)
     await expect(wal.read(4)).rejects.toBeInstanceOf(WalArgumentError)

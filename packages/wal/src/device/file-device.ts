@@ -86,20 +86,23 @@ function checkName(name: string): void {
 }
 
 class FsFile implements DeviceFile {
+  readonly #handle: FileHandle
   constructor(
     readonly name: string,
-    private readonly handle: FileHandle,
-  ) {}
+    handle: FileHandle,
+  ) {
+    this.#handle = handle
+  }
 
   async size(): Promise<number> {
-    return (await this.handle.stat()).size
+    return (await this.#handle.stat()).size
   }
 
   async read(offset: number, length: number): Promise<Uint8Array> {
     const buffer = new Uint8Array(length)
     let filled = 0
     while (filled < length) {
-      const { bytesRead } = await this.handle.read(buffer, filled, length - filled, offset + filled)
+      const { bytesRead } = await this.#handle.read(buffer, filled, length - filled, offset + filled)
       if (bytesRead === 0) break
       filled += bytesRead
     }
@@ -109,20 +112,20 @@ class FsFile implements DeviceFile {
   async write(offset: number, bytes: Uint8Array): Promise<void> {
     let written = 0
     while (written < bytes.length) {
-      const result = await this.handle.write(bytes, written, bytes.length - written, offset + written)
+      const result = await this.#handle.write(bytes, written, bytes.length - written, offset + written)
       written += result.bytesWritten
     }
   }
 
   async sync(): Promise<void> {
-    await this.handle.datasync()
+    await this.#handle.datasync()
   }
 
   async truncate(size: number): Promise<void> {
-    await this.handle.truncate(size)
+    await this.#handle.truncate(size)
   }
 
   async close(): Promise<void> {
-    await this.handle.close()
+    await this.#handle.close()
   }
 }

@@ -104,15 +104,15 @@ export interface CrashOptions {
  * ```
  */
 export class MemoryDevice implements BlockDevice {
-  private namespace = new Map<string, Inode>()
-  private durableNamespace = new Map<string, Inode>()
-  private pending: PendingOperation[] = []
-  private operations = 0
-  private poweredOff = false
-  private readonly powerCutAtOperation: number
+  #namespace = new Map<string, Inode>()
+  #durableNamespace = new Map<string, Inode>()
+  #pending: PendingOperation[] = []
+  #operations = 0
+  #poweredOff = false
+  readonly #powerCutAtOperation: number
 
   constructor(options: MemoryDeviceOptions = {}) {
-    this.powerCutAtOperation = options.powerCutAtOperation ?? Number.POSITIVE_INFINITY
+    this.#powerCutAtOperation = options.powerCutAtOperation ?? Number.POSITIVE_INFINITY
   }
 
   /** A device whose files hold `files`, all durable (e.g. copied from another device). */
@@ -120,25 +120,25 @@ export class MemoryDevice implements BlockDevice {
     const device = new MemoryDevice(options)
     for (const [name, bytes] of files) {
       const inode = new Inode(bytes)
-      device.namespace.set(name, inode)
-      device.durableNamespace.set(name, inode)
+      device.#namespace.set(name, inode)
+      device.#durableNamespace.set(name, inode)
     }
     return device
   }
 
   /** How many mutating operations were issued so far (the numbering `powerCutAtOperation` uses). */
   get operationCount(): number {
-    return this.operations
+    return this.#operations
   }
 
   /** Whether the power was cut (by `powerCutAtOperation` or {@link cutPower}). */
   get isPoweredOff(): boolean {
-    return this.poweredOff
+    return this.#poweredOff
   }
 
   /** Cuts the power now: every later operation rejects with `DeviceCrashedError`. */
   cutPower(): void {
-    this.poweredOff = true
+    this.#poweredOff = true
   }
 
   /**
@@ -156,12 +156,12 @@ export class MemoryDevice implements BlockDevice {
       return copy
     }
     const namespace = new Map<string, Inode>()
-    for (const [name, inode] of this.durableNamespace) namespace.set(name, copyOf(inode))
-    const kept = Math.min(options.keepPendingOperations ?? 0, this.pending.length)
+    for (const [name, inode] of this.#durableNamespace) namespace.set(name, copyOf(inode))
+    const kept = Math.min(options.keepPendingOperations ?? 0, this.#pending.length)
     for (let position = 0; position < kept; position++) {
-      applyPending(this.pending[position] as PendingOperation, namespace, copyOf)
+      applyPending(this.#pending[position] as PendingOperation, namespace, copyOf)
     }
-    const next = this.pending[kept]
+    const next = this.#pending[kept]
     if (options.tornBytes !== undefined && next?.kind === 'write') {
       const torn = next.bytes.subarray(0, Math.min(options.tornBytes, next.bytes.length))
       copyOf(next.inode).current.write(next.offset, torn)
@@ -173,12 +173,12 @@ export class MemoryDevice implements BlockDevice {
 
   /** How many unsynced operations a {@link crash} could keep. */
   get pendingOperationCount(): number {
-    return this.pending.length
+    return this.#pending.length
   }
 
   /** Flips one bit of a file, in its current and its durable contents (media corruption). */
   flipBit(name: string, byteOffset: number, bit: number): void {
-    const inode = this.namespace.get(name)
+    const inode = this.#namespace.get(name)
     if (!inode || byteOffset >= inode.current.length)
       throw new WalArgumentError(`no byte ${byteOffset} in ${name}`)
     const mask = 1 << bit
@@ -188,95 +188,95 @@ export class MemoryDevice implements BlockDevice {
 
   /** A copy of a file's current contents, or `undefined` when absent. */
   fileBytes(name: string): Uint8Array | undefined {
-    const inode = this.namespace.get(name)
+    const inode = this.#namespace.get(name)
     return inode ? inode.current.view().slice() : undefined
   }
 
   /** Every file's current contents. */
   files(): Map<string, Uint8Array> {
     const files = new Map<string, Uint8Array>()
-    for (const [name, inode] of this.namespace) files.set(name, inode.current.view().slice())
+    for (const [name, inode] of this.#namespace) files.set(name, inode.current.view().slice())
     return files
   }
 
   async open(name: string, options: { readonly create: boolean }): Promise<DeviceFile> {
     this.checkPower()
-    let inode = this.namespace.get(name)
+    let inode = this.#namespace.get(name)
     if (!inode) {
       if (!options.create) throw Object.assign(new Error(`no such file: ${name}`), { code: 'ENOENT' })
       this.mutation()
       inode = new Inode()
-      this.namespace.set(name, inode)
-      this.pending.push({ kind: 'create', name, inode })
+      this.#namespace.set(name, inode)
+      this.#pending.push({ kind: 'create', name, inode })
     }
     return new MemoryFile(this, name, inode)
   }
 
   async list(): Promise<readonly string[]> {
     this.checkPower()
-    return [...this.namespace.keys()]
+    return [...this.#namespace.keys()]
   }
 
   async remove(name: string): Promise<void> {
     this.checkPower()
-    if (!this.namespace.has(name)) return
+    if (!this.#namespace.has(name)) return
     this.mutation()
-    this.namespace.delete(name)
-    this.pending.push({ kind: 'remove', name })
+    this.#namespace.delete(name)
+    this.#pending.push({ kind: 'remove', name })
   }
 
   async rename(from: string, to: string): Promise<void> {
     this.checkPower()
-    const inode = this.namespace.get(from)
+    const inode = this.#namespace.get(from)
     if (!inode) throw Object.assign(new Error(`no such file: ${from}`), { code: 'ENOENT' })
     this.mutation()
-    this.namespace.delete(from)
-    this.namespace.set(to, inode)
-    this.pending.push({ kind: 'rename', from, to })
+    this.#namespace.delete(from)
+    this.#namespace.set(to, inode)
+    this.#pending.push({ kind: 'rename', from, to })
   }
 
   async syncDirectory(): Promise<void> {
     this.checkPower()
     this.mutation()
     const remaining: PendingOperation[] = []
-    for (const operation of this.pending) {
+    for (const operation of this.#pending) {
       if (operation.kind === 'create' || operation.kind === 'rename' || operation.kind === 'remove') {
-        applyPending(operation, this.durableNamespace, (inode) => inode)
+        applyPending(operation, this.#durableNamespace, (inode) => inode)
       } else remaining.push(operation)
     }
-    this.pending = remaining
+    this.#pending = remaining
   }
 
   /** @internal Called by files: counts a mutating operation and cuts the power when it is due. */
   mutation(): void {
     this.checkPower()
-    this.operations++
-    if (this.operations >= this.powerCutAtOperation) {
-      this.poweredOff = true
+    this.#operations++
+    if (this.#operations >= this.#powerCutAtOperation) {
+      this.#poweredOff = true
       throw new DeviceCrashedError()
     }
   }
 
   /** @internal */
   checkPower(): void {
-    if (this.poweredOff) throw new DeviceCrashedError()
+    if (this.#poweredOff) throw new DeviceCrashedError()
   }
 
   /** @internal */
   recordPending(operation: PendingOperation): void {
-    this.pending.push(operation)
+    this.#pending.push(operation)
   }
 
   /** @internal Makes one file's pending writes and truncates durable, in order. */
   syncInode(inode: Inode): void {
     const remaining: PendingOperation[] = []
-    for (const operation of this.pending) {
+    for (const operation of this.#pending) {
       if ((operation.kind === 'write' || operation.kind === 'truncate') && operation.inode === inode) {
         if (operation.kind === 'write') inode.durable.write(operation.offset, operation.bytes)
         else inode.durable.truncate(operation.size)
       } else remaining.push(operation)
     }
-    this.pending = remaining
+    this.#pending = remaining
   }
 }
 
@@ -310,51 +310,56 @@ function applyPending(
 }
 
 class MemoryFile implements DeviceFile {
-  private closed = false
+  #closed = false
+  readonly #device: MemoryDevice
+  readonly #inode: Inode
   constructor(
-    private readonly device: MemoryDevice,
+    device: MemoryDevice,
     readonly name: string,
-    private readonly inode: Inode,
-  ) {}
+    inode: Inode,
+  ) {
+    this.#device = device
+    this.#inode = inode
+  }
 
   async size(): Promise<number> {
-    this.check()
-    return this.inode.current.length
+    this.#check()
+    return this.#inode.current.length
   }
 
   async read(offset: number, length: number): Promise<Uint8Array> {
-    this.check()
-    const end = Math.min(offset + length, this.inode.current.length)
-    return this.inode.current.bytes.slice(Math.min(offset, end), end)
+    this.#check()
+    const end = Math.min(offset + length, this.#inode.current.length)
+    return this.#inode.current.bytes.slice(Math.min(offset, end), end)
   }
 
   async write(offset: number, bytes: Uint8Array): Promise<void> {
-    this.check()
-    this.device.mutation()
+    this.#check()
+    this.#device.mutation()
     const copy = bytes.slice()
-    this.inode.current.write(offset, copy)
-    this.device.recordPending({ kind: 'write', inode: this.inode, offset, bytes: copy })
+    this.#inode.current.write(offset, copy)
+    this.#device.recordPending({ kind: 'write', inode: this.#inode, offset, bytes: copy })
   }
 
   async sync(): Promise<void> {
-    this.check()
-    this.device.mutation()
-    this.device.syncInode(this.inode)
+    this.#check()
+    this.#device.mutation()
+    this.#device.syncInode(this.#inode)
   }
 
   async truncate(size: number): Promise<void> {
-    this.check()
-    this.device.mutation()
-    this.inode.current.truncate(size)
-    this.device.recordPending({ kind: 'truncate', inode: this.inode, size })
+    this.#check()
+    this.#device.mutation()
+    this.#inode.current.truncate(size)
+    this.#device.recordPending({ kind: 'truncate', inode: this.#inode, size })
   }
 
   async close(): Promise<void> {
-    this.closed = true
+    this.#closed = true
   }
 
-  private check(): void {
-    if (this.closed) throw new WalArgumentError(`file ${this.name} is closed`)
-    this.device.checkPower()
+  #check(): void {
+    if (this.#closed) throw new WalArgumentError(`file ${this.name} is closed`)
+    this.#device.checkPower()
   }
 }

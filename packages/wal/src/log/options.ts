@@ -96,7 +96,7 @@ export interface ResolvedWalOptions {
   readonly clock: Clock
 }
 
-const MiB = 1024 * 1024
+const MIB = 1024 * 1024
 
 function defaultDefer(run: () => void): void {
   queueMicrotask(run)
@@ -107,23 +107,23 @@ export function resolveWalOptions(options: WalOptions): ResolvedWalOptions {
   const resolved: ResolvedWalOptions = {
     device: options.device,
     checksum: options.checksum ?? crc32,
-    segmentBytesMax: options.segmentBytesMax ?? 64 * MiB,
-    recordBytesMax: options.recordBytesMax ?? 16 * MiB,
+    segmentBytesMax: options.segmentBytesMax ?? 64 * MIB,
+    recordBytesMax: options.recordBytesMax ?? 16 * MIB,
     syncMode: options.syncMode ?? 'always',
     batchIntervalMs: options.batchIntervalMs ?? 10,
-    batchBytesMax: options.batchBytesMax ?? MiB,
-    writeBytesMax: options.writeBytesMax ?? 8 * MiB,
+    batchBytesMax: options.batchBytesMax ?? MIB,
+    writeBytesMax: options.writeBytesMax ?? 8 * MIB,
     corruptionPolicy: options.corruptionPolicy ?? 'refuse',
     firstIndex: options.firstIndex ?? 1,
     defer: options.defer ?? defaultDefer,
     clock: options.clock ?? systemClock(),
   }
   const checks: Array<[boolean, string]> = [
-    [isIntegerIn(resolved.segmentBytesMax, 4096, 1024 * MiB), 'segmentBytesMax must be 4 KiB..1 GiB'],
-    [isIntegerIn(resolved.recordBytesMax, 0, 256 * MiB), 'recordBytesMax must be 0..256 MiB'],
-    [isIntegerIn(resolved.writeBytesMax, 1, 256 * MiB), 'writeBytesMax must be 1 B..256 MiB'],
+    [isIntegerIn(resolved.segmentBytesMax, 4096, 1024 * MIB), 'segmentBytesMax must be 4 KiB..1 GiB'],
+    [isIntegerIn(resolved.recordBytesMax, 0, 256 * MIB), 'recordBytesMax must be 0..256 MiB'],
+    [isIntegerIn(resolved.writeBytesMax, 1, 256 * MIB), 'writeBytesMax must be 1 B..256 MiB'],
     [isIntegerIn(resolved.batchIntervalMs, 0, 3_600_000), 'batchIntervalMs must be 0..3600000'],
-    [isIntegerIn(resolved.batchBytesMax, 1, 1024 * MiB), 'batchBytesMax must be 1 B..1 GiB'],
+    [isIntegerIn(resolved.batchBytesMax, 1, 1024 * MIB), 'batchBytesMax must be 1 B..1 GiB'],
     [isIntegerIn(resolved.firstIndex, 1, Number.MAX_SAFE_INTEGER - 1), 'firstIndex must be ≥ 1'],
     [['always', 'batch', 'none'].includes(resolved.syncMode), 'syncMode must be always, batch or none'],
     [

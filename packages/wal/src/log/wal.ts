@@ -150,28 +150,28 @@ export async function openWal(options: WalOptions): Promise<Wal> {
 export class Wal {
   /** What recovery found when this log was opened. */
   readonly recovery: RecoveryReport
-  private readonly options: ResolvedWalOptions
-  private readonly metaFile: StateFile
-  private readonly segments: Segment[]
+  readonly #options: ResolvedWalOptions
+  readonly #metaFile: StateFile
+  readonly #segments: Segment[]
   /** The first index still part of the log, as seen by callers (moves on `compactPrefix` calls). */
-  private logicalFirstIndex: number
+  #logicalFirstIndex: number
   /** The next index `append` hands out. */
-  private nextIndex: number
+  #nextIndex: number
   /** The index of the next record to be written to the device. */
-  private writeIndex: number
+  #writeIndex: number
   /** The first index as executed on the device (where a new first segment starts). */
-  private deviceFirstIndex: number
-  private readonly queue: QueuedOperation[] = []
-  private draining = false
-  private drainScheduled = false
-  private failure: WalFailedError | null = null
-  private closed = false
-  private idleWaiters: Array<() => void> = []
-  private progressWaiters: Array<() => void> = []
-  private batchTimer: TimerHandle | null = null
-  private unsyncedBytes = 0
-  private scratch = new Uint8Array(0)
-  private counters = {
+  #deviceFirstIndex: number
+  readonly #queue: QueuedOperation[] = []
+  #draining = false
+  #drainScheduled = false
+  #failure: WalFailedError | null = null
+  #closed = false
+  #idleWaiters: Array<() => void> = []
+  #progressWaiters: Array<() => void> = []
+  #batchTimer: TimerHandle | null = null
+  #unsyncedBytes = 0
+  #scratch = new Uint8Array(0)
+  #counters = {
     appendCalls: 0,
     recordsAppended: 0,
     bytesWritten: 0,
@@ -181,18 +181,18 @@ export class Wal {
     batchRecords: 0,
     maxRecords: 0,
   }
-  private readonly histogram = new Array<number>(HISTOGRAM_BUCKETS).fill(0)
+  readonly #histogram = new Array<number>(HISTOGRAM_BUCKETS).fill(0)
 
   private constructor(options: ResolvedWalOptions, recovered: Awaited<ReturnType<typeof recoverLog>>) {
-    this.options = options
+    this.#options = options
     this.recovery = recovered.report
-    this.metaFile = recovered.metaFile
-    this.segments = recovered.segments
-    this.logicalFirstIndex = recovered.firstIndex
-    this.deviceFirstIndex = recovered.firstIndex
-    const tail = this.segments[this.segments.length - 1]
-    this.writeIndex = tail ? Math.max(tail.lastIndex + 1, recovered.firstIndex) : recovered.firstIndex
-    this.nextIndex = this.writeIndex
+    this.#metaFile = recovered.metaFile
+    this.#segments = recovered.segments
+    this.#logicalFirstIndex = recovered.firstIndex
+    this.#deviceFirstIndex = recovered.firstIndex
+    const tail = this.#segments[this.#segments.length - 1]
+    this.#writeIndex = tail ? Math.max(tail.lastIndex + 1, recovered.firstIndex) : recovered.firstIndex
+    this.#nextIndex = this.#writeIndex
   }
 
   /** Opens the log; see {@link openWal}. */
@@ -203,17 +203,17 @@ export class Wal {
 
   /** The sync mode the log was opened with. */
   get syncMode(): SyncMode {
-    return this.options.syncMode
+    return this.#options.syncMode
   }
 
   /** The first index in the log (after the last `compactPrefix`). */
   get firstIndex(): number {
-    return this.logicalFirstIndex
+    return this.#logicalFirstIndex
   }
 
   /** The last index handed out (`firstIndex - 1` when empty); includes appends not yet durable. */
   get lastIndex(): number {
-    return this.nextIndex - 1
+    return this.#nextIndex - 1
   }
 
   /**
@@ -223,7 +223,7 @@ export class Wal {
    * until the returned promise settles.
    */
   append(records: readonly WalRecord[]): Promise<AppendResult> {
-    const refusal = this.refusal()
+    const refusal = this.#refusal()
     if (refusal) return Promise.reject(refusal)
     for (const record of records) {
       if (!isIntegerIn(record.type, 0, 255)) {
@@ -232,20 +232,20 @@ export class Wal {
       if (!(record.payload instanceof Uint8Array)) {
         return Promise.reject(new WalArgumentError('record payload must be a Uint8Array'))
       }
-      if (record.payload.length > this.options.recordBytesMax) {
+      if (record.payload.length > this.#options.recordBytesMax) {
         return Promise.reject(
           new WalArgumentError(
-            `record of ${record.payload.length} bytes exceeds ${this.options.recordBytesMax}`,
+            `record of ${record.payload.length} bytes exceeds ${this.#options.recordBytesMax}`,
           ),
         )
       }
     }
-    const firstIndex = this.nextIndex
+    const firstIndex = this.#nextIndex
     if (records.length === 0) return Promise.resolve({ firstIndex, lastIndex: firstIndex - 1 })
-    this.nextIndex += records.length
-    this.counters.appendCalls++
+    this.#nextIndex += records.length
+    this.#counters.appendCalls++
     return new Promise<AppendResult>((resolve, reject) => {
-      this.enqueue({ kind: 'append', records, firstIndex, bytes: framedBytes(records), resolve, reject })
+      this.#enqueue({ kind: 'append', records, firstIndex, bytes: framedBytes(records), resolve, reject })
     })
   }
 
@@ -254,18 +254,18 @@ export class Wal {
    * Resolves once the cut is durable. `fromIndex` must be in `[firstIndex, lastIndex + 1]`.
    */
   truncateSuffix(fromIndex: number): Promise<void> {
-    const refusal = this.refusal()
+    const refusal = this.#refusal()
     if (refusal) return Promise.reject(refusal)
-    if (!isIntegerIn(fromIndex, this.logicalFirstIndex, this.nextIndex)) {
+    if (!isIntegerIn(fromIndex, this.#logicalFirstIndex, this.#nextIndex)) {
       return Promise.reject(
         new WalArgumentError(
-          `truncateSuffix(${fromIndex}) outside [${this.logicalFirstIndex}, ${this.nextIndex}]`,
+          `truncateSuffix(${fromIndex}) outside [${this.#logicalFirstIndex}, ${this.#nextIndex}]`,
         ),
       )
     }
-    this.nextIndex = fromIndex
+    this.#nextIndex = fromIndex
     return new Promise<void>((resolve, reject) =>
-      this.enqueue({ kind: 'truncate', fromIndex, resolve, reject }),
+      this.#enqueue({ kind: 'truncate', fromIndex, resolve, reject }),
     )
   }
 
@@ -275,24 +275,24 @@ export class Wal {
    * the new first index is durable; a crash never brings a compacted record back.
    */
   compactPrefix(throughIndex: number): Promise<void> {
-    const refusal = this.refusal()
+    const refusal = this.#refusal()
     if (refusal) return Promise.reject(refusal)
     if (!isIntegerIn(throughIndex, 0, Number.MAX_SAFE_INTEGER - 1)) {
       return Promise.reject(new WalArgumentError(`compactPrefix(${throughIndex}): not a valid index`))
     }
-    if (throughIndex < this.logicalFirstIndex) return Promise.resolve()
-    this.logicalFirstIndex = throughIndex + 1
-    if (this.nextIndex < throughIndex + 1) this.nextIndex = throughIndex + 1
+    if (throughIndex < this.#logicalFirstIndex) return Promise.resolve()
+    this.#logicalFirstIndex = throughIndex + 1
+    if (this.#nextIndex < throughIndex + 1) this.#nextIndex = throughIndex + 1
     return new Promise<void>((resolve, reject) =>
-      this.enqueue({ kind: 'compact', throughIndex, resolve, reject }),
+      this.#enqueue({ kind: 'compact', throughIndex, resolve, reject }),
     )
   }
 
   /** Makes everything appended so far durable (useful in modes `batch` and `none`). */
   sync(): Promise<void> {
-    const refusal = this.refusal()
+    const refusal = this.#refusal()
     if (refusal) return Promise.reject(refusal)
-    return new Promise<void>((resolve, reject) => this.enqueue({ kind: 'sync', resolve, reject }))
+    return new Promise<void>((resolve, reject) => this.#enqueue({ kind: 'sync', resolve, reject }))
   }
 
   /** Reads the record at `index`, verifying both checksums. */
@@ -302,40 +302,40 @@ export class Wal {
   }
 
   /**
-   * Reads the records in `[fromIndex, toIndex)`, stopping early once `maxBytes` of payload is
+   * Reads the records in `[fromIndex, toIndex)`, stopping early once `payloadBytesMax` of payload is
    * reached (always at least one record). Payloads are views into one shared buffer per segment.
    */
   async readRange(
     fromIndex: number,
     toIndex: number,
-    options: { readonly maxBytes?: number } = {},
+    options: { readonly payloadBytesMax?: number } = {},
   ): Promise<StoredRecord[]> {
-    const refusal = this.refusal()
+    const refusal = this.#refusal()
     if (refusal) throw refusal
     if (
-      !isIntegerIn(fromIndex, this.logicalFirstIndex, this.nextIndex - 1) ||
-      !isIntegerIn(toIndex, fromIndex + 1, this.nextIndex)
+      !isIntegerIn(fromIndex, this.#logicalFirstIndex, this.#nextIndex - 1) ||
+      !isIntegerIn(toIndex, fromIndex + 1, this.#nextIndex)
     ) {
       throw new WalArgumentError(
-        `range [${fromIndex}, ${toIndex}) outside the log [${this.logicalFirstIndex}, ${this.nextIndex})`,
+        `range [${fromIndex}, ${toIndex}) outside the log [${this.#logicalFirstIndex}, ${this.#nextIndex})`,
       )
     }
     // Records handed out but not yet written: wait for the flushes that write them (not for the
     // whole queue, which a steady stream of appends may never empty).
-    while (toIndex > this.writeIndex && !this.failure && (this.draining || this.drainScheduled)) {
-      await this.progress()
+    while (toIndex > this.#writeIndex && !this.#failure && (this.#draining || this.#drainScheduled)) {
+      await this.#progress()
     }
-    const failed = this.refusal()
+    const failed = this.#refusal()
     if (failed) throw failed
-    if (fromIndex < this.logicalFirstIndex || toIndex > this.writeIndex) {
+    if (fromIndex < this.#logicalFirstIndex || toIndex > this.#writeIndex) {
       throw new WalArgumentError(`range [${fromIndex}, ${toIndex}) changed while waiting`)
     }
-    const maxBytes = options.maxBytes ?? Number.POSITIVE_INFINITY
+    const payloadBytesMax = options.payloadBytesMax ?? Number.POSITIVE_INFINITY
     const records: StoredRecord[] = []
     let payloadBytes = 0
     let index = fromIndex
     while (index < toIndex) {
-      const segment = this.segmentOf(index)
+      const segment = this.#segmentOf(index)
       const last = Math.min(toIndex - 1, segment.lastIndex)
       const start = segment.offsetOf(index)
       // Read at most one chunk at a time, but always whole records.
@@ -354,8 +354,8 @@ export class Wal {
           view,
           position,
           index,
-          this.options.recordBytesMax,
-          this.options.checksum,
+          this.#options.recordBytesMax,
+          this.#options.checksum,
         )
         if (isFrameProblem(frame)) {
           throw new WalCorruptionError(
@@ -371,17 +371,17 @@ export class Wal {
         })
         payloadBytes += frame.length
         position = payloadStart + frame.length
-        if (payloadBytes >= maxBytes) return records
+        if (payloadBytes >= payloadBytesMax) return records
       }
     }
     return records
   }
 
   /** Iterates the records from `fromIndex` (default the first) to the last, reading in chunks. */
-  async *records(fromIndex: number = this.logicalFirstIndex): AsyncGenerator<StoredRecord> {
+  async *records(fromIndex: number = this.#logicalFirstIndex): AsyncGenerator<StoredRecord> {
     let index = fromIndex
     while (index <= this.lastIndex) {
-      const batch = await this.readRange(index, this.lastIndex + 1, { maxBytes: READ_CHUNK_BYTES })
+      const batch = await this.readRange(index, this.lastIndex + 1, { payloadBytesMax: READ_CHUNK_BYTES })
       for (const record of batch) yield record
       index += batch.length
     }
@@ -389,27 +389,27 @@ export class Wal {
 
   /** Scans every segment file again from the device and reports what it finds. Changes nothing. */
   async verify(): Promise<VerifyReport> {
-    const refusal = this.refusal()
+    const refusal = this.#refusal()
     if (refusal) throw refusal
-    await this.settled()
+    await this.#settled()
     const segments: VerifyReport['segments'][number][] = []
     const problems: string[] = []
     let records = 0
     let bytes = 0
     let expected: number | null = null
     const compacted: VerifyReport['compacted'][number][] = []
-    for (const [position, segment] of this.segments.entries()) {
+    for (const [position, segment] of this.#segments.entries()) {
       const size = await segment.file.size()
       const content = await segment.file.read(0, size)
       // Compacted records still in the first segment are checked as recovery checks them: their
       // damage is reported (in `compacted`), never counted against the live records.
-      const firstLive = this.deviceFirstIndex
+      const firstLive = this.#deviceFirstIndex
       const holdsCompacted = position === 0 && segment.firstIndex < firstLive
       const scan = scanSegment(content, {
         expectedFirstIndex: segment.firstIndex,
-        isLast: position === this.segments.length - 1,
-        recordBytesMax: this.options.recordBytesMax,
-        checksum: this.options.checksum,
+        isLast: position === this.#segments.length - 1,
+        recordBytesMax: this.#options.recordBytesMax,
+        checksum: this.#options.checksum,
         firstLiveIndex: firstLive,
         ...(holdsCompacted
           ? { liveOffset: firstLive <= segment.lastIndex ? segment.offsetOf(firstLive) : segment.size }
@@ -444,13 +444,13 @@ export class Wal {
 
   /** Counters: segments, bytes, indices, syncs and group-commit batch sizes. */
   stats(): WalStats {
-    const c = this.counters
+    const c = this.#counters
     return {
-      segments: this.segments.length,
-      bytes: this.segments.reduce((total, segment) => total + segment.size, 0),
-      firstIndex: this.logicalFirstIndex,
+      segments: this.#segments.length,
+      bytes: this.#segments.reduce((total, segment) => total + segment.size, 0),
+      firstIndex: this.#logicalFirstIndex,
       lastIndex: this.lastIndex,
-      syncMode: this.options.syncMode,
+      syncMode: this.#options.syncMode,
       appendCalls: c.appendCalls,
       recordsAppended: c.recordsAppended,
       bytesWritten: c.bytesWritten,
@@ -460,108 +460,117 @@ export class Wal {
         batches: c.batches,
         meanRecords: c.batches === 0 ? 0 : c.batchRecords / c.batches,
         maxRecords: c.maxRecords,
-        histogram: [...this.histogram],
+        histogram: [...this.#histogram],
       },
     }
   }
 
   /** Waits for every queued operation, syncs, and closes the files. Later calls reject. */
   async close(): Promise<void> {
-    if (this.closed) return
-    if (!this.failure) {
+    if (this.#closed) return
+    if (!this.#failure) {
       await this.sync().catch(() => undefined)
-      await this.settled()
+      await this.#settled()
     }
-    this.closed = true
-    this.batchTimer?.cancel()
-    this.batchTimer = null
-    for (const segment of this.segments) await segment.file.close().catch(() => undefined)
+    this.#closed = true
+    this.#batchTimer?.cancel()
+    this.#batchTimer = null
+    for (const segment of this.#segments) await segment.file.close().catch(() => undefined)
   }
 
-  private refusal(): Error | null {
-    if (this.closed) return new WalClosedError()
-    return this.failure
+  #refusal(): Error | null {
+    if (this.#closed) return new WalClosedError()
+    return this.#failure
   }
 
-  private enqueue(operation: QueuedOperation): void {
-    this.queue.push(operation)
-    if (this.draining || this.drainScheduled) return
-    this.drainScheduled = true
-    this.options.defer(() => {
-      this.drainScheduled = false
-      void this.drain()
+  #enqueue(operation: QueuedOperation): void {
+    this.#queue.push(operation)
+    if (this.#draining || this.#drainScheduled) return
+    this.#drainScheduled = true
+    this.#options.defer(() => {
+      this.#drainScheduled = false
+      void this.#drain()
     })
   }
 
   /** Resolves once the queue is empty and nothing is in flight. */
   /** Resolves after the next queued operation completes (or at once when nothing is queued). */
-  private progress(): Promise<void> {
-    if (!this.draining && !this.drainScheduled) return Promise.resolve()
-    return new Promise((resolve) => this.progressWaiters.push(resolve))
+  #progress(): Promise<void> {
+    if (!this.#draining && !this.#drainScheduled) return Promise.resolve()
+    return new Promise((resolve) => this.#progressWaiters.push(resolve))
   }
 
-  private wakeProgress(): void {
-    const waiters = this.progressWaiters
-    this.progressWaiters = []
+  #wakeProgress(): void {
+    const waiters = this.#progressWaiters
+    this.#progressWaiters = []
     for (const wake of waiters) wake()
   }
 
-  private settled(): Promise<void> {
-    if (!this.draining && !this.drainScheduled && this.queue.length === 0) return Promise.resolve()
-    return new Promise((resolve) => this.idleWaiters.push(resolve))
+  #settled(): Promise<void> {
+    if (!this.#draining && !this.#drainScheduled && this.#queue.length === 0) return Promise.resolve()
+    return new Promise((resolve) => this.#idleWaiters.push(resolve))
   }
 
-  private async drain(): Promise<void> {
-    if (this.draining) return
-    this.draining = true
+  async #drain(): Promise<void> {
+    if (this.#draining) return
+    this.#draining = true
     try {
-      while (this.queue.length > 0 && !this.failure) {
-        const head = this.queue[0] as QueuedOperation
-        if (head.kind === 'append') await this.flushAppends()
+      while (this.#queue.length > 0 && !this.#failure) {
+        const head = this.#queue[0] as QueuedOperation
+        if (head.kind === 'append') await this.#flushAppends()
         else {
-          this.queue.shift()
+          this.#queue.shift()
           try {
-            await this.runControl(head)
+            await this.#runControl(head)
             head.resolve()
           } catch (error) {
-            head.reject(this.fail(error))
+            head.reject(this.#fail(error))
           }
         }
-        this.wakeProgress()
+        this.#wakeProgress()
       }
     } finally {
-      this.draining = false
-      this.wakeProgress()
-      if (this.queue.length === 0 || this.failure) {
-        const waiters = this.idleWaiters
-        this.idleWaiters = []
+      this.#draining = false
+      this.#wakeProgress()
+      if (this.#queue.length === 0 || this.#failure) {
+        const waiters = this.#idleWaiters
+        this.#idleWaiters = []
         for (const wake of waiters) wake()
       }
     }
   }
 
   /** Group commit: everything queued at the head goes out in one write and one sync. */
-  private async flushAppends(): Promise<void> {
+  async #flushAppends(): Promise<void> {
     const batch: Extract<QueuedOperation, { kind: 'append' }>[] = []
     let bytes = 0
-    for (let head = this.queue[0]; head?.kind === 'append'; head = this.queue[0]) {
-      if (batch.length > 0 && bytes + head.bytes > this.options.writeBytesMax) break
+    for (let head = this.#queue[0]; head?.kind === 'append'; head = this.#queue[0]) {
+      if (batch.length > 0 && bytes + head.bytes > this.#options.writeBytesMax) break
       batch.push(head)
       bytes += head.bytes
-      this.queue.shift()
+      this.#queue.shift()
     }
     try {
       const first = batch[0] as (typeof batch)[number]
-      if (first.firstIndex !== this.writeIndex) {
-        throw new Error(`internal: append at ${first.firstIndex} but the log continues at ${this.writeIndex}`)
+      if (first.firstIndex !== this.#writeIndex) {
+        throw new Error(
+          `internal: append at ${first.firstIndex} but the log continues at ${this.#writeIndex}`,
+        )
       }
-      const segment = await this.segmentFor(bytes, first.firstIndex)
-      const buffer = this.writeBuffer(bytes)
+      const segment = await this.#segmentFor(bytes, first.firstIndex)
+      const buffer = this.#writeBuffer(bytes)
       let position = 0
       let recordCount = 0
       const view = viewOf(buffer)
       for (const item of batch) {
-        position = encodeRecords(item.records, item.firstIndex, buffer, position, this.options.checksum, view)
+        position = encodeRecords(
+          item.records,
+          item.firstIndex,
+          buffer,
+          position,
+          this.#options.checksum,
+          view,
+        )
         recordCount += item.records.length
       }
       const base = segment.size
@@ -576,14 +585,14 @@ export class Wal {
       }
       segment.size = base + bytes
       segment.dirty = true
-      this.writeIndex += recordCount
-      this.countBatch(recordCount, bytes)
-      await this.afterWrite(segment, bytes)
+      this.#writeIndex += recordCount
+      this.#countBatch(recordCount, bytes)
+      await this.#afterWrite(segment, bytes)
       for (const item of batch) {
         item.resolve({ firstIndex: item.firstIndex, lastIndex: item.firstIndex + item.records.length - 1 })
       }
     } catch (error) {
-      const failure = this.fail(error)
+      const failure = this.#fail(error)
       for (const item of batch) item.reject(failure)
     }
   }
@@ -592,27 +601,27 @@ export class Wal {
    * A scratch buffer for one group-commit write, reused across writes (the device does not keep
    * it past `write`, and the next write waits for this one) to spare the allocator and the GC.
    */
-  private writeBuffer(bytes: number): Uint8Array {
-    if (this.scratch.length < bytes) {
-      this.scratch = new Uint8Array(
-        Math.min(Math.max(bytes, this.scratch.length * 2), this.options.writeBytesMax),
+  #writeBuffer(bytes: number): Uint8Array {
+    if (this.#scratch.length < bytes) {
+      this.#scratch = new Uint8Array(
+        Math.min(Math.max(bytes, this.#scratch.length * 2), this.#options.writeBytesMax),
       )
     }
-    return this.scratch.length >= bytes ? this.scratch.subarray(0, bytes) : new Uint8Array(bytes)
+    return this.#scratch.length >= bytes ? this.#scratch.subarray(0, bytes) : new Uint8Array(bytes)
   }
 
-  private async afterWrite(segment: Segment, bytes: number): Promise<void> {
-    switch (this.options.syncMode) {
+  async #afterWrite(segment: Segment, bytes: number): Promise<void> {
+    switch (this.#options.syncMode) {
       case 'always':
-        await this.syncSegment(segment)
+        await this.#syncSegment(segment)
         return
       case 'batch':
-        this.unsyncedBytes += bytes
-        if (this.unsyncedBytes >= this.options.batchBytesMax) await this.syncDirty()
-        else if (!this.batchTimer) {
-          this.batchTimer = this.options.clock.setTimer(this.options.batchIntervalMs, () => {
-            this.batchTimer = null
-            if (!this.closed && !this.failure) this.sync().catch(() => undefined)
+        this.#unsyncedBytes += bytes
+        if (this.#unsyncedBytes >= this.#options.batchBytesMax) await this.#syncDirty()
+        else if (!this.#batchTimer) {
+          this.#batchTimer = this.#options.clock.setTimer(this.#options.batchIntervalMs, () => {
+            this.#batchTimer = null
+            if (!this.#closed && !this.#failure) this.sync().catch(() => undefined)
           })
         }
         return
@@ -622,67 +631,67 @@ export class Wal {
   }
 
   /** The segment the next `bytes` go to: the active one, or a new one named `firstIndex`. */
-  private async segmentFor(bytes: number, firstIndex: number): Promise<Segment> {
-    const active = this.segments[this.segments.length - 1]
+  async #segmentFor(bytes: number, firstIndex: number): Promise<Segment> {
+    const active = this.#segments[this.#segments.length - 1]
     if (
       active &&
-      (active.size <= SEGMENT_HEADER_BYTES || active.size + bytes <= this.options.segmentBytesMax)
+      (active.size <= SEGMENT_HEADER_BYTES || active.size + bytes <= this.#options.segmentBytesMax)
     ) {
       return active
     }
     // A segment that is not the last must be complete on disk before a later one can exist.
-    if (active?.dirty) await this.syncSegment(active)
+    if (active?.dirty) await this.#syncSegment(active)
     const name = segmentName(firstIndex)
-    const file = await this.options.device.open(name, { create: true })
-    await file.write(0, encodeSegmentHeader(firstIndex, this.options.checksum))
+    const file = await this.#options.device.open(name, { create: true })
+    await file.write(0, encodeSegmentHeader(firstIndex, this.#options.checksum))
     await file.sync()
-    this.counters.dataSyncs++
-    await this.syncDirectory()
+    this.#counters.dataSyncs++
+    await this.#syncDirectory()
     const segment = new Segment(name, firstIndex, file, SEGMENT_HEADER_BYTES, new Uint32Array(64), 0)
-    this.segments.push(segment)
+    this.#segments.push(segment)
     return segment
   }
 
-  private async runControl(operation: Exclude<QueuedOperation, { kind: 'append' }>): Promise<void> {
+  async #runControl(operation: Exclude<QueuedOperation, { kind: 'append' }>): Promise<void> {
     switch (operation.kind) {
       case 'sync':
-        await this.syncDirty()
+        await this.#syncDirty()
         return
       case 'truncate':
-        await this.executeTruncate(operation.fromIndex)
+        await this.#executeTruncate(operation.fromIndex)
         return
       case 'compact':
-        await this.executeCompact(operation.throughIndex)
+        await this.#executeCompact(operation.throughIndex)
         return
     }
   }
 
-  private async executeTruncate(fromIndex: number): Promise<void> {
+  async #executeTruncate(fromIndex: number): Promise<void> {
     // As for compaction: what precedes the cut is durable before the cut is.
-    await this.syncDirty()
+    await this.#syncDirty()
     // Remove whole segments from the last one backwards, so a crash leaves a prefix of the log.
-    for (let tail = this.segments[this.segments.length - 1]; tail && tail.firstIndex >= fromIndex; ) {
-      await this.removeSegment(tail)
-      this.segments.pop()
-      await this.syncDirectory()
-      tail = this.segments[this.segments.length - 1]
+    for (let tail = this.#segments[this.#segments.length - 1]; tail && tail.firstIndex >= fromIndex; ) {
+      await this.#removeSegment(tail)
+      this.#segments.pop()
+      await this.#syncDirectory()
+      tail = this.#segments[this.#segments.length - 1]
     }
-    const tail = this.segments[this.segments.length - 1]
+    const tail = this.#segments[this.#segments.length - 1]
     if (tail && tail.lastIndex >= fromIndex) {
       const size = tail.cutFrom(fromIndex)
       await tail.file.truncate(size)
-      await this.syncSegment(tail)
+      await this.#syncSegment(tail)
     }
-    this.writeIndex = fromIndex
+    this.#writeIndex = fromIndex
   }
 
-  private async executeCompact(throughIndex: number): Promise<void> {
+  async #executeCompact(throughIndex: number): Promise<void> {
     const firstIndex = throughIndex + 1
-    if (firstIndex <= this.deviceFirstIndex) return
+    if (firstIndex <= this.#deviceFirstIndex) return
     // In modes batch and none, earlier appends go to disk first: a durable compaction then implies
     // that everything before it is durable too, so what survives a crash is always a prefix of
     // the history of operations.
-    await this.syncDirty()
+    await this.#syncDirty()
     // Where the record `firstIndex` starts when compacted records stay in front of it in its
     // segment: recovery then finds the live records without reading the compacted bytes, so
     // damage there can never cost a live record. The record is durable (synced above), and its
@@ -690,85 +699,85 @@ export class Wal {
     // the next append writes the record at the same place (or rotates, and then the new segment
     // is named firstIndex and this one is obsolete).
     let liveStart: LiveStart | null = null
-    if (firstIndex < this.writeIndex) {
-      const holder = this.segmentOf(firstIndex)
+    if (firstIndex < this.#writeIndex) {
+      const holder = this.#segmentOf(firstIndex)
       if (holder.firstIndex < firstIndex) {
         liveStart = { segmentFirstIndex: holder.firstIndex, offset: holder.offsetOf(firstIndex) }
       }
     }
     // The new first index is durable before any segment goes, so no compacted record comes back.
-    await this.metaFile.save(encodeMeta(firstIndex, liveStart))
-    this.counters.directorySyncs++
-    this.deviceFirstIndex = firstIndex
+    await this.#metaFile.save(encodeMeta(firstIndex, liveStart))
+    this.#counters.directorySyncs++
+    this.#deviceFirstIndex = firstIndex
     let removed = false
-    while (this.segments.length > 0) {
-      const head = this.segments[0] as Segment
-      const next = this.segments[1]
+    while (this.#segments.length > 0) {
+      const head = this.#segments[0] as Segment
+      const next = this.#segments[1]
       const wholyCompacted = next ? next.firstIndex <= firstIndex : head.lastIndex < firstIndex
       if (!wholyCompacted) break
-      await this.removeSegment(head)
-      this.segments.shift()
+      await this.#removeSegment(head)
+      this.#segments.shift()
       removed = true
     }
-    if (removed) await this.syncDirectory()
-    if (this.writeIndex < firstIndex) this.writeIndex = firstIndex
+    if (removed) await this.#syncDirectory()
+    if (this.#writeIndex < firstIndex) this.#writeIndex = firstIndex
   }
 
-  private async removeSegment(segment: Segment): Promise<void> {
+  async #removeSegment(segment: Segment): Promise<void> {
     await segment.file.close()
-    await this.options.device.remove(segment.name)
+    await this.#options.device.remove(segment.name)
   }
 
-  private async syncSegment(segment: Segment): Promise<void> {
+  async #syncSegment(segment: Segment): Promise<void> {
     await segment.file.sync()
     segment.dirty = false
-    this.counters.dataSyncs++
+    this.#counters.dataSyncs++
   }
 
-  private async syncDirty(): Promise<void> {
-    this.batchTimer?.cancel()
-    this.batchTimer = null
-    for (const segment of this.segments) if (segment.dirty) await this.syncSegment(segment)
-    this.unsyncedBytes = 0
+  async #syncDirty(): Promise<void> {
+    this.#batchTimer?.cancel()
+    this.#batchTimer = null
+    for (const segment of this.#segments) if (segment.dirty) await this.#syncSegment(segment)
+    this.#unsyncedBytes = 0
   }
 
-  private async syncDirectory(): Promise<void> {
-    await this.options.device.syncDirectory()
-    this.counters.directorySyncs++
+  async #syncDirectory(): Promise<void> {
+    await this.#options.device.syncDirectory()
+    this.#counters.directorySyncs++
   }
 
-  private countBatch(records: number, bytes: number): void {
-    const c = this.counters
+  #countBatch(records: number, bytes: number): void {
+    const c = this.#counters
     c.batches++
     c.batchRecords += records
     c.recordsAppended += records
     c.bytesWritten += bytes
     if (records > c.maxRecords) c.maxRecords = records
     const bucket = Math.min(HISTOGRAM_BUCKETS - 1, Math.floor(Math.log2(records)))
-    this.histogram[bucket] = (this.histogram[bucket] as number) + 1
+    this.#histogram[bucket] = (this.#histogram[bucket] as number) + 1
   }
 
   /** Stops the log after a device error; returns the error every waiter gets. */
-  private fail(error: unknown): WalFailedError {
-    if (!this.failure) {
-      this.failure = error instanceof WalFailedError ? error : new WalFailedError(error)
-      this.batchTimer?.cancel()
-      this.batchTimer = null
-      const pending = this.queue.splice(0)
-      for (const operation of pending) operation.reject(this.failure)
+  #fail(error: unknown): WalFailedError {
+    if (!this.#failure) {
+      this.#failure = error instanceof WalFailedError ? error : new WalFailedError(error)
+      this.#batchTimer?.cancel()
+      this.#batchTimer = null
+      const pending = this.#queue.splice(0)
+      for (const operation of pending) operation.reject(this.#failure)
     }
-    return this.failure
+    return this.#failure
   }
 
-  private segmentOf(index: number): Segment {
+  #segmentOf(index: number): Segment {
     let low = 0
-    let high = this.segments.length - 1
+    let high = this.#segments.length - 1
     while (low < high) {
       const middle = (low + high + 1) >> 1
-      if ((this.segments[middle] as Segment).firstIndex <= index) low = middle
+      if ((this.#segments[middle] as Segment).firstIndex <= index) low = middle
       else high = middle - 1
     }
-    const segment = this.segments[low]
+    const segment = this.#segments[low]
     if (!segment || index < segment.firstIndex || index > segment.lastIndex) {
       throw new Error(`internal: index ${index} is in no segment`)
     }

@@ -14,6 +14,7 @@
  *   u32 count followed by that many strings. String: u16 byte length · UTF-8 bytes.
  */
 
+import { rethrowInvariant, utf8Decode, utf8Encode } from '@tandem/base'
 import type { ConfState, Entry, EntryType, HardState } from '@tandem/raft'
 import { RecordDecodeError } from '../errors.js'
 import { readU64, viewOf, writeU64 } from '../format/bytes.js'
@@ -24,106 +25,106 @@ export const ENTRY_RECORD_TYPE = 1
 const NODE_ID_BYTES_MAX = 1024
 const MEMBERS_MAX = 100_000
 
-const encoder = new TextEncoder()
-const decoder = new TextDecoder('utf-8', { fatal: true })
-
 /** A bounds-checked little-endian reader. */
 class Reader {
-  private position = 0
-  private readonly view: DataView
-  constructor(private readonly bytes: Uint8Array) {
-    this.view = viewOf(bytes)
+  #position = 0
+  readonly #view: DataView
+  readonly #bytes: Uint8Array
+  constructor(bytes: Uint8Array) {
+    this.#bytes = bytes
+    this.#view = viewOf(bytes)
   }
-  private need(count: number): void {
-    if (this.position + count > this.bytes.length) throw new RecordDecodeError('truncated record')
+  #need(count: number): void {
+    if (this.#position + count > this.#bytes.length) throw new RecordDecodeError('truncated record')
   }
   u8(): number {
-    this.need(1)
-    return this.bytes[this.position++] as number
+    this.#need(1)
+    return this.#bytes[this.#position++] as number
   }
   u16(): number {
-    this.need(2)
-    const value = this.view.getUint16(this.position, true)
-    this.position += 2
+    this.#need(2)
+    const value = this.#view.getUint16(this.#position, true)
+    this.#position += 2
     return value
   }
   u32(): number {
-    this.need(4)
-    const value = this.view.getUint32(this.position, true)
-    this.position += 4
+    this.#need(4)
+    const value = this.#view.getUint32(this.#position, true)
+    this.#position += 4
     return value
   }
   u64(): number {
-    this.need(8)
-    const value = readU64(this.view, this.position)
+    this.#need(8)
+    const value = readU64(this.#view, this.#position)
     if (value < 0) throw new RecordDecodeError('integer beyond 2^53')
-    this.position += 8
+    this.#position += 8
     return value
   }
   string(): string {
     const length = this.u16()
     if (length > NODE_ID_BYTES_MAX) throw new RecordDecodeError('node id too long')
-    this.need(length)
-    const bytes = this.bytes.subarray(this.position, this.position + length)
-    this.position += length
+    this.#need(length)
+    const bytes = this.#bytes.subarray(this.#position, this.#position + length)
+    this.#position += length
     try {
-      return decoder.decode(bytes)
-    } catch {
+      return utf8Decode(bytes)
+    } catch (caught) {
+      rethrowInvariant(caught)
       throw new RecordDecodeError('node id is not valid UTF-8')
     }
   }
   rest(): Uint8Array {
-    const rest = this.bytes.subarray(this.position)
-    this.position = this.bytes.length
+    const rest = this.#bytes.subarray(this.#position)
+    this.#position = this.#bytes.length
     return rest
   }
   end(): void {
-    if (this.position !== this.bytes.length) throw new RecordDecodeError('trailing bytes')
+    if (this.#position !== this.#bytes.length) throw new RecordDecodeError('trailing bytes')
   }
 }
 
 /** A growable little-endian writer. */
 class Writer {
-  private bytes = new Uint8Array(64)
-  private view = viewOf(this.bytes)
-  private position = 0
-  private ensure(count: number): void {
-    if (this.position + count <= this.bytes.length) return
-    const grown = new Uint8Array(Math.max(this.bytes.length * 2, this.position + count))
-    grown.set(this.bytes)
-    this.bytes = grown
-    this.view = viewOf(grown)
+  #bytes = new Uint8Array(64)
+  #view = viewOf(this.#bytes)
+  #position = 0
+  #ensure(count: number): void {
+    if (this.#position + count <= this.#bytes.length) return
+    const grown = new Uint8Array(Math.max(this.#bytes.length * 2, this.#position + count))
+    grown.set(this.#bytes)
+    this.#bytes = grown
+    this.#view = viewOf(grown)
   }
   u8(value: number): void {
-    this.ensure(1)
-    this.bytes[this.position++] = value
+    this.#ensure(1)
+    this.#bytes[this.#position++] = value
   }
   u16(value: number): void {
-    this.ensure(2)
-    this.view.setUint16(this.position, value, true)
-    this.position += 2
+    this.#ensure(2)
+    this.#view.setUint16(this.#position, value, true)
+    this.#position += 2
   }
   u32(value: number): void {
-    this.ensure(4)
-    this.view.setUint32(this.position, value, true)
-    this.position += 4
+    this.#ensure(4)
+    this.#view.setUint32(this.#position, value, true)
+    this.#position += 4
   }
   u64(value: number): void {
-    this.ensure(8)
-    writeU64(this.view, this.position, value)
-    this.position += 8
+    this.#ensure(8)
+    writeU64(this.#view, this.#position, value)
+    this.#position += 8
   }
   string(value: string): void {
-    const bytes = encoder.encode(value)
+    const bytes = utf8Encode(value)
     if (bytes.length > NODE_ID_BYTES_MAX)
       throw new RecordDecodeError(`node id longer than ${NODE_ID_BYTES_MAX} bytes`)
     this.u16(bytes.length)
-    this.ensure(bytes.length)
-    this.bytes.set(bytes, this.position)
-    this.position += bytes.length
+    this.#ensure(bytes.length)
+    this.#bytes.set(bytes, this.#position)
+    this.#position += bytes.length
   }
   finish(): Uint8Array {
-    return this.bytes.slice(0, this.position)
+    return this.#bytes.slice(0, this.#position)
   }
 }
 

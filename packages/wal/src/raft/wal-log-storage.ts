@@ -137,7 +137,7 @@ export class WalLogStorage implements LogStorage {
   static async open(options: WalLogStorageOptions): Promise<WalLogStorage> {
     const { device } = options
     const snapshots = new SnapshotStore(device, {
-      keep: options.snapshotsKept ?? 2,
+      snapshotsKept: options.snapshotsKept ?? 2,
       ...(options.checksum ? { checksum: options.checksum } : {}),
     })
     const stateFile = new StateFile(

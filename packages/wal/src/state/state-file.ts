@@ -47,22 +47,24 @@ export interface StateFileOptions {
  * ```
  */
 export class StateFile {
-  private readonly checksum: Checksum
-  private readonly payloadBytesMax: number
-  private saves = 0
+  readonly #checksum: Checksum
+  readonly #payloadBytesMax: number
+  #saves = 0
 
+  readonly #device: BlockDevice
   constructor(
-    private readonly device: BlockDevice,
+    device: BlockDevice,
     readonly name: string,
     options: StateFileOptions = {},
   ) {
-    this.checksum = options.checksum ?? crc32
-    this.payloadBytesMax = options.payloadBytesMax ?? 1024 * 1024
+    this.#device = device
+    this.#checksum = options.checksum ?? crc32
+    this.#payloadBytesMax = options.payloadBytesMax ?? 1024 * 1024
   }
 
   /** How many times {@link save} completed on this instance. */
   get saveCount(): number {
-    return this.saves
+    return this.#saves
   }
 
   /** The temporary name used while saving. */
@@ -75,19 +77,19 @@ export class StateFile {
    * from an interrupted save. Throws {@link StateFileCorruptionError} on damaged bytes.
    */
   async load(): Promise<Uint8Array | null> {
-    const names = await this.device.list()
+    const names = await this.#device.list()
     if (names.includes(this.temporaryName)) {
-      await this.device.remove(this.temporaryName)
-      await this.device.syncDirectory()
+      await this.#device.remove(this.temporaryName)
+      await this.#device.syncDirectory()
     }
     if (!names.includes(this.name)) return null
-    const file = await this.device.open(this.name, { create: false })
+    const file = await this.#device.open(this.name, { create: false })
     try {
       const size = await file.size()
-      if (size > HEADER_BYTES + this.payloadBytesMax) {
+      if (size > HEADER_BYTES + this.#payloadBytesMax) {
         throw new StateFileCorruptionError(this.name, `size ${size} exceeds the limit`)
       }
-      return this.decode(await file.read(0, size))
+      return this.#decode(await file.read(0, size))
     } finally {
       await file.close()
     }
@@ -95,52 +97,52 @@ export class StateFile {
 
   /** Durably replaces the contents with `payload` (resolves once the rename is durable). */
   async save(payload: Uint8Array): Promise<void> {
-    if (payload.length > this.payloadBytesMax) {
-      throw new WalArgumentError(`state payload of ${payload.length} bytes exceeds ${this.payloadBytesMax}`)
+    if (payload.length > this.#payloadBytesMax) {
+      throw new WalArgumentError(`state payload of ${payload.length} bytes exceeds ${this.#payloadBytesMax}`)
     }
-    const bytes = this.encode(payload)
-    await this.device.remove(this.temporaryName)
-    const file = await this.device.open(this.temporaryName, { create: true })
+    const bytes = this.#encode(payload)
+    await this.#device.remove(this.temporaryName)
+    const file = await this.#device.open(this.temporaryName, { create: true })
     try {
       await file.write(0, bytes)
       await file.sync()
     } finally {
       await file.close()
     }
-    await this.device.rename(this.temporaryName, this.name)
-    await this.device.syncDirectory()
-    this.saves++
+    await this.#device.rename(this.temporaryName, this.name)
+    await this.#device.syncDirectory()
+    this.#saves++
   }
 
-  private encode(payload: Uint8Array): Uint8Array {
+  #encode(payload: Uint8Array): Uint8Array {
     const bytes = new Uint8Array(HEADER_BYTES + payload.length)
     const view = viewOf(bytes)
     bytes.set(MAGIC, 0)
     view.setUint16(8, VERSION, true)
     view.setUint32(12, payload.length, true)
-    view.setUint32(16, this.checksum(payload), true)
-    view.setUint32(20, this.checksum(bytes.subarray(0, 20)), true)
+    view.setUint32(16, this.#checksum(payload), true)
+    view.setUint32(20, this.#checksum(bytes.subarray(0, 20)), true)
     bytes.set(payload, HEADER_BYTES)
     return bytes
   }
 
-  private decode(bytes: Uint8Array): Uint8Array {
+  #decode(bytes: Uint8Array): Uint8Array {
     const fail = (reason: string): never => {
       throw new StateFileCorruptionError(this.name, reason)
     }
     if (bytes.length < HEADER_BYTES) fail('file shorter than its header')
     const view = viewOf(bytes)
-    if (view.getUint32(20, true) !== this.checksum(bytes.subarray(0, 20))) fail('header checksum mismatch')
+    if (view.getUint32(20, true) !== this.#checksum(bytes.subarray(0, 20))) fail('header checksum mismatch')
     for (let position = 0; position < MAGIC.length; position++) {
       if (bytes[position] !== MAGIC[position]) fail('bad magic')
     }
     const version = view.getUint16(8, true)
     if (version !== VERSION) fail(`unsupported version ${version}`)
     const length = view.getUint32(12, true)
-    if (length > this.payloadBytesMax) fail(`payload length ${length} exceeds the limit`)
+    if (length > this.#payloadBytesMax) fail(`payload length ${length} exceeds the limit`)
     if (HEADER_BYTES + length !== bytes.length) fail('file length does not match the payload length')
     const payload = bytes.slice(HEADER_BYTES)
-    if (view.getUint32(16, true) !== this.checksum(payload)) fail('payload checksum mismatch')
+    if (view.getUint32(16, true) !== this.#checksum(payload)) fail('payload checksum mismatch')
     return payload
   }
 }
