@@ -1,6 +1,13 @@
 import { ascii } from './bytes.js'
 
-/** The only format version this code writes and reads. */
+/**
+ * The only format version this code writes and reads.
+ *
+ * @example
+ * ```ts
+ * envelope[0] === FORMAT_VERSION // true
+ * ```
+ */
 export const FORMAT_VERSION = 1
 
 /** Second byte of every sealed object: what kind of object it is. */

@@ -3,7 +3,14 @@ import { decodeEntry } from './format/entry.js'
 import { type EnvelopeLimits, resolveLimits } from './limits.js'
 import { type MerkleHashName, merkleHashNameById } from './merkle.js'
 
-/** The public header of a sealed entry, as read without any key. Nothing here is verified. */
+/**
+ * The public header of a sealed entry, as read without any key. Nothing here is verified.
+ *
+ * @example
+ * ```ts
+ * const info: EnvelopeInfo = inspectEnvelope(envelope)
+ * ```
+ */
 export interface EnvelopeInfo {
   readonly version: number
   readonly merkleHash: MerkleHashName
@@ -22,6 +29,11 @@ export interface EnvelopeInfo {
  * Decodes an envelope's structure (lengths, ranges, limits) without any cryptography, e.g. to
  * route or index an entry before verifying it. Throws `UnsupportedVersionError` or
  * `MalformedEnvelopeError` on bad bytes.
+ *
+ * @example
+ * ```ts
+ * const { writer, sequence, epoch, batchSize } = inspectEnvelope(envelope)
+ * ```
  */
 export function inspectEnvelope(envelope: Uint8Array, limits?: Partial<EnvelopeLimits>): EnvelopeInfo {
   const header = decodeEntry(envelope, resolveLimits(limits))

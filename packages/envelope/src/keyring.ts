@@ -10,13 +10,26 @@ export const EPOCH_MAX = 0xffff_ffff
 /** Shortest cluster secret accepted, in bytes. */
 export const CLUSTER_SECRET_BYTES_MIN = 32
 
-/** Where a writer stands in a key ring. */
+/**
+ * Where a writer stands in a key ring.
+ *
+ * @example
+ * ```ts
+ * const standing: WriterStanding = ring.writerStanding(publicKey, 3)
+ * ```
+ */
 export type WriterStanding = 'member' | 'unknown' | 'revoked'
 
 /**
  * The public half of a key ring: what a zero-knowledge replica needs to verify, store and forward
  * sealed entries — writers' public keys, their revocation points and the revoked epochs. It holds
  * no secret; `KeyRing` implements it, and so can anything that tracks membership.
+ *
+ * @example
+ * ```ts
+ * const publicRing: PublicKeyRing = ringWithoutSecrets
+ * const verifier = new Verifier({ keyRing: publicRing })
+ * ```
  */
 export interface PublicKeyRing {
   readonly clusterId: Uint8Array
@@ -59,6 +72,12 @@ export function assertId(id: Uint8Array, what: string): void {
  * Derives the data key of one epoch: HKDF-SHA-256 with the epoch's cluster secret as input key
  * material, a fixed domain label as salt, and `len(clusterId) ‖ clusterId ‖ epoch` as info, so that
  * the same secret yields unrelated keys in two clusters or two epochs.
+ *
+ * @example
+ * ```ts
+ * const dataKey = deriveEpochDataKey(clusterSecret, clusterId, 1) // 32 bytes
+ * deriveEpochDataKey(clusterSecret, clusterId, 1, nodeCryptoProvider) // the same 32 bytes
+ * ```
  */
 export function deriveEpochDataKey(
   clusterSecret: Uint8Array,
@@ -75,7 +94,14 @@ export function deriveEpochDataKey(
   return cryptoProvider.hkdfSha256(clusterSecret, DOMAIN_EPOCH_KEY, info, DATA_KEY_BYTES)
 }
 
-/** Options of a key ring. */
+/**
+ * Options of a key ring.
+ *
+ * @example
+ * ```ts
+ * const options: KeyRingOptions = { clusterId: new TextEncoder().encode('cluster-1') }
+ * ```
+ */
 export interface KeyRingOptions {
   /** The cluster's id (0..255 bytes); bound into every data key, entry and manifest. */
   readonly clusterId: Uint8Array
@@ -87,6 +113,16 @@ export interface KeyRingOptions {
  * Writers, key epochs and their revocations. Rotation: `addEpoch` a newer epoch and new writes use
  * it, while older epochs still open. Revocation: `revokeEpoch` wipes an epoch's data key and
  * rejects everything sealed under it; `revokeWriter` rejects a writer's entries from an epoch on.
+ *
+ * @example
+ * ```ts
+ * const ring = new KeyRing({ clusterId })
+ * ring.addWriter(writerPublicKey(signingKey))
+ * ring.addEpoch(1, secretForEpoch1) // new writes use the newest epoch
+ * ring.addEpoch(2, secretForEpoch2) // rotation: epoch 1 still opens
+ * ring.revokeWriter(leaverPublicKey, { fromEpoch: 2 })
+ * ring.revokeEpoch(1) // wipes the key; epoch-1 entries are now rejected
+ * ```
  */
 export class KeyRing implements PublicKeyRing {
   readonly clusterId: Uint8Array

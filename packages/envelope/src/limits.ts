@@ -3,6 +3,11 @@ import { PROOF_DEPTH_CEILING } from './constants.js'
 /**
  * Size limits every decoder enforces before it allocates or hashes anything. Bytes from the
  * network or disk that exceed a limit are rejected with a `MalformedEnvelopeError`.
+ *
+ * @example
+ * ```ts
+ * const limits: Partial<EnvelopeLimits> = { payloadBytesMax: 1 << 20, batchEntriesMax: 4096 }
+ * ```
  */
 export interface EnvelopeLimits {
   /** Largest entry payload (plaintext), in bytes. */
@@ -19,7 +24,14 @@ export interface EnvelopeLimits {
   readonly replayRecordsMax: number
 }
 
-/** Defaults: 4 MiB payloads, 65,536-entry batches, 4 MiB chunks, 262,144 chunks (1 TiB). */
+/**
+ * Defaults: 4 MiB payloads, 65,536-entry batches, 4 MiB chunks, 262,144 chunks (1 TiB).
+ *
+ * @example
+ * ```ts
+ * defaultLimits.payloadBytesMax // 4 MiB
+ * ```
+ */
 export const defaultLimits: EnvelopeLimits = Object.freeze({
   payloadBytesMax: 4 * 1024 * 1024,
   batchEntriesMax: 65_536,

@@ -8,7 +8,14 @@ import type { CryptoProvider, PrefixedHash } from './provider.js'
  * trick); the tree's size is signed too, so a proof cannot be replayed against another shape.
  */
 
-/** Name of a Merkle hash function. */
+/**
+ * Name of a Merkle hash function.
+ *
+ * @example
+ * ```ts
+ * const hash: MerkleHashName = 'blake3'
+ * ```
+ */
 export type MerkleHashName = 'sha256' | 'blake3'
 
 const SHA256_ID = 1

@@ -10,7 +10,14 @@ import { pureCryptoProvider } from './pure-provider.js'
 import type { ReplayGuard } from './replay.js'
 import type { VerifiedEntry } from './verify.js'
 
-/** Options of an opener. */
+/**
+ * Options of an opener.
+ *
+ * @example
+ * ```ts
+ * const options: OpenerOptions = { keyRing: ring, signatureCacheEntries: 32 }
+ * ```
+ */
 export interface OpenerOptions {
   /** Key ring with the data keys of the epochs to read, and the writers' public keys. */
   readonly keyRing: KeyRing
@@ -23,7 +30,14 @@ export interface OpenerOptions {
   readonly cryptoProvider?: CryptoProvider
 }
 
-/** An opened entry: its public facts and its plaintext. */
+/**
+ * An opened entry: its public facts and its plaintext.
+ *
+ * @example
+ * ```ts
+ * const { payload }: OpenedEntry = opener.open(stream, envelope)
+ * ```
+ */
 export interface OpenedEntry extends VerifiedEntry {
   readonly payload: Uint8Array
 }
@@ -43,6 +57,13 @@ function openedEntryOf(header: EntryHeader, payload: Uint8Array): OpenedEntry {
 /**
  * Opens sealed entries: authenticates each exactly as `Verifier` does, then decrypts it with its
  * epoch's data key. Nothing is recorded in the replay guard unless the entry fully opened.
+ *
+ * @example
+ * ```ts
+ * const opener = new Opener({ keyRing: ring, replayGuard: new ReplayGuard() })
+ * const { payload, sequence } = opener.open(stream, envelope)
+ * const batch = opener.openBatch(stream, envelopes)
+ * ```
  */
 export class Opener {
   readonly #keyRing: KeyRing

@@ -1,4 +1,4 @@
-import type { RandomSource } from './random.js'
+import type { CryptoRandom } from '@tandem/base'
 
 /**
  * The cryptography the envelope format is built from, behind one narrow interface, so that the
@@ -10,6 +10,12 @@ import type { RandomSource } from './random.js'
  * digest of a one-byte domain prefix followed by bytes (Merkle leaves and nodes, snapshot chunks),
  * and every output is written into a buffer the caller already holds, so that a native provider
  * does not allocate per entry.
+ *
+ * @example
+ * ```ts
+ * const provider: CryptoProvider = pureCryptoProvider // or nodeCryptoProvider from '@tandem/envelope/node'
+ * const sealer = new Sealer({ keyRing: ring, signingKey, cryptoProvider: provider })
+ * ```
  */
 export interface CryptoProvider {
   /** Short name for diagnostics and benchmarks, e.g. `'pure'` or `'node'`. */
@@ -32,10 +38,18 @@ export interface CryptoProvider {
    */
   ed25519Verify(signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array): boolean
   /** Cryptographically secure random bytes (nonces, fresh signing keys). */
-  readonly randomBytes: RandomSource
+  readonly randomBytes: CryptoRandom
 }
 
-/** An AEAD that encrypts into, and decrypts into, buffers the caller provides. */
+/**
+ * An AEAD that encrypts into, and decrypts into, buffers the caller provides.
+ *
+ * @example
+ * ```ts
+ * const sealed = new Uint8Array(plaintext.length + 16)
+ * provider.xchacha20poly1305.encrypt(key, nonce24, associatedData, plaintext, sealed)
+ * ```
+ */
 export interface AeadCipher {
   /** Writes `ciphertext ‖ tag` (`plaintext.length + 16` bytes) into `out`, which has exactly that length. */
   encrypt(
@@ -58,10 +72,27 @@ export interface AeadCipher {
   ): boolean
 }
 
-/** Writes the 32-byte digest of `prefix ‖ data` into `out[outOffset .. outOffset + 32)`. */
+/**
+ * Writes the 32-byte digest of `prefix ‖ data` into `out[outOffset .. outOffset + 32)`.
+ *
+ * @example
+ * ```ts
+ * const leaf = new Uint8Array(32)
+ * provider.sha256Prefixed(0x00, envelopeBytes, leaf, 0)
+ * ```
+ */
 export type PrefixedHash = (prefix: number, data: Uint8Array, out: Uint8Array, outOffset: number) => void
 
-/** Signs with one Ed25519 key; deterministic (RFC 8032), so every provider signs alike. */
+/**
+ * Signs with one Ed25519 key; deterministic (RFC 8032), so every provider signs alike.
+ *
+ * @example
+ * ```ts
+ * const signer: Ed25519Signer = provider.ed25519Signer(signingKey)
+ * const signature = signer.sign(message) // 64 bytes, same on every provider
+ * provider.ed25519Verify(signature, message, signer.publicKey) // true
+ * ```
+ */
 export interface Ed25519Signer {
   /** The 32-byte public key. */
   readonly publicKey: Uint8Array

@@ -2,10 +2,10 @@ import { xchacha20poly1305 } from '@noble/ciphers/chacha.js'
 import { blake3 } from '@noble/hashes/blake3.js'
 import { hkdf } from '@noble/hashes/hkdf.js'
 import { sha256 } from '@noble/hashes/sha2.js'
+import { cryptoRandom } from '@tandem/base/system'
 import { TAG_BYTES } from './constants.js'
 import { pureEd25519Signer, pureEd25519Verify } from './ed25519.js'
 import type { AeadCipher, CryptoProvider, PrefixedHash } from './provider.js'
-import { webCryptoRandom } from './random.js'
 
 function prefixedHash(hash: typeof sha256 | typeof blake3): PrefixedHash {
   const prefixByte = new Uint8Array(1)
@@ -19,6 +19,11 @@ function prefixedHash(hash: typeof sha256 | typeof blake3): PrefixedHash {
  * The default provider: @noble/ciphers, @noble/hashes and @noble/ed25519, audited pure JavaScript
  * that runs anywhere (browsers, Deno, Bun, Node, the simulator), with randomness from the global
  * `crypto.getRandomValues`. About 20 µs per 1 KiB entry each way on a server core.
+ *
+ * @example
+ * ```ts
+ * const opener = new Opener({ keyRing: ring, cryptoProvider: pureCryptoProvider }) // the default anyway
+ * ```
  */
 export const pureCryptoProvider: CryptoProvider = Object.freeze({
   name: 'pure',
@@ -41,5 +46,5 @@ export const pureCryptoProvider: CryptoProvider = Object.freeze({
   hkdfSha256: (inputKey, salt, info, length) => hkdf(sha256, inputKey, salt, info, length),
   ed25519Signer: pureEd25519Signer,
   ed25519Verify: pureEd25519Verify,
-  randomBytes: webCryptoRandom,
+  randomBytes: cryptoRandom,
 } satisfies CryptoProvider)

@@ -21,6 +21,14 @@ interface ReplayRecord {
  * The state is one record per (writer, stream) and snapshots to bytes:
  * `version (1) ‖ kind 0x10 (1) ‖ count (4) ‖ count × [writer (32) ‖ len (1) ‖ stream ‖ highest (8)]`,
  * records sorted, so that equal states snapshot to equal bytes.
+ *
+ * @example
+ * ```ts
+ * const guard = new ReplayGuard()
+ * const opener = new Opener({ keyRing: ring, replayGuard: guard })
+ * const saved = guard.snapshot()
+ * const restored = ReplayGuard.restore(saved)
+ * ```
  */
 export class ReplayGuard {
   readonly #records = new Map<string, ReplayRecord>()

@@ -1,3 +1,4 @@
+import type { CryptoRandom } from '@tandem/base'
 import { isSafeCount, writeU32, writeU64 } from './bytes.js'
 import { FORMAT_VERSION, HASH_BYTES, KIND_ENTRY, NONCE_BYTES, TAG_BYTES } from './constants.js'
 import { StreamContextCache } from './context.js'
@@ -12,18 +13,25 @@ import {
   merkleHashByName,
   proofDepth,
 } from './merkle.js'
+import { NoncePool } from './nonce-pool.js'
 import type { AeadCipher, CryptoProvider, Ed25519Signer } from './provider.js'
 import { pureCryptoProvider } from './pure-provider.js'
-import { NoncePool, type RandomSource } from './random.js'
 
-/** Options of a sealer. */
+/**
+ * Options of a sealer.
+ *
+ * @example
+ * ```ts
+ * const options: SealerOptions = { keyRing: ring, signingKey, merkleHash: 'blake3' }
+ * ```
+ */
 export interface SealerOptions {
   /** Key ring holding the data key of the epoch to seal under (by default its newest). */
   readonly keyRing: KeyRing
   /** The writer's 32-byte Ed25519 secret seed. */
   readonly signingKey: Uint8Array
   /** CSPRNG for nonces; defaults to the provider's `randomBytes`. */
-  readonly random?: RandomSource
+  readonly random?: CryptoRandom
   /** The cryptography to seal with; `pureCryptoProvider` by default (`nodeCryptoProvider` on Node). */
   readonly cryptoProvider?: CryptoProvider
   /** Merkle hash of batches; SHA-256 by default. */
@@ -31,14 +39,28 @@ export interface SealerOptions {
   readonly limits?: Partial<EnvelopeLimits>
 }
 
-/** One entry to seal: the writer's sequence number on the stream and the plaintext. */
+/**
+ * One entry to seal: the writer's sequence number on the stream and the plaintext.
+ *
+ * @example
+ * ```ts
+ * const entry: EntryToSeal = { sequence: 7, payload: new Uint8Array([1, 2, 3]) }
+ * ```
+ */
 export interface EntryToSeal {
   /** Strictly increasing per (writer, stream); the writer must persist it across restarts. */
   readonly sequence: number
   readonly payload: Uint8Array
 }
 
-/** Per-call options of `sealBatch`. */
+/**
+ * Per-call options of `sealBatch`.
+ *
+ * @example
+ * ```ts
+ * sealer.sealBatch(stream, entries, { epoch: 2 } satisfies SealBatchOptions)
+ * ```
+ */
 export interface SealBatchOptions {
   /** Epoch to seal under; the key ring's newest epoch by default. */
   readonly epoch?: number
@@ -49,6 +71,13 @@ export interface SealBatchOptions {
  * (associated data binding cluster, stream, epoch, writer and sequence), hashes the envelopes into
  * a Merkle tree and signs the root once per batch. Each returned envelope carries the signature and
  * its own inclusion proof, so it verifies alone once the batch is split.
+ *
+ * @example
+ * ```ts
+ * const sealer = new Sealer({ keyRing: ring, signingKey })
+ * const envelopes = sealer.sealBatch(stream, [{ sequence: 1, payload }, { sequence: 2, payload }])
+ * const single = sealer.seal(stream, { sequence: 3, payload }) // signed alone
+ * ```
  */
 export class Sealer {
   /** The writer's Ed25519 public key, as written into every envelope. */

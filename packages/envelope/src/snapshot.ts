@@ -1,3 +1,4 @@
+import type { CryptoRandom } from '@tandem/base'
 import { equalAt, isSafeCount, writerLabel, writeU32, writeU64 } from './bytes.js'
 import {
   CHUNK_HASH_PREFIX,
@@ -28,11 +29,18 @@ import {
 import { assertId, epochDataKey, type KeyRing, type PublicKeyRing } from './keyring.js'
 import { type EnvelopeLimits, resolveLimits } from './limits.js'
 import { type MerkleHashName, merkleHashByName, merkleHashNameById } from './merkle.js'
+import { NoncePool } from './nonce-pool.js'
 import type { CryptoProvider } from './provider.js'
 import { pureCryptoProvider } from './pure-provider.js'
-import { NoncePool, type RandomSource } from './random.js'
 
-/** Options of `sealSnapshot`. */
+/**
+ * Options of `sealSnapshot`.
+ *
+ * @example
+ * ```ts
+ * const options: SealSnapshotOptions = { keyRing: ring, signingKey, streamId, index: 1, term: 1, data, chunkBytes: 65_536 }
+ * ```
+ */
 export interface SealSnapshotOptions {
   readonly keyRing: KeyRing
   /** The sealing node's 32-byte Ed25519 secret seed. */
@@ -49,20 +57,34 @@ export interface SealSnapshotOptions {
   /** Epoch to encrypt under; the key ring's newest by default. */
   readonly epoch?: number
   /** CSPRNG for nonces; defaults to the provider's `randomBytes`. */
-  readonly random?: RandomSource
+  readonly random?: CryptoRandom
   readonly merkleHash?: MerkleHashName
   readonly limits?: Partial<EnvelopeLimits>
   /** The cryptography to seal with; `pureCryptoProvider` by default (`nodeCryptoProvider` on Node). */
   readonly cryptoProvider?: CryptoProvider
 }
 
-/** A sealed snapshot: a signed manifest and the encrypted chunks it lists. */
+/**
+ * A sealed snapshot: a signed manifest and the encrypted chunks it lists.
+ *
+ * @example
+ * ```ts
+ * const sealed: SealedSnapshot = sealSnapshot(options)
+ * ```
+ */
 export interface SealedSnapshot {
   readonly manifest: Uint8Array
   readonly chunks: Uint8Array[]
 }
 
-/** A manifest whose signature, writer and epoch were verified; chunks are checked against it. */
+/**
+ * A manifest whose signature, writer and epoch were verified; chunks are checked against it.
+ *
+ * @example
+ * ```ts
+ * const { index, term, chunkCount }: VerifiedManifest = verifySnapshotManifest({ keyRing, streamId, manifest })
+ * ```
+ */
 export interface VerifiedManifest {
   readonly clusterId: Uint8Array
   readonly streamId: Uint8Array
@@ -121,6 +143,11 @@ function manifestStatement(clusterId: Uint8Array, streamId: Uint8Array, body: Ui
  * Seals a snapshot: splits the plaintext into chunks, encrypts each under the epoch's data key,
  * and signs a manifest listing index, term, epoch and every chunk's hash. Each chunk can then be
  * fetched, stored and verified alone against the manifest.
+ *
+ * @example
+ * ```ts
+ * const { manifest, chunks } = sealSnapshot({ keyRing: ring, signingKey, streamId, index: 120, term: 3, data })
+ * ```
  */
 export function sealSnapshot(options: SealSnapshotOptions): SealedSnapshot {
   const limits = resolveLimits(options.limits)
@@ -192,7 +219,14 @@ export function sealSnapshot(options: SealSnapshotOptions): SealedSnapshot {
   return { manifest, chunks }
 }
 
-/** Options of `verifySnapshotManifest`. */
+/**
+ * Options of `verifySnapshotManifest`.
+ *
+ * @example
+ * ```ts
+ * const options: VerifyManifestOptions = { keyRing: replicaRing, streamId, manifest }
+ * ```
+ */
 export interface VerifyManifestOptions {
   /** Public key ring: a zero-knowledge replica's is enough. */
   readonly keyRing: PublicKeyRing
@@ -203,7 +237,14 @@ export interface VerifyManifestOptions {
   readonly cryptoProvider?: CryptoProvider
 }
 
-/** Verifies a manifest's structure, writer, epoch and signature, with public keys only. */
+/**
+ * Verifies a manifest's structure, writer, epoch and signature, with public keys only.
+ *
+ * @example
+ * ```ts
+ * const verified = verifySnapshotManifest({ keyRing: replicaRing, streamId, manifest })
+ * ```
+ */
 export function verifySnapshotManifest(options: VerifyManifestOptions): VerifiedManifest {
   const { keyRing, streamId } = options
   const provider = options.cryptoProvider ?? pureCryptoProvider
@@ -242,6 +283,11 @@ export function verifySnapshotManifest(options: VerifyManifestOptions): Verified
 /**
  * Verifies one chunk alone against a verified manifest, without the data key: structure, its
  * position and its hash. Throws `TamperedEntryError` when the bytes are not the listed chunk.
+ *
+ * @example
+ * ```ts
+ * verifySnapshotChunk(verified, 0, chunks[0]!)
+ * ```
  */
 export function verifySnapshotChunk(manifest: VerifiedManifest, chunkIndex: number, chunk: Uint8Array): void {
   if (!Number.isInteger(chunkIndex) || chunkIndex < 0 || chunkIndex >= manifest.chunkCount) {
@@ -263,7 +309,14 @@ export function verifySnapshotChunk(manifest: VerifiedManifest, chunkIndex: numb
   }
 }
 
-/** Verifies one chunk against its manifest, then decrypts it with the epoch's data key. */
+/**
+ * Verifies one chunk against its manifest, then decrypts it with the epoch's data key.
+ *
+ * @example
+ * ```ts
+ * const plaintext = openSnapshotChunk(ring, verified, 0, chunks[0]!)
+ * ```
+ */
 export function openSnapshotChunk(
   keyRing: KeyRing,
   manifest: VerifiedManifest,
@@ -293,7 +346,14 @@ export function openSnapshotChunk(
   return plaintext
 }
 
-/** Verifies and decrypts every chunk of a snapshot and returns the joined plaintext. */
+/**
+ * Verifies and decrypts every chunk of a snapshot and returns the joined plaintext.
+ *
+ * @example
+ * ```ts
+ * const data = openSnapshot(ring, verified, chunks)
+ * ```
+ */
 export function openSnapshot(
   keyRing: KeyRing,
   manifest: VerifiedManifest,

@@ -7,7 +7,14 @@ import type { CryptoProvider } from './provider.js'
 import { pureCryptoProvider } from './pure-provider.js'
 import type { ReplayGuard } from './replay.js'
 
-/** Options of a verifier or an opener. */
+/**
+ * Options of a verifier or an opener.
+ *
+ * @example
+ * ```ts
+ * const options: VerifierOptions = { keyRing: replicaRing, limits: { payloadBytesMax: 65_536 } }
+ * ```
+ */
 export interface VerifierOptions {
   /** Writers' public keys and revocations. A zero-knowledge replica's ring holds no data key. */
   readonly keyRing: PublicKeyRing
@@ -20,7 +27,14 @@ export interface VerifierOptions {
   readonly cryptoProvider?: CryptoProvider
 }
 
-/** The public facts of an authenticated entry. `writer` is a view into the envelope. */
+/**
+ * The public facts of an authenticated entry. `writer` is a view into the envelope.
+ *
+ * @example
+ * ```ts
+ * const { writer, sequence, epoch }: VerifiedEntry = verifier.verify(stream, envelope)
+ * ```
+ */
 export interface VerifiedEntry {
   readonly writer: Uint8Array
   readonly epoch: number
@@ -46,6 +60,13 @@ export function verifiedEntryOf(header: EntryHeader): VerifiedEntry {
  * epoch, intact bytes, right cluster and stream, signed batch, fresh sequence — using only
  * writers' public keys. A replica that stores, replicates and serves entries it cannot read uses
  * this and never holds a data key.
+ *
+ * @example
+ * ```ts
+ * const verifier = new Verifier({ keyRing: replicaRing, replayGuard: new ReplayGuard() })
+ * const info = verifier.verify(stream, envelope) // one entry, alone
+ * const all = verifier.verifyBatch(stream, envelopes) // a whole batch, one signature check
+ * ```
  */
 export class Verifier {
   readonly #authenticator: EntryAuthenticator

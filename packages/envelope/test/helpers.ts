@@ -1,28 +1,15 @@
+import { type CryptoRandom, SeededRandom, seededCryptoRandom } from '@tandem/base'
 import { writerPublicKey } from '../src/keys.js'
-import type { RandomSource } from '../src/random.js'
 
-/** SplitMix32-style seeded PRNG: deterministic test data; every failure message names the seed. */
+/** Unsigned 32-bit draws from the codebase's one seeded PRNG; every failure message names the seed. */
 export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x9e3779b9) >>> 0
-    let z = state
-    z = Math.imul(z ^ (z >>> 16), 0x85ebca6b) >>> 0
-    z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35) >>> 0
-    return (z ^ (z >>> 16)) >>> 0
-  }
+  const random = new SeededRandom(seed)
+  return () => random.nextUint32()
 }
 
-/** A deterministic RandomSource for tests (NOT a CSPRNG): bytes from the seeded PRNG. */
-export function seededSource(seed: number): RandomSource {
-  const next = seededRandom(seed)
-  return (length) => {
-    const out = new Uint8Array(length)
-    const words = new Uint32Array(out.buffer, 0, length >>> 2)
-    for (let i = 0; i < words.length; i++) words[i] = next()
-    for (let i = words.length * 4; i < length; i++) out[i] = next() & 0xff
-    return out
-  }
+/** A deterministic stand-in for a CryptoRandom in tests (NOT a CSPRNG). */
+export function seededSource(seed: number): CryptoRandom {
+  return seededCryptoRandom(seed)
 }
 
 export function seededBytes(seed: number, length: number): Uint8Array {

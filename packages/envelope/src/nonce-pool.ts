@@ -1,0 +1,38 @@
+import { assert, type CryptoRandom } from '@tandem/base'
+
+/**
+ * Draws nonces from the random source in blocks, so that sealing a batch costs one call to the
+ * source per `noncesPerDraw` entries instead of one per entry.
+ */
+export class NoncePool {
+  readonly #random: CryptoRandom
+  readonly #nonceBytes: number
+  readonly #noncesPerDraw: number
+  #pool: Uint8Array = new Uint8Array(0)
+  #offset = 0
+
+  constructor(random: CryptoRandom, nonceBytes: number, noncesPerDraw = 256) {
+    this.#random = random
+    this.#nonceBytes = nonceBytes
+    this.#noncesPerDraw = noncesPerDraw
+  }
+
+  /** Copies the next fresh nonce into `target` at `offset`. Every nonce is used exactly once. */
+  take(target: Uint8Array, offset: number): void {
+    if (this.#offset + this.#nonceBytes > this.#pool.length) {
+      const wanted = this.#nonceBytes * this.#noncesPerDraw
+      const drawn = this.#random(wanted)
+      // An injected source that returns the wrong number of bytes is a bug, never input.
+      assert(
+        drawn instanceof Uint8Array && drawn.length === wanted,
+        'the random source returned the wrong byte count',
+      )
+      this.#pool = drawn
+      this.#offset = 0
+    }
+    target.set(this.#pool.subarray(this.#offset, this.#offset + this.#nonceBytes), offset)
+    // Wipe what was handed out so a nonce can never be handed out twice, even after a bug.
+    this.#pool.fill(0, this.#offset, this.#offset + this.#nonceBytes)
+    this.#offset += this.#nonceBytes
+  }
+}
