@@ -117,6 +117,34 @@ export type { HLCOptions, Timestamp } from './core/hlc.js'
  */
 export { compareTimestamps, DRIFT_MS_MAX_DEFAULT, HLC } from './core/hlc.js'
 /**
+ * Options of a merge ({@link Replica.apply}, {@link Replica.applyBatch}): the scoped merge of a delta
+ * sealed by one writer (`writerIds`, `isStrongId`), the clamp of its stamps (`stampBoundMs`) and the
+ * merge that never refuses for time (`drift: 'cap'`).
+ *
+ * @example
+ * ```ts
+ * const options: MergeOptions = {
+ *   writerIds: ['W:inc1:0'],
+ *   isStrongId: (id) => id.startsWith('log:'),
+ *   stampBoundMs: logTimeMs + driftMaxMs,
+ *   drift: 'cap',
+ * }
+ * committed.apply(delta, { origin: 'remote', peer: 'W' }, options)
+ * ```
+ */
+export type { MergeOptions } from './core/merge-options.js'
+/**
+ * A removal record of the scoped merge: foreign dots a delta removed at one set element before this
+ * replica saw them (an add of that element carrying one is dropped until the dot is seen). Read them
+ * with `replica.removalRecords()`.
+ *
+ * @example
+ * ```ts
+ * const records: RemovalRecord[] = replica.removalRecords()
+ * for (const record of records) console.log(record.collection, record.element, record.node, record.ranges)
+ * ```
+ */
+/**
  * Event shapes: where a change came from (`origin` 'local' | 'remote', and the `peer`), and what changed.
  *
  * @example
@@ -126,7 +154,20 @@ export { compareTimestamps, DRIFT_MS_MAX_DEFAULT, HLC } from './core/hlc.js'
  * })
  * ```
  */
-export type { Change, ChangeEvent, Origin } from './core/replica-core.js'
+export type { Change, ChangeEvent, Origin, RemovalRecord } from './core/replica-core.js'
+/**
+ * The scoped merge's validation and the clamp, as pure functions. `invalidReason(delta, writerIds)`
+ * says why a delta sealed by the writer with those CRDT ids may not merge (`null`: it may);
+ * `clampDelta(delta, boundMs)` lowers every stamp above the bound to (bound, its logical).
+ *
+ * @example
+ * ```ts
+ * const reason = invalidReason(delta, ['W:inc1:0'])
+ * if (reason !== null) refuse(reason) // one invalid delta: none of the batch merges
+ * const folded = clampDelta(delta, logTimeMs + driftMaxMs) // identical on every node
+ * ```
+ */
+export { clampDelta, invalidReason } from './core/scope.js'
 /**
  * Values a collection holds: JSON-compatible data and Uint8Array.
  *
@@ -146,6 +187,20 @@ export type { Value } from './core/value.js'
  */
 export { valuesEqual } from './core/value.js'
 /**
+ * An explicit stamp and dot for a write: pass it as the last argument of a collection write
+ * (`map.set(key, value, at)`, `map.delete(key, at)`, `register.set(value, at)`, `register.clear(at)`,
+ * `set.add(value, at)`, `set.delete(value, at)`). The hybrid node stamps strong writes at apply this
+ * way, with dots from a dense counter under the id `log` ‖ ⌊k/2^31⌋.
+ *
+ * @example
+ * ```ts
+ * const k = 41 // the strong operation counter
+ * const at: WriteAt = { node: `log:${Math.floor(k / 2 ** 31)}`, seq: (k % 2 ** 31) + 1, wallMs: 1_700_000_000_000, logical: 3 }
+ * committed.map<number>('stock').set('sku-1', 7, at)
+ * ```
+ */
+export type { WriteAt } from './core/write-at.js'
+/**
  * Typed errors, each with a stable `code`.
  *
  * @example
@@ -159,8 +214,10 @@ export {
   ClockDriftError,
   InputTooLargeError,
   InvalidClockError,
+  InvalidDeltaError,
   InvalidValueError,
   MalformedInputError,
+  StaleDotError,
   SyncProtocolError,
   UnsupportedVersionError,
 } from './errors.js'

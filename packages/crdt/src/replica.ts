@@ -1,20 +1,25 @@
+import type { WallClock } from '@tandem/base'
 import { canonicalDelta, decodeDelta, encodeDelta } from './codec/delta-codec.js'
 import type { DecodeLimits } from './codec/limits.js'
 import { LWWMap } from './collections/lww-map.js'
 import { LWWRegister } from './collections/lww-register.js'
 import { ORSet } from './collections/or-set.js'
+import type { CollectionWriter } from './collections/writer.js'
 import type { CausalContext, Delta } from './core/delta.js'
-import { type ChangeEvent, type Origin, ReplicaCore } from './core/replica-core.js'
-import { LwwStore, type SetStore } from './core/stores.js'
+import type { MergeOptions } from './core/merge-options.js'
+import { type ChangeEvent, type CoreMergeOptions, type Origin, ReplicaCore } from './core/replica-core.js'
+import { clampDelta, invalidReason } from './core/scope.js'
+import { LwwStore, type SetStore, type Store } from './core/stores.js'
 import type { Value } from './core/value.js'
-import { InvalidValueError } from './errors.js'
+import type { WriteAt } from './core/write-at.js'
+import { InvalidDeltaError, InvalidValueError } from './errors.js'
 
 /** Options of a {@link Replica}. */
 export interface ReplicaOptions {
   /** This replica's node id (for Tandem, its libp2p peer id). Must be unique among replicas. */
   readonly node: string
   /** Injected wall clock in milliseconds (for example `() => Date.now()` in an app, virtual time in tests). */
-  readonly now: () => number
+  readonly now: WallClock
   /** How far ahead of the local clock a remote stamp may be before a merge is refused; default 60,000 ms. */
   readonly driftMsMax?: number
   /**
@@ -31,6 +36,9 @@ export type UpdateListener = (delta: Delta, origin: Origin) => void
 export type ChangeListener = (event: ChangeEvent) => void
 
 const LOCAL: Origin = Object.freeze({ origin: 'local' })
+const REMOTE: Origin = Object.freeze({ origin: 'remote' })
+const TRUST_STAMPS: CoreMergeOptions = Object.freeze({ drift: 'trust' })
+const NO_OPTIONS: MergeOptions = Object.freeze({})
 const EMPTY_DELTA: Delta = Object.freeze({ nodes: [], ranges: [], collections: [] })
 
 /**
@@ -39,7 +47,7 @@ const EMPTY_DELTA: Delta = Object.freeze({ nodes: [], ranges: [], collections: [
  * `apply` merges deltas, diffs or whole states from other replicas; listeners see every update with
  * its origin, which lets a network adapter forward local changes without echoing remote ones.
  */
-export class Replica extends ReplicaCore {
+export class Replica extends ReplicaCore implements CollectionWriter {
   private readonly updateListeners = new Set<UpdateListener>()
   private readonly changeListeners = new Set<ChangeListener>()
   private transactionDepth = 0
@@ -87,7 +95,8 @@ export class Replica extends ReplicaCore {
   }
 
   /** @internal Map and register writes. */
-  mutate(store: LwwStore, key: string, value: Value, deleted: boolean): Delta {
+  mutate(store: LwwStore, key: string, value: Value, deleted: boolean, at?: WriteAt): Delta {
+    if (at !== undefined) return this.writeAt(store, key, value, deleted ? 'delete' : 'put', at)
     if (this.transactionDepth > 0) {
       const delta = this.localWrite(store, key, value, deleted)
       this.transactionDeltas.push(delta)
@@ -100,7 +109,8 @@ export class Replica extends ReplicaCore {
   }
 
   /** @internal Set adds and removes. */
-  mutateSet(store: SetStore, value: Value, add: boolean): Delta {
+  mutateSet(store: SetStore, value: Value, add: boolean, at?: WriteAt): Delta {
+    if (at !== undefined) return this.writeAt(store, '', value, add ? 'put' : 'delete', at)
     if (this.transactionDepth > 0) {
       const delta = add ? this.localAdd(store, value) : this.localRemove(store, value)
       this.transactionDeltas.push(delta)
@@ -110,6 +120,25 @@ export class Replica extends ReplicaCore {
     const delta = add ? this.localAdd(store, value) : this.localRemove(store, value)
     if (delta.nodes.length > 0) this.emit(delta, LOCAL)
     else this.pendingChanges = undefined
+    return delta
+  }
+
+  /** A write at an explicit stamp and dot: its delta merges here like a received one, then is announced as local. */
+  private writeAt(store: Store, key: string, value: Value, write: 'put' | 'delete', at: WriteAt): Delta {
+    const delta = this.writeAtDelta(store, key, value, write, at)
+    if (this.transactionDepth > 0) {
+      this.mergeDelta(delta, TRUST_STAMPS)
+      this.transactionDeltas.push(delta)
+      return delta
+    }
+    this.pendingChanges = this.changeListeners.size > 0 ? [] : undefined
+    try {
+      this.mergeDelta(delta, TRUST_STAMPS)
+    } catch (error) {
+      this.pendingChanges = undefined
+      throw error
+    }
+    this.emit(delta, LOCAL)
     return delta
   }
 
@@ -138,24 +167,95 @@ export class Replica extends ReplicaCore {
 
   /**
    * Merges a delta, a sync diff or a whole state from elsewhere. Idempotent, commutative and
-   * associative. Throws ClockDriftError (and changes nothing) when a stamp in it is more than the
-   * allowed drift ahead of the local clock. Update listeners hear of it only when it changed
-   * something.
+   * associative. By default it is the plain join with the drift check: it throws ClockDriftError (and
+   * changes nothing) when a stamp in it is more than the allowed drift ahead of the local clock.
+   * `options` select the scoped merge of a delta sealed by one writer, the clamp of its stamps and
+   * the merge without a drift check (see {@link MergeOptions}). Update listeners hear of it only when
+   * it changed something.
+   *
+   * @example
+   * ```ts
+   * // A delta sealed by writer W, folded at log time t: scoped, clamped, never refused for time.
+   * committed.apply(delta, { origin: 'remote', peer: 'W' }, {
+   *   writerIds: ['W:inc1:0'], stampBoundMs: t + driftMaxMs, drift: 'cap', isStrongId: (id) => id.startsWith('log:'),
+   * })
+   * ```
    */
-  apply(delta: Delta, origin: Origin = { origin: 'remote' }): void {
+  apply(delta: Delta, origin: Origin = REMOTE, options: MergeOptions = NO_OPTIONS): void {
+    this.applyAll([delta], origin, options)
+  }
+
+  /**
+   * Merges the deltas of one batch in order, all or nothing for validation: with `writerIds`, every
+   * delta is validated first and one invalid delta throws InvalidDeltaError before any merges; with
+   * the drift check, one stamp too far ahead refuses the whole batch. Update listeners hear of each
+   * delta that changed something.
+   *
+   * @example
+   * ```ts
+   * view.applyBatch(batch.deltas, { origin: 'remote', peer: 'W' }, { writerIds: ['W:inc1:0'], drift: 'cap' })
+   * ```
+   */
+  applyBatch(deltas: readonly Delta[], origin: Origin = REMOTE, options: MergeOptions = NO_OPTIONS): void {
+    this.applyAll(deltas, origin, options)
+  }
+
+  private applyAll(deltas: readonly Delta[], origin: Origin, options: MergeOptions): void {
     if (this.transactionDepth > 0) throw new InvalidValueError('apply() inside a transaction')
-    this.pendingChanges = this.changeListeners.size > 0 ? [] : undefined
-    let changed: boolean
-    try {
-      changed = this.mergeDelta(delta)
-    } catch (error) {
-      this.pendingChanges = undefined
-      throw error
+    const writerIds = options.writerIds
+    if (deltas.length > 1 || writerIds !== undefined || options.dotOrder === 'ascending') {
+      for (const delta of deltas) {
+        const checked = options.stampBoundMs === undefined ? delta : clampDelta(delta, options.stampBoundMs)
+        if (writerIds !== undefined) {
+          const reason = invalidReason(checked, writerIds)
+          if (reason !== null) throw new InvalidDeltaError(reason)
+        }
+        if ((options.drift ?? 'refuse') === 'refuse') this.checkStamps(checked)
+      }
+      if (options.dotOrder === 'ascending') this.checkAscending(deltas)
     }
-    // A delta that changed nothing (a duplicate, or one already relayed by another peer) is not
-    // announced again.
-    if (changed) this.emit(delta, origin)
-    else this.pendingChanges = undefined
+    for (const delta of deltas) {
+      this.pendingChanges = this.changeListeners.size > 0 ? [] : undefined
+      let changed: boolean
+      try {
+        changed = this.mergeDelta(delta, options)
+      } catch (error) {
+        this.pendingChanges = undefined
+        throw error
+      }
+      // A delta that changed nothing (a duplicate, or one already relayed by another peer) is not
+      // announced again.
+      if (changed) this.emit(delta, origin)
+      else this.pendingChanges = undefined
+    }
+  }
+
+  /**
+   * Throws InvalidDeltaError unless the batch's dots ascend: each delta against this replica and the
+   * batch's earlier deltas (checked on a scratch copy of the context, before anything merges).
+   */
+  private checkAscending(deltas: readonly Delta[]): void {
+    if (deltas.length === 1) {
+      const reason = this.staleDotReason(deltas[0] as Delta)
+      if (reason !== null) throw new InvalidDeltaError(reason)
+      return
+    }
+    const scratch = new ScratchReplica()
+    scratch.merge({ ...this.context(), collections: [] })
+    for (const delta of deltas) {
+      const reason = scratch.staleDotReason(delta)
+      if (reason !== null) throw new InvalidDeltaError(reason)
+      scratch.merge({ nodes: delta.nodes, ranges: delta.ranges, collections: [] })
+    }
+  }
+
+  /** Throws ClockDriftError when a stamp of `delta` is further ahead of the local clock than allowed. */
+  private checkStamps(delta: Delta): void {
+    let maxWallMs = 0
+    for (const collection of delta.collections) {
+      for (const entry of collection.entries) if (entry.wallMs > maxWallMs) maxWallMs = entry.wallMs
+    }
+    if (maxWallMs > 0) this.clock.check(maxWallMs)
   }
 
   /** Decodes bytes from {@link encodeDelta} (or {@link Replica.encodeState}) and merges them. */
@@ -233,10 +333,10 @@ class ScratchReplica extends ReplicaCore {
   constructor() {
     // The empty id never appears in a delta (decoders and Replica reject it), so it owns no dots.
     super({ node: '', now: () => 0 })
-    this.checkDrift = false
   }
 
   merge(delta: Delta): void {
-    this.mergeDelta(delta)
+    // Joining is not receiving: no stamp is refused or capped here.
+    this.mergeDelta(delta, TRUST_STAMPS)
   }
 }

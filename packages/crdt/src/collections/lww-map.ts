@@ -1,20 +1,21 @@
 import type { Delta } from '../core/delta.js'
 import type { LwwStore } from '../core/stores.js'
 import { assertValue, type Value } from '../core/value.js'
-import type { Replica } from '../replica.js'
+import type { WriteAt } from '../core/write-at.js'
+import type { CollectionWriter } from './writer.js'
 
 /**
- * A last-writer-wins map from string keys to values, living in a {@link Replica}. Each key holds the
+ * A last-writer-wins map from string keys to values, living in a `Replica`. Each key holds the
  * write with the largest hybrid-logical-clock stamp; equal stamps are broken by node id. Deletes are
  * timestamped writes too (tombstones), so a delete beats every earlier write and loses to every later
  * one. Get it with `replica.map(name)`.
  */
 export class LWWMap<V extends Value = Value> {
-  private readonly replica: Replica
+  private readonly replica: CollectionWriter
   private readonly storage: LwwStore
 
   /** @internal Use `replica.map(name)`. */
-  constructor(replica: Replica, storage: LwwStore) {
+  constructor(replica: CollectionWriter, storage: LwwStore) {
     this.replica = replica
     this.storage = storage
   }
@@ -24,15 +25,18 @@ export class LWWMap<V extends Value = Value> {
     return this.storage.name
   }
 
-  /** Sets `key` to `value`; returns the delta to ship to other replicas. */
-  set(key: string, value: V): Delta {
+  /**
+   * Sets `key` to `value`; returns the delta to ship to other replicas. With `at`, the write takes that
+   * explicit stamp and dot (see {@link WriteAt}) instead of the replica's own.
+   */
+  set(key: string, value: V, at?: WriteAt): Delta {
     assertValue(value)
-    return this.replica.mutate(this.storage, key, value, false)
+    return this.replica.mutate(this.storage, key, value, false, at)
   }
 
-  /** Deletes `key` with a timestamped tombstone; returns the delta. */
-  delete(key: string): Delta {
-    return this.replica.mutate(this.storage, key, null, true)
+  /** Deletes `key` with a timestamped tombstone (at `at` when given); returns the delta. */
+  delete(key: string, at?: WriteAt): Delta {
+    return this.replica.mutate(this.storage, key, null, true, at)
   }
 
   /** The value of `key`, or undefined when absent or deleted. */

@@ -1,7 +1,8 @@
 import type { Delta } from '../core/delta.js'
 import type { LwwStore } from '../core/stores.js'
 import { assertValue, type Value } from '../core/value.js'
-import type { Replica } from '../replica.js'
+import type { WriteAt } from '../core/write-at.js'
+import type { CollectionWriter } from './writer.js'
 
 const REGISTER_KEY = ''
 
@@ -11,11 +12,11 @@ const REGISTER_KEY = ''
  * `replica.register(name)`.
  */
 export class LWWRegister<T extends Value = Value> {
-  private readonly replica: Replica
+  private readonly replica: CollectionWriter
   private readonly storage: LwwStore
 
   /** @internal Use `replica.register(name)`. */
-  constructor(replica: Replica, storage: LwwStore) {
+  constructor(replica: CollectionWriter, storage: LwwStore) {
     this.replica = replica
     this.storage = storage
   }
@@ -24,15 +25,15 @@ export class LWWRegister<T extends Value = Value> {
     return this.storage.name
   }
 
-  /** Writes `value`; returns the delta. */
-  set(value: T): Delta {
+  /** Writes `value` (at the explicit stamp and dot `at` when given, see {@link WriteAt}); returns the delta. */
+  set(value: T, at?: WriteAt): Delta {
     assertValue(value)
-    return this.replica.mutate(this.storage, REGISTER_KEY, value, false)
+    return this.replica.mutate(this.storage, REGISTER_KEY, value, false, at)
   }
 
-  /** Writes "no value" with a fresh stamp; returns the delta. */
-  clear(): Delta {
-    return this.replica.mutate(this.storage, REGISTER_KEY, null, true)
+  /** Writes "no value" with a fresh stamp (or at `at`); returns the delta. */
+  clear(at?: WriteAt): Delta {
+    return this.replica.mutate(this.storage, REGISTER_KEY, null, true, at)
   }
 
   /** The current value, or undefined when never written or cleared. */

@@ -2,7 +2,8 @@ import type { Delta } from '../core/delta.js'
 import { elementKey } from '../core/element-key.js'
 import type { SetStore } from '../core/stores.js'
 import { assertValue, type Value } from '../core/value.js'
-import type { Replica } from '../replica.js'
+import type { WriteAt } from '../core/write-at.js'
+import type { CollectionWriter } from './writer.js'
 
 /**
  * An add-wins observed-remove set. Every add is tagged with a fresh dot; a remove removes exactly the
@@ -12,11 +13,11 @@ import type { Replica } from '../replica.js'
  * order does not matter). Get it with `replica.set(name)`.
  */
 export class ORSet<T extends Value = Value> {
-  private readonly replica: Replica
+  private readonly replica: CollectionWriter
   private readonly storage: SetStore
 
   /** @internal Use `replica.set(name)`. */
-  constructor(replica: Replica, storage: SetStore) {
+  constructor(replica: CollectionWriter, storage: SetStore) {
     this.replica = replica
     this.storage = storage
   }
@@ -25,15 +26,22 @@ export class ORSet<T extends Value = Value> {
     return this.storage.name
   }
 
-  /** Adds `value` (again, when present: the new add supersedes the observed ones); returns the delta. */
-  add(value: T): Delta {
+  /**
+   * Adds `value` (again, when present: the new add supersedes the observed ones); returns the delta.
+   * With `at`, the add is tagged with that explicit dot (see {@link WriteAt}).
+   */
+  add(value: T, at?: WriteAt): Delta {
     assertValue(value)
-    return this.replica.mutateSet(this.storage, value === 0 ? (0 as T) : value, true)
+    return this.replica.mutateSet(this.storage, value === 0 ? (0 as T) : value, true, at)
   }
 
-  /** Removes `value` (its observed adds); returns the delta, empty when it was absent. */
-  delete(value: T): Delta {
-    return this.replica.mutateSet(this.storage, value, false)
+  /**
+   * Removes `value` (its observed adds); returns the delta, empty when it was absent. With `at`, the
+   * remove also consumes that dot (so a dense counter's context stays one range), present or not.
+   */
+  delete(value: T, at?: WriteAt): Delta {
+    if (at !== undefined) assertValue(value)
+    return this.replica.mutateSet(this.storage, value, false, at)
   }
 
   has(value: T): boolean {

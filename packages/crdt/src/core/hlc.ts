@@ -1,3 +1,4 @@
+import type { WallClock } from '@tandem/base'
 import { ClockDriftError, InvalidClockError } from '../errors.js'
 
 /**
@@ -20,7 +21,7 @@ export interface HLCOptions {
   /** This node's id (for Tandem, the libp2p peer id). */
   readonly node: string
   /** The wall clock in milliseconds since the epoch; injected so that tests and the simulator control time. */
-  readonly now: () => number
+  readonly now: WallClock
   /** How far ahead of the local wall clock a remote stamp may be; default 60,000 ms. */
   readonly driftMsMax?: number
 }
@@ -38,7 +39,7 @@ export function compareTimestamps(left: Timestamp, right: Timestamp): number {
 export class HLC {
   readonly node: string
   readonly driftMsMax: number
-  private readonly readWallMs: () => number
+  private readonly readWallMs: WallClock
   /** Wall part of the last stamp issued or observed. */
   wallMs = 0
   /** Logical part of the last stamp issued or observed. */
@@ -94,6 +95,17 @@ export class HLC {
   receive(remote: Pick<Timestamp, 'wallMs' | 'logical'>): void {
     this.check(remote.wallMs)
     this.observe(remote.wallMs, remote.logical)
+  }
+
+  /**
+   * Merges a remote stamp without refusing it, capped at the local wall clock + `driftMsMax`: a stamp
+   * further ahead moves the clock only to that cap, so one far-future write cannot drag every later
+   * local stamp with it (the hybrid node's merge of committed entries, which must never be refused).
+   */
+  observeCapped(remoteWallMs: number, remoteLogical: number): void {
+    const capMs = this.readPhysicalMs() + this.driftMsMax
+    if (remoteWallMs > capMs) this.observe(capMs, 0)
+    else this.observe(remoteWallMs, remoteLogical)
   }
 
   /** Merges an already checked remote stamp. */

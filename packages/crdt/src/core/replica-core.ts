@@ -1,4 +1,5 @@
-import { InputTooLargeError } from '../errors.js'
+import { assert, type WallClock } from '@tandem/base'
+import { InputTooLargeError, InvalidDeltaError, InvalidValueError, StaleDotError } from '../errors.js'
 import {
   type CausalContext,
   type CollectionDelta,
@@ -11,18 +12,23 @@ import {
 } from './delta.js'
 import { elementKey } from './element-key.js'
 import { HLC } from './hlc.js'
+import type { MergeOptions } from './merge-options.js'
 import {
   addDot,
+  invalidRanges,
   type Ranges,
   rangesCover,
+  rangesEqual,
   rangesHas,
   rangesIntersect,
   rangesSize,
   rangesSubtract,
   rangesUnion,
 } from './ranges.js'
+import { clampDelta, invalidReason } from './scope.js'
 import { Element, LwwStore, SetStore, Slot, type Store, storeKey } from './stores.js'
-import type { Value } from './value.js'
+import { assertValue, type Value } from './value.js'
+import { assertWriteAt, type WriteAt } from './write-at.js'
 
 /**
  * The state and merge rules shared by every collection of a replica: one node table, one causal
@@ -62,10 +68,46 @@ export interface ChangeEvent extends Origin {
 
 type Holder = Slot | Element
 
+/**
+ * A removal record: foreign dots a scoped delta removed at one set element before this replica saw
+ * them; an add of that element carrying one of them is dropped, until the replica sees the dot.
+ */
+export interface RemovalRecord {
+  /** The set's name. */
+  readonly collection: string
+  /** The element the removal named. */
+  readonly element: Value
+  /** The CRDT id whose dots were removed. */
+  readonly node: string
+  /** Those dots, as flat inclusive ranges. */
+  readonly ranges: readonly number[]
+}
+
+interface RemovalRecordState {
+  readonly store: SetStore
+  readonly key: string
+  readonly value: Value
+  readonly byNode: Map<string, Ranges>
+}
+
+interface ForeignDots {
+  readonly id: string
+  /** Local node index, or -1 when this replica has never heard of the id. */
+  readonly node: number
+  readonly ranges: Ranges
+}
+
+/** Merge options plus the core-only `'trust'` drift mode: stamps observed as they are. */
+export interface CoreMergeOptions extends Omit<MergeOptions, 'drift'> {
+  readonly drift?: MergeOptions['drift'] | 'trust'
+}
+
+const NO_MERGE_OPTIONS: CoreMergeOptions = Object.freeze({})
+
 /** Options of a replica core. */
 export interface ReplicaCoreOptions {
   readonly node: string
-  readonly now: () => number
+  readonly now: WallClock
   readonly driftMsMax?: number | undefined
   readonly members?: readonly string[] | undefined
 }
@@ -87,8 +129,8 @@ export class ReplicaCore {
   readonly peerSeen = new Map<number, Ranges[]>()
   /** Every replica of the document, when configured; otherwise the node table stands for it. */
   private readonly members: readonly number[] | undefined
-  /** Whether remote stamps are checked against the clock (off for scratch replicas that join deltas). */
-  checkDrift = true
+  /** Removal records of scoped merges, by set store key and element key (see recordRemovals). */
+  private readonly removals = new Map<string, RemovalRecordState>()
   private epoch = 0
   private lastStore: Store | undefined
   /** Changes made by the merge in progress. */
@@ -142,7 +184,10 @@ export class ReplicaCore {
   }
 
   private holdDot(node: number, seq: number, holder: Holder): void {
+    const sizeBefore = this.held.size
     this.held.set(dotKey(node, seq), holder)
+    // One dot, one holder: a second holder would make the index drop the wrong entry on a later merge.
+    assert(this.held.size === sizeBefore + 1, 'a dot is already held by another entry')
     this.heldCount[node] = (this.heldCount[node] as number) + 1
   }
 
@@ -157,6 +202,7 @@ export class ReplicaCore {
   localWrite(store: LwwStore, key: string, value: Value, deleted: boolean): Delta {
     this.clock.tick()
     const seq = this.nextSeq()
+    if (this.removals.size > 0) this.forgetSeenRemovals()
     const wallMs = this.clock.wallMs
     const logical = this.clock.logical
     const slot = new Slot(store, key, 0, seq, wallMs, logical, deleted, value)
@@ -189,19 +235,33 @@ export class ReplicaCore {
   localAdd(store: SetStore, value: Value): Delta {
     const key = elementKey(value)
     const seq = this.nextSeq()
-    const previous = store.elements.get(key)
+    // A scoped delta may already have removed this very add (it named the dot before it existed):
+    // the add still supersedes what it observed, but its own dot is not held, as on every replica
+    // that merged that removal first.
+    let blocked = false
+    if (this.removals.size > 0) {
+      blocked = this.removalBlocks(store, key, 0, seq)
+      this.forgetSeenRemovals()
+    }
+    let element = store.elements.get(key)
     const deltaNodes: string[] = [this.node]
     const deltaRanges: Ranges[] = [[seq, seq]]
-    if (previous !== undefined) {
+    if (element !== undefined) {
       // The add supersedes the dots it observed: they go into the delta's context, not its entries.
-      this.contextOfDots(previous.dots, deltaNodes, deltaRanges)
-      this.forgetDots(previous)
-      previous.dots = [0, seq]
-    } else {
-      store.elements.set(key, new Element(store, key, value, [0, seq]))
+      this.contextOfDots(element.dots, deltaNodes, deltaRanges)
+      this.forgetDots(element)
+      if (blocked) {
+        store.elements.delete(key)
+        this.pendingChanges?.push({ kind: 'set', collection: store.name, key, value, present: false })
+      } else {
+        element.dots = [0, seq]
+      }
+    } else if (!blocked) {
+      element = new Element(store, key, value, [0, seq])
+      store.elements.set(key, element)
       this.pendingChanges?.push({ kind: 'set', collection: store.name, key, value, present: true })
     }
-    this.holdDot(0, seq, store.elements.get(key) as Element)
+    if (!blocked) this.holdDot(0, seq, element as Element)
     return {
       nodes: deltaNodes,
       ranges: deltaRanges,
@@ -235,6 +295,49 @@ export class ReplicaCore {
     }
   }
 
+  /**
+   * @internal The delta of a write at an explicit stamp and dot (see {@link WriteAt}); the caller
+   * merges it. Map and register writes carry one entry; a set add carries the element with the dot
+   * and supersedes the dots it observed; a set remove names the observed dots and consumes the dot
+   * too, so a dense counter's context stays one range.
+   */
+  writeAtDelta(store: Store, key: string, value: Value, write: 'put' | 'delete', at: WriteAt): Delta {
+    assertWriteAt(at, SEQ_MAX)
+    const node = this.nodeIndex.get(at.node)
+    if (node !== undefined) {
+      const seen = this.seen[node] as Ranges
+      if (seen.length > 0 && (seen[seen.length - 1] as number) >= at.seq) {
+        throw new StaleDotError(`dot ${at.seq} of that id is not above the dots this replica has seen`)
+      }
+    }
+    const nodes: string[] = [at.node]
+    const ranges: Ranges[] = [[at.seq, at.seq]]
+    if (store instanceof LwwStore) {
+      const entry: EntryData = {
+        key,
+        node: 0,
+        seq: at.seq,
+        wallMs: at.wallMs,
+        logical: at.logical,
+        deleted: write === 'delete',
+        value: write === 'delete' ? null : value,
+      }
+      return {
+        nodes,
+        ranges,
+        collections: [{ kind: store.kind, name: store.name, entries: [entry], elements: NO_ELEMENTS }],
+      }
+    }
+    const current = store.elements.get(elementKey(value))
+    if (current !== undefined) this.contextOfDots(current.dots, nodes, ranges)
+    const element: ElementData = { value, dots: write === 'put' ? [0, at.seq] : [] }
+    return {
+      nodes,
+      ranges,
+      collections: [{ kind: 'set', name: store.name, entries: NO_ENTRIES, elements: [element] }],
+    }
+  }
+
   private contextOfDots(dots: readonly number[], nodes: string[], ranges: Ranges[]): void {
     for (let index = 0; index < dots.length; index += 2) {
       const node = this.nodes[dots[index] as number] as string
@@ -261,12 +364,24 @@ export class ReplicaCore {
   // Merge
 
   /**
-   * Merges a delta (or a full state, or a sync diff) into this replica. Throws ClockDriftError
-   * before changing anything when a stamp is too far ahead of the local clock. Returns whether the
-   * replica changed (new dots seen, entries added or dropped): a delta that changes nothing is not
-   * forwarded again, which is what stops relayed updates from circulating forever.
+   * Merges a delta (or a full state, or a sync diff) into this replica, as `options` say (see
+   * {@link MergeOptions}: scope, clamp, drift). Throws before changing anything when the delta is
+   * invalid for a scoped merge (InvalidDeltaError) or, with the drift check, when a stamp is too far
+   * ahead of the local clock (ClockDriftError). Returns whether the replica changed (new dots seen,
+   * entries added or dropped, removals recorded): a delta that changes nothing is not forwarded
+   * again, which is what stops relayed updates from circulating forever.
    */
-  protected mergeDelta(delta: Delta): boolean {
+  protected mergeDelta(input: Delta, options: CoreMergeOptions = NO_MERGE_OPTIONS): boolean {
+    const delta = options.stampBoundMs === undefined ? input : clampDelta(input, options.stampBoundMs)
+    const writerIds = options.writerIds
+    if (writerIds !== undefined) {
+      const reason = invalidReason(delta, writerIds)
+      if (reason !== null) throw new InvalidDeltaError(reason)
+    }
+    if (options.dotOrder === 'ascending') {
+      const reason = this.staleDotReason(delta)
+      if (reason !== null) throw new InvalidDeltaError(reason)
+    }
     this.mutations = 0
     let maxWallMs = 0
     let maxLogical = 0
@@ -278,25 +393,54 @@ export class ReplicaCore {
         }
       }
     }
-    if (maxWallMs > 0 && this.checkDrift) this.clock.check(maxWallMs)
+    const drift = options.drift ?? 'refuse'
+    if (maxWallMs > 0 && drift === 'refuse') this.clock.check(maxWallMs)
 
     const nodeCount = delta.nodes.length
     const local = new Array<number>(nodeCount)
-    for (let index = 0; index < nodeCount; index++) local[index] = this.intern(delta.nodes[index] as string)
-    // The delta's context by local node index.
+    // The delta's context by local node index: all of it, or in a scoped merge the writer's ids only.
     const deltaSeen = new Map<number, Ranges>()
+    // Scoped merge: the other ids' dots it names (the observed dots of its one set element).
+    let foreign: ForeignDots[] | undefined
+    let foreignSeen: Map<number, Ranges> | undefined
     for (let index = 0; index < nodeCount; index++) {
-      deltaSeen.set(local[index] as number, delta.ranges[index] as Ranges)
+      const id = delta.nodes[index] as string
+      const ranges = delta.ranges[index] as Ranges
+      if (writerIds === undefined || writerIds.includes(id)) {
+        const node = this.intern(id)
+        local[index] = node
+        deltaSeen.set(node, ranges)
+      } else {
+        // A foreign id is not interned: a delta cannot grow the node table with ids it made up.
+        const node = this.nodeIndex.get(id) ?? -1
+        local[index] = node
+        if (ranges.length === 0) continue
+        foreign ??= []
+        foreign.push({ id, node, ranges })
+        if (node >= 0) {
+          foreignSeen ??= new Map()
+          foreignSeen.set(node, ranges)
+        }
+      }
     }
     const epoch = ++this.epoch
 
+    let scopeElement: { store: SetStore; value: Value } | undefined
     for (const collection of delta.collections) {
       const store = this.store(collection.kind, collection.name)
       if (store instanceof SetStore) {
-        for (const element of collection.elements) this.mergeElement(store, element, local, deltaSeen, epoch)
+        for (const element of collection.elements) {
+          this.mergeElement(store, element, local, deltaSeen, epoch, foreignSeen)
+          scopeElement = { store, value: element.value }
+        }
       } else {
         for (const entry of collection.entries) this.mergeEntry(store, entry, local, deltaSeen, epoch)
       }
+    }
+    if (foreign !== undefined) {
+      // invalidReason guarantees exactly one listed element when foreign dots are named.
+      assert(scopeElement !== undefined, 'foreign dots without their set element')
+      this.recordRemovals(scopeElement.store, scopeElement.value, foreign, options.isStrongId)
     }
 
     // Entries the delta does not mention, whose dots it has seen: overwritten or removed there.
@@ -332,8 +476,141 @@ export class ReplicaCore {
       this.seen[node] = rangesUnion(seen, ranges)
       this.mutations++
     }
-    if (maxWallMs > 0) this.clock.observe(maxWallMs, maxLogical)
+    if (this.removals.size > 0) this.forgetSeenRemovals()
+    if (maxWallMs > 0) {
+      if (drift === 'cap') this.clock.observeCapped(maxWallMs, maxLogical)
+      else this.clock.observe(maxWallMs, maxLogical)
+    }
     return this.mutations > 0
+  }
+
+  /**
+   * Why `delta` breaks ascending dot order here (see {@link MergeOptions.dotOrder}): a dot it carries
+   * is not above every dot of its id this replica has seen. `null` when it does not.
+   */
+  staleDotReason(delta: Delta): string | null {
+    for (const collection of delta.collections) {
+      for (const entry of collection.entries) {
+        if (this.seenAtOrAbove(delta.nodes[entry.node], entry.seq))
+          return 'carries a dot at or below an earlier one'
+      }
+      for (const element of collection.elements) {
+        for (let index = 0; index < element.dots.length; index += 2) {
+          if (
+            this.seenAtOrAbove(delta.nodes[element.dots[index] as number], element.dots[index + 1] as number)
+          ) {
+            return 'carries a dot at or below an earlier one'
+          }
+        }
+      }
+    }
+    return null
+  }
+
+  /** Whether this replica has seen a dot of `id` at or above `seq`. */
+  private seenAtOrAbove(id: string | undefined, seq: number): boolean {
+    const node = id === undefined ? undefined : this.nodeIndex.get(id)
+    if (node === undefined) return false
+    const seen = this.seen[node] as Ranges
+    return seen.length > 0 && (seen[seen.length - 1] as number) >= seq
+  }
+
+  /**
+   * Records, against one set element only, the foreign dots a scoped delta removed there that this
+   * replica neither holds nor has seen: a later add of that element carrying one of them is dropped,
+   * as if the removal had come after it. Dots of strong ids are never recorded (strong writes reach
+   * every replica in log order), nor dots already seen (held elsewhere, or gone).
+   */
+  private recordRemovals(
+    store: SetStore,
+    value: Value,
+    foreign: readonly ForeignDots[],
+    isStrongId: ((id: string) => boolean) | undefined,
+  ): void {
+    const key = elementKey(value)
+    const recordKey = `${storeKey('set', store.name)}\u0000${key}`
+    for (const { id, node, ranges } of foreign) {
+      if (isStrongId?.(id) === true) continue
+      const unseen = node < 0 ? ranges : rangesSubtract(ranges, this.seen[node] as Ranges)
+      if (unseen.length === 0) continue
+      let record = this.removals.get(recordKey)
+      if (record === undefined) {
+        record = { store, key, value, byNode: new Map() }
+        this.removals.set(recordKey, record)
+      }
+      const before = record.byNode.get(id)
+      if (before !== undefined && rangesCover(before, unseen)) continue
+      record.byNode.set(id, before === undefined ? unseen.slice() : rangesUnion(before, unseen))
+      this.mutations++
+    }
+  }
+
+  /** Whether a removal record blocks the add of element `key` of `store` with dot (node, seq). */
+  private removalBlocks(store: SetStore, key: string, node: number, seq: number): boolean {
+    const record = this.removals.get(`${storeKey('set', store.name)}\u0000${key}`)
+    if (record === undefined) return false
+    const ranges = record.byNode.get(this.nodes[node] as string)
+    return ranges !== undefined && rangesHas(ranges, seq)
+  }
+
+  /** Deletes the recorded dots this replica has now seen; a record lives only until then. */
+  protected forgetSeenRemovals(): void {
+    for (const [recordKey, record] of this.removals) {
+      for (const [id, ranges] of record.byNode) {
+        const node = this.nodeIndex.get(id)
+        if (node === undefined) continue
+        const left = rangesSubtract(ranges, this.seen[node] as Ranges)
+        if (left.length === 0) record.byNode.delete(id)
+        else if (left.length !== ranges.length || !rangesEqual(left, ranges)) record.byNode.set(id, left)
+      }
+      if (record.byNode.size === 0) this.removals.delete(recordKey)
+    }
+  }
+
+  /**
+   * Adds removal records read from {@link ReplicaCore.removalRecords} of a saved state: the state's
+   * encoding (`encodeState`) does not carry them, so a snapshot that must behave like the replica it
+   * was taken from saves them beside it and restores them here. Dots already seen are dropped.
+   */
+  restoreRemovalRecords(records: readonly RemovalRecord[]): void {
+    for (const record of records) {
+      const reason = invalidRanges(record.ranges)
+      if (reason !== null) throw new InvalidValueError(`removal record: ${reason}`)
+      assertValue(record.element)
+      const store = this.store('set', record.collection) as SetStore
+      this.recordRemovals(
+        store,
+        record.element,
+        [{ id: record.node, node: this.nodeIndex.get(record.node) ?? -1, ranges: record.ranges.slice() }],
+        undefined,
+      )
+    }
+  }
+
+  /**
+   * The removal records (see {@link MergeOptions.writerIds}), canonically ordered: per set element,
+   * the foreign dots a scoped delta removed there before this replica saw them.
+   */
+  removalRecords(): RemovalRecord[] {
+    const out: RemovalRecord[] = []
+    for (const record of this.removals.values()) {
+      const ids = [...record.byNode.keys()].sort()
+      for (const id of ids) {
+        out.push({
+          collection: record.store.name,
+          element: record.value,
+          node: id,
+          ranges: (record.byNode.get(id) as Ranges).slice(),
+        })
+      }
+    }
+    out.sort(
+      (left, right) =>
+        compareText(left.collection, right.collection) ||
+        compareText(elementKey(left.element), elementKey(right.element)) ||
+        compareText(left.node, right.node),
+    )
+    return out
   }
 
   private dropDot(holder: Holder, node: number, seq: number): void {
@@ -449,6 +726,7 @@ export class ReplicaCore {
     local: readonly number[],
     deltaSeen: Map<number, Ranges>,
     epoch: number,
+    foreignSeen: Map<number, Ranges> | undefined,
   ): void {
     const key = elementKey(element.value)
     const current = store.elements.get(key)
@@ -459,8 +737,11 @@ export class ReplicaCore {
       for (let index = 0; index < dots.length; index += 2) {
         const node = dots[index] as number
         const seq = dots[index + 1] as number
-        if (hasLocalDot(incoming, local, node, seq) || !hasDot(deltaSeen, node, seq)) kept.push(node, seq)
-        else this.releaseDot(node, seq)
+        const removed =
+          !hasLocalDot(incoming, local, node, seq) &&
+          (hasDot(deltaSeen, node, seq) || (foreignSeen !== undefined && hasDot(foreignSeen, node, seq)))
+        if (removed) this.releaseDot(node, seq)
+        else kept.push(node, seq)
       }
     }
     const target = current ?? new Element(store, key, element.value, kept)
@@ -469,6 +750,8 @@ export class ReplicaCore {
       const seq = incoming[index + 1] as number
       if (rangesHas(this.seen[node] as Ranges, seq)) continue
       if (hasPair(kept, node, seq)) continue
+      // A scoped delta removed this add of this element before it arrived: it stays removed.
+      if (this.removals.size > 0 && this.removalBlocks(store, key, node, seq)) continue
       kept.push(node, seq)
       this.holdDot(node, seq, target)
     }
@@ -754,4 +1037,8 @@ function rangesFromSorted(sorted: readonly number[]): Ranges {
     else out.push(seq, seq)
   }
   return out
+}
+
+function compareText(left: string, right: string): number {
+  return left < right ? -1 : left > right ? 1 : 0
 }

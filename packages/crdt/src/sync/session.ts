@@ -1,4 +1,4 @@
-import type { Delta } from '../core/delta.js'
+import type { CausalContext, Delta } from '../core/delta.js'
 import type { Origin } from '../core/replica-core.js'
 import { SyncProtocolError } from '../errors.js'
 import { joinDeltas, type Replica } from '../replica.js'
@@ -15,6 +15,21 @@ export interface SyncSessionOptions {
   readonly onOutgoing?: (messages: SyncMessage[]) => void
   /** Collect tombstones when the peer reports its context; default true. */
   readonly collectGarbage?: boolean
+  /**
+   * When the `ack` of a step 2 leaves. `'applied'` (default): at once, in the reply to the step 2.
+   * `'persisted'`: only once the receiver confirms it made what it applied durable, by calling
+   * {@link SyncSession.persisted} with the {@link SyncSession.appliedCount} it covered. The peer
+   * collects tombstones on an ack, so an ack must not report deltas a crash here could still lose.
+   */
+  readonly acknowledge?: 'applied' | 'persisted'
+}
+
+/** An ack held back until the receiver confirms persistence (acknowledge: 'persisted'). */
+interface PendingAck {
+  /** The applied count when the step 2 was merged. */
+  readonly upTo: number
+  /** The replica's context right after it. */
+  readonly context: CausalContext
 }
 
 /**
@@ -23,7 +38,9 @@ export interface SyncSessionOptions {
  *
  * 1. `start()` returns step 1 (this replica's causal context).
  * 2. The peer answers step 1 with step 2 (exactly what this side lacks) and its own step 1.
- * 3. After step 2 is applied, an `ack` reports the new context (for tombstone collection).
+ * 3. After step 2 is applied, an `ack` reports the new context (for tombstone collection) — at
+ *    once, or with `acknowledge: 'persisted'` only once the receiver confirms durability
+ *    ({@link SyncSession.persisted}).
  * 4. From then on, every change of the local replica (local writes, and deltas from other peers)
  *    becomes an `update` message, except deltas that came from this very peer.
  *
@@ -37,8 +54,11 @@ export class SyncSession {
   private readonly onOutgoing: ((messages: SyncMessage[]) => void) | undefined
   private readonly collect: boolean
   private readonly origin: Origin
+  private readonly acknowledgeWhen: 'applied' | 'persisted'
   private queue: Delta[] = []
   private sentStep1 = false
+  private applied = 0
+  private pendingAcks: PendingAck[] = []
   private unsubscribe: (() => void) | undefined
 
   constructor(replica: Replica, options: SyncSessionOptions) {
@@ -47,6 +67,7 @@ export class SyncSession {
     this.peer = options.peer
     this.onOutgoing = options.onOutgoing
     this.collect = options.collectGarbage ?? true
+    this.acknowledgeWhen = options.acknowledge ?? 'applied'
     this.origin = Object.freeze({ origin: 'remote', peer: options.peer })
     this.unsubscribe = replica.onUpdate((delta, origin) => {
       if (origin.peer === this.peer) return
@@ -78,11 +99,16 @@ export class SyncSession {
       }
       case 'sync-step-2': {
         this.replica.apply(message.delta, this.origin)
+        this.applied++
         this.replica.acknowledge(this.peer, message.delta)
-        return [{ type: 'ack', context: this.replica.context() }]
+        const ack: SyncMessage = { type: 'ack', context: this.replica.context() }
+        if (this.acknowledgeWhen === 'applied') return [ack]
+        this.pendingAcks.push({ upTo: this.applied, context: ack.context })
+        return []
       }
       case 'update': {
         this.replica.apply(message.delta, this.origin)
+        this.applied++
         this.replica.acknowledge(this.peer, message.delta)
         return []
       }
@@ -94,6 +120,47 @@ export class SyncSession {
       default:
         throw new SyncProtocolError('unknown sync message type')
     }
+  }
+
+  /**
+   * Number of step 2 and update messages this session has merged so far. With
+   * `acknowledge: 'persisted'`, read it after `receive`, make the replica durable, then pass it to
+   * {@link SyncSession.persisted}.
+   */
+  get appliedCount(): number {
+    return this.applied
+  }
+
+  /**
+   * The receiver made durable everything this session merged up to applied count `upTo`: returns the
+   * acks held back until then (at most one: the newest context covered), to send to the peer. Only
+   * with `acknowledge: 'persisted'`.
+   *
+   * @example
+   * ```ts
+   * const session = new SyncSession(replica, { peer, acknowledge: 'persisted' })
+   * send(session.receive(message))
+   * const upTo = session.appliedCount
+   * await log.fsync()
+   * send(session.persisted(upTo))
+   * ```
+   */
+  persisted(upTo: number): SyncMessage[] {
+    this.assertOpen()
+    if (this.acknowledgeWhen !== 'persisted') {
+      throw new SyncProtocolError("persisted() needs the option acknowledge: 'persisted'")
+    }
+    if (!Number.isSafeInteger(upTo) || upTo < 0 || upTo > this.applied) {
+      throw new SyncProtocolError('persisted() beyond what this session applied')
+    }
+    let newest: PendingAck | undefined
+    let kept = 0
+    for (const pending of this.pendingAcks) {
+      if (pending.upTo <= upTo) newest = pending
+      else this.pendingAcks[kept++] = pending
+    }
+    this.pendingAcks.length = kept
+    return newest === undefined ? [] : [{ type: 'ack', context: newest.context }]
   }
 
   /** Live updates queued since the last drain, joined into at most one `update` message. */
@@ -114,6 +181,7 @@ export class SyncSession {
     this.unsubscribe?.()
     this.unsubscribe = undefined
     this.queue = []
+    this.pendingAcks = []
   }
 
   private assertOpen(): void {
