@@ -419,7 +419,8 @@ export {
 /**
  * The packet simulator: per-link delay with an exponential tail, loss, duplication, bounded
  * links, and partitions (uniform or isolating one node, symmetric or asymmetric). Each endpoint
- * implements raft's `Transport`.
+ * implements raft's `Transport`. A message whose `from` is not its sender's id is refused with
+ * `ForgedSenderError` (`SIM_FORGED_SENDER`), as an authenticating transport refuses it.
  *
  * @example
  * ```ts
@@ -430,6 +431,7 @@ export {
  */
 export {
   type Addressed,
+  ForgedSenderError,
   type NetworkEndpoint,
   type NetworkOptions,
   type NetworkStats,

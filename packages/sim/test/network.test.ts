@@ -1,6 +1,11 @@
 import { SeededRandom } from '@tandem/base'
 import { describe, expect, it } from 'vitest'
-import { type NetworkOptions, PacketSimulator, reliableNetwork } from '../src/world/network.js'
+import {
+  ForgedSenderError,
+  type NetworkOptions,
+  PacketSimulator,
+  reliableNetwork,
+} from '../src/world/network.js'
 import { Scheduler } from '../src/world/scheduler.js'
 
 interface Packet {
@@ -158,6 +163,20 @@ describe('PacketSimulator', () => {
     send('a', 'c', 3)
     await scheduler.run({ untilMs: 100, eventsMax: 1000 })
     expect(received.get('b')).toEqual([0, 1, 2])
+    expect(received.get('c')).toEqual([])
+  })
+
+  it('refuses a message naming another sender with ForgedSenderError, as an authenticating transport does', async () => {
+    const { scheduler, received, endpoints } = setup({})
+    let refused: unknown = null
+    try {
+      endpoints.get('a')?.send([{ from: 'b', to: 'c', n: 1 }])
+    } catch (error) {
+      refused = error
+    }
+    expect(refused).toBeInstanceOf(ForgedSenderError)
+    expect((refused as ForgedSenderError).code).toBe('SIM_FORGED_SENDER')
+    await scheduler.run({ untilMs: 100, eventsMax: 1000 })
     expect(received.get('c')).toEqual([])
   })
 

@@ -6,7 +6,7 @@
  */
 
 import type { SeededRandom } from '@tandem/base'
-import { assert } from '@tandem/base'
+import { TandemError } from '@tandem/base'
 import type { Scheduler } from './scheduler.js'
 
 /** How the network splits when it partitions. */
@@ -52,6 +52,12 @@ export const reliableNetwork: NetworkOptions = {
   partitionStabilityMs: 0,
   healStabilityMs: 0,
   decisionStepMs: 100,
+}
+
+/** A node sent a message whose `from` is not its own id; the network refuses it. */
+export class ForgedSenderError extends TandemError {
+  readonly code = 'SIM_FORGED_SENDER'
+  override readonly name = 'ForgedSenderError'
 }
 
 /** What a packet must expose: its endpoints. */
@@ -224,8 +230,12 @@ export class PacketSimulator<M extends Addressed> {
 
   private sendOne(from: string, message: M): void {
     this.stats.sent++
-    // A node under test that forges its sender id is a bug of that node, not a network fault.
-    assert(message.from === from, `node ${from} sent a message claiming to be from ${message.from}`)
+    // The network authenticates senders, as Tandem's transport does (the peer id of the connection).
+    // A message naming another sender is refused with an operating error the sender's transport
+    // call sees, not an invariant: the Raft driver treats it as a lost send (relayed proposals keep
+    // their proposer's id, so a proposal forwarded twice is refused here).
+    if (message.from !== from)
+      throw new ForgedSenderError(`node ${from} sent a message claiming to be from ${message.from}`)
     const to = message.to
     if (!this.attachments.has(to)) {
       this.drop(message, 'unknown-destination')
