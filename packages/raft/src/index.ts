@@ -369,7 +369,7 @@ export {
  *
  * @example
  * ```ts
- * const limits: DecodeLimits = { ...defaultDecodeLimits, messageBytesMax: 8 * 1024 * 1024 }
+ * const limits: DecodeLimits = { ...DEFAULT_DECODE_LIMITS, messageBytesMax: 8 * 1024 * 1024 }
  * ```
  *
  * CRC-32C (Castagnoli), as used for snapshot chunks.
@@ -381,18 +381,18 @@ export {
  */
 export {
   crc32c,
+  DEFAULT_DECODE_LIMITS,
   type DecodeLimits,
   decodeConfChange,
   decodeEntry,
   decodeHardState,
   decodeMessage,
   decodeSnapshot,
-  defaultDecodeLimits,
   encodeConfChange,
   encodeEntry,
   encodeHardState,
   encodeMessage,
   encodeSnapshot,
   MalformedMessageError,
-  wireVersion,
+  WIRE_VERSION,
 } from './codec/index.js'

@@ -23,20 +23,20 @@ import { MalformedMessageError } from './errors.js'
 import type { DecodeLimits } from './limits.js'
 
 /** The wire version this codec writes and the only one it reads. */
-export const wireVersion = 1
+export const WIRE_VERSION = 1
 
-const entryTypeNames: readonly pb.EntryType[] = [pb.EntryType.ENTRY_NORMAL, pb.EntryType.ENTRY_CONF_CHANGE]
-const confChangeTypeNames: readonly pb.ConfChangeType[] = [
+const ENTRY_TYPE_NAMES: readonly pb.EntryType[] = [pb.EntryType.ENTRY_NORMAL, pb.EntryType.ENTRY_CONF_CHANGE]
+const CONF_CHANGE_TYPE_NAMES: readonly pb.ConfChangeType[] = [
   pb.ConfChangeType.ADD_VOTER,
   pb.ConfChangeType.REMOVE_NODE,
   pb.ConfChangeType.ADD_LEARNER,
 ]
-const transitionNames: readonly pb.ConfChangeTransition[] = [
+const TRANSITION_NAMES: readonly pb.ConfChangeTransition[] = [
   pb.ConfChangeTransition.TRANSITION_AUTO,
   pb.ConfChangeTransition.TRANSITION_JOINT_IMPLICIT,
   pb.ConfChangeTransition.TRANSITION_JOINT_EXPLICIT,
 ]
-const messageTypeNames: readonly pb.MessageType[] = [
+const MESSAGE_TYPE_NAMES: readonly pb.MessageType[] = [
   pb.MessageType.MSG_HUP,
   pb.MessageType.MSG_BEAT,
   pb.MessageType.MSG_PROP,
@@ -61,10 +61,10 @@ const messageTypeNames: readonly pb.MessageType[] = [
 function indexer<T extends string>(names: readonly T[]): ReadonlyMap<string, number> {
   return new Map(names.map((name, value) => [name, value]))
 }
-const entryTypeValues = indexer(entryTypeNames)
-const confChangeTypeValues = indexer(confChangeTypeNames)
-const transitionValues = indexer(transitionNames)
-const messageTypeValues = indexer(messageTypeNames)
+const ENTRY_TYPE_VALUES = indexer(ENTRY_TYPE_NAMES)
+const CONF_CHANGE_TYPE_VALUES = indexer(CONF_CHANGE_TYPE_NAMES)
+const TRANSITION_VALUES = indexer(TRANSITION_NAMES)
+const MESSAGE_TYPE_VALUES = indexer(MESSAGE_TYPE_NAMES)
 
 function nameOf<T>(names: readonly T[], value: number, what: string): T {
   const name = names[value]
@@ -92,7 +92,7 @@ export function entryToWire(entry: Entry): pb.Entry {
   return {
     term: entry.term,
     index: entry.index,
-    type: nameOf(entryTypeNames, entry.type, 'entry type'),
+    type: nameOf(ENTRY_TYPE_NAMES, entry.type, 'entry type'),
     data: bytes(entry.data),
   }
 }
@@ -121,10 +121,10 @@ export function snapshotToWire(snapshot: Snapshot): pb.Snapshot {
 
 export function confChangeToWire(change: ConfChange): pb.ConfChange {
   return {
-    wireVersion,
-    transition: nameOf(transitionNames, change.transition, 'conf change transition'),
+    wireVersion: WIRE_VERSION,
+    transition: nameOf(TRANSITION_NAMES, change.transition, 'conf change transition'),
     changes: change.changes.map((single) => ({
-      type: nameOf(confChangeTypeNames, single.type, 'conf change type'),
+      type: nameOf(CONF_CHANGE_TYPE_NAMES, single.type, 'conf change type'),
       nodeId: single.nodeId,
     })),
     context: bytes(change.context),
@@ -145,8 +145,8 @@ function chunkToWire(chunk: SnapshotChunk): pb.SnapshotChunk {
 
 export function messageToWire(message: WireMessage): pb.Message {
   const wire: pb.Message = {
-    wireVersion,
-    type: nameOf(messageTypeNames, message.type, 'message type'),
+    wireVersion: WIRE_VERSION,
+    type: nameOf(MESSAGE_TYPE_NAMES, message.type, 'message type'),
     from: message.from,
     to: message.to,
     term: message.term,
@@ -195,7 +195,7 @@ export function entryFromWire(wire: pb.Entry): Entry {
   return {
     term: logNumber(wire.term, 'entry term'),
     index: logNumber(wire.index, 'entry index'),
-    type: enumValue(entryTypeValues, wire.type, 'entry type') as EntryType,
+    type: enumValue(ENTRY_TYPE_VALUES, wire.type, 'entry type') as EntryType,
     data: wire.data,
   }
 }
@@ -235,15 +235,15 @@ export function snapshotFromWire(wire: pb.Snapshot, limits: DecodeLimits): Snaps
 }
 
 export function confChangeFromWire(wire: pb.ConfChange, limits: DecodeLimits): ConfChange {
-  if (wire.wireVersion !== wireVersion) throw new MalformedMessageError('unsupported conf change version')
+  if (wire.wireVersion !== WIRE_VERSION) throw new MalformedMessageError('unsupported conf change version')
   if (wire.changes.length > limits.confChangesMax) throw new MalformedMessageError('too many conf changes')
   const changes: ConfChangeSingle[] = wire.changes.map((single) => ({
-    type: enumValue(confChangeTypeValues, single.type, 'conf change type') as ConfChangeType,
+    type: enumValue(CONF_CHANGE_TYPE_VALUES, single.type, 'conf change type') as ConfChangeType,
     nodeId: nodeId(single.nodeId, 'conf change node id', limits, false),
   }))
   return {
     transition: enumValue(
-      transitionValues,
+      TRANSITION_VALUES,
       wire.transition,
       'conf change transition',
     ) as ConfChangeTransition,
@@ -295,8 +295,8 @@ function entriesFromWire(wire: readonly pb.Entry[], type: MessageType, index: nu
 }
 
 export function messageFromWire(wire: pb.Message, limits: DecodeLimits): WireMessage {
-  if (wire.wireVersion !== wireVersion) throw new MalformedMessageError('unsupported wire version')
-  const type = enumValue(messageTypeValues, wire.type, 'message type') as MessageType
+  if (wire.wireVersion !== WIRE_VERSION) throw new MalformedMessageError('unsupported wire version')
+  const type = enumValue(MESSAGE_TYPE_VALUES, wire.type, 'message type') as MessageType
   if (wire.entries.length > limits.entriesMax) throw new MalformedMessageError('too many entries')
   const index = logNumber(wire.index, 'index')
   const message: WireMessage = {

@@ -21,10 +21,10 @@ import {
 import { MalformedMessageError } from './errors.js'
 import { type DecodeLimits, resolveDecodeLimits } from './limits.js'
 
-export { wireVersion } from './convert.js'
+export { WIRE_VERSION } from './convert.js'
 export { crc32c } from './crc32c.js'
 export { MalformedMessageError } from './errors.js'
-export { type DecodeLimits, defaultDecodeLimits } from './limits.js'
+export { DEFAULT_DECODE_LIMITS, type DecodeLimits } from './limits.js'
 
 /**
  * Runs `decode` over `bytes` after the size check, turning every failure (a protons parse error,

@@ -13,7 +13,7 @@ export interface DecodeLimits {
 }
 
 /** 64 MiB per message, 100,000 entries, 1,024 members, 1,024 changes, node ids up to 256 characters. */
-export const defaultDecodeLimits: DecodeLimits = Object.freeze({
+export const DEFAULT_DECODE_LIMITS: DecodeLimits = Object.freeze({
   messageBytesMax: 64 * 1024 * 1024,
   entriesMax: 100_000,
   membersMax: 1024,
@@ -21,8 +21,8 @@ export const defaultDecodeLimits: DecodeLimits = Object.freeze({
   nodeIdLengthMax: 256,
 })
 
-/** Fills the unset fields of `partial` from {@link defaultDecodeLimits}. */
+/** Fills the unset fields of `partial` from {@link DEFAULT_DECODE_LIMITS}. */
 export function resolveDecodeLimits(partial: Partial<DecodeLimits> | undefined): DecodeLimits {
-  if (partial === undefined) return defaultDecodeLimits
-  return { ...defaultDecodeLimits, ...partial }
+  if (partial === undefined) return DEFAULT_DECODE_LIMITS
+  return { ...DEFAULT_DECODE_LIMITS, ...partial }
 }

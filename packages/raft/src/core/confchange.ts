@@ -48,18 +48,18 @@ export function isLeaveJoint(change: ConfChange): boolean {
  * change (a {@link ConfChangeError}) leaves the node exactly as it was.
  */
 export class Changer {
-  private readonly tracker: ProgressTracker
+  readonly #tracker: ProgressTracker
   /** The log's last index, where new members' progress starts. */
-  private readonly lastIndex: number
+  readonly #lastIndex: number
 
   constructor(tracker: ProgressTracker, lastIndex: number) {
-    this.tracker = tracker
-    this.lastIndex = lastIndex
+    this.#tracker = tracker
+    this.#lastIndex = lastIndex
   }
 
   /** Applies any {@link ConfChange}: leave joint, enter joint, or a simple one-voter change. */
   apply(change: ConfChange): ChangeResult {
-    if (isLeaveJoint(change) && this.tracker.isJoint()) return this.leaveJoint()
+    if (isLeaveJoint(change) && this.#tracker.isJoint()) return this.leaveJoint()
     const { enter, autoLeave } = enterJointOf(change)
     if (enter) return this.enterJoint(autoLeave, change.changes)
     return this.simple(change.changes)
@@ -70,18 +70,18 @@ export class Changer {
    * changes are applied to the incoming half.
    */
   enterJoint(autoLeave: boolean, changes: readonly ConfChangeSingle[]): ChangeResult {
-    const [config, progress] = this.checkAndCopy()
+    const [config, progress] = this.#checkAndCopy()
     if (config.votersOutgoing.size > 0) throw new ConfChangeError('the configuration is already joint')
     if (config.voters.size === 0) throw new ConfChangeError('cannot make a zero-voter configuration joint')
     for (const id of config.voters) config.votersOutgoing.add(id)
-    this.applyChanges(config, progress, changes)
+    this.#applyChanges(config, progress, changes)
     config.autoLeave = autoLeave
     return checkAndReturn(config, progress)
   }
 
   /** Leaves the joint configuration: C_new alone decides from now on. */
   leaveJoint(): ChangeResult {
-    const [config, progress] = this.checkAndCopy()
+    const [config, progress] = this.#checkAndCopy()
     if (config.votersOutgoing.size === 0)
       throw new ConfChangeError('cannot leave a configuration that is not joint')
     for (const id of config.learnersNext) {
@@ -101,12 +101,12 @@ export class Changer {
 
   /** Applies changes that touch at most one voter without joint consensus (thesis §4.1). */
   simple(changes: readonly ConfChangeSingle[]): ChangeResult {
-    const [config, progress] = this.checkAndCopy()
+    const [config, progress] = this.#checkAndCopy()
     if (config.votersOutgoing.size > 0) {
       throw new ConfChangeError('cannot apply a simple change in a joint configuration')
     }
-    this.applyChanges(config, progress, changes)
-    const before = this.tracker.config.voters
+    this.#applyChanges(config, progress, changes)
+    const before = this.#tracker.config.voters
     let changed = 0
     for (const id of config.voters) if (!before.has(id)) changed++
     for (const id of before) if (!config.voters.has(id)) changed++
@@ -116,7 +116,7 @@ export class Changer {
     return checkAndReturn(config, progress)
   }
 
-  private applyChanges(
+  #applyChanges(
     config: MutableConfig,
     progress: Map<NodeId, Progress>,
     changes: readonly ConfChangeSingle[],
@@ -125,10 +125,10 @@ export class Changer {
       if (change.nodeId === '') throw new ConfChangeError('a membership change names an empty node id')
       switch (change.type) {
         case ConfChangeType.AddVoter:
-          this.makeVoter(config, progress, change.nodeId)
+          this.#makeVoter(config, progress, change.nodeId)
           break
         case ConfChangeType.AddLearner:
-          this.makeLearner(config, progress, change.nodeId)
+          this.#makeLearner(config, progress, change.nodeId)
           break
         case ConfChangeType.RemoveNode:
           remove(config, progress, change.nodeId)
@@ -140,10 +140,10 @@ export class Changer {
     if (config.voters.size === 0) throw new ConfChangeError('the change removes all voters')
   }
 
-  private makeVoter(config: MutableConfig, progress: Map<NodeId, Progress>, id: NodeId): void {
+  #makeVoter(config: MutableConfig, progress: Map<NodeId, Progress>, id: NodeId): void {
     const member = progress.get(id)
     if (member === undefined) {
-      this.initProgress(config, progress, id, false)
+      this.#initProgress(config, progress, id, false)
       return
     }
     member.isLearner = false
@@ -157,10 +157,10 @@ export class Changer {
    * votes in C_old), so it is staged in `learnersNext` and becomes one when the joint
    * configuration is left.
    */
-  private makeLearner(config: MutableConfig, progress: Map<NodeId, Progress>, id: NodeId): void {
+  #makeLearner(config: MutableConfig, progress: Map<NodeId, Progress>, id: NodeId): void {
     const member = progress.get(id)
     if (member === undefined) {
-      this.initProgress(config, progress, id, true)
+      this.#initProgress(config, progress, id, true)
       return
     }
     if (member.isLearner) return
@@ -174,23 +174,18 @@ export class Changer {
     }
   }
 
-  private initProgress(
-    config: MutableConfig,
-    progress: Map<NodeId, Progress>,
-    id: NodeId,
-    learner: boolean,
-  ): void {
+  #initProgress(config: MutableConfig, progress: Map<NodeId, Progress>, id: NodeId, learner: boolean): void {
     if (learner) config.learners.add(id)
     else config.voters.add(id)
-    const member = new Progress(Math.max(this.lastIndex, 1), this.tracker.inflightAppendsMax, learner)
+    const member = new Progress(Math.max(this.#lastIndex, 1), this.#tracker.inflightAppendsMax, learner)
     // A new member counts as active so that CheckQuorum does not depose the leader before the
     // member has had a chance to answer.
     member.recentActive = true
     progress.set(id, member)
   }
 
-  private checkAndCopy(): [MutableConfig, Map<NodeId, Progress>] {
-    const current = this.tracker.config
+  #checkAndCopy(): [MutableConfig, Map<NodeId, Progress>] {
+    const current = this.#tracker.config
     const config: MutableConfig = {
       voters: new Set(current.voters),
       votersOutgoing: new Set(current.votersOutgoing),
@@ -199,7 +194,7 @@ export class Changer {
       autoLeave: current.autoLeave,
     }
     const progress = new Map<NodeId, Progress>()
-    for (const [id, member] of this.tracker.progress) progress.set(id, member.clone())
+    for (const [id, member] of this.#tracker.progress) progress.set(id, member.clone())
     const reason = invalid(config, progress)
     // The tracker only ever holds configurations that passed checkAndReturn.
     assert(reason === null, `the current configuration is invalid: ${reason}`)

@@ -43,7 +43,7 @@ export {
   UnavailableError,
 } from './errors.js'
 export { entriesBytes, entryBytes, RaftLog } from './log.js'
-export { campaignTransferContext, type MessageInit, makeMessage } from './messages.js'
+export { CAMPAIGN_TRANSFER_CONTEXT, type MessageInit, makeMessage } from './messages.js'
 export { Progress } from './progress.js'
 export {
   jointCommittedIndex,

@@ -8,45 +8,45 @@ import { assert } from '@tandem/base'
 export class Inflights {
   /** The most messages in flight at once. */
   readonly capacity: number
-  private readonly lastIndexes: Float64Array
-  private start = 0
+  readonly #lastIndexes: Float64Array
+  #start = 0
   /** Messages currently in flight. */
   count = 0
 
   constructor(capacity: number) {
     assert(Number.isInteger(capacity) && capacity > 0, `inflight capacity ${capacity} must be > 0`)
     this.capacity = capacity
-    this.lastIndexes = new Float64Array(capacity)
+    this.#lastIndexes = new Float64Array(capacity)
   }
 
   /** Records a message whose last entry is `lastIndex` (indexes must increase). */
   add(lastIndex: number): void {
     // Progress pauses a follower whose window is full, so nothing adds to a full one.
     assert(this.count < this.capacity, 'cannot add to a full inflight window')
-    let slot = this.start + this.count
+    let slot = this.#start + this.count
     if (slot >= this.capacity) slot -= this.capacity
-    this.lastIndexes[slot] = lastIndex
+    this.#lastIndexes[slot] = lastIndex
     this.count++
   }
 
   /** Frees every message whose last index is ≤ `index` (they were acknowledged). */
   freeLE(index: number): void {
     let freed = 0
-    let slot = this.start
-    while (freed < this.count && (this.lastIndexes[slot] as number) <= index) {
+    let slot = this.#start
+    while (freed < this.count && (this.#lastIndexes[slot] as number) <= index) {
       freed++
       slot++
       if (slot === this.capacity) slot = 0
     }
     this.count -= freed
-    this.start = this.count === 0 ? 0 : slot
+    this.#start = this.count === 0 ? 0 : slot
   }
 
   /** Frees the oldest message, so that one more may be sent (a probe past lost messages). */
   freeFirstOne(): void {
     if (this.count === 0) return
     this.count--
-    this.start = this.count === 0 ? 0 : (this.start + 1) % this.capacity
+    this.#start = this.count === 0 ? 0 : (this.#start + 1) % this.capacity
   }
 
   full(): boolean {
@@ -55,6 +55,6 @@ export class Inflights {
 
   reset(): void {
     this.count = 0
-    this.start = 0
+    this.#start = 0
   }
 }

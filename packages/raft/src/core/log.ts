@@ -15,7 +15,7 @@ export function entriesBytes(entries: readonly Entry[]): number {
   return total
 }
 
-const noEntries: Entry[] = []
+const NO_ENTRIES: Entry[] = []
 
 /**
  * The Raft log as the core sees it: stable storage (read-only here) followed by the in-memory
@@ -189,10 +189,10 @@ export class RaftLog {
 
   /** The next batch of committed entries to apply, bounded by {@link maxCommittedBytesPerBatch}. */
   nextCommittedEntries(): Entry[] {
-    if (!this.hasNextCommittedEntries()) return noEntries
+    if (!this.hasNextCommittedEntries()) return NO_ENTRIES
     const low = Math.max(this.applying + 1, this.firstIndex())
     const high = this.committed + 1
-    if (low >= high) return noEntries
+    if (low >= high) return NO_ENTRIES
     return this.slice(low, high, this.maxCommittedBytesPerBatch)
   }
 
@@ -244,7 +244,7 @@ export class RaftLog {
   /** Entries from `index` to the end, bounded by `maxBytes` (at least one entry). */
   entries(index: number, maxBytes: number): Entry[] {
     const last = this.lastIndex()
-    if (index > last) return noEntries
+    if (index > last) return NO_ENTRIES
     return this.slice(index, last + 1, maxBytes)
   }
 
@@ -255,14 +255,14 @@ export class RaftLog {
 
   /** Entries in `[low, high)`, bounded by `maxBytes` (at least one). Throws if `low` is compacted. */
   slice(low: number, high: number, maxBytes: number): Entry[] {
-    if (low >= high) return noEntries
+    if (low >= high) return NO_ENTRIES
     const first = this.firstIndex()
     if (low < first) throw new CompactedError(`index ${low} is compacted (first index ${first})`)
     const last = this.lastIndex()
     if (high > last + 1)
       throw new UnavailableError(`slice [${low}, ${high}) is beyond the last index ${last}`)
     const offset = this.unstable.offset
-    let result: Entry[] = noEntries
+    let result: Entry[] = NO_ENTRIES
     let bytes = 0
     if (low < offset) {
       const storedHigh = Math.min(high, offset)

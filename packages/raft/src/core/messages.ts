@@ -2,35 +2,35 @@ import { type Entry, type Message, MessageType, type NodeId } from './types.js'
 
 /** Message construction shared by the state machine and the RawNode. */
 
-const emptyBytes = new Uint8Array(0)
-const noEntries: readonly Entry[] = []
+const EMPTY_BYTES = new Uint8Array(0)
+const NO_ENTRIES: readonly Entry[] = []
 
 /** The context of a vote request sent on the leader's orders (TimeoutNow): it bypasses the lease check. */
-export const campaignTransferContext = Uint8Array.from('CampaignTransfer', (char) => char.charCodeAt(0))
+export const CAMPAIGN_TRANSFER_CONTEXT = Uint8Array.from('CampaignTransfer', (char) => char.charCodeAt(0))
 
 /** The fields of a message to send; everything else defaults to zero, empty or `null`. */
 export type MessageInit = Partial<Message> & { readonly type: MessageType; readonly to: NodeId }
 
 /** A message with every field at its zero value. */
-export const blankMessage: Message = {
+export const BLANK_MESSAGE: Message = {
   type: MessageType.Hup,
   from: '',
   to: '',
   term: 0,
   logTerm: 0,
   index: 0,
-  entries: noEntries,
+  entries: NO_ENTRIES,
   commit: 0,
   snapshot: null,
   reject: false,
   rejectHint: 0,
   rejectHintTerm: 0,
-  context: emptyBytes,
+  context: EMPTY_BYTES,
 }
 
 /** Builds a complete message from the fields that matter (`to` defaults to none, for local messages). */
 export function makeMessage(init: Partial<Message> & { readonly type: MessageType }): Message {
-  return { ...blankMessage, ...init }
+  return { ...BLANK_MESSAGE, ...init }
 }
 
 /** Whether two byte arrays hold the same bytes. */

@@ -39,7 +39,7 @@ export class Progress {
 
   /** Forgets everything about the follower (a new term began): probe from `next`. */
   reset(next: number): void {
-    this.resetState(ProgressState.Probe)
+    resetState(this, ProgressState.Probe)
     this.match = 0
     this.next = next
     this.recentActive = false
@@ -53,32 +53,25 @@ export class Progress {
     return copy
   }
 
-  private resetState(state: ProgressState): void {
-    this.msgAppFlowPaused = false
-    this.pendingSnapshot = 0
-    this.state = state
-    this.inflights.reset()
-  }
-
   becomeProbe(): void {
     // Coming back from a snapshot, the follower holds at least the snapshot.
     if (this.state === ProgressState.Snapshot) {
       const pendingSnapshot = this.pendingSnapshot
-      this.resetState(ProgressState.Probe)
+      resetState(this, ProgressState.Probe)
       this.next = Math.max(this.match + 1, pendingSnapshot + 1)
     } else {
-      this.resetState(ProgressState.Probe)
+      resetState(this, ProgressState.Probe)
       this.next = this.match + 1
     }
   }
 
   becomeReplicate(): void {
-    this.resetState(ProgressState.Replicate)
+    resetState(this, ProgressState.Replicate)
     this.next = this.match + 1
   }
 
   becomeSnapshot(snapshotIndex: number): void {
-    this.resetState(ProgressState.Snapshot)
+    resetState(this, ProgressState.Snapshot)
     this.pendingSnapshot = snapshotIndex
   }
 
@@ -133,4 +126,13 @@ export class Progress {
         return true
     }
   }
+}
+
+// A function rather than a #private method: clone() copies a Progress without its constructor,
+// and such a copy carries none of the class's private brand.
+function resetState(progress: Progress, state: ProgressState): void {
+  progress.msgAppFlowPaused = false
+  progress.pendingSnapshot = 0
+  progress.state = state
+  progress.inflights.reset()
 }

@@ -16,7 +16,7 @@ export const VoteResult = {
 export type VoteResult = (typeof VoteResult)[keyof typeof VoteResult]
 
 /** What an empty configuration "commits": anything (it imposes no constraint in a joint config). */
-export const unboundedIndex = Number.MAX_SAFE_INTEGER
+export const UNBOUNDED_INDEX = Number.MAX_SAFE_INTEGER
 
 /** Looks up the index a voter has acknowledged, or `undefined` when unknown. */
 export type AckedIndexer = (id: NodeId) => number | undefined
@@ -29,7 +29,7 @@ const scratch: number[] = []
  */
 export function majorityCommittedIndex(voters: ReadonlySet<NodeId>, acked: AckedIndexer): number {
   const count = voters.size
-  if (count === 0) return unboundedIndex
+  if (count === 0) return UNBOUNDED_INDEX
   if (count === 1) {
     for (const id of voters) return acked(id) ?? 0
   }

@@ -9,15 +9,15 @@ import {
 } from './errors.js'
 import { RaftLog } from './log.js'
 import {
-  blankMessage,
+  BLANK_MESSAGE,
   bytesEqual,
-  campaignTransferContext,
+  CAMPAIGN_TRANSFER_CONTEXT,
   type MessageInit,
   makeMessage,
   needsPersist,
 } from './messages.js'
 import { jointVoteResult, VoteResult } from './quorum.js'
-import { maxPendingReads, ReadOnly, ReadOnlyOption } from './read-only.js'
+import { PENDING_READS_MAX, ReadOnly, ReadOnlyOption } from './read-only.js'
 import { ProgressTracker } from './tracker.js'
 import {
   type ConfChange,
@@ -37,8 +37,8 @@ import {
   type Snapshot,
 } from './types.js'
 
-const emptyBytes = new Uint8Array(0)
-const noEntries: readonly Entry[] = []
+const EMPTY_BYTES = new Uint8Array(0)
+const NO_ENTRIES: readonly Entry[] = []
 
 /** A proposal's payload before the leader gives it a term and an index. */
 export interface ProposalInit {
@@ -101,12 +101,12 @@ export class Raft {
   persistedTerm = 0
   /** Why the last proposal was dropped (for the error the caller gets). */
   lastDropReason = ''
-  private pendingBroadcast: Broadcast = Broadcast.None
-  /** Whether this leader applied its own removal and waits to hand over (see {@link maybeRetire}). */
-  private retiring = false
+  #pendingBroadcast: Broadcast = Broadcast.None
+  /** Whether this leader applied its own removal and waits to hand over (see {@link #maybeRetire}). */
+  #retiring = false
   /** The index of a proposed, not yet applied change that removes this leader (0 when none). */
-  private selfRemovalIndex = 0
-  private readonly leaveJointData: Uint8Array
+  #selfRemovalIndex = 0
+  readonly #leaveJointData: Uint8Array
 
   constructor(config: RaftConfig) {
     this.config = resolveConfig(config)
@@ -115,14 +115,14 @@ export class Raft {
     this.raftLog = new RaftLog(this.config.storage, this.config.applyBatchBytesMax)
     this.trk = new ProgressTracker(this.config.inflightAppendsMax)
     this.readOnly = new ReadOnly(this.config.readOnly)
-    this.leaveJointData = encodeConfChange({
+    this.#leaveJointData = encodeConfChange({
       transition: ConfChangeTransition.Auto,
       changes: [],
-      context: emptyBytes,
+      context: EMPTY_BYTES,
     })
     const { hardState, confState } = this.config.storage.initialState()
-    this.switchToConfig(restoreConfig(confState, this.raftLog.lastIndex(), this.config.inflightAppendsMax))
-    if (hardState.term !== 0 || hardState.vote !== null || hardState.commit !== 0) this.loadState(hardState)
+    this.#switchToConfig(restoreConfig(confState, this.raftLog.lastIndex(), this.config.inflightAppendsMax))
+    if (hardState.term !== 0 || hardState.vote !== null || hardState.commit !== 0) this.#loadState(hardState)
     this.persistedTerm = this.term
     if (this.config.applied > 0) {
       if (this.config.applied > this.raftLog.committed) {
@@ -142,7 +142,7 @@ export class Raft {
     })
   }
 
-  private loadState(state: HardState): void {
+  #loadState(state: HardState): void {
     if (state.commit < this.raftLog.committed || state.commit > this.raftLog.lastIndex()) {
       throw new ConfigurationError(
         `persisted commit ${state.commit} is outside [${this.raftLog.committed}, ${this.raftLog.lastIndex()}]`,
@@ -179,7 +179,7 @@ export class Raft {
       term = this.term
     }
     const message: Message = {
-      ...blankMessage,
+      ...BLANK_MESSAGE,
       ...init,
       from: init.from === undefined || init.from === '' ? this.id : init.from,
       term,
@@ -197,13 +197,13 @@ export class Raft {
     const prevIndex = progress.next - 1
     const raftLog = this.raftLog
     const firstIndex = raftLog.firstIndex()
-    if (prevIndex < firstIndex - 1 || progress.next < firstIndex) return this.maybeSendSnapshot(to)
+    if (prevIndex < firstIndex - 1 || progress.next < firstIndex) return this.#maybeSendSnapshot(to)
     const prevTerm = raftLog.termOrZero(prevIndex)
-    if (prevTerm === 0 && prevIndex > 0) return this.maybeSendSnapshot(to)
+    if (prevTerm === 0 && prevIndex > 0) return this.#maybeSendSnapshot(to)
     const entries =
       progress.state === ProgressState.Replicate || progress.state === ProgressState.Probe
         ? raftLog.entries(progress.next, this.config.appendBytesMax)
-        : noEntries
+        : NO_ENTRIES
     if (entries.length === 0 && !sendIfEmpty) return false
     const last = entries[entries.length - 1]
     this.msgs.push({
@@ -220,7 +220,7 @@ export class Raft {
         reject: false,
         rejectHint: 0,
         rejectHintTerm: 0,
-        context: emptyBytes,
+        context: EMPTY_BYTES,
       },
       // A leader's appends leave at once, unless its term itself is not durable yet (a lone voter
       // wins without a round trip): entries of a term must never be seen before the term is.
@@ -233,7 +233,7 @@ export class Raft {
     return true
   }
 
-  private maybeSendSnapshot(to: NodeId): boolean {
+  #maybeSendSnapshot(to: NodeId): boolean {
     const progress = this.trk.progress.get(to)
     if (progress === undefined) return false
     if (!progress.recentActive) {
@@ -268,9 +268,9 @@ export class Raft {
 
   /** Sends whatever the leader owes its followers since the last call; the `Ready` calls it. */
   flushBroadcast(): void {
-    const pending = this.pendingBroadcast
+    const pending = this.#pendingBroadcast
     if (pending === Broadcast.None) return
-    this.pendingBroadcast = Broadcast.None
+    this.#pendingBroadcast = Broadcast.None
     if (this.role !== Role.Leader) return
     const committed = this.raftLog.committed
     for (const id of this.trk.ids()) {
@@ -286,10 +286,10 @@ export class Raft {
   }
 
   hasPendingBroadcast(): boolean {
-    return this.pendingBroadcast !== Broadcast.None && this.role === Role.Leader
+    return this.#pendingBroadcast !== Broadcast.None && this.role === Role.Leader
   }
 
-  private sendHeartbeat(to: NodeId, context: Uint8Array): void {
+  #sendHeartbeat(to: NodeId, context: Uint8Array): void {
     const progress = this.trk.progress.get(to)
     // A follower may not have the leader's whole log yet: never make it commit what it may lack.
     const commit = Math.min(progress?.match ?? 0, this.raftLog.committed)
@@ -297,19 +297,19 @@ export class Raft {
     this.send({ type: MessageType.Heartbeat, to, commit, context })
   }
 
-  private bcastHeartbeat(): void {
-    const context = this.readOnly.lastPendingRequestContext() ?? emptyBytes
-    this.bcastHeartbeatWithContext(context)
+  #bcastHeartbeat(): void {
+    const context = this.readOnly.lastPendingRequestContext() ?? EMPTY_BYTES
+    this.#bcastHeartbeatWithContext(context)
   }
 
-  private bcastHeartbeatWithContext(context: Uint8Array): void {
-    for (const id of this.trk.ids()) if (id !== this.id) this.sendHeartbeat(id, context)
+  #bcastHeartbeatWithContext(context: Uint8Array): void {
+    for (const id of this.trk.ids()) if (id !== this.id) this.#sendHeartbeat(id, context)
   }
 
   // ---------------------------------------------------------------------------------------------
   // Role changes
 
-  private reset(term: number): void {
+  #reset(term: number): void {
     if (this.term !== term) {
       this.term = term
       this.vote = null
@@ -317,7 +317,7 @@ export class Raft {
     this.lead = null
     this.electionElapsed = 0
     this.heartbeatElapsed = 0
-    this.resetRandomizedElectionTimeout()
+    this.#resetRandomizedElectionTimeout()
     this.abortLeaderTransfer()
     this.trk.resetVotes()
     const lastIndex = this.raftLog.lastIndex()
@@ -329,12 +329,12 @@ export class Raft {
     this.uncommittedSize = 0
     this.readOnly = new ReadOnly(this.config.readOnly)
     this.pendingReadIndexMessages = []
-    this.pendingBroadcast = Broadcast.None
-    this.retiring = false
-    this.selfRemovalIndex = 0
+    this.#pendingBroadcast = Broadcast.None
+    this.#retiring = false
+    this.#selfRemovalIndex = 0
   }
 
-  private resetRandomizedElectionTimeout(): void {
+  #resetRandomizedElectionTimeout(): void {
     const jitter = this.config.random.nextInt(this.config.electionTicks)
     // An injected source that breaks its contract is a bug of the embedding code, not an input.
     assert(
@@ -345,7 +345,7 @@ export class Raft {
   }
 
   becomeFollower(term: number, lead: NodeId | null): void {
-    this.reset(term)
+    this.#reset(term)
     this.lead = lead
     this.role = Role.Follower
     this.logger.debug('became follower', { id: this.id, term, lead })
@@ -353,7 +353,7 @@ export class Raft {
 
   becomeCandidate(): void {
     assert(this.role !== Role.Leader, 'invalid transition: leader to candidate')
-    this.reset(this.term + 1)
+    this.#reset(this.term + 1)
     this.vote = this.id
     this.role = Role.Candidate
     this.logger.info('became candidate', { id: this.id, term: this.term })
@@ -370,7 +370,7 @@ export class Raft {
 
   becomeLeader(): void {
     assert(this.role !== Role.Follower, 'invalid transition: follower to leader')
-    this.reset(this.term)
+    this.#reset(this.term)
     this.lead = this.id
     this.role = Role.Leader
     const self = this.trk.progress.get(this.id)
@@ -386,14 +386,14 @@ export class Raft {
     if (log.applied < log.lastIndex()) {
       const low = Math.max(log.applied + 1, log.firstIndex())
       for (const entry of log.slice(low, log.lastIndex() + 1, Number.POSITIVE_INFINITY)) {
-        if (entry.type === EntryType.ConfChange && this.changeRemovesSelf(entry.data))
-          this.selfRemovalIndex = entry.index
+        if (entry.type === EntryType.ConfChange && this.#changeRemovesSelf(entry.data))
+          this.#selfRemovalIndex = entry.index
       }
     }
     // An empty entry of the new term: committing it commits everything before it (§5.4.2) and
     // lets reads be served (thesis §6.4).
     const index = this.raftLog.lastIndex() + 1
-    this.raftLog.append([{ term: this.term, index, type: EntryType.Normal, data: emptyBytes }])
+    this.raftLog.append([{ term: this.term, index, type: EntryType.Normal, data: EMPTY_BYTES }])
     this.logger.info('became leader', { id: this.id, term: this.term })
   }
 
@@ -401,11 +401,11 @@ export class Raft {
   // Ticks
 
   tick(): void {
-    if (this.role === Role.Leader) this.tickHeartbeat()
-    else this.tickElection()
+    if (this.role === Role.Leader) this.#tickHeartbeat()
+    else this.#tickElection()
   }
 
-  private tickElection(): void {
+  #tickElection(): void {
     this.electionElapsed++
     if (this.promotable() && this.electionElapsed >= this.randomizedElectionTimeout) {
       this.electionElapsed = 0
@@ -413,8 +413,8 @@ export class Raft {
     }
   }
 
-  private tickHeartbeat(): void {
-    if (this.retiring && this.maybeRetire()) return
+  #tickHeartbeat(): void {
+    if (this.#retiring && this.#maybeRetire()) return
     this.heartbeatElapsed++
     this.electionElapsed++
     if (this.electionElapsed >= this.config.electionTicks) {
@@ -439,7 +439,7 @@ export class Raft {
   // ---------------------------------------------------------------------------------------------
   // Elections
 
-  private hup(kind: CampaignKind): void {
+  #hup(kind: CampaignKind): void {
     if (this.role === Role.Leader) {
       this.logger.debug('ignoring campaign: already leader', { id: this.id })
       return
@@ -448,15 +448,15 @@ export class Raft {
       this.logger.warn('not promotable: cannot campaign', { id: this.id })
       return
     }
-    if (this.hasUnappliedConfChanges()) {
+    if (this.#hasUnappliedConfChanges()) {
       // The configuration this node would lead with is not final yet.
       this.logger.warn('cannot campaign: conf changes committed but not applied', { id: this.id })
       return
     }
-    this.campaign(kind)
+    this.#campaign(kind)
   }
 
-  private hasUnappliedConfChanges(): boolean {
+  #hasUnappliedConfChanges(): boolean {
     if (this.raftLog.applied >= this.raftLog.committed) return false
     const entries = this.raftLog.slice(
       Math.max(this.raftLog.applied + 1, this.raftLog.firstIndex()),
@@ -466,7 +466,7 @@ export class Raft {
     return entries.some((entry) => entry.type === EntryType.ConfChange)
   }
 
-  private campaign(kind: CampaignKind): void {
+  #campaign(kind: CampaignKind): void {
     let voteType: MessageType
     let term: number
     if (kind === CampaignKind.PreElection) {
@@ -479,10 +479,10 @@ export class Raft {
       voteType = MessageType.Vote
       term = this.term
     }
-    if (this.poll(this.id, true) === VoteResult.Won) {
+    if (this.#poll(this.id, true) === VoteResult.Won) {
       // A single-voter configuration: this node's own vote is a quorum.
       if (kind === CampaignKind.PreElection) {
-        this.campaign(CampaignKind.Election)
+        this.#campaign(CampaignKind.Election)
       } else {
         this.becomeLeader()
         this.bcastAppend()
@@ -491,14 +491,14 @@ export class Raft {
     }
     const lastIndex = this.raftLog.lastIndex()
     const lastTerm = this.raftLog.lastTerm()
-    const context = kind === CampaignKind.Transfer ? campaignTransferContext : emptyBytes
+    const context = kind === CampaignKind.Transfer ? CAMPAIGN_TRANSFER_CONTEXT : EMPTY_BYTES
     for (const id of this.trk.voterIds()) {
       if (id === this.id) continue
       this.send({ type: voteType, to: id, term, index: lastIndex, logTerm: lastTerm, context })
     }
   }
 
-  private poll(id: NodeId, granted: boolean): VoteResult {
+  #poll(id: NodeId, granted: boolean): VoteResult {
     this.trk.recordVote(id, granted)
     return this.trk.tallyVotes().result
   }
@@ -516,7 +516,7 @@ export class Raft {
       // Local message (or a forwarded proposal / read).
     } else if (m.term > this.term) {
       if (m.type === MessageType.Vote || m.type === MessageType.PreVote) {
-        const force = bytesEqual(m.context, campaignTransferContext)
+        const force = bytesEqual(m.context, CAMPAIGN_TRANSFER_CONTEXT)
         const inLease =
           this.config.checkQuorum && this.lead !== null && this.electionElapsed < this.config.electionTicks
         if (!force && inLease) {
@@ -563,7 +563,7 @@ export class Raft {
 
     switch (m.type) {
       case MessageType.Hup:
-        this.hup(this.config.preVote ? CampaignKind.PreElection : CampaignKind.Election)
+        this.#hup(this.config.preVote ? CampaignKind.PreElection : CampaignKind.Election)
         return true
       case MessageType.Vote:
       case MessageType.PreVote: {
@@ -587,16 +587,16 @@ export class Raft {
       default:
         switch (this.role) {
           case Role.Leader:
-            return this.stepLeader(m)
+            return this.#stepLeader(m)
           case Role.Follower:
-            return this.stepFollower(m)
+            return this.#stepFollower(m)
           default:
-            return this.stepCandidate(m)
+            return this.#stepCandidate(m)
         }
     }
   }
 
-  private drop(reason: string): false {
+  #drop(reason: string): false {
     this.lastDropReason = reason
     this.logger.debug('dropping proposal', { id: this.id, reason })
     return false
@@ -607,12 +607,12 @@ export class Raft {
    * it may append them: the one admission rule of {@link appendCommands} and
    * {@link appendProposals}. Called with `bytes` 0 it checks the leader's state alone.
    */
-  private admissionRefusal(count: number, bytes: number): string | null {
+  #admissionRefusal(count: number, bytes: number): string | null {
     if (count === 0) return 'empty proposal'
-    if (!this.trk.progress.has(this.id) || this.retiring)
+    if (!this.trk.progress.has(this.id) || this.#retiring)
       return 'this leader is no longer in the configuration'
     if (this.leadTransferee !== null) return 'leadership is being transferred'
-    if (this.selfRemovalIndex > this.raftLog.applied) return 'a change removing this leader is pending'
+    if (this.#selfRemovalIndex > this.raftLog.applied) return 'a change removing this leader is pending'
     const max = this.config.uncommittedBytesMax
     // A lone proposal is always let in, however large, so that progress is always possible.
     if (max > 0 && this.uncommittedSize > 0 && bytes > 0 && this.uncommittedSize + bytes > max) {
@@ -626,8 +626,8 @@ export class Raft {
    * Returns false when they are dropped.
    */
   appendProposals(proposals: readonly ProposalInit[]): boolean {
-    const stateRefusal = this.admissionRefusal(proposals.length, 0)
-    if (stateRefusal !== null) return this.drop(stateRefusal)
+    const stateRefusal = this.#admissionRefusal(proposals.length, 0)
+    if (stateRefusal !== null) return this.#drop(stateRefusal)
     const lastIndex = this.raftLog.lastIndex()
     const term = this.term
     const entries: Entry[] = new Array(proposals.length)
@@ -640,32 +640,32 @@ export class Raft {
       let type = proposal.type
       let data = proposal.data
       if (type === EntryType.ConfChange) {
-        const refusal = this.confChangeRefusal(data)
+        const refusal = this.#confChangeRefusal(data)
         if (refusal === null) {
           confIndex = lastIndex + i + 1
-          if (this.changeRemovesSelf(data)) selfRemovalIndex = confIndex
+          if (this.#changeRemovesSelf(data)) selfRemovalIndex = confIndex
         } else {
           refusedChanges ??= []
           refusedChanges.push(refusal)
           // The slot is kept (the caller's index stays valid) but carries nothing.
           type = EntryType.Normal
-          data = emptyBytes
+          data = EMPTY_BYTES
         }
       } else if (type !== EntryType.Normal) {
-        return this.drop(`unknown entry type ${String(type)}`)
+        return this.#drop(`unknown entry type ${String(type)}`)
       }
       bytes += data.byteLength
       entries[i] = { term, index: lastIndex + 1 + i, type, data }
     }
-    const refusal = this.admissionRefusal(proposals.length, bytes)
-    if (refusal !== null) return this.drop(refusal)
+    const refusal = this.#admissionRefusal(proposals.length, bytes)
+    if (refusal !== null) return this.#drop(refusal)
     for (const reason of refusedChanges ?? [])
       this.logger.info('ignoring conf change', { id: this.id, reason })
     this.uncommittedSize += bytes
     this.raftLog.append(entries)
     if (confIndex > 0) this.pendingConfIndex = confIndex
-    if (selfRemovalIndex > 0) this.selfRemovalIndex = selfRemovalIndex
-    if (this.pendingBroadcast === Broadcast.None) this.pendingBroadcast = Broadcast.Entries
+    if (selfRemovalIndex > 0) this.#selfRemovalIndex = selfRemovalIndex
+    if (this.#pendingBroadcast === Broadcast.None) this.#pendingBroadcast = Broadcast.Entries
     // A lone voter commits as soon as its own log is durable (reported through onPersisted).
     return true
   }
@@ -677,8 +677,8 @@ export class Raft {
   appendCommands(commands: readonly Uint8Array[]): boolean {
     let bytes = 0
     for (let i = 0; i < commands.length; i++) bytes += (commands[i] as Uint8Array).byteLength
-    const refusal = this.admissionRefusal(commands.length, bytes)
-    if (refusal !== null) return this.drop(refusal)
+    const refusal = this.#admissionRefusal(commands.length, bytes)
+    if (refusal !== null) return this.#drop(refusal)
     const first = this.raftLog.lastIndex() + 1
     const term = this.term
     const entries: Entry[] = new Array(commands.length)
@@ -687,17 +687,17 @@ export class Raft {
     }
     this.uncommittedSize += bytes
     this.raftLog.append(entries)
-    if (this.pendingBroadcast === Broadcast.None) this.pendingBroadcast = Broadcast.Entries
+    if (this.#pendingBroadcast === Broadcast.None) this.#pendingBroadcast = Broadcast.Entries
     return true
   }
 
   /**
-   * Whether a conf change (already checked by {@link confChangeRefusal}) takes this leader out of
+   * Whether a conf change (already checked by {@link #confChangeRefusal}) takes this leader out of
    * the voters. From its append until its application, the leader appends nothing after it, so
    * that a voter of the new configuration that holds the change also holds the leader's whole log
    * and can win the next election even if the leader crashes right after stepping down.
    */
-  private changeRemovesSelf(data: Uint8Array): boolean {
+  #changeRemovesSelf(data: Uint8Array): boolean {
     try {
       const result = new Changer(this.trk, this.raftLog.lastIndex()).apply(decodeConfChange(data))
       return !result.config.voters.has(this.id) && !result.config.votersOutgoing.has(this.id)
@@ -708,7 +708,7 @@ export class Raft {
   }
 
   /** Why a proposed conf change must be refused, or `null` when it may go ahead. */
-  private confChangeRefusal(data: Uint8Array): string | null {
+  #confChangeRefusal(data: Uint8Array): string | null {
     let change: ConfChange
     try {
       change = decodeConfChange(data)
@@ -729,24 +729,24 @@ export class Raft {
     this.uncommittedSize = bytes >= this.uncommittedSize ? 0 : this.uncommittedSize - bytes
   }
 
-  private maybeCommit(): boolean {
+  #maybeCommit(): boolean {
     return this.raftLog.maybeCommit(this.trk.committed(), this.term)
   }
 
   /** Whether this leader has committed an entry of its own term (needed before serving reads). */
-  private committedEntryInCurrentTerm(): boolean {
+  #committedEntryInCurrentTerm(): boolean {
     return this.raftLog.termOrZero(this.raftLog.committed) === this.term
   }
 
-  private stepLeader(m: Message): boolean {
+  #stepLeader(m: Message): boolean {
     switch (m.type) {
       case MessageType.Beat:
-        this.bcastHeartbeat()
+        this.#bcastHeartbeat()
         return true
       case MessageType.CheckQuorum:
         // A retiring leader stays until it has handed over: stepping down without a caught-up
         // successor could leave the new configuration unable to elect (see maybeRetire).
-        if (!this.trk.quorumActive() && !this.retiring) {
+        if (!this.trk.quorumActive() && !this.#retiring) {
           this.logger.warn('stepping down: no quorum heard from within an election timeout', { id: this.id })
           this.becomeFollower(this.term, null)
         }
@@ -758,16 +758,16 @@ export class Raft {
       case MessageType.Prop:
         return this.appendProposals(m.entries)
       case MessageType.ReadIndex:
-        if (this.pendingReadCount() >= maxPendingReads) {
+        if (this.pendingReadCount() >= PENDING_READS_MAX) {
           this.logger.warn('dropping a read: too many pending', { from: m.from })
           return true
         }
-        if (!this.committedEntryInCurrentTerm()) {
+        if (!this.#committedEntryInCurrentTerm()) {
           // Until this leader commits in its term it does not know the latest commit (thesis §6.4).
           this.pendingReadIndexMessages.push(m)
           return true
         }
-        this.sendReadIndexResponse(m)
+        this.#sendReadIndexResponse(m)
         return true
     }
 
@@ -815,9 +815,9 @@ export class Raft {
             progress.inflights.freeLE(m.index)
             progress.msgAppFlowPaused = progress.inflights.full()
           }
-          if (this.maybeCommit()) {
-            this.releasePendingReadIndexMessages()
-            this.pendingBroadcast = Broadcast.Commit
+          if (this.#maybeCommit()) {
+            this.#releasePendingReadIndexMessages()
+            this.#pendingBroadcast = Broadcast.Commit
           } else if (wasPaused) {
             this.sendAppend(m.from)
           }
@@ -850,7 +850,7 @@ export class Raft {
           return true
         }
         for (const status of this.readOnly.advance(m.context))
-          this.respondToReadIndex(status.request, status.index)
+          this.#respondToReadIndex(status.request, status.index)
         return true
       }
       case MessageType.SnapStatus:
@@ -893,31 +893,31 @@ export class Raft {
     }
   }
 
-  private stepCandidate(m: Message): boolean {
+  #stepCandidate(m: Message): boolean {
     const myResponse = this.role === Role.PreCandidate ? MessageType.PreVoteResp : MessageType.VoteResp
     switch (m.type) {
       case MessageType.Prop:
-        return this.drop('no leader (campaigning)')
+        return this.#drop('no leader (campaigning)')
       case MessageType.App:
         this.becomeFollower(m.term, m.from)
-        this.handleAppendEntries(m)
+        this.#handleAppendEntries(m)
         return true
       case MessageType.Heartbeat:
         this.becomeFollower(m.term, m.from)
-        this.handleHeartbeat(m)
+        this.#handleHeartbeat(m)
         return true
       case MessageType.Snap:
         this.becomeFollower(m.term, m.from)
-        this.handleSnapshot(m)
+        this.#handleSnapshot(m)
         return true
       case MessageType.TimeoutNow:
         return true
       default:
         if (m.type !== myResponse) return true
-        switch (this.poll(m.from, !m.reject)) {
+        switch (this.#poll(m.from, !m.reject)) {
           case VoteResult.Won:
             if (this.role === Role.PreCandidate) {
-              this.campaign(CampaignKind.Election)
+              this.#campaign(CampaignKind.Election)
             } else {
               this.becomeLeader()
               this.bcastAppend()
@@ -932,27 +932,27 @@ export class Raft {
     }
   }
 
-  private stepFollower(m: Message): boolean {
+  #stepFollower(m: Message): boolean {
     switch (m.type) {
       case MessageType.Prop:
-        if (this.lead === null) return this.drop('no leader known')
-        if (!this.config.proposalForwarding) return this.drop('proposal forwarding is disabled')
+        if (this.lead === null) return this.#drop('no leader known')
+        if (!this.config.proposalForwarding) return this.#drop('proposal forwarding is disabled')
         this.send({ type: MessageType.Prop, to: this.lead, from: m.from, entries: m.entries })
         return true
       case MessageType.App:
         this.electionElapsed = 0
         this.lead = m.from
-        this.handleAppendEntries(m)
+        this.#handleAppendEntries(m)
         return true
       case MessageType.Heartbeat:
         this.electionElapsed = 0
         this.lead = m.from
-        this.handleHeartbeat(m)
+        this.#handleHeartbeat(m)
         return true
       case MessageType.Snap:
         this.electionElapsed = 0
         this.lead = m.from
-        this.handleSnapshot(m)
+        this.#handleSnapshot(m)
         return true
       case MessageType.TransferLeader:
         if (this.lead === null) {
@@ -964,7 +964,7 @@ export class Raft {
       case MessageType.TimeoutNow:
         // Leadership transfer never uses pre-vote: the leader itself asked for this campaign.
         this.logger.info('campaigning on TimeoutNow', { id: this.id, term: this.term })
-        this.hup(CampaignKind.Transfer)
+        this.#hup(CampaignKind.Transfer)
         return true
       case MessageType.ReadIndex:
         if (this.lead === null) {
@@ -984,7 +984,7 @@ export class Raft {
   // ---------------------------------------------------------------------------------------------
   // Follower handlers
 
-  private handleAppendEntries(m: Message): void {
+  #handleAppendEntries(m: Message): void {
     const raftLog = this.raftLog
     if (m.index < raftLog.committed) {
       // A message of a current leader that contradicts a committed entry is no stale duplicate:
@@ -1020,15 +1020,15 @@ export class Raft {
     })
   }
 
-  private handleHeartbeat(m: Message): void {
+  #handleHeartbeat(m: Message): void {
     this.raftLog.commitTo(Math.min(m.commit, this.raftLog.lastIndex()))
     this.send({ type: MessageType.HeartbeatResp, to: m.from, context: m.context })
   }
 
-  private handleSnapshot(m: Message): void {
+  #handleSnapshot(m: Message): void {
     const snapshot = m.snapshot
     if (snapshot === null) return
-    if (this.restore(snapshot)) {
+    if (this.#restore(snapshot)) {
       this.logger.info('restored snapshot', {
         id: this.id,
         index: snapshot.metadata.index,
@@ -1041,7 +1041,7 @@ export class Raft {
   }
 
   /** Installs a snapshot from the leader if it is news to this node; returns whether it did. */
-  private restore(snapshot: Snapshot): boolean {
+  #restore(snapshot: Snapshot): boolean {
     const { index, term, confState } = snapshot.metadata
     if (index <= this.raftLog.committed) return false
     if (this.role !== Role.Follower) {
@@ -1066,30 +1066,30 @@ export class Raft {
     const next = restoreConfig(confState, index, this.config.inflightAppendsMax)
     this.raftLog.restore(snapshot)
     this.trk = new ProgressTracker(this.config.inflightAppendsMax)
-    this.switchToConfig(next)
+    this.#switchToConfig(next)
     return true
   }
 
   // ---------------------------------------------------------------------------------------------
   // Reads
 
-  private sendReadIndexResponse(m: Message): void {
+  #sendReadIndexResponse(m: Message): void {
     if (this.trk.isSingleton()) {
-      this.respondToReadIndex(m, this.raftLog.committed)
+      this.#respondToReadIndex(m, this.raftLog.committed)
       return
     }
     // A retiring leader may be cut off while still leading: it never answers from its lease.
-    if (this.readOnly.option === ReadOnlyOption.Safe || this.retiring) {
+    if (this.readOnly.option === ReadOnlyOption.Safe || this.#retiring) {
       this.readOnly.addRequest(this.raftLog.committed, m)
       // The leader acknowledges itself; a heartbeat round collects the others.
       this.readOnly.recvAck(this.id, m.context)
-      this.bcastHeartbeatWithContext(m.context)
+      this.#bcastHeartbeatWithContext(m.context)
     } else {
-      this.respondToReadIndex(m, this.raftLog.committed)
+      this.#respondToReadIndex(m, this.raftLog.committed)
     }
   }
 
-  private respondToReadIndex(request: Message, readIndex: number): void {
+  #respondToReadIndex(request: Message, readIndex: number): void {
     if (request.from === '' || request.from === this.id) {
       this.readStates.push({ index: readIndex, context: request.context })
       return
@@ -1102,11 +1102,11 @@ export class Raft {
     })
   }
 
-  private releasePendingReadIndexMessages(): void {
-    if (this.pendingReadIndexMessages.length === 0 || !this.committedEntryInCurrentTerm()) return
+  #releasePendingReadIndexMessages(): void {
+    if (this.pendingReadIndexMessages.length === 0 || !this.#committedEntryInCurrentTerm()) return
     const pending = this.pendingReadIndexMessages
     this.pendingReadIndexMessages = []
-    for (const m of pending) this.sendReadIndexResponse(m)
+    for (const m of pending) this.#sendReadIndexResponse(m)
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -1118,9 +1118,9 @@ export class Raft {
     if (this.role !== Role.Leader || !this.raftLog.matchTerm(index, term)) return
     const self = this.trk.progress.get(this.id)
     if (self === undefined) return
-    if (self.maybeUpdate(index) && this.maybeCommit()) {
-      this.releasePendingReadIndexMessages()
-      this.pendingBroadcast = Broadcast.Commit
+    if (self.maybeUpdate(index) && this.#maybeCommit()) {
+      this.#releasePendingReadIndexMessages()
+      this.#pendingBroadcast = Broadcast.Commit
     }
   }
 
@@ -1136,7 +1136,7 @@ export class Raft {
     ) {
       // Propose leaving the joint configuration. It may be refused (for example during a
       // transfer); the next application retries.
-      if (this.appendProposals([{ type: EntryType.ConfChange, data: this.leaveJointData }])) {
+      if (this.appendProposals([{ type: EntryType.ConfChange, data: this.#leaveJointData }])) {
         this.logger.info('leaving the joint configuration automatically', { id: this.id })
       }
     }
@@ -1148,36 +1148,36 @@ export class Raft {
   /** Applies a committed membership change; returns the new configuration. */
   applyConfChange(change: ConfChange): ConfState {
     const changer = new Changer(this.trk, this.raftLog.lastIndex())
-    return this.switchToConfig(changer.apply(change))
+    return this.#switchToConfig(changer.apply(change))
   }
 
-  private switchToConfig(result: ChangeResult): ConfState {
+  #switchToConfig(result: ChangeResult): ConfState {
     this.trk.setConfig(result.config, result.progress)
     const confState = this.trk.confState()
     const self = this.trk.progress.get(this.id)
     this.isLearner = self?.isLearner === true
     if (this.role === Role.Leader) {
       if (self === undefined || this.isLearner) {
-        if (this.config.stepDownOnRemoval && !this.retiring) {
+        if (this.config.stepDownOnRemoval && !this.#retiring) {
           // A leader removed from the voters steps down (thesis §4.2.2), but not at once: it keeps
           // managing the new configuration (without counting itself, refusing proposals) until a
           // voter of it holds its whole log, then hands over to that voter. Stepping down at once
           // (as etcd does) can leave the others unable to elect anyone when they missed the last
           // entries or the commit notice: they still count the old leader as a voter, and it
           // refuses them its vote because its log is longer.
-          this.retiring = true
+          this.#retiring = true
           this.logger.info('removed from the voters: stepping down once a successor is caught up', {
             id: this.id,
           })
         }
       } else {
-        this.retiring = false
+        this.#retiring = false
       }
     }
     if (this.role !== Role.Leader || confState.voters.length === 0) return confState
     // The quorum changed: the commit may move, and new members need their first appends.
-    if (this.maybeCommit()) {
-      this.pendingBroadcast = Broadcast.Commit
+    if (this.#maybeCommit()) {
+      this.#pendingBroadcast = Broadcast.Commit
     } else {
       for (const id of this.trk.ids()) if (id !== this.id) this.maybeSendAppend(id, false)
     }
@@ -1190,7 +1190,7 @@ export class Raft {
    * log: that voter is told to campaign at once (TimeoutNow) and this node becomes a follower.
    * Returns whether it stepped down.
    */
-  private maybeRetire(): boolean {
+  #maybeRetire(): boolean {
     const lastIndex = this.raftLog.lastIndex()
     let successor: NodeId | null = null
     for (const id of this.trk.ids()) {

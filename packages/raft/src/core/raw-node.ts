@@ -61,13 +61,13 @@ function isResponseMessage(type: MessageType): boolean {
 }
 
 /** Checks what the codec cannot: the Raft-level shape of a message from the network. */
-const noMessages: readonly OutboundMessage[] = []
-const noReadStates: readonly ReadState[] = []
+const NO_MESSAGES: readonly OutboundMessage[] = []
+const NO_READ_STATES: readonly ReadState[] = []
 
-const messageTypes: ReadonlySet<number> = new Set(Object.values(MessageType))
+const MESSAGE_TYPES: ReadonlySet<number> = new Set(Object.values(MessageType))
 
 function invalidReason(m: Message): string | null {
-  if (!messageTypes.has(m.type)) return `unknown message type ${String(m.type)}`
+  if (!MESSAGE_TYPES.has(m.type)) return `unknown message type ${String(m.type)}`
   if (typeof m.from !== 'string' || m.from === '') return 'message has no sender'
   if (!Number.isSafeInteger(m.term) || m.term < 0) return `invalid term ${m.term}`
   if (!Number.isSafeInteger(m.index) || m.index < 0) return `invalid index ${m.index}`
@@ -123,17 +123,17 @@ function invalidReason(m: Message): string | null {
  */
 export class RawNode {
   readonly raft: Raft
-  private readyNumber = 0
-  private prevSoftState: SoftState
-  private prevHardState: HardState
-  private readonly pendingPersists: PendingPersist[] = []
-  private persistedNumber = 0
-  private advancedNumber = 0
+  #readyNumber = 0
+  #prevSoftState: SoftState
+  #prevHardState: HardState
+  readonly #pendingPersists: PendingPersist[] = []
+  #persistedNumber = 0
+  #advancedNumber = 0
 
   constructor(config: RaftConfig) {
     this.raft = new Raft(config)
-    this.prevSoftState = this.softState()
-    this.prevHardState = this.raft.hardState()
+    this.#prevSoftState = this.#softState()
+    this.#prevHardState = this.raft.hardState()
   }
 
   /** Advances the logical clock by one tick (elections, heartbeats, CheckQuorum). */
@@ -182,15 +182,15 @@ export class RawNode {
     for (let i = 0; i < commands.length; i++) {
       proposals[i] = { type: EntryType.Normal, data: commands[i] as Uint8Array }
     }
-    this.proposeEntries(proposals)
+    this.#proposeEntries(proposals)
   }
 
   /** Proposes a membership change; it takes effect when the driver applies it ({@link applyConfChange}). */
   proposeConfChange(change: ConfChange): void {
-    this.proposeEntries([{ type: EntryType.ConfChange, data: encodeConfChange(change) }])
+    this.#proposeEntries([{ type: EntryType.ConfChange, data: encodeConfChange(change) }])
   }
 
-  private proposeEntries(proposals: readonly ProposalInit[]): void {
+  #proposeEntries(proposals: readonly ProposalInit[]): void {
     const raft = this.raft
     let accepted: boolean
     if (raft.role === Role.Leader) {
@@ -241,7 +241,7 @@ export class RawNode {
     this.raft.step(makeMessage({ type: MessageType.SnapStatus, from: id, reject: !ok }))
   }
 
-  private softState(): SoftState {
+  #softState(): SoftState {
     return { leader: this.raft.lead, role: this.raft.role }
   }
 
@@ -249,9 +249,9 @@ export class RawNode {
   hasReady(): boolean {
     const raft = this.raft
     if (raft.hasPendingBroadcast()) raft.flushBroadcast()
-    const soft = this.prevSoftState
+    const soft = this.#prevSoftState
     if (raft.lead !== soft.leader || raft.role !== soft.role) return true
-    const hard = this.prevHardState
+    const hard = this.#prevHardState
     if (raft.term !== hard.term || raft.vote !== hard.vote || raft.raftLog.committed !== hard.commit)
       return true
     const log = raft.raftLog
@@ -268,18 +268,18 @@ export class RawNode {
     const raft = this.raft
     raft.flushBroadcast()
     const log = raft.raftLog
-    const number = ++this.readyNumber
+    const number = ++this.#readyNumber
 
     let softState: SoftState | null = null
-    if (raft.lead !== this.prevSoftState.leader || raft.role !== this.prevSoftState.role) {
-      softState = this.softState()
-      this.prevSoftState = softState
+    if (raft.lead !== this.#prevSoftState.leader || raft.role !== this.#prevSoftState.role) {
+      softState = this.#softState()
+      this.#prevSoftState = softState
     }
     let hardState: HardState | null = null
-    const prev = this.prevHardState
+    const prev = this.#prevHardState
     if (raft.term !== prev.term || raft.vote !== prev.vote || log.committed !== prev.commit) {
       hardState = raft.hardState()
-      this.prevHardState = hardState
+      this.#prevHardState = hardState
     }
     const snapshot = log.unstable.nextSnapshot()
     const entries = log.nextUnstableEntries()
@@ -292,14 +292,14 @@ export class RawNode {
       if (raft.role === Role.Leader) raft.reduceUncommittedSize(entriesBytes(committedEntries))
     }
     // Swap the output queues only when they hold something, to spare allocations on idle batches.
-    const messages = raft.msgs.length === 0 ? noMessages : raft.msgs
-    if (messages !== noMessages) raft.msgs = []
-    const readStates = raft.readStates.length === 0 ? noReadStates : raft.readStates
-    if (readStates !== noReadStates) raft.readStates = []
+    const messages = raft.msgs.length === 0 ? NO_MESSAGES : raft.msgs
+    if (messages !== NO_MESSAGES) raft.msgs = []
+    const readStates = raft.readStates.length === 0 ? NO_READ_STATES : raft.readStates
+    if (readStates !== NO_READ_STATES) raft.readStates = []
 
     const lastEntry = entries[entries.length - 1]
     if (lastEntry !== undefined || snapshot !== null || hardState !== null) {
-      this.pendingPersists.push({
+      this.#pendingPersists.push({
         number,
         lastIndex: lastEntry?.index ?? 0,
         lastTerm: lastEntry?.term ?? 0,
@@ -315,17 +315,17 @@ export class RawNode {
    * order). A leader counts its own log towards commit only from here.
    */
   onPersisted(readyNumber: number): void {
-    if (readyNumber > this.readyNumber) {
-      throw new ReadyOrderError(`batch ${readyNumber} was never handed out (last is ${this.readyNumber})`)
+    if (readyNumber > this.#readyNumber) {
+      throw new ReadyOrderError(`batch ${readyNumber} was never handed out (last is ${this.#readyNumber})`)
     }
-    if (readyNumber <= this.persistedNumber) return
-    this.persistedNumber = readyNumber
+    if (readyNumber <= this.#persistedNumber) return
+    this.#persistedNumber = readyNumber
     const raft = this.raft
     while (
-      this.pendingPersists.length > 0 &&
-      (this.pendingPersists[0] as PendingPersist).number <= readyNumber
+      this.#pendingPersists.length > 0 &&
+      (this.#pendingPersists[0] as PendingPersist).number <= readyNumber
     ) {
-      const done = this.pendingPersists.shift() as PendingPersist
+      const done = this.#pendingPersists.shift() as PendingPersist
       if (done.hardStateTerm > raft.persistedTerm) raft.persistedTerm = done.hardStateTerm
       if (done.snapshotIndex > 0) raft.raftLog.stableSnapTo(done.snapshotIndex)
       if (done.lastIndex > 0) raft.onLocalPersist(done.lastIndex, done.lastTerm)
@@ -337,12 +337,12 @@ export class RawNode {
    * snapshot and committed entries are applied. Batches must be advanced in order.
    */
   advance(ready: Ready): void {
-    if (ready.number <= this.advancedNumber || ready.number > this.readyNumber) {
+    if (ready.number <= this.#advancedNumber || ready.number > this.#readyNumber) {
       throw new ReadyOrderError(
-        `cannot advance batch ${ready.number} (advanced ${this.advancedNumber}, last ${this.readyNumber})`,
+        `cannot advance batch ${ready.number} (advanced ${this.#advancedNumber}, last ${this.#readyNumber})`,
       )
     }
-    this.advancedNumber = ready.number
+    this.#advancedNumber = ready.number
     this.onPersisted(ready.number)
     if (ready.snapshot !== null) this.raft.appliedTo(ready.snapshot.metadata.index)
     const lastCommitted = ready.committedEntries[ready.committedEntries.length - 1]

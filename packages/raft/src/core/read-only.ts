@@ -20,7 +20,7 @@ export type ReadOnlyOption = (typeof ReadOnlyOption)[keyof typeof ReadOnlyOption
  * The most reads a leader holds awaiting confirmation; more are dropped (their clients time out
  * and retry). It bounds the memory a flood of read requests can take.
  */
-export const maxPendingReads = 4096
+export const PENDING_READS_MAX = 4096
 
 /** A read waiting for heartbeat confirmation. */
 export interface ReadIndexStatus {
@@ -44,8 +44,8 @@ export function contextKey(context: Uint8Array): string {
  */
 export class ReadOnly {
   readonly option: ReadOnlyOption
-  private readonly pending = new Map<string, ReadIndexStatus>()
-  private queue: string[] = []
+  readonly #pending = new Map<string, ReadIndexStatus>()
+  #queue: string[] = []
 
   constructor(option: ReadOnlyOption) {
     this.option = option
@@ -54,14 +54,14 @@ export class ReadOnly {
   /** Queues a read with the commit index at its arrival. A duplicate context is ignored. */
   addRequest(index: number, request: Message): void {
     const key = contextKey(request.context)
-    if (this.pending.has(key)) return
-    this.pending.set(key, { request, index, acks: new Set() })
-    this.queue.push(key)
+    if (this.#pending.has(key)) return
+    this.#pending.set(key, { request, index, acks: new Set() })
+    this.#queue.push(key)
   }
 
   /** Records a heartbeat acknowledgement for the read with `context`; returns who acked it so far. */
   recvAck(id: NodeId, context: Uint8Array): ReadonlySet<NodeId> | null {
-    const status = this.pending.get(contextKey(context))
+    const status = this.#pending.get(contextKey(context))
     if (status === undefined) return null
     status.acks.add(id)
     return status.acks
@@ -70,33 +70,33 @@ export class ReadOnly {
   /** Removes and returns every read up to and including the one with `context` (now confirmed). */
   advance(context: Uint8Array): ReadIndexStatus[] {
     const key = contextKey(context)
-    const position = this.queue.indexOf(key)
+    const position = this.#queue.indexOf(key)
     if (position < 0) return []
     const confirmed: ReadIndexStatus[] = []
     for (let i = 0; i <= position; i++) {
-      const queuedKey = this.queue[i] as string
-      const status = this.pending.get(queuedKey)
+      const queuedKey = this.#queue[i] as string
+      const status = this.#pending.get(queuedKey)
       if (status !== undefined) confirmed.push(status)
-      this.pending.delete(queuedKey)
+      this.#pending.delete(queuedKey)
     }
-    this.queue = this.queue.slice(position + 1)
+    this.#queue = this.#queue.slice(position + 1)
     return confirmed
   }
 
   /** The context of the newest pending read (carried by the next heartbeat), or `null`. */
   lastPendingRequestContext(): Uint8Array | null {
-    const key = this.queue[this.queue.length - 1]
+    const key = this.#queue[this.#queue.length - 1]
     if (key === undefined) return null
-    return this.pending.get(key)?.request.context ?? null
+    return this.#pending.get(key)?.request.context ?? null
   }
 
   pendingCount(): number {
-    return this.queue.length
+    return this.#queue.length
   }
 
   /** Drops every pending read (the node stopped leading; clients retry). */
   reset(): void {
-    this.pending.clear()
-    this.queue = []
+    this.#pending.clear()
+    this.#queue = []
   }
 }

@@ -14,7 +14,7 @@ export interface TrackerConfig {
   readonly autoLeave: boolean
 }
 
-export const emptyTrackerConfig: TrackerConfig = {
+export const EMPTY_TRACKER_CONFIG: TrackerConfig = {
   voters: new Set(),
   votersOutgoing: new Set(),
   learners: new Set(),
@@ -55,12 +55,12 @@ export function confStatesEqual(a: ConfState, b: ConfState): boolean {
  * {@link Progress} per member, and the votes of the election in progress.
  */
 export class ProgressTracker {
-  config: TrackerConfig = emptyTrackerConfig
+  config: TrackerConfig = EMPTY_TRACKER_CONFIG
   progress: Map<NodeId, Progress> = new Map()
   readonly votes: Map<NodeId, boolean> = new Map()
   readonly inflightAppendsMax: number
   /** Member ids in sorted order, so that every visit (and so every message order) is deterministic. */
-  private sortedIds: NodeId[] = []
+  #sortedIds: NodeId[] = []
 
   constructor(inflightAppendsMax: number) {
     this.inflightAppendsMax = inflightAppendsMax
@@ -70,7 +70,7 @@ export class ProgressTracker {
   setConfig(config: TrackerConfig, progress: Map<NodeId, Progress>): void {
     this.config = config
     this.progress = progress
-    this.sortedIds = sorted(progress.keys())
+    this.#sortedIds = sorted(progress.keys())
   }
 
   confState(): ConfState {
@@ -102,7 +102,7 @@ export class ProgressTracker {
 
   /** Calls `visitor` for every member in id order. */
   visit(visitor: (id: NodeId, progress: Progress) => void): void {
-    for (const id of this.sortedIds) {
+    for (const id of this.#sortedIds) {
       const progress = this.progress.get(id)
       if (progress !== undefined) visitor(id, progress)
     }
@@ -110,12 +110,12 @@ export class ProgressTracker {
 
   /** Member ids in sorted order. */
   ids(): readonly NodeId[] {
-    return this.sortedIds
+    return this.#sortedIds
   }
 
   /** Voter ids (incoming and outgoing) in sorted order. */
   voterIds(): NodeId[] {
-    return this.sortedIds.filter((id) => this.isVoter(id))
+    return this.#sortedIds.filter((id) => this.isVoter(id))
   }
 
   /** Whether a quorum of voters was heard from recently (CheckQuorum). */
@@ -140,7 +140,7 @@ export class ProgressTracker {
   tallyVotes(): { granted: number; rejected: number; result: VoteResult } {
     let granted = 0
     let rejected = 0
-    for (const id of this.sortedIds) {
+    for (const id of this.#sortedIds) {
       if (!this.isVoter(id)) continue
       const vote = this.votes.get(id)
       if (vote === undefined) continue

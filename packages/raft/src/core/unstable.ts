@@ -1,6 +1,6 @@
 import type { Entry, Snapshot } from './types.js'
 
-const noEntries: readonly Entry[] = []
+const NO_ENTRIES: readonly Entry[] = []
 
 /**
  * The tail of the log that is not yet known to be durable: entries (and possibly an incoming
@@ -47,7 +47,7 @@ export class Unstable {
   /** Entries not yet handed out for persisting. */
   nextEntries(): readonly Entry[] {
     const start = this.offsetInProgress - this.offset
-    if (start >= this.entries.length) return noEntries
+    if (start >= this.entries.length) return NO_ENTRIES
     return this.entries.slice(start)
   }
 

@@ -111,7 +111,7 @@ function readVarint(bytes: Uint8Array, at: number): [number, number] | null {
 }
 
 // Entries come from few clients: remember the last decoded ids to skip UTF-8 decoding per entry.
-const clientIdCacheSize = 16
+const CLIENT_ID_CACHE_SIZE = 16
 const cachedIdBytes: Uint8Array[] = []
 const cachedIds: string[] = []
 let cacheNext = 0
@@ -134,7 +134,7 @@ function cachedClientId(bytes: Uint8Array, start: number, length: number): strin
   const clientId = bytesToString(idBytes, 'utf8')
   cachedIdBytes[cacheNext] = idBytes
   cachedIds[cacheNext] = clientId
-  cacheNext = (cacheNext + 1) % clientIdCacheSize
+  cacheNext = (cacheNext + 1) % CLIENT_ID_CACHE_SIZE
   return clientId
 }
 

@@ -22,56 +22,56 @@ export interface MemoryNetworkOptions {
 }
 
 export class MemoryNetwork {
-  private readonly handlers = new Map<NodeId, (message: WireMessage) => void>()
-  private readonly unreachableHandlers = new Map<NodeId, (peer: NodeId) => void>()
-  private readonly down = new Set<NodeId>()
-  private queue: WireMessage[] = []
-  private flushScheduled = false
-  private readonly encode: boolean
-  private readonly schedule: (deliver: () => void) => void
+  readonly #handlers = new Map<NodeId, (message: WireMessage) => void>()
+  readonly #unreachableHandlers = new Map<NodeId, (peer: NodeId) => void>()
+  readonly #down = new Set<NodeId>()
+  #queue: WireMessage[] = []
+  #flushScheduled = false
+  readonly #encode: boolean
+  readonly #schedule: (deliver: () => void) => void
 
   constructor(options: MemoryNetworkOptions = {}) {
-    this.encode = options.encode ?? false
-    this.schedule = options.schedule ?? ((deliver) => void Promise.resolve().then(deliver))
+    this.#encode = options.encode ?? false
+    this.#schedule = options.schedule ?? ((deliver) => void Promise.resolve().then(deliver))
   }
 
   /** The transport of node `id`. */
   transport(id: NodeId): Transport {
     return {
-      send: (messages) => this.send(messages),
+      send: (messages) => this.#send(messages),
       onMessage: (handler) => {
-        this.handlers.set(id, handler)
+        this.#handlers.set(id, handler)
       },
       onUnreachable: (handler) => {
-        this.unreachableHandlers.set(id, handler)
+        this.#unreachableHandlers.set(id, handler)
       },
     }
   }
 
   /** Cuts `id` off (messages to and from it are lost) or reconnects it. */
   setDown(id: NodeId, down: boolean): void {
-    if (down) this.down.add(id)
-    else this.down.delete(id)
+    if (down) this.#down.add(id)
+    else this.#down.delete(id)
   }
 
-  private send(messages: readonly WireMessage[]): void {
+  #send(messages: readonly WireMessage[]): void {
     for (const message of messages) {
-      if (this.down.has(message.from) || this.down.has(message.to)) {
-        this.unreachableHandlers.get(message.from)?.(message.to)
+      if (this.#down.has(message.from) || this.#down.has(message.to)) {
+        this.#unreachableHandlers.get(message.from)?.(message.to)
         continue
       }
-      this.queue.push(this.encode ? decodeMessage(encodeMessage(message)) : message)
+      this.#queue.push(this.#encode ? decodeMessage(encodeMessage(message)) : message)
     }
-    if (!this.flushScheduled && this.queue.length > 0) {
-      this.flushScheduled = true
-      this.schedule(() => this.flush())
+    if (!this.#flushScheduled && this.#queue.length > 0) {
+      this.#flushScheduled = true
+      this.#schedule(() => this.#flush())
     }
   }
 
-  private flush(): void {
-    this.flushScheduled = false
-    const queue = this.queue
-    this.queue = []
-    for (const message of queue) this.handlers.get(message.to)?.(message)
+  #flush(): void {
+    this.#flushScheduled = false
+    const queue = this.#queue
+    this.#queue = []
+    for (const message of queue) this.#handlers.get(message.to)?.(message)
   }
 }

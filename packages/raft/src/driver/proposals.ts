@@ -38,46 +38,46 @@ export interface PendingProposal {
 
 export class ProposalTable {
   // Keyed by client id, then sequence: no per-proposal key string on the hot path.
-  private readonly byClient = new Map<string, Map<number, PendingProposal>>()
-  private count = 0
+  readonly #byClient = new Map<string, Map<number, PendingProposal>>()
+  #count = 0
 
   get size(): number {
-    return this.count
+    return this.#count
   }
 
   add(proposal: PendingProposal): void {
-    let forClient = this.byClient.get(proposal.clientId)
+    let forClient = this.#byClient.get(proposal.clientId)
     if (forClient === undefined) {
       forClient = new Map()
-      this.byClient.set(proposal.clientId, forClient)
+      this.#byClient.set(proposal.clientId, forClient)
     }
-    if (!forClient.has(proposal.sequence)) this.count++
+    if (!forClient.has(proposal.sequence)) this.#count++
     forClient.set(proposal.sequence, proposal)
   }
 
   has(clientId: string, sequence: number): boolean {
-    return this.byClient.get(clientId)?.has(sequence) ?? false
+    return this.#byClient.get(clientId)?.has(sequence) ?? false
   }
 
   /** Removes and returns the proposal of `(clientId, sequence)`, if it is pending. */
   take(clientId: string, sequence: number): PendingProposal | undefined {
-    const forClient = this.byClient.get(clientId)
+    const forClient = this.#byClient.get(clientId)
     const proposal = forClient?.get(sequence)
     if (proposal === undefined) return undefined
     ;(forClient as Map<number, PendingProposal>).delete(sequence)
-    this.count--
-    if (forClient?.size === 0) this.byClient.delete(clientId)
+    this.#count--
+    if (forClient?.size === 0) this.#byClient.delete(clientId)
     return proposal
   }
 
-  private *all(): Generator<PendingProposal> {
-    for (const forClient of this.byClient.values()) yield* forClient.values()
+  *#all(): Generator<PendingProposal> {
+    for (const forClient of this.#byClient.values()) yield* forClient.values()
   }
 
   /** Rejects and removes proposals past their deadline; returns the ones due for a retry. */
   sweep(nowMs: number, retryMs: number, timeout: () => Error): PendingProposal[] {
     const due: PendingProposal[] = []
-    for (const proposal of [...this.all()]) {
+    for (const proposal of [...this.#all()]) {
       if (nowMs >= proposal.deadlineMs) {
         this.take(proposal.clientId, proposal.sequence)
         proposal.reject(timeout())
@@ -91,15 +91,15 @@ export class ProposalTable {
   /** Every pending proposal not already queued. */
   unqueued(): PendingProposal[] {
     const out: PendingProposal[] = []
-    for (const proposal of this.all()) if (!proposal.queued) out.push(proposal)
+    for (const proposal of this.#all()) if (!proposal.queued) out.push(proposal)
     return out
   }
 
   /** Rejects and removes every pending proposal. */
   rejectAll(error: () => Error): void {
-    const all = [...this.all()]
-    this.byClient.clear()
-    this.count = 0
+    const all = [...this.#all()]
+    this.#byClient.clear()
+    this.#count = 0
     for (const proposal of all) proposal.reject(error())
   }
 }

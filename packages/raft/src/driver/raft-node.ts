@@ -78,14 +78,14 @@ import { type AppliedAt, SEQUENCES_PER_SESSION_MAX, type SessionLimits, SessionT
 import { decodeSnapshotData, encodeSnapshotData } from './snapshot-data.js'
 import { SnapshotReceiver, SnapshotSender } from './snapshot-transfer.js'
 
-const emptyBytes = new Uint8Array(0)
+const EMPTY_BYTES = new Uint8Array(0)
 /**
  * Messages queued between two rounds of the loop. Beyond it, messages are dropped (Raft tolerates
  * loss): a node whose storage stalls must not buffer the network without bound.
  */
-const inboxMessagesMax = 65_536
+const INBOX_MESSAGES_MAX = 65_536
 /** Proposals waiting at once; beyond it, new ones are refused with ProposalDroppedError (back-pressure). */
-const pendingProposalsMax = 262_144
+const PENDING_PROPOSALS_MAX = 262_144
 
 /** A proposal's identity with its client id already encoded for the dedup header. */
 interface EncodedIdentity extends ProposalIdentity {
@@ -111,97 +111,97 @@ interface TransferWaiter {
  */
 export class RaftNode<Result = Uint8Array> {
   readonly id: NodeId
-  private readonly storage: LogStorage
-  private readonly transport: Transport
-  private readonly stateMachine: StateMachine<Result>
-  private readonly clock: Clock
-  private readonly random: RandomSource
-  private readonly logger: Logger
-  private readonly settings: RaftNodeSettings
-  private readonly clientIdOption: string | undefined
+  readonly #storage: LogStorage
+  readonly #transport: Transport
+  readonly #stateMachine: StateMachine<Result>
+  readonly #clock: Clock
+  readonly #random: RandomSource
+  readonly #logger: Logger
+  readonly #settings: RaftNodeSettings
+  readonly #clientIdOption: string | undefined
 
-  private rawNode: RawNode | null = null
-  private state: 'created' | 'running' | 'stopped' | 'failed' = 'created'
-  private timer: TimerHandle | null = null
-  private pumping = false
-  private dirty = false
-  private idleWaiters: (() => void)[] = []
+  #rawNode: RawNode | null = null
+  #state: 'created' | 'running' | 'stopped' | 'failed' = 'created'
+  #timer: TimerHandle | null = null
+  #pumping = false
+  #dirty = false
+  #idleWaiters: (() => void)[] = []
 
   // Inputs gathered between batches, fed to the core at the top of the loop.
-  private ticksPending = 0
-  private inbox: Message[] = []
-  private coreTasks: (() => void)[] = []
-  private proposalQueue: PendingProposal[] = []
+  #ticksPending = 0
+  #inbox: Message[] = []
+  #coreTasks: (() => void)[] = []
+  #proposalQueue: PendingProposal[] = []
 
-  private clientId = ''
-  private clientIdBytes: Uint8Array = emptyBytes
-  private nextSequence = 1
-  private readonly proposals = new ProposalTable()
-  private readonly reads = new ReadTable()
-  private readonly sessions: SessionTable
+  #clientId = ''
+  #clientIdBytes: Uint8Array = EMPTY_BYTES
+  #nextSequence = 1
+  readonly #proposals = new ProposalTable()
+  readonly #reads = new ReadTable()
+  readonly #sessions: SessionTable
   /** Applied to the sessions and to every snapshot's sessions alike; must be equal on every node. */
-  private readonly sessionLimits: SessionLimits
-  private transferWaiters: TransferWaiter[] = []
+  readonly #sessionLimits: SessionLimits
+  #transferWaiters: TransferWaiter[] = []
   /** Snap messages whose snapshot predates the recipient's membership: sent after a fresh snapshot. */
-  private staleSnapshotRequests: Message[] = []
-  private readonly snapshotSender: SnapshotSender
-  private readonly snapshotReceiver: SnapshotReceiver
+  #staleSnapshotRequests: Message[] = []
+  readonly #snapshotSender: SnapshotSender
+  readonly #snapshotReceiver: SnapshotReceiver
 
-  private role: Role = Role.Follower
-  private leader: NodeId | null = null
-  private term = 0
-  private applied = 0
-  private snapshotIndex = 0
+  #role: Role = Role.Follower
+  #leader: NodeId | null = null
+  #term = 0
+  #applied = 0
+  #snapshotIndex = 0
   /** Bytes of entry data applied since the last snapshot, for the byte threshold. */
-  private bytesSinceSnapshot = 0
-  private confState: ConfState = {
+  #bytesSinceSnapshot = 0
+  #confState: ConfState = {
     voters: [],
     learners: [],
     votersOutgoing: [],
     learnersNext: [],
     autoLeave: false,
   }
-  private electionCount = 0
-  private leaderChangeCount = 0
+  #electionCount = 0
+  #leaderChangeCount = 0
   /** Messages refused because they would have overwritten a committed entry (a safety alarm). */
-  private safetyRefusalCount = 0
-  private readonly listeners = new Set<(event: RaftNodeEvent) => void>()
+  #safetyRefusalCount = 0
+  readonly #listeners = new Set<(event: RaftNodeEvent) => void>()
 
   constructor(options: RaftNodeOptions<Result>) {
     this.id = options.id
-    this.storage = options.storage
-    this.transport = options.transport
-    this.stateMachine = options.stateMachine
-    this.clock = options.clock
-    this.random = options.random
-    this.logger = options.logger ?? silentLogger
-    this.clientIdOption = options.clientId
-    this.settings = resolveSettings(options)
-    this.sessionLimits = {
-      sessionsMax: this.settings.sessionsMax,
+    this.#storage = options.storage
+    this.#transport = options.transport
+    this.#stateMachine = options.stateMachine
+    this.#clock = options.clock
+    this.#random = options.random
+    this.#logger = options.logger ?? silentLogger
+    this.#clientIdOption = options.clientId
+    this.#settings = resolveSettings(options)
+    this.#sessionLimits = {
+      sessionsMax: this.#settings.sessionsMax,
       sequencesPerSessionMax: SEQUENCES_PER_SESSION_MAX,
     }
-    this.sessions = new SessionTable(this.sessionLimits)
-    this.snapshotSender = new SnapshotSender(
+    this.#sessions = new SessionTable(this.#sessionLimits)
+    this.#snapshotSender = new SnapshotSender(
       {
-        chunkBytes: this.settings.snapshotChunkBytes,
-        windowChunks: this.settings.snapshotWindowChunks,
-        retryMs: this.settings.retryMs,
+        chunkBytes: this.#settings.snapshotChunkBytes,
+        windowChunks: this.#settings.snapshotWindowChunks,
+        retryMs: this.#settings.retryMs,
         retriesMax: 10,
       },
-      (messages) => this.transmit(messages),
-      (peer, ok) => this.enqueueCoreTask(() => this.core.reportSnapshot(peer, ok)),
+      (messages) => this.#transmit(messages),
+      (peer, ok) => this.#enqueueCoreTask(() => this.#core.reportSnapshot(peer, ok)),
     )
-    this.snapshotReceiver = new SnapshotReceiver(
-      this.settings.snapshotBytesMax,
-      (messages) => this.transmit(messages),
-      (message) => this.receiveWholeSnapshot(message),
+    this.#snapshotReceiver = new SnapshotReceiver(
+      this.#settings.snapshotBytesMax,
+      (messages) => this.#transmit(messages),
+      (message) => this.#receiveWholeSnapshot(message),
     )
   }
 
-  private get core(): RawNode {
-    if (this.rawNode === null) throw new NodeStoppedError('the node has not been started')
-    return this.rawNode
+  get #core(): RawNode {
+    if (this.#rawNode === null) throw new NodeStoppedError('the node has not been started')
+    return this.#rawNode
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -212,42 +212,42 @@ export class RaftNode<Result = Uint8Array> {
    * begins ticking. Committed entries after the snapshot are applied again by the loop.
    */
   async start(): Promise<void> {
-    if (this.state !== 'created') throw new NodeStoppedError(`cannot start a node that is ${this.state}`)
-    const snapshot = this.storage.snapshot()
-    await this.restoreFrom(snapshot)
-    this.confState = this.storage.initialState().confState
-    const { hardState } = this.storage.initialState()
-    this.clientId =
-      this.clientIdOption ??
-      `${this.id}/${hardState.term}.${this.storage.lastIndex()}.${randomHex(this.random)}${randomHex(this.random)}`
-    this.clientIdBytes = encodeClientId(this.clientId)
-    this.rawNode = new RawNode({
+    if (this.#state !== 'created') throw new NodeStoppedError(`cannot start a node that is ${this.#state}`)
+    const snapshot = this.#storage.snapshot()
+    await this.#restoreFrom(snapshot)
+    this.#confState = this.#storage.initialState().confState
+    const { hardState } = this.#storage.initialState()
+    this.#clientId =
+      this.#clientIdOption ??
+      `${this.id}/${hardState.term}.${this.#storage.lastIndex()}.${randomHex(this.#random)}${randomHex(this.#random)}`
+    this.#clientIdBytes = encodeClientId(this.#clientId)
+    this.#rawNode = new RawNode({
       id: this.id,
-      storage: this.storage,
-      electionTicks: this.settings.electionTicks,
-      heartbeatTicks: this.settings.heartbeatTicks,
-      applied: this.applied,
-      appendBytesMax: this.settings.appendBytesMax,
-      applyBatchBytesMax: this.settings.applyBatchBytesMax,
-      uncommittedBytesMax: this.settings.uncommittedBytesMax,
-      inflightAppendsMax: this.settings.inflightAppendsMax,
-      checkQuorum: this.settings.checkQuorum,
-      preVote: this.settings.preVote,
-      readOnly: this.settings.readOnly,
-      proposalForwarding: this.settings.proposalForwarding,
+      storage: this.#storage,
+      electionTicks: this.#settings.electionTicks,
+      heartbeatTicks: this.#settings.heartbeatTicks,
+      applied: this.#applied,
+      appendBytesMax: this.#settings.appendBytesMax,
+      applyBatchBytesMax: this.#settings.applyBatchBytesMax,
+      uncommittedBytesMax: this.#settings.uncommittedBytesMax,
+      inflightAppendsMax: this.#settings.inflightAppendsMax,
+      checkQuorum: this.#settings.checkQuorum,
+      preVote: this.#settings.preVote,
+      readOnly: this.#settings.readOnly,
+      proposalForwarding: this.#settings.proposalForwarding,
       stepDownOnRemoval: true,
-      random: this.random,
-      logger: this.logger,
+      random: this.#random,
+      logger: this.#logger,
     })
-    const status = this.rawNode.status()
-    this.term = status.term
-    this.role = status.role
-    this.leader = status.leader
-    this.state = 'running'
-    this.transport.onMessage((message) => this.onMessage(message))
-    this.transport.onUnreachable?.((peer) => this.enqueueCoreTask(() => this.core.reportUnreachable(peer)))
-    this.armTimer()
-    this.kick()
+    const status = this.#rawNode.status()
+    this.#term = status.term
+    this.#role = status.role
+    this.#leader = status.leader
+    this.#state = 'running'
+    this.#transport.onMessage((message) => this.#onMessage(message))
+    this.#transport.onUnreachable?.((peer) => this.#enqueueCoreTask(() => this.#core.reportUnreachable(peer)))
+    this.#armTimer()
+    this.#kick()
   }
 
   /**
@@ -256,34 +256,34 @@ export class RaftNode<Result = Uint8Array> {
    * `RaftNode` over it resumes.
    */
   async stop(): Promise<void> {
-    if (this.state === 'created') {
-      this.state = 'stopped'
+    if (this.#state === 'created') {
+      this.#state = 'stopped'
       return
     }
-    if (this.state !== 'running') return
-    this.state = 'stopped'
-    this.timer?.cancel()
-    this.timer = null
+    if (this.#state !== 'running') return
+    this.#state = 'stopped'
+    this.#timer?.cancel()
+    this.#timer = null
     await this.idle()
-    this.rejectEverything(() => new NodeStoppedError('the node stopped'))
-    this.emit({ type: 'stopped' })
+    this.#rejectEverything(() => new NodeStoppedError('the node stopped'))
+    this.#emit({ type: 'stopped' })
   }
 
   /** Resolves once the loop has nothing left to do right now (used by tests and `stop`). */
   idle(): Promise<void> {
-    if (!this.pumping) return Promise.resolve()
-    return new Promise((resolve) => this.idleWaiters.push(resolve))
+    if (!this.#pumping) return Promise.resolve()
+    return new Promise((resolve) => this.#idleWaiters.push(resolve))
   }
 
   /** Subscribes to role, leader, membership and snapshot events; returns the unsubscribe function. */
   onChange(listener: (event: RaftNodeEvent) => void): () => void {
-    this.listeners.add(listener)
-    return () => this.listeners.delete(listener)
+    this.#listeners.add(listener)
+    return () => this.#listeners.delete(listener)
   }
 
   /** Starts an election at once (for tests and operators; elections otherwise start on timeouts). */
   campaign(): void {
-    this.enqueueCoreTask(() => this.core.campaign())
+    this.#enqueueCoreTask(() => this.#core.campaign())
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -295,7 +295,7 @@ export class RaftNode<Result = Uint8Array> {
    * its deadline.
    */
   propose(command: Uint8Array, options: ProposeOptions = {}): Promise<ProposalOutcome<Result>> {
-    return this.enqueue<ProposalOutcome<Result>>(options, command.length, (identity) => ({
+    return this.#enqueue<ProposalOutcome<Result>>(options, command.length, (identity) => ({
       data: encodeDedupHeader(identity.clientIdBytes, identity.sequence, identity.floor, command),
       confChange: null,
     }))
@@ -307,21 +307,21 @@ export class RaftNode<Result = Uint8Array> {
    * pending proposal retried until it applies or its deadline passes. `sizeBytes` is the
    * application's payload: the command, or the encoded change without its context.
    */
-  private enqueue<Outcome>(
+  #enqueue<Outcome>(
     options: ProposeOptions,
     sizeBytes: number,
     payload: (identity: EncodedIdentity) => Pick<PendingProposal, 'data' | 'confChange'>,
   ): Promise<Outcome> {
-    const refusal = this.refuseClientRequest()
+    const refusal = this.#refuseClientRequest()
     if (refusal !== null) return Promise.reject(refusal)
-    if (sizeBytes > this.settings.proposalBytesMax) {
-      return Promise.reject(new ProposalTooLargeError(sizeBytes, this.settings.proposalBytesMax))
+    if (sizeBytes > this.#settings.proposalBytesMax) {
+      return Promise.reject(new ProposalTooLargeError(sizeBytes, this.#settings.proposalBytesMax))
     }
-    if (this.proposals.size >= pendingProposalsMax) {
-      return Promise.reject(new ProposalDroppedError(`more than ${pendingProposalsMax} proposals pending`))
+    if (this.#proposals.size >= PENDING_PROPOSALS_MAX) {
+      return Promise.reject(new ProposalDroppedError(`more than ${PENDING_PROPOSALS_MAX} proposals pending`))
     }
-    const identity = this.identity(options)
-    if (this.proposals.has(identity.clientId, identity.sequence)) {
+    const identity = this.#identity(options)
+    if (this.#proposals.has(identity.clientId, identity.sequence)) {
       return Promise.reject(
         new RangeError(`proposal ${identity.sequence} of ${identity.clientId} is already pending`),
       )
@@ -333,16 +333,16 @@ export class RaftNode<Result = Uint8Array> {
         sequence: identity.sequence,
         data,
         confChange,
-        deadlineMs: this.clock.now() + (options.timeoutMs ?? this.settings.proposalTimeoutMs),
-        lastProposedMs: this.clock.now(),
+        deadlineMs: this.#clock.now() + (options.timeoutMs ?? this.#settings.proposalTimeoutMs),
+        lastProposedMs: this.#clock.now(),
         attempts: 0,
         queued: true,
         resolve: resolve as (outcome: unknown) => void,
         reject,
       }
-      this.proposals.add(proposal)
-      this.proposalQueue.push(proposal)
-      this.kick()
+      this.#proposals.add(proposal)
+      this.#proposalQueue.push(proposal)
+      this.#kick()
     })
   }
 
@@ -351,43 +351,43 @@ export class RaftNode<Result = Uint8Array> {
    * a follower asks the leader), the read then sees every write completed before the call.
    */
   read(options: ReadOptions): Promise<ReadOutcome> {
-    if (this.state !== 'running') return Promise.reject(new NodeStoppedError(`the node is ${this.state}`))
-    if (!options.linearizable) return Promise.resolve({ index: this.applied })
-    const refusal = this.refuseClientRequest()
+    if (this.#state !== 'running') return Promise.reject(new NodeStoppedError(`the node is ${this.#state}`))
+    if (!options.linearizable) return Promise.resolve({ index: this.#applied })
+    const refusal = this.#refuseClientRequest()
     if (refusal !== null) return Promise.reject(refusal)
     return new Promise<ReadOutcome>((resolve, reject) => {
-      this.reads.add({
-        deadlineMs: this.clock.now() + (options.timeoutMs ?? this.settings.readTimeoutMs),
+      this.#reads.add({
+        deadlineMs: this.#clock.now() + (options.timeoutMs ?? this.#settings.readTimeoutMs),
         resolve,
         reject,
       })
-      this.kick()
+      this.#kick()
     })
   }
 
   /** Adds `nodeId` as a learner: it receives the log but does not vote. Resolves with the new membership. */
   addLearner(nodeId: NodeId, options: { readonly timeoutMs?: number } = {}): Promise<ConfState> {
-    return this.changeOne(ConfChangeType.AddLearner, nodeId, options)
+    return this.#changeOne(ConfChangeType.AddLearner, nodeId, options)
   }
 
   /** Makes `nodeId` (usually a caught-up learner) a voter. */
   promote(nodeId: NodeId, options: { readonly timeoutMs?: number } = {}): Promise<ConfState> {
-    return this.changeOne(ConfChangeType.AddVoter, nodeId, options)
+    return this.#changeOne(ConfChangeType.AddVoter, nodeId, options)
   }
 
   /** Removes `nodeId` from the cluster. A leader that removes itself steps down once it is applied. */
   removeMember(nodeId: NodeId, options: { readonly timeoutMs?: number } = {}): Promise<ConfState> {
-    return this.changeOne(ConfChangeType.RemoveNode, nodeId, options)
+    return this.#changeOne(ConfChangeType.RemoveNode, nodeId, options)
   }
 
   /** A membership change of one node, single-step where Raft allows it. */
-  private changeOne(
+  #changeOne(
     type: ConfChangeType,
     nodeId: NodeId,
     options: { readonly timeoutMs?: number },
   ): Promise<ConfState> {
     return this.changeMembership(
-      { transition: ConfChangeTransition.Auto, changes: [{ type, nodeId }], context: emptyBytes },
+      { transition: ConfChangeTransition.Auto, changes: [{ type, nodeId }], context: EMPTY_BYTES },
       options,
     )
   }
@@ -398,68 +398,69 @@ export class RaftNode<Result = Uint8Array> {
    * after it is applied here.
    */
   changeMembership(change: ConfChange, options: { readonly timeoutMs?: number } = {}): Promise<ConfState> {
-    const sizeBytes = encodeConfChange({ ...change, context: emptyBytes }).length
+    const sizeBytes = encodeConfChange({ ...change, context: EMPTY_BYTES }).length
     const timeout = options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }
-    return this.enqueue<ConfState>(timeout, sizeBytes, (identity) => ({
+    return this.#enqueue<ConfState>(timeout, sizeBytes, (identity) => ({
       data: null,
       confChange: {
         ...change,
-        context: encodeDedupHeader(identity.clientIdBytes, identity.sequence, identity.floor, emptyBytes),
+        context: encodeDedupHeader(identity.clientIdBytes, identity.sequence, identity.floor, EMPTY_BYTES),
       },
     }))
   }
 
   /** Hands leadership to `to` (thesis §3.10). Resolves once this node sees `to` lead. */
   transferLeadership(to: NodeId, options: { readonly timeoutMs?: number } = {}): Promise<void> {
-    if (this.state !== 'running') return Promise.reject(new NodeStoppedError(`the node is ${this.state}`))
-    if (this.leader === to) return Promise.resolve()
+    if (this.#state !== 'running') return Promise.reject(new NodeStoppedError(`the node is ${this.#state}`))
+    if (this.#leader === to) return Promise.resolve()
     return new Promise<void>((resolve, reject) => {
-      this.transferWaiters.push({
+      this.#transferWaiters.push({
         to,
-        deadlineMs: this.clock.now() + (options.timeoutMs ?? this.settings.retryMs * 2),
+        deadlineMs: this.#clock.now() + (options.timeoutMs ?? this.#settings.retryMs * 2),
         resolve,
         reject,
       })
-      this.enqueueCoreTask(() => this.core.transferLeader(to))
+      this.#enqueueCoreTask(() => this.#core.transferLeader(to))
     })
   }
 
   /** The node's current state. */
   status(): RaftNodeStatus {
-    const core: CoreStatus | null = this.rawNode?.status() ?? null
-    const firstIndex = this.storage.firstIndex()
-    const lastIndex = core?.lastIndex ?? this.storage.lastIndex()
+    const core: CoreStatus | null = this.#rawNode?.status() ?? null
+    const firstIndex = this.#storage.firstIndex()
+    const lastIndex = core?.lastIndex ?? this.#storage.lastIndex()
     return {
       id: this.id,
-      role: core?.role ?? this.role,
-      term: core?.term ?? this.term,
-      leader: core?.leader ?? this.leader,
+      role: core?.role ?? this.#role,
+      term: core?.term ?? this.#term,
+      leader: core?.leader ?? this.#leader,
       commit: core?.commit ?? 0,
-      applied: this.applied,
+      applied: this.#applied,
       firstIndex,
       lastIndex,
       logEntries: Math.max(0, lastIndex - firstIndex + 1),
-      snapshotIndex: this.snapshotIndex,
-      confState: this.confState,
+      snapshotIndex: this.#snapshotIndex,
+      confState: this.#confState,
       progress: core?.progress ?? [],
-      electionCount: this.electionCount,
-      leaderChangeCount: this.leaderChangeCount,
-      safetyRefusalCount: this.safetyRefusalCount,
-      pendingProposals: this.proposals.size,
-      pendingReads: this.reads.size,
-      state: this.state,
+      electionCount: this.#electionCount,
+      leaderChangeCount: this.#leaderChangeCount,
+      safetyRefusalCount: this.#safetyRefusalCount,
+      pendingProposals: this.#proposals.size,
+      pendingReads: this.#reads.size,
+      state: this.#state,
     }
   }
 
-  private refuseClientRequest(): Error | null {
-    if (this.state !== 'running') return new NodeStoppedError(`the node is ${this.state}`)
+  #refuseClientRequest(): Error | null {
+    if (this.#state !== 'running') return new NodeStoppedError(`the node is ${this.#state}`)
     // Fail fast in a minority partition or during an election rather than queue blindly.
-    if (this.leader === null) return new NotLeaderError(null)
-    if (this.leader !== this.id && !this.settings.proposalForwarding) return new NotLeaderError(this.leader)
+    if (this.#leader === null) return new NotLeaderError(null)
+    if (this.#leader !== this.id && !this.#settings.proposalForwarding)
+      return new NotLeaderError(this.#leader)
     return null
   }
 
-  private identity(options: ProposeOptions): EncodedIdentity {
+  #identity(options: ProposeOptions): EncodedIdentity {
     const given = options.idempotency
     if (given !== undefined) {
       if (!Number.isSafeInteger(given.sequence) || given.sequence < 0)
@@ -471,170 +472,176 @@ export class RaftNode<Result = Uint8Array> {
         floor: given.floor ?? 0,
       }
     }
-    const sequence = this.nextSequence++
+    const sequence = this.#nextSequence++
     return {
-      clientId: this.clientId,
-      clientIdBytes: this.clientIdBytes,
+      clientId: this.#clientId,
+      clientIdBytes: this.#clientIdBytes,
       sequence,
-      floor: this.ownFloor(),
+      floor: this.#ownFloor(),
     }
   }
 
   /** The lowest own sequence still unanswered: every sequence below it has been settled. */
-  private lowestOwnPending = 1
-  private ownFloor(): number {
+  #lowestOwnPending = 1
+  #ownFloor(): number {
     while (
-      this.lowestOwnPending < this.nextSequence - 1 &&
-      !this.proposals.has(this.clientId, this.lowestOwnPending)
+      this.#lowestOwnPending < this.#nextSequence - 1 &&
+      !this.#proposals.has(this.#clientId, this.#lowestOwnPending)
     ) {
-      this.lowestOwnPending++
+      this.#lowestOwnPending++
     }
-    return this.lowestOwnPending
+    return this.#lowestOwnPending
   }
 
   // ---------------------------------------------------------------------------------------------
   // Inputs.
 
-  private onMessage(message: WireMessage): void {
-    if (this.state !== 'running') return
+  #onMessage(message: WireMessage): void {
+    if (this.#state !== 'running') return
     if (message.to !== this.id) {
-      this.logger.debug('dropped a message addressed to another node', { to: message.to, from: message.from })
+      this.#logger.debug('dropped a message addressed to another node', {
+        to: message.to,
+        from: message.from,
+      })
       return
     }
     if (message.chunk != null) {
       if (message.type === MessageType.Snap) {
-        const refusal = this.snapshotReceiver.onChunk(message)
-        if (refusal !== null) this.logger.warn('refused a snapshot chunk', { from: message.from, refusal })
+        const refusal = this.#snapshotReceiver.onChunk(message)
+        if (refusal !== null) this.#logger.warn('refused a snapshot chunk', { from: message.from, refusal })
       } else if (message.type === MessageType.SnapStatus) {
-        this.snapshotSender.onAck(message, this.clock.now())
+        this.#snapshotSender.onAck(message, this.#clock.now())
       }
       return
     }
     if (message.type === MessageType.Snap) {
-      this.receiveWholeSnapshot(message)
+      this.#receiveWholeSnapshot(message)
       return
     }
-    this.enqueueMessage(message)
+    this.#enqueueMessage(message)
   }
 
   /** Checks a whole snapshot's driver data before the core may accept it, then queues it. */
-  private receiveWholeSnapshot(message: Message): void {
+  #receiveWholeSnapshot(message: Message): void {
     const snapshot = message.snapshot
     if (snapshot === null) return
     try {
-      decodeSnapshotData(snapshot.data, this.sessionLimits)
+      decodeSnapshotData(snapshot.data, this.#sessionLimits)
     } catch (caught) {
       const error = rethrowInvariant(caught)
-      this.logger.warn('dropped a snapshot with invalid data', { from: message.from, error: describe(error) })
+      this.#logger.warn('dropped a snapshot with invalid data', {
+        from: message.from,
+        error: describe(error),
+      })
       return
     }
-    this.enqueueMessage(message)
+    this.#enqueueMessage(message)
   }
 
-  private enqueueMessage(message: Message): void {
-    if (this.inbox.length >= inboxMessagesMax) {
-      this.logger.warn('dropped a message: the inbox is full', { from: message.from, type: message.type })
+  #enqueueMessage(message: Message): void {
+    if (this.#inbox.length >= INBOX_MESSAGES_MAX) {
+      this.#logger.warn('dropped a message: the inbox is full', { from: message.from, type: message.type })
       return
     }
-    this.inbox.push(message)
-    this.kick()
+    this.#inbox.push(message)
+    this.#kick()
   }
 
-  private enqueueCoreTask(task: () => void): void {
-    if (this.state !== 'running') return
-    this.coreTasks.push(task)
-    this.kick()
+  #enqueueCoreTask(task: () => void): void {
+    if (this.#state !== 'running') return
+    this.#coreTasks.push(task)
+    this.#kick()
   }
 
-  private armTimer(): void {
-    this.timer = this.clock.setTimer(this.settings.tickMs, () => this.onTick())
+  #armTimer(): void {
+    this.#timer = this.#clock.setTimer(this.#settings.tickMs, () => this.#onTick())
   }
 
-  private onTick(): void {
-    if (this.state !== 'running') return
-    this.armTimer()
-    this.ticksPending++
-    const now = this.clock.now()
+  #onTick(): void {
+    if (this.#state !== 'running') return
+    this.#armTimer()
+    this.#ticksPending++
+    const now = this.#clock.now()
     const timeout = (what: string) => () => new TimeoutError(`${what} timed out`)
-    const due = this.proposals.sweep(now, this.settings.retryMs, timeout('proposal'))
-    if (this.leader !== null) {
-      for (const proposal of due) this.requeue(proposal)
+    const due = this.#proposals.sweep(now, this.#settings.retryMs, timeout('proposal'))
+    if (this.#leader !== null) {
+      for (const proposal of due) this.#requeue(proposal)
     }
-    this.reads.sweep(now, this.settings.retryMs, timeout('read'))
-    this.snapshotSender.tick(now)
-    if (this.transferWaiters.length > 0) {
+    this.#reads.sweep(now, this.#settings.retryMs, timeout('read'))
+    this.#snapshotSender.tick(now)
+    if (this.#transferWaiters.length > 0) {
       const waiting: TransferWaiter[] = []
-      for (const waiter of this.transferWaiters) {
+      for (const waiter of this.#transferWaiters) {
         if (now >= waiter.deadlineMs)
           waiter.reject(new TimeoutError(`leadership transfer to ${waiter.to} timed out`))
         else waiting.push(waiter)
       }
-      this.transferWaiters = waiting
+      this.#transferWaiters = waiting
     }
-    this.kick()
+    this.#kick()
   }
 
-  private requeue(proposal: PendingProposal): void {
+  #requeue(proposal: PendingProposal): void {
     if (proposal.queued) return
     proposal.queued = true
-    this.proposalQueue.push(proposal)
+    this.#proposalQueue.push(proposal)
   }
 
   // ---------------------------------------------------------------------------------------------
   // The loop.
 
-  private kick(): void {
-    if (this.state !== 'running') return
-    if (this.pumping) {
-      this.dirty = true
+  #kick(): void {
+    if (this.#state !== 'running') return
+    if (this.#pumping) {
+      this.#dirty = true
       return
     }
-    this.pumping = true
-    void this.pump()
+    this.#pumping = true
+    void this.#pump()
   }
 
-  private async pump(): Promise<void> {
+  async #pump(): Promise<void> {
     try {
       // Yield once so that a synchronous burst of proposals and messages forms one batch.
       await undefined
-      while (this.state === 'running') {
-        this.dirty = false
-        this.feedCore()
-        if (!this.core.hasReady()) {
-          if (this.dirty) continue
+      while (this.#state === 'running') {
+        this.#dirty = false
+        this.#feedCore()
+        if (!this.#core.hasReady()) {
+          if (this.#dirty) continue
           break
         }
-        await this.handleReady(this.core.ready())
+        await this.#handleReady(this.#core.ready())
       }
     } catch (error) {
       // An invariant violation, too, stops the node first, so that no caller waits forever; it is
       // then rethrown to crash loudly rather than end as a logged failure.
-      this.fail(error)
+      this.#fail(error)
       rethrowInvariant(error)
     } finally {
-      this.pumping = false
-      const waiters = this.idleWaiters
-      this.idleWaiters = []
+      this.#pumping = false
+      const waiters = this.#idleWaiters
+      this.#idleWaiters = []
       for (const waiter of waiters) waiter()
     }
   }
 
-  private feedCore(): void {
-    const core = this.core
-    for (; this.ticksPending > 0; this.ticksPending--) core.tick()
-    if (this.coreTasks.length > 0) {
-      const tasks = this.coreTasks
-      this.coreTasks = []
-      for (const task of tasks) this.guardCore(task)
+  #feedCore(): void {
+    const core = this.#core
+    for (; this.#ticksPending > 0; this.#ticksPending--) core.tick()
+    if (this.#coreTasks.length > 0) {
+      const tasks = this.#coreTasks
+      this.#coreTasks = []
+      for (const task of tasks) this.#guardCore(task)
     }
-    if (this.inbox.length > 0) {
-      const inbox = this.inbox
-      this.inbox = []
-      for (const message of inbox) this.guardCore(() => core.step(message))
+    if (this.#inbox.length > 0) {
+      const inbox = this.#inbox
+      this.#inbox = []
+      for (const message of inbox) this.#guardCore(() => core.step(message))
     }
-    if (this.proposalQueue.length > 0) this.feedProposals()
-    const context = this.leader === null ? null : this.reads.issue(this.clock.now())
-    if (context !== null) this.guardCore(() => core.readIndex(context))
+    if (this.#proposalQueue.length > 0) this.#feedProposals()
+    const context = this.#leader === null ? null : this.#reads.issue(this.#clock.now())
+    if (context !== null) this.#guardCore(() => core.readIndex(context))
   }
 
   /**
@@ -642,37 +649,37 @@ export class RaftNode<Result = Uint8Array> {
    * refusal that means some node broke Raft's safety rules is not routine: it is logged at error
    * level and counted in {@link RaftNodeStatus.safetyRefusalCount}.
    */
-  private guardCore(call: () => void): void {
+  #guardCore(call: () => void): void {
     try {
       call()
     } catch (error) {
       if (!(error instanceof RaftCoreError)) throw error
       if (error instanceof CommittedEntryConflictError) {
-        this.safetyRefusalCount++
-        this.logger.error('refused a message that would overwrite a committed entry', {
+        this.#safetyRefusalCount++
+        this.#logger.error('refused a message that would overwrite a committed entry', {
           code: error.code,
           error: error.message,
         })
         return
       }
-      this.logger.debug('the core refused an input', { code: error.code, error: error.message })
+      this.#logger.debug('the core refused an input', { code: error.code, error: error.message })
     }
   }
 
-  private feedProposals(): void {
-    const queue = this.proposalQueue
-    this.proposalQueue = []
-    const now = this.clock.now()
+  #feedProposals(): void {
+    const queue = this.#proposalQueue
+    this.#proposalQueue = []
+    const now = this.#clock.now()
     const commands: Uint8Array[] = []
     const batch: PendingProposal[] = []
     for (const proposal of queue) {
       proposal.queued = false
       // Settled in the meantime (applied through an earlier copy, or timed out).
-      if (!this.proposals.has(proposal.clientId, proposal.sequence)) continue
+      if (!this.#proposals.has(proposal.clientId, proposal.sequence)) continue
       proposal.lastProposedMs = now
       proposal.attempts++
       if (proposal.confChange !== null) {
-        this.proposeOne(proposal, () => this.core.proposeConfChange(proposal.confChange as ConfChange))
+        this.#proposeOne(proposal, () => this.#core.proposeConfChange(proposal.confChange as ConfChange))
       } else {
         commands.push(proposal.data as Uint8Array)
         batch.push(proposal)
@@ -680,19 +687,19 @@ export class RaftNode<Result = Uint8Array> {
     }
     if (commands.length === 0) return
     try {
-      this.core.proposeBatch(commands)
+      this.#core.proposeBatch(commands)
     } catch (error) {
       if (!(error instanceof ProposalDroppedError)) throw error
-      for (const proposal of batch) this.dropped(proposal, error)
+      for (const proposal of batch) this.#dropped(proposal, error)
     }
   }
 
-  private proposeOne(proposal: PendingProposal, call: () => void): void {
+  #proposeOne(proposal: PendingProposal, call: () => void): void {
     try {
       call()
     } catch (error) {
       if (!(error instanceof ProposalDroppedError)) throw error
-      this.dropped(proposal, error)
+      this.#dropped(proposal, error)
     }
   }
 
@@ -701,19 +708,19 @@ export class RaftNode<Result = Uint8Array> {
    * any log. A retry, though, may have an earlier copy still on its way to commit, so a refusal then
    * says nothing; the proposal stays pending until it applies or times out.
    */
-  private dropped(proposal: PendingProposal, error: ProposalDroppedError): void {
+  #dropped(proposal: PendingProposal, error: ProposalDroppedError): void {
     if (proposal.attempts > 1) return
-    this.proposals.take(proposal.clientId, proposal.sequence)?.reject(error)
+    this.#proposals.take(proposal.clientId, proposal.sequence)?.reject(error)
   }
 
-  private async handleReady(ready: Ready): Promise<void> {
-    if (ready.hardState !== null) this.term = ready.hardState.term
-    if (ready.softState !== null) this.onSoftState(ready.softState)
+  async #handleReady(ready: Ready): Promise<void> {
+    if (ready.hardState !== null) this.#term = ready.hardState.term
+    if (ready.softState !== null) this.#onSoftState(ready.softState)
 
     const afterPersist: Message[] = []
     const now: Message[] = []
     for (const outbound of ready.messages) (outbound.afterPersist ? afterPersist : now).push(outbound.message)
-    this.send(now)
+    this.#send(now)
 
     if (ready.hardState !== null || ready.entries.length > 0 || ready.snapshot !== null) {
       const batch: PersistBatch = {
@@ -721,20 +728,20 @@ export class RaftNode<Result = Uint8Array> {
         entries: ready.entries,
         snapshot: ready.snapshot,
       }
-      checkBatch(batch, this.storage.lastIndex())
-      await this.storage.save(batch)
-      checkSaved(batch, this.storage)
+      checkBatch(batch, this.#storage.lastIndex())
+      await this.#storage.save(batch)
+      checkSaved(batch, this.#storage)
     }
-    this.core.onPersisted(ready.number)
-    this.send(afterPersist)
+    this.#core.onPersisted(ready.number)
+    this.#send(afterPersist)
 
-    if (ready.snapshot !== null) await this.installSnapshot(ready.snapshot)
-    if (ready.committedEntries.length > 0) await this.applyEntries(ready.committedEntries)
-    if (ready.readStates.length > 0) this.reads.onReadStates(ready.readStates)
-    this.core.advance(ready)
-    this.reads.release(this.applied)
-    await this.maybeSnapshot(this.staleSnapshotRequests.length > 0)
-    if (this.staleSnapshotRequests.length > 0) this.sendFreshSnapshots()
+    if (ready.snapshot !== null) await this.#installSnapshot(ready.snapshot)
+    if (ready.committedEntries.length > 0) await this.#applyEntries(ready.committedEntries)
+    if (ready.readStates.length > 0) this.#reads.onReadStates(ready.readStates)
+    this.#core.advance(ready)
+    this.#reads.release(this.#applied)
+    await this.#maybeSnapshot(this.#staleSnapshotRequests.length > 0)
+    if (this.#staleSnapshotRequests.length > 0) this.#sendFreshSnapshots()
   }
 
   /**
@@ -742,72 +749,73 @@ export class RaftNode<Result = Uint8Array> {
    * membership does not name it, so its core refuses it, as etcd's does). Such a request is served
    * with a snapshot taken now, at the applied index, which includes the member.
    */
-  private sendFreshSnapshots(): void {
-    const requests = this.staleSnapshotRequests
-    this.staleSnapshotRequests = []
-    const fresh = this.storage.snapshot()
+  #sendFreshSnapshots(): void {
+    const requests = this.#staleSnapshotRequests
+    this.#staleSnapshotRequests = []
+    const fresh = this.#storage.snapshot()
     for (const message of requests) {
       if (snapshotNames(fresh, message.to)) {
-        this.snapshotSender.start({ ...message, snapshot: fresh }, this.clock.now())
+        this.#snapshotSender.start({ ...message, snapshot: fresh }, this.#clock.now())
       } else {
-        this.enqueueCoreTask(() => this.core.reportSnapshot(message.to, false))
+        this.#enqueueCoreTask(() => this.#core.reportSnapshot(message.to, false))
       }
     }
   }
 
-  private send(messages: readonly Message[]): void {
+  #send(messages: readonly Message[]): void {
     if (messages.length === 0) return
     let plain: Message[] | null = null
     for (const message of messages) {
       if (message.type === MessageType.Snap && message.snapshot !== null) {
-        if (snapshotNames(message.snapshot, message.to)) this.snapshotSender.start(message, this.clock.now())
-        else this.staleSnapshotRequests.push(message)
+        if (snapshotNames(message.snapshot, message.to))
+          this.#snapshotSender.start(message, this.#clock.now())
+        else this.#staleSnapshotRequests.push(message)
       } else {
         plain ??= []
         plain.push(message)
       }
     }
-    if (plain !== null) this.transmit(plain)
+    if (plain !== null) this.#transmit(plain)
   }
 
   /**
    * Hands messages to the transport. A transport that throws loses those messages, which Raft
    * tolerates; it must not take the node down.
    */
-  private transmit(messages: readonly WireMessage[]): void {
+  #transmit(messages: readonly WireMessage[]): void {
     try {
-      this.transport.send(messages)
+      this.#transport.send(messages)
     } catch (caught) {
       const error = rethrowInvariant(caught)
-      this.logger.warn('the transport failed to send; messages lost', {
+      this.#logger.warn('the transport failed to send; messages lost', {
         count: messages.length,
         error: describe(error),
       })
     }
   }
 
-  private onSoftState(soft: SoftState): void {
-    if (soft.role !== this.role) {
-      const wasLeader = this.role === Role.Leader
-      this.role = soft.role
-      if (soft.role === Role.Candidate) this.electionCount++
-      if (wasLeader) this.snapshotSender.cancelAll()
-      this.emit({ type: 'role', role: soft.role, term: this.term })
+  #onSoftState(soft: SoftState): void {
+    if (soft.role !== this.#role) {
+      const wasLeader = this.#role === Role.Leader
+      this.#role = soft.role
+      if (soft.role === Role.Candidate) this.#electionCount++
+      if (wasLeader) this.#snapshotSender.cancelAll()
+      this.#emit({ type: 'role', role: soft.role, term: this.#term })
     }
-    if (soft.leader !== this.leader) {
-      this.leader = soft.leader
-      this.leaderChangeCount++
-      this.emit({ type: 'leader', leader: soft.leader, term: this.term })
+    if (soft.leader !== this.#leader) {
+      this.#leader = soft.leader
+      this.#leaderChangeCount++
+      this.#emit({ type: 'leader', leader: soft.leader, term: this.#term })
       if (soft.leader !== null) {
         // Proposals and reads sent towards the old leader may be lost: send them again now.
-        for (const proposal of this.proposals.unqueued()) this.requeue(proposal)
-        this.reads.reissueAll()
+        for (const proposal of this.#proposals.unqueued()) this.#requeue(proposal)
+        this.#reads.reissueAll()
         const still: TransferWaiter[] = []
-        for (const waiter of this.transferWaiters) {
+        for (const waiter of this.#transferWaiters) {
           if (waiter.to === soft.leader) waiter.resolve()
           else still.push(waiter)
         }
-        this.transferWaiters = still
+        this.#transferWaiters = still
       }
     }
   }
@@ -815,40 +823,42 @@ export class RaftNode<Result = Uint8Array> {
   // ---------------------------------------------------------------------------------------------
   // Applying.
 
-  private async installSnapshot(snapshot: Snapshot): Promise<void> {
-    if (snapshot.metadata.index <= this.applied) return
-    await this.restoreFrom(snapshot)
-    this.confState = snapshot.metadata.confState
-    this.emit({ type: 'snapshot-installed', index: snapshot.metadata.index })
-    this.emit({ type: 'membership', confState: this.confState, index: snapshot.metadata.index })
+  async #installSnapshot(snapshot: Snapshot): Promise<void> {
+    if (snapshot.metadata.index <= this.#applied) return
+    await this.#restoreFrom(snapshot)
+    this.#confState = snapshot.metadata.confState
+    this.#emit({ type: 'snapshot-installed', index: snapshot.metadata.index })
+    this.#emit({ type: 'membership', confState: this.#confState, index: snapshot.metadata.index })
   }
 
-  private async restoreFrom(snapshot: Snapshot): Promise<void> {
+  async #restoreFrom(snapshot: Snapshot): Promise<void> {
     const index = snapshot.metadata.index
     if (index > 0) {
-      const { sessions, state } = decodeSnapshotData(snapshot.data, this.sessionLimits)
-      this.sessions.restore(sessions)
-      await this.stateMachine.restore(state)
+      const { sessions, state } = decodeSnapshotData(snapshot.data, this.#sessionLimits)
+      this.#sessions.restore(sessions)
+      await this.#stateMachine.restore(state)
     }
-    this.applied = index
-    this.snapshotIndex = index
-    this.bytesSinceSnapshot = 0
+    this.#applied = index
+    this.#snapshotIndex = index
+    this.#bytesSinceSnapshot = 0
   }
 
-  private async applyEntries(entries: readonly Entry[]): Promise<void> {
+  async #applyEntries(entries: readonly Entry[]): Promise<void> {
     const commands: AppliedCommand[] = []
     const owners: (PendingProposal | undefined)[] = []
     for (const entry of entries) {
-      if (entry.index <= this.applied) continue
-      this.bytesSinceSnapshot += entry.data.length
+      if (entry.index <= this.#applied) continue
+      this.#bytesSinceSnapshot += entry.data.length
       if (entry.type === EntryType.ConfChange) {
-        this.applyConfChangeEntry(entry)
+        this.#applyConfChangeEntry(entry)
       } else if (entry.data.length > 0) {
         const header = decodeDedupHeader(entry.data)
         if (header === null) {
-          this.logger.warn('skipped a committed entry that is not a RaftNode command', { index: entry.index })
+          this.#logger.warn('skipped a committed entry that is not a RaftNode command', {
+            index: entry.index,
+          })
         } else {
-          const { earlier, owner } = this.claim(header, entry)
+          const { earlier, owner } = this.#claim(header, entry)
           if (earlier !== null) {
             owner?.resolve(duplicateOutcome(earlier))
           } else {
@@ -862,10 +872,10 @@ export class RaftNode<Result = Uint8Array> {
           }
         }
       }
-      this.applied = entry.index
+      this.#applied = entry.index
     }
     if (commands.length === 0) return
-    const results = await this.stateMachine.apply(commands)
+    const results = await this.#stateMachine.apply(commands)
     if (results.length !== commands.length) {
       throw new NodeFailedError(
         `the state machine returned ${results.length} results for ${commands.length} commands`,
@@ -890,23 +900,23 @@ export class RaftNode<Result = Uint8Array> {
    * proposal waiting on it: the one deduplication step of both apply paths. `earlier` is where a
    * copy was applied before (the entry is then a duplicate and changes nothing).
    */
-  private claim(
+  #claim(
     header: ProposalIdentity,
     entry: Entry,
   ): { readonly earlier: AppliedAt | null; readonly owner: PendingProposal | undefined } {
     const at = { index: entry.index, term: entry.term }
-    const earlier = this.sessions.apply(header.clientId, header.sequence, header.floor, at)
-    return { earlier, owner: this.proposals.take(header.clientId, header.sequence) }
+    const earlier = this.#sessions.apply(header.clientId, header.sequence, header.floor, at)
+    return { earlier, owner: this.#proposals.take(header.clientId, header.sequence) }
   }
 
-  private applyConfChangeEntry(entry: Entry): void {
+  #applyConfChangeEntry(entry: Entry): void {
     let change: ConfChange
     try {
       change = decodeConfChange(entry.data)
     } catch (caught) {
       const error = rethrowInvariant(caught)
       // Every node decodes the same bytes, so every node skips this entry alike.
-      this.logger.error('skipped an undecodable membership change', {
+      this.#logger.error('skipped an undecodable membership change', {
         index: entry.index,
         error: describe(error),
       })
@@ -915,84 +925,84 @@ export class RaftNode<Result = Uint8Array> {
     const header = decodeDedupHeader(change.context)
     let owner: PendingProposal | undefined
     if (header !== null) {
-      const claimed = this.claim(header, entry)
+      const claimed = this.#claim(header, entry)
       owner = claimed.owner
       if (claimed.earlier !== null) {
-        owner?.resolve(this.confState)
+        owner?.resolve(this.#confState)
         return
       }
     }
     try {
-      this.confState = this.core.applyConfChange(change)
+      this.#confState = this.#core.applyConfChange(change)
     } catch (error) {
       if (!(error instanceof RaftCoreError)) throw error
-      this.logger.warn('a committed membership change is invalid; skipped', {
+      this.#logger.warn('a committed membership change is invalid; skipped', {
         index: entry.index,
         error: error.message,
       })
       owner?.reject(error)
       return
     }
-    this.emit({ type: 'membership', confState: this.confState, index: entry.index })
-    owner?.resolve(this.confState)
+    this.#emit({ type: 'membership', confState: this.#confState, index: entry.index })
+    owner?.resolve(this.#confState)
   }
 
-  private async maybeSnapshot(force: boolean): Promise<void> {
-    if (this.applied <= this.snapshotIndex) return
-    const { snapshotEntriesThreshold: entries, snapshotLogBytesThreshold: bytes } = this.settings
+  async #maybeSnapshot(force: boolean): Promise<void> {
+    if (this.#applied <= this.#snapshotIndex) return
+    const { snapshotEntriesThreshold: entries, snapshotLogBytesThreshold: bytes } = this.#settings
     const due =
       force ||
-      (entries > 0 && this.applied - this.snapshotIndex >= entries) ||
-      (bytes > 0 && this.bytesSinceSnapshot >= bytes)
+      (entries > 0 && this.#applied - this.#snapshotIndex >= entries) ||
+      (bytes > 0 && this.#bytesSinceSnapshot >= bytes)
     if (!due) return
-    const index = this.applied
-    const state = await this.stateMachine.snapshot()
+    const index = this.#applied
+    const state = await this.#stateMachine.snapshot()
     const snapshot: Snapshot = {
-      metadata: { index, term: this.storage.term(index), confState: this.confState },
-      data: encodeSnapshotData(this.sessions.toWire(), state),
+      metadata: { index, term: this.#storage.term(index), confState: this.#confState },
+      data: encodeSnapshotData(this.#sessions.toWire(), state),
     }
-    await this.storage.compact(snapshot)
-    this.snapshotIndex = index
-    this.bytesSinceSnapshot = 0
-    this.emit({ type: 'snapshot-taken', index })
+    await this.#storage.compact(snapshot)
+    this.#snapshotIndex = index
+    this.#bytesSinceSnapshot = 0
+    this.#emit({ type: 'snapshot-taken', index })
   }
 
   // ---------------------------------------------------------------------------------------------
   // Failure and events.
 
-  private fail(error: unknown): void {
-    if (this.state !== 'running') return
-    this.state = 'failed'
-    this.timer?.cancel()
-    this.timer = null
+  #fail(error: unknown): void {
+    if (this.#state !== 'running') return
+    this.#state = 'failed'
+    this.#timer?.cancel()
+    this.#timer = null
     // An invariant violation is passed on as itself, never wrapped as an operating failure.
     const failure =
       error instanceof RaftNodeError || isInvariantError(error)
         ? error
         : new NodeFailedError('the node failed and stopped', { cause: error })
-    this.logger.error(isInvariantError(error) ? 'raft node invariant violated' : 'raft node failed', {
+    this.#logger.error(isInvariantError(error) ? 'raft node invariant violated' : 'raft node failed', {
       error: describe(error),
     })
-    this.rejectEverything(() => failure)
-    this.emit({ type: 'failed', error: failure })
+    this.#rejectEverything(() => failure)
+    this.#emit({ type: 'failed', error: failure })
   }
 
-  private rejectEverything(error: () => Error): void {
-    this.proposalQueue = []
-    this.proposals.rejectAll(error)
-    this.reads.rejectAll(error)
-    const waiters = this.transferWaiters
-    this.transferWaiters = []
+  #rejectEverything(error: () => Error): void {
+    this.#proposalQueue = []
+    this.#proposals.rejectAll(error)
+    this.#reads.rejectAll(error)
+    const waiters = this.#transferWaiters
+    this.#transferWaiters = []
     for (const waiter of waiters) waiter.reject(error())
   }
 
-  private emit(event: RaftNodeEvent): void {
-    for (const listener of this.listeners) {
+  #emit(event: RaftNodeEvent): void {
+    for (const listener of this.#listeners) {
       try {
         listener(event)
       } catch (caught) {
         const error = rethrowInvariant(caught)
-        this.logger.warn('a change listener threw', { error: describe(error) })
+        this.#logger.warn('a change listener threw', { error: describe(error) })
       }
     }
   }

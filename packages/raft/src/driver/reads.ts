@@ -28,27 +28,27 @@ interface ConfirmedRead {
 }
 
 export class ReadTable {
-  private waiting: PendingRead[] = []
-  private readonly batches = new Map<string, ReadBatch>()
-  private confirmed: ConfirmedRead[] = []
-  private nextContext = 1
+  #waiting: PendingRead[] = []
+  readonly #batches = new Map<string, ReadBatch>()
+  #confirmed: ConfirmedRead[] = []
+  #nextContext = 1
 
   get size(): number {
-    let count = this.waiting.length + this.confirmed.length
-    for (const batch of this.batches.values()) count += batch.reads.length
+    let count = this.#waiting.length + this.#confirmed.length
+    for (const batch of this.#batches.values()) count += batch.reads.length
     return count
   }
 
   add(read: PendingRead): void {
-    this.waiting.push(read)
+    this.#waiting.push(read)
   }
 
   /** The context of the next ReadIndex request to issue, or `null` when no read waits. */
   issue(nowMs: number): Uint8Array | null {
-    if (this.waiting.length === 0) return null
-    const context = this.contextBytes(this.nextContext++)
-    this.batches.set(contextKey(context), { reads: this.waiting, issuedMs: nowMs })
-    this.waiting = []
+    if (this.#waiting.length === 0) return null
+    const context = this.#contextBytes(this.#nextContext++)
+    this.#batches.set(contextKey(context), { reads: this.#waiting, issuedMs: nowMs })
+    this.#waiting = []
     return context
   }
 
@@ -56,22 +56,22 @@ export class ReadTable {
   onReadStates(readStates: readonly ReadState[]): void {
     for (const state of readStates) {
       const key = contextKey(state.context)
-      const batch = this.batches.get(key)
+      const batch = this.#batches.get(key)
       if (batch === undefined) continue
-      this.batches.delete(key)
-      for (const read of batch.reads) this.confirmed.push({ index: state.index, read })
+      this.#batches.delete(key)
+      for (const read of batch.reads) this.#confirmed.push({ index: state.index, read })
     }
   }
 
   /** Resolves confirmed reads whose index the state machine has reached. */
   release(appliedIndex: number): void {
-    if (this.confirmed.length === 0) return
+    if (this.#confirmed.length === 0) return
     const still: ConfirmedRead[] = []
-    for (const entry of this.confirmed) {
+    for (const entry of this.#confirmed) {
       if (entry.index <= appliedIndex) entry.read.resolve({ index: appliedIndex })
       else still.push(entry)
     }
-    this.confirmed = still
+    this.#confirmed = still
   }
 
   /**
@@ -84,37 +84,37 @@ export class ReadTable {
       read.reject(timeout())
       return true
     }
-    this.waiting = this.waiting.filter((read) => !expired(read))
-    this.confirmed = this.confirmed.filter((entry) => !expired(entry.read))
-    for (const [key, batch] of this.batches) {
+    this.#waiting = this.#waiting.filter((read) => !expired(read))
+    this.#confirmed = this.#confirmed.filter((entry) => !expired(entry.read))
+    for (const [key, batch] of this.#batches) {
       const live = batch.reads.filter((read) => !expired(read))
       if (live.length === 0) {
-        this.batches.delete(key)
+        this.#batches.delete(key)
       } else if (nowMs - batch.issuedMs >= retryMs) {
-        this.batches.delete(key)
-        this.waiting.push(...live)
+        this.#batches.delete(key)
+        this.#waiting.push(...live)
       } else if (live.length !== batch.reads.length) {
-        this.batches.set(key, { reads: live, issuedMs: batch.issuedMs })
+        this.#batches.set(key, { reads: live, issuedMs: batch.issuedMs })
       }
     }
   }
 
   /** Sends every unconfirmed read back to be issued again (after a leader change). */
   reissueAll(): void {
-    for (const batch of this.batches.values()) this.waiting.push(...batch.reads)
-    this.batches.clear()
+    for (const batch of this.#batches.values()) this.#waiting.push(...batch.reads)
+    this.#batches.clear()
   }
 
   rejectAll(error: () => Error): void {
-    const all = [...this.waiting, ...this.confirmed.map((entry) => entry.read)]
-    for (const batch of this.batches.values()) all.push(...batch.reads)
-    this.waiting = []
-    this.confirmed = []
-    this.batches.clear()
+    const all = [...this.#waiting, ...this.#confirmed.map((entry) => entry.read)]
+    for (const batch of this.#batches.values()) all.push(...batch.reads)
+    this.#waiting = []
+    this.#confirmed = []
+    this.#batches.clear()
     for (const read of all) read.reject(error())
   }
 
-  private contextBytes(counter: number): Uint8Array {
+  #contextBytes(counter: number): Uint8Array {
     const out = new Uint8Array(8)
     let value = counter
     for (let i = 7; i >= 0; i--) {

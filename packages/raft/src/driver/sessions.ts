@@ -34,21 +34,21 @@ export interface SessionLimits {
  */
 export const SEQUENCES_PER_SESSION_MAX = 100_000
 
-export const defaultSessionLimits: SessionLimits = {
+export const DEFAULT_SESSION_LIMITS: SessionLimits = {
   sessionsMax: 10_000,
   sequencesPerSessionMax: SEQUENCES_PER_SESSION_MAX,
 }
 
 export class SessionTable {
-  private readonly sessions = new Map<string, Session>()
-  private readonly limits: SessionLimits
+  readonly #sessions = new Map<string, Session>()
+  readonly #limits: SessionLimits
 
-  constructor(limits: SessionLimits = defaultSessionLimits) {
-    this.limits = limits
+  constructor(limits: SessionLimits = DEFAULT_SESSION_LIMITS) {
+    this.#limits = limits
   }
 
   get size(): number {
-    return this.sessions.size
+    return this.#sessions.size
   }
 
   /**
@@ -57,27 +57,27 @@ export class SessionTable {
    * remembers it) and records nothing.
    */
   apply(clientId: string, sequence: number, floor: number, at: AppliedAt): AppliedAt | null {
-    let session = this.sessions.get(clientId)
+    let session = this.#sessions.get(clientId)
     if (session === undefined) {
       session = { floor: 0, applied: new Map(), lastIndex: at.index }
-      this.sessions.set(clientId, session)
-      this.evictIfFull()
+      this.#sessions.set(clientId, session)
+      this.#evictIfFull()
     }
     session.lastIndex = at.index
-    if (floor > session.floor) this.raiseFloor(session, floor)
+    if (floor > session.floor) this.#raiseFloor(session, floor)
     if (sequence < session.floor) return { index: 0, term: 0 }
     const earlier = session.applied.get(sequence)
     if (earlier !== undefined) return earlier
     session.applied.set(sequence, at)
-    if (session.applied.size > this.limits.sequencesPerSessionMax) {
+    if (session.applied.size > this.#limits.sequencesPerSessionMax) {
       let oldest = Number.POSITIVE_INFINITY
       for (const applied of session.applied.keys()) oldest = Math.min(oldest, applied)
-      this.raiseFloor(session, oldest + 1)
+      this.#raiseFloor(session, oldest + 1)
     }
     return null
   }
 
-  private raiseFloor(session: Session, floor: number): void {
+  #raiseFloor(session: Session, floor: number): void {
     const previous = session.floor
     session.floor = floor
     // The floor usually rises by a few sequences at a time: delete those directly rather than
@@ -91,12 +91,12 @@ export class SessionTable {
     }
   }
 
-  private evictIfFull(): void {
-    if (this.sessions.size <= this.limits.sessionsMax) return
+  #evictIfFull(): void {
+    if (this.#sessions.size <= this.#limits.sessionsMax) return
     let idlest: string | null = null
     let idlestIndex = Number.POSITIVE_INFINITY
     // Ties break on the client id so that every node evicts the same session.
-    for (const [clientId, session] of this.sessions) {
+    for (const [clientId, session] of this.#sessions) {
       if (
         session.lastIndex < idlestIndex ||
         (session.lastIndex === idlestIndex && idlest !== null && clientId < idlest)
@@ -105,12 +105,12 @@ export class SessionTable {
         idlestIndex = session.lastIndex
       }
     }
-    if (idlest !== null) this.sessions.delete(idlest)
+    if (idlest !== null) this.#sessions.delete(idlest)
   }
 
   /** The sessions in protobuf form, sorted by client id so that equal tables encode equally. */
   toWire(): pb.ClientSession[] {
-    return [...this.sessions.entries()]
+    return [...this.#sessions.entries()]
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
       .map(([clientId, session]) => ({
         clientId,
@@ -124,13 +124,13 @@ export class SessionTable {
 
   /** Replaces the table with the sessions of a snapshot, checking them. */
   restore(wire: readonly pb.ClientSession[]): void {
-    if (wire.length > this.limits.sessionsMax) throw new SnapshotFormatError('too many client sessions')
+    if (wire.length > this.#limits.sessionsMax) throw new SnapshotFormatError('too many client sessions')
     const restored = new Map<string, Session>()
     for (const session of wire) {
       if (session.clientId.length === 0 || restored.has(session.clientId)) {
         throw new SnapshotFormatError('invalid client session id')
       }
-      if (session.applied.length > this.limits.sequencesPerSessionMax) {
+      if (session.applied.length > this.#limits.sequencesPerSessionMax) {
         throw new SnapshotFormatError('too many sequences in a client session')
       }
       const applied = new Map<number, AppliedAt>()
@@ -145,7 +145,7 @@ export class SessionTable {
       }
       restored.set(session.clientId, { floor: session.floor, applied, lastIndex: session.lastIndex })
     }
-    this.sessions.clear()
-    for (const [clientId, session] of restored) this.sessions.set(clientId, session)
+    this.#sessions.clear()
+    for (const [clientId, session] of restored) this.#sessions.set(clientId, session)
   }
 }

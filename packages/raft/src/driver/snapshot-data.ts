@@ -2,16 +2,16 @@
  * The `data` of a snapshot RaftNode takes: the deduplication sessions beside the application's
  * state, in the protobuf `DriverSnapshot` (see `proto/raft.proto`).
  */
-import { defaultDecodeLimits } from '../codec/limits.js'
+import { DEFAULT_DECODE_LIMITS } from '../codec/limits.js'
 import * as pb from '../proto/raft.js'
 import { SnapshotFormatError } from './errors.js'
 
-const snapshotVersion = 1
+const SNAPSHOT_DATA_VERSION = 1
 
 /** Joins the sessions and the application's state into one snapshot payload. */
 export function encodeSnapshotData(sessions: pb.ClientSession[], state: Uint8Array): Uint8Array {
   return pb.DriverSnapshot.encode({
-    wireVersion: snapshotVersion,
+    wireVersion: SNAPSHOT_DATA_VERSION,
     sessions,
     state: state as Uint8Array<ArrayBuffer>,
   })
@@ -32,9 +32,10 @@ export function decodeSnapshotData(
   } catch (error) {
     throw new SnapshotFormatError('snapshot data is not a valid DriverSnapshot', { cause: error })
   }
-  if (decoded.wireVersion !== snapshotVersion) throw new SnapshotFormatError('unknown snapshot data version')
+  if (decoded.wireVersion !== SNAPSHOT_DATA_VERSION)
+    throw new SnapshotFormatError('unknown snapshot data version')
   for (const session of decoded.sessions) {
-    if (session.clientId.length > defaultDecodeLimits.nodeIdLengthMax) {
+    if (session.clientId.length > DEFAULT_DECODE_LIMITS.nodeIdLengthMax) {
       throw new SnapshotFormatError('client id too long')
     }
   }

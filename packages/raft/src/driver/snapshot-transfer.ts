@@ -48,33 +48,33 @@ interface Outgoing {
 
 /** The sending side: one transfer per follower at most. */
 export class SnapshotSender {
-  private readonly transfers = new Map<NodeId, Outgoing>()
-  private readonly options: SnapshotTransferOptions
-  private readonly send: (messages: WireMessage[]) => void
-  private readonly report: (peer: NodeId, ok: boolean) => void
+  readonly #transfers = new Map<NodeId, Outgoing>()
+  readonly #options: SnapshotTransferOptions
+  readonly #send: (messages: WireMessage[]) => void
+  readonly #report: (peer: NodeId, ok: boolean) => void
 
   constructor(
     options: SnapshotTransferOptions,
     send: (messages: WireMessage[]) => void,
     report: (peer: NodeId, ok: boolean) => void,
   ) {
-    this.options = options
-    this.send = send
-    this.report = report
+    this.#options = options
+    this.#send = send
+    this.#report = report
   }
 
   /** The followers a transfer is running to. */
   activePeers(): NodeId[] {
-    return [...this.transfers.keys()]
+    return [...this.#transfers.keys()]
   }
 
   /** Starts sending the core's `Snap` message, unless the same snapshot is already on its way. */
   start(message: Message, nowMs: number): void {
     const snapshot = message.snapshot
     if (snapshot === null) throw new RangeError('a snapshot transfer needs a Snap message with a snapshot')
-    const running = this.transfers.get(message.to)
+    const running = this.#transfers.get(message.to)
     if (running !== undefined && sameSnapshot(running.snapshot.metadata, snapshot.metadata)) return
-    const chunkCount = Math.max(1, Math.ceil(snapshot.data.length / this.options.chunkBytes))
+    const chunkCount = Math.max(1, Math.ceil(snapshot.data.length / this.#options.chunkBytes))
     const transfer: Outgoing = {
       message,
       snapshot,
@@ -86,14 +86,14 @@ export class SnapshotSender {
       lastProgressMs: nowMs,
       retries: 0,
     }
-    this.transfers.set(message.to, transfer)
-    this.pump(transfer)
+    this.#transfers.set(message.to, transfer)
+    this.#pump(transfer)
   }
 
   /** Takes a receiver's acknowledgement (a `SnapStatus` message with a chunk). */
   onAck(message: WireMessage, nowMs: number): void {
     const chunk = message.chunk
-    const transfer = this.transfers.get(message.from)
+    const transfer = this.#transfers.get(message.from)
     if (chunk == null || transfer === undefined) return
     if (!sameSnapshot(chunk.metadata, transfer.snapshot.metadata)) return
     if (message.reject) {
@@ -101,7 +101,7 @@ export class SnapshotSender {
       transfer.acked = 0
       transfer.nextToSend = 0
       transfer.lastProgressMs = nowMs
-      this.pump(transfer)
+      this.#pump(transfer)
       return
     }
     const expected = Math.min(chunk.chunkIndex, transfer.chunkCount)
@@ -114,48 +114,48 @@ export class SnapshotSender {
     // A repeated acknowledgement is not taken as a loss: duplicates and reordering also cause
     // them. A lost chunk is resent when the transfer stalls for `retryMs` (see tick).
     if (transfer.acked >= transfer.chunkCount) {
-      this.transfers.delete(message.from)
-      this.report(message.from, true)
+      this.#transfers.delete(message.from)
+      this.#report(message.from, true)
       return
     }
-    this.pump(transfer)
+    this.#pump(transfer)
   }
 
   /** Resends stalled transfers and gives up on those that stay stalled. */
   tick(nowMs: number): void {
-    for (const [peer, transfer] of this.transfers) {
-      if (nowMs - transfer.lastProgressMs < this.options.retryMs) continue
+    for (const [peer, transfer] of this.#transfers) {
+      if (nowMs - transfer.lastProgressMs < this.#options.retryMs) continue
       transfer.retries++
-      if (transfer.retries > this.options.retriesMax) {
-        this.transfers.delete(peer)
-        this.report(peer, false)
+      if (transfer.retries > this.#options.retriesMax) {
+        this.#transfers.delete(peer)
+        this.#report(peer, false)
         continue
       }
       transfer.lastProgressMs = nowMs
       transfer.nextToSend = transfer.acked
-      this.pump(transfer)
+      this.#pump(transfer)
     }
   }
 
   /** Abandons every transfer (this node stopped leading), reporting each as failed. */
   cancelAll(): void {
-    const peers = [...this.transfers.keys()]
-    this.transfers.clear()
-    for (const peer of peers) this.report(peer, false)
+    const peers = [...this.#transfers.keys()]
+    this.#transfers.clear()
+    for (const peer of peers) this.#report(peer, false)
   }
 
-  private pump(transfer: Outgoing): void {
+  #pump(transfer: Outgoing): void {
     const out: WireMessage[] = []
-    const limit = Math.min(transfer.chunkCount, transfer.acked + this.options.windowChunks)
+    const limit = Math.min(transfer.chunkCount, transfer.acked + this.#options.windowChunks)
     while (transfer.nextToSend < limit) {
-      out.push(this.chunkMessage(transfer, transfer.nextToSend))
+      out.push(this.#chunkMessage(transfer, transfer.nextToSend))
       transfer.nextToSend++
     }
-    if (out.length > 0) this.send(out)
+    if (out.length > 0) this.#send(out)
   }
 
-  private chunkMessage(transfer: Outgoing, chunkIndex: number): WireMessage {
-    const { chunkBytes } = this.options
+  #chunkMessage(transfer: Outgoing, chunkIndex: number): WireMessage {
+    const { chunkBytes } = this.#options
     const data = transfer.snapshot.data.subarray(chunkIndex * chunkBytes, (chunkIndex + 1) * chunkBytes)
     let dataCrc32c = transfer.chunkCrc32c[chunkIndex]
     if (dataCrc32c === undefined) {
@@ -191,42 +191,42 @@ export type ChunkRefusal = 'too-large' | 'inconsistent' | 'checksum' | null
  * Partial snapshots kept at once. Only a leader sends snapshots, so more than a couple means stale
  * leaders or forged senders; the oldest is dropped to bound memory.
  */
-const partialTransfersMax = 3
+const PARTIAL_TRANSFERS_MAX = 3
 
 /** The receiving side: one partial snapshot per sender at most, and few senders at once. */
 export class SnapshotReceiver {
-  private readonly partial = new Map<NodeId, Incoming>()
+  readonly #partial = new Map<NodeId, Incoming>()
   // The last snapshot delivered per sender: if the final acknowledgement is lost, the sender
   // resends the tail, and must hear "complete" rather than "start over".
-  private readonly completed = new Map<NodeId, SnapshotMetadata>()
-  private readonly snapshotBytesMax: number
-  private readonly send: (messages: WireMessage[]) => void
-  private readonly deliver: (message: Message) => void
+  readonly #completed = new Map<NodeId, SnapshotMetadata>()
+  readonly #snapshotBytesMax: number
+  readonly #send: (messages: WireMessage[]) => void
+  readonly #deliver: (message: Message) => void
 
   constructor(
     snapshotBytesMax: number,
     send: (messages: WireMessage[]) => void,
     deliver: (message: Message) => void,
   ) {
-    this.snapshotBytesMax = snapshotBytesMax
-    this.send = send
-    this.deliver = deliver
+    this.#snapshotBytesMax = snapshotBytesMax
+    this.#send = send
+    this.#deliver = deliver
   }
 
   /** Takes one chunk; acknowledges it and, once the snapshot is whole and verified, delivers it. */
   onChunk(message: WireMessage): ChunkRefusal {
     const chunk = message.chunk
     if (chunk == null) return 'inconsistent'
-    if (chunk.totalBytes > this.snapshotBytesMax) return 'too-large'
+    if (chunk.totalBytes > this.#snapshotBytesMax) return 'too-large'
     if (chunk.chunkIndex >= chunk.chunkCount || chunk.chunkCount > Math.max(1, chunk.totalBytes)) {
       return 'inconsistent'
     }
-    const done = this.completed.get(message.from)
+    const done = this.#completed.get(message.from)
     if (done !== undefined && sameSnapshot(done, chunk.metadata)) {
-      this.ack(message, chunk, chunk.chunkCount, false)
+      this.#ack(message, chunk, chunk.chunkCount, false)
       return null
     }
-    let state = this.partial.get(message.from)
+    let state = this.#partial.get(message.from)
     if (
       state === undefined ||
       !sameSnapshot(state.metadata, chunk.metadata) ||
@@ -242,20 +242,20 @@ export class SnapshotReceiver {
         parts: [],
         receivedBytes: 0,
       }
-      this.partial.delete(message.from)
-      if (this.partial.size >= partialTransfersMax) {
-        const oldest = this.partial.keys().next().value
-        if (oldest !== undefined) this.partial.delete(oldest)
+      this.#partial.delete(message.from)
+      if (this.#partial.size >= PARTIAL_TRANSFERS_MAX) {
+        const oldest = this.#partial.keys().next().value
+        if (oldest !== undefined) this.#partial.delete(oldest)
       }
-      this.partial.set(message.from, state)
+      this.#partial.set(message.from, state)
     }
     let refusal: ChunkRefusal = null
     if (chunk.chunkIndex === state.parts.length) {
       if (crc32c(chunk.data) !== chunk.dataCrc32c) {
         refusal = 'checksum'
       } else if (state.receivedBytes + chunk.data.length > state.totalBytes) {
-        this.partial.delete(message.from)
-        this.ack(message, chunk, 0, true)
+        this.#partial.delete(message.from)
+        this.#ack(message, chunk, 0, true)
         return 'inconsistent'
       } else {
         state.parts.push(chunk.data)
@@ -263,28 +263,28 @@ export class SnapshotReceiver {
       }
     }
     if (state.parts.length < state.chunkCount) {
-      this.ack(message, chunk, state.parts.length, false)
+      this.#ack(message, chunk, state.parts.length, false)
       return refusal
     }
-    this.partial.delete(message.from)
+    this.#partial.delete(message.from)
     const data = concat(state.parts, state.receivedBytes)
     if (data.length !== state.totalBytes || crc32c(data) !== state.snapshotCrc32c) {
-      this.ack(message, chunk, 0, true)
+      this.#ack(message, chunk, 0, true)
       return 'checksum'
     }
-    this.completed.delete(message.from)
-    if (this.completed.size >= partialTransfersMax) {
-      const oldest = this.completed.keys().next().value
-      if (oldest !== undefined) this.completed.delete(oldest)
+    this.#completed.delete(message.from)
+    if (this.#completed.size >= PARTIAL_TRANSFERS_MAX) {
+      const oldest = this.#completed.keys().next().value
+      if (oldest !== undefined) this.#completed.delete(oldest)
     }
-    this.completed.set(message.from, state.metadata)
-    this.deliver({ ...withoutChunk(message), snapshot: { metadata: state.metadata, data } })
-    this.ack(message, chunk, state.chunkCount, false)
+    this.#completed.set(message.from, state.metadata)
+    this.#deliver({ ...withoutChunk(message), snapshot: { metadata: state.metadata, data } })
+    this.#ack(message, chunk, state.chunkCount, false)
     return null
   }
 
-  private ack(message: WireMessage, chunk: SnapshotChunk, nextExpected: number, reject: boolean): void {
-    this.send([
+  #ack(message: WireMessage, chunk: SnapshotChunk, nextExpected: number, reject: boolean): void {
+    this.#send([
       {
         type: MessageType.SnapStatus,
         from: message.to,

@@ -51,27 +51,30 @@ export interface NetworkFaults {
 
 /** A network whose every delivery goes through the clock, with seeded faults. */
 export class SimulatedNetwork {
-  private readonly handlers = new Map<string, (message: WireMessage) => void>()
-  private readonly blocked = new Set<string>()
+  /** Each node's message handler (public so that a test can inject a raw message). */
+  readonly handlers = new Map<string, (message: WireMessage) => void>()
+  readonly #blocked = new Set<string>()
   faults: NetworkFaults
   /** Called for every message delivered (debugging aid). */
   trace: ((message: WireMessage) => void) | null = null
   delivered = 0
   dropped = 0
 
-  constructor(
-    private readonly clock: ManualClock,
-    private readonly random: SeededRandom,
-    faults: NetworkFaults,
-    private readonly encode: boolean,
-  ) {
+  readonly #clock: ManualClock
+  readonly #random: SeededRandom
+  readonly #encode: boolean
+
+  constructor(clock: ManualClock, random: SeededRandom, faults: NetworkFaults, encode: boolean) {
+    this.#clock = clock
+    this.#random = random
     this.faults = faults
+    this.#encode = encode
   }
 
   transport(id: string): Transport {
     return {
       send: (messages) => {
-        for (const message of messages) this.sendOne(message)
+        for (const message of messages) this.#sendOne(message)
       },
       onMessage: (handler) => {
         this.handlers.set(id, handler)
@@ -81,40 +84,40 @@ export class SimulatedNetwork {
 
   /** Cuts the cluster into groups; messages between groups are lost. */
   partition(groups: string[][]): void {
-    this.blocked.clear()
+    this.#blocked.clear()
     for (const a of groups) {
       for (const b of groups) {
         if (a === b) continue
-        for (const x of a) for (const y of b) this.blocked.add(`${x}>${y}`)
+        for (const x of a) for (const y of b) this.#blocked.add(`${x}>${y}`)
       }
     }
   }
 
   /** Cuts one direction only. */
   block(from: string, to: string): void {
-    this.blocked.add(`${from}>${to}`)
+    this.#blocked.add(`${from}>${to}`)
   }
 
   heal(): void {
-    this.blocked.clear()
+    this.#blocked.clear()
   }
 
-  private sendOne(message: WireMessage): void {
-    const copies = this.random.nextFloat() < this.faults.duplicateRate ? 2 : 1
+  #sendOne(message: WireMessage): void {
+    const copies = this.#random.nextFloat() < this.faults.duplicateRate ? 2 : 1
     for (let copy = 0; copy < copies; copy++) {
       if (
-        this.blocked.has(`${message.from}>${message.to}`) ||
-        this.random.nextFloat() < this.faults.dropRate
+        this.#blocked.has(`${message.from}>${message.to}`) ||
+        this.#random.nextFloat() < this.faults.dropRate
       ) {
         this.dropped++
         continue
       }
       const span = this.faults.latencyMsMax - this.faults.latencyMsMin
-      const latency = this.faults.latencyMsMin + (span > 0 ? this.random.nextInt(span + 1) : 0)
-      const wire = this.encode ? decodeMessage(encodeMessage(message)) : message
-      this.clock.setTimer(latency, () => {
+      const latency = this.faults.latencyMsMin + (span > 0 ? this.#random.nextInt(span + 1) : 0)
+      const wire = this.#encode ? decodeMessage(encodeMessage(message)) : message
+      this.#clock.setTimer(latency, () => {
         // A partition that began in flight still cuts the message.
-        if (this.blocked.has(`${message.from}>${message.to}`)) {
+        if (this.#blocked.has(`${message.from}>${message.to}`)) {
           this.dropped++
           return
         }
@@ -129,6 +132,8 @@ export class SimulatedNetwork {
 export interface Member {
   node: RaftNode<number>
   storage: MemoryLogStorage
+  /** The transport this member's node was given (tests may wrap its `send`). */
+  transport: Transport
   stateMachine: RecordingStateMachine
   running: boolean
 }
@@ -147,8 +152,8 @@ export class Cluster {
   readonly network: SimulatedNetwork
   readonly members = new Map<string, Member>()
   readonly seed: number
-  private readonly nodeOptions: Partial<RaftNodeOptions<number>>
-  private incarnation = 0
+  readonly #nodeOptions: Partial<RaftNodeOptions<number>>
+  #incarnation = 0
 
   constructor(options: ClusterOptions) {
     this.seed = options.seed
@@ -159,29 +164,30 @@ export class Cluster {
       { dropRate: 0, duplicateRate: 0, latencyMsMin: 1, latencyMsMax: 5, ...options.faults },
       options.encode ?? false,
     )
-    this.nodeOptions = options.nodeOptions ?? {}
+    this.#nodeOptions = options.nodeOptions ?? {}
     for (const id of options.ids) {
-      this.members.set(id, this.createMember(id, new MemoryLogStorage({ voters: options.ids })))
+      this.members.set(id, this.#createMember(id, new MemoryLogStorage({ voters: options.ids })))
     }
   }
 
-  private createMember(id: string, storage: MemoryLogStorage): Member {
+  #createMember(id: string, storage: MemoryLogStorage): Member {
     const stateMachine = new RecordingStateMachine()
+    const transport = this.network.transport(id)
     const node = new RaftNode<number>({
       id,
       storage,
-      transport: this.network.transport(id),
+      transport,
       stateMachine,
       clock: this.clock,
-      random: new SeededRandom(this.seed * 31 + this.incarnation++),
+      random: new SeededRandom(this.seed * 31 + this.#incarnation++),
       tickMs: 10,
       electionTicks: 10,
       heartbeatTicks: 1,
       proposalTimeoutMs: 5_000,
       readTimeoutMs: 5_000,
-      ...this.nodeOptions,
+      ...this.#nodeOptions,
     })
-    return { node, storage, stateMachine, running: false }
+    return { node, storage, transport, stateMachine, running: false }
   }
 
   member(id: string): Member {
@@ -199,7 +205,7 @@ export class Cluster {
 
   /** Adds a new, empty node (it joins when the cluster adds it). */
   async addNode(id: string): Promise<Member> {
-    const member = this.createMember(id, new MemoryLogStorage())
+    const member = this.#createMember(id, new MemoryLogStorage())
     this.members.set(id, member)
     await member.node.start()
     member.running = true
@@ -217,7 +223,7 @@ export class Cluster {
   async restart(id: string): Promise<void> {
     const old = this.member(id)
     if (old.running) await this.crash(id)
-    const member = this.createMember(id, old.storage)
+    const member = this.#createMember(id, old.storage)
     this.members.set(id, member)
     await member.node.start()
     member.running = true

@@ -1,6 +1,6 @@
 import { SeededRandom } from '@tandem/base'
 import { describe, expect, it } from 'vitest'
-import { campaignTransferContext } from '../../src/core/messages.js'
+import { CAMPAIGN_TRANSFER_CONTEXT } from '../../src/core/messages.js'
 import { type Message, MessageType, ProgressState, Role } from '../../src/core/types.js'
 import { bootstrapStorage } from './harness/memory-storage.js'
 import {
@@ -616,7 +616,7 @@ describe('leader lease and PreVote (thesis §4.2.3, §9.6)', () => {
         term: 2,
         index: 100,
         logTerm: 100,
-        context: campaignTransferContext,
+        context: CAMPAIGN_TRANSFER_CONTEXT,
       }),
     )
     expect(follower.raft.term).toBe(2)

@@ -5,7 +5,7 @@ import {
   jointVoteResult,
   majorityCommittedIndex,
   majorityVoteResult,
-  unboundedIndex,
+  UNBOUNDED_INDEX,
   VoteResult,
 } from '../../src/core/quorum.js'
 
@@ -14,7 +14,7 @@ import {
 
 /** The largest index that a majority of voters has acknowledged: try every candidate. */
 function naiveCommitted(voters: readonly string[], acked: ReadonlyMap<string, number>): number {
-  if (voters.length === 0) return unboundedIndex
+  if (voters.length === 0) return UNBOUNDED_INDEX
   let best = 0
   const candidates = new Set([0, ...voters.map((id) => acked.get(id) ?? 0)])
   for (const candidate of candidates) {
@@ -118,7 +118,7 @@ describe('quorum (thesis §4.3: majorities and joint majorities)', () => {
     ])
     expect(majorityCommittedIndex(new Set(['a', 'b', 'c']), (id) => acked.get(id))).toBe(5)
     expect(majorityCommittedIndex(new Set(['a', 'b', 'c', 'd']), (id) => acked.get(id))).toBe(3)
-    expect(majorityCommittedIndex(new Set(), () => 0)).toBe(unboundedIndex)
+    expect(majorityCommittedIndex(new Set(), () => 0)).toBe(UNBOUNDED_INDEX)
     expect(majorityVoteResult(new Set(['a', 'b']), new Map([['a', true]]))).toBe(VoteResult.Pending)
     expect(majorityVoteResult(new Set(['a', 'b']), new Map([['a', false]]))).toBe(VoteResult.Lost)
   })

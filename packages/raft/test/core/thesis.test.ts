@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { encodeConfChange } from '../../src/codec/index.js'
 import { Changer } from '../../src/core/confchange.js'
 import { ConfChangeError, ProposalDroppedError } from '../../src/core/errors.js'
-import { maxPendingReads } from '../../src/core/read-only.js'
+import { PENDING_READS_MAX } from '../../src/core/read-only.js'
 import {
   type ConfChange,
   ConfChangeTransition,
@@ -539,8 +539,8 @@ describe('thesis §6 — client interaction', () => {
     network.campaign('1')
     network.isolate('1')
     const leader = network.get('1')
-    for (let i = 0; i < maxPendingReads + 10; i++) leader.readIndex(encoder.encode(`r${i}`))
-    expect(leader.raft.pendingReadCount()).toBe(maxPendingReads)
+    for (let i = 0; i < PENDING_READS_MAX + 10; i++) leader.readIndex(encoder.encode(`r${i}`))
+    expect(leader.raft.pendingReadCount()).toBe(PENDING_READS_MAX)
   })
 
   it('§6.4: a follower’s read is forwarded and answered with the leader’s read index', () => {

@@ -417,7 +417,7 @@ describe('RaftNode status, snapshots and lifecycle', () => {
 
   it('survives a transport that throws: the messages are lost, the node carries on', async () => {
     const { cluster, leader } = await cluster3()
-    const transport = (leader.node as unknown as { transport: { send: (m: unknown) => void } }).transport
+    const transport = leader.transport
     const send = transport.send
     let failures = 3
     transport.send = (messages) => {

@@ -61,7 +61,7 @@ export class Cluster {
   /** Log lines produced by the nodes since the last command. */
   readonly logLines: string[] = []
 
-  private loggerFor(id: string): Logger {
+  #loggerFor(id: string): Logger {
     const log = (level: LogLevel) => (message: string, fields?: Readonly<Record<string, unknown>>) => {
       if (levelRank[level] < levelRank[this.logLevel]) return
       const detail =
@@ -80,7 +80,7 @@ export class Cluster {
     const node: TestNode = {
       id,
       storage,
-      rawNode: this.makeRawNode(id, storage, options),
+      rawNode: this.#makeRawNode(id, storage, options),
       applied: [],
       appliedIndex: options.applied ?? storage.snap.metadata.index,
       options,
@@ -102,14 +102,14 @@ export class Cluster {
     return node
   }
 
-  private makeRawNode(id: string, storage: TestStorage, options: NodeOptions): RawNode {
+  #makeRawNode(id: string, storage: TestStorage, options: NodeOptions): RawNode {
     let seed = 0
     for (const char of id) seed = (seed * 31 + char.charCodeAt(0)) >>> 0
     return new RawNode({
       id,
       storage,
       random: new SeededRandom(seed),
-      logger: this.loggerFor(id),
+      logger: this.#loggerFor(id),
       electionTicks: options.electionTicks ?? 10,
       heartbeatTicks: options.heartbeatTicks ?? 1,
       preVote: options.preVote ?? false,
@@ -134,7 +134,7 @@ export class Cluster {
         ? (JSON.parse(decoder.decode(node.storage.snap.data)) as string[])
         : []
     node.appliedIndex = node.storage.snap.metadata.index
-    node.rawNode = this.makeRawNode(id, node.storage, { ...node.options, applied: node.appliedIndex })
+    node.rawNode = this.#makeRawNode(id, node.storage, { ...node.options, applied: node.appliedIndex })
   }
 
   get(id: string): TestNode {
@@ -161,29 +161,29 @@ export class Cluster {
     const ready = node.pending.shift()
     if (ready === undefined) return ['nothing to persist']
     const lines = [`persisted Ready #${ready.number}`]
-    this.persistReady(node, ready)
+    this.#persistReady(node, ready)
     node.rawNode.onPersisted(ready.number)
     const held = ready.messages.filter((outbound) => outbound.afterPersist)
     for (const outbound of held) {
       this.inflight.push(outbound.message)
       lines.push(`released: ${describeMessage(outbound.message)}`)
     }
-    this.applyReady(node, ready, lines)
+    this.#applyReady(node, ready, lines)
     return lines
   }
 
-  private persistReady(node: TestNode, ready: Ready): void {
+  #persistReady(node: TestNode, ready: Ready): void {
     if (ready.snapshot !== null) node.storage.applySnapshot(ready.snapshot)
     node.storage.append(ready.entries)
     if (ready.hardState !== null) node.storage.setHardState(ready.hardState)
   }
 
-  private applyReady(node: TestNode, ready: Ready, lines: string[]): void {
+  #applyReady(node: TestNode, ready: Ready, lines: string[]): void {
     if (ready.snapshot !== null) {
       node.applied = JSON.parse(decoder.decode(ready.snapshot.data)) as string[]
       node.appliedIndex = ready.snapshot.metadata.index
     }
-    for (const entry of ready.committedEntries) this.apply(node, entry, lines)
+    for (const entry of ready.committedEntries) this.#apply(node, entry, lines)
     node.rawNode.advance(ready)
   }
 
@@ -202,12 +202,12 @@ export class Cluster {
       node.applied = JSON.parse(decoder.decode(ready.snapshot.data)) as string[]
       node.appliedIndex = ready.snapshot.metadata.index
     }
-    for (const entry of ready.committedEntries) this.apply(node, entry, lines)
+    for (const entry of ready.committedEntries) this.#apply(node, entry, lines)
     node.rawNode.advance(ready)
     return lines
   }
 
-  private apply(node: TestNode, entry: Entry, lines: string[]): void {
+  #apply(node: TestNode, entry: Entry, lines: string[]): void {
     if (entry.index !== node.appliedIndex + 1) {
       throw new Error(`node ${node.id} applies ${entry.index} after ${node.appliedIndex}`)
     }

@@ -72,14 +72,14 @@ export class Simulation {
   /** Reads issued (by context) with the least read index each may get. */
   readonly reads = new Map<string, number>()
   readsAnswered = 0
-  private readonly ids: string[]
+  readonly #ids: string[]
 
   constructor(options: SimOptions) {
     this.options = options
     this.random = new SeededRandom(options.seed)
-    this.ids = Array.from({ length: options.nodes + (options.confChanges ? 1 : 0) }, (_, i) => String(i + 1))
-    const voters = this.ids.slice(0, options.nodes)
-    for (const id of this.ids) {
+    this.#ids = Array.from({ length: options.nodes + (options.confChanges ? 1 : 0) }, (_, i) => String(i + 1))
+    const voters = this.#ids.slice(0, options.nodes)
+    for (const id of this.#ids) {
       // The spare node starts empty: it learns the configuration when it is added.
       // Members start from a snapshot at index 1 holding the initial configuration (as a driver
       // bootstraps), so a node added later learns the configuration from a snapshot, never by
@@ -96,22 +96,22 @@ export class Simulation {
       const node: SimNode = {
         id,
         storage,
-        rawNode: this.makeRawNode(id, storage, appliedIndex),
+        rawNode: this.#makeRawNode(id, storage, appliedIndex),
         pending: [],
         applied: [],
         appliedIndex,
         up: true,
       }
-      this.installSnapshotProvider(node)
+      this.#installSnapshotProvider(node)
       this.nodes.set(id, node)
     }
   }
 
-  private fail(message: string): never {
+  #fail(message: string): never {
     throw new SafetyViolation(`seed ${this.options.seed}: ${message}`)
   }
 
-  private makeRawNode(id: string, storage: TestStorage, applied: number): RawNode {
+  #makeRawNode(id: string, storage: TestStorage, applied: number): RawNode {
     return new RawNode({
       id,
       storage,
@@ -126,7 +126,7 @@ export class Simulation {
     })
   }
 
-  private installSnapshotProvider(node: SimNode): void {
+  #installSnapshotProvider(node: SimNode): void {
     node.storage.snapshotProvider = () => {
       const storage = node.storage
       if (node.appliedIndex <= storage.snap.metadata.index) return storage.snap
@@ -141,11 +141,11 @@ export class Simulation {
     }
   }
 
-  private chance(probability: number): boolean {
+  #chance(probability: number): boolean {
     return this.random.nextFloat() < probability
   }
 
-  private pick<T>(items: readonly T[]): T {
+  #pick<T>(items: readonly T[]): T {
     return items[this.random.nextInt(items.length)] as T
   }
 
@@ -153,30 +153,30 @@ export class Simulation {
   step(chaos: boolean): void {
     const roll = this.random.nextFloat()
     const up = [...this.nodes.values()].filter((node) => node.up)
-    const node = this.pick(up)
+    const node = this.#pick(up)
     if (roll < 0.06) {
       node.rawNode.tick()
     } else if (roll < 0.13) {
-      this.propose(node)
+      this.#propose(node)
     } else if (roll < 0.35) {
-      this.takeReady(node)
+      this.#takeReady(node)
     } else if (roll < 0.55) {
       this.persistOne(node)
     } else if (roll < 1 - (this.options.faultRate ?? 0.01)) {
       this.deliverOne(chaos)
     } else if (chaos) {
-      this.fault(node)
+      this.#fault(node)
     }
     this.checkSafety()
   }
 
-  private propose(node: SimNode): void {
-    if (this.chance(0.2)) {
-      this.issueRead(node)
+  #propose(node: SimNode): void {
+    if (this.#chance(0.2)) {
+      this.#issueRead(node)
       return
     }
-    if (this.options.confChanges && this.chance(0.15)) {
-      this.proposeConfChange(node)
+    if (this.options.confChanges && this.#chance(0.15)) {
+      this.#proposeConfChange(node)
       return
     }
     const value = `v${this.proposals++}`
@@ -192,26 +192,26 @@ export class Simulation {
    * promote, demote or remove one node (sometimes through joint consensus), keeping between
    * three and four voters so that a quorum can survive the faults.
    */
-  private proposeConfChange(node: SimNode): void {
+  #proposeConfChange(node: SimNode): void {
     const state = node.rawNode.status().confState
     const empty = new Uint8Array(0)
     let change: ConfChange
     if (state.votersOutgoing.length > 0) {
       change = { transition: 0, changes: [], context: empty }
     } else {
-      const id = this.pick(this.ids)
-      const transition = this.chance(0.3) ? 1 : 0
+      const id = this.#pick(this.#ids)
+      const transition = this.#chance(0.3) ? 1 : 0
       const isVoter = state.voters.includes(id)
       const isLearner = state.learners.includes(id)
       let type: number
       if (isVoter) {
         if (state.voters.length <= 3) return
-        type = this.chance(0.5) ? 1 : 2 // remove, or demote to learner
+        type = this.#chance(0.5) ? 1 : 2 // remove, or demote to learner
       } else if (isLearner) {
-        type = this.chance(0.7) ? 0 : 1 // promote, or remove
+        type = this.#chance(0.7) ? 0 : 1 // promote, or remove
       } else {
-        if (state.voters.length >= 4 && this.chance(0.5)) return
-        type = this.chance(0.5) ? 2 : 0 // add as learner, or straight as voter
+        if (state.voters.length >= 4 && this.#chance(0.5)) return
+        type = this.#chance(0.5) ? 2 : 0 // add as learner, or straight as voter
       }
       change = { transition, changes: [{ type: type as 0 | 1 | 2, nodeId: id }], context: empty }
     }
@@ -226,7 +226,7 @@ export class Simulation {
    * Starts a linearizable read. Everything applied anywhere is committed, so the read index must
    * be at least the highest index applied on any node when the read starts.
    */
-  private issueRead(node: SimNode): void {
+  #issueRead(node: SimNode): void {
     const context = `r${this.reads.size}`
     let required = 0
     for (const other of this.nodes.values()) required = Math.max(required, other.appliedIndex)
@@ -234,15 +234,15 @@ export class Simulation {
     node.rawNode.readIndex(encoder.encode(context))
   }
 
-  private takeReady(node: SimNode): void {
+  #takeReady(node: SimNode): void {
     if (!node.rawNode.hasReady()) return
     const ready = node.rawNode.ready()
     for (const read of ready.readStates) {
       const context = decoder.decode(read.context)
       const required = this.reads.get(context)
-      if (required === undefined) this.fail(`node ${node.id} answered unknown read ${context}`)
+      if (required === undefined) this.#fail(`node ${node.id} answered unknown read ${context}`)
       if (read.index < required) {
-        this.fail(
+        this.#fail(
           `linearizability: read ${context} got index ${read.index}, but ${required} was applied before it began`,
         )
       }
@@ -264,23 +264,23 @@ export class Simulation {
     for (const outbound of ready.messages) if (outbound.afterPersist) this.inflight.push(outbound.message)
     if (ready.snapshot !== null) {
       const values = JSON.parse(decoder.decode(ready.snapshot.data)) as string[]
-      this.checkSnapshotState(ready.snapshot.metadata.index, values)
+      this.#checkSnapshotState(ready.snapshot.metadata.index, values)
       node.applied = values
       node.appliedIndex = ready.snapshot.metadata.index
     }
-    for (const entry of ready.committedEntries) this.apply(node, entry)
+    for (const entry of ready.committedEntries) this.#apply(node, entry)
     node.rawNode.advance(ready)
   }
 
-  private apply(node: SimNode, entry: Entry): void {
+  #apply(node: SimNode, entry: Entry): void {
     if (entry.index !== node.appliedIndex + 1)
-      this.fail(`node ${node.id} applied ${entry.index} after ${node.appliedIndex}`)
+      this.#fail(`node ${node.id} applied ${entry.index} after ${node.appliedIndex}`)
     const data = decoder.decode(entry.data)
     const seen = this.appliedAt.get(entry.index)
     if (seen === undefined) {
       this.appliedAt.set(entry.index, { term: entry.term, data, type: entry.type })
     } else if (seen.term !== entry.term || seen.data !== data || seen.type !== entry.type) {
-      this.fail(
+      this.#fail(
         `state machine safety: node ${node.id} applied ${entry.term}/${entry.index} "${data}", others applied ${seen.term}/${entry.index} "${seen.data}"`,
       )
     }
@@ -299,7 +299,7 @@ export class Simulation {
   }
 
   /** A snapshot's state must be exactly what applying the committed log up to its index gives. */
-  private checkSnapshotState(index: number, values: readonly string[]): void {
+  #checkSnapshotState(index: number, values: readonly string[]): void {
     const expected: string[] = []
     for (let i = 1; i <= index; i++) {
       const seen = this.appliedAt.get(i)
@@ -308,7 +308,7 @@ export class Simulation {
     }
     const prefix = values.slice(0, expected.length)
     if (JSON.stringify(prefix) !== JSON.stringify(expected)) {
-      this.fail(`snapshot at ${index} holds ${JSON.stringify(values)}, log says ${JSON.stringify(expected)}`)
+      this.#fail(`snapshot at ${index} holds ${JSON.stringify(values)}, log says ${JSON.stringify(expected)}`)
     }
   }
 
@@ -320,7 +320,7 @@ export class Simulation {
     this.inflight.splice(index, 1)
     const node = this.nodes.get(message.to)
     const lost =
-      (chaos && this.chance(this.options.dropRate)) ||
+      (chaos && this.#chance(this.options.dropRate)) ||
       this.cut.has(`${message.from}->${message.to}`) ||
       node === undefined ||
       !node.up
@@ -328,11 +328,11 @@ export class Simulation {
     if (message.type === MessageType.Snap)
       this.nodes.get(message.from)?.rawNode.reportSnapshot(message.to, !lost)
     if (lost || node === undefined) return
-    this.stepInto(node, message)
-    if (chaos && this.chance(this.options.duplicateRate)) this.stepInto(node, message)
+    this.#stepInto(node, message)
+    if (chaos && this.#chance(this.options.duplicateRate)) this.#stepInto(node, message)
   }
 
-  private stepInto(node: SimNode, message: Message): void {
+  #stepInto(node: SimNode, message: Message): void {
     try {
       node.rawNode.step(message)
     } catch (error) {
@@ -343,16 +343,16 @@ export class Simulation {
     }
   }
 
-  private fault(node: SimNode): void {
+  #fault(node: SimNode): void {
     const roll = this.random.nextFloat()
     if (roll < 0.3) {
       this.crash(node)
     } else if (roll < 0.55) {
-      this.partition()
+      this.#partition()
     } else if (roll < 0.75) {
       this.cut.clear()
     } else {
-      this.compact(node)
+      this.#compact(node)
     }
   }
 
@@ -362,17 +362,17 @@ export class Simulation {
     const snap = node.storage.snap
     node.applied = snap.data.length > 0 ? (JSON.parse(decoder.decode(snap.data)) as string[]) : []
     node.appliedIndex = snap.metadata.index
-    node.rawNode = this.makeRawNode(node.id, node.storage, snap.metadata.index)
+    node.rawNode = this.#makeRawNode(node.id, node.storage, snap.metadata.index)
   }
 
-  private partition(): void {
+  #partition(): void {
     this.cut.clear()
     const ids = [...this.nodes.keys()]
-    const side = new Set(ids.filter(() => this.chance(0.5)))
+    const side = new Set(ids.filter(() => this.#chance(0.5)))
     for (const a of ids) for (const b of ids) if (side.has(a) !== side.has(b)) this.cut.add(`${a}->${b}`)
   }
 
-  private compact(node: SimNode): void {
+  #compact(node: SimNode): void {
     const storage = node.storage
     const index = Math.min(node.appliedIndex, storage.lastIndex())
     if (index <= storage.snap.metadata.index) return
@@ -388,19 +388,19 @@ export class Simulation {
       const known = this.leaders.get(raft.term)
       if (known === undefined) {
         this.leaders.set(raft.term, node.id)
-        this.checkLeaderCompleteness(node)
+        this.#checkLeaderCompleteness(node)
       } else if (known !== node.id) {
-        this.fail(`election safety: ${known} and ${node.id} both lead term ${raft.term}`)
+        this.#fail(`election safety: ${known} and ${node.id} both lead term ${raft.term}`)
       }
     }
   }
 
-  private checkLeaderCompleteness(node: SimNode): void {
+  #checkLeaderCompleteness(node: SimNode): void {
     const log = node.rawNode.raft.raftLog
     for (const [index, entry] of this.appliedAt) {
       if (index < log.firstIndex()) continue
       if (index > log.lastIndex() || log.termOrZero(index) !== entry.term) {
-        this.fail(
+        this.#fail(
           `leader completeness: new leader ${node.id} (term ${node.rawNode.raft.term}) lacks committed entry ${entry.term}/${index}`,
         )
       }
@@ -416,7 +416,7 @@ export class Simulation {
     for (let step = 0; step < maxSteps; step++) {
       for (const node of this.nodes.values()) {
         if (step % 4 === 0) node.rawNode.tick()
-        this.takeReady(node)
+        this.#takeReady(node)
         while (node.pending.length > 0) this.persistOne(node)
       }
       while (this.inflight.length > 0) this.deliverOne(false)
