@@ -11,6 +11,7 @@
  * steps over and resynchronises past damaged compacted records (see `scanSegment`), and refuses (or,
  * under `truncate`, cuts) below the first index only when no sound record header follows the damage.
  */
+import { rethrowInvariant } from '@tandem/base'
 import { WalCorruptionError } from '../errors.js'
 import { parseSegmentName } from '../format/segment-format.js'
 import { type CompactedRegionScan, type SegmentDamage, scanSegment } from '../format/segment-scan.js'
@@ -168,7 +169,7 @@ export async function recoverLog(options: ResolvedWalOptions): Promise<Recovered
   const discardPrefetched = async (): Promise<void> => {
     const pending = prefetched
     prefetched = null
-    if (pending) await pending.then(({ file }) => file.close()).catch(() => undefined)
+    if (pending) await pending.then(({ file }) => file.close()).catch(rethrowInvariant)
   }
   for (let position = 0; position < found.length; position++) {
     const entry = found[position] as { name: string; firstIndex: number }

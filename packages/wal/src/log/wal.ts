@@ -1,4 +1,10 @@
-import type { TimerHandle } from '@tandem/base'
+import {
+  assert,
+  type InvariantError,
+  isInvariantError,
+  rethrowInvariant,
+  type TimerHandle,
+} from '@tandem/base'
 import { WalArgumentError, WalClosedError, WalCorruptionError, WalFailedError } from '../errors.js'
 import { isIntegerIn, viewOf } from '../format/bytes.js'
 import {
@@ -15,6 +21,7 @@ import {
 } from '../format/segment-format.js'
 import { type SegmentDamage, scanSegment } from '../format/segment-scan.js'
 import type { StateFile } from '../state/state-file.js'
+import { checkEncodedBatch, checkLiveStart, checkRecoveredLog, checkWrittenBatch } from './log-checks.js'
 import { encodeMeta, type LiveStart } from './meta.js'
 import { type ResolvedWalOptions, resolveWalOptions, type SyncMode, type WalOptions } from './options.js'
 import { type CompactedRegion, type RecoveryReport, recoverLog } from './recovery.js'
@@ -164,7 +171,7 @@ export class Wal {
   readonly #queue: QueuedOperation[] = []
   #draining = false
   #drainScheduled = false
-  #failure: WalFailedError | null = null
+  #failure: WalFailedError | InvariantError | null = null
   #closed = false
   #idleWaiters: Array<() => void> = []
   #progressWaiters: Array<() => void> = []
@@ -193,6 +200,7 @@ export class Wal {
     const tail = this.#segments[this.#segments.length - 1]
     this.#writeIndex = tail ? Math.max(tail.lastIndex + 1, recovered.firstIndex) : recovered.firstIndex
     this.#nextIndex = this.#writeIndex
+    checkRecoveredLog(this.#segments, recovered.firstIndex)
   }
 
   /** Opens the log; see {@link openWal}. */
@@ -469,13 +477,14 @@ export class Wal {
   async close(): Promise<void> {
     if (this.#closed) return
     if (!this.#failure) {
-      await this.sync().catch(() => undefined)
+      // A device error here is already the log's failure (and reported to whoever waited).
+      await this.sync().catch(rethrowInvariant)
       await this.#settled()
     }
     this.#closed = true
     this.#batchTimer?.cancel()
     this.#batchTimer = null
-    for (const segment of this.#segments) await segment.file.close().catch(() => undefined)
+    for (const segment of this.#segments) await segment.file.close().catch(rethrowInvariant)
   }
 
   #refusal(): Error | null {
@@ -552,11 +561,10 @@ export class Wal {
     }
     try {
       const first = batch[0] as (typeof batch)[number]
-      if (first.firstIndex !== this.#writeIndex) {
-        throw new Error(
-          `internal: append at ${first.firstIndex} but the log continues at ${this.#writeIndex}`,
-        )
-      }
+      assert(
+        first.firstIndex === this.#writeIndex,
+        `append at ${first.firstIndex} but the log continues at ${this.#writeIndex}`,
+      )
       const segment = await this.#segmentFor(bytes, first.firstIndex)
       const buffer = this.#writeBuffer(bytes)
       let position = 0
@@ -573,6 +581,7 @@ export class Wal {
         )
         recordCount += item.records.length
       }
+      checkEncodedBatch(position, bytes)
       const base = segment.size
       await segment.file.write(base, buffer)
       // Index the frames only once the write succeeded.
@@ -586,12 +595,15 @@ export class Wal {
       segment.size = base + bytes
       segment.dirty = true
       this.#writeIndex += recordCount
+      checkWrittenBatch(segment, this.#writeIndex - 1, offset, base + bytes)
       this.#countBatch(recordCount, bytes)
       await this.#afterWrite(segment, bytes)
       for (const item of batch) {
         item.resolve({ firstIndex: item.firstIndex, lastIndex: item.firstIndex + item.records.length - 1 })
       }
     } catch (error) {
+      // Not swallowed, invariant or not: #fail stops the log and every waiter gets the error (an
+      // invariant violation as itself).
       const failure = this.#fail(error)
       for (const item of batch) item.reject(failure)
     }
@@ -621,7 +633,9 @@ export class Wal {
         else if (!this.#batchTimer) {
           this.#batchTimer = this.#options.clock.setTimer(this.#options.batchIntervalMs, () => {
             this.#batchTimer = null
-            if (!this.#closed && !this.#failure) this.sync().catch(() => undefined)
+            // A device error stops the log and reaches every later call; a broken invariant
+            // must not be dropped with it, so it goes on to the host as an unhandled rejection.
+            if (!this.#closed && !this.#failure) this.sync().catch(rethrowInvariant)
           })
         }
         return
@@ -706,6 +720,7 @@ export class Wal {
       }
     }
     // The new first index is durable before any segment goes, so no compacted record comes back.
+    checkLiveStart(liveStart, firstIndex)
     await this.#metaFile.save(encodeMeta(firstIndex, liveStart))
     this.#counters.directorySyncs++
     this.#deviceFirstIndex = firstIndex
@@ -757,10 +772,14 @@ export class Wal {
     this.#histogram[bucket] = (this.#histogram[bucket] as number) + 1
   }
 
-  /** Stops the log after a device error; returns the error every waiter gets. */
-  #fail(error: unknown): WalFailedError {
+  /**
+   * Stops the log after a device error; returns the error every waiter gets. A broken invariant
+   * stops it too, but reaches every waiter as itself, never wrapped as a device error.
+   */
+  #fail(error: unknown): WalFailedError | InvariantError {
     if (!this.#failure) {
-      this.#failure = error instanceof WalFailedError ? error : new WalFailedError(error)
+      this.#failure =
+        error instanceof WalFailedError || isInvariantError(error) ? error : new WalFailedError(error)
       this.#batchTimer?.cancel()
       this.#batchTimer = null
       const pending = this.#queue.splice(0)
@@ -778,9 +797,9 @@ export class Wal {
       else high = middle - 1
     }
     const segment = this.#segments[low]
-    if (!segment || index < segment.firstIndex || index > segment.lastIndex) {
-      throw new Error(`internal: index ${index} is in no segment`)
-    }
+    assert(segment !== undefined, `index ${index} is in no segment: the log has none`)
+    assert(index >= segment.firstIndex, `index ${index} precedes every segment`)
+    assert(index <= segment.lastIndex, `index ${index} is past the end of ${segment.name}`)
     return segment
   }
 }

@@ -1,3 +1,4 @@
+import { rethrowInvariant } from '@tandem/base'
 import { type Checksum, crc32 } from '../checksum/crc32.js'
 import type { BlockDevice, DeviceFile } from '../device/block-device.js'
 import { SnapshotCorruptionError, WalArgumentError } from '../errors.js'
@@ -296,7 +297,7 @@ export class SnapshotWriter {
     if (this.#finished) return
     this.#finished = true
     this.#onFinished()
-    await this.#file.close().catch(() => undefined)
+    await this.#file.close().catch(rethrowInvariant)
     await this.#device.remove(`${this.#name}.tmp`)
   }
 
