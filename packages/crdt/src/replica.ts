@@ -203,6 +203,7 @@ export class Replica extends ReplicaCore implements CollectionWriter {
   private applyAll(deltas: readonly Delta[], origin: Origin, options: MergeOptions): void {
     if (this.transactionDepth > 0) throw new InvalidValueError('apply() inside a transaction')
     const writerIds = options.writerIds
+    let mergeOptions: CoreMergeOptions = options
     if (deltas.length > 1 || writerIds !== undefined || options.dotOrder === 'ascending') {
       for (const delta of deltas) {
         const checked = options.stampBoundMs === undefined ? delta : clampDelta(delta, options.stampBoundMs)
@@ -213,12 +214,13 @@ export class Replica extends ReplicaCore implements CollectionWriter {
         if ((options.drift ?? 'refuse') === 'refuse') this.checkStamps(checked)
       }
       if (options.dotOrder === 'ascending') this.checkAscending(deltas)
+      mergeOptions = { ...options, validated: true }
     }
     for (const delta of deltas) {
       this.pendingChanges = this.changeListeners.size > 0 ? [] : undefined
       let changed: boolean
       try {
-        changed = this.mergeDelta(delta, options)
+        changed = this.mergeDelta(delta, mergeOptions)
       } catch (error) {
         this.pendingChanges = undefined
         throw error

@@ -472,6 +472,19 @@ describe('a malicious delta changes nothing outside its scope', () => {
     expect(replica.register('r').get()).toBe(1)
   })
 
+  it('refuses elements in a map, entries in a set, and unknown kinds (nothing would hold them)', () => {
+    const element = { value: 'x', dots: [] }
+    const foreign = { nodes: ['w0'], ranges: [[1, 1]] }
+    const inMap: Delta = {
+      ...foreign,
+      collections: [{ kind: 'map', name: 'm', entries: [], elements: [element] }],
+    }
+    const odd = { ...foreign, collections: [{ kind: 'list', name: 'l', entries: [], elements: [element] }] }
+    expect(invalidReason(inMap, ['M'])).toBe('entries and elements of the wrong collection kind')
+    expect(invalidReason(odd as unknown as Delta, ['M'])).toBe('unknown collection kind')
+    expect(() => target().apply(inMap, undefined, { writerIds: ['M'] })).toThrow(InvalidDeltaError)
+  })
+
   it('at an LWW key, another writer’s entry is superseded by stamp, not removed', () => {
     const w = new Replica({ node: 'w0', now: () => T0 + 100 })
     const m = new Replica({ node: 'M', now: () => T0 })

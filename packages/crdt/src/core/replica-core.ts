@@ -100,6 +100,8 @@ interface ForeignDots {
 /** Merge options plus the core-only `'trust'` drift mode: stamps observed as they are. */
 export interface CoreMergeOptions extends Omit<MergeOptions, 'drift'> {
   readonly drift?: MergeOptions['drift'] | 'trust'
+  /** The caller already ran the validation (and the ascending-dot check) on this delta. */
+  readonly validated?: boolean
 }
 
 const NO_MERGE_OPTIONS: CoreMergeOptions = Object.freeze({})
@@ -374,11 +376,11 @@ export class ReplicaCore {
   protected mergeDelta(input: Delta, options: CoreMergeOptions = NO_MERGE_OPTIONS): boolean {
     const delta = options.stampBoundMs === undefined ? input : clampDelta(input, options.stampBoundMs)
     const writerIds = options.writerIds
-    if (writerIds !== undefined) {
+    if (writerIds !== undefined && options.validated !== true) {
       const reason = invalidReason(delta, writerIds)
       if (reason !== null) throw new InvalidDeltaError(reason)
     }
-    if (options.dotOrder === 'ascending') {
+    if (options.dotOrder === 'ascending' && options.validated !== true) {
       const reason = this.staleDotReason(delta)
       if (reason !== null) throw new InvalidDeltaError(reason)
     }

@@ -56,6 +56,14 @@ export function invalidReason(delta: Delta, writerIds: readonly string[]): strin
   let elementCount = 0
   let entryCount = 0
   for (const collection of delta.collections) {
+    const kind = collection.kind
+    if (kind !== 'map' && kind !== 'register' && kind !== 'set') return 'unknown collection kind'
+    if (typeof collection.name !== 'string') return 'collection name not a string'
+    // Entries belong to maps and registers, elements to sets: anything else would merge nowhere.
+    if (kind === 'set' ? collection.entries.length > 0 : collection.elements.length > 0) {
+      return 'entries and elements of the wrong collection kind'
+    }
+    if (kind === 'register' && collection.entries.length > 1) return 'a register holds at most one entry'
     for (const entry of collection.entries) {
       entryCount++
       const reason = carry(entry.node, entry.seq) ?? invalidStamp(entry)
