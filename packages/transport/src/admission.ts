@@ -6,7 +6,7 @@
  * peer and logged; the refused peer learns nothing but that its connection or stream closed.
  */
 import type { ConnectionGater, PeerId } from '@libp2p/interface'
-import type { Logger } from './logger.js'
+import type { Logger } from '@tandem/base'
 import type { MetricsRegistry } from './metrics.js'
 import { CRDT_PROTOCOL } from './protocols.js'
 

@@ -1,16 +1,17 @@
 /**
- * One error class per failure, each with a stable `code`, so callers and logs can tell failures apart
- * without parsing messages. No error message carries key material or payload bytes.
+ * One error class per failure, each with a stable `code` (`TRANSPORT_…`), so callers and logs can
+ * tell failures apart without parsing messages. No error message carries key material or payload
+ * bytes. These are operating errors (what a peer, the network or the disk did); a broken invariant
+ * of this package is an `InvariantError` from `@tandem/base`, never one of these.
  */
+import { TandemError } from '@tandem/base'
 
-/** Base class of every error this package raises. */
-export abstract class TransportError extends Error {
-  abstract readonly code: string
-}
+/** Base class of every operating error this package raises. */
+export abstract class TransportError extends TandemError {}
 
 /** A length prefix announced a frame larger than the configured cap; the stream is closed. */
 export class FrameTooLargeError extends TransportError {
-  readonly code = 'FRAME_TOO_LARGE'
+  readonly code = 'TRANSPORT_FRAME_TOO_LARGE'
   override readonly name = 'FrameTooLargeError'
   constructor(
     readonly protocol: string,
@@ -22,7 +23,7 @@ export class FrameTooLargeError extends TransportError {
 
 /** A frame could not be parsed (bad length prefix, truncated frame, or a payload the codec rejected). */
 export class MalformedFrameError extends TransportError {
-  readonly code = 'MALFORMED_FRAME'
+  readonly code = 'TRANSPORT_MALFORMED_FRAME'
   override readonly name = 'MalformedFrameError'
   constructor(
     readonly protocol: string,
@@ -38,7 +39,7 @@ export class MalformedFrameError extends TransportError {
  * the per-peer bound; the stream that brought the excess bytes is closed.
  */
 export class InboundBufferExceededError extends TransportError {
-  readonly code = 'INBOUND_BUFFER_EXCEEDED'
+  readonly code = 'TRANSPORT_INBOUND_BUFFER_EXCEEDED'
   override readonly name = 'InboundBufferExceededError'
   constructor(
     readonly protocol: string,
@@ -53,7 +54,7 @@ export class InboundBufferExceededError extends TransportError {
  * at error level and counted in `handlerErrors`, and the peer's stream stays open.
  */
 export class MessageHandlerError extends TransportError {
-  readonly code = 'MESSAGE_HANDLER_FAILED'
+  readonly code = 'TRANSPORT_MESSAGE_HANDLER_FAILED'
   override readonly name = 'MessageHandlerError'
   constructor(
     readonly protocol: string,
@@ -65,7 +66,7 @@ export class MessageHandlerError extends TransportError {
 
 /** A peer opened streams faster than the per-peer rate cap; the stream is reset at once. */
 export class StreamRateExceededError extends TransportError {
-  readonly code = 'STREAM_RATE_EXCEEDED'
+  readonly code = 'TRANSPORT_STREAM_RATE_EXCEEDED'
   override readonly name = 'StreamRateExceededError'
   constructor(
     readonly peer: string,
@@ -77,7 +78,7 @@ export class StreamRateExceededError extends TransportError {
 
 /** A frame stopped arriving: no byte of it for the frame timeout; the stream is closed. */
 export class FrameTimeoutError extends TransportError {
-  readonly code = 'FRAME_TIMEOUT'
+  readonly code = 'TRANSPORT_FRAME_TIMEOUT'
   override readonly name = 'FrameTimeoutError'
   constructor(
     readonly protocol: string,
@@ -89,7 +90,7 @@ export class FrameTimeoutError extends TransportError {
 
 /** A peer that is not admitted to a protocol opened a stream on it; the stream is closed at once. */
 export class PeerNotAdmittedError extends TransportError {
-  readonly code = 'PEER_NOT_ADMITTED'
+  readonly code = 'TRANSPORT_PEER_NOT_ADMITTED'
   override readonly name = 'PeerNotAdmittedError'
   constructor(
     readonly peer: string,
@@ -101,19 +102,19 @@ export class PeerNotAdmittedError extends TransportError {
 
 /** The node key file exists but cannot be used (unreadable, wrong key type, or too open permissions). */
 export class NodeKeyError extends TransportError {
-  readonly code = 'NODE_KEY_INVALID'
+  readonly code = 'TRANSPORT_NODE_KEY_INVALID'
   override readonly name = 'NodeKeyError'
 }
 
 /** The persisted address book is not valid; it is never silently replaced. */
 export class AddressBookError extends TransportError {
-  readonly code = 'ADDRESS_BOOK_INVALID'
+  readonly code = 'TRANSPORT_ADDRESS_BOOK_INVALID'
   override readonly name = 'AddressBookError'
 }
 
 /** An outgoing frame is larger than the cap the receiver enforces; it is not sent. */
 export class OutgoingFrameTooLargeError extends TransportError {
-  readonly code = 'OUTGOING_FRAME_TOO_LARGE'
+  readonly code = 'TRANSPORT_OUTGOING_FRAME_TOO_LARGE'
   override readonly name = 'OutgoingFrameTooLargeError'
   constructor(
     readonly protocol: string,
@@ -126,36 +127,36 @@ export class OutgoingFrameTooLargeError extends TransportError {
 
 /** A snapshot chunk failed its checksum, arrived out of order, or the assembled snapshot did not verify. */
 export class SnapshotIntegrityError extends TransportError {
-  readonly code = 'SNAPSHOT_INTEGRITY'
+  readonly code = 'TRANSPORT_SNAPSHOT_INTEGRITY'
   override readonly name = 'SnapshotIntegrityError'
 }
 
 /** The snapshot exchange broke its protocol (unexpected message, bad offer, over-limit size). */
 export class SnapshotProtocolError extends TransportError {
-  readonly code = 'SNAPSHOT_PROTOCOL'
+  readonly code = 'TRANSPORT_SNAPSHOT_PROTOCOL'
   override readonly name = 'SnapshotProtocolError'
 }
 
 /** A snapshot transfer's stream stayed open without sending a chunk for the stall timeout; it was evicted. */
 export class SnapshotStalledError extends TransportError {
-  readonly code = 'SNAPSHOT_STALLED'
+  readonly code = 'TRANSPORT_SNAPSHOT_STALLED'
   override readonly name = 'SnapshotStalledError'
 }
 
 /** A snapshot transfer did not finish within its attempt budget. */
 export class SnapshotTransferFailedError extends TransportError {
-  readonly code = 'SNAPSHOT_TRANSFER_FAILED'
+  readonly code = 'TRANSPORT_SNAPSHOT_TRANSFER_FAILED'
   override readonly name = 'SnapshotTransferFailedError'
 }
 
 /** The CRDT sync exchange broke its protocol (unexpected message kind or undecodable payload). */
 export class SyncProtocolError extends TransportError {
-  readonly code = 'SYNC_PROTOCOL'
+  readonly code = 'TRANSPORT_SYNC_PROTOCOL'
   override readonly name = 'SyncProtocolError'
 }
 
 /** An operation needs a started node, or was called after `stop()`. */
 export class NodeNotRunningError extends TransportError {
-  readonly code = 'NODE_NOT_RUNNING'
+  readonly code = 'TRANSPORT_NODE_NOT_RUNNING'
   override readonly name = 'NodeNotRunningError'
 }

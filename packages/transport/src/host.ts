@@ -3,11 +3,11 @@
  * service can be built and tested against a real node without knowing how it was assembled.
  */
 import type { Libp2p, Stream } from '@libp2p/interface'
+import type { Logger } from '@tandem/base'
 import type { Admission } from './admission.js'
 import type { BackoffOptions, RandomFloat } from './backoff.js'
 import { StreamRateExceededError } from './errors.js'
 import type { InboundGuard } from './inbound-guard.js'
-import type { Logger } from './logger.js'
 import type { MetricsRegistry } from './metrics.js'
 
 /** Resets a stream `peer` opened beyond the per-peer rate cap, counting it (logged at debug level: a flood must not flood the log). */

@@ -5,6 +5,8 @@
  * reader consult this one object, so a peer opening more connections or streams gains nothing.
  */
 import type { Connection, Stream } from '@libp2p/interface'
+import type { Clock } from '@tandem/base'
+import { systemClock } from '@tandem/base/system'
 import { StreamRateExceededError } from './errors.js'
 import type { ByteBudget } from './framing/frame-decoder.js'
 
@@ -50,14 +52,14 @@ export class InboundGuard {
   readonly limits: InboundLimits
   readonly #bytesMax = new Map<string, number>()
   readonly #accounts = new Map<string, PeerAccount>()
-  readonly #now: () => number
+  readonly #clock: Clock
   /** Connections whose inbound streams are rate-checked at the muxer, before negotiation. */
   readonly #watched = new WeakSet<Connection>()
 
-  /** `now` is the clock of the stream-open rate cap, in milliseconds (inject one in tests). */
-  constructor(limits: InboundLimits, now: () => number = () => performance.now()) {
+  /** `clock` times the stream-open rate cap (inject a `ManualClock` in tests). */
+  constructor(limits: InboundLimits, clock: Clock = systemClock()) {
     this.limits = limits
-    this.#now = now
+    this.#clock = clock
   }
 
   /**
@@ -108,7 +110,7 @@ export class InboundGuard {
   admitStreamOpen(peer: string): boolean {
     const account = this.#account(peer)
     const rate = this.limits.streamOpensPerSecondMax
-    const now = this.#now()
+    const now = this.#clock.now()
     account.openTokens = Math.min(2 * rate, account.openTokens + ((now - account.refilledAtMs) * rate) / 1000)
     account.refilledAtMs = now
     if (account.openTokens < 1) return false
@@ -179,7 +181,13 @@ export class InboundGuard {
         }
       }
       const burst = 2 * this.limits.streamOpensPerSecondMax
-      account = { byProtocol: new Map(), total: 0, peak: 0, openTokens: burst, refilledAtMs: this.#now() }
+      account = {
+        byProtocol: new Map(),
+        total: 0,
+        peak: 0,
+        openTokens: burst,
+        refilledAtMs: this.#clock.now(),
+      }
       this.#accounts.set(peer, account)
     }
     return account

@@ -87,7 +87,7 @@ export { type CrdtSyncOptions, CrdtSyncService, createCrdtSyncService } from './
  * @example
  * ```ts
  * try { await snapshots.send(peer, snapshot) } catch (error) {
- *   if (error instanceof TransportError && error.code === 'SNAPSHOT_TRANSFER_FAILED') retryLater()
+ *   if (error instanceof TransportError && error.code === 'TRANSPORT_SNAPSHOT_TRANSFER_FAILED') retryLater()
  * }
  * ```
  */
@@ -174,15 +174,6 @@ export { loadOrCreateNodeIdentity, NODE_KEY_FILE, type NodeIdentity } from './id
  * ```
  */
 export { DEFAULT_INBOUND_LIMITS, InboundGuard, type InboundLimits } from './inbound-guard.js'
-/**
- * The logger interface (same shape as `@tandem/raft`'s) and a silent one.
- *
- * @example
- * ```ts
- * const logger: Logger = { ...silentLogger, warn: (message, fields) => console.warn(message, fields) }
- * ```
- */
-export { type Logger, silentLogger } from './logger.js'
 /**
  * Per-peer counters: bytes and frames in and out, drops, reconnects, dial failures, refusals,
  * stream errors, RTT.

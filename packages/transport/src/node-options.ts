@@ -1,8 +1,9 @@
 /** The options of {@link createTandemNode} and their defaults. */
+
+import { type Logger, silentLogger } from '@tandem/base'
 import { type BackoffOptions, DEFAULT_BACKOFF, invalidBackoff, type RandomFloat } from './backoff.js'
 import type { OverflowPolicy } from './framing/frame-queue.js'
 import { DEFAULT_INBOUND_LIMITS, type InboundLimits, invalidInboundLimits } from './inbound-guard.js'
-import { type Logger, silentLogger } from './logger.js'
 
 /** Limits of the `/tandem/raft/1` frame channel. */
 export interface RaftChannelOptions {

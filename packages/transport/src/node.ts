@@ -13,6 +13,7 @@ import { peerIdFromString } from '@libp2p/peer-id'
 import { type Ping, ping } from '@libp2p/ping'
 import { tcp } from '@libp2p/tcp'
 import { multiaddr } from '@multiformats/multiaddr'
+import { rethrowInvariant } from '@tandem/base'
 import { createLibp2p } from 'libp2p'
 import { AddressBook } from './address-book.js'
 import { quicFirstAddressSorter } from './address-sorter.js'
@@ -205,6 +206,7 @@ export class TandemNode implements ProtocolHost {
     const libp2p = this.libp2p
     libp2p.addEventListener('peer:identify', (event) => {
       this.#remember(event.detail).catch((error: unknown) => {
+        rethrowInvariant(error)
         this.logger.warn('address book update failed', { error: String(error) })
       })
     })
@@ -256,14 +258,15 @@ export class TandemNode implements ProtocolHost {
     for (const connection of this.libp2p.getConnections()) {
       const peer = connection.remotePeer.toString()
       if (this.admission.roleOf(peer) !== 'member') continue
-      this.measureRtt(peer).catch(() => {})
+      // A failed ping is an operating error (the peer is slow or gone); the next interval retries.
+      this.measureRtt(peer).catch(rethrowInvariant)
     }
   }
 
   async #dropPeer(peer: string): Promise<void> {
     await this.raft.disconnect(peer)
     const peerId: PeerId = peerIdFromString(peer)
-    await this.libp2p.hangUp(peerId).catch(() => {})
+    await this.libp2p.hangUp(peerId).catch(rethrowInvariant)
   }
 
   #assertRunning(): void {

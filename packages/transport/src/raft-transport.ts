@@ -4,6 +4,7 @@
  * decode, and its `from` must be the authenticated peer that sent it and its `to` this node;
  * anything else is a malformed frame, which closes that peer's stream and nothing else.
  */
+import { rethrowInvariant } from '@tandem/base'
 import { decodeMessage, encodeMessage, type NodeId, type Transport, type WireMessage } from '@tandem/raft'
 import type { FrameCodec } from './codec.js'
 import { MalformedFrameError, MessageHandlerError } from './errors.js'
@@ -54,6 +55,7 @@ export class RaftTransport<Message extends AddressedMessage> {
     try {
       message = this.#codec.decode(frame)
     } catch (error) {
+      rethrowInvariant(error)
       throw new MalformedFrameError(RAFT_PROTOCOL, 'not a raft message', { cause: error })
     }
     if (message.from !== from)
@@ -63,6 +65,7 @@ export class RaftTransport<Message extends AddressedMessage> {
     try {
       this.#handler(message)
     } catch (error) {
+      rethrowInvariant(error)
       // The application's bug, not the peer's: reported locally, the stream stays open.
       throw new MessageHandlerError(RAFT_PROTOCOL, { cause: error })
     }

@@ -52,7 +52,7 @@ describe('address book', () => {
   ])('refuses a file with %s, with a typed error', async (_what, text) => {
     const dir = await freshDir()
     await writeFile(join(dir, ADDRESS_BOOK_FILE), text)
-    await expect(AddressBook.open(dir)).rejects.toMatchObject({ code: 'ADDRESS_BOOK_INVALID' })
+    await expect(AddressBook.open(dir)).rejects.toMatchObject({ code: 'TRANSPORT_ADDRESS_BOOK_INVALID' })
   })
 
   it('is not polluted by a __proto__ key', async () => {

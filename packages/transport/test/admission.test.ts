@@ -1,6 +1,6 @@
 import { peerIdFromString } from '@libp2p/peer-id'
+import { silentLogger } from '@tandem/base'
 import { afterEach, describe, expect, it } from 'vitest'
-import { silentLogger } from '../src/logger.js'
 import { RAFT_PROTOCOL, SNAPSHOT_PROTOCOL } from '../src/protocols.js'
 import { createSnapshotService } from '../src/snapshot/service.js'
 import { Fixture, QUIC_ONLY, TCP_ONLY, waitFor } from './helpers.js'

@@ -7,13 +7,13 @@
  * lifecycle (start, stop, no leaked handlers, streams or connections).
  */
 import { peerIdFromString } from '@libp2p/peer-id'
+import { silentLogger } from '@tandem/base'
 import { Replica } from '@tandem/crdt'
 import { afterEach, describe, expect, it } from 'vitest'
 import { Admission } from '../src/admission.js'
 import { crdtSyncAdapter } from '../src/crdt/sync-adapter.js'
 import { createCrdtSyncService } from '../src/crdt/sync-service.js'
 import { FramedStream } from '../src/framing/framed-stream.js'
-import { silentLogger } from '../src/logger.js'
 import { MetricsRegistry } from '../src/metrics.js'
 import { CRDT_PROTOCOL, RAFT_PROTOCOL, SNAPSHOT_PROTOCOL } from '../src/protocols.js'
 import { createSnapshotService } from '../src/snapshot/service.js'
@@ -91,7 +91,7 @@ describe('stream handler and lifecycle contract', () => {
     expect(nodeA.libp2p.status).toBe('stopped')
     expect(nodeA.raft.send(b.nodeId, Uint8Array.of(2))).toBe(false)
     await expect(nodeA.openStream(b.nodeId, RAFT_PROTOCOL, AbortSignal.timeout(1000))).rejects.toMatchObject({
-      code: 'NODE_NOT_RUNNING',
+      code: 'TRANSPORT_NODE_NOT_RUNNING',
     })
   })
 

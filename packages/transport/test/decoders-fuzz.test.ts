@@ -68,10 +68,10 @@ describe('FrameDecoder', () => {
   it('rejects an oversized frame from its prefix alone, before the body arrives', () => {
     const decoder = new FrameDecoder('test', 1000)
     expect(() => decoder.push(Uint8Array.of(0xe9, 0x07))).toThrow(
-      expect.objectContaining({ code: 'FRAME_TOO_LARGE' }),
+      expect.objectContaining({ code: 'TRANSPORT_FRAME_TOO_LARGE' }),
     )
     expect(() => new FrameDecoder('test', 1000).push(Uint8Array.of(0xff, 0xff, 0xff))).toThrow(
-      expect.objectContaining({ code: 'FRAME_TOO_LARGE' }),
+      expect.objectContaining({ code: 'TRANSPORT_FRAME_TOO_LARGE' }),
     )
     expect(new FrameDecoder('test', 1000).push(Uint8Array.of(0xe8, 0x07))).toEqual([])
   })
@@ -114,7 +114,7 @@ describe('snapshot frame decoding', () => {
     )
     expect(invalidOffer(offer, { snapshotBytesMax: 5, chunkBytesMax: 100 })).toMatch(/larger/)
     expect(() => decodeFrame(SnapshotFrame.encode({ offer }), 'chunk')).toThrow(
-      expect.objectContaining({ code: 'SNAPSHOT_PROTOCOL' }),
+      expect.objectContaining({ code: 'TRANSPORT_SNAPSHOT_PROTOCOL' }),
     )
   })
 })

@@ -3,9 +3,10 @@
  * this node's bug, not the peer's: it is reported as a local error (its own code, logged at error
  * level, counted) and the peer's stream stays open.
  */
+
+import type { Logger } from '@tandem/base'
 import { MessageType, type WireMessage } from '@tandem/raft'
 import { afterEach, describe, expect, it } from 'vitest'
-import type { Logger } from '../src/logger.js'
 import { createRaftTransport } from '../src/raft-transport.js'
 import { Fixture, TCP_ONLY, waitFor } from './helpers.js'
 
@@ -57,6 +58,6 @@ describe('a failing message handler', () => {
     expect(nodeB.peerMetrics(a.nodeId).handlerErrors).toBe(5)
     expect(nodeA.peerMetrics(b.nodeId).reconnects).toBe(0)
     expect(errors).toHaveLength(5)
-    expect(errors[0]).toMatchObject({ peer: a.nodeId, code: 'MESSAGE_HANDLER_FAILED' })
+    expect(errors[0]).toMatchObject({ peer: a.nodeId, code: 'TRANSPORT_MESSAGE_HANDLER_FAILED' })
   })
 })

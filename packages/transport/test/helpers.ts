@@ -2,6 +2,7 @@
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { SeededRandom } from '@tandem/base'
 import { loadOrCreateNodeIdentity } from '../src/identity.js'
 import { createTandemNode, type TandemNode } from '../src/node.js'
 import type { TandemNodeOptions } from '../src/node-options.js'
@@ -85,16 +86,10 @@ export async function waitFor(condition: () => boolean, message: string, timeout
   }
 }
 
-/** A small seeded PRNG (mulberry32) returning floats in [0, 1). */
+/** Floats in [0, 1) from base's seeded PRNG, the shape of the node's `random` option. */
 export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
+  const random = new SeededRandom(seed)
+  return () => random.nextFloat()
 }
 
 /** Removes `node` from the fixture's list (after the test stopped it itself). */

@@ -55,7 +55,7 @@ describe('node identity', () => {
   ])('refuses a %s key file with a typed error', async (_name, bytes) => {
     const dir = await freshDir()
     await writeFile(join(dir, NODE_KEY_FILE), bytes, { mode: 0o600 })
-    await expect(loadOrCreateNodeIdentity(dir)).rejects.toMatchObject({ code: 'NODE_KEY_INVALID' })
+    await expect(loadOrCreateNodeIdentity(dir)).rejects.toMatchObject({ code: 'TRANSPORT_NODE_KEY_INVALID' })
     // The bad file is left for the operator, never replaced by a new identity.
     expect(Buffer.from(await readFile(join(dir, NODE_KEY_FILE))).equals(Buffer.from(bytes))).toBe(true)
   })

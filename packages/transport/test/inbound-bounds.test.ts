@@ -4,9 +4,11 @@
  * partial frame; the target refuses connections beyond the per-peer bound, cuts streams beyond the
  * per-peer byte budget, and times out frames that stop arriving.
  */
+
 import type { Stream } from '@libp2p/interface'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { multiaddr } from '@multiformats/multiaddr'
+import { ManualClock } from '@tandem/base'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { SyncAdapter } from '../src/crdt/sync-adapter.js'
 import { createCrdtSyncService } from '../src/crdt/sync-service.js'
@@ -134,18 +136,18 @@ describe('per-peer bounds on inbound partial frames', () => {
 
 describe('stream-open rate cap', () => {
   it('admits a burst of twice the rate, then the rate, per peer', () => {
-    let nowMs = 0
-    const guard = new InboundGuard({ ...DEFAULT_INBOUND_LIMITS, streamOpensPerSecondMax: 10 }, () => nowMs)
+    const clock = new ManualClock()
+    const guard = new InboundGuard({ ...DEFAULT_INBOUND_LIMITS, streamOpensPerSecondMax: 10 }, clock)
     let admitted = 0
     for (let i = 0; i < 100; i++) if (guard.admitStreamOpen('m')) admitted++
     expect(admitted).toBe(20)
     // Another peer has its own bucket.
     expect(guard.admitStreamOpen('h')).toBe(true)
-    nowMs += 500
+    clock.advance(500)
     admitted = 0
     for (let i = 0; i < 100; i++) if (guard.admitStreamOpen('m')) admitted++
     expect(admitted).toBe(5)
-    nowMs += 60_000
+    clock.advance(60_000)
     admitted = 0
     for (let i = 0; i < 100; i++) if (guard.admitStreamOpen('m')) admitted++
     expect(admitted).toBe(20)

@@ -1,4 +1,6 @@
-import { MemoryLogStorage, RaftNode, Role, SeededRandom } from '@tandem/raft'
+import { SeededRandom } from '@tandem/base'
+import { systemClock } from '@tandem/base/system'
+import { MemoryLogStorage, RaftNode, Role } from '@tandem/raft'
 import { afterEach, describe, expect, it } from 'vitest'
 import { createRaftTransport } from '../src/raft-transport.js'
 import { BOTH, Fixture, waitFor } from './helpers.js'
@@ -10,13 +12,7 @@ afterEach(async () => {
   await fixture.cleanup()
 })
 
-const clock = {
-  now: () => performance.now(),
-  setTimer: (ms: number, callback: () => void) => {
-    const timer = setTimeout(callback, ms)
-    return { cancel: () => clearTimeout(timer) }
-  },
-}
+const clock = systemClock()
 
 describe('three RaftNodes over libp2p', () => {
   it('elect a leader and replicate a command to every state machine', async () => {

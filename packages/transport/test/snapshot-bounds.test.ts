@@ -3,7 +3,9 @@
  * make it allocate announced (not received) sizes. A hostile member sends Offer frames and no
  * chunks; the other members' snapshots must still get through.
  */
+
 import { createHash } from 'node:crypto'
+import { ManualClock } from '@tandem/base'
 import { afterEach, describe, expect, it } from 'vitest'
 import { FramedStream } from '../src/framing/framed-stream.js'
 import type { TandemNode } from '../src/node.js'
@@ -115,8 +117,8 @@ describe('snapshot receiver bounds', () => {
   })
 
   it('evicts a transfer whose stream stays open but sends no chunk for the stall timeout', async () => {
-    let nowMs = 0
-    const { r, h, nodeR, nodeH, receiver } = await trio({ stallTimeoutMs: 30_000, now: () => nowMs })
+    const clock = new ManualClock()
+    const { r, h, nodeR, nodeH, receiver } = await trio({ stallTimeoutMs: 30_000, clock })
     const data = bytes(4 * KiB, 32)
     const framed = await rawStream(nodeH, r)
     await framed.write(
@@ -136,9 +138,9 @@ describe('snapshot receiver bounds', () => {
     expect(decodeFrame((await framed.read()) ?? new Uint8Array(), 'ack').nextChunk).toBe(1)
     expect(receiver.stats().partialBytes).toBeGreaterThanOrEqual(KiB)
 
-    nowMs += 29_999
+    clock.advance(29_999)
     expect(receiver.sweep()).toBe(0)
-    nowMs += 1
+    clock.advance(1)
     expect(receiver.sweep()).toBe(1)
     expect(receiver.partialTransfers()).toEqual([])
     expect(receiver.stats()).toMatchObject({ partialBytes: 0, stalledEvictions: 1 })
@@ -147,11 +149,11 @@ describe('snapshot receiver bounds', () => {
   })
 
   it('a send refused because the receiver is busy is retried with backoff and succeeds', async () => {
-    let nowMs = 0
+    const clock = new ManualClock()
     const { r, nodeH, receiver, honest } = await trio({
       partialTransfersMax: 1,
       stallTimeoutMs: 30_000,
-      now: () => nowMs,
+      clock,
     })
     const { answer } = await hoard(nodeH, r, 'hog', MiB)
     expect(answer.accept).toBeDefined()
@@ -163,7 +165,7 @@ describe('snapshot receiver bounds', () => {
     )
     await waitFor(() => receiver.stats().busyRefusals >= 1, 'the honest send refused as busy', 10_000)
     // The hog stalls past the timeout; the next retry evicts it and gets through.
-    nowMs += 30_000
+    clock.advance(30_000)
     expect(await outcome).toBe('sent')
   })
 })

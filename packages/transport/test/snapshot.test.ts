@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto'
+import { ManualClock } from '@tandem/base'
 import { afterEach, describe, expect, it } from 'vitest'
 import { SnapshotIntegrityError } from '../src/errors.js'
 import { FramedStream } from '../src/framing/framed-stream.js'
@@ -99,8 +100,8 @@ describe('snapshot streaming', () => {
   })
 
   it('discards an abandoned partial transfer after its TTL, so the next offer starts over', async () => {
-    let nowMs = 0
-    const { b, nodeB, sender, receiver } = await pair(TCP_ONLY, { ttlMs: 60_000, now: () => nowMs })
+    const clock = new ManualClock()
+    const { b, nodeB, sender, receiver } = await pair(TCP_ONLY, { ttlMs: 60_000, clock })
     const data = snapshotBytes(4 * MiB, 13)
     receiver.onProgress((_peer, _id, nextChunk) => {
       if (nextChunk === 4)
@@ -108,11 +109,11 @@ describe('snapshot streaming', () => {
     })
     await expect(
       sender.send(b, { transferId: 'ttl', data }, { chunkBytes: 64 * 1024, attemptsMax: 1 }),
-    ).rejects.toMatchObject({ code: 'SNAPSHOT_TRANSFER_FAILED' })
+    ).rejects.toMatchObject({ code: 'TRANSPORT_SNAPSHOT_TRANSFER_FAILED' })
     await waitFor(() => receiver.partialTransfers()[0]?.nextChunk === 4, 'partial transfer kept')
-    nowMs += 59_999
+    clock.advance(59_999)
     expect(receiver.sweep()).toBe(0)
-    nowMs += 1
+    clock.advance(1)
     expect(receiver.sweep()).toBe(1)
     expect(receiver.partialTransfers()).toEqual([])
     receiver.onProgress(() => {})

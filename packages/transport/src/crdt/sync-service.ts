@@ -8,8 +8,10 @@
  * new session's step 1 and step 2 repair anything lost meanwhile. Outgoing frames go through a
  * bounded queue: if it overflows the session is restarted rather than buffering without limit.
  */
+
 import type { Connection, Stream } from '@libp2p/interface'
 import { peerIdFromString } from '@libp2p/peer-id'
+import { rethrowInvariant } from '@tandem/base'
 import { backoffDelayMs, Pause } from '../backoff.js'
 import { MalformedFrameError, PeerNotAdmittedError, SyncProtocolError, TransportError } from '../errors.js'
 import { FramedStream } from '../framing/framed-stream.js'
@@ -89,7 +91,11 @@ export class CrdtSyncService<Message> {
     const state: PeerState = { pause: new Pause(), stop: new AbortController(), stream: null, sessions: 0 }
     this.#peers.set(peer, state)
     const loop = this.#node.nodeId < peer ? this.#openLoop(peer, state) : this.#connectLoop(peer, state)
-    this.#loops.push(loop.catch(() => {}))
+    this.#loops.push(
+      loop.catch((error: unknown) => {
+        rethrowInvariant(error)
+      }),
+    )
   }
 
   /** Stops syncing with `peer` (for example after it left the sync peers). */
@@ -142,7 +148,8 @@ export class CrdtSyncService<Message> {
       let stream: Stream
       try {
         stream = await this.#node.openStream(peer, CRDT_PROTOCOL, signal)
-      } catch {
+      } catch (error) {
+        rethrowInvariant(error)
         if (signal.aborted) return
         this.#node.metrics.peer(peer).dialFailures++
         await state.pause.wait(backoffDelayMs(this.#node.backoff, failures++, this.#node.random), signal)
@@ -172,7 +179,8 @@ export class CrdtSyncService<Message> {
       try {
         await this.#node.libp2p.dial(peerId, { signal })
         failures = 0
-      } catch {
+      } catch (error) {
+        rethrowInvariant(error)
         if (signal.aborted) return
         this.#node.metrics.peer(peer).dialFailures++
         await state.pause.wait(backoffDelayMs(this.#node.backoff, failures++, this.#node.random), signal)
@@ -259,18 +267,21 @@ export class CrdtSyncService<Message> {
         try {
           message = codec.decode(bytes)
         } catch (error) {
+          rethrowInvariant(error)
           throw new MalformedFrameError(CRDT_PROTOCOL, 'not a sync message', { cause: error })
         }
         let replies: Message[]
         try {
           replies = session.receive(message)
         } catch (error) {
+          rethrowInvariant(error)
           throw new SyncProtocolError('sync message refused by the replica', { cause: error })
         }
         exchanged = true
         send(replies)
       }
     } catch (error) {
+      rethrowInvariant(error)
       if (error instanceof TransportError) {
         if (stream.status === 'open') framed.fail(error)
         this.#node.logger.warn('sync stream closed', { peer, code: error.code, reason: error.message })

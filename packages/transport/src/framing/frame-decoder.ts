@@ -6,6 +6,7 @@
  * reserved from a {@link ByteBudget} (shared by all streams of the same peer), so the bytes one peer
  * can make this node hold stay within a bound however many streams it opens.
  */
+import { assert, rethrowInvariant } from '@tandem/base'
 import { Uint8ArrayList } from 'uint8arraylist'
 import { FrameTooLargeError, InboundBufferExceededError, MalformedFrameError } from '../errors.js'
 
@@ -85,6 +86,7 @@ export class FrameDecoder {
         this.#pending = -1
       }
     } catch (error) {
+      rethrowInvariant(error)
       // The good frames before the bad input still count; the failure comes with the next call.
       if (frames.length === 0) throw error
       this.#failure = error
@@ -114,10 +116,11 @@ export class FrameDecoder {
   }
 
   #releaseBytes(bytes: number): void {
-    const released = Math.min(bytes, this.#reserved)
-    if (released <= 0) return
-    this.#reserved -= released
-    this.#budget.release(released)
+    assert(bytes >= 0, 'released bytes are not negative')
+    assert(bytes <= this.#reserved, 'only reserved bytes are released')
+    if (bytes === 0) return
+    this.#reserved -= bytes
+    this.#budget.release(bytes)
   }
 
   /** Reads and consumes a length prefix; -1 when more bytes are needed. */

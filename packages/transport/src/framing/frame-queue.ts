@@ -4,6 +4,7 @@
  * discards the oldest queued frames to make room (fresh Raft state supersedes stale) or refuses
  * the new frame; either way the caller learns how many frames were dropped.
  */
+import { assert } from '@tandem/base'
 
 /** What a full queue does with a new frame. */
 export type OverflowPolicy = 'drop-oldest' | 'drop-newest'
@@ -22,7 +23,8 @@ export class FrameQueue {
   #bytes = 0
 
   constructor(limits: FrameQueueLimits) {
-    if (!(limits.framesMax >= 1) || !(limits.bytesMax >= 1)) throw new RangeError('queue limits must be ≥ 1')
+    assert(limits.framesMax >= 1, 'a queue holds at least one frame')
+    assert(limits.bytesMax >= 1, 'a queue holds at least one byte')
     this.#limits = limits
   }
 

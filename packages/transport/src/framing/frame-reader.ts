@@ -14,8 +14,10 @@
  *
  * A stream that fails touches nothing else: other streams and peers keep going.
  */
+
 import { setImmediate as nextTurn } from 'node:timers/promises'
 import type { Stream } from '@libp2p/interface'
+import { rethrowInvariant } from '@tandem/base'
 import type { Uint8ArrayList } from 'uint8arraylist'
 import { FrameTimeoutError, MalformedFrameError } from '../errors.js'
 import { type ByteBudget, FrameDecoder, UNBOUNDED_BUDGET } from './frame-decoder.js'
@@ -109,6 +111,7 @@ export class FrameReader {
           this.#framesThisTurn += frames.length
           if (frames.length > 0) return frames
         } catch (error) {
+          rethrowInvariant(error)
           this.#fail(error)
         }
       }
@@ -121,6 +124,7 @@ export class FrameReader {
           // Checked before the buffer is released: a stream must not end inside a frame.
           this.#decoder.end()
         } catch (error) {
+          rethrowInvariant(error)
           this.#fail(error)
           throw error
         } finally {
@@ -149,6 +153,7 @@ export class FrameReader {
     try {
       this.#decoder.append(data)
     } catch (error) {
+      rethrowInvariant(error)
       this.#fail(error)
     }
     if (this.#timer !== null) this.#timer.refresh()

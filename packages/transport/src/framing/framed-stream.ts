@@ -4,7 +4,9 @@
  * when the stream's buffer is full; `read()` returns the next frame from a {@link FrameReader}
  * (frame cap, the peer's byte budget, the frame timeout). Errors become this package's typed errors.
  */
+
 import type { Stream } from '@libp2p/interface'
+import { assert, rethrowInvariant } from '@tandem/base'
 import type { TransportError } from '../errors.js'
 import type { PeerMetrics } from '../metrics.js'
 import type { ByteBudget } from './frame-decoder.js'
@@ -66,6 +68,7 @@ export class FramedStream {
         // One frame at a time: the rest stay in the reader, accounted in the peer's budget.
         frames = await this.#reader.next(1)
       } catch (error) {
+        rethrowInvariant(error)
         const typed = toFrameError(error, this.#protocol, this.#frameBytesMax)
         if (typed === null) throw error
         this.fail(typed)
@@ -74,7 +77,7 @@ export class FramedStream {
       if (frames === null) return null
       this.#pending = frames
       bytes = this.#pending.shift()
-      if (bytes === undefined) return null
+      assert(bytes !== undefined, 'the frame reader hands out at least one frame or null')
     }
     this.#metrics.framesIn++
     this.#metrics.bytesIn += bytes.byteLength + varintLength(bytes.byteLength)
@@ -94,6 +97,7 @@ export class FramedStream {
     try {
       await this.stream.close({ signal: AbortSignal.timeout(timeoutMs) })
     } catch (error) {
+      rethrowInvariant(error)
       this.stream.abort(error instanceof Error ? error : new Error('close failed'))
     }
   }

@@ -3,6 +3,7 @@
  * one allocation (not zero-filled) per batch. (Handing the frames over as a list of references
  * instead measured several times slower: the layers below flatten lists piece by piece.)
  */
+import { assert } from '@tandem/base'
 import { writeVarint } from './varint.js'
 
 /** Returns the frames of `parts` laid out with length prefixes; `totalBytes` is the framed size. */
@@ -14,5 +15,6 @@ export function layOutFrames(parts: readonly Uint8Array[], totalBytes: number): 
     batch.set(frame, offset)
     offset += frame.byteLength
   }
+  assert(offset === totalBytes, 'a batch fills exactly the bytes it was sized for')
   return batch
 }

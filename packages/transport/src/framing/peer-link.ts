@@ -14,8 +14,8 @@
  * queue bound plus one batch. Receiving is the channel's job: `onStream` hands it every stream.
  */
 import type { Stream } from '@libp2p/interface'
+import { type Logger, rethrowInvariant } from '@tandem/base'
 import { type BackoffOptions, backoffDelayMs, type RandomFloat } from '../backoff.js'
-import type { Logger } from '../logger.js'
 import type { PeerMetrics } from '../metrics.js'
 import { FrameQueue, type FrameQueueLimits } from './frame-queue.js'
 import { layOutFrames } from './lay-out.js'
@@ -150,6 +150,7 @@ export class PeerLink {
       try {
         await stream.close({ signal: AbortSignal.timeout(1_000) })
       } catch (error) {
+        rethrowInvariant(error)
         stream.abort(error instanceof Error ? error : new Error('close failed'))
       }
     }
@@ -188,6 +189,7 @@ export class PeerLink {
           }
           failures = 0
         } catch (error) {
+          rethrowInvariant(error)
           if (this.#isClosed()) break
           // Adopted meanwhile, or cut short by a nudge (the peer just reached us): not a failure.
           if (this.#stream !== null || this.#nudged) continue
@@ -215,6 +217,7 @@ export class PeerLink {
       try {
         if (!stream.send(batch)) await stream.onDrain({ signal: this.#abort.signal })
       } catch (error) {
+        rethrowInvariant(error)
         if (this.#isClosed()) break
         this.#init.logger.debug('stream write failed', {
           peer: this.#init.peer,

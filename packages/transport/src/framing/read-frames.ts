@@ -5,7 +5,9 @@
  * drained in slices, so other peers' frames (heartbeats) and timers get their turn in between.
  * A stream that fails touches nothing else: other streams and peers keep going.
  */
+
 import type { Stream } from '@libp2p/interface'
+import { rethrowInvariant } from '@tandem/base'
 import { FrameTooLargeError, MalformedFrameError, MessageHandlerError, TransportError } from '../errors.js'
 import type { PeerMetrics } from '../metrics.js'
 import type { ByteBudget } from './frame-decoder.js'
@@ -50,6 +52,7 @@ export async function readFrames(stream: Stream, options: ReadFramesOptions): Pr
         try {
           onFrame(bytes)
         } catch (error) {
+          rethrowInvariant(error)
           if (error instanceof TransportError && !(error instanceof MessageHandlerError)) throw error
           const local =
             error instanceof MessageHandlerError ? error : new MessageHandlerError(protocol, { cause: error })
@@ -58,6 +61,7 @@ export async function readFrames(stream: Stream, options: ReadFramesOptions): Pr
       }
     }
   } catch (error) {
+    rethrowInvariant(error)
     const typed = toFrameError(error, protocol, options.frameBytesMax)
     if (typed === null) return null
     metrics.streamErrors++

@@ -6,6 +6,7 @@
  * whose anti-entropy step repairs whatever was not sent).
  */
 import type { Stream } from '@libp2p/interface'
+import { rethrowInvariant } from '@tandem/base'
 import type { PeerMetrics } from '../metrics.js'
 import { FrameQueue } from './frame-queue.js'
 import { layOutFrames } from './lay-out.js'
@@ -43,7 +44,8 @@ export class StreamWriter {
       this.#pumping = true
       // Start on a microtask, so frames queued in the same turn go out in one batch.
       queueMicrotask(() => {
-        this.#pump().catch(() => {
+        this.#pump().catch((error: unknown) => {
+          rethrowInvariant(error)
           this.#failed = true
         })
       })

@@ -2,7 +2,9 @@
  * Encoding and validation of `/tandem/snapshot/1` frames. Every decoded frame holds exactly the
  * expected kind with values inside the configured limits, or a typed error is thrown.
  */
+
 import { crc32 } from 'node:zlib'
+import { rethrowInvariant } from '@tandem/base'
 import { SnapshotIntegrityError, SnapshotProtocolError } from '../errors.js'
 import { type Accept, type Ack, type Chunk, type Done, type Offer, SnapshotFrame } from '../proto/snapshot.js'
 
@@ -44,6 +46,7 @@ export function decodeFrame(bytes: Uint8Array, kind: FrameKind): Offer | Accept 
   try {
     frame = SnapshotFrame.decode(bytes)
   } catch (error) {
+    rethrowInvariant(error)
     throw new SnapshotProtocolError('undecodable snapshot frame', { cause: error })
   }
   const present = (['offer', 'accept', 'chunk', 'ack', 'done'] as const).filter((name) => frame[name] != null)

@@ -13,6 +13,7 @@
  * answered `busy`, and the sender retries with backoff.
  */
 import { createHash, type Hash } from 'node:crypto'
+import { type Clock, type Logger, rethrowInvariant } from '@tandem/base'
 import {
   SnapshotIntegrityError,
   SnapshotProtocolError,
@@ -20,7 +21,6 @@ import {
   TransportError,
 } from '../errors.js'
 import type { FramedStream } from '../framing/framed-stream.js'
-import type { Logger } from '../logger.js'
 import type { Offer } from '../proto/snapshot.js'
 import {
   decodeFrame,
@@ -109,7 +109,7 @@ export interface PartialTransferInfo {
 
 export class SnapshotReceiver {
   readonly #limits: SnapshotReceiverLimits
-  readonly #now: () => number
+  readonly #clock: Clock
   readonly #logger: Logger
   readonly #partials = new Map<string, PartialTransfer>()
   #busyRefusals = 0
@@ -117,9 +117,9 @@ export class SnapshotReceiver {
   #handler: SnapshotHandler = () => {}
   #progress: (peer: string, transferId: string, nextChunk: number) => void = () => {}
 
-  constructor(init: { limits: SnapshotReceiverLimits; now: () => number; logger: Logger }) {
+  constructor(init: { limits: SnapshotReceiverLimits; clock: Clock; logger: Logger }) {
     this.#limits = init.limits
-    this.#now = init.now
+    this.#clock = init.clock
     this.#logger = init.logger
   }
 
@@ -152,7 +152,7 @@ export class SnapshotReceiver {
    * stream sent no chunk within the stall timeout; returns how many were discarded.
    */
   sweep(): number {
-    const now = this.#now()
+    const now = this.#clock.now()
     let discarded = 0
     for (const [key, partial] of this.#partials) {
       const idleMs = now - partial.lastActivityMs
@@ -211,7 +211,7 @@ export class SnapshotReceiver {
       // A newer stream for the same transfer replaces an older one the peer gave up on.
       partial.stream?.stream.abort(new SnapshotProtocolError('superseded by a resumed stream'))
       partial.stream = framed
-      partial.lastActivityMs = this.#now()
+      partial.lastActivityMs = this.#clock.now()
       // The window bounds what an honest sender has in flight: never more unacknowledged chunk bytes
       // than `receiveBufferBytesMax`. A sender ignoring it runs into the peer's byte budget of the
       // stream's reader (set by the service to cover the window of each of its transfers) and is cut.
@@ -223,6 +223,7 @@ export class SnapshotReceiver {
       await framed.write(encodeAccept({ resumeFromChunk: partial.nextChunk, windowChunks }))
       await this.#receiveChunks(framed, partial)
     } catch (error) {
+      rethrowInvariant(error)
       if (error instanceof TransportError) {
         if (framed.stream.status === 'open') framed.fail(error)
         this.#logger.warn('snapshot stream closed', { peer, code: error.code, reason: error.message })
@@ -232,7 +233,7 @@ export class SnapshotReceiver {
     } finally {
       if (partial !== null && partial.stream === framed) {
         partial.stream = null
-        partial.lastActivityMs = this.#now()
+        partial.lastActivityMs = this.#clock.now()
       }
     }
   }
@@ -249,7 +250,7 @@ export class SnapshotReceiver {
       partial.data.set(chunk.data, offset)
       partial.hash.update(chunk.data)
       partial.nextChunk++
-      partial.lastActivityMs = this.#now()
+      partial.lastActivityMs = this.#clock.now()
       await framed.write(encodeAck({ nextChunk: partial.nextChunk }))
       this.#progress(partial.peer, offer.transferId, partial.nextChunk)
     }
@@ -265,6 +266,7 @@ export class SnapshotReceiver {
       const metadata = new Uint8Array(offer.metadata)
       await this.#handler({ from: partial.peer, transferId: offer.transferId, metadata, data: partial.data })
     } catch (error) {
+      rethrowInvariant(error)
       failure = 'rejected by the application'
       this.#logger.warn('snapshot handler failed', { peer: partial.peer, error: String(error) })
     }
@@ -299,7 +301,7 @@ export class SnapshotReceiver {
       data: new Uint8Array(0),
       hash: createHash('sha256'),
       nextChunk: 0,
-      lastActivityMs: this.#now(),
+      lastActivityMs: this.#clock.now(),
       stream: null,
     }
     this.#partials.set(key, partial)

@@ -4,10 +4,10 @@
  * stream is retried with backoff; each retry resumes where the receiver's acknowledgements stopped.
  */
 import { createHash } from 'node:crypto'
+import { type Logger, rethrowInvariant } from '@tandem/base'
 import { type BackoffOptions, backoffDelayMs, type RandomFloat } from '../backoff.js'
 import { SnapshotProtocolError, SnapshotTransferFailedError, TransportError } from '../errors.js'
 import type { FramedStream } from '../framing/framed-stream.js'
-import type { Logger } from '../logger.js'
 import { SnapshotFrame } from '../proto/snapshot.js'
 import {
   chunkChecksum,
@@ -107,6 +107,7 @@ export async function sendSnapshot(
         `receiver refused snapshot ${snapshot.transferId}: ${verdict.error}`,
       )
     } catch (error) {
+      rethrowInvariant(error)
       if (error instanceof SnapshotTransferFailedError) throw error
       signal.throwIfAborted()
       lastError = error
@@ -192,6 +193,7 @@ async function runAttempt(
         notify()
       }
     } catch (error) {
+      rethrowInvariant(error)
       readerError = error
     } finally {
       notify()
@@ -222,6 +224,7 @@ function decodeAny(bytes: Uint8Array): SnapshotFrame {
   try {
     return SnapshotFrame.decode(bytes)
   } catch (error) {
+    rethrowInvariant(error)
     throw new SnapshotProtocolError('undecodable snapshot frame', { cause: error })
   }
 }

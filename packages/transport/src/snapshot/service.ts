@@ -3,6 +3,8 @@
  * sender on the outbound side, and a periodic sweep of abandoned partial transfers.
  */
 import type { Connection, Stream } from '@libp2p/interface'
+import type { Clock } from '@tandem/base'
+import { systemClock } from '@tandem/base/system'
 import { PeerNotAdmittedError } from '../errors.js'
 import { FramedStream } from '../framing/framed-stream.js'
 import { refuseStream } from '../host.js'
@@ -26,8 +28,8 @@ import {
 
 /** Options of {@link createSnapshotService}. */
 export interface SnapshotServiceOptions extends Partial<SnapshotReceiverLimits> {
-  /** Clock of the TTL, in milliseconds. Default `performance.now`; inject one in tests. */
-  readonly now?: () => number
+  /** Clock of the TTL and the stall timeout. Default `systemClock()`; inject a `ManualClock` in tests. */
+  readonly clock?: Clock
   /** How often abandoned and stalled transfers are swept. Default: a quarter of the TTL or half the stall timeout, whichever is shorter. */
   readonly sweepIntervalMs?: number
 }
@@ -64,7 +66,7 @@ export class SnapshotService {
       limits.partialTransfersPerPeerMax * (limits.receiveBufferBytesMax + 2 * this.#frameBytesMax)
     this.#receiver = new SnapshotReceiver({
       limits,
-      now: options.now ?? (() => performance.now()),
+      clock: options.clock ?? systemClock(),
       logger: node.logger,
     })
     const sweepIntervalMs = options.sweepIntervalMs ?? Math.min(limits.ttlMs / 4, limits.stallTimeoutMs / 2)
