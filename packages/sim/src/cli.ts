@@ -1,5 +1,4 @@
 #!/usr/bin/env node
-import { exitCodes } from './checkers/violation.js'
 /**
  * `tandem-sim` (`pnpm sim`): runs simulation seeds against the production Raft core, driver and
  * storage format (`--mode raft`, the default), or against the production CRDT replicas and sync
@@ -13,6 +12,8 @@ import { exitCodes } from './checkers/violation.js'
  * Exit codes: 0 every seed passed; 1 internal error; 2 bad arguments; 10–20 the failed check
  * (see `exitCodes` and the README).
  */
+import { isInvariantError } from '@tandem/base'
+import { exitCodes } from './checkers/violation.js'
 import {
   type CliArguments,
   parseCliArguments,
@@ -170,6 +171,14 @@ function summary(result: SimulationResult): string {
   const s = result.stats
   return `${s.virtualMs.toFixed(0)}ms virtual, ${s.events} events, commit ${s.committedIndex}, term ${s.highestTerm}, ${s.operationsCompleted}/${s.operations} ops completed (${s.operationsUnknown} unknown), ${s.crashes} crashes, ${s.partitions} partitions, ${s.membershipChanges} membership changes, ${s.transfers} transfers`
 }
+
+// A node that breaks an invariant of its own stops, reports it (the run fails as `node-crash`, with
+// its seed and replay command), then rethrows it out of its own loop, where nobody awaits it. That
+// rejection is already reported; anything else unhandled is an internal error.
+process.on('unhandledRejection', (reason: unknown) => {
+  if (isInvariantError(reason)) return
+  throw reason
+})
 
 // `pnpm sim --seed S --trace | head` closes stdout early; that is not an error of the run.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {

@@ -82,6 +82,11 @@ export interface NodeEnvironment<M> {
   /** Called for each entry the state machine applies (and with `restored` for a snapshot). */
   readonly onApplied: (observation: ApplyObservation) => void
   readonly onRestored: (index: number) => void
+  /**
+   * The node stopped on a broken invariant of its own (base's `InvariantError`): a bug of the
+   * system under test, which fails the run as `node-crash`.
+   */
+  readonly onInvariantViolated: (error: Error) => void
   readonly trace: ((text: string) => void) | null
 }
 

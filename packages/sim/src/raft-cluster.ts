@@ -54,6 +54,7 @@ export class RaftCluster<M> implements ClusterUnderTest {
       factory,
       checker: this.checker,
       clockRandom: world.stream('clocks'),
+      onInvariantViolated: (error) => this.crashed(error),
     })
     this.workload = new Workload({
       scheduler: world.scheduler,
@@ -104,7 +105,7 @@ export class RaftCluster<M> implements ClusterUnderTest {
   }
 
   crashed(error: unknown): void {
-    this.ownViolation = {
+    this.ownViolation ??= {
       check: 'node-crash',
       timeMs: this.world.nowMs,
       message: `production code threw: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,

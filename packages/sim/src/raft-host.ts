@@ -8,8 +8,7 @@
  * `MemoryLogStorage` behind a crashable write queue.
  */
 
-import type { SeededRandom } from '@tandem/base'
-import { assert } from '@tandem/base'
+import { assert, isInvariantError, type SeededRandom } from '@tandem/base'
 import {
   bootstrapEntries,
   type ConfState,
@@ -338,6 +337,9 @@ function startNode(
           return
         case 'failed':
           trace?.(`node ${nodeId} failed: ${event.error.message}`)
+          // The driver rethrows an invariant violation after stopping; the run must fail on it
+          // rather than pass with a node quietly gone.
+          if (isInvariantError(event.error)) environment.onInvariantViolated(event.error)
           return
         default:
           return

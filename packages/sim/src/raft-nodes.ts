@@ -53,6 +53,7 @@ export class RaftNodes<M> {
   private readonly config: SimulationConfig
   private readonly factory: NodeFactory<M>
   private readonly checker: RaftSafetyChecker
+  private readonly onInvariantViolated: (error: Error) => void
   private readonly slots = new Map<string, NodeSlot>()
   private nodeNumberNext: number
   /**
@@ -70,11 +71,14 @@ export class RaftNodes<M> {
     readonly checker: RaftSafetyChecker
     /** Draws each founding node's clock drift and offset. */
     readonly clockRandom: SeededRandom
+    /** A node stopped on a broken invariant of its own. */
+    readonly onInvariantViolated: (error: Error) => void
   }) {
     this.world = init.world
     this.config = init.config
     this.factory = init.factory
     this.checker = init.checker
+    this.onInvariantViolated = init.onInvariantViolated
     this.foundingVoters = Array.from({ length: init.config.nodes }, (_, i) => `n${i + 1}`)
     this.nodeNumberNext = init.config.nodes + 1
     this.lastKnownVoters = { applied: 0, voters: this.foundingVoters }
@@ -175,6 +179,7 @@ export class RaftNodes<M> {
           checker.observeRestored(slot.nodeId, index)
           world.record(`restore ${slot.nodeId} snapshot through ${index}`)
         },
+        onInvariantViolated: (error) => this.onInvariantViolated(error),
         trace: (text) => world.record(text),
       },
       slot.disk,

@@ -1,8 +1,12 @@
+import { InvariantError } from '@tandem/base'
 import { describe, expect, it } from 'vitest'
 import type { Violation } from '../src/checkers/violation.js'
+import { swarmConfig } from '../src/config.js'
 import type { ClusterUnderTest, PhaseName } from '../src/harness/cluster.js'
 import { FaultPlan } from '../src/harness/fault-plan.js'
 import { runPhases } from '../src/harness/phases.js'
+import type { NodeFactory, ObservableMessage } from '../src/node-host.js'
+import { runSimulation } from '../src/simulation.js'
 import { reliableNetwork } from '../src/world/network.js'
 import { World } from '../src/world/world.js'
 
@@ -154,5 +158,38 @@ describe('the phases with a new cluster under test', () => {
     const crashes = cluster.crashes
     await w.scheduler.run({ untilMs: w.nowMs + 1000, eventsMax: 1000 })
     expect(cluster.crashes).toBe(crashes)
+  })
+})
+
+describe('a node under test that breaks an invariant of its own', () => {
+  it('fails the run as node-crash, at once', async () => {
+    // A stand-in system under test behind the NodeFactory seam: n1 reports a broken invariant at
+    // 100 ms, as RaftNode does (its `failed` event) before rethrowing out of its own loop.
+    const factory: NodeFactory<ObservableMessage> = {
+      codec: null,
+      describe: (message) => `${message.from}>${message.to}`,
+      createDisk: () => ({ crash: () => {}, corrupt: () => null, corrupted: false }),
+      start: (environment) => {
+        if (environment.nodeId === 'n1') {
+          environment.scheduler.schedule(100, 'bug', () =>
+            environment.onInvariantViolated(new InvariantError('n1 applied beyond committed')),
+          )
+        }
+        return {
+          submit: async () => ({ kind: 'failed', reason: 'a stand-in' }),
+          status: () => ({ role: 'follower', term: 0, leader: null, commit: 0, applied: 0, voters: [] }),
+          transferLeadership: () => {},
+          changeMembership: async () => false,
+          crash: () => {},
+        }
+      },
+    }
+    const result = await runSimulation({ config: swarmConfig(1, { nodes: 3 }), factory, keepTrace: true })
+    expect(result.violation?.check).toBe('node-crash')
+    expect(result.violation?.message).toContain('InvariantError: n1 applied beyond committed')
+    expect(result.violation?.timeMs).toBe(100)
+    expect(result.traceLines.at(-1)).toMatch(
+      /^t=000100\.000 verdict: node-crash: production code threw: InvariantError/,
+    )
   })
 })
