@@ -1,12 +1,12 @@
-import type { Clock } from '@tandem/base'
+import { assert, type Clock, type InvariantError, isInvariantError } from '@tandem/base'
 import {
   bootstrapEntries,
-  CompactedError,
   type ConfState,
   type Entry,
   EntryType,
   type HardState,
   type LogStorage,
+  MemoryLog,
   type PersistBatch,
   type Snapshot,
   UnavailableError,
@@ -31,7 +31,16 @@ import {
   encodeEntry,
   encodeRaftState,
   encodeSnapshotMetadata,
+  type PersistedRaftState,
 } from './raft-codec.js'
+import {
+  checkAppended,
+  checkBatchShape,
+  checkCompacted,
+  checkInstalled,
+  checkRestored,
+  checkStateRoundTrip,
+} from './storage-checks.js'
 /**
  * The hard-state file's name on the device.
  *
@@ -81,16 +90,22 @@ const EMPTY_CONF_STATE: ConfState = {
 }
 
 /**
- * The Raft log storage on top of the WAL, shaped for `@tandem/raft`'s `LogStorage`: the entries
- * since the last snapshot are kept in memory for the core's synchronous reads (as etcd's
- * MemoryStorage sits beside its WAL); durability comes from the WAL (entries), the atomic
+ * The Raft log storage on top of the WAL, shaped for `@tandem/raft`'s `LogStorage`. What the core
+ * reads synchronously is held in raft's one in-memory log, a `MemoryLog` (as etcd's MemoryStorage
+ * sits beside its WAL): this class writes the disk first and then the same change into that log,
+ * and keeps no entry window of its own. Durability comes from the WAL (entries), the atomic
  * `raft.state` file (term, vote, commit, membership) and the snapshot files. `open()` restores
  * all of it after a crash.
  *
- * Term and vote are durable before `save` resolves, and so is a commit index that passes a conf change. Any other change of `commit` alone is kept in memory
- * and written with the next term or vote change, installed snapshot, `setConfState` or `close()`: the commit
- * index is volatile state in Raft (a restarted node learns it again from the leader), and
- * writing it on every batch would cost three extra syncs per batch.
+ * Term and vote are durable before `save` resolves, and so is a commit index that passes a conf
+ * change. Any other change of `commit` alone is kept in memory and written with the next term or
+ * vote change, installed snapshot, `setConfState` or `close()`: the commit index is volatile state
+ * in Raft (a restarted node learns it again from the leader), and writing it on every batch would
+ * cost three extra syncs per batch.
+ *
+ * Paired assertions (`storage-checks.ts`) check each batch before it is written, the log against
+ * the WAL after every write, and the reopened log against its files. One that fails is a bug and
+ * stops the storage: that save and every later call reject with the same `InvariantError`.
  *
  * @example
  * ```ts
@@ -105,32 +120,32 @@ const EMPTY_CONF_STATE: ConfState = {
  * ```
  */
 export class WalLogStorage implements LogStorage {
-  private currentSnapshot: Snapshot
-  private entriesSinceSnapshot: Entry[]
-  private hardState: HardState
-  private persistedHardState: HardState
-  private confIndex: number
-  private confState: ConfState
-  private chain: Promise<void> = Promise.resolve()
+  readonly #wal: Wal
+  readonly #stateFile: StateFile
+  readonly #snapshots: SnapshotStore
+  /** The core's view: newest snapshot, entries after it, hard state (commit possibly lazy), membership. */
+  readonly #log: MemoryLog
+  /** The hard state `raft.state` holds. */
+  #persistedHardState: HardState
+  /** The log index the membership in `#log` was recorded at. */
+  #confIndex: number
+  #chain: Promise<void> = Promise.resolve()
+  /** The invariant violation that stopped this storage, if one did. */
+  #broken: InvariantError | null = null
 
   private constructor(
-    private readonly wal: Wal,
-    private readonly stateFile: StateFile,
-    private readonly snapshots: SnapshotStore,
-    restored: {
-      snapshot: Snapshot
-      entries: Entry[]
-      hardState: HardState
-      confIndex: number
-      confState: ConfState
-    },
+    wal: Wal,
+    stateFile: StateFile,
+    snapshots: SnapshotStore,
+    log: MemoryLog,
+    confIndex: number,
   ) {
-    this.currentSnapshot = restored.snapshot
-    this.entriesSinceSnapshot = restored.entries
-    this.hardState = restored.hardState
-    this.persistedHardState = restored.hardState
-    this.confIndex = restored.confIndex
-    this.confState = restored.confState
+    this.#wal = wal
+    this.#stateFile = stateFile
+    this.#snapshots = snapshots
+    this.#log = log
+    this.#persistedHardState = log.hardState
+    this.#confIndex = confIndex
   }
 
   /** Opens (or creates) the storage on `options.device`, recovering from any crash. */
@@ -210,16 +225,22 @@ export class WalLogStorage implements LogStorage {
           stateFile: RAFT_STATE_FILE_NAME,
         })
       }
-      const commit = Math.max(stored.commit, snapshot.metadata.index)
+      const hardState: HardState = { ...stored, commit: Math.max(stored.commit, snapshot.metadata.index) }
       const storedConf =
         persisted !== null && persisted.confIndex >= snapshot.metadata.index ? persisted : null
-      return new WalLogStorage(wal, stateFile, snapshots, {
-        snapshot,
-        entries,
-        hardState: { ...stored, commit },
-        confIndex: storedConf ? storedConf.confIndex : snapshot.metadata.index,
-        confState: storedConf ? storedConf.confState : snapshot.metadata.confState,
-      })
+      const log = new MemoryLog({ confState: snapshot.metadata.confState })
+      if (snapshot.metadata.index > 0) log.applySnapshot(snapshot)
+      log.append(entries)
+      log.setHardState(hardState)
+      if (storedConf) log.setConfState(storedConf.confState)
+      checkRestored({ snapshotIndex: snapshot.metadata.index, entries, hardState }, log, wal)
+      return new WalLogStorage(
+        wal,
+        stateFile,
+        snapshots,
+        log,
+        storedConf ? storedConf.confIndex : snapshot.metadata.index,
+      )
     } catch (error) {
       await wal.close()
       throw error
@@ -230,9 +251,10 @@ export class WalLogStorage implements LogStorage {
    * The commit index that is durable: the one in `raft.state` (or the newest snapshot's index, if
    * higher). It advances only once the state file or snapshot holding it is durable — when `save`
    * writes the hard state (a term or vote change, a commit passing a conf change), a snapshot is
-   * installed or taken (`compact`), a conf state is set, or on `close()` — so after a crash at any point, the reopened storage's
-   * commit index is at least this. `initialState().hardState.commit` and the commit index of the
-   * last `save` may be ahead of it (the commit is written lazily). Read-only.
+   * installed or taken (`compact`), a conf state is set, or on `close()` — so after a crash at any
+   * point, the reopened storage's commit index is at least this. `initialState().hardState.commit`
+   * and the commit index of the last `save` may be ahead of it (the commit is written lazily).
+   * Read-only.
    *
    * @example
    * ```ts
@@ -243,58 +265,40 @@ export class WalLogStorage implements LogStorage {
    */
   get persistedCommitIndex(): number {
     // A durable snapshot commits through its index too (a restart starts its commit there).
-    return Math.max(this.persistedHardState.commit, this.currentSnapshot.metadata.index)
+    return Math.max(this.#persistedHardState.commit, this.#log.snapshot().metadata.index)
   }
 
   initialState(): { readonly hardState: HardState; readonly confState: ConfState } {
-    return { hardState: this.hardState, confState: this.confState }
+    return this.#log.initialState()
   }
 
   entries(low: number, high: number, maxBytes: number): readonly Entry[] {
-    if (low < this.firstIndex())
-      throw new CompactedError(`entries from ${low}: compacted through ${this.firstIndex() - 1}`)
-    if (high > this.lastIndex() + 1)
-      throw new UnavailableError(`entries to ${high}: last index is ${this.lastIndex()}`)
-    if (low >= high) return []
-    const offset = this.currentSnapshot.metadata.index + 1
-    const result: Entry[] = []
-    let bytes = 0
-    for (let index = low; index < high; index++) {
-      const entry = this.entriesSinceSnapshot[index - offset] as Entry
-      bytes += entry.data.length
-      if (result.length > 0 && bytes > maxBytes) break
-      result.push(entry)
-    }
-    return result
+    return this.#log.entries(low, high, maxBytes)
   }
 
   term(index: number): number {
-    const snapshotIndex = this.currentSnapshot.metadata.index
-    if (index === snapshotIndex) return this.currentSnapshot.metadata.term
-    if (index < snapshotIndex) throw new CompactedError(`term(${index}): compacted through ${snapshotIndex}`)
-    if (index > this.lastIndex())
-      throw new UnavailableError(`term(${index}): last index is ${this.lastIndex()}`)
-    return (this.entriesSinceSnapshot[index - snapshotIndex - 1] as Entry).term
+    return this.#log.term(index)
   }
 
   firstIndex(): number {
-    return this.currentSnapshot.metadata.index + 1
+    return this.#log.firstIndex()
   }
 
   lastIndex(): number {
-    return this.currentSnapshot.metadata.index + this.entriesSinceSnapshot.length
+    return this.#log.lastIndex()
   }
 
   snapshot(): Snapshot {
-    return this.currentSnapshot
+    return this.#log.snapshot()
   }
 
   /** Durably writes a batch: the snapshot (if any), then the entries, then the hard state. */
   save(batch: PersistBatch): Promise<void> {
-    return this.serialize(async () => {
-      if (batch.snapshot) await this.installSnapshot(batch.snapshot)
-      if (batch.entries.length > 0) await this.appendEntries(batch.entries)
-      if (batch.hardState) await this.saveHardState(batch.hardState)
+    return this.#serialize(async () => {
+      checkBatchShape(batch)
+      if (batch.snapshot) await this.#installSnapshot(batch.snapshot)
+      if (batch.entries.length > 0) await this.#appendEntries(batch.entries)
+      if (batch.hardState) await this.#saveHardState(batch.hardState)
     })
   }
 
@@ -303,28 +307,29 @@ export class WalLogStorage implements LogStorage {
    * discards the entries through its index. An older snapshot than the current one is ignored.
    */
   compact(snapshot: Snapshot): Promise<void> {
-    return this.serialize(async () => {
+    return this.#serialize(async () => {
       const { index, term } = snapshot.metadata
-      if (index <= this.currentSnapshot.metadata.index) return
-      if (index > this.lastIndex()) {
-        throw new UnavailableError(`compact(${index}) past the last index ${this.lastIndex()}`)
+      if (index <= this.#log.snapshot().metadata.index) return
+      const lastIndex = this.#log.lastIndex()
+      if (index > lastIndex) {
+        throw new UnavailableError(`compact(${index}) past the last index ${lastIndex}`)
       }
-      if (this.term(index) !== term) {
+      if (this.#log.term(index) !== term) {
         throw new WalArgumentError(
-          `compact(${index}): snapshot term ${term} differs from the log's ${this.term(index)}`,
+          `compact(${index}): snapshot term ${term} differs from the log's ${this.#log.term(index)}`,
         )
       }
-      await this.snapshots.save(
+      await this.#snapshots.save(
         { index, term, metadata: encodeSnapshotMetadata(snapshot.metadata.confState) },
         snapshot.data,
       )
-      await this.wal.compactPrefix(index)
-      this.entriesSinceSnapshot = this.entriesSinceSnapshot.slice(index - this.currentSnapshot.metadata.index)
-      this.currentSnapshot = snapshot
-      if (this.confIndex <= index) {
-        this.confIndex = index
-        this.confState = snapshot.metadata.confState
-      }
+      await this.#wal.compactPrefix(index)
+      // The log takes the snapshot's membership; a newer one recorded after it stays in force.
+      const { confState } = this.#log.initialState()
+      this.#log.compact(snapshot)
+      if (this.#confIndex > index) this.#log.setConfState(confState)
+      else this.#confIndex = index
+      checkCompacted(index, lastIndex, this.#log, this.#wal)
     })
   }
 
@@ -334,89 +339,89 @@ export class WalLogStorage implements LogStorage {
    * newest snapshot is reported, as etcd's MemoryStorage does.
    */
   setConfState(confState: ConfState, index: number): Promise<void> {
-    return this.serialize(async () => {
-      this.confState = confState
-      this.confIndex = index
-      await this.writeState(this.hardState)
+    return this.#serialize(async () => {
+      this.#log.setConfState(confState)
+      this.#confIndex = index
+      await this.#writeState(this.#log.hardState)
     })
   }
 
   /** Writes a commit index not yet persisted, then closes the WAL. */
   async close(): Promise<void> {
-    await this.serialize(async () => {
-      if (this.hardState.commit !== this.persistedHardState.commit) await this.writeState(this.hardState)
+    await this.#serialize(async () => {
+      const { hardState } = this.#log
+      if (hardState.commit !== this.#persistedHardState.commit) await this.#writeState(hardState)
     })
-    await this.wal.close()
+    await this.#wal.close()
   }
 
   /** WAL counters (segments, syncs, group-commit sizes). */
   walStats(): ReturnType<Wal['stats']> {
-    return this.wal.stats()
+    return this.#wal.stats()
   }
 
-  private serialize(task: () => Promise<void>): Promise<void> {
-    const run = this.chain.then(task)
-    // A failed step must not wedge later ones; each caller still sees its own failure.
-    this.chain = run.catch(() => undefined)
+  #serialize(task: () => Promise<void>): Promise<void> {
+    const run = this.#chain.then(() => {
+      if (this.#broken) throw this.#broken
+      return task()
+    })
+    // A failed step must not wedge later ones; each caller still sees its own failure. A broken
+    // invariant is different: the storage's state can no longer be trusted, so it stops.
+    this.#chain = run.catch((error: unknown) => {
+      if (isInvariantError(error)) this.#broken = error
+    })
     return run
   }
 
-  private async installSnapshot(snapshot: Snapshot): Promise<void> {
+  async #installSnapshot(snapshot: Snapshot): Promise<void> {
     const { index, term } = snapshot.metadata
-    if (index <= this.currentSnapshot.metadata.index) return
+    if (index <= this.#log.snapshot().metadata.index) return
     // The snapshot file first: once the log is cut, the snapshot must already be there.
-    await this.snapshots.save(
+    await this.#snapshots.save(
       { index, term, metadata: encodeSnapshotMetadata(snapshot.metadata.confState) },
       snapshot.data,
     )
     // Drop what follows the snapshot before compacting, so a crash between the two cannot leave
     // entries after the snapshot that do not extend it.
-    if (index < this.wal.lastIndex) await this.wal.truncateSuffix(Math.max(index + 1, this.wal.firstIndex))
-    await this.wal.compactPrefix(index)
-    this.currentSnapshot = snapshot
-    this.entriesSinceSnapshot = []
-    this.confIndex = index
-    this.confState = snapshot.metadata.confState
-    this.hardState = { ...this.hardState, commit: Math.max(this.hardState.commit, index) }
-    await this.writeState(this.hardState)
+    if (index < this.#wal.lastIndex) await this.#wal.truncateSuffix(Math.max(index + 1, this.#wal.firstIndex))
+    await this.#wal.compactPrefix(index)
+    this.#log.applySnapshot(snapshot)
+    this.#confIndex = index
+    const hardState = this.#log.hardState
+    this.#log.setHardState({ ...hardState, commit: Math.max(hardState.commit, index) })
+    checkInstalled(index, term, this.#log, this.#wal)
+    await this.#writeState(this.#log.hardState)
   }
 
-  private async appendEntries(entries: readonly Entry[]): Promise<void> {
-    const snapshotIndex = this.currentSnapshot.metadata.index
-    // Entries the snapshot already covers are skipped, as etcd's MemoryStorage does.
+  async #appendEntries(entries: readonly Entry[]): Promise<void> {
+    const snapshotIndex = this.#log.snapshot().metadata.index
+    // Entries the snapshot already covers are skipped, as the memory log does.
     const fresh = entries.filter((entry) => entry.index > snapshotIndex)
     const first = fresh[0]
     if (!first) return
-    for (let position = 1; position < fresh.length; position++) {
-      if ((fresh[position] as Entry).index !== first.index + position) {
-        throw new WalArgumentError('entries to save are not contiguous')
-      }
+    const lastIndex = this.#log.lastIndex()
+    // Refused before the disk is touched, with the memory log's error.
+    if (first.index > lastIndex + 1) {
+      throw new UnavailableError(`entries start at ${first.index}, leaving a gap after ${lastIndex}`)
     }
-    if (first.index > this.lastIndex() + 1) {
-      throw new UnavailableError(`entries start at ${first.index}, leaving a gap after ${this.lastIndex()}`)
-    }
-    if (first.index <= this.lastIndex()) {
-      await this.wal.truncateSuffix(first.index)
-      this.entriesSinceSnapshot.length = first.index - snapshotIndex - 1
-    }
-    const result = await this.wal.append(
+    if (first.index <= lastIndex) await this.#wal.truncateSuffix(first.index)
+    const result = await this.#wal.append(
       fresh.map((entry) => ({ type: ENTRY_RECORD_TYPE, payload: encodeEntry(entry) })),
     )
-    if (result.firstIndex !== first.index) {
-      throw new Error(`internal: WAL placed entry ${first.index} at ${result.firstIndex}`)
-    }
-    for (const entry of fresh) this.entriesSinceSnapshot.push(entry)
+    assert(result.firstIndex === first.index, `the WAL placed entry ${first.index} at ${result.firstIndex}`)
+    this.#log.append(fresh)
+    checkAppended(fresh[fresh.length - 1] as Entry, this.#log, this.#wal)
   }
 
-  private async saveHardState(hardState: HardState): Promise<void> {
-    const previous = this.persistedHardState
-    this.hardState = hardState
+  async #saveHardState(hardState: HardState): Promise<void> {
+    const previous = this.#persistedHardState
+    this.#log.setHardState(hardState)
     if (
       hardState.term !== previous.term ||
       hardState.vote !== previous.vote ||
-      this.commitsConfChange(previous.commit, hardState.commit)
+      this.#commitsConfChange(previous.commit, hardState.commit)
     ) {
-      await this.writeState(hardState)
+      await this.#writeState(hardState)
     }
   }
 
@@ -427,25 +432,31 @@ export class WalLogStorage implements LogStorage {
    * with the old membership and a surviving quorum could fail to elect (found by the simulator,
    * `pnpm sim --seed 59197`). Conf changes are rare, so writing the state file then costs little.
    */
-  private commitsConfChange(from: number, to: number): boolean {
-    const snapshotIndex = this.currentSnapshot.metadata.index
-    const high = Math.min(to, this.lastIndex())
-    for (let index = Math.max(from, snapshotIndex) + 1; index <= high; index++) {
-      if (this.entriesSinceSnapshot[index - snapshotIndex - 1]?.type === EntryType.ConfChange) return true
+  #commitsConfChange(from: number, to: number): boolean {
+    const low = Math.max(from, this.#log.snapshot().metadata.index) + 1
+    const high = Math.min(to, this.#log.lastIndex())
+    if (low > high) return false
+    for (const entry of this.#log.entries(low, high + 1, Number.POSITIVE_INFINITY)) {
+      if (entry.type === EntryType.ConfChange) return true
     }
     return false
   }
 
-  private async writeState(hardState: HardState): Promise<void> {
+  async #writeState(hardState: HardState): Promise<void> {
     // The entries the state refers to (its commit index) are durable before it is: in sync modes
     // batch and none an append resolves before its sync, and a state file ahead of the durable log
     // would make the next open refuse (WalCommittedEntriesLostError) after an ordinary power cut.
     // In mode always every append resolved durable already, so no extra round trip is spent.
-    if (this.wal.syncMode !== 'always') await this.wal.sync()
-    await this.stateFile.save(
-      encodeRaftState({ hardState, confIndex: this.confIndex, confState: this.confState }),
-    )
-    this.persistedHardState = hardState
+    if (this.#wal.syncMode !== 'always') await this.#wal.sync()
+    const state: PersistedRaftState = {
+      hardState,
+      confIndex: this.#confIndex,
+      confState: this.#log.initialState().confState,
+    }
+    const bytes = encodeRaftState(state)
+    checkStateRoundTrip(state, decodeRaftState(bytes))
+    await this.#stateFile.save(bytes)
+    this.#persistedHardState = hardState
   }
 }
 
