@@ -8,7 +8,7 @@ import { loadOrCreateNodeIdentity } from '@tandem/transport'
 import type { NodeConfig, NodeMessage, NodeReport, Request } from './protocol.ts'
 
 const nodeScript = join(import.meta.dirname, 'cluster-node.ts')
-const retryableCodes = new Set(['NOT_LEADER', 'PROPOSAL_DROPPED', 'TIMEOUT'])
+const retryableCodes = new Set(['RAFT_NOT_LEADER', 'RAFT_PROPOSAL_DROPPED', 'RAFT_TIMEOUT'])
 const firstListen = ['/ip4/127.0.0.1/udp/0/quic-v1', '/ip4/127.0.0.1/tcp/0']
 
 interface Member {
