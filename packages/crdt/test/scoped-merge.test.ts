@@ -315,6 +315,8 @@ describe('a malicious delta changes nothing outside its scope', () => {
   it('now, and after every later honest delta (fuzzed)', () => {
     let merged = 0
     let refused = 0
+    let mergedNamingOthers = 0
+    let recorded = 0
     fc.assert(
       fc.property(scenario, fc.nat(), fc.integer(), (operations, cut, seed) => {
         const sealed = honest(operations)
@@ -339,6 +341,12 @@ describe('a malicious delta changes nothing outside its scope', () => {
         }
         expect(reason).toBeNull()
         merged++
+        if (
+          delta.nodes.some((node, index) => node !== ATTACKER && (delta.ranges[index] as number[]).length > 0)
+        ) {
+          mergedNamingOthers++
+        }
+        if (attacked.removalRecords().length > 0) recorded++
         const scope = scopeOf(delta)
         expectEqualOutside(attacked, control, scope)
         for (const item of sealed.slice(split)) {
@@ -352,6 +360,9 @@ describe('a malicious delta changes nothing outside its scope', () => {
     // Both branches must be exercised for the property to mean something.
     expect(merged).toBeGreaterThan(100)
     expect(refused).toBeGreaterThan(100)
+    // ...and the interesting merges: removals naming other writers' dots, some of them recorded.
+    expect(mergedNamingOthers).toBeGreaterThan(30)
+    expect(recorded).toBeGreaterThan(10)
   })
 
   it('naming another writer’s held entry does not erase it (the join would)', () => {
