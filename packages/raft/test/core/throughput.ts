@@ -6,7 +6,7 @@
  *
  * Run: pnpm exec tsc -b packages/raft && pnpm exec node packages/raft/test/core/throughput.ts
  */
-import { type ConfState, MemoryLog, type Message, RawNode } from '@tandem/raft'
+import { type ConfState, MemoryLog, type Message, RawNode, SeededRandom } from '@tandem/raft'
 
 const ids = ['1', '2', '3']
 const confState: ConfState = {
@@ -16,13 +16,12 @@ const confState: ConfState = {
   learnersNext: [],
   autoLeave: false,
 }
-let seed = 1
-const nodes = ids.map((id) => {
+const nodes = ids.map((id, position) => {
   const storage = new MemoryLog({ confState })
   const node = new RawNode({
     id,
     storage,
-    random: { nextInt: (bound) => seed++ % bound },
+    random: new SeededRandom(position + 1),
     preVote: false,
     checkQuorum: false,
   })
