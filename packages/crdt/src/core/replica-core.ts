@@ -487,7 +487,7 @@ export class ReplicaCore {
   }
 
   /**
-   * Why `delta` breaks ascending dot order here (see {@link MergeOptions.dotOrder}): a dot it carries
+   * @internal Why `delta` breaks ascending dot order here (see {@link MergeOptions.dotOrder}): a dot it carries
    * is not above every dot of its id this replica has seen. `null` when it does not.
    */
   staleDotReason(delta: Delta): string | null {
