@@ -96,6 +96,9 @@ describe('the WalLogStorage checks (save and reopen)', () => {
     // Every later write refuses with the same error: the storage's state is no longer trusted.
     await expect(storage.save(batch([entry(3, 1)]))).rejects.toBe(failure)
     await expect(storage.setConfState(storage.initialState().confState, 2)).rejects.toBe(failure)
+    // close() reports it too; the disk holds what was saved before the refused batch.
+    await expect(storage.close()).rejects.toBe(failure)
+    expect((await WalLogStorage.open({ device })).lastIndex()).toBe(2)
   })
 
   it('an ordinary gap is still the memory log operating error, and the storage goes on', async () => {

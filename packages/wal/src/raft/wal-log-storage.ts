@@ -346,13 +346,19 @@ export class WalLogStorage implements LogStorage {
     })
   }
 
-  /** Writes a commit index not yet persisted, then closes the WAL. */
+  /**
+   * Writes a commit index not yet persisted, then closes the WAL — which it closes even when that
+   * write fails or the storage was stopped by a broken invariant (the error is still thrown).
+   */
   async close(): Promise<void> {
-    await this.#serialize(async () => {
-      const { hardState } = this.#log
-      if (hardState.commit !== this.#persistedHardState.commit) await this.#writeState(hardState)
-    })
-    await this.#wal.close()
+    try {
+      await this.#serialize(async () => {
+        const { hardState } = this.#log
+        if (hardState.commit !== this.#persistedHardState.commit) await this.#writeState(hardState)
+      })
+    } finally {
+      await this.#wal.close()
+    }
   }
 
   /** WAL counters (segments, syncs, group-commit sizes). */
