@@ -19,7 +19,6 @@ import {
   ConfChangeType,
   type ConfState,
   EntryType,
-  type Message,
   MessageType,
   type Snapshot,
 } from '../../src/core/types.js'
@@ -269,5 +268,3 @@ describe('crc32c', () => {
     expect(split).toBe(whole)
   })
 })
-
-export type { Message }
