@@ -107,11 +107,31 @@ export { fencingToken, fencingTokenParts } from './driver/fencing.js'
  * handle.cancel()
  * ```
  */
+/**
+ * A snapshot on its way from a leader to one follower, with the sender's term.
+ *
+ * @example
+ * ```ts
+ * const message: SnapshotMessage = { from: 'a', to: 'c', term: 4, snapshot: storage.snapshot() }
+ * ```
+ */
+/**
+ * The path of snapshots, apart from the Raft messages: `send` resolves once the receiver holds the
+ * snapshot whole; `onSnapshot` takes received ones (a throwing handler refuses).
+ *
+ * @example
+ * ```ts
+ * const network = new MemoryNetwork()
+ * const node = new RaftNode({ id: 'a', storage, transport: network.transport('a'), snapshotTransport: network.snapshotTransport('a'), stateMachine, clock, random })
+ * ```
+ */
 export type {
   AppliedCommand,
   Clock,
   LogStorage,
   PersistBatch,
+  SnapshotMessage,
+  SnapshotTransport,
   StateMachine,
   TimerHandle,
   Transport,
@@ -362,6 +382,14 @@ export { bootstrapEntries, MemoryLog, type MemoryLogOptions } from './storage/me
  * if (error instanceof SnapshotFormatError) console.log(error.code) // 'RAFT_SNAPSHOT_FORMAT'
  * ```
  */
+/**
+ * A snapshot could not be handed to a peer: unreachable, gone, or refused (`RAFT_SNAPSHOT_TRANSFER_FAILED`).
+ *
+ * @example
+ * ```ts
+ * const failed = new SnapshotTransferFailedError(`${message.to} is unreachable`)
+ * ```
+ */
 export {
   NodeFailedError,
   NodeStoppedError,
@@ -369,6 +397,7 @@ export {
   ProposalTooLargeError,
   RaftNodeError,
   SnapshotFormatError,
+  SnapshotTransferFailedError,
   TimeoutError,
 } from './driver/errors.js'
 

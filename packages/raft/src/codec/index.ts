@@ -3,6 +3,8 @@
  * `src/proto/`). Every decoder enforces {@link DecodeLimits} and throws only
  * {@link MalformedMessageError} on bad input.
  */
+
+import { rethrowInvariant } from '@tandem/base'
 import type { ConfChange, Entry, HardState, Snapshot } from '../model/types.js'
 import type { WireMessage } from '../model/wire-message.js'
 import * as pb from '../proto/raft.js'
@@ -36,7 +38,8 @@ function guarded<T>(bytes: Uint8Array, limits: DecodeLimits, decode: () => T): T
   if (bytes.length > limits.messageBytesMax) throw new MalformedMessageError('message too large')
   try {
     return decode()
-  } catch (error) {
+  } catch (caught) {
+    const error = rethrowInvariant(caught)
     if (error instanceof MalformedMessageError) throw error
     throw new MalformedMessageError('invalid protobuf', { cause: error })
   }

@@ -1,4 +1,4 @@
-import { assert } from '@tandem/base'
+import { assert, rethrowInvariant } from '@tandem/base'
 import { decodeConfChange, encodeConfChange } from '../codec/index.js'
 import { type ChangeResult, Changer, restoreConfig } from './confchange.js'
 import { type RaftConfig, type ResolvedRaftConfig, resolveConfig } from './config.js'
@@ -701,7 +701,8 @@ export class Raft {
     try {
       const result = new Changer(this.trk, this.raftLog.lastIndex()).apply(decodeConfChange(data))
       return !result.config.voters.has(this.id) && !result.config.votersOutgoing.has(this.id)
-    } catch {
+    } catch (error) {
+      rethrowInvariant(error)
       // An invalid change is refused when applied: it removes no one.
       return false
     }
@@ -712,7 +713,8 @@ export class Raft {
     let change: ConfChange
     try {
       change = decodeConfChange(data)
-    } catch (error) {
+    } catch (caught) {
+      const error = rethrowInvariant(caught)
       return `undecodable conf change: ${(error as Error).message}`
     }
     const alreadyJoint = this.trk.isJoint()

@@ -60,3 +60,9 @@ export class NodeFailedError extends RaftNodeError {
   readonly code = 'RAFT_NODE_FAILED'
   override readonly name = 'NodeFailedError'
 }
+
+/** A snapshot could not be handed to a peer: the peer is unreachable, gone, or refused it. */
+export class SnapshotTransferFailedError extends RaftNodeError {
+  readonly code = 'RAFT_SNAPSHOT_TRANSFER_FAILED'
+  override readonly name = 'SnapshotTransferFailedError'
+}

@@ -43,6 +43,34 @@ export interface Transport {
   onUnreachable?(handler: (peer: NodeId) => void): void
 }
 
+/** A snapshot on its way from a leader to one follower, with the leader's term when it sent it. */
+export interface SnapshotMessage {
+  readonly from: NodeId
+  readonly to: NodeId
+  /** The sender's term: the receiver steps the snapshot into its core as a `Snap` message of this term. */
+  readonly term: number
+  readonly snapshot: Snapshot
+}
+
+/**
+ * The path snapshots take, apart from the Raft message stream so that a large snapshot in flight
+ * never holds back heartbeats and appends. `@tandem/transport` implements it over
+ * `/tandem/snapshot/1` (resumable, checksummed); `MemoryNetwork` and the simulator implement it too.
+ */
+export interface SnapshotTransport {
+  /**
+   * Sends a whole snapshot. Resolves once the receiver holds it whole (its handler took it);
+   * rejects when the transfer failed, the receiver refused it, or `signal` aborted it. The driver
+   * reports either outcome to the core, whose leader then retries.
+   */
+  send(message: SnapshotMessage, signal: AbortSignal): Promise<void>
+  /**
+   * Installs the handler of received snapshots (replacing any earlier one). A handler that throws
+   * refuses the snapshot; the transport then fails the sender's `send`.
+   */
+  onSnapshot(handler: (message: SnapshotMessage) => void): void
+}
+
 /** The application's deterministic state machine. */
 export interface StateMachine<Result = Uint8Array> {
   /**

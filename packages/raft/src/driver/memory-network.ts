@@ -2,12 +2,14 @@
  * An in-memory network for nodes in one process: each node gets a {@link Transport}; a message
  * sent is handed to its recipient's handler a moment later (by default in a microtask; in send order), never
  * synchronously, so a node's loop is never re-entered from its own send. Optionally every message
- * goes through the wire codec, to exercise the exact bytes a real transport would carry.
+ * goes through the wire codec, to exercise the exact bytes a real transport would carry. Each node
+ * also gets a {@link SnapshotTransport}: a snapshot is handed over whole in a later delivery round.
  */
-import { decodeMessage, encodeMessage } from '../codec/index.js'
+import { decodeMessage, decodeSnapshot, encodeMessage, encodeSnapshot } from '../codec/index.js'
 import type { NodeId } from '../core/types.js'
 import type { WireMessage } from '../model/wire-message.js'
-import type { Transport } from './interfaces.js'
+import { SnapshotTransferFailedError } from './errors.js'
+import type { SnapshotMessage, SnapshotTransport, Transport } from './interfaces.js'
 
 /** Options of a {@link MemoryNetwork}. */
 export interface MemoryNetworkOptions {
@@ -24,6 +26,7 @@ export interface MemoryNetworkOptions {
 export class MemoryNetwork {
   readonly #handlers = new Map<NodeId, (message: WireMessage) => void>()
   readonly #unreachableHandlers = new Map<NodeId, (peer: NodeId) => void>()
+  readonly #snapshotHandlers = new Map<NodeId, (message: SnapshotMessage) => void>()
   readonly #down = new Set<NodeId>()
   #queue: WireMessage[] = []
   #flushScheduled = false
@@ -48,6 +51,20 @@ export class MemoryNetwork {
     }
   }
 
+  /**
+   * The snapshot transport of node `id`: `send` hands the snapshot to the receiver's handler in a
+   * later delivery round and resolves once it took it; it rejects when either side is down, the
+   * receiver has no handler, or the handler refused.
+   */
+  snapshotTransport(id: NodeId): SnapshotTransport {
+    return {
+      send: (message, signal) => this.#sendSnapshot(message, signal),
+      onSnapshot: (handler) => {
+        this.#snapshotHandlers.set(id, handler)
+      },
+    }
+  }
+
   /** Cuts `id` off (messages to and from it are lost) or reconnects it. */
   setDown(id: NodeId, down: boolean): void {
     if (down) this.#down.add(id)
@@ -66,6 +83,33 @@ export class MemoryNetwork {
       this.#flushScheduled = true
       this.#schedule(() => this.#flush())
     }
+  }
+
+  #sendSnapshot(message: SnapshotMessage, signal: AbortSignal): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.#schedule(() => {
+        if (signal.aborted) {
+          reject(signal.reason)
+          return
+        }
+        if (this.#down.has(message.from) || this.#down.has(message.to)) {
+          reject(new SnapshotTransferFailedError(`${message.to} is unreachable from ${message.from}`))
+          return
+        }
+        const handler = this.#snapshotHandlers.get(message.to)
+        if (handler === undefined) {
+          reject(new SnapshotTransferFailedError(`${message.to} takes no snapshots`))
+          return
+        }
+        try {
+          const snapshot = this.#encode ? decodeSnapshot(encodeSnapshot(message.snapshot)) : message.snapshot
+          handler({ ...message, snapshot })
+          resolve()
+        } catch (error) {
+          reject(error)
+        }
+      })
+    })
   }
 
   #flush(): void {

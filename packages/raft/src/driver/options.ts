@@ -3,7 +3,7 @@
  * defaults.
  */
 import type { ConfState, Logger, NodeId, PeerProgress, RandomSource, Role } from '../core/types.js'
-import type { Clock, LogStorage, StateMachine, Transport } from './interfaces.js'
+import type { Clock, LogStorage, SnapshotTransport, StateMachine, Transport } from './interfaces.js'
 
 /** How a {@link RaftNode} is built. Only the first seven fields are required. */
 export interface RaftNodeOptions<Result = Uint8Array> {
@@ -11,6 +11,11 @@ export interface RaftNodeOptions<Result = Uint8Array> {
   readonly id: NodeId
   readonly storage: LogStorage
   readonly transport: Transport
+  /**
+   * The path of snapshots, apart from the Raft messages (see {@link SnapshotTransport}). Without
+   * it, snapshots are cut into chunks inside the message stream.
+   */
+  readonly snapshotTransport?: SnapshotTransport
   readonly stateMachine: StateMachine<Result>
   readonly clock: Clock
   /** Election jitter; inject a seeded source for replayable runs. */

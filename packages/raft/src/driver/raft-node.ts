@@ -50,6 +50,7 @@ import {
   ProposalDroppedError,
   ProposalTooLargeError,
   RaftNodeError,
+  SnapshotTransferFailedError,
   TimeoutError,
 } from './errors.js'
 import { fencingToken } from './fencing.js'
@@ -58,6 +59,8 @@ import type {
   Clock,
   LogStorage,
   PersistBatch,
+  SnapshotMessage,
+  SnapshotTransport,
   StateMachine,
   TimerHandle,
   Transport,
@@ -92,6 +95,13 @@ interface EncodedIdentity extends ProposalIdentity {
   readonly clientIdBytes: Uint8Array
 }
 
+/** A snapshot on its way to one follower through the {@link SnapshotTransport}. */
+interface OutgoingSnapshot {
+  readonly index: number
+  readonly term: number
+  readonly abort: AbortController
+}
+
 interface TransferWaiter {
   readonly to: NodeId
   readonly deadlineMs: number
@@ -113,6 +123,7 @@ export class RaftNode<Result = Uint8Array> {
   readonly id: NodeId
   readonly #storage: LogStorage
   readonly #transport: Transport
+  readonly #snapshotTransport: SnapshotTransport | null
   readonly #stateMachine: StateMachine<Result>
   readonly #clock: Clock
   readonly #random: RandomSource
@@ -146,6 +157,8 @@ export class RaftNode<Result = Uint8Array> {
   #staleSnapshotRequests: Message[] = []
   readonly #snapshotSender: SnapshotSender
   readonly #snapshotReceiver: SnapshotReceiver
+  /** Snapshots on their way through the snapshot transport, one per follower at most. */
+  readonly #outgoingSnapshots = new Map<NodeId, OutgoingSnapshot>()
 
   #role: Role = Role.Follower
   #leader: NodeId | null = null
@@ -171,6 +184,7 @@ export class RaftNode<Result = Uint8Array> {
     this.id = options.id
     this.#storage = options.storage
     this.#transport = options.transport
+    this.#snapshotTransport = options.snapshotTransport ?? null
     this.#stateMachine = options.stateMachine
     this.#clock = options.clock
     this.#random = options.random
@@ -246,6 +260,7 @@ export class RaftNode<Result = Uint8Array> {
     this.#state = 'running'
     this.#transport.onMessage((message) => this.#onMessage(message))
     this.#transport.onUnreachable?.((peer) => this.#enqueueCoreTask(() => this.#core.reportUnreachable(peer)))
+    this.#snapshotTransport?.onSnapshot((message) => this.#onSnapshotMessage(message))
     this.#armTimer()
     this.#kick()
   }
@@ -264,6 +279,7 @@ export class RaftNode<Result = Uint8Array> {
     this.#state = 'stopped'
     this.#timer?.cancel()
     this.#timer = null
+    this.#abortOutgoingSnapshots()
     await this.idle()
     this.#rejectEverything(() => new NodeStoppedError('the node stopped'))
     this.#emit({ type: 'stopped' })
@@ -521,6 +537,38 @@ export class RaftNode<Result = Uint8Array> {
     this.#enqueueMessage(message)
   }
 
+  /**
+   * A snapshot from the snapshot transport, stepped into the core as the `Snap` message it was sent
+   * as. Throws (so that the transport fails the sender's send) when this node cannot take it.
+   */
+  #onSnapshotMessage(received: SnapshotMessage): void {
+    if (this.#state !== 'running') throw new NodeStoppedError(`the node is ${this.#state}`)
+    if (received.to !== this.id) throw new SnapshotTransferFailedError(`a snapshot for ${received.to} reached ${this.id}`)
+    if (received.snapshot.data.length > this.#settings.snapshotBytesMax) {
+      throw new SnapshotTransferFailedError(
+        `a snapshot of ${received.snapshot.data.length} bytes exceeds snapshotBytesMax (${this.#settings.snapshotBytesMax})`,
+      )
+    }
+    // Checked here, before the core may accept it, so that the sender hears of a corrupt snapshot.
+    decodeSnapshotData(received.snapshot.data, this.#sessionLimits)
+    if (this.#inbox.length >= INBOX_MESSAGES_MAX) throw new SnapshotTransferFailedError('the inbox is full')
+    this.#enqueueMessage({
+      type: MessageType.Snap,
+      from: received.from,
+      to: received.to,
+      term: received.term,
+      logTerm: 0,
+      index: 0,
+      entries: [],
+      commit: 0,
+      snapshot: received.snapshot,
+      reject: false,
+      rejectHint: 0,
+      rejectHintTerm: 0,
+      context: EMPTY_BYTES,
+    })
+  }
+
   /** Checks a whole snapshot's driver data before the core may accept it, then queues it. */
   #receiveWholeSnapshot(message: Message): void {
     const snapshot = message.snapshot
@@ -755,7 +803,7 @@ export class RaftNode<Result = Uint8Array> {
     const fresh = this.#storage.snapshot()
     for (const message of requests) {
       if (snapshotNames(fresh, message.to)) {
-        this.#snapshotSender.start({ ...message, snapshot: fresh }, this.#clock.now())
+        this.#startSnapshot({ ...message, snapshot: fresh })
       } else {
         this.#enqueueCoreTask(() => this.#core.reportSnapshot(message.to, false))
       }
@@ -767,8 +815,7 @@ export class RaftNode<Result = Uint8Array> {
     let plain: Message[] | null = null
     for (const message of messages) {
       if (message.type === MessageType.Snap && message.snapshot !== null) {
-        if (snapshotNames(message.snapshot, message.to))
-          this.#snapshotSender.start(message, this.#clock.now())
+        if (snapshotNames(message.snapshot, message.to)) this.#startSnapshot(message)
         else this.#staleSnapshotRequests.push(message)
       } else {
         plain ??= []
@@ -776,6 +823,57 @@ export class RaftNode<Result = Uint8Array> {
       }
     }
     if (plain !== null) this.#transmit(plain)
+  }
+
+  /** Sends the core's `Snap` message on the snapshot transport if there is one, else in chunks. */
+  #startSnapshot(message: Message): void {
+    const transport = this.#snapshotTransport
+    if (transport === null) {
+      this.#snapshotSender.start(message, this.#clock.now())
+      return
+    }
+    const snapshot = message.snapshot as Snapshot
+    const { index, term } = snapshot.metadata
+    const running = this.#outgoingSnapshots.get(message.to)
+    // The core asks again while one is on its way (a follower's repeated rejections): one transfer.
+    if (running !== undefined && running.index === index && running.term === term) return
+    running?.abort.abort(new SnapshotTransferFailedError('superseded by a newer snapshot'))
+    const outgoing: OutgoingSnapshot = { index, term, abort: new AbortController() }
+    this.#outgoingSnapshots.set(message.to, outgoing)
+    const to = message.to
+    const finish = (ok: boolean) => {
+      // A superseded or cancelled transfer was already reported.
+      if (this.#outgoingSnapshots.get(to) !== outgoing) return
+      this.#outgoingSnapshots.delete(to)
+      this.#enqueueCoreTask(() => this.#core.reportSnapshot(to, ok))
+    }
+    let sending: Promise<void>
+    try {
+      sending = transport.send({ from: this.id, to, term: message.term, snapshot }, outgoing.abort.signal)
+    } catch (caught) {
+      sending = Promise.reject(caught)
+    }
+    sending.then(
+      () => finish(true),
+      (caught: unknown) => {
+        if (isInvariantError(caught)) {
+          this.#fail(caught)
+          return
+        }
+        this.#logger.warn('a snapshot transfer failed', { to, index, error: describe(caught) })
+        finish(false)
+      },
+    )
+  }
+
+  /** Abandons every snapshot on its way (this node stopped leading, or stopped), reporting each as failed. */
+  #abortOutgoingSnapshots(): void {
+    const outgoing = [...this.#outgoingSnapshots]
+    this.#outgoingSnapshots.clear()
+    for (const [peer, transfer] of outgoing) {
+      transfer.abort.abort(new SnapshotTransferFailedError('the sender stopped leading'))
+      this.#enqueueCoreTask(() => this.#core.reportSnapshot(peer, false))
+    }
   }
 
   /**
@@ -799,7 +897,10 @@ export class RaftNode<Result = Uint8Array> {
       const wasLeader = this.#role === Role.Leader
       this.#role = soft.role
       if (soft.role === Role.Candidate) this.#electionCount++
-      if (wasLeader) this.#snapshotSender.cancelAll()
+      if (wasLeader) {
+        this.#snapshotSender.cancelAll()
+        this.#abortOutgoingSnapshots()
+      }
       this.#emit({ type: 'role', role: soft.role, term: this.#term })
     }
     if (soft.leader !== this.#leader) {

@@ -2,6 +2,8 @@
  * The `data` of a snapshot RaftNode takes: the deduplication sessions beside the application's
  * state, in the protobuf `DriverSnapshot` (see `proto/raft.proto`).
  */
+
+import { rethrowInvariant } from '@tandem/base'
 import { DEFAULT_DECODE_LIMITS } from '../codec/limits.js'
 import * as pb from '../proto/raft.js'
 import { SnapshotFormatError } from './errors.js'
@@ -29,7 +31,8 @@ export function decodeSnapshotData(
     decoded = pb.DriverSnapshot.decode(data, {
       limits: { sessions: limits.sessionsMax, sessions$: { applied: limits.sequencesPerSessionMax } },
     })
-  } catch (error) {
+  } catch (caught) {
+    const error = rethrowInvariant(caught)
     throw new SnapshotFormatError('snapshot data is not a valid DriverSnapshot', { cause: error })
   }
   if (decoded.wireVersion !== SNAPSHOT_DATA_VERSION)
