@@ -24,6 +24,102 @@
  */
 
 /**
+ * The wire form of control operations, decoded with limits into typed errors.
+ *
+ * @example
+ * ```ts
+ * import { decodeControlOperation, encodeControlOperation, memberId } from '@tandem/node'
+ * const member = memberId('12D3KooWGzxzKZYveHXtpG6AsrUJBcWxHBFS2HsEoGTxrMLvKXtf', 'a'.repeat(16))
+ * const bytes = encodeControlOperation({ kind: 'promote', member })
+ * console.log(decodeControlOperation(bytes)) // { kind: 'promote', member }
+ * ```
+ */
+export {
+  controlOperationVersion,
+  decodeControlOperation,
+  encodeControlOperation,
+} from './codec/control-codec.js'
+export { defaultOperationDecodeLimits, type OperationDecodeLimits } from './codec/limits.js'
+/**
+ * Collection declarations and the write rules they impose.
+ *
+ * @example
+ * ```ts
+ * import { CollectionDeclarations, type WriterKey } from '@tandem/node'
+ * const collections = new CollectionDeclarations()
+ * collections.declare('stock', { writes: 'strong', writers: null })
+ * console.log(collections.refusal('stock', 'eventual', 'a'.repeat(64) as WriterKey, false)) // 'consistency-not-allowed'
+ * ```
+ */
+export {
+  CollectionDeclarations,
+  type CollectionRules,
+  type Consistency,
+  type DeclareOutcome,
+  type WriteRefusal,
+  type WritesAllowed,
+} from './core/collections.js'
+/**
+ * Conditional strong operations evaluated on C.
+ *
+ * @example
+ * ```ts
+ * import { evaluateCondition } from '@tandem/node'
+ * console.log(evaluateCondition({ kind: 'increment', by: -1, min: 0 }, 0)) // { ok: false, reason: 'below-min' }
+ * ```
+ */
+export { type Condition, type ConditionOutcome, evaluateCondition } from './core/conditions.js'
+/**
+ * Control entries and cluster constants of C's public layer.
+ *
+ * @example
+ * ```ts
+ * import { defaultClusterConstants, type ControlOperation } from '@tandem/node'
+ * const raise: ControlOperation = { kind: 'constants', constants: { ...defaultClusterConstants, driftMaxMs: 30_000 } }
+ * ```
+ */
+export {
+  type ClusterConstants,
+  type ControlEntry,
+  type ControlOperation,
+  defaultClusterConstants,
+  type FoldedBatchHeader,
+} from './core/control.js'
+/**
+ * C's data layer: strong batches stamped and deduplicated at apply, folded deltas merged with the
+ * scoped merge and clamped.
+ *
+ * @example
+ * ```ts
+ * import { DataLayer, defaultClusterConstants, type Incarnation, type WriterKey } from '@tandem/node'
+ * const data = new DataLayer(defaultClusterConstants)
+ * const key = 'a'.repeat(64) as WriterKey
+ * const incarnation = '1'.repeat(32) as Incarnation
+ * data.sessions.open(key, incarnation)
+ * const [result] = data.applyStrongBatch({
+ *   index: 7,
+ *   ordinalStart: 0,
+ *   header: { key, incarnation, sequence: 1, floor: 1 },
+ *   payload: {
+ *     stamp: { wallMs: 1_000, logical: 0 },
+ *     operations: [{ operation: { kind: 'map-set', collection: { kind: 'map', name: 'carts' }, key: 'alice', value: 3 } }],
+ *   },
+ *   logTimeMs: 1_000,
+ *   constants: defaultClusterConstants,
+ * })
+ * console.log(result, data.mapValue('carts', 'alice')) // { applied: true, … } 3
+ * ```
+ */
+export { DataLayer, type FoldedDeltaOutcome } from './core/data-layer.js'
+export type {
+  CollectionRef,
+  DataOperation,
+  NotAppliedReason,
+  StrongBatchPayload,
+  StrongOperation,
+  StrongResult,
+} from './core/data-operations.js'
+/**
  * Fold apply: the folded high-water h of every eventual stream, advanced by runs that start at
  * h + 1.
  *
@@ -88,6 +184,7 @@ export {
   strongCrdtId,
   type WriterKey,
 } from './core/ids.js'
+export { Incarnations, type OpenOutcome } from './core/incarnations.js'
 /**
  * Log time t: the ⌈n/2⌉-th smallest clock reading of the current voters, never moving back.
  *
@@ -102,6 +199,47 @@ export {
  * ```
  */
 export { type ClockEntryOutcome, LogTime } from './core/log-time.js'
+/**
+ * Members and writer standing by log index, and incarnations opened against the expected one.
+ *
+ * @example
+ * ```ts
+ * import { Incarnations, Membership, memberId, type Incarnation, type WriterKey } from '@tandem/node'
+ * const members = new Membership()
+ * const key = 'a'.repeat(64) as WriterKey
+ * members.bootstrap(memberId('12D3KooWGzxzKZYveHXtpG6AsrUJBcWxHBFS2HsEoGTxrMLvKXtf', 'a'.repeat(16)), key, 1)
+ * console.log(members.mayWriteAt(key, 2)) // true
+ * console.log(new Incarnations().open(key, '1'.repeat(32) as Incarnation, null)) // 'opened'
+ * ```
+ */
+export { type MemberRecord, Membership, type WriterStanding } from './core/membership.js'
+/**
+ * C's public layer: every control entry applied with counted refusal reasons, and its canonical
+ * encoding (identical bytes on every node at the same index).
+ *
+ * @example
+ * ```ts
+ * import { PublicLayer, memberId, type WriterKey } from '@tandem/node'
+ * const layer = new PublicLayer({ invalidBatchReason: () => null })
+ * const key = 'a'.repeat(64) as WriterKey
+ * const member = memberId('12D3KooWGzxzKZYveHXtpG6AsrUJBcWxHBFS2HsEoGTxrMLvKXtf', 'a'.repeat(16))
+ * layer.apply({ index: 1, signer: key, operation: { kind: 'init', member, key } })
+ * console.log(layer.membership.voters(), layer.encode().length)
+ * ```
+ */
+export { type BatchSignatureCheck, type ControlOutcome, PublicLayer } from './core/public-layer.js'
+/**
+ * Stamps at apply: strongClock and the clamp of folded stamps to t + driftMax.
+ *
+ * @example
+ * ```ts
+ * import { StrongClock, clampStamp } from '@tandem/node'
+ * const clock = new StrongClock()
+ * const stamp = clock.stampStrongWrite({ wallMs: 9e12, logical: 0 }, 1_000, 60_000) // capped
+ * console.log(stamp.wallMs, clampStamp({ wallMs: 9e12, logical: 3 }, 1_000, 60_000)) // 61000 …
+ * ```
+ */
+export { clampStamp, compareStampTimes, type StampTime, StrongClock } from './core/strong-clock.js'
 /**
  * Strong sessions: deduplication of strong batches on the verified (key, incarnation, sequence),
  * with the proposer's floor.
@@ -125,3 +263,18 @@ export {
   type StrongBatchHeader,
   StrongSessions,
 } from './core/strong-sessions.js'
+
+/**
+ * Typed errors of the node.
+ *
+ * @example
+ * ```ts
+ * import { MalformedOperationError, decodeControlOperation } from '@tandem/node'
+ * try {
+ *   decodeControlOperation(new Uint8Array([0xff]))
+ * } catch (error) {
+ *   console.log(error instanceof MalformedOperationError) // true
+ * }
+ * ```
+ */
+export { MalformedOperationError } from './errors.js'
