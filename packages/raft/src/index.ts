@@ -108,6 +108,14 @@ export { fencingToken, fencingTokenParts } from './driver/fencing.js'
  * ```
  */
 /**
+ * The part of an `AbortSignal` a snapshot transport reads; a real `AbortSignal` fits it.
+ *
+ * @example
+ * ```ts
+ * const signal: CancelSignal = AbortSignal.timeout(30_000)
+ * ```
+ */
+/**
  * A snapshot on its way from a leader to one follower, with the sender's term.
  *
  * @example
@@ -127,6 +135,7 @@ export { fencingToken, fencingTokenParts } from './driver/fencing.js'
  */
 export type {
   AppliedCommand,
+  CancelSignal,
   Clock,
   LogStorage,
   PersistBatch,

@@ -53,6 +53,16 @@ export interface SnapshotMessage {
 }
 
 /**
+ * The part of an `AbortSignal` a {@link SnapshotTransport} reads (the raft package is built without
+ * DOM or Node types); a real `AbortSignal` fits it.
+ */
+export interface CancelSignal {
+  readonly aborted: boolean
+  readonly reason: unknown
+  addEventListener(type: 'abort', listener: () => void): void
+}
+
+/**
  * The path snapshots take, apart from the Raft message stream so that a large snapshot in flight
  * never holds back heartbeats and appends. `@tandem/transport` implements it over
  * `/tandem/snapshot/1` (resumable, checksummed); `MemoryNetwork` and the simulator implement it too.
@@ -63,7 +73,7 @@ export interface SnapshotTransport {
    * rejects when the transfer failed, the receiver refused it, or `signal` aborted it. The driver
    * reports either outcome to the core, whose leader then retries.
    */
-  send(message: SnapshotMessage, signal: AbortSignal): Promise<void>
+  send(message: SnapshotMessage, signal: CancelSignal): Promise<void>
   /**
    * Installs the handler of received snapshots (replacing any earlier one). A handler that throws
    * refuses the snapshot; the transport then fails the sender's `send`.

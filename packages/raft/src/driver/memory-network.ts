@@ -9,7 +9,7 @@ import { decodeMessage, decodeSnapshot, encodeMessage, encodeSnapshot } from '..
 import type { NodeId } from '../core/types.js'
 import type { WireMessage } from '../model/wire-message.js'
 import { SnapshotTransferFailedError } from './errors.js'
-import type { SnapshotMessage, SnapshotTransport, Transport } from './interfaces.js'
+import type { CancelSignal, SnapshotMessage, SnapshotTransport, Transport } from './interfaces.js'
 
 /** Options of a {@link MemoryNetwork}. */
 export interface MemoryNetworkOptions {
@@ -85,7 +85,7 @@ export class MemoryNetwork {
     }
   }
 
-  #sendSnapshot(message: SnapshotMessage, signal: AbortSignal): Promise<void> {
+  #sendSnapshot(message: SnapshotMessage, signal: CancelSignal): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       this.#schedule(() => {
         if (signal.aborted) {

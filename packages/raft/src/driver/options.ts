@@ -140,7 +140,15 @@ export type RaftNodeEvent =
 export type RaftNodeSettings = Required<
   Omit<
     RaftNodeOptions<unknown>,
-    'id' | 'storage' | 'transport' | 'stateMachine' | 'clock' | 'random' | 'logger' | 'clientId'
+    | 'id'
+    | 'storage'
+    | 'transport'
+    | 'snapshotTransport'
+    | 'stateMachine'
+    | 'clock'
+    | 'random'
+    | 'logger'
+    | 'clientId'
   >
 >
 

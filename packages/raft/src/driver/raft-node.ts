@@ -37,6 +37,7 @@ import {
   type SoftState,
 } from '../core/types.js'
 import type { WireMessage } from '../model/wire-message.js'
+import { CancelSource } from './cancel-signal.js'
 import {
   decodeDedupHeader,
   encodeClientId,
@@ -99,7 +100,7 @@ interface EncodedIdentity extends ProposalIdentity {
 interface OutgoingSnapshot {
   readonly index: number
   readonly term: number
-  readonly abort: AbortController
+  readonly abort: CancelSource
 }
 
 interface TransferWaiter {
@@ -543,7 +544,8 @@ export class RaftNode<Result = Uint8Array> {
    */
   #onSnapshotMessage(received: SnapshotMessage): void {
     if (this.#state !== 'running') throw new NodeStoppedError(`the node is ${this.#state}`)
-    if (received.to !== this.id) throw new SnapshotTransferFailedError(`a snapshot for ${received.to} reached ${this.id}`)
+    if (received.to !== this.id)
+      throw new SnapshotTransferFailedError(`a snapshot for ${received.to} reached ${this.id}`)
     if (received.snapshot.data.length > this.#settings.snapshotBytesMax) {
       throw new SnapshotTransferFailedError(
         `a snapshot of ${received.snapshot.data.length} bytes exceeds snapshotBytesMax (${this.#settings.snapshotBytesMax})`,
@@ -838,7 +840,7 @@ export class RaftNode<Result = Uint8Array> {
     // The core asks again while one is on its way (a follower's repeated rejections): one transfer.
     if (running !== undefined && running.index === index && running.term === term) return
     running?.abort.abort(new SnapshotTransferFailedError('superseded by a newer snapshot'))
-    const outgoing: OutgoingSnapshot = { index, term, abort: new AbortController() }
+    const outgoing: OutgoingSnapshot = { index, term, abort: new CancelSource() }
     this.#outgoingSnapshots.set(message.to, outgoing)
     const to = message.to
     const finish = (ok: boolean) => {
@@ -849,7 +851,7 @@ export class RaftNode<Result = Uint8Array> {
     }
     let sending: Promise<void>
     try {
-      sending = transport.send({ from: this.id, to, term: message.term, snapshot }, outgoing.abort.signal)
+      sending = transport.send({ from: this.id, to, term: message.term, snapshot }, outgoing.abort)
     } catch (caught) {
       sending = Promise.reject(caught)
     }

@@ -31,6 +31,8 @@ async function scenario(seed: number, size: 3 | 5, phases: number): Promise<Scen
     ids,
     faults: { dropRate: 0.03, duplicateRate: 0.03, latencyMsMin: 1, latencyMsMax: 8 },
     encode: seed % 2 === 0,
+    // Odd seeds send snapshots through the snapshot transport, even seeds in chunks in-band.
+    snapshotTransport: seed % 2 === 1,
     nodeOptions: { snapshotEntriesThreshold: 30, snapshotChunkBytes: 512, snapshotWindowChunks: 2 },
   })
   const random = cluster.random

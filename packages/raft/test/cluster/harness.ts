@@ -7,7 +7,14 @@
 import { ManualClock, SeededRandom } from '@tandem/base'
 import { decodeMessage, encodeMessage } from '../../src/codec/index.js'
 import { Role } from '../../src/core/types.js'
-import type { AppliedCommand, StateMachine, Transport } from '../../src/driver/interfaces.js'
+import { SnapshotTransferFailedError } from '../../src/driver/errors.js'
+import type {
+  AppliedCommand,
+  SnapshotMessage,
+  SnapshotTransport,
+  StateMachine,
+  Transport,
+} from '../../src/driver/interfaces.js'
 import { MemoryLogStorage } from '../../src/driver/memory-storage.js'
 import type { RaftNodeOptions } from '../../src/driver/options.js'
 import { RaftNode } from '../../src/driver/raft-node.js'
@@ -53,6 +60,11 @@ export interface NetworkFaults {
 export class SimulatedNetwork {
   /** Each node's message handler (public so that a test can inject a raw message). */
   readonly handlers = new Map<string, (message: WireMessage) => void>()
+  readonly snapshotHandlers = new Map<string, (message: SnapshotMessage) => void>()
+  /** Called for every snapshot handed over through the snapshot transport. */
+  snapshotTrace: ((message: SnapshotMessage) => void) | null = null
+  /** Snapshot transfers that failed (cut, dropped or refused). */
+  snapshotFailures = 0
   readonly #blocked = new Set<string>()
   faults: NetworkFaults
   /** Called for every message delivered (debugging aid). */
@@ -78,6 +90,48 @@ export class SimulatedNetwork {
       },
       onMessage: (handler) => {
         this.handlers.set(id, handler)
+      },
+    }
+  }
+
+  /**
+   * A snapshot transport over the same faults: a transfer takes the latency of one message plus
+   * one millisecond per KiB, is lost (and fails) at the drop rate, and fails if a partition cuts
+   * it at either end of its flight.
+   */
+  snapshotTransport(id: string): SnapshotTransport {
+    return {
+      send: (message, signal) =>
+        new Promise<void>((resolve, reject) => {
+          const fail = (why: string) => {
+            this.snapshotFailures++
+            reject(new SnapshotTransferFailedError(why))
+          }
+          if (this.#blocked.has(`${message.from}>${message.to}`)) return fail('partitioned')
+          const lost = this.#random.nextFloat() < this.faults.dropRate
+          const span = this.faults.latencyMsMax - this.faults.latencyMsMin
+          const latency =
+            this.faults.latencyMsMin +
+            (span > 0 ? this.#random.nextInt(span + 1) : 0) +
+            Math.ceil(message.snapshot.data.length / 1024)
+          this.#clock.setTimer(latency, () => {
+            if (signal.aborted) return reject(signal.reason)
+            if (lost) return fail('lost')
+            if (this.#blocked.has(`${message.from}>${message.to}`)) return fail('partitioned in flight')
+            const handler = this.snapshotHandlers.get(message.to)
+            if (handler === undefined) return fail('no receiver')
+            try {
+              handler(message)
+            } catch (error) {
+              this.snapshotFailures++
+              return reject(error)
+            }
+            this.snapshotTrace?.(message)
+            resolve()
+          })
+        }),
+      onSnapshot: (handler) => {
+        this.snapshotHandlers.set(id, handler)
       },
     }
   }
@@ -143,6 +197,8 @@ export interface ClusterOptions {
   ids: string[]
   faults?: Partial<NetworkFaults>
   encode?: boolean
+  /** Give each node a snapshot transport (snapshots leave the message stream). */
+  snapshotTransport?: boolean
   nodeOptions?: Partial<RaftNodeOptions<number>>
 }
 
@@ -153,6 +209,7 @@ export class Cluster {
   readonly members = new Map<string, Member>()
   readonly seed: number
   readonly #nodeOptions: Partial<RaftNodeOptions<number>>
+  readonly #snapshotTransport: boolean
   #incarnation = 0
 
   constructor(options: ClusterOptions) {
@@ -165,6 +222,7 @@ export class Cluster {
       options.encode ?? false,
     )
     this.#nodeOptions = options.nodeOptions ?? {}
+    this.#snapshotTransport = options.snapshotTransport ?? false
     for (const id of options.ids) {
       this.members.set(id, this.#createMember(id, new MemoryLogStorage({ voters: options.ids })))
     }
@@ -177,6 +235,7 @@ export class Cluster {
       id,
       storage,
       transport,
+      ...(this.#snapshotTransport ? { snapshotTransport: this.network.snapshotTransport(id) } : {}),
       stateMachine,
       clock: this.clock,
       random: new SeededRandom(this.seed * 31 + this.#incarnation++),

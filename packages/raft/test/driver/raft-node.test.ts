@@ -10,6 +10,7 @@ import {
   NotLeaderError,
   ProposalDroppedError,
   ProposalTooLargeError,
+  SnapshotFormatError,
   TimeoutError,
 } from '../../src/driver/errors.js'
 import type { RaftNodeEvent } from '../../src/driver/options.js'
@@ -343,6 +344,90 @@ describe('RaftNode status, snapshots and lifecycle', () => {
     expect(events.some((event) => event.type === 'snapshot-installed')).toBe(true)
     expect(chunks).toBeGreaterThan(2)
     expect(lagging.stateMachine.history).toEqual(leader.stateMachine.history)
+  })
+
+  it('sends snapshots through the snapshot transport, not in chunks, when one is given', async () => {
+    const { cluster, leader, followers } = await cluster3({
+      snapshotTransport: true,
+      nodeOptions: { snapshotEntriesThreshold: 10, snapshotChunkBytes: 64 },
+    })
+    const lagging = followers[0] as Member
+    cluster.network.partition([[lagging.node.id], [leader.node.id, (followers[1] as Member).node.id]])
+    let chunks = 0
+    cluster.network.trace = (message) => {
+      if (message.chunk != null || message.type === MessageType.Snap) chunks++
+    }
+    const handed: { to: string; term: number; index: number }[] = []
+    cluster.network.snapshotTrace = (message) =>
+      handed.push({ to: message.to, term: message.term, index: message.snapshot.metadata.index })
+    for (let i = 0; i < 30; i++) await drive(cluster, leader.node.propose(utf8.encode(`entry ${i}`)))
+    expect(leader.storage.firstIndex()).toBeGreaterThan(lagging.node.status().lastIndex + 1)
+    cluster.network.heal()
+    await cluster.runUntil(
+      () => lagging.node.status().applied === leader.node.status().applied,
+      3_000,
+      'catch-up',
+    )
+    expect(chunks).toBe(0)
+    expect(handed.length).toBeGreaterThanOrEqual(1)
+    expect(handed[0]).toEqual({
+      to: lagging.node.id,
+      term: leader.node.status().term,
+      index: expect.any(Number) as number,
+    })
+    expect(lagging.node.status().snapshotIndex).toBeGreaterThan(0)
+    expect(lagging.stateMachine.history).toEqual(leader.stateMachine.history)
+  })
+
+  it('reports a failed snapshot transfer to the core, whose leader sends it again', async () => {
+    const { cluster, leader, followers } = await cluster3({
+      snapshotTransport: true,
+      nodeOptions: { snapshotEntriesThreshold: 10 },
+    })
+    const lagging = followers[0] as Member
+    cluster.network.partition([[lagging.node.id], [leader.node.id, (followers[1] as Member).node.id]])
+    for (let i = 0; i < 30; i++) await drive(cluster, leader.node.propose(utf8.encode(`entry ${i}`)))
+    // The lagging node refuses the first two snapshots it is handed, as a cut transfer would fail.
+    const take = cluster.network.snapshotHandlers.get(lagging.node.id)
+    let refusals = 0
+    cluster.network.snapshotHandlers.set(lagging.node.id, (message) => {
+      if (refusals < 2) {
+        refusals++
+        throw new RangeError('cut')
+      }
+      take?.(message)
+    })
+    cluster.network.heal()
+    await cluster.runUntil(
+      () => lagging.node.status().applied === leader.node.status().applied,
+      5_000,
+      'catch-up after failed transfers',
+    )
+    expect(refusals).toBe(2)
+    expect(cluster.network.snapshotFailures).toBe(2)
+    expect(leader.node.status().role).toBe(Role.Leader)
+    expect(lagging.stateMachine.history).toEqual(leader.stateMachine.history)
+  })
+
+  it('refuses a snapshot whose driver data is corrupt, so that its sender hears of it', async () => {
+    const { cluster, leader, followers } = await cluster3({ snapshotTransport: true })
+    const follower = followers[0] as Member
+    const before = follower.node.status()
+    const take = cluster.network.snapshotHandlers.get(follower.node.id)
+    expect(() =>
+      take?.({
+        from: leader.node.id,
+        to: follower.node.id,
+        term: before.term,
+        snapshot: {
+          metadata: { index: before.commit + 100, term: before.term, confState: before.confState },
+          data: new Uint8Array([0xff, 0xff, 0xff]),
+        },
+      }),
+    ).toThrow(SnapshotFormatError)
+    await cluster.run(30)
+    expect(follower.node.status().snapshotIndex).toBe(before.snapshotIndex)
+    expect(follower.node.status().applied).toBe(before.applied)
   })
 
   it('snapshots at the byte threshold too', async () => {
