@@ -39,6 +39,26 @@ export {
   decodeControlOperation,
   encodeControlOperation,
 } from './codec/control-codec.js'
+/**
+ * The payload of an eventual batch (its deltas) and the null opener the simulator runs until
+ * sealing lands.
+ *
+ * @example
+ * ```ts
+ * import { Replica } from '@tandem/crdt'
+ * import { decodeEventualPayload, encodeEventualPayload } from '@tandem/node'
+ * const writer = new Replica({ node: 'w', now: () => 1_000 })
+ * const bytes = encodeEventualPayload([writer.map('carts').set('alice', 1)])
+ * console.log(decodeEventualPayload(bytes).length) // 1
+ * ```
+ */
+export {
+  decodeEventualPayload,
+  EVENTUAL_BATCH_DELTAS_MAX,
+  encodeEventualPayload,
+  eventualPayloadVersion,
+  plaintextBatchOpener,
+} from './codec/eventual-payload.js'
 export { defaultOperationDecodeLimits, type OperationDecodeLimits } from './codec/limits.js'
 /**
  * Collection declarations and the write rules they impose.
@@ -59,6 +79,25 @@ export {
   type WriteRefusal,
   type WritesAllowed,
 } from './core/collections.js'
+/**
+ * The committed state C: the public layer on every node, the data layer on keyed nodes, composed
+ * over decoded, verified entries.
+ *
+ * @example
+ * ```ts
+ * import { CommittedState, plaintextBatchOpener } from '@tandem/node'
+ * const keyed = new CommittedState({ signatures: { invalidBatchReason: () => null }, opener: plaintextBatchOpener })
+ * const keyless = new CommittedState({ signatures: { invalidBatchReason: () => null }, opener: null })
+ * console.log(keyed.data !== null, keyless.data) // true null
+ * ```
+ */
+export {
+  type BatchOpener,
+  type CommittedOutcome,
+  CommittedState,
+  type CommittedStateOptions,
+  type StrongEntry,
+} from './core/committed-state.js'
 /**
  * Conditional strong operations evaluated on C.
  *
@@ -263,7 +302,6 @@ export {
   type StrongBatchHeader,
   StrongSessions,
 } from './core/strong-sessions.js'
-
 /**
  * Typed errors of the node.
  *

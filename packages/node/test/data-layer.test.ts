@@ -53,7 +53,13 @@ describe('DataLayer', () => {
     const writer = new Replica({ node: stream, now: () => t0 + 3_600_000 })
     const delta = writer.map('carts').set('alice', 'eventual')
     expect(
-      data.applyFoldedDelta({ delta, writer: writerB, writerIds: [stream], logTimeMs: t0, constants }),
+      data.applyFoldedBatch({
+        deltas: [delta],
+        writer: writerB,
+        writerIds: [stream],
+        logTimeMs: t0,
+        constants,
+      }),
     ).toEqual({
       merged: true,
     })
@@ -121,7 +127,13 @@ describe('DataLayer', () => {
     const stream = streamId(writerB, incarnation('2'), 0)
     const delta = new Replica({ node: stream, now: () => t0 }).map('stock').set('apples', 1_000)
     expect(
-      data.applyFoldedDelta({ delta, writer: writerB, writerIds: [stream], logTimeMs: t0, constants }),
+      data.applyFoldedBatch({
+        deltas: [delta],
+        writer: writerB,
+        writerIds: [stream],
+        logTimeMs: t0,
+        constants,
+      }),
     ).toEqual({
       merged: false,
       reason: 'collection-refuses-eventual',
@@ -174,8 +186,8 @@ describe('DataLayer', () => {
               : writer.set('tags').add(`t${random.nextInt(5)}`)
             const bytes = encodeDelta(delta)
             steps.push((data) => {
-              data.applyFoldedDelta({
-                delta,
+              data.applyFoldedBatch({
+                deltas: [delta],
                 writer: writerB,
                 writerIds: [stream],
                 logTimeMs: t0 + at,

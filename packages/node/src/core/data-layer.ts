@@ -29,7 +29,7 @@ const STRONG_ID_PREFIX = 'log.'
 /** The dense counter moves to a new strong id every 2^31 operations. */
 const STRONG_IDS_PER_ROLLOVER = 2 ** 31
 
-/** What applying a folded delta did. */
+/** What applying a folded batch did. */
 export type FoldedDeltaOutcome =
   | { readonly merged: true }
   | {
@@ -109,27 +109,30 @@ export class DataLayer {
   }
 
   /**
-   * Merges a folded eventual delta sealed by `writer`, whose CRDT ids are `writerIds` (its stream
-   * ids), at log time `logTimeMs`. A delta that touches a collection refusing eventual writes, or
-   * that its writer may not write, does not merge (the whole delta: it is the writer's unit).
+   * Merges the deltas of one folded eventual batch sealed by `writer`, whose CRDT ids are
+   * `writerIds` (its stream ids), at log time `logTimeMs`. The batch is the writer's unit: if a
+   * collection rule refuses any of its deltas, or any delta is invalid for the scoped merge, none
+   * of them merges (validation runs before anything changes).
    */
-  applyFoldedDelta(args: {
-    readonly delta: Delta
+  applyFoldedBatch(args: {
+    readonly deltas: readonly Delta[]
     readonly writer: WriterKey
     readonly writerIds: readonly string[]
     readonly logTimeMs: number
     readonly constants: ClusterConstants
   }): FoldedDeltaOutcome {
-    const { delta, writer, constants } = args
+    const { deltas, writer, constants } = args
     this.#logTimeMs = args.logTimeMs
-    for (const collection of delta.collections) {
-      const refusal = this.collections.refusal(collection.name, 'eventual', writer, false)
-      if (refusal === 'consistency-not-allowed') return this.#foldRefused('collection-refuses-eventual')
-      if (refusal === 'writer-not-allowed') return this.#foldRefused('writer-not-allowed')
+    for (const delta of deltas) {
+      for (const collection of delta.collections) {
+        const refusal = this.collections.refusal(collection.name, 'eventual', writer, false)
+        if (refusal === 'consistency-not-allowed') return this.#foldRefused('collection-refuses-eventual')
+        if (refusal === 'writer-not-allowed') return this.#foldRefused('writer-not-allowed')
+      }
     }
     const stampBoundMs = args.logTimeMs + constants.driftMaxMs
     try {
-      this.#replica.apply(delta, FOLD_ORIGIN, {
+      this.#replica.applyBatch(deltas, FOLD_ORIGIN, {
         writerIds: args.writerIds,
         dotOrder: 'ascending',
         isStrongId: (id) => id.startsWith(STRONG_ID_PREFIX),
@@ -140,9 +143,11 @@ export class DataLayer {
       if (error instanceof InvalidDeltaError) return this.#foldRefused('invalid-delta')
       throw error
     }
-    const greatest = greatestStamp(delta)
-    if (greatest !== null)
-      this.strongClock.observeFolded(clampStamp(greatest, args.logTimeMs, constants.driftMaxMs))
+    for (const delta of deltas) {
+      const greatest = greatestStamp(delta)
+      if (greatest !== null)
+        this.strongClock.observeFolded(clampStamp(greatest, args.logTimeMs, constants.driftMaxMs))
+    }
     return { merged: true }
   }
 

@@ -2202,3 +2202,134 @@ export namespace ControlOperation {
     return streamMessage(buf, ControlOperation.codec(), opts)
   }
 }
+
+export interface EventualBatchPayload {
+  version: number
+  deltas: Uint8Array<ArrayBuffer>[]
+}
+
+export namespace EventualBatchPayload {
+  let _codec: Codec<EventualBatchPayload>
+
+  export const codec = (): Codec<EventualBatchPayload> => {
+    if (_codec == null) {
+      _codec = message<EventualBatchPayload>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.version != null && obj.version !== 0)) {
+          w.uint32(8)
+          w.uint32(obj.version)
+        }
+
+        if (obj.deltas != null && obj.deltas.length > 0) {
+          for (const value of obj.deltas) {
+            w.uint32(18)
+            w.bytes(value)
+          }
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          version: 0,
+          deltas: []
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.version = reader.uint32()
+              break
+            }
+            case 2: {
+              if (opts.limits?.deltas != null && obj.deltas.length === opts.limits.deltas) {
+                throw new MaxLengthError('Decode error - repeated field "deltas" had too many elements')
+              }
+
+              obj.deltas.push(reader.bytes())
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const obj = {
+          deltas: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.version`,
+                value: reader.uint32()
+              }
+              break
+            }
+            case 2: {
+              if (opts.limits?.deltas != null && obj.deltas === opts.limits.deltas) {
+                throw new MaxLengthError('Streaming decode error - repeated field "deltas" had too many elements')
+              }
+
+              yield {
+                field: `${prefix}.deltas[]`,
+                index: obj.deltas,
+                value: reader.bytes()
+              }
+
+              obj.deltas++
+
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface EventualBatchPayloadVersionFieldEvent {
+    field: '$.version'
+    value: number
+  }
+
+  export interface EventualBatchPayloadDeltasFieldEvent {
+    field: '$.deltas[]'
+    index: number
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode (obj: Partial<EventualBatchPayload>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, EventualBatchPayload.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<EventualBatchPayload>): EventualBatchPayload {
+    return decodeMessage(buf, EventualBatchPayload.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<EventualBatchPayload>): Generator<EventualBatchPayloadVersionFieldEvent | EventualBatchPayloadDeltasFieldEvent> {
+    return streamMessage(buf, EventualBatchPayload.codec(), opts)
+  }
+}

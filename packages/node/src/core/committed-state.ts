@@ -1,0 +1,148 @@
+/**
+ * The committed state C (design.md, "The consistency model" and "Batches and the two layers of C"):
+ * the result of applying log entries 1..i, deterministically. It composes the public layer (applied
+ * on every node) and, on a keyed node, the data layer. Entries arrive decoded and verified (signature
+ * and, for strong batches, decryption are the sealing layer's job); C itself reads no clock, no
+ * randomness and no local state beyond what the log gave it.
+ *
+ * Two applied indices: a keyed node's data layer follows its public layer; a keyless node has no
+ * data layer at all and still applies every public effect (membership, incarnations, log time, fold
+ * high-waters), so h and t are the same on keyed and keyless nodes.
+ */
+import { assert } from '@tandem/base'
+import type { Delta } from '@tandem/crdt'
+import type { ControlEntry, FoldedBatchHeader } from './control.js'
+import { DataLayer } from './data-layer.js'
+import type { StrongBatchPayload, StrongResult } from './data-operations.js'
+import { parseStreamId, type StreamId, type WriterKey } from './ids.js'
+import { type BatchSignatureCheck, type ControlOutcome, PublicLayer } from './public-layer.js'
+import type { StrongBatchHeader } from './strong-sessions.js'
+
+/** A committed strong batch, verified; `payload` is `null` on a keyless node (it cannot decrypt). */
+export interface StrongEntry {
+  readonly index: number
+  readonly header: StrongBatchHeader
+  readonly payload: StrongBatchPayload | null
+  /** The position of the batch's first operation among the operations of its Raft entry. */
+  readonly ordinalStart: number
+}
+
+/** Opens a folded batch's sealed bytes into its deltas (the sealing layer, injected). */
+export interface BatchOpener {
+  /** The deltas of a folded eventual batch, or a reason it cannot be opened. */
+  openEventualBatch(stream: StreamId, batch: FoldedBatchHeader): readonly Delta[] | string
+}
+
+/** What applying a committed entry did. */
+export type CommittedOutcome =
+  | { readonly kind: 'control'; readonly outcome: ControlOutcome }
+  | {
+      readonly kind: 'strong'
+      readonly results: readonly StrongResult[] | null
+      readonly refused: string | null
+    }
+
+/** Options of {@link CommittedState}. */
+export interface CommittedStateOptions {
+  readonly signatures: BatchSignatureCheck
+  /** Present on a keyed node: it holds and applies the data layer. */
+  readonly opener: BatchOpener | null
+}
+
+/** The committed state C of one node. */
+export class CommittedState {
+  readonly public: PublicLayer
+  readonly data: DataLayer | null
+  readonly #opener: BatchOpener | null
+  /** Folded batches whose deltas did not merge (refused by a rule or invalid), by reason. */
+  readonly foldRefusals = new Map<string, number>()
+
+  constructor(options: CommittedStateOptions) {
+    this.public = new PublicLayer(options.signatures)
+    this.#opener = options.opener
+    this.data = options.opener === null ? null : new DataLayer(this.public.constants)
+  }
+
+  /** The index of the last entry applied. */
+  get appliedIndex(): number {
+    return this.public.appliedIndex
+  }
+
+  /** Applies a verified control entry. */
+  applyControl(entry: ControlEntry): CommittedOutcome {
+    const before = entry.operation
+    const outcome = this.public.apply(entry)
+    if (outcome.applied && this.data !== null) {
+      if (before.kind === 'open') this.data.sessions.open(entry.signer, before.incarnation)
+      if (before.kind === 'revoke') this.data.sessions.close(before.key)
+      if (before.kind === 'remove') this.#closeIfEnded(this.#keyOfRemoved(entry))
+      if (before.kind === 'fold' && outcome.folds !== undefined) {
+        before.runs.forEach((run, position) => {
+          const applied = outcome.folds?.[position]?.applied ?? []
+          for (const batch of applied) this.#foldBatch(run.stream, batch)
+        })
+      }
+    }
+    return { kind: 'control', outcome }
+  }
+
+  /** Applies a verified strong batch. */
+  applyStrong(entry: StrongEntry): CommittedOutcome {
+    this.public.skip(entry.index)
+    if (!this.public.membership.mayWriteAt(entry.header.key, entry.index)) {
+      return { kind: 'strong', results: null, refused: 'the writer has no standing at this index' }
+    }
+    if (this.data === null) return { kind: 'strong', results: null, refused: null }
+    assert(entry.payload !== null, 'a keyed node decrypts every strong batch it applies')
+    const results = this.data.applyStrongBatch({
+      index: entry.index,
+      ordinalStart: entry.ordinalStart,
+      header: entry.header,
+      payload: entry.payload,
+      logTimeMs: this.public.logTime.nowMs,
+      constants: this.public.constants,
+    })
+    return { kind: 'strong', results, refused: null }
+  }
+
+  /** Notes an index whose entry carries nothing for C (an empty entry of a new leader, a conf change). */
+  skip(index: number): void {
+    this.public.skip(index)
+  }
+
+  /**
+   * Merges the deltas of one folded batch into the data layer. One invalid delta means none of the
+   * batch merges: the batch is the writer's unit (design.md, "Delta validation").
+   */
+  #foldBatch(stream: StreamId, batch: FoldedBatchHeader): void {
+    const data = this.data
+    const opener = this.#opener
+    assert(data !== null && opener !== null, 'only a keyed node folds into the data layer')
+    const parsed = parseStreamId(stream)
+    assert(parsed !== null, 'fold verification passed only parseable streams')
+    const deltas = opener.openEventualBatch(stream, batch)
+    if (typeof deltas === 'string') return this.#countFold(`unopenable: ${deltas}`)
+    const outcome = data.applyFoldedBatch({
+      deltas,
+      writer: parsed.key,
+      writerIds: [stream],
+      logTimeMs: this.public.logTime.nowMs,
+      constants: this.public.constants,
+    })
+    if (!outcome.merged) this.#countFold(outcome.reason)
+  }
+
+  #countFold(reason: string): void {
+    this.foldRefusals.set(reason, (this.foldRefusals.get(reason) ?? 0) + 1)
+  }
+
+  #keyOfRemoved(entry: ControlEntry): WriterKey | null {
+    if (entry.operation.kind !== 'remove') return null
+    const standing = this.public.membership.writers().find(([, s]) => s.endedAtIndex === entry.index)
+    return standing?.[0] ?? null
+  }
+
+  #closeIfEnded(key: WriterKey | null): void {
+    if (key !== null) this.data?.sessions.close(key)
+  }
+}
