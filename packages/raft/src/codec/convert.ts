@@ -3,7 +3,7 @@
  * Encoding trusts its input (it comes from this process); decoding trusts nothing.
  */
 
-import { assert } from '@tandem/base'
+import { InvariantError } from '@tandem/base'
 import type {
   ConfChange,
   ConfChangeSingle,
@@ -69,7 +69,7 @@ const MESSAGE_TYPE_VALUES = indexer(MESSAGE_TYPE_NAMES)
 function nameOf<T>(names: readonly T[], value: number, what: string): T {
   const name = names[value]
   // Encoding a value outside the enum is a programming error in this process, not bad input.
-  assert(name !== undefined, `unknown ${what} ${value}`)
+  if (name === undefined) throw new InvariantError(`unknown ${what} ${value}`)
   return name
 }
 

@@ -1,4 +1,4 @@
-import { assert } from '@tandem/base'
+import { InvariantError } from '@tandem/base'
 import { ConfChangeError } from './errors.js'
 import { Progress } from './progress.js'
 import type { ProgressTracker, TrackerConfig } from './tracker.js'
@@ -87,7 +87,7 @@ export class Changer {
     for (const id of config.learnersNext) {
       config.learners.add(id)
       const member = progress.get(id)
-      assert(member !== undefined, `learner ${id} has no progress`)
+      if (member === undefined) throw new InvariantError(`learner ${id} has no progress`)
       member.isLearner = true
     }
     config.learnersNext.clear()
@@ -197,7 +197,7 @@ export class Changer {
     for (const [id, member] of this.#tracker.progress) progress.set(id, member.clone())
     const reason = invalid(config, progress)
     // The tracker only ever holds configurations that passed checkAndReturn.
-    assert(reason === null, `the current configuration is invalid: ${reason}`)
+    if (reason !== null) throw new InvariantError(`the current configuration is invalid: ${reason}`)
     return [config, progress]
   }
 }

@@ -1,4 +1,4 @@
-import { assert } from '@tandem/base'
+import { assert, InvariantError } from '@tandem/base'
 
 /**
  * The leader's window of append messages in flight to one follower: a ring buffer of the last
@@ -14,7 +14,8 @@ export class Inflights {
   count = 0
 
   constructor(capacity: number) {
-    assert(Number.isInteger(capacity) && capacity > 0, `inflight capacity ${capacity} must be > 0`)
+    if (!Number.isInteger(capacity) || capacity <= 0)
+      throw new InvariantError(`inflight capacity ${capacity} must be > 0`)
     this.capacity = capacity
     this.#lastIndexes = new Float64Array(capacity)
   }

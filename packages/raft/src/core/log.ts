@@ -1,4 +1,4 @@
-import { assert } from '@tandem/base'
+import { InvariantError } from '@tandem/base'
 import { CommittedEntryConflictError, CompactedError, UnavailableError } from './errors.js'
 import type { Entry, LogStorageReader, Snapshot } from './types.js'
 import { Unstable } from './unstable.js'
@@ -122,10 +122,8 @@ export class RaftLog {
     if (first === undefined) return this.lastIndex()
     // Callers append only past the commit: a follower after maybeAppend's conflict check, a leader
     // at the end of its own log.
-    assert(
-      first.index - 1 >= this.committed,
-      `appending after ${first.index - 1} would rewrite committed ${this.committed}`,
-    )
+    if (first.index - 1 < this.committed)
+      throw new InvariantError(`appending after ${first.index - 1} would rewrite committed ${this.committed}`)
     this.unstable.truncateAndAppend(entries)
     return this.lastIndex()
   }
@@ -205,7 +203,8 @@ export class RaftLog {
   appliedTo(index: number): void {
     if (index === 0 || index <= this.applied) return
     // The driver applies only what a Ready handed out: applying more is a driver bug, not bad input.
-    assert(index <= this.committed, `applied ${index} is beyond committed ${this.committed}`)
+    if (index > this.committed)
+      throw new InvariantError(`applied ${index} is beyond committed ${this.committed}`)
     this.applied = index
     if (this.applying < index) this.applying = index
   }
@@ -222,7 +221,8 @@ export class RaftLog {
   commitTo(index: number): void {
     if (index <= this.committed) return
     // Every caller bounds the commit by entries this log holds (a heartbeat's by the last index).
-    assert(index <= this.lastIndex(), `commit ${index} is beyond the last index ${this.lastIndex()}`)
+    if (index > this.lastIndex())
+      throw new InvariantError(`commit ${index} is beyond the last index ${this.lastIndex()}`)
     this.committed = index
   }
 

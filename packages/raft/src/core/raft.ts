@@ -1,4 +1,4 @@
-import { assert, rethrowInvariant } from '@tandem/base'
+import { assert, InvariantError, rethrowInvariant } from '@tandem/base'
 import { decodeConfChange, encodeConfChange } from '../codec/index.js'
 import { type ChangeResult, Changer, restoreConfig } from './confchange.js'
 import { type RaftConfig, type ResolvedRaftConfig, resolveConfig } from './config.js'
@@ -171,7 +171,7 @@ export class Raft {
       type === MessageType.PreVoteResp
     ) {
       // Election messages carry their own term (a pre-vote asks about the next one).
-      assert(term !== 0, `term must be set when sending message type ${type}`)
+      if (term === 0) throw new InvariantError(`term must be set when sending message type ${type}`)
     } else if (type === MessageType.Prop || type === MessageType.ReadIndex) {
       // Forwarded proposals and reads travel like local messages: the leader takes them in any term.
       term = 0
@@ -337,10 +337,8 @@ export class Raft {
   #resetRandomizedElectionTimeout(): void {
     const jitter = this.config.random.nextInt(this.config.electionTicks)
     // An injected source that breaks its contract is a bug of the embedding code, not an input.
-    assert(
-      Number.isInteger(jitter) && jitter >= 0 && jitter < this.config.electionTicks,
-      `random.nextInt(${this.config.electionTicks}) returned ${jitter}`,
-    )
+    if (!Number.isInteger(jitter) || jitter < 0 || jitter >= this.config.electionTicks)
+      throw new InvariantError(`random.nextInt(${this.config.electionTicks}) returned ${jitter}`)
     this.randomizedElectionTimeout = this.config.electionTicks + jitter
   }
 

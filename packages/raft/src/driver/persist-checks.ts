@@ -1,9 +1,10 @@
 /**
  * Paired assertions around `LogStorage.save` (TigerBeetle's habit): the batch is checked before it
  * is written and read back after the write resolved. Either failing is a bug — in the core or in
- * the storage adapter — and throws an `InvariantError`, which stops the node loudly.
+ * the storage adapter — and throws an `InvariantError`, which stops the node loudly. Each check
+ * builds its message only when it fails: this runs on every batch.
  */
-import { assert } from '@tandem/base'
+import { assert, InvariantError } from '@tandem/base'
 import type { Entry } from '../core/types.js'
 import type { LogStorage, PersistBatch } from './interfaces.js'
 
@@ -18,29 +19,24 @@ export function checkBatch(batch: PersistBatch, storedLastIndex: number): void {
   let lastTerm = 0
   const first = entries[0]
   if (first !== undefined) {
-    assert(first.index >= 1, `batch entry index ${first.index} is below 1`)
-    assert(
-      first.index <= lastIndex + 1,
-      `batch entries start at ${first.index}, leaving a gap after ${lastIndex}`,
-    )
+    if (first.index < 1) throw new InvariantError(`batch entry index ${first.index} is below 1`)
+    if (first.index > lastIndex + 1)
+      throw new InvariantError(`batch entries start at ${first.index}, leaving a gap after ${lastIndex}`)
     if (snapshot !== null) assert(first.index > snapshot.metadata.index, 'batch entries precede its snapshot')
     for (let i = 0; i < entries.length; i++) {
       const entry = entries[i] as Entry
-      assert(entry.index === first.index + i, `batch entries are not contiguous at ${first.index + i}`)
-      assert(entry.term >= lastTerm, `batch entry terms decrease at ${entry.index}`)
+      if (entry.index !== first.index + i)
+        throw new InvariantError(`batch entries are not contiguous at ${first.index + i}`)
+      if (entry.term < lastTerm) throw new InvariantError(`batch entry terms decrease at ${entry.index}`)
       lastTerm = entry.term
     }
     lastIndex = first.index + entries.length - 1
   }
   if (hardState !== null) {
-    assert(
-      hardState.commit <= lastIndex,
-      `batch commit ${hardState.commit} is beyond its last index ${lastIndex}`,
-    )
-    assert(
-      hardState.term >= lastTerm,
-      `batch hard state term ${hardState.term} is below its entries' ${lastTerm}`,
-    )
+    if (hardState.commit > lastIndex)
+      throw new InvariantError(`batch commit ${hardState.commit} is beyond its last index ${lastIndex}`)
+    if (hardState.term < lastTerm)
+      throw new InvariantError(`batch hard state term ${hardState.term} is below its entries' ${lastTerm}`)
   }
 }
 
@@ -52,31 +48,21 @@ export function checkBatch(batch: PersistBatch, storedLastIndex: number): void {
 export function checkSaved(batch: PersistBatch, storage: LogStorage): void {
   const last = batch.entries[batch.entries.length - 1]
   if (last !== undefined) {
-    assert(
-      storage.lastIndex() === last.index,
-      `storage ends at ${storage.lastIndex()} after saving through ${last.index}`,
-    )
-    assert(
-      storage.term(last.index) === last.term,
-      `storage holds another term at ${last.index} than it saved`,
-    )
+    if (storage.lastIndex() !== last.index)
+      throw new InvariantError(`storage ends at ${storage.lastIndex()} after saving through ${last.index}`)
+    if (storage.term(last.index) !== last.term)
+      throw new InvariantError(`storage holds another term at ${last.index} than it saved`)
   } else if (batch.snapshot !== null) {
     const { index } = batch.snapshot.metadata
-    assert(
-      storage.lastIndex() === index,
-      `storage ends at ${storage.lastIndex()} after installing snapshot ${index}`,
-    )
+    if (storage.lastIndex() !== index)
+      throw new InvariantError(`storage ends at ${storage.lastIndex()} after installing snapshot ${index}`)
   }
   if (batch.hardState !== null) {
     const stored = storage.initialState().hardState
-    assert(
-      stored.term === batch.hardState.term,
-      `storage holds term ${stored.term}, saved ${batch.hardState.term}`,
-    )
+    if (stored.term !== batch.hardState.term)
+      throw new InvariantError(`storage holds term ${stored.term}, saved ${batch.hardState.term}`)
     assert(stored.vote === batch.hardState.vote, 'storage holds another vote than it saved')
-    assert(
-      stored.commit === batch.hardState.commit,
-      `storage holds commit ${stored.commit}, saved ${batch.hardState.commit}`,
-    )
+    if (stored.commit !== batch.hardState.commit)
+      throw new InvariantError(`storage holds commit ${stored.commit}, saved ${batch.hardState.commit}`)
   }
 }
