@@ -45,6 +45,16 @@ export { decodeDelta, encodeDelta } from './codec/delta-codec.js'
  */
 export type { DecodeLimits } from './codec/limits.js'
 /**
+ * One value alone in the canonical value encoding (equal values, equal bytes), decoded with limits.
+ *
+ * @example
+ * ```ts
+ * import { decodeValue, encodeValue } from '@tandem/crdt'
+ * console.log(decodeValue(encodeValue({ qty: 3, tags: ['a'] }))) // { qty: 3, tags: ['a'] }
+ * ```
+ */
+export { decodeValue, encodeValue } from './codec/value-codec.js'
+/**
  * Last-writer-wins map handle, from `replica.map(name)`.
  *
  * @example

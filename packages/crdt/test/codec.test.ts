@@ -140,3 +140,16 @@ describe('codec', () => {
     expect(left.encodeState()).toEqual(right.encodeState())
   })
 })
+
+describe('encodeValue / decodeValue', () => {
+  it('round-trips values canonically and refuses trailing or malformed bytes with typed errors', async () => {
+    const { decodeValue, encodeValue, MalformedInputError } = await import('../src/index.js')
+    const value = { b: [1, 2.5, 'x', null, true], a: new Uint8Array([7]) }
+    expect(decodeValue(encodeValue(value))).toEqual(value)
+    expect(encodeValue({ a: 1, b: 2 })).toEqual(encodeValue({ b: 2, a: 1 }))
+    const bytes = encodeValue('hello')
+    expect(() => decodeValue(Uint8Array.of(...bytes, 0))).toThrow(MalformedInputError)
+    expect(() => decodeValue(Uint8Array.of(0xff))).toThrow(MalformedInputError)
+    expect(() => decodeValue(new Uint8Array())).toThrow(MalformedInputError)
+  })
+})

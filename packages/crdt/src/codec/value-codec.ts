@@ -1,6 +1,7 @@
-import { defineOwn, VALUE_DEPTH_MAX, type Value } from '../core/value.js'
+import { assertValue, defineOwn, VALUE_DEPTH_MAX, type Value } from '../core/value.js'
 import { InputTooLargeError, MalformedInputError } from '../errors.js'
-import type { ByteReader, ByteWriter } from './bytes.js'
+import { ByteReader, ByteWriter } from './bytes.js'
+import { type DecodeLimits, resolveLimits } from './limits.js'
 
 /**
  * Value encoding: one tag byte, then the payload. Small non-negative integers live in the tag itself,
@@ -118,4 +119,25 @@ export function readValue(reader: ByteReader, depth = 0): Value {
     default:
       throw new MalformedInputError(`unknown value tag ${tag}`)
   }
+}
+
+/**
+ * Encodes one value alone, in the canonical value encoding: equal values give equal bytes. The
+ * hybrid node carries strong operations' values this way.
+ */
+export function encodeValue(value: Value): Uint8Array {
+  assertValue(value)
+  const writer = new ByteWriter(64)
+  writeValue(writer, value)
+  return writer.finish()
+}
+
+/** Decodes one value from untrusted bytes (the whole input), within `limits`. */
+export function decodeValue(bytes: Uint8Array, limits?: DecodeLimits): Value {
+  const resolved = resolveLimits(limits)
+  if (bytes.length > resolved.bytesMax) throw new InputTooLargeError('value too large')
+  const reader = new ByteReader(bytes, resolved.stringBytesMax)
+  const value = readValue(reader)
+  if (!reader.done) throw new MalformedInputError('trailing bytes after the value')
+  return value
 }
