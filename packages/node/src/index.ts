@@ -61,6 +61,25 @@ export {
 } from './codec/eventual-payload.js'
 export { defaultOperationDecodeLimits, type OperationDecodeLimits } from './codec/limits.js'
 /**
+ * The payload of a strong batch: the proposer's stamp and its data operations, decoded with limits.
+ *
+ * @example
+ * ```ts
+ * import { decodeStrongPayload, encodeStrongPayload } from '@tandem/node'
+ * const bytes = encodeStrongPayload({
+ *   stamp: { wallMs: 1_000, logical: 0 },
+ *   operations: [{ operation: { kind: 'register-set', collection: { kind: 'register', name: 'leader' }, value: 'n1' } }],
+ * })
+ * console.log(decodeStrongPayload(bytes).operations.length) // 1
+ * ```
+ */
+export {
+  decodeStrongPayload,
+  encodeStrongPayload,
+  STRONG_BATCH_OPERATIONS_MAX,
+  strongPayloadVersion,
+} from './codec/strong-payload.js'
+/**
  * Collection declarations and the write rules they impose.
  *
  * @example

@@ -1,4 +1,4 @@
-import { decodeMessage, encodeMessage, MaxLengthError, message, streamMessage } from 'protons-runtime'
+import { decodeMessage, encodeMessage, enumeration, MaxLengthError, message, streamMessage } from 'protons-runtime'
 import { alloc as uint8ArrayAlloc } from 'uint8arrays/alloc'
 import type { Codec, DecodeOptions } from 'protons-runtime'
 import type { Uint8ArrayList } from 'uint8arraylist'
@@ -2331,5 +2331,1375 @@ export namespace EventualBatchPayload {
 
   export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<EventualBatchPayload>): Generator<EventualBatchPayloadVersionFieldEvent | EventualBatchPayloadDeltasFieldEvent> {
     return streamMessage(buf, EventualBatchPayload.codec(), opts)
+  }
+}
+
+export interface StrongPayload {
+  version: number
+  stampWallMs: number
+  stampLogical: number
+  operations: DataOperation[]
+}
+
+export namespace StrongPayload {
+  let _codec: Codec<StrongPayload>
+
+  export const codec = (): Codec<StrongPayload> => {
+    if (_codec == null) {
+      _codec = message<StrongPayload>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.version != null && obj.version !== 0)) {
+          w.uint32(8)
+          w.uint32(obj.version)
+        }
+
+        if ((obj.stampWallMs != null && obj.stampWallMs !== 0)) {
+          w.uint32(16)
+          w.uint64Number(obj.stampWallMs)
+        }
+
+        if ((obj.stampLogical != null && obj.stampLogical !== 0)) {
+          w.uint32(24)
+          w.uint64Number(obj.stampLogical)
+        }
+
+        if (obj.operations != null && obj.operations.length > 0) {
+          for (const value of obj.operations) {
+            w.uint32(34)
+            DataOperation.codec().encode(value, w)
+          }
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          version: 0,
+          stampWallMs: 0,
+          stampLogical: 0,
+          operations: []
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.version = reader.uint32()
+              break
+            }
+            case 2: {
+              obj.stampWallMs = reader.uint64Number()
+              break
+            }
+            case 3: {
+              obj.stampLogical = reader.uint64Number()
+              break
+            }
+            case 4: {
+              if (opts.limits?.operations != null && obj.operations.length === opts.limits.operations) {
+                throw new MaxLengthError('Decode error - repeated field "operations" had too many elements')
+              }
+
+              obj.operations.push(DataOperation.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.operations$
+              }))
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const obj = {
+          operations: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.version`,
+                value: reader.uint32()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.stampWallMs`,
+                value: reader.uint64Number()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.stampLogical`,
+                value: reader.uint64Number()
+              }
+              break
+            }
+            case 4: {
+              if (opts.limits?.operations != null && obj.operations === opts.limits.operations) {
+                throw new MaxLengthError('Streaming decode error - repeated field "operations" had too many elements')
+              }
+
+              for (const evt of DataOperation.codec().stream(reader, reader.uint32(), `${prefix}.operations[]`, {
+                limits: opts.limits?.operations$
+              })) {
+                yield {
+                  ...evt,
+                  index: obj.operations
+                }
+              }
+
+              obj.operations++
+
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface StrongPayloadVersionFieldEvent {
+    field: '$.version'
+    value: number
+  }
+
+  export interface StrongPayloadStampWallMsFieldEvent {
+    field: '$.stampWallMs'
+    value: number
+  }
+
+  export interface StrongPayloadStampLogicalFieldEvent {
+    field: '$.stampLogical'
+    value: number
+  }
+
+  export interface StrongPayloadOperationsCollectionKindFieldEvent {
+    field: '$.operations[].collectionKind'
+    value: CollectionKind
+    index: number
+  }
+
+  export interface StrongPayloadOperationsCollectionFieldEvent {
+    field: '$.operations[].collection'
+    value: string
+    index: number
+  }
+
+  export interface StrongPayloadOperationsDeclareWritesFieldEvent {
+    field: '$.operations[].declare.writes'
+    value: WritesAllowed
+    index: number
+  }
+
+  export interface StrongPayloadOperationsDeclareWritersListedFieldEvent {
+    field: '$.operations[].declare.writersListed'
+    value: boolean
+    index: number
+  }
+
+  export interface StrongPayloadOperationsDeclareWritersFieldEvent {
+    field: '$.operations[].declare.writers[]'
+    index: number
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface StrongPayloadOperationsMapSetValueFieldEvent {
+    field: '$.operations[].mapSetValue'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export interface StrongPayloadOperationsMapDeleteFieldEvent {
+    field: '$.operations[].mapDelete'
+    value: boolean
+    index: number
+  }
+
+  export interface StrongPayloadOperationsCompareAndSetExpectedPresentFieldEvent {
+    field: '$.operations[].compareAndSet.expectedPresent'
+    value: boolean
+    index: number
+  }
+
+  export interface StrongPayloadOperationsCompareAndSetExpectedFieldEvent {
+    field: '$.operations[].compareAndSet.expected'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export interface StrongPayloadOperationsCompareAndSetNextFieldEvent {
+    field: '$.operations[].compareAndSet.next'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export interface StrongPayloadOperationsInsertIfAbsentFieldEvent {
+    field: '$.operations[].insertIfAbsent'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export interface StrongPayloadOperationsIncrementByFieldEvent {
+    field: '$.operations[].increment.by'
+    value: number
+    index: number
+  }
+
+  export interface StrongPayloadOperationsIncrementMinFieldEvent {
+    field: '$.operations[].increment.min'
+    value: number
+    index: number
+  }
+
+  export interface StrongPayloadOperationsIncrementMaxFieldEvent {
+    field: '$.operations[].increment.max'
+    value: number
+    index: number
+  }
+
+  export interface StrongPayloadOperationsSetAddFieldEvent {
+    field: '$.operations[].setAdd'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export interface StrongPayloadOperationsSetDeleteFieldEvent {
+    field: '$.operations[].setDelete'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export interface StrongPayloadOperationsRegisterSetFieldEvent {
+    field: '$.operations[].registerSet'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export interface StrongPayloadOperationsKeyFieldEvent {
+    field: '$.operations[].key'
+    value: string
+    index: number
+  }
+
+  export interface StrongPayloadOperationsIdempotencyKeyFieldEvent {
+    field: '$.operations[].idempotencyKey'
+    value: string
+    index: number
+  }
+
+  export interface StrongPayloadOperationsOperationHashFieldEvent {
+    field: '$.operations[].operationHash'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export function encode (obj: Partial<StrongPayload>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, StrongPayload.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<StrongPayload>): StrongPayload {
+    return decodeMessage(buf, StrongPayload.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<StrongPayload>): Generator<StrongPayloadVersionFieldEvent | StrongPayloadStampWallMsFieldEvent | StrongPayloadStampLogicalFieldEvent | StrongPayloadOperationsCollectionKindFieldEvent | StrongPayloadOperationsCollectionFieldEvent | StrongPayloadOperationsDeclareWritesFieldEvent | StrongPayloadOperationsDeclareWritersListedFieldEvent | StrongPayloadOperationsDeclareWritersFieldEvent | StrongPayloadOperationsMapSetValueFieldEvent | StrongPayloadOperationsMapDeleteFieldEvent | StrongPayloadOperationsCompareAndSetExpectedPresentFieldEvent | StrongPayloadOperationsCompareAndSetExpectedFieldEvent | StrongPayloadOperationsCompareAndSetNextFieldEvent | StrongPayloadOperationsInsertIfAbsentFieldEvent | StrongPayloadOperationsIncrementByFieldEvent | StrongPayloadOperationsIncrementMinFieldEvent | StrongPayloadOperationsIncrementMaxFieldEvent | StrongPayloadOperationsSetAddFieldEvent | StrongPayloadOperationsSetDeleteFieldEvent | StrongPayloadOperationsRegisterSetFieldEvent | StrongPayloadOperationsKeyFieldEvent | StrongPayloadOperationsIdempotencyKeyFieldEvent | StrongPayloadOperationsOperationHashFieldEvent> {
+    return streamMessage(buf, StrongPayload.codec(), opts)
+  }
+}
+
+export enum CollectionKind {
+  COLLECTION_MAP = 'COLLECTION_MAP',
+  COLLECTION_SET = 'COLLECTION_SET',
+  COLLECTION_REGISTER = 'COLLECTION_REGISTER'
+}
+
+enum __CollectionKindValues {
+  COLLECTION_MAP = 0,
+  COLLECTION_SET = 1,
+  COLLECTION_REGISTER = 2
+}
+
+export namespace CollectionKind {
+  export const codec = (): Codec<CollectionKind> => {
+    return enumeration<CollectionKind>(__CollectionKindValues)
+  }
+}
+
+export enum WritesAllowed {
+  WRITES_BOTH = 'WRITES_BOTH',
+  WRITES_STRONG = 'WRITES_STRONG',
+  WRITES_EVENTUAL = 'WRITES_EVENTUAL'
+}
+
+enum __WritesAllowedValues {
+  WRITES_BOTH = 0,
+  WRITES_STRONG = 1,
+  WRITES_EVENTUAL = 2
+}
+
+export namespace WritesAllowed {
+  export const codec = (): Codec<WritesAllowed> => {
+    return enumeration<WritesAllowed>(__WritesAllowedValues)
+  }
+}
+
+export interface Declare {
+  writes: WritesAllowed
+  writersListed: boolean
+  writers: Uint8Array<ArrayBuffer>[]
+}
+
+export namespace Declare {
+  let _codec: Codec<Declare>
+
+  export const codec = (): Codec<Declare> => {
+    if (_codec == null) {
+      _codec = message<Declare>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if (obj.writes != null && __WritesAllowedValues[obj.writes] !== 0) {
+          w.uint32(8)
+          WritesAllowed.codec().encode(obj.writes, w)
+        }
+
+        if ((obj.writersListed != null && obj.writersListed !== false)) {
+          w.uint32(16)
+          w.bool(obj.writersListed)
+        }
+
+        if (obj.writers != null && obj.writers.length > 0) {
+          for (const value of obj.writers) {
+            w.uint32(26)
+            w.bytes(value)
+          }
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          writes: WritesAllowed.WRITES_BOTH,
+          writersListed: false,
+          writers: []
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.writes = WritesAllowed.codec().decode(reader)
+              break
+            }
+            case 2: {
+              obj.writersListed = reader.bool()
+              break
+            }
+            case 3: {
+              if (opts.limits?.writers != null && obj.writers.length === opts.limits.writers) {
+                throw new MaxLengthError('Decode error - repeated field "writers" had too many elements')
+              }
+
+              obj.writers.push(reader.bytes())
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const obj = {
+          writers: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.writes`,
+                value: WritesAllowed.codec().decode(reader)
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.writersListed`,
+                value: reader.bool()
+              }
+              break
+            }
+            case 3: {
+              if (opts.limits?.writers != null && obj.writers === opts.limits.writers) {
+                throw new MaxLengthError('Streaming decode error - repeated field "writers" had too many elements')
+              }
+
+              yield {
+                field: `${prefix}.writers[]`,
+                index: obj.writers,
+                value: reader.bytes()
+              }
+
+              obj.writers++
+
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface DeclareWritesFieldEvent {
+    field: '$.writes'
+    value: WritesAllowed
+  }
+
+  export interface DeclareWritersListedFieldEvent {
+    field: '$.writersListed'
+    value: boolean
+  }
+
+  export interface DeclareWritersFieldEvent {
+    field: '$.writers[]'
+    index: number
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode (obj: Partial<Declare>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, Declare.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Declare>): Declare {
+    return decodeMessage(buf, Declare.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Declare>): Generator<DeclareWritesFieldEvent | DeclareWritersListedFieldEvent | DeclareWritersFieldEvent> {
+    return streamMessage(buf, Declare.codec(), opts)
+  }
+}
+
+export interface CompareAndSet {
+  expectedPresent: boolean
+  expected: Uint8Array<ArrayBuffer>
+  next: Uint8Array<ArrayBuffer>
+}
+
+export namespace CompareAndSet {
+  let _codec: Codec<CompareAndSet>
+
+  export const codec = (): Codec<CompareAndSet> => {
+    if (_codec == null) {
+      _codec = message<CompareAndSet>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.expectedPresent != null && obj.expectedPresent !== false)) {
+          w.uint32(8)
+          w.bool(obj.expectedPresent)
+        }
+
+        if ((obj.expected != null && obj.expected.byteLength > 0)) {
+          w.uint32(18)
+          w.bytes(obj.expected)
+        }
+
+        if ((obj.next != null && obj.next.byteLength > 0)) {
+          w.uint32(26)
+          w.bytes(obj.next)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          expectedPresent: false,
+          expected: uint8ArrayAlloc(0),
+          next: uint8ArrayAlloc(0)
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.expectedPresent = reader.bool()
+              break
+            }
+            case 2: {
+              obj.expected = reader.bytes()
+              break
+            }
+            case 3: {
+              obj.next = reader.bytes()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.expectedPresent`,
+                value: reader.bool()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.expected`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.next`,
+                value: reader.bytes()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface CompareAndSetExpectedPresentFieldEvent {
+    field: '$.expectedPresent'
+    value: boolean
+  }
+
+  export interface CompareAndSetExpectedFieldEvent {
+    field: '$.expected'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface CompareAndSetNextFieldEvent {
+    field: '$.next'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode (obj: Partial<CompareAndSet>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, CompareAndSet.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<CompareAndSet>): CompareAndSet {
+    return decodeMessage(buf, CompareAndSet.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<CompareAndSet>): Generator<CompareAndSetExpectedPresentFieldEvent | CompareAndSetExpectedFieldEvent | CompareAndSetNextFieldEvent> {
+    return streamMessage(buf, CompareAndSet.codec(), opts)
+  }
+}
+
+export interface Increment {
+  by: number
+  min?: number
+  max?: number
+}
+
+export namespace Increment {
+  let _codec: Codec<Increment>
+
+  export const codec = (): Codec<Increment> => {
+    if (_codec == null) {
+      _codec = message<Increment>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.by != null && obj.by !== 0)) {
+          w.uint32(9)
+          w.double(obj.by)
+        }
+
+        if (obj.min != null) {
+          w.uint32(17)
+          w.double(obj.min)
+        }
+
+        if (obj.max != null) {
+          w.uint32(25)
+          w.double(obj.max)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          by: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.by = reader.double()
+              break
+            }
+            case 2: {
+              obj.min = reader.double()
+              break
+            }
+            case 3: {
+              obj.max = reader.double()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.by`,
+                value: reader.double()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.min`,
+                value: reader.double()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.max`,
+                value: reader.double()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface IncrementByFieldEvent {
+    field: '$.by'
+    value: number
+  }
+
+  export interface IncrementMinFieldEvent {
+    field: '$.min'
+    value: number
+  }
+
+  export interface IncrementMaxFieldEvent {
+    field: '$.max'
+    value: number
+  }
+
+  export function encode (obj: Partial<Increment>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, Increment.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Increment>): Increment {
+    return decodeMessage(buf, Increment.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Increment>): Generator<IncrementByFieldEvent | IncrementMinFieldEvent | IncrementMaxFieldEvent> {
+    return streamMessage(buf, Increment.codec(), opts)
+  }
+}
+
+export interface DataOperation {
+  collectionKind: CollectionKind
+  collection: string
+  declare?: Declare
+  mapSetValue?: Uint8Array<ArrayBuffer>
+  mapDelete?: boolean
+  compareAndSet?: CompareAndSet
+  insertIfAbsent?: Uint8Array<ArrayBuffer>
+  increment?: Increment
+  setAdd?: Uint8Array<ArrayBuffer>
+  setDelete?: Uint8Array<ArrayBuffer>
+  registerSet?: Uint8Array<ArrayBuffer>
+  key: string
+  idempotencyKey: string
+  operationHash: Uint8Array<ArrayBuffer>
+}
+
+export namespace DataOperation {
+  let _codec: Codec<DataOperation>
+
+  export const codec = (): Codec<DataOperation> => {
+    if (_codec == null) {
+      _codec = message<DataOperation>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        obj = { ...obj }
+
+        if (obj.registerSet != null) {
+          obj.setDelete = undefined
+          obj.setAdd = undefined
+          obj.increment = undefined
+          obj.insertIfAbsent = undefined
+          obj.compareAndSet = undefined
+          obj.mapDelete = undefined
+          obj.mapSetValue = undefined
+          obj.declare = undefined
+        }
+
+        if (obj.setDelete != null) {
+          obj.registerSet = undefined
+          obj.setAdd = undefined
+          obj.increment = undefined
+          obj.insertIfAbsent = undefined
+          obj.compareAndSet = undefined
+          obj.mapDelete = undefined
+          obj.mapSetValue = undefined
+          obj.declare = undefined
+        }
+
+        if (obj.setAdd != null) {
+          obj.registerSet = undefined
+          obj.setDelete = undefined
+          obj.increment = undefined
+          obj.insertIfAbsent = undefined
+          obj.compareAndSet = undefined
+          obj.mapDelete = undefined
+          obj.mapSetValue = undefined
+          obj.declare = undefined
+        }
+
+        if (obj.increment != null) {
+          obj.registerSet = undefined
+          obj.setDelete = undefined
+          obj.setAdd = undefined
+          obj.insertIfAbsent = undefined
+          obj.compareAndSet = undefined
+          obj.mapDelete = undefined
+          obj.mapSetValue = undefined
+          obj.declare = undefined
+        }
+
+        if (obj.insertIfAbsent != null) {
+          obj.registerSet = undefined
+          obj.setDelete = undefined
+          obj.setAdd = undefined
+          obj.increment = undefined
+          obj.compareAndSet = undefined
+          obj.mapDelete = undefined
+          obj.mapSetValue = undefined
+          obj.declare = undefined
+        }
+
+        if (obj.compareAndSet != null) {
+          obj.registerSet = undefined
+          obj.setDelete = undefined
+          obj.setAdd = undefined
+          obj.increment = undefined
+          obj.insertIfAbsent = undefined
+          obj.mapDelete = undefined
+          obj.mapSetValue = undefined
+          obj.declare = undefined
+        }
+
+        if (obj.mapDelete != null) {
+          obj.registerSet = undefined
+          obj.setDelete = undefined
+          obj.setAdd = undefined
+          obj.increment = undefined
+          obj.insertIfAbsent = undefined
+          obj.compareAndSet = undefined
+          obj.mapSetValue = undefined
+          obj.declare = undefined
+        }
+
+        if (obj.mapSetValue != null) {
+          obj.registerSet = undefined
+          obj.setDelete = undefined
+          obj.setAdd = undefined
+          obj.increment = undefined
+          obj.insertIfAbsent = undefined
+          obj.compareAndSet = undefined
+          obj.mapDelete = undefined
+          obj.declare = undefined
+        }
+
+        if (obj.declare != null) {
+          obj.registerSet = undefined
+          obj.setDelete = undefined
+          obj.setAdd = undefined
+          obj.increment = undefined
+          obj.insertIfAbsent = undefined
+          obj.compareAndSet = undefined
+          obj.mapDelete = undefined
+          obj.mapSetValue = undefined
+        }
+
+        if (obj.collectionKind != null && __CollectionKindValues[obj.collectionKind] !== 0) {
+          w.uint32(8)
+          CollectionKind.codec().encode(obj.collectionKind, w)
+        }
+
+        if ((obj.collection != null && obj.collection !== '')) {
+          w.uint32(18)
+          w.string(obj.collection)
+        }
+
+        if (obj.declare != null) {
+          w.uint32(26)
+          Declare.codec().encode(obj.declare, w)
+        }
+
+        if (obj.mapSetValue != null) {
+          w.uint32(34)
+          w.bytes(obj.mapSetValue)
+        }
+
+        if (obj.mapDelete != null) {
+          w.uint32(40)
+          w.bool(obj.mapDelete)
+        }
+
+        if (obj.compareAndSet != null) {
+          w.uint32(50)
+          CompareAndSet.codec().encode(obj.compareAndSet, w)
+        }
+
+        if (obj.insertIfAbsent != null) {
+          w.uint32(58)
+          w.bytes(obj.insertIfAbsent)
+        }
+
+        if (obj.increment != null) {
+          w.uint32(66)
+          Increment.codec().encode(obj.increment, w)
+        }
+
+        if (obj.setAdd != null) {
+          w.uint32(74)
+          w.bytes(obj.setAdd)
+        }
+
+        if (obj.setDelete != null) {
+          w.uint32(82)
+          w.bytes(obj.setDelete)
+        }
+
+        if (obj.registerSet != null) {
+          w.uint32(90)
+          w.bytes(obj.registerSet)
+        }
+
+        if ((obj.key != null && obj.key !== '')) {
+          w.uint32(98)
+          w.string(obj.key)
+        }
+
+        if ((obj.idempotencyKey != null && obj.idempotencyKey !== '')) {
+          w.uint32(106)
+          w.string(obj.idempotencyKey)
+        }
+
+        if ((obj.operationHash != null && obj.operationHash.byteLength > 0)) {
+          w.uint32(114)
+          w.bytes(obj.operationHash)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          collectionKind: CollectionKind.COLLECTION_MAP,
+          collection: '',
+          key: '',
+          idempotencyKey: '',
+          operationHash: uint8ArrayAlloc(0)
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.collectionKind = CollectionKind.codec().decode(reader)
+              break
+            }
+            case 2: {
+              obj.collection = reader.string()
+              break
+            }
+            case 3: {
+              obj.declare = Declare.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.declare
+              })
+              break
+            }
+            case 4: {
+              obj.mapSetValue = reader.bytes()
+              break
+            }
+            case 5: {
+              obj.mapDelete = reader.bool()
+              break
+            }
+            case 6: {
+              obj.compareAndSet = CompareAndSet.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.compareAndSet
+              })
+              break
+            }
+            case 7: {
+              obj.insertIfAbsent = reader.bytes()
+              break
+            }
+            case 8: {
+              obj.increment = Increment.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.increment
+              })
+              break
+            }
+            case 9: {
+              obj.setAdd = reader.bytes()
+              break
+            }
+            case 10: {
+              obj.setDelete = reader.bytes()
+              break
+            }
+            case 11: {
+              obj.registerSet = reader.bytes()
+              break
+            }
+            case 12: {
+              obj.key = reader.string()
+              break
+            }
+            case 13: {
+              obj.idempotencyKey = reader.string()
+              break
+            }
+            case 14: {
+              obj.operationHash = reader.bytes()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        if (obj.registerSet != null) {
+          delete obj.setDelete
+          delete obj.setAdd
+          delete obj.increment
+          delete obj.insertIfAbsent
+          delete obj.compareAndSet
+          delete obj.mapDelete
+          delete obj.mapSetValue
+          delete obj.declare
+        }
+
+        if (obj.setDelete != null) {
+          delete obj.registerSet
+          delete obj.setAdd
+          delete obj.increment
+          delete obj.insertIfAbsent
+          delete obj.compareAndSet
+          delete obj.mapDelete
+          delete obj.mapSetValue
+          delete obj.declare
+        }
+
+        if (obj.setAdd != null) {
+          delete obj.registerSet
+          delete obj.setDelete
+          delete obj.increment
+          delete obj.insertIfAbsent
+          delete obj.compareAndSet
+          delete obj.mapDelete
+          delete obj.mapSetValue
+          delete obj.declare
+        }
+
+        if (obj.increment != null) {
+          delete obj.registerSet
+          delete obj.setDelete
+          delete obj.setAdd
+          delete obj.insertIfAbsent
+          delete obj.compareAndSet
+          delete obj.mapDelete
+          delete obj.mapSetValue
+          delete obj.declare
+        }
+
+        if (obj.insertIfAbsent != null) {
+          delete obj.registerSet
+          delete obj.setDelete
+          delete obj.setAdd
+          delete obj.increment
+          delete obj.compareAndSet
+          delete obj.mapDelete
+          delete obj.mapSetValue
+          delete obj.declare
+        }
+
+        if (obj.compareAndSet != null) {
+          delete obj.registerSet
+          delete obj.setDelete
+          delete obj.setAdd
+          delete obj.increment
+          delete obj.insertIfAbsent
+          delete obj.mapDelete
+          delete obj.mapSetValue
+          delete obj.declare
+        }
+
+        if (obj.mapDelete != null) {
+          delete obj.registerSet
+          delete obj.setDelete
+          delete obj.setAdd
+          delete obj.increment
+          delete obj.insertIfAbsent
+          delete obj.compareAndSet
+          delete obj.mapSetValue
+          delete obj.declare
+        }
+
+        if (obj.mapSetValue != null) {
+          delete obj.registerSet
+          delete obj.setDelete
+          delete obj.setAdd
+          delete obj.increment
+          delete obj.insertIfAbsent
+          delete obj.compareAndSet
+          delete obj.mapDelete
+          delete obj.declare
+        }
+
+        if (obj.declare != null) {
+          delete obj.registerSet
+          delete obj.setDelete
+          delete obj.setAdd
+          delete obj.increment
+          delete obj.insertIfAbsent
+          delete obj.compareAndSet
+          delete obj.mapDelete
+          delete obj.mapSetValue
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.collectionKind`,
+                value: CollectionKind.codec().decode(reader)
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.collection`,
+                value: reader.string()
+              }
+              break
+            }
+            case 3: {
+              yield * Declare.codec().stream(reader, reader.uint32(), `${prefix}.declare`, {
+                limits: opts.limits?.declare
+              })
+
+              break
+            }
+            case 4: {
+              yield {
+                field: `${prefix}.mapSetValue`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 5: {
+              yield {
+                field: `${prefix}.mapDelete`,
+                value: reader.bool()
+              }
+              break
+            }
+            case 6: {
+              yield * CompareAndSet.codec().stream(reader, reader.uint32(), `${prefix}.compareAndSet`, {
+                limits: opts.limits?.compareAndSet
+              })
+
+              break
+            }
+            case 7: {
+              yield {
+                field: `${prefix}.insertIfAbsent`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 8: {
+              yield * Increment.codec().stream(reader, reader.uint32(), `${prefix}.increment`, {
+                limits: opts.limits?.increment
+              })
+
+              break
+            }
+            case 9: {
+              yield {
+                field: `${prefix}.setAdd`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 10: {
+              yield {
+                field: `${prefix}.setDelete`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 11: {
+              yield {
+                field: `${prefix}.registerSet`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 12: {
+              yield {
+                field: `${prefix}.key`,
+                value: reader.string()
+              }
+              break
+            }
+            case 13: {
+              yield {
+                field: `${prefix}.idempotencyKey`,
+                value: reader.string()
+              }
+              break
+            }
+            case 14: {
+              yield {
+                field: `${prefix}.operationHash`,
+                value: reader.bytes()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface DataOperationCollectionKindFieldEvent {
+    field: '$.collectionKind'
+    value: CollectionKind
+  }
+
+  export interface DataOperationCollectionFieldEvent {
+    field: '$.collection'
+    value: string
+  }
+
+  export interface DataOperationDeclareWritesFieldEvent {
+    field: '$.declare.writes'
+    value: WritesAllowed
+  }
+
+  export interface DataOperationDeclareWritersListedFieldEvent {
+    field: '$.declare.writersListed'
+    value: boolean
+  }
+
+  export interface DataOperationDeclareWritersFieldEvent {
+    field: '$.declare.writers[]'
+    index: number
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface DataOperationMapSetValueFieldEvent {
+    field: '$.mapSetValue'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface DataOperationMapDeleteFieldEvent {
+    field: '$.mapDelete'
+    value: boolean
+  }
+
+  export interface DataOperationCompareAndSetExpectedPresentFieldEvent {
+    field: '$.compareAndSet.expectedPresent'
+    value: boolean
+  }
+
+  export interface DataOperationCompareAndSetExpectedFieldEvent {
+    field: '$.compareAndSet.expected'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface DataOperationCompareAndSetNextFieldEvent {
+    field: '$.compareAndSet.next'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface DataOperationInsertIfAbsentFieldEvent {
+    field: '$.insertIfAbsent'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface DataOperationIncrementByFieldEvent {
+    field: '$.increment.by'
+    value: number
+  }
+
+  export interface DataOperationIncrementMinFieldEvent {
+    field: '$.increment.min'
+    value: number
+  }
+
+  export interface DataOperationIncrementMaxFieldEvent {
+    field: '$.increment.max'
+    value: number
+  }
+
+  export interface DataOperationSetAddFieldEvent {
+    field: '$.setAdd'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface DataOperationSetDeleteFieldEvent {
+    field: '$.setDelete'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface DataOperationRegisterSetFieldEvent {
+    field: '$.registerSet'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface DataOperationKeyFieldEvent {
+    field: '$.key'
+    value: string
+  }
+
+  export interface DataOperationIdempotencyKeyFieldEvent {
+    field: '$.idempotencyKey'
+    value: string
+  }
+
+  export interface DataOperationOperationHashFieldEvent {
+    field: '$.operationHash'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode (obj: Partial<DataOperation>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, DataOperation.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<DataOperation>): DataOperation {
+    return decodeMessage(buf, DataOperation.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<DataOperation>): Generator<DataOperationCollectionKindFieldEvent | DataOperationCollectionFieldEvent | DataOperationDeclareWritesFieldEvent | DataOperationDeclareWritersListedFieldEvent | DataOperationDeclareWritersFieldEvent | DataOperationMapSetValueFieldEvent | DataOperationMapDeleteFieldEvent | DataOperationCompareAndSetExpectedPresentFieldEvent | DataOperationCompareAndSetExpectedFieldEvent | DataOperationCompareAndSetNextFieldEvent | DataOperationInsertIfAbsentFieldEvent | DataOperationIncrementByFieldEvent | DataOperationIncrementMinFieldEvent | DataOperationIncrementMaxFieldEvent | DataOperationSetAddFieldEvent | DataOperationSetDeleteFieldEvent | DataOperationRegisterSetFieldEvent | DataOperationKeyFieldEvent | DataOperationIdempotencyKeyFieldEvent | DataOperationOperationHashFieldEvent> {
+    return streamMessage(buf, DataOperation.codec(), opts)
   }
 }
