@@ -301,3 +301,19 @@ export {
   SnapshotService,
   type SnapshotServiceOptions,
 } from './snapshot/service.js'
+/**
+ * Raft's `SnapshotTransport` over `/tandem/snapshot/1`: a leader's snapshots leave the Raft message
+ * stream, so heartbeats never wait behind snapshot bytes; the offer carries the `Snap` header
+ * (sender, recipient, term, snapshot metadata), checked against the authenticated peer.
+ *
+ * @example
+ * ```ts
+ * const snapshotTransport = createRaftSnapshotTransport(host, await createSnapshotService(host))
+ * const raft = new RaftNode({ id: host.nodeId, transport: createRaftTransport(host), snapshotTransport, storage, stateMachine, clock, random })
+ * ```
+ */
+export {
+  createRaftSnapshotTransport,
+  RaftSnapshotTransport,
+  type RaftSnapshotTransportOptions,
+} from './snapshot/raft-snapshots.js'

@@ -1,0 +1,115 @@
+/**
+ * Raft's `SnapshotTransport` over `/tandem/snapshot/1`: a leader's snapshot travels on a stream of
+ * its own (resumable, checksummed, bounded per peer), never in the Raft message stream, so
+ * heartbeats and appends never wait behind snapshot bytes. The offer's metadata is the raft codec's
+ * `Snap` message with the snapshot's data left out (sender, recipient, term, snapshot metadata);
+ * the data follows as the transfer's chunks.
+ */
+import { rethrowInvariant } from '@tandem/base'
+import {
+  type CancelSignal,
+  decodeMessage,
+  encodeMessage,
+  MessageType,
+  type SnapshotMessage,
+  type SnapshotTransport,
+} from '@tandem/raft'
+import { SnapshotProtocolError } from '../errors.js'
+import type { ProtocolHost } from '../host.js'
+import { METADATA_BYTES_MAX } from './frames.js'
+import type { ReceivedSnapshot } from './receiver.js'
+import type { SnapshotSendOptions } from './sender.js'
+import type { SnapshotService } from './service.js'
+
+const EMPTY_BYTES = new Uint8Array(0)
+
+/** Options of {@link RaftSnapshotTransport}: the chunk size and attempts of each send. */
+export type RaftSnapshotTransportOptions = Pick<SnapshotSendOptions, 'chunkBytes' | 'attemptsMax'>
+
+export class RaftSnapshotTransport implements SnapshotTransport {
+  readonly #host: Pick<ProtocolHost, 'nodeId'>
+  readonly #service: SnapshotService
+  readonly #options: RaftSnapshotTransportOptions
+
+  constructor(
+    host: Pick<ProtocolHost, 'nodeId'>,
+    service: SnapshotService,
+    options: RaftSnapshotTransportOptions = {},
+  ) {
+    this.#host = host
+    this.#service = service
+    this.#options = options
+  }
+
+  /** Streams the snapshot to `message.to`; resolves once that node's Raft took it whole. */
+  async send(message: SnapshotMessage, signal: CancelSignal): Promise<void> {
+    const abort = new AbortController()
+    if (signal.aborted) abort.abort(signal.reason)
+    else signal.addEventListener('abort', () => abort.abort(signal.reason))
+    const { metadata } = message.snapshot
+    await this.#service.send(
+      message.to,
+      {
+        // Resumes match on it: the same snapshot from the same term resumes where a cut left it.
+        transferId: `raft/${message.term}/${metadata.term}/${metadata.index}`,
+        metadata: encodeMessage({
+          type: MessageType.Snap,
+          from: message.from,
+          to: message.to,
+          term: message.term,
+          logTerm: 0,
+          index: 0,
+          entries: [],
+          commit: 0,
+          snapshot: { metadata, data: EMPTY_BYTES },
+          reject: false,
+          rejectHint: 0,
+          rejectHintTerm: 0,
+          context: EMPTY_BYTES,
+        }),
+        data: message.snapshot.data,
+      },
+      { ...this.#options, signal: abort.signal },
+    )
+  }
+
+  /**
+   * Installs the handler of received snapshots. A snapshot whose header does not decode, names
+   * another sender than the authenticated peer or another recipient than this node is refused, as
+   * is one the handler throws on; the sender's `send` then rejects.
+   */
+  onSnapshot(handler: (message: SnapshotMessage) => void): void {
+    this.#service.onSnapshot((received) => handler(this.#decode(received)))
+  }
+
+  #decode(received: ReceivedSnapshot): SnapshotMessage {
+    let header: ReturnType<typeof decodeMessage>
+    try {
+      header = decodeMessage(received.metadata, { messageBytesMax: METADATA_BYTES_MAX })
+    } catch (error) {
+      rethrowInvariant(error)
+      throw new SnapshotProtocolError('the snapshot header is not a raft message', { cause: error })
+    }
+    if (header.type !== MessageType.Snap || header.snapshot === null)
+      throw new SnapshotProtocolError('the snapshot header is not a Snap message')
+    if (header.from !== received.from)
+      throw new SnapshotProtocolError('the snapshot header names another sender than the peer')
+    if (header.to !== this.#host.nodeId)
+      throw new SnapshotProtocolError('the snapshot header names another recipient')
+    return {
+      from: header.from,
+      to: header.to,
+      term: header.term,
+      snapshot: { metadata: header.snapshot.metadata, data: received.data },
+    }
+  }
+}
+
+/** Raft's snapshot transport for the node of `service` (which then owns the service's snapshot handler). */
+export function createRaftSnapshotTransport(
+  host: Pick<ProtocolHost, 'nodeId'>,
+  service: SnapshotService,
+  options: RaftSnapshotTransportOptions = {},
+): RaftSnapshotTransport {
+  return new RaftSnapshotTransport(host, service, options)
+}
