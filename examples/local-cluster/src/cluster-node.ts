@@ -12,7 +12,7 @@ import {
   crdtSyncAdapter,
   createCrdtSyncService,
   createRaftTransport,
-  createTandemNode,
+  createTransportHost,
   loadOrCreateNodeIdentity,
 } from '@tandem/transport'
 import { FileDevice, nodeCrc32, WalLogStorage } from '@tandem/wal'
@@ -29,7 +29,7 @@ const roleNames: Record<number, string> = {
 const config = JSON.parse(process.argv[2] ?? '{}') as NodeConfig
 const { nodeId } = await loadOrCreateNodeIdentity(config.dataDir)
 
-const node = await createTandemNode({
+const node = await createTransportHost({
   dataDir: config.dataDir,
   members: config.members,
   listen: config.listen,

@@ -4,7 +4,8 @@
  * with `drain` backpressure, and read back with the same `FrameDecoder`.
  */
 import { connect, createServer, type Server, type Socket } from 'node:net'
-import { FrameDecoder } from '@tandem/transport'
+// Not part of the package's face: the bench reads the built decoder directly.
+import { FrameDecoder } from '../dist/framing/frame-decoder.js'
 import { deferred } from './deferred.ts'
 
 const BATCH_BYTES_MAX = 256 * 1024

@@ -156,7 +156,7 @@ export class SyncProtocolError extends TransportError {
 }
 
 /** An operation needs a started node, or was called after `stop()`. */
-export class NodeNotRunningError extends TransportError {
-  readonly code = 'TRANSPORT_NODE_NOT_RUNNING'
-  override readonly name = 'NodeNotRunningError'
+export class HostNotRunningError extends TransportError {
+  readonly code = 'TRANSPORT_HOST_NOT_RUNNING'
+  override readonly name = 'HostNotRunningError'
 }

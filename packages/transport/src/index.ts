@@ -5,13 +5,13 @@
  *
  * @example
  * ```ts
- * import { createRaftTransport, createTandemNode, loadOrCreateNodeIdentity } from '@tandem/transport'
+ * import { createRaftTransport, createTransportHost, loadOrCreateNodeIdentity } from '@tandem/transport'
  *
  * const a = await loadOrCreateNodeIdentity('/var/lib/tandem/a')
  * const b = await loadOrCreateNodeIdentity('/var/lib/tandem/b')
  * const members = [a.nodeId, b.nodeId]
- * const nodeB = await createTandemNode({ dataDir: '/var/lib/tandem/b', members, port: 4002 })
- * const nodeA = await createTandemNode({ dataDir: '/var/lib/tandem/a', members, port: 4001, peers: { [b.nodeId]: nodeB.multiaddrs() } })
+ * const nodeB = await createTransportHost({ dataDir: '/var/lib/tandem/b', members, port: 4002 })
+ * const nodeA = await createTransportHost({ dataDir: '/var/lib/tandem/a', members, port: 4001, peers: { [b.nodeId]: nodeB.multiaddrs() } })
  * createRaftTransport(nodeB).onMessage((message) => console.log('B got', message.type, 'from', message.from))
  * createRaftTransport(nodeA).send([heartbeatFromAToB])
  * ```
@@ -95,11 +95,11 @@ export {
   AddressBookError,
   FrameTimeoutError,
   FrameTooLargeError,
+  HostNotRunningError,
   InboundBufferExceededError,
   MalformedFrameError,
   MessageHandlerError,
   NodeKeyError,
-  NodeNotRunningError,
   OutgoingFrameTooLargeError,
   PeerNotAdmittedError,
   SnapshotIntegrityError,
@@ -169,7 +169,7 @@ export { loadOrCreateNodeIdentity, NODE_KEY_FILE, type NodeIdentity } from './id
  *
  * @example
  * ```ts
- * const node = await createTandemNode({ dataDir, members, inbound: { connectionsPerPeerMax: 2, frameTimeoutMs: 5_000 } })
+ * const node = await createTransportHost({ dataDir, members, inbound: { connectionsPerPeerMax: 2, frameTimeoutMs: 5_000 } })
  * console.log(node.inbound.bufferedBytes(peer), node.inbound.peakBufferedBytes(peer))
  * ```
  */
@@ -185,40 +185,6 @@ export { DEFAULT_INBOUND_LIMITS, InboundGuard, type InboundLimits } from './inbo
  * ```
  */
 export { MetricsRegistry, type PeerMetrics } from './metrics.js'
-/**
- * Creates and starts a node: identity from `dataDir`, QUIC and TCP listeners, the member allowlist,
- * the persisted address book, RTT pings, and the `/tandem/raft/1` channel (`node.raft`).
- *
- * @example
- * ```ts
- * const node = await createTandemNode({ dataDir: './data', members: [selfId, otherId], port: 4001 })
- * console.log(node.nodeId, node.multiaddrs())
- * await node.stop()
- * ```
- */
-export { createTandemNode, TandemNode } from './node.js'
-/**
- * Options of {@link createTandemNode}: data directory, members, sync peers, listen addresses, raft
- * channel limits, per-peer inbound limits, backoff and its random source, ping interval, logger.
- *
- * @example
- * ```ts
- * const options: TandemNodeOptions = {
- *   dataDir: './data', members, syncPeers: [laptopId], listen: ['/ip4/0.0.0.0/udp/4001/quic-v1'],
- *   raft: { frameBytesMax: 8 << 20, overflow: 'drop-oldest' }, backoff: { delayMsMax: 5_000 },
- * }
- * ```
- */
-export type { RaftChannelOptions, TandemNodeOptions } from './node-options.js'
-/**
- * The default listen addresses: QUIC v1 on UDP `port` and TCP on `port`.
- *
- * @example
- * ```ts
- * defaultListenAddresses('0.0.0.0', 4001) // ['/ip4/0.0.0.0/udp/4001/quic-v1', '/ip4/0.0.0.0/tcp/4001']
- * ```
- */
-export { DEFAULT_RAFT_CHANNEL, defaultListenAddresses } from './node-options.js'
 /**
  * The protocol ids.
  *
@@ -245,6 +211,22 @@ export {
   raftMessageCodec,
 } from './raft-transport.js'
 /**
+ * Raft's `SnapshotTransport` over `/tandem/snapshot/1`: a leader's snapshots leave the Raft message
+ * stream, so heartbeats never wait behind snapshot bytes; the offer carries the `Snap` header
+ * (sender, recipient, term, snapshot metadata), checked against the authenticated peer.
+ *
+ * @example
+ * ```ts
+ * const snapshotTransport = createRaftSnapshotTransport(host, await createSnapshotService(host))
+ * const raft = new RaftNode({ id: host.nodeId, transport: createRaftTransport(host), snapshotTransport, storage, stateMachine, clock, random })
+ * ```
+ */
+export {
+  createRaftSnapshotTransport,
+  RaftSnapshotTransport,
+  type RaftSnapshotTransportOptions,
+} from './snapshot/raft-snapshots.js'
+/**
  * The receiving side's output (a verified snapshot), its handler, its limits, and the partial
  * transfers it keeps for resumption.
  *
@@ -263,7 +245,6 @@ export type {
   SnapshotReceiverLimits,
   SnapshotReceiverStats,
 } from './snapshot/receiver.js'
-
 /**
  * The receiver's default limits: 1 GiB snapshots, 1 MiB chunks, a window of 8 chunks, 2 partial
  * transfers per peer and 8 per node, kept for 5 minutes, a transfer stalled for 30 s evicted.
@@ -302,18 +283,36 @@ export {
   type SnapshotServiceOptions,
 } from './snapshot/service.js'
 /**
- * Raft's `SnapshotTransport` over `/tandem/snapshot/1`: a leader's snapshots leave the Raft message
- * stream, so heartbeats never wait behind snapshot bytes; the offer carries the `Snap` header
- * (sender, recipient, term, snapshot metadata), checked against the authenticated peer.
+ * Creates and starts a node: identity from `dataDir`, QUIC and TCP listeners, the member allowlist,
+ * the persisted address book, RTT pings, and the `/tandem/raft/1` channel (`node.raft`).
  *
  * @example
  * ```ts
- * const snapshotTransport = createRaftSnapshotTransport(host, await createSnapshotService(host))
- * const raft = new RaftNode({ id: host.nodeId, transport: createRaftTransport(host), snapshotTransport, storage, stateMachine, clock, random })
+ * const node = await createTransportHost({ dataDir: './data', members: [selfId, otherId], port: 4001 })
+ * console.log(node.nodeId, node.multiaddrs())
+ * await node.stop()
  * ```
  */
-export {
-  createRaftSnapshotTransport,
-  RaftSnapshotTransport,
-  type RaftSnapshotTransportOptions,
-} from './snapshot/raft-snapshots.js'
+export { createTransportHost, TransportHost } from './transport-host.js'
+/**
+ * Options of {@link createTransportHost}: data directory, members, sync peers, listen addresses, raft
+ * channel limits, per-peer inbound limits, backoff and its random source, ping interval, logger.
+ *
+ * @example
+ * ```ts
+ * const options: TransportHostOptions = {
+ *   dataDir: './data', members, syncPeers: [laptopId], listen: ['/ip4/0.0.0.0/udp/4001/quic-v1'],
+ *   raft: { frameBytesMax: 8 << 20, overflow: 'drop-oldest' }, backoff: { delayMsMax: 5_000 },
+ * }
+ * ```
+ */
+export type { RaftChannelOptions, TransportHostOptions } from './transport-host-options.js'
+/**
+ * The default listen addresses: QUIC v1 on UDP `port` and TCP on `port`.
+ *
+ * @example
+ * ```ts
+ * defaultListenAddresses('0.0.0.0', 4001) // ['/ip4/0.0.0.0/udp/4001/quic-v1', '/ip4/0.0.0.0/tcp/4001']
+ * ```
+ */
+export { DEFAULT_RAFT_CHANNEL, defaultListenAddresses } from './transport-host-options.js'

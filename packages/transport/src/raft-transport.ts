@@ -8,8 +8,8 @@ import { rethrowInvariant } from '@tandem/base'
 import { decodeMessage, encodeMessage, type NodeId, type Transport, type WireMessage } from '@tandem/raft'
 import type { FrameCodec } from './codec.js'
 import { MalformedFrameError, MessageHandlerError } from './errors.js'
-import type { TandemNode } from './node.js'
 import { RAFT_PROTOCOL } from './protocols.js'
+import type { TransportHost } from './transport-host.js'
 
 /** A message with the two addressing fields the transport checks. */
 export interface AddressedMessage {
@@ -27,11 +27,11 @@ export function raftMessageCodec(messageBytesMax: number): FrameCodec<WireMessag
 
 /** The transport object; implements `@tandem/raft`'s `Transport` when `Message` is `WireMessage`. */
 export class RaftTransport<Message extends AddressedMessage> {
-  readonly #node: TandemNode
+  readonly #node: TransportHost
   readonly #codec: FrameCodec<Message>
   #handler: (message: Message) => void = () => {}
 
-  constructor(node: TandemNode, codec: FrameCodec<Message>) {
+  constructor(node: TransportHost, codec: FrameCodec<Message>) {
     this.#node = node
     this.#codec = codec
     node.raft.onFrame((from, frame) => this.#receive(from, frame))
@@ -76,6 +76,6 @@ export class RaftTransport<Message extends AddressedMessage> {
  * Builds the Raft transport of `node`: `@tandem/raft`'s `Transport`, carrying `WireMessage`s with the
  * raft protobuf codec. (For another message type, construct {@link RaftTransport} with its codec.)
  */
-export function createRaftTransport(node: TandemNode): RaftTransport<WireMessage> & Transport {
+export function createRaftTransport(node: TransportHost): RaftTransport<WireMessage> & Transport {
   return new RaftTransport(node, raftMessageCodec(node.raftFrameBytesMax))
 }

@@ -91,7 +91,7 @@ describe('stream handler and lifecycle contract', () => {
     expect(nodeA.libp2p.status).toBe('stopped')
     expect(nodeA.raft.send(b.nodeId, Uint8Array.of(2))).toBe(false)
     await expect(nodeA.openStream(b.nodeId, RAFT_PROTOCOL, AbortSignal.timeout(1000))).rejects.toMatchObject({
-      code: 'TRANSPORT_NODE_NOT_RUNNING',
+      code: 'TRANSPORT_HOST_NOT_RUNNING',
     })
   })
 

@@ -10,10 +10,10 @@
 import { peerIdFromString } from '@libp2p/peer-id'
 import { multiaddr } from '@multiformats/multiaddr'
 import { encodeMessage, MessageType } from '@tandem/raft'
-import { createTandemNode, RAFT_PROTOCOL } from '@tandem/transport'
+import { createTransportHost, RAFT_PROTOCOL } from '@tandem/transport'
 
 const config = JSON.parse(process.argv[2] ?? '{}')
-const node = await createTandemNode({
+const node = await createTransportHost({
   dataDir: config.dataDir,
   members: config.members,
   listen: ['/ip4/127.0.0.1/tcp/0'],

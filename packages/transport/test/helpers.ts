@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { SeededRandom } from '@tandem/base'
 import { loadOrCreateNodeIdentity } from '../src/identity.js'
-import { createTandemNode, type TandemNode } from '../src/node.js'
-import type { TandemNodeOptions } from '../src/node-options.js'
+import { createTransportHost, type TransportHost } from '../src/transport-host.js'
+import type { TransportHostOptions } from '../src/transport-host-options.js'
 
 export const TCP_ONLY = ['/ip4/127.0.0.1/tcp/0']
 export const QUIC_ONLY = ['/ip4/127.0.0.1/udp/0/quic-v1']
@@ -18,11 +18,11 @@ export interface TestIdentity {
 }
 
 /** Options of one node of {@link Fixture.pair}: all but the data directory and the member list. */
-export type PairNodeOptions = Omit<TandemNodeOptions, 'dataDir' | 'members'>
+export type PairNodeOptions = Omit<TransportHostOptions, 'dataDir' | 'members'>
 
 /** Tracks what a test created so `cleanup()` in afterEach stops and removes all of it. */
 export class Fixture {
-  readonly nodes: TandemNode[] = []
+  readonly nodes: TransportHost[] = []
   readonly dirs: string[] = []
 
   async dataDir(): Promise<string> {
@@ -42,8 +42,8 @@ export class Fixture {
     return out
   }
 
-  async node(options: TandemNodeOptions): Promise<TandemNode> {
-    const node = await createTandemNode({ pingIntervalMs: 0, addressDialTimeoutMs: 1_000, ...options })
+  async node(options: TransportHostOptions): Promise<TransportHost> {
+    const node = await createTransportHost({ pingIntervalMs: 0, addressDialTimeoutMs: 1_000, ...options })
     this.nodes.push(node)
     return node
   }
@@ -56,7 +56,7 @@ export class Fixture {
     shared: PairNodeOptions,
     onlyA: PairNodeOptions = {},
     identities?: readonly TestIdentity[],
-  ): Promise<{ a: TestIdentity; b: TestIdentity; nodeA: TandemNode; nodeB: TandemNode }> {
+  ): Promise<{ a: TestIdentity; b: TestIdentity; nodeA: TransportHost; nodeB: TransportHost }> {
     const [a, b] = identities ?? (await this.identities(2))
     if (a === undefined || b === undefined) throw new Error('a pair needs two identities')
     const members = [a.nodeId, b.nodeId]
@@ -93,7 +93,7 @@ export function seededRandom(seed: number): () => number {
 }
 
 /** Removes `node` from the fixture's list (after the test stopped it itself). */
-export function forget(fixture: Fixture, node: TandemNode): void {
+export function forget(fixture: Fixture, node: TransportHost): void {
   const index = fixture.nodes.indexOf(node)
   if (index >= 0) fixture.nodes.splice(index, 1)
 }

@@ -14,8 +14,8 @@ import type { SyncAdapter } from '../src/crdt/sync-adapter.js'
 import { createCrdtSyncService } from '../src/crdt/sync-service.js'
 import { writeVarint } from '../src/framing/varint.js'
 import { DEFAULT_INBOUND_LIMITS, InboundGuard } from '../src/inbound-guard.js'
-import type { TandemNodeOptions } from '../src/node-options.js'
 import { CRDT_PROTOCOL, RAFT_PROTOCOL } from '../src/protocols.js'
+import type { TransportHostOptions } from '../src/transport-host-options.js'
 import { Fixture, TCP_ONLY, waitFor } from './helpers.js'
 
 const fixture = new Fixture()
@@ -26,7 +26,7 @@ const MiB = 1024 * KiB
 const backoff = { delayMsInitial: 10, delayMsMax: 100 }
 
 /** A target and an attacker whose id sorts after it (so the target reads every stream it opens). */
-async function targetAndAttacker(options: Omit<TandemNodeOptions, 'dataDir' | 'members'>) {
+async function targetAndAttacker(options: Omit<TransportHostOptions, 'dataDir' | 'members'>) {
   const [low, high] = (await fixture.identities(2)).sort((x, y) => (x.nodeId < y.nodeId ? -1 : 1))
   if (low === undefined || high === undefined) throw new Error('unreachable')
   const members = [low.nodeId, high.nodeId]

@@ -9,7 +9,12 @@ describe('node', () => {
   it('listens on QUIC and TCP on one given port by default', async () => {
     const [a] = await fixture.identities(1)
     if (a === undefined) throw new Error('unreachable')
-    const node = await fixture.node({ dataDir: a.dataDir, members: [a.nodeId], host: '127.0.0.1', port: 0 })
+    const node = await fixture.node({
+      dataDir: a.dataDir,
+      members: [a.nodeId],
+      listenHost: '127.0.0.1',
+      listenPort: 0,
+    })
     const addresses = node.multiaddrs()
     expect(addresses.some((address) => address.includes('/udp/') && address.includes('/quic-v1'))).toBe(true)
     expect(addresses.some((address) => address.includes('/tcp/'))).toBe(true)

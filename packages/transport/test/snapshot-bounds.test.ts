@@ -8,7 +8,6 @@ import { createHash } from 'node:crypto'
 import { ManualClock } from '@tandem/base'
 import { afterEach, describe, expect, it } from 'vitest'
 import { FramedStream } from '../src/framing/framed-stream.js'
-import type { TandemNode } from '../src/node.js'
 import { SnapshotFrame } from '../src/proto/snapshot.js'
 import { SNAPSHOT_PROTOCOL } from '../src/protocols.js'
 import {
@@ -20,6 +19,7 @@ import {
 } from '../src/snapshot/frames.js'
 import type { ReceivedSnapshot } from '../src/snapshot/receiver.js'
 import { createSnapshotService, type SnapshotServiceOptions } from '../src/snapshot/service.js'
+import type { TransportHost } from '../src/transport-host.js'
 import { Fixture, seededRandom, TCP_ONLY, waitFor } from './helpers.js'
 
 const fixture = new Fixture()
@@ -51,7 +51,7 @@ async function trio(receiverOptions: SnapshotServiceOptions) {
   return { r: r.nodeId, h: h.nodeId, s: s.nodeId, nodeR, nodeH, nodeS, receiver, honest }
 }
 
-async function rawStream(from: TandemNode, to: string): Promise<FramedStream> {
+async function rawStream(from: TransportHost, to: string): Promise<FramedStream> {
   const stream = await from.openStream(to, SNAPSHOT_PROTOCOL, AbortSignal.timeout(10_000))
   return new FramedStream(stream, {
     protocol: SNAPSHOT_PROTOCOL,
@@ -73,7 +73,7 @@ function offer(transferId: string, totalBytes: number, chunkBytes = 256 * KiB) {
 }
 
 /** Sends an offer of `totalBytes` on a fresh stream; returns the stream and the receiver's answer. */
-async function hoard(from: TandemNode, to: string, transferId: string, totalBytes: number) {
+async function hoard(from: TransportHost, to: string, transferId: string, totalBytes: number) {
   const framed = await rawStream(from, to)
   await framed.write(offer(transferId, totalBytes))
   const answer = SnapshotFrame.decode((await framed.read()) ?? new Uint8Array())

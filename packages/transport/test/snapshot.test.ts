@@ -3,7 +3,6 @@ import { ManualClock } from '@tandem/base'
 import { afterEach, describe, expect, it } from 'vitest'
 import { SnapshotIntegrityError } from '../src/errors.js'
 import { FramedStream } from '../src/framing/framed-stream.js'
-import type { TandemNode } from '../src/node.js'
 import { SNAPSHOT_PROTOCOL } from '../src/protocols.js'
 import {
   chunkChecksum,
@@ -15,6 +14,7 @@ import {
 } from '../src/snapshot/frames.js'
 import type { ReceivedSnapshot } from '../src/snapshot/receiver.js'
 import { createSnapshotService } from '../src/snapshot/service.js'
+import type { TransportHost } from '../src/transport-host.js'
 import { Fixture, QUIC_ONLY, seededRandom, TCP_ONLY, waitFor } from './helpers.js'
 
 const fixture = new Fixture()
@@ -39,7 +39,11 @@ async function pair(listen: string[], receiverOptions = {}) {
 }
 
 /** A snapshot stream from `nodeA` to `b`, for tests that speak the protocol by hand. */
-async function rawSnapshotStream(nodeA: TandemNode, b: string, frameBytesMax: number): Promise<FramedStream> {
+async function rawSnapshotStream(
+  nodeA: TransportHost,
+  b: string,
+  frameBytesMax: number,
+): Promise<FramedStream> {
   const stream = await nodeA.openStream(b, SNAPSHOT_PROTOCOL, AbortSignal.timeout(10_000))
   return new FramedStream(stream, {
     protocol: SNAPSHOT_PROTOCOL,

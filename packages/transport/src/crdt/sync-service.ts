@@ -17,9 +17,9 @@ import { MalformedFrameError, PeerNotAdmittedError, SyncProtocolError, Transport
 import { FramedStream } from '../framing/framed-stream.js'
 import { StreamWriter } from '../framing/stream-writer.js'
 import { refuseStream } from '../host.js'
-import type { TandemNode } from '../node.js'
-import { defaultBufferedBytesPerPeerMax } from '../node-options.js'
+import { defaultBufferedBytesPerPeerMax } from '../transport-host-options.js'
 import { CRDT_PROTOCOL } from '../protocols.js'
+import type { TransportHost } from '../transport-host.js'
 import type { SyncAdapter } from './sync-adapter.js'
 
 /** Limits of the sync streams. */
@@ -46,7 +46,7 @@ interface PeerState {
 }
 
 export class CrdtSyncService<Message> {
-  readonly #node: TandemNode
+  readonly #node: TransportHost
   readonly #adapter: SyncAdapter<Message>
   readonly #frameBytesMax: number
   readonly #queueFramesMax: number
@@ -60,7 +60,7 @@ export class CrdtSyncService<Message> {
     this.#peers.get(event.detail.remotePeer.toString())?.pause.cutShort()
   }
 
-  constructor(node: TandemNode, adapter: SyncAdapter<Message>, options: CrdtSyncOptions = {}) {
+  constructor(node: TransportHost, adapter: SyncAdapter<Message>, options: CrdtSyncOptions = {}) {
     this.#node = node
     this.#adapter = adapter
     this.#frameBytesMax = options.frameBytesMax ?? 64 * 1024 * 1024
@@ -298,7 +298,7 @@ export class CrdtSyncService<Message> {
 
 /** Starts `/tandem/crdt/1` on `node`, syncing through `adapter` with every member and sync peer. */
 export async function createCrdtSyncService<Message>(
-  node: TandemNode,
+  node: TransportHost,
   adapter: SyncAdapter<Message>,
   options: CrdtSyncOptions = {},
 ): Promise<CrdtSyncService<Message>> {

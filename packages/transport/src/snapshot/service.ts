@@ -8,8 +8,8 @@ import { systemClock } from '@tandem/base/system'
 import { PeerNotAdmittedError } from '../errors.js'
 import { FramedStream } from '../framing/framed-stream.js'
 import { refuseStream } from '../host.js'
-import type { TandemNode } from '../node.js'
 import { SNAPSHOT_PROTOCOL } from '../protocols.js'
+import type { TransportHost } from '../transport-host.js'
 import { FRAME_OVERHEAD_BYTES, METADATA_BYTES_MAX } from './frames.js'
 import {
   DEFAULT_SNAPSHOT_RECEIVER_LIMITS,
@@ -35,7 +35,7 @@ export interface SnapshotServiceOptions extends Partial<SnapshotReceiverLimits> 
 }
 
 export class SnapshotService {
-  readonly #node: TandemNode
+  readonly #node: TransportHost
   readonly #receiver: SnapshotReceiver
   readonly #frameBytesMax: number
   readonly #bufferedBytesPerPeerMax: number
@@ -43,7 +43,7 @@ export class SnapshotService {
   readonly #sweepTimer: ReturnType<typeof setInterval>
   readonly #stopping = new AbortController()
 
-  constructor(node: TandemNode, options: SnapshotServiceOptions = {}) {
+  constructor(node: TransportHost, options: SnapshotServiceOptions = {}) {
     this.#node = node
     const limits: SnapshotReceiverLimits = {
       snapshotBytesMax: options.snapshotBytesMax ?? DEFAULT_SNAPSHOT_RECEIVER_LIMITS.snapshotBytesMax,
@@ -179,7 +179,7 @@ export class SnapshotService {
 
 /** Starts `/tandem/snapshot/1` on `node`. */
 export async function createSnapshotService(
-  node: TandemNode,
+  node: TransportHost,
   options: SnapshotServiceOptions = {},
 ): Promise<SnapshotService> {
   const service = new SnapshotService(node, options)

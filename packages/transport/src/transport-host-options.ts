@@ -1,4 +1,4 @@
-/** The options of {@link createTandemNode} and their defaults. */
+/** The options of {@link createTransportHost} and their defaults. */
 
 import { type Logger, silentLogger } from '@tandem/base'
 import { type BackoffOptions, DEFAULT_BACKOFF, invalidBackoff, type RandomFloat } from './backoff.js'
@@ -26,7 +26,7 @@ export interface RaftChannelOptions {
 }
 
 /** Options of a Tandem libp2p node. */
-export interface TandemNodeOptions {
+export interface TransportHostOptions {
   /** Directory holding the node key (`node.key`, mode 0600) and the address book. Created if absent. */
   readonly dataDir: string
   /** Peer ids of the cluster members, admitted to every protocol. May include this node's own id. */
@@ -34,13 +34,13 @@ export interface TandemNodeOptions {
   /** Further peer ids admitted to `/tandem/crdt/1` only. */
   readonly syncPeers?: readonly string[]
   /**
-   * Listen multiaddrs. Default: QUIC v1 on UDP `port` and TCP on `port`, both on `host`.
+   * Listen multiaddrs. Default: QUIC v1 on UDP `listenPort` and TCP on `listenPort`, both on `listenHost`.
    */
   readonly listen?: readonly string[]
   /** Host of the default listen addresses. Default `0.0.0.0`. */
-  readonly host?: string
+  readonly listenHost?: string
   /** Port of the default listen addresses (UDP for QUIC, TCP for TCP). Default 0 (any free port). */
-  readonly port?: number
+  readonly listenPort?: number
   /** Known addresses of peers, merged into the persisted address book at start. */
   readonly peers?: Readonly<Record<string, readonly string[]>>
   readonly raft?: Partial<RaftChannelOptions>
@@ -61,7 +61,7 @@ export interface TandemNodeOptions {
 }
 
 /** The options with every default filled in. */
-export interface ResolvedNodeOptions {
+export interface ResolvedHostOptions {
   readonly dataDir: string
   readonly members: readonly string[]
   readonly syncPeers: readonly string[]
@@ -100,8 +100,8 @@ export function defaultListenAddresses(host: string, port: number): string[] {
 }
 
 /** Fills in defaults and validates; throws a `RangeError` (a programming error) on bad options. */
-export function resolveNodeOptions(options: TandemNodeOptions): ResolvedNodeOptions {
-  const port = options.port ?? 0
+export function resolveHostOptions(options: TransportHostOptions): ResolvedHostOptions {
+  const port = options.listenPort ?? 0
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new RangeError(`invalid port ${port}`)
   const backoff = { ...DEFAULT_BACKOFF, ...options.backoff }
   const backoffProblem = invalidBackoff(backoff)
@@ -120,7 +120,7 @@ export function resolveNodeOptions(options: TandemNodeOptions): ResolvedNodeOpti
     dataDir: options.dataDir,
     members: [...options.members],
     syncPeers: [...(options.syncPeers ?? [])],
-    listen: options.listen ?? defaultListenAddresses(options.host ?? '0.0.0.0', port),
+    listen: options.listen ?? defaultListenAddresses(options.listenHost ?? '0.0.0.0', port),
     peers: options.peers ?? {},
     raft,
     inbound,

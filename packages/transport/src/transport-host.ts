@@ -1,5 +1,5 @@
 /**
- * The Tandem libp2p node: QUIC v1 and TCP, Noise, yamux, identify and ping, with the member
+ * The transport host — Tandem's libp2p node: QUIC v1 and TCP, Noise, yamux, identify and ping, with the member
  * allowlist in the connection gater, the persisted identity and address book, RTT measurement,
  * and the `/tandem/raft/1` frame channel. Snapshot and CRDT services attach to it.
  */
@@ -18,45 +18,60 @@ import { createLibp2p } from 'libp2p'
 import { AddressBook } from './address-book.js'
 import { quicFirstAddressSorter } from './address-sorter.js'
 import { Admission } from './admission.js'
-import { NodeNotRunningError } from './errors.js'
+import { HostNotRunningError } from './errors.js'
 import { FrameChannel } from './framing/frame-channel.js'
 import type { ProtocolHost } from './host.js'
 import { loadOrCreateNodeIdentity } from './identity.js'
 import { InboundGuard } from './inbound-guard.js'
 import { MetricsRegistry, type PeerMetrics } from './metrics.js'
-import { type ResolvedNodeOptions, resolveNodeOptions, type TandemNodeOptions } from './node-options.js'
 import { RAFT_PROTOCOL } from './protocols.js'
+import {
+  type ResolvedHostOptions,
+  resolveHostOptions,
+  type TransportHostOptions,
+} from './transport-host-options.js'
 
 /** The multiaddr protocol code of `/p2p/<peer id>`. */
 const P2P_CODE = 421
 
-type TandemServices = { identify: Identify; ping: Ping }
+type HostServices = { identify: Identify; ping: Ping }
 
-/** A running Tandem node. Create it with {@link createTandemNode}. */
-export class TandemNode implements ProtocolHost {
+/**
+ * A running transport host: the libp2p node under a Tandem node, with its identity, admission,
+ * per-peer bounds and metrics, and the `/tandem/raft/1` channel. Create it with
+ * {@link createTransportHost}.
+ *
+ * @example
+ * ```ts
+ * const host: TransportHost = await createTransportHost({ dataDir: './data', members })
+ * host.raft.send(peer, frame)
+ * await host.stop()
+ * ```
+ */
+export class TransportHost implements ProtocolHost {
   readonly nodeId: string
-  readonly libp2p: Libp2p<TandemServices>
+  readonly libp2p: Libp2p<HostServices>
   readonly admission: Admission
   readonly metrics: MetricsRegistry
   /** Per-peer inbound bounds: buffered bytes per protocol, connections, frame timeout. */
   readonly inbound: InboundGuard
   /** Frames on `/tandem/raft/1`; the Raft transport is built on it. */
   readonly raft: FrameChannel
-  readonly #options: ResolvedNodeOptions
+  readonly #options: ResolvedHostOptions
   readonly #addressBook: AddressBook
   readonly #stopHooks: Array<() => Promise<void>> = []
   readonly #membershipListeners: Array<() => void> = []
   #pingTimer: ReturnType<typeof setInterval> | null = null
   #running = true
 
-  /** @internal Use {@link createTandemNode}. */
+  /** @internal Use {@link createTransportHost}. */
   constructor(init: {
     nodeId: string
-    libp2p: Libp2p<TandemServices>
+    libp2p: Libp2p<HostServices>
     admission: Admission
     metrics: MetricsRegistry
     inbound: InboundGuard
-    options: ResolvedNodeOptions
+    options: ResolvedHostOptions
     addressBook: AddressBook
   }) {
     this.nodeId = init.nodeId
@@ -201,7 +216,7 @@ export class TandemNode implements ProtocolHost {
     await this.#addressBook.flushed()
   }
 
-  /** @internal Wires events and starts the channel; called once by {@link createTandemNode}. */
+  /** @internal Wires events and starts the channel; called once by {@link createTransportHost}. */
   async start(): Promise<void> {
     const libp2p = this.libp2p
     libp2p.addEventListener('peer:identify', (event) => {
@@ -270,7 +285,7 @@ export class TandemNode implements ProtocolHost {
   }
 
   #assertRunning(): void {
-    if (!this.#running) throw new NodeNotRunningError('the node is stopped')
+    if (!this.#running) throw new HostNotRunningError('the transport host is stopped')
   }
 }
 
@@ -296,8 +311,8 @@ function quicTransport(dialTimeoutMs: number, streamsMax: number) {
  * Creates and starts a node: loads (or creates) the identity in `dataDir`, opens the address book,
  * starts libp2p listening on QUIC and TCP, and keeps links to every member.
  */
-export async function createTandemNode(options: TandemNodeOptions): Promise<TandemNode> {
-  const resolved = resolveNodeOptions(options)
+export async function createTransportHost(options: TransportHostOptions): Promise<TransportHost> {
+  const resolved = resolveHostOptions(options)
   const identity = await loadOrCreateNodeIdentity(resolved.dataDir)
   const addressBook = await AddressBook.open(resolved.dataDir)
   const metrics = new MetricsRegistry()
@@ -335,7 +350,7 @@ export async function createTandemNode(options: TandemNodeOptions): Promise<Tand
     services: { identify: identify(), ping: ping() },
   })
   started = libp2p
-  const node = new TandemNode({
+  const node = new TransportHost({
     nodeId: identity.nodeId,
     libp2p,
     admission,
