@@ -34,6 +34,14 @@ const areas: readonly PureArea[] = [
   { folder: 'packages/node/src/core', deterministic: true, synchronous: true },
   // The envelope is pure; its `node` entry (`@tandem/envelope/node`, native crypto) is Node-only.
   { folder: 'packages/envelope/src', deterministic: true, synchronous: false, except: ['node'] },
+  // The WAL's format, recovery, log and Raft storage run over an injected block device and clock
+  // (wal/pure); only the filesystem device, node's CRC-32 and the Node entry touch Node built-ins.
+  {
+    folder: 'packages/wal/src',
+    deterministic: true,
+    synchronous: false,
+    except: ['device/file-device.ts', 'checksum/node-crc32.ts', 'index.ts'],
+  },
   { folder: 'packages/raft/src/core', deterministic: true, synchronous: true },
   // The driver may await and keep timers, but only through injected interfaces: no Node built-in.
   { folder: 'packages/raft/src', deterministic: false, synchronous: false },
