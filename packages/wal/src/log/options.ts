@@ -4,6 +4,7 @@ import { type Checksum, crc32 } from '../checksum/crc32.js'
 import type { BlockDevice } from '../device/block-device.js'
 import { WalArgumentError } from '../errors.js'
 import { isIntegerIn } from '../format/bytes.js'
+import { microtaskDefer } from './microtask-defer.js'
 
 /**
  * When appended bytes are synced, and what a crash can lose in each mode:
@@ -98,10 +99,6 @@ export interface ResolvedWalOptions {
 
 const MIB = 1024 * 1024
 
-function defaultDefer(run: () => void): void {
-  queueMicrotask(run)
-}
-
 /** Fills in defaults and rejects out-of-range options with a reason. */
 export function resolveWalOptions(options: WalOptions): ResolvedWalOptions {
   const resolved: ResolvedWalOptions = {
@@ -115,7 +112,7 @@ export function resolveWalOptions(options: WalOptions): ResolvedWalOptions {
     writeBytesMax: options.writeBytesMax ?? 8 * MIB,
     corruptionPolicy: options.corruptionPolicy ?? 'refuse',
     firstIndex: options.firstIndex ?? 1,
-    defer: options.defer ?? defaultDefer,
+    defer: options.defer ?? microtaskDefer,
     clock: options.clock ?? systemClock(),
   }
   const checks: Array<[boolean, string]> = [
