@@ -15,11 +15,10 @@ import { rethrowInvariant } from '@tandem/base'
 import { backoffDelayMs, Pause } from '../backoff.js'
 import { MalformedFrameError, PeerNotAdmittedError, SyncProtocolError, TransportError } from '../errors.js'
 import { FramedStream } from '../framing/framed-stream.js'
-import { StreamWriter } from '../framing/stream-writer.js'
 import { refuseStream } from '../host.js'
-import { defaultBufferedBytesPerPeerMax } from '../transport-host-options.js'
 import { CRDT_PROTOCOL } from '../protocols.js'
 import type { TransportHost } from '../transport-host.js'
+import { defaultBufferedBytesPerPeerMax } from '../transport-host-options.js'
 import type { SyncAdapter } from './sync-adapter.js'
 
 /** Limits of the sync streams. */
@@ -240,16 +239,11 @@ export class CrdtSyncService<Message> {
       budget: this.#node.inbound.budget(peer, CRDT_PROTOCOL),
       frameTimeoutMs: this.#node.inbound.limits.frameTimeoutMs,
       framesPerTurnMax: this.#node.inbound.limits.framesPerTurnMax,
-    })
-    const writer = new StreamWriter(stream, {
-      framesMax: this.#queueFramesMax,
-      bytesMax: this.#queueBytesMax,
-      batchBytesMax: 256 * 1024,
-      metrics,
+      sendQueue: { framesMax: this.#queueFramesMax, bytesMax: this.#queueBytesMax, overflow: 'drop-newest' },
     })
     const send = (messages: Message[]): void => {
       for (const message of messages) {
-        if (!writer.enqueue(codec.encode(message))) {
+        if (!framed.enqueue(codec.encode(message))) {
           // Restarting the session resends, through step 1 and step 2, whatever could not be queued.
           stream.abort(new SyncProtocolError('sync send queue full; restarting the session'))
           return

@@ -1,8 +1,10 @@
 /**
- * Request/response style framing over one libp2p stream, for the protocols whose two sides talk
- * in turn (snapshot, CRDT sync): `write()` sends one length-prefixed frame and waits for `drain`
- * when the stream's buffer is full; `read()` returns the next frame from a {@link FrameReader}
- * (frame cap, the peer's byte budget, the frame timeout). Errors become this package's typed errors.
+ * Framing over one libp2p stream that lives as long as its session (snapshot, CRDT sync): frames go
+ * out through the same {@link FrameWriter} as the Raft links' — `write()` queues one and waits until
+ * it is handed to the stream (and for `drain` when the stream's buffer is full), `enqueue()` queues
+ * without waiting and lets a background pump batch what is queued in one turn — and come in through
+ * a {@link FrameReader} (frame cap, the peer's byte budget, the frame timeout) with `read()`.
+ * Errors become this package's typed errors.
  */
 
 import type { Stream } from '@libp2p/interface'
@@ -10,9 +12,24 @@ import { assert, rethrowInvariant } from '@tandem/base'
 import type { TransportError } from '../errors.js'
 import type { PeerMetrics } from '../metrics.js'
 import type { ByteBudget } from './frame-decoder.js'
+import type { FrameQueueLimits } from './frame-queue.js'
 import { FrameReader } from './frame-reader.js'
+import { FrameWriter } from './frame-writer.js'
 import { toFrameError } from './read-frames.js'
-import { varintLength, writeVarint } from './varint.js'
+import { varintLength } from './varint.js'
+
+/**
+ * The send queue of a session stream when none is given: the snapshot exchange writes one frame at
+ * a time and waits, so it never holds more than a frame; the bound only matters for `enqueue`.
+ */
+const DEFAULT_SEND_QUEUE: FrameQueueLimits = {
+  framesMax: 1024,
+  bytesMax: 64 * 1024 * 1024,
+  overflow: 'drop-newest',
+}
+
+/** Largest batched write of a session stream. */
+const BATCH_BYTES_MAX = 256 * 1024
 
 /** Options of a {@link FramedStream}. */
 export interface FramedStreamOptions {
@@ -25,6 +42,8 @@ export interface FramedStreamOptions {
   readonly frameTimeoutMs?: number
   /** Frames read before the reader yields to the event loop. Default 256. */
   readonly framesPerTurnMax?: number
+  /** Bounds of the send queue (only `enqueue` can fill it). Default 1,024 frames, 64 MiB, drop-newest. */
+  readonly sendQueue?: FrameQueueLimits
 }
 
 export class FramedStream {
@@ -33,6 +52,7 @@ export class FramedStream {
   readonly #frameBytesMax: number
   readonly #metrics: PeerMetrics
   readonly #reader: FrameReader
+  readonly #writer: FrameWriter
   /** Frames decoded but not yet returned by `read()`. */
   #pending: Uint8Array[] = []
   /** Whether a failure of this stream was counted already. */
@@ -44,15 +64,28 @@ export class FramedStream {
     this.#frameBytesMax = options.frameBytesMax
     this.#metrics = options.metrics
     this.#reader = new FrameReader(stream, options)
+    this.#writer = new FrameWriter({
+      queue: options.sendQueue ?? DEFAULT_SEND_QUEUE,
+      batchBytesMax: BATCH_BYTES_MAX,
+      metrics: options.metrics,
+    })
   }
 
   /** Sends one frame; resolves once the stream can take more. Rejects if the stream is gone. */
   async write(frame: Uint8Array): Promise<void> {
-    const framed = new Uint8Array(varintLength(frame.byteLength) + frame.byteLength)
-    framed.set(frame, writeVarint(framed, 0, frame.byteLength))
-    this.#metrics.framesOut++
-    this.#metrics.bytesOut += framed.byteLength
-    if (!this.stream.send(framed)) await this.stream.onDrain()
+    const queued = this.#writer.enqueue(frame)
+    assert(queued, 'a session writes one frame at a time, so its send queue has room')
+    await this.#writer.flush(this.stream)
+  }
+
+  /**
+   * Queues one frame without waiting; frames queued in the same turn go out in one batch. `false`
+   * when the send queue is full or the stream failed (nothing was queued; counted as dropped).
+   */
+  enqueue(frame: Uint8Array): boolean {
+    if (!this.#writer.enqueue(frame)) return false
+    this.#writer.pumpTo(this.stream)
+    return true
   }
 
   /**

@@ -8,18 +8,17 @@
  * exists (the opener may not know its address) and waits. Deciding by id means both sides agree
  * without a handshake and there is never a second stream to reconcile.
  *
- * A single loop owns the sending: it takes as many queued frames as fit in one batch, lays them
- * out length-prefixed in one buffer, and writes that buffer with one `send()`. When the stream
- * signals a full buffer it waits for `drain` before the next batch, so memory held per peer is the
- * queue bound plus one batch. Receiving is the channel's job: `onStream` hands it every stream.
+ * A single loop owns the sending: it has the link's {@link FrameWriter} write one batch at a time
+ * (as many queued frames as fit, length-prefixed in one buffer, one `send()`, then `drain` when the
+ * stream is full), so memory held per peer is the queue bound plus one batch. Receiving is the
+ * channel's job: `onStream` hands it every stream.
  */
 import type { Stream } from '@libp2p/interface'
 import { type Logger, rethrowInvariant } from '@tandem/base'
 import { type BackoffOptions, backoffDelayMs, type RandomFloat } from '../backoff.js'
 import type { PeerMetrics } from '../metrics.js'
-import { FrameQueue, type FrameQueueLimits } from './frame-queue.js'
-import { layOutFrames } from './lay-out.js'
-import { varintLength } from './varint.js'
+import type { FrameQueueLimits } from './frame-queue.js'
+import { FrameWriter } from './frame-writer.js'
 
 /** Which side of the pair opens the stream. */
 export type LinkRole = 'opener' | 'acceptor'
@@ -53,13 +52,12 @@ export type LinkState = 'idle' | 'connecting' | 'open' | 'backoff' | 'closed'
 
 export class PeerLink {
   readonly #init: PeerLinkInit
-  readonly #queue: FrameQueue
+  readonly #writer: FrameWriter
   readonly #abort = new AbortController()
   #stream: Stream | null = null
   #state: LinkState = 'idle'
   #wakeLoop: (() => void) | null = null
   #endBackoff: (() => void) | null = null
-  #writableWaiters: Array<() => void> = []
   #everOpened = false
   #nudged = false
   #attempt: AbortController | null = null
@@ -67,7 +65,11 @@ export class PeerLink {
 
   constructor(init: PeerLinkInit) {
     this.#init = init
-    this.#queue = new FrameQueue(init.queue)
+    this.#writer = new FrameWriter({
+      queue: init.queue,
+      batchBytesMax: init.batchBytesMax,
+      metrics: init.metrics,
+    })
     this.#loop = this.#run()
   }
 
@@ -76,7 +78,7 @@ export class PeerLink {
   }
 
   get queuedFrames(): number {
-    return this.#queue.length
+    return this.#writer.queuedFrames
   }
 
   /**
@@ -88,16 +90,15 @@ export class PeerLink {
       this.#init.metrics.framesDropped++
       return false
     }
-    const dropped = this.#queue.push(frame)
-    if (dropped > 0) this.#init.metrics.framesDropped += dropped
+    const queued = this.#writer.enqueue(frame)
     this.#wake()
-    return dropped === 0
+    return queued
   }
 
   /** Resolves once the queue is at or below half its bounds (or the link closed). */
   whenWritable(): Promise<void> {
-    if (this.#queue.belowLowWater || this.#state === 'closed') return Promise.resolve()
-    return new Promise((resolve) => this.#writableWaiters.push(resolve))
+    if (this.#state === 'closed') return Promise.resolve()
+    return this.#writer.whenWritable()
   }
 
   /**
@@ -154,8 +155,7 @@ export class PeerLink {
         stream.abort(error instanceof Error ? error : new Error('close failed'))
       }
     }
-    this.#queue.clear()
-    this.#releaseWriters()
+    this.#writer.clear()
     await this.#loop
   }
 
@@ -164,7 +164,7 @@ export class PeerLink {
     while (this.#state !== 'closed') {
       const stream = this.#stream
       if (stream === null) {
-        if (this.#queue.length === 0 && !this.#init.keepAlive) {
+        if (this.#writer.queuedFrames === 0 && !this.#init.keepAlive) {
           this.#state = 'idle'
           await this.#idle()
           continue
@@ -209,13 +209,12 @@ export class PeerLink {
         }
         continue
       }
-      if (this.#queue.length === 0) {
+      if (this.#writer.queuedFrames === 0) {
         await this.#idle()
         continue
       }
-      const batch = this.#takeBatch()
       try {
-        if (!stream.send(batch)) await stream.onDrain({ signal: this.#abort.signal })
+        await this.#writer.writeBatch(stream, this.#abort.signal)
       } catch (error) {
         rethrowInvariant(error)
         if (this.#isClosed()) break
@@ -259,34 +258,6 @@ export class PeerLink {
     this.#stream = null
     if (this.#state !== 'closed') this.#state = 'idle'
     if (stream.status === 'open') stream.abort(new Error('link reset'))
-  }
-
-  /** Takes as many queued frames as fit in `batchBytesMax` (at least one) and lays them out. */
-  #takeBatch(): Uint8Array {
-    const queue = this.#queue
-    const limit = this.#init.batchBytesMax
-    const parts: Uint8Array[] = []
-    let total = 0
-    for (;;) {
-      const frame = queue.peek()
-      if (frame === undefined) break
-      const framed = varintLength(frame.byteLength) + frame.byteLength
-      if (parts.length > 0 && total + framed > limit) break
-      queue.shift()
-      parts.push(frame)
-      total += framed
-    }
-    const metrics = this.#init.metrics
-    metrics.framesOut += parts.length
-    metrics.bytesOut += total
-    if (this.#writableWaiters.length > 0 && queue.belowLowWater) this.#releaseWriters()
-    return layOutFrames(parts, total)
-  }
-
-  #releaseWriters(): void {
-    const waiters = this.#writableWaiters
-    this.#writableWaiters = []
-    for (const resolve of waiters) resolve()
   }
 
   #wake(): void {
