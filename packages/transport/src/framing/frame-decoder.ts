@@ -81,7 +81,7 @@ export class FrameDecoder {
           this.#pending = length
         }
         if (this.#buffer.byteLength < this.#pending) break
-        frames.push(this.#buffer.subarray(0, this.#pending))
+        frames.push(plainView(this.#buffer.subarray(0, this.#pending)))
         this.#buffer.consume(this.#pending)
         this.#pending = -1
       }
@@ -148,4 +148,14 @@ export class FrameDecoder {
     }
     return -1
   }
+}
+
+/**
+ * The frame as a plain `Uint8Array` over the same memory: libp2p hands over Node `Buffer`s, and a
+ * decoder's fields are views of its input, so a Buffer frame would make every byte field a Buffer
+ * (which compares unequal to a Uint8Array of the same bytes, and is not what other runtimes give).
+ */
+function plainView(frame: Uint8Array): Uint8Array {
+  if (Object.getPrototypeOf(frame) === Uint8Array.prototype) return frame
+  return new Uint8Array(frame.buffer, frame.byteOffset, frame.byteLength)
 }
