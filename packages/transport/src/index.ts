@@ -1,5 +1,5 @@
 /**
- * @tandem/transport — Tandem's libp2p node (QUIC v1 and TCP, Noise, yamux, identify, ping) and its
+ * @tandem/transport — Tandem's libp2p host (QUIC v1 and TCP, Noise, yamux, identify, ping) and its
  * three protocols: `/tandem/raft/1` (Raft messages), `/tandem/snapshot/1` (resumable snapshot
  * streaming) and `/tandem/crdt/1` (CRDT anti-entropy), with member-only admission.
  *
@@ -10,43 +10,35 @@
  * const a = await loadOrCreateNodeIdentity('/var/lib/tandem/a')
  * const b = await loadOrCreateNodeIdentity('/var/lib/tandem/b')
  * const members = [a.nodeId, b.nodeId]
- * const nodeB = await createTransportHost({ dataDir: '/var/lib/tandem/b', members, port: 4002 })
- * const nodeA = await createTransportHost({ dataDir: '/var/lib/tandem/a', members, port: 4001, peers: { [b.nodeId]: nodeB.multiaddrs() } })
- * createRaftTransport(nodeB).onMessage((message) => console.log('B got', message.type, 'from', message.from))
- * createRaftTransport(nodeA).send([heartbeatFromAToB])
+ * const hostB = await createTransportHost({ dataDir: '/var/lib/tandem/b', members, listenPort: 4002 })
+ * const hostA = await createTransportHost({ dataDir: '/var/lib/tandem/a', members, listenPort: 4001, peers: { [b.nodeId]: hostB.multiaddrs() } })
+ * createRaftTransport(hostB).onMessage((message) => console.log('B got', message.type, 'from', message.from))
+ * createRaftTransport(hostA).send([heartbeatFromAToB])
  * ```
  *
  * @packageDocumentation
  */
 
 /**
- * The dial order (QUIC v1 first, then TCP), as a libp2p address sorter.
- *
- * @example
- * ```ts
- * createLibp2p({ connectionManager: { addressSorter: quicFirstAddressSorter } })
- * ```
- */
-export { quicFirstAddressSorter } from './address-sorter.js'
-/**
  * Member-only admission: the connection gater and the per-protocol check.
  *
  * @example
  * ```ts
- * node.admission.admits(peer, RAFT_PROTOCOL) // members only
- * await node.setMembers([...members, newMember])
+ * host.admission.admits(peer, RAFT_PROTOCOL) // members only
+ * await host.setMembers([...members, newMember])
  * ```
  */
-export { Admission, type PeerRole } from './admission.js'
+export type { Admission, PeerRole } from './admission.js'
 /**
- * Reconnection backoff: exponential with jitter, from an injectable random source.
+ * Reconnection backoff (exponential with jitter) and the random source of its jitter.
  *
  * @example
  * ```ts
- * backoffDelayMs(DEFAULT_BACKOFF, 3, Math.random) // between 400 and 800 ms
+ * const seeded = new SeededRandom(7)
+ * const options: TransportHostOptions = { dataDir, members, backoff: { ...DEFAULT_BACKOFF, delayMsMax: 5_000 }, random: () => seeded.nextFloat() }
  * ```
  */
-export { type BackoffOptions, backoffDelayMs, DEFAULT_BACKOFF, type RandomFloat } from './backoff.js'
+export { type BackoffOptions, DEFAULT_BACKOFF, type RandomFloat } from './backoff.js'
 /**
  * A typed codec between messages and frame bytes.
  *
@@ -56,7 +48,7 @@ export { type BackoffOptions, backoffDelayMs, DEFAULT_BACKOFF, type RandomFloat 
  *   encode: (m) => new TextEncoder().encode(JSON.stringify(m)),
  *   decode: (bytes) => JSON.parse(new TextDecoder().decode(bytes)),
  * }
- * const transport = new RaftTransport(node, json)
+ * const transport = new RaftTransport(host, json)
  * ```
  */
 export type { FrameCodec } from './codec.js'
@@ -75,8 +67,8 @@ export { crdtSyncAdapter, type SyncAdapter, type SyncEndpoint } from './crdt/syn
  *
  * @example
  * ```ts
- * const replica = new Replica({ node: node.nodeId, now: () => Date.now() })
- * await createCrdtSyncService(node, crdtSyncAdapter(replica, { bytesMax: 64 << 20 }))
+ * const replica = new Replica({ node: host.nodeId, now: () => Date.now() })
+ * await createCrdtSyncService(host, crdtSyncAdapter(replica, { bytesMax: 64 << 20 }))
  * replica.map('todos').set('t1', 'ship it') // reaches every sync peer
  * ```
  */
@@ -111,35 +103,22 @@ export {
   TransportError,
 } from './errors.js'
 /**
- * The framed, bounded, batched message channel behind `node.raft`.
+ * The framed, bounded, batched message channel behind `host.raft`.
  *
  * @example
  * ```ts
- * node.raft.onFrame((from, frame) => console.log(from, frame.byteLength))
- * if (!node.raft.send(peer, frame)) await node.raft.whenWritable(peer)
+ * host.raft.onFrame((from, frame) => console.log(from, frame.byteLength))
+ * if (!host.raft.send(peer, frame)) await host.raft.whenWritable(peer)
  * ```
  */
-export { FrameChannel, type FrameHandler } from './framing/frame-channel.js'
-/**
- * The incremental decoder of varint length-prefixed frames (the it-length-prefixed format) that the
- * receive path uses: all frames completed by a chunk come out together, the cap is enforced from
- * the length prefix alone, bad input raises `FrameTooLargeError` or `MalformedFrameError`.
- *
- * @example
- * ```ts
- * const decoder = new FrameDecoder('/my/proto/1', 1 << 20)
- * socket.on('data', (chunk) => decoder.push(chunk).forEach(handleFrame))
- * socket.on('end', () => decoder.end())
- * ```
- */
-export { type ByteBudget, FrameDecoder } from './framing/frame-decoder.js'
+export type { FrameChannel, FrameHandler } from './framing/frame-channel.js'
 /**
  * What a full send queue does, and the state of a peer link.
  *
  * @example
  * ```ts
  * const overflow: OverflowPolicy = 'drop-newest'
- * const state: LinkState | undefined = node.raft.linkState(peer) // 'open', 'backoff', …
+ * const state: LinkState | undefined = host.raft.linkState(peer) // 'open', 'backoff', …
  * ```
  */
 export type { OverflowPolicy } from './framing/frame-queue.js'
@@ -149,7 +128,7 @@ export type { OverflowPolicy } from './framing/frame-queue.js'
  *
  * @example
  * ```ts
- * if (node.raft.linkState(peer) === 'backoff') console.log('waiting to redial', peer)
+ * if (host.raft.linkState(peer) === 'backoff') console.log('waiting to redial', peer)
  * ```
  */
 export type { LinkRole, LinkState } from './framing/peer-link.js'
@@ -164,33 +143,33 @@ export type { LinkRole, LinkState } from './framing/peer-link.js'
  */
 export { loadOrCreateNodeIdentity, NODE_KEY_FILE, type NodeIdentity } from './identity.js'
 /**
- * Per-peer inbound bounds (`node.inbound`): connections per peer, the frame timeout, and the byte
+ * Per-peer inbound bounds (`host.inbound`): connections per peer, the frame timeout, and the byte
  * budget each peer's streams share on each protocol, with the bytes held now and at the peak.
  *
  * @example
  * ```ts
- * const node = await createTransportHost({ dataDir, members, inbound: { connectionsPerPeerMax: 2, frameTimeoutMs: 5_000 } })
- * console.log(node.inbound.bufferedBytes(peer), node.inbound.peakBufferedBytes(peer))
+ * const host = await createTransportHost({ dataDir, members, inbound: { connectionsPerPeerMax: 2, frameTimeoutMs: 5_000 } })
+ * console.log(host.inbound.bufferedBytes(peer), host.inbound.peakBufferedBytes(peer))
  * ```
  */
-export { DEFAULT_INBOUND_LIMITS, InboundGuard, type InboundLimits } from './inbound-guard.js'
+export { DEFAULT_INBOUND_LIMITS, type InboundGuard, type InboundLimits } from './inbound-guard.js'
 /**
  * Per-peer counters: bytes and frames in and out, drops, reconnects, dial failures, refusals,
  * stream errors, RTT.
  *
  * @example
  * ```ts
- * const { framesOut, rttMs, refusedConnections } = node.peerMetrics(peer)
- * const all = node.metrics.snapshot()
+ * const { framesOut, rttMs, refusedConnections } = host.peerMetrics(peer)
+ * const all = host.metrics.snapshot()
  * ```
  */
-export { MetricsRegistry, type PeerMetrics } from './metrics.js'
+export type { MetricsRegistry, PeerMetrics } from './metrics.js'
 /**
  * The protocol ids.
  *
  * @example
  * ```ts
- * const stream = await node.openStream(peer, RAFT_PROTOCOL, AbortSignal.timeout(5_000))
+ * const stream = await host.openStream(peer, RAFT_PROTOCOL, AbortSignal.timeout(5_000))
  * ```
  */
 export { CLUSTER_PROTOCOLS, CRDT_PROTOCOL, RAFT_PROTOCOL, SNAPSHOT_PROTOCOL } from './protocols.js'
@@ -200,8 +179,8 @@ export { CLUSTER_PROTOCOLS, CRDT_PROTOCOL, RAFT_PROTOCOL, SNAPSHOT_PROTOCOL } fr
  *
  * @example
  * ```ts
- * const transport = createRaftTransport(node)
- * const raft = new RaftNode({ id: node.nodeId, transport, storage, stateMachine, clock, random })
+ * const transport = createRaftTransport(host)
+ * const raft = new RaftNode({ id: host.nodeId, transport, storage, stateMachine, clock, random })
  * ```
  */
 export {
@@ -227,34 +206,27 @@ export {
   type RaftSnapshotTransportOptions,
 } from './snapshot/raft-snapshots.js'
 /**
- * The receiving side's output (a verified snapshot), its handler, its limits, and the partial
- * transfers it keeps for resumption.
+ * The receiving side's output (a verified snapshot), its handler, its limits and their defaults
+ * (1 GiB snapshots, 1 MiB chunks, a window of 8 chunks, 2 partial transfers per peer and 8 per
+ * node, kept for 5 minutes, a transfer stalled for 30 s evicted), and the partial transfers it
+ * keeps for resumption.
  *
  * @example
  * ```ts
- * const snapshots = await createSnapshotService(node, { ttlMs: 60_000 })
+ * const snapshots = await createSnapshotService(host, { ...DEFAULT_SNAPSHOT_RECEIVER_LIMITS, ttlMs: 60_000 })
  * const handler: SnapshotHandler = async (snapshot: ReceivedSnapshot) => install(snapshot.data)
  * const waiting: PartialTransferInfo[] = snapshots.partialTransfers()
  * const { partialBytes, busyRefusals, stalledEvictions }: SnapshotReceiverStats = snapshots.stats()
  * ```
  */
-export type {
-  PartialTransferInfo,
-  ReceivedSnapshot,
-  SnapshotHandler,
-  SnapshotReceiverLimits,
-  SnapshotReceiverStats,
+export {
+  DEFAULT_SNAPSHOT_RECEIVER_LIMITS,
+  type PartialTransferInfo,
+  type ReceivedSnapshot,
+  type SnapshotHandler,
+  type SnapshotReceiverLimits,
+  type SnapshotReceiverStats,
 } from './snapshot/receiver.js'
-/**
- * The receiver's default limits: 1 GiB snapshots, 1 MiB chunks, a window of 8 chunks, 2 partial
- * transfers per peer and 8 per node, kept for 5 minutes, a transfer stalled for 30 s evicted.
- *
- * @example
- * ```ts
- * const limits = { ...DEFAULT_SNAPSHOT_RECEIVER_LIMITS, snapshotBytesMax: 4 * 1024 ** 3 }
- * ```
- */
-export { DEFAULT_SNAPSHOT_RECEIVER_LIMITS } from './snapshot/receiver.js'
 /**
  * The snapshot sender's input, options and result, and the receiver's output and limits.
  *
@@ -272,7 +244,7 @@ export type { SnapshotSendOptions, SnapshotSendResult, SnapshotToSend } from './
  *
  * @example
  * ```ts
- * const snapshots = await createSnapshotService(node)
+ * const snapshots = await createSnapshotService(host)
  * snapshots.onSnapshot(async ({ from, metadata, data }) => install(metadata, data))
  * await snapshots.send(follower, { transferId: `${term}-${index}`, metadata, data })
  * ```
@@ -283,36 +255,35 @@ export {
   type SnapshotServiceOptions,
 } from './snapshot/service.js'
 /**
- * Creates and starts a node: identity from `dataDir`, QUIC and TCP listeners, the member allowlist,
- * the persisted address book, RTT pings, and the `/tandem/raft/1` channel (`node.raft`).
+ * Creates and starts a transport host (a libp2p node; "the node" is the hybrid Tandem node that
+ * composes it): identity from `dataDir`, QUIC and TCP listeners, the member allowlist, the persisted
+ * address book, RTT pings, and the `/tandem/raft/1` channel (`host.raft`).
  *
  * @example
  * ```ts
- * const node = await createTransportHost({ dataDir: './data', members: [selfId, otherId], port: 4001 })
- * console.log(node.nodeId, node.multiaddrs())
- * await node.stop()
+ * const host = await createTransportHost({ dataDir: './data', members: [selfId, otherId], listenPort: 4001 })
+ * console.log(host.nodeId, host.multiaddrs())
+ * await host.stop()
  * ```
  */
 export { createTransportHost, TransportHost } from './transport-host.js'
 /**
- * Options of {@link createTransportHost}: data directory, members, sync peers, listen addresses, raft
- * channel limits, per-peer inbound limits, backoff and its random source, ping interval, logger.
+ * Options of {@link createTransportHost} (data directory, members, sync peers, listen addresses,
+ * raft channel limits, per-peer inbound limits, backoff and its random source, ping interval,
+ * logger), the raft channel's defaults, and the default listen addresses (QUIC v1 on UDP and TCP on
+ * the same port).
  *
  * @example
  * ```ts
  * const options: TransportHostOptions = {
- *   dataDir: './data', members, syncPeers: [laptopId], listen: ['/ip4/0.0.0.0/udp/4001/quic-v1'],
- *   raft: { frameBytesMax: 8 << 20, overflow: 'drop-oldest' }, backoff: { delayMsMax: 5_000 },
+ *   dataDir: './data', members, syncPeers: [laptopId], listen: defaultListenAddresses('0.0.0.0', 4001),
+ *   raft: { ...DEFAULT_RAFT_CHANNEL, frameBytesMax: 8 << 20 }, backoff: { delayMsMax: 5_000 },
  * }
  * ```
  */
-export type { RaftChannelOptions, TransportHostOptions } from './transport-host-options.js'
-/**
- * The default listen addresses: QUIC v1 on UDP `port` and TCP on `port`.
- *
- * @example
- * ```ts
- * defaultListenAddresses('0.0.0.0', 4001) // ['/ip4/0.0.0.0/udp/4001/quic-v1', '/ip4/0.0.0.0/tcp/4001']
- * ```
- */
-export { DEFAULT_RAFT_CHANNEL, defaultListenAddresses } from './transport-host-options.js'
+export {
+  DEFAULT_RAFT_CHANNEL,
+  defaultListenAddresses,
+  type RaftChannelOptions,
+  type TransportHostOptions,
+} from './transport-host-options.js'
