@@ -382,6 +382,18 @@ export {
  */
 export { LatencyDevice, type LatencyDeviceOptions } from './disk/latency-device.js'
 /**
+ * The simulated snapshot path: each node's raft `SnapshotTransport`, over the packet simulator's
+ * links (delays, loss, partitions) but apart from the messages; a transfer can fail at either end
+ * or lose its acknowledgement, and the leader's core retries.
+ *
+ * @example
+ * ```ts
+ * const snapshots = new SnapshotLinks({ scheduler, network, random, trace: null })
+ * const node = new RaftNode({ id: 'n1', transport: network.attach('n1'), snapshotTransport: snapshots.attach('n1'), storage, stateMachine, clock, random })
+ * ```
+ */
+export { type SnapshotLinkStats, SnapshotLinks, type SnapshotLinksOptions } from './snapshot-links.js'
+/**
  * Simulated clients: strong KV operations with retries under one idempotency key; outcomes never
  * learned are recorded as unknown.
  *

@@ -6,6 +6,7 @@
  */
 
 import type { SeededRandom } from '@tandem/base'
+import type { SnapshotTransport } from '@tandem/raft'
 import type { DiskOptions, RaftSettings } from './config.js'
 import type { DiskObserver, StoredEntry } from './disk/crashable-log-storage.js'
 import type { ApplyObservation } from './kv/state-machine.js'
@@ -71,6 +72,8 @@ export interface NodeEnvironment<M> {
   readonly foundingVoters: readonly string[]
   readonly clock: SimulatedClock
   readonly endpoint: NetworkEndpoint<M & ObservableMessage>
+  /** The snapshot path (raft's `SnapshotTransport`), apart from the message endpoint. */
+  readonly snapshots: SnapshotTransport
   readonly random: SeededRandom
   readonly settings: RaftSettings
   readonly scheduler: Scheduler

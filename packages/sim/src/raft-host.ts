@@ -301,6 +301,7 @@ function startNode(
       id: nodeId,
       storage,
       transport: environment.endpoint,
+      snapshotTransport: environment.snapshots,
       stateMachine: {
         apply: (commands) => kv.apply(commands),
         snapshot: () => kv.snapshot(),
@@ -317,8 +318,6 @@ function startNode(
       snapshotEntriesThreshold: settings.snapshotEntries,
       proposalTimeoutMs: environment.attemptTimeoutMs,
       readTimeoutMs: environment.attemptTimeoutMs,
-      // Small chunks, so snapshot transfers take several messages and can be cut halfway.
-      snapshotChunkBytes: 256,
     })
     created.onChange((event) => {
       if (!alive) return
@@ -438,6 +437,5 @@ export function describeMessage(message: WireMessage): string {
   if (first !== undefined) text += ` e[${first.index}..${first.index + message.entries.length - 1}]`
   if (message.commit !== 0) text += ` c${message.commit}`
   if (message.reject) text += ` reject(hint ${message.rejectHint})`
-  if (message.chunk != null) text += ' chunk'
   return text
 }

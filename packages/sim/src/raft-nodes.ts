@@ -6,6 +6,7 @@
  * also answer what the orchestrator knows: who runs, who leads, which configuration is current.
  */
 import type { SeededRandom } from '@tandem/base'
+import type { SnapshotTransport } from '@tandem/raft'
 import type { RaftSafetyChecker } from './checkers/raft-safety.js'
 import type { SimulationConfig } from './config.js'
 import { decodeKvCommand, describeKvCommand } from './kv/command.js'
@@ -17,6 +18,7 @@ import type {
   ObservableMessage,
   SimulatedDisk,
 } from './node-host.js'
+import { SnapshotLinks } from './snapshot-links.js'
 import type { ClusterGateway, SubmitOutcome } from './workload.js'
 import { drawDriftPpm, type SimulatedClock } from './world/clock.js'
 import type { World } from './world/world.js'
@@ -49,6 +51,8 @@ export class RaftNodes<M> {
   readonly foundingVoters: readonly string[]
   /** Incarnations ended by a crash (faults and removals). */
   crashes = 0
+  /** The snapshot path between the nodes, over the world's links. */
+  readonly snapshots: SnapshotLinks<M & ObservableMessage>
   private readonly world: World<M & ObservableMessage>
   private readonly config: SimulationConfig
   private readonly factory: NodeFactory<M>
@@ -79,6 +83,13 @@ export class RaftNodes<M> {
     this.factory = init.factory
     this.checker = init.checker
     this.onInvariantViolated = init.onInvariantViolated
+    // Transfers draw from the network's stream: they are network events like packets.
+    this.snapshots = new SnapshotLinks({
+      scheduler: init.world.scheduler,
+      network: init.world.network,
+      random: init.world.stream('network'),
+      trace: (text) => init.world.record(text),
+    })
     this.foundingVoters = Array.from({ length: init.config.nodes }, (_, i) => `n${i + 1}`)
     this.nodeNumberNext = init.config.nodes + 1
     this.lastKnownVoters = { applied: 0, voters: this.foundingVoters }
@@ -148,6 +159,16 @@ export class RaftNodes<M> {
       },
       onMessage: (handler: (message: M & ObservableMessage) => void) => endpoint.onMessage(handler),
     }
+    const snapshots = this.snapshots.attach(slot.nodeId)
+    // A snapshot sent is a leader's act of its term, as a heartbeat is: the checker sees it first.
+    const observedSnapshots: SnapshotTransport = {
+      send: (message, signal) => {
+        this.checker.observeTerm(message.term)
+        this.checker.observeLeader(message.from, message.term)
+        return snapshots.send(message, signal)
+      },
+      onSnapshot: (handler) => snapshots.onSnapshot(handler),
+    }
     checker.observeRestart(slot.nodeId)
     slot.clock = clock
     slot.incarnation = this.factory.start(
@@ -156,6 +177,7 @@ export class RaftNodes<M> {
         foundingVoters: this.foundingVoters,
         clock,
         endpoint: observedEndpoint,
+        snapshots: observedSnapshots,
         random: world.random.fork(`${slot.nodeId}#${slot.incarnations}`),
         settings: config.raft,
         scheduler: world.scheduler,
@@ -195,6 +217,7 @@ export class RaftNodes<M> {
     slot.clock?.stop()
     slot.clock = null
     this.world.network.detach(slot.nodeId)
+    this.snapshots.detach(slot.nodeId)
     slot.disk.crash(this.config.disk.tornWriteProbability)
     this.crashes++
     this.world.record(`node ${slot.nodeId} crashes (${why})`)

@@ -25,6 +25,8 @@ describe('faults happen and are survived', () => {
     expect(result.stats.crashes).toBeGreaterThan(0)
     expect(result.stats.partitions).toBeGreaterThan(0)
     expect(result.traceLines.some((line) => / restore n\d snapshot through \d+/.test(line))).toBe(true)
-    expect(result.traceLines.some((line) => / net deliver Snap .* chunk/.test(line))).toBe(true)
+    // Snapshots take the snapshot path, never the message stream.
+    expect(result.traceLines.some((line) => / snap n\d→n\d t\d+ i\d+\/\d+ delivered/.test(line))).toBe(true)
+    expect(result.traceLines.some((line) => / net deliver Snap /.test(line))).toBe(false)
   }, 60_000)
 })

@@ -143,6 +143,11 @@ export class PacketSimulator<M extends Addressed> {
     this.trace = init.trace
   }
 
+  /** The fault and performance settings in force. */
+  currentOptions(): NetworkOptions {
+    return this.options
+  }
+
   /** The node ids known to the network, in attach order. */
   get nodes(): readonly string[] {
     return [...this.attachments.keys()]
@@ -189,6 +194,11 @@ export class PacketSimulator<M extends Addressed> {
   /** Makes every link between members of `core` perfect (no loss, no partition), or `null` to undo. */
   setReliableCore(core: readonly string[] | null): void {
     this.reliableCore = core === null ? null : new Set(core)
+  }
+
+  /** Whether the link from `from` to `to` is perfect now (both in the reliable core). */
+  isReliable(from: string, to: string): boolean {
+    return this.isCoreLink(from, to)
   }
 
   /** Whether packets from `from` to `to` are currently cut by the partition. */
