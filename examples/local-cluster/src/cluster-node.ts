@@ -11,7 +11,9 @@ import { RaftNode, type RaftNode as RaftNodeType, Role, SeededRandom } from '@ta
 import {
   crdtSyncAdapter,
   createCrdtSyncService,
+  createRaftSnapshotTransport,
   createRaftTransport,
+  createSnapshotService,
   createTransportHost,
   loadOrCreateNodeIdentity,
 } from '@tandem/transport'
@@ -57,6 +59,8 @@ const raft: RaftNodeType<KvResult> = new RaftNode<KvResult>({
   random: new SeededRandom(config.seed),
   storage,
   transport: createRaftTransport(node),
+  // Snapshots travel on /tandem/snapshot/1, apart from the Raft messages.
+  snapshotTransport: createRaftSnapshotTransport(node, await createSnapshotService(node)),
   stateMachine: kv,
   tickMs: 50,
   snapshotEntriesThreshold: 500,

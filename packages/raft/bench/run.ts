@@ -65,6 +65,7 @@ async function startCluster(size: number): Promise<{ nodes: RaftNode<number>[]; 
         id,
         storage: new MemoryLogStorage({ voters: ids }),
         transport: network.transport(id),
+        snapshotTransport: network.snapshotTransport(id),
         stateMachine: countingStateMachine(),
         clock,
         random: new SeededRandom(1000 + i),

@@ -13,7 +13,8 @@
  * const network = new MemoryNetwork({ schedule: setImmediate })
  * const ids = ['a', 'b', 'c']
  * const nodes = ids.map((id, i) => new RaftNode({
- *   id, clock: systemClock(), random: new SeededRandom(i + 1), transport: network.transport(id),
+ *   id, clock: systemClock(), random: new SeededRandom(i + 1),
+ *   transport: network.transport(id), snapshotTransport: network.snapshotTransport(id),
  *   storage: new MemoryLogStorage({ voters: ids }),
  *   stateMachine: { apply: (cmds) => cmds.map((c) => c.index), snapshot: () => new Uint8Array(), restore: () => {} },
  * }))
@@ -150,7 +151,7 @@ export type {
  *
  * @example
  * ```ts
- * const options: RaftNodeOptions = { id, storage, transport, stateMachine, clock, random, tickMs: 50, electionTicks: 10, appendBytesMax: 1 << 20 }
+ * const options: RaftNodeOptions = { id, storage, transport, snapshotTransport, stateMachine, clock, random, tickMs: 50, electionTicks: 10, appendBytesMax: 1 << 20 }
  * ```
  */
 /**
@@ -212,9 +213,10 @@ export type { ProposalOutcome } from './driver/proposals.js'
  * ```ts
  * import { MemoryLogStorage, MemoryNetwork, RaftNode, SeededRandom } from '@tandem/raft'
  * import { systemClock } from '@tandem/base/system'
+ * const network = new MemoryNetwork()
  * const node = new RaftNode({
  *   id: 'a', clock: systemClock(), random: new SeededRandom(1), storage: new MemoryLogStorage({ voters: ['a'] }),
- *   transport: new MemoryNetwork().transport('a'),
+ *   transport: network.transport('a'), snapshotTransport: network.snapshotTransport('a'),
  *   stateMachine: { apply: (commands) => commands.map((c) => c.index), snapshot: () => new Uint8Array(), restore: () => {} },
  * })
  * await node.start()
@@ -243,24 +245,14 @@ export type { ReadOutcome } from './driver/reads.js'
  */
 export { SEQUENCES_PER_SESSION_MAX } from './driver/sessions.js'
 /**
- * A message as it travels between drivers: a core {@link Message}, or (with `chunk` set) one step of
- * the driver's chunked snapshot transfer.
+ * A message on the Raft message stream: a core {@link Message} (snapshots take the {@link SnapshotTransport}).
  *
  * @example
  * ```ts
- * transport.onMessage((message: WireMessage) => console.log(message.type, message.chunk?.chunkIndex))
+ * transport.onMessage((message: WireMessage) => console.log(message.type, message.from))
  * ```
  */
-/**
- * One chunk of a snapshot in transfer, with its own CRC-32C and the whole snapshot's.
- *
- * @example
- * ```ts
- * const chunk: SnapshotChunk | null | undefined = message.chunk
- * if (chunk) console.log(`chunk ${chunk.chunkIndex + 1} of ${chunk.chunkCount}`)
- * ```
- */
-export type { SnapshotChunk, WireMessage } from './model/index.js'
+export type { WireMessage } from './model/index.js'
 
 // ---------------------------------------------------------------------------------------------
 // In-memory storage and network.
@@ -907,23 +899,14 @@ export {
  * ```
  */
 /**
- * The version every encoded message and conf change carries; decoders refuse any other.
+ * The version every encoded message carries (2; conf changes carry their own, 1); decoders refuse any other.
  *
  * @example
  * ```ts
- * console.log(WIRE_VERSION) // 1
- * ```
- */
-/**
- * CRC-32C (Castagnoli), as snapshot chunks carry it.
- *
- * @example
- * ```ts
- * crc32c(new TextEncoder().encode('123456789')) // 0xe3069283
+ * console.log(WIRE_VERSION) // 2
  * ```
  */
 export {
-  crc32c,
   DEFAULT_DECODE_LIMITS,
   type DecodeLimits,
   decodeConfChange,

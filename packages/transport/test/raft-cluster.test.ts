@@ -3,6 +3,8 @@ import { systemClock } from '@tandem/base/system'
 import { MemoryLogStorage, RaftNode, Role } from '@tandem/raft'
 import { afterEach, describe, expect, it } from 'vitest'
 import { createRaftTransport } from '../src/raft-transport.js'
+import { createRaftSnapshotTransport } from '../src/snapshot/raft-snapshots.js'
+import { createSnapshotService, type SnapshotService } from '../src/snapshot/service.js'
 import { BOTH, Fixture, waitFor } from './helpers.js'
 
 const fixture = new Fixture()
@@ -26,6 +28,7 @@ describe('three RaftNodes over libp2p', () => {
       nodes.push(await fixture.node({ dataDir: identity.dataDir, members: ids, listen: BOTH, peers }))
     }
     const applied = new Map<string, string[]>()
+    const snapshotServices = await Promise.all(nodes.map((node) => createSnapshotService(node)))
     nodes.forEach((node, i) => {
       applied.set(node.nodeId, [])
       const raft = new RaftNode({
@@ -33,6 +36,7 @@ describe('three RaftNodes over libp2p', () => {
         clock,
         random: new SeededRandom(seed + i),
         transport: createRaftTransport(node),
+        snapshotTransport: createRaftSnapshotTransport(node, snapshotServices[i] as SnapshotService),
         storage: new MemoryLogStorage({ voters: ids }),
         tickMs: 20,
         stateMachine: {

@@ -49,6 +49,7 @@ describe('WalLogStorage under RaftNode', () => {
         id,
         storage,
         transport: network.transport(id),
+        snapshotTransport: network.snapshotTransport(id),
         stateMachine: machine,
         clock,
         random: new SeededRandom(seed),

@@ -17,13 +17,18 @@ import type {
   SnapshotMetadata,
 } from '../model/types.js'
 import { MessageType } from '../model/types.js'
-import type { SnapshotChunk, WireMessage } from '../model/wire-message.js'
+import type { WireMessage } from '../model/wire-message.js'
 import * as pb from '../proto/raft.js'
 import { MalformedMessageError } from './errors.js'
 import type { DecodeLimits } from './limits.js'
 
-/** The wire version this codec writes and the only one it reads. */
-export const WIRE_VERSION = 1
+/**
+ * The message wire version this codec writes and the only one it reads. Version 2 dropped version
+ * 1's in-band snapshot chunks (snapshots travel on their own stream), which a version-1 peer relies on.
+ */
+export const WIRE_VERSION = 2
+/** The conf change version: conf changes are stored in logs, and did not change with messages. */
+const CONF_CHANGE_WIRE_VERSION = 1
 
 const ENTRY_TYPE_NAMES: readonly pb.EntryType[] = [pb.EntryType.ENTRY_NORMAL, pb.EntryType.ENTRY_CONF_CHANGE]
 const CONF_CHANGE_TYPE_NAMES: readonly pb.ConfChangeType[] = [
@@ -121,25 +126,13 @@ export function snapshotToWire(snapshot: Snapshot): pb.Snapshot {
 
 export function confChangeToWire(change: ConfChange): pb.ConfChange {
   return {
-    wireVersion: WIRE_VERSION,
+    wireVersion: CONF_CHANGE_WIRE_VERSION,
     transition: nameOf(TRANSITION_NAMES, change.transition, 'conf change transition'),
     changes: change.changes.map((single) => ({
       type: nameOf(CONF_CHANGE_TYPE_NAMES, single.type, 'conf change type'),
       nodeId: single.nodeId,
     })),
     context: bytes(change.context),
-  }
-}
-
-function chunkToWire(chunk: SnapshotChunk): pb.SnapshotChunk {
-  return {
-    metadata: snapshotMetadataToWire(chunk.metadata),
-    chunkIndex: chunk.chunkIndex,
-    chunkCount: chunk.chunkCount,
-    totalBytes: chunk.totalBytes,
-    data: bytes(chunk.data),
-    dataCrc32c: chunk.dataCrc32c,
-    snapshotCrc32c: chunk.snapshotCrc32c,
   }
 }
 
@@ -160,7 +153,6 @@ export function messageToWire(message: WireMessage): pb.Message {
     context: bytes(message.context),
   }
   if (message.snapshot !== null) wire.snapshot = snapshotToWire(message.snapshot)
-  if (message.chunk != null) wire.chunk = chunkToWire(message.chunk)
   return wire
 }
 
@@ -235,7 +227,8 @@ export function snapshotFromWire(wire: pb.Snapshot, limits: DecodeLimits): Snaps
 }
 
 export function confChangeFromWire(wire: pb.ConfChange, limits: DecodeLimits): ConfChange {
-  if (wire.wireVersion !== WIRE_VERSION) throw new MalformedMessageError('unsupported conf change version')
+  if (wire.wireVersion !== CONF_CHANGE_WIRE_VERSION)
+    throw new MalformedMessageError('unsupported conf change version')
   if (wire.changes.length > limits.confChangesMax) throw new MalformedMessageError('too many conf changes')
   const changes: ConfChangeSingle[] = wire.changes.map((single) => ({
     type: enumValue(CONF_CHANGE_TYPE_VALUES, single.type, 'conf change type') as ConfChangeType,
@@ -249,24 +242,6 @@ export function confChangeFromWire(wire: pb.ConfChange, limits: DecodeLimits): C
     ) as ConfChangeTransition,
     changes,
     context: wire.context,
-  }
-}
-
-function chunkFromWire(wire: pb.SnapshotChunk, limits: DecodeLimits): SnapshotChunk {
-  const metadata = snapshotMetadataFromWire(wire.metadata, limits)
-  const totalBytes = logNumber(wire.totalBytes, 'snapshot size')
-  if (wire.chunkCount === 0) throw new MalformedMessageError('snapshot chunk count is zero')
-  // chunkIndex == chunkCount is legal on an acknowledgement: "everything received".
-  if (wire.chunkIndex > wire.chunkCount) throw new MalformedMessageError('snapshot chunk index out of range')
-  if (wire.data.length > totalBytes) throw new MalformedMessageError('snapshot chunk larger than snapshot')
-  return {
-    metadata,
-    chunkIndex: wire.chunkIndex,
-    chunkCount: wire.chunkCount,
-    totalBytes,
-    data: wire.data,
-    dataCrc32c: wire.dataCrc32c >>> 0,
-    snapshotCrc32c: wire.snapshotCrc32c >>> 0,
   }
 }
 
@@ -313,7 +288,6 @@ export function messageFromWire(wire: pb.Message, limits: DecodeLimits): WireMes
     rejectHint: logNumber(wire.rejectHint, 'reject hint'),
     rejectHintTerm: logNumber(wire.rejectHintTerm, 'reject hint term'),
     context: wire.context,
-    chunk: wire.chunk === undefined ? null : chunkFromWire(wire.chunk, limits),
   }
   return message
 }

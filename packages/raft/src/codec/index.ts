@@ -24,7 +24,6 @@ import { MalformedMessageError } from './errors.js'
 import { type DecodeLimits, resolveDecodeLimits } from './limits.js'
 
 export { WIRE_VERSION } from './convert.js'
-export { crc32c } from './crc32c.js'
 export { MalformedMessageError } from './errors.js'
 export { DEFAULT_DECODE_LIMITS, type DecodeLimits } from './limits.js'
 
@@ -54,7 +53,7 @@ function confStateLimits(limits: DecodeLimits) {
   }
 }
 
-/** Encodes a raft message (a core message or a snapshot chunk) for the wire. */
+/** Encodes a raft message for the wire. */
 export function encodeMessage(message: WireMessage): Uint8Array {
   return pb.Message.encode(messageToWire(message))
 }
@@ -68,7 +67,6 @@ export function decodeMessage(bytes: Uint8Array, limits?: Partial<DecodeLimits>)
       limits: {
         entries: resolved.entriesMax,
         snapshot: { metadata: { confState } },
-        chunk: { metadata: { confState } },
       },
     })
     return messageFromWire(wire, resolved)

@@ -11,11 +11,8 @@ export interface RaftNodeOptions<Result = Uint8Array> {
   readonly id: NodeId
   readonly storage: LogStorage
   readonly transport: Transport
-  /**
-   * The path of snapshots, apart from the Raft messages (see {@link SnapshotTransport}). Without
-   * it, snapshots are cut into chunks inside the message stream.
-   */
-  readonly snapshotTransport?: SnapshotTransport
+  /** The path of snapshots, apart from the Raft messages (see {@link SnapshotTransport}). */
+  readonly snapshotTransport: SnapshotTransport
   readonly stateMachine: StateMachine<Result>
   readonly clock: Clock
   /** Election jitter; inject a seeded source for replayable runs. */
@@ -59,10 +56,6 @@ export interface RaftNodeOptions<Result = Uint8Array> {
   readonly snapshotEntriesThreshold?: number
   /** Snapshot and compact once this many bytes of entries were applied since the last snapshot (0 = never). Default 64 MiB. */
   readonly snapshotLogBytesThreshold?: number
-  /** Bytes per snapshot chunk on the wire. Default 256 KiB. */
-  readonly snapshotChunkBytes?: number
-  /** Snapshot chunks in flight ahead of the receiver's acknowledgement. Default 4. */
-  readonly snapshotWindowChunks?: number
   /** The largest snapshot a follower accepts. Default 1 GiB. */
   readonly snapshotBytesMax?: number
   /**
@@ -179,8 +172,6 @@ export function resolveSettings<Result>(options: RaftNodeOptions<Result>): RaftN
     retryMs: positive('retryMs', options.retryMs ?? tickMs * electionTicks),
     snapshotEntriesThreshold: options.snapshotEntriesThreshold ?? 10_000,
     snapshotLogBytesThreshold: options.snapshotLogBytesThreshold ?? 64 * 1024 * 1024,
-    snapshotChunkBytes: positive('snapshotChunkBytes', options.snapshotChunkBytes ?? 256 * 1024),
-    snapshotWindowChunks: positive('snapshotWindowChunks', options.snapshotWindowChunks ?? 4),
     snapshotBytesMax: positive('snapshotBytesMax', options.snapshotBytesMax ?? 1024 * 1024 * 1024),
     sessionsMax: positive('sessionsMax', options.sessionsMax ?? 10_000),
   }

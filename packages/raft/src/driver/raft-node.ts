@@ -80,7 +80,6 @@ import { type PendingProposal, type ProposalOutcome, ProposalTable } from './pro
 import { type ReadOutcome, ReadTable } from './reads.js'
 import { type AppliedAt, SEQUENCES_PER_SESSION_MAX, type SessionLimits, SessionTable } from './sessions.js'
 import { decodeSnapshotData, encodeSnapshotData } from './snapshot-data.js'
-import { SnapshotReceiver, SnapshotSender } from './snapshot-transfer.js'
 
 const EMPTY_BYTES = new Uint8Array(0)
 /**
@@ -124,7 +123,7 @@ export class RaftNode<Result = Uint8Array> {
   readonly id: NodeId
   readonly #storage: LogStorage
   readonly #transport: Transport
-  readonly #snapshotTransport: SnapshotTransport | null
+  readonly #snapshotTransport: SnapshotTransport
   readonly #stateMachine: StateMachine<Result>
   readonly #clock: Clock
   readonly #random: RandomSource
@@ -156,8 +155,6 @@ export class RaftNode<Result = Uint8Array> {
   #transferWaiters: TransferWaiter[] = []
   /** Snap messages whose snapshot predates the recipient's membership: sent after a fresh snapshot. */
   #staleSnapshotRequests: Message[] = []
-  readonly #snapshotSender: SnapshotSender
-  readonly #snapshotReceiver: SnapshotReceiver
   /** Snapshots on their way through the snapshot transport, one per follower at most. */
   readonly #outgoingSnapshots = new Map<NodeId, OutgoingSnapshot>()
 
@@ -185,7 +182,7 @@ export class RaftNode<Result = Uint8Array> {
     this.id = options.id
     this.#storage = options.storage
     this.#transport = options.transport
-    this.#snapshotTransport = options.snapshotTransport ?? null
+    this.#snapshotTransport = options.snapshotTransport
     this.#stateMachine = options.stateMachine
     this.#clock = options.clock
     this.#random = options.random
@@ -197,21 +194,6 @@ export class RaftNode<Result = Uint8Array> {
       sequencesPerSessionMax: SEQUENCES_PER_SESSION_MAX,
     }
     this.#sessions = new SessionTable(this.#sessionLimits)
-    this.#snapshotSender = new SnapshotSender(
-      {
-        chunkBytes: this.#settings.snapshotChunkBytes,
-        windowChunks: this.#settings.snapshotWindowChunks,
-        retryMs: this.#settings.retryMs,
-        retriesMax: 10,
-      },
-      (messages) => this.#transmit(messages),
-      (peer, ok) => this.#enqueueCoreTask(() => this.#core.reportSnapshot(peer, ok)),
-    )
-    this.#snapshotReceiver = new SnapshotReceiver(
-      this.#settings.snapshotBytesMax,
-      (messages) => this.#transmit(messages),
-      (message) => this.#receiveWholeSnapshot(message),
-    )
   }
 
   get #core(): RawNode {
@@ -261,7 +243,7 @@ export class RaftNode<Result = Uint8Array> {
     this.#state = 'running'
     this.#transport.onMessage((message) => this.#onMessage(message))
     this.#transport.onUnreachable?.((peer) => this.#enqueueCoreTask(() => this.#core.reportUnreachable(peer)))
-    this.#snapshotTransport?.onSnapshot((message) => this.#onSnapshotMessage(message))
+    this.#snapshotTransport.onSnapshot((message) => this.#onSnapshotMessage(message))
     this.#armTimer()
     this.#kick()
   }
@@ -522,17 +504,10 @@ export class RaftNode<Result = Uint8Array> {
       })
       return
     }
-    if (message.chunk != null) {
-      if (message.type === MessageType.Snap) {
-        const refusal = this.#snapshotReceiver.onChunk(message)
-        if (refusal !== null) this.#logger.warn('refused a snapshot chunk', { from: message.from, refusal })
-      } else if (message.type === MessageType.SnapStatus) {
-        this.#snapshotSender.onAck(message, this.#clock.now())
-      }
-      return
-    }
+    // Snapshots arrive only through the snapshot transport, checked there; one in the message
+    // stream is a peer's bug or forgery.
     if (message.type === MessageType.Snap) {
-      this.#receiveWholeSnapshot(message)
+      this.#logger.warn('dropped a snapshot sent in the message stream', { from: message.from })
       return
     }
     this.#enqueueMessage(message)
@@ -571,23 +546,6 @@ export class RaftNode<Result = Uint8Array> {
     })
   }
 
-  /** Checks a whole snapshot's driver data before the core may accept it, then queues it. */
-  #receiveWholeSnapshot(message: Message): void {
-    const snapshot = message.snapshot
-    if (snapshot === null) return
-    try {
-      decodeSnapshotData(snapshot.data, this.#sessionLimits)
-    } catch (caught) {
-      const error = rethrowInvariant(caught)
-      this.#logger.warn('dropped a snapshot with invalid data', {
-        from: message.from,
-        error: describe(error),
-      })
-      return
-    }
-    this.#enqueueMessage(message)
-  }
-
   #enqueueMessage(message: Message): void {
     if (this.#inbox.length >= INBOX_MESSAGES_MAX) {
       this.#logger.warn('dropped a message: the inbox is full', { from: message.from, type: message.type })
@@ -618,7 +576,6 @@ export class RaftNode<Result = Uint8Array> {
       for (const proposal of due) this.#requeue(proposal)
     }
     this.#reads.sweep(now, this.#settings.retryMs, timeout('read'))
-    this.#snapshotSender.tick(now)
     if (this.#transferWaiters.length > 0) {
       const waiting: TransferWaiter[] = []
       for (const waiter of this.#transferWaiters) {
@@ -827,13 +784,12 @@ export class RaftNode<Result = Uint8Array> {
     if (plain !== null) this.#transmit(plain)
   }
 
-  /** Sends the core's `Snap` message on the snapshot transport if there is one, else in chunks. */
+  /**
+   * Sends the core's `Snap` message on the snapshot transport, never in the message stream, so that
+   * heartbeats and appends never wait behind snapshot bytes.
+   */
   #startSnapshot(message: Message): void {
     const transport = this.#snapshotTransport
-    if (transport === null) {
-      this.#snapshotSender.start(message, this.#clock.now())
-      return
-    }
     const snapshot = message.snapshot as Snapshot
     const { index, term } = snapshot.metadata
     const running = this.#outgoingSnapshots.get(message.to)
@@ -899,10 +855,7 @@ export class RaftNode<Result = Uint8Array> {
       const wasLeader = this.#role === Role.Leader
       this.#role = soft.role
       if (soft.role === Role.Candidate) this.#electionCount++
-      if (wasLeader) {
-        this.#snapshotSender.cancelAll()
-        this.#abortOutgoingSnapshots()
-      }
+      if (wasLeader) this.#abortOutgoingSnapshots()
       this.#emit({ type: 'role', role: soft.role, term: this.#term })
     }
     if (soft.leader !== this.#leader) {

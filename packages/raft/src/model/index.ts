@@ -3,4 +3,4 @@
  * the core and the driver import it; it imports nothing of theirs.
  */
 export * from './types.js'
-export type { SnapshotChunk, WireMessage } from './wire-message.js'
+export type { WireMessage } from './wire-message.js'

@@ -1253,268 +1253,6 @@ export namespace MessageType {
   }
 }
 
-export interface SnapshotChunk {
-  metadata?: SnapshotMetadata
-  chunkIndex: number
-  chunkCount: number
-  totalBytes: number
-  data: Uint8Array<ArrayBuffer>
-  dataCrc32c: number
-  snapshotCrc32c: number
-}
-
-export namespace SnapshotChunk {
-  let _codec: Codec<SnapshotChunk>
-
-  export const codec = (): Codec<SnapshotChunk> => {
-    if (_codec == null) {
-      _codec = message<SnapshotChunk>((obj, w, opts = {}) => {
-        if (opts.lengthDelimited !== false) {
-          w.fork()
-        }
-
-        if (obj.metadata != null) {
-          w.uint32(10)
-          SnapshotMetadata.codec().encode(obj.metadata, w)
-        }
-
-        if ((obj.chunkIndex != null && obj.chunkIndex !== 0)) {
-          w.uint32(16)
-          w.uint32(obj.chunkIndex)
-        }
-
-        if ((obj.chunkCount != null && obj.chunkCount !== 0)) {
-          w.uint32(24)
-          w.uint32(obj.chunkCount)
-        }
-
-        if ((obj.totalBytes != null && obj.totalBytes !== 0)) {
-          w.uint32(32)
-          w.uint64Number(obj.totalBytes)
-        }
-
-        if ((obj.data != null && obj.data.byteLength > 0)) {
-          w.uint32(42)
-          w.bytes(obj.data)
-        }
-
-        if ((obj.dataCrc32c != null && obj.dataCrc32c !== 0)) {
-          w.uint32(53)
-          w.fixed32(obj.dataCrc32c)
-        }
-
-        if ((obj.snapshotCrc32c != null && obj.snapshotCrc32c !== 0)) {
-          w.uint32(61)
-          w.fixed32(obj.snapshotCrc32c)
-        }
-
-        if (opts.lengthDelimited !== false) {
-          w.ldelim()
-        }
-      }, (reader, length, opts = {}) => {
-        const obj: any = {
-          chunkIndex: 0,
-          chunkCount: 0,
-          totalBytes: 0,
-          data: uint8ArrayAlloc(0),
-          dataCrc32c: 0,
-          snapshotCrc32c: 0
-        }
-
-        const end = length == null ? reader.len : reader.pos + length
-
-        while (reader.pos < end) {
-          const tag = reader.uint32()
-
-          switch (tag >>> 3) {
-            case 1: {
-              obj.metadata = SnapshotMetadata.codec().decode(reader, reader.uint32(), {
-                limits: opts.limits?.metadata
-              })
-              break
-            }
-            case 2: {
-              obj.chunkIndex = reader.uint32()
-              break
-            }
-            case 3: {
-              obj.chunkCount = reader.uint32()
-              break
-            }
-            case 4: {
-              obj.totalBytes = reader.uint64Number()
-              break
-            }
-            case 5: {
-              obj.data = reader.bytes()
-              break
-            }
-            case 6: {
-              obj.dataCrc32c = reader.fixed32()
-              break
-            }
-            case 7: {
-              obj.snapshotCrc32c = reader.fixed32()
-              break
-            }
-            default: {
-              reader.skipType(tag & 7)
-              break
-            }
-          }
-        }
-
-        return obj
-      }, function * (reader, length, prefix, opts = {}) {
-        const end = length == null ? reader.len : reader.pos + length
-
-        while (reader.pos < end) {
-          const tag = reader.uint32()
-
-          switch (tag >>> 3) {
-            case 1: {
-              yield * SnapshotMetadata.codec().stream(reader, reader.uint32(), `${prefix}.metadata`, {
-                limits: opts.limits?.metadata
-              })
-
-              break
-            }
-            case 2: {
-              yield {
-                field: `${prefix}.chunkIndex`,
-                value: reader.uint32()
-              }
-              break
-            }
-            case 3: {
-              yield {
-                field: `${prefix}.chunkCount`,
-                value: reader.uint32()
-              }
-              break
-            }
-            case 4: {
-              yield {
-                field: `${prefix}.totalBytes`,
-                value: reader.uint64Number()
-              }
-              break
-            }
-            case 5: {
-              yield {
-                field: `${prefix}.data`,
-                value: reader.bytes()
-              }
-              break
-            }
-            case 6: {
-              yield {
-                field: `${prefix}.dataCrc32c`,
-                value: reader.fixed32()
-              }
-              break
-            }
-            case 7: {
-              yield {
-                field: `${prefix}.snapshotCrc32c`,
-                value: reader.fixed32()
-              }
-              break
-            }
-            default: {
-              reader.skipType(tag & 7)
-              break
-            }
-          }
-        }
-      })
-    }
-
-    return _codec
-  }
-
-  export interface SnapshotChunkMetadataIndexFieldEvent {
-    field: '$.metadata.index'
-    value: number
-  }
-
-  export interface SnapshotChunkMetadataTermFieldEvent {
-    field: '$.metadata.term'
-    value: number
-  }
-
-  export interface SnapshotChunkMetadataConfStateVotersFieldEvent {
-    field: '$.metadata.confState.voters[]'
-    index: number
-    value: string
-  }
-
-  export interface SnapshotChunkMetadataConfStateLearnersFieldEvent {
-    field: '$.metadata.confState.learners[]'
-    index: number
-    value: string
-  }
-
-  export interface SnapshotChunkMetadataConfStateVotersOutgoingFieldEvent {
-    field: '$.metadata.confState.votersOutgoing[]'
-    index: number
-    value: string
-  }
-
-  export interface SnapshotChunkMetadataConfStateLearnersNextFieldEvent {
-    field: '$.metadata.confState.learnersNext[]'
-    index: number
-    value: string
-  }
-
-  export interface SnapshotChunkMetadataConfStateAutoLeaveFieldEvent {
-    field: '$.metadata.confState.autoLeave'
-    value: boolean
-  }
-
-  export interface SnapshotChunkChunkIndexFieldEvent {
-    field: '$.chunkIndex'
-    value: number
-  }
-
-  export interface SnapshotChunkChunkCountFieldEvent {
-    field: '$.chunkCount'
-    value: number
-  }
-
-  export interface SnapshotChunkTotalBytesFieldEvent {
-    field: '$.totalBytes'
-    value: number
-  }
-
-  export interface SnapshotChunkDataFieldEvent {
-    field: '$.data'
-    value: Uint8Array<ArrayBuffer>
-  }
-
-  export interface SnapshotChunkDataCrc32cFieldEvent {
-    field: '$.dataCrc32c'
-    value: number
-  }
-
-  export interface SnapshotChunkSnapshotCrc32cFieldEvent {
-    field: '$.snapshotCrc32c'
-    value: number
-  }
-
-  export function encode (obj: Partial<SnapshotChunk>): Uint8Array<ArrayBuffer> {
-    return encodeMessage(obj, SnapshotChunk.codec())
-  }
-
-  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SnapshotChunk>): SnapshotChunk {
-    return decodeMessage(buf, SnapshotChunk.codec(), opts)
-  }
-
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SnapshotChunk>): Generator<SnapshotChunkMetadataIndexFieldEvent | SnapshotChunkMetadataTermFieldEvent | SnapshotChunkMetadataConfStateVotersFieldEvent | SnapshotChunkMetadataConfStateLearnersFieldEvent | SnapshotChunkMetadataConfStateVotersOutgoingFieldEvent | SnapshotChunkMetadataConfStateLearnersNextFieldEvent | SnapshotChunkMetadataConfStateAutoLeaveFieldEvent | SnapshotChunkChunkIndexFieldEvent | SnapshotChunkChunkCountFieldEvent | SnapshotChunkTotalBytesFieldEvent | SnapshotChunkDataFieldEvent | SnapshotChunkDataCrc32cFieldEvent | SnapshotChunkSnapshotCrc32cFieldEvent> {
-    return streamMessage(buf, SnapshotChunk.codec(), opts)
-  }
-}
-
 export interface Message {
   wireVersion: number
   type: MessageType
@@ -1530,7 +1268,6 @@ export interface Message {
   rejectHint: number
   rejectHintTerm: number
   context: Uint8Array<ArrayBuffer>
-  chunk?: SnapshotChunk
 }
 
 export namespace Message {
@@ -1613,11 +1350,6 @@ export namespace Message {
         if ((obj.context != null && obj.context.byteLength > 0)) {
           w.uint32(114)
           w.bytes(obj.context)
-        }
-
-        if (obj.chunk != null) {
-          w.uint32(122)
-          SnapshotChunk.codec().encode(obj.chunk, w)
         }
 
         if (opts.lengthDelimited !== false) {
@@ -1708,12 +1440,6 @@ export namespace Message {
             }
             case 14: {
               obj.context = reader.bytes()
-              break
-            }
-            case 15: {
-              obj.chunk = SnapshotChunk.codec().decode(reader, reader.uint32(), {
-                limits: opts.limits?.chunk
-              })
               break
             }
             default: {
@@ -1842,13 +1568,6 @@ export namespace Message {
                 field: `${prefix}.context`,
                 value: reader.bytes()
               }
-              break
-            }
-            case 15: {
-              yield * SnapshotChunk.codec().stream(reader, reader.uint32(), `${prefix}.chunk`, {
-                limits: opts.limits?.chunk
-              })
-
               break
             }
             default: {
@@ -1991,75 +1710,6 @@ export namespace Message {
     value: Uint8Array<ArrayBuffer>
   }
 
-  export interface MessageChunkMetadataIndexFieldEvent {
-    field: '$.chunk.metadata.index'
-    value: number
-  }
-
-  export interface MessageChunkMetadataTermFieldEvent {
-    field: '$.chunk.metadata.term'
-    value: number
-  }
-
-  export interface MessageChunkMetadataConfStateVotersFieldEvent {
-    field: '$.chunk.metadata.confState.voters[]'
-    index: number
-    value: string
-  }
-
-  export interface MessageChunkMetadataConfStateLearnersFieldEvent {
-    field: '$.chunk.metadata.confState.learners[]'
-    index: number
-    value: string
-  }
-
-  export interface MessageChunkMetadataConfStateVotersOutgoingFieldEvent {
-    field: '$.chunk.metadata.confState.votersOutgoing[]'
-    index: number
-    value: string
-  }
-
-  export interface MessageChunkMetadataConfStateLearnersNextFieldEvent {
-    field: '$.chunk.metadata.confState.learnersNext[]'
-    index: number
-    value: string
-  }
-
-  export interface MessageChunkMetadataConfStateAutoLeaveFieldEvent {
-    field: '$.chunk.metadata.confState.autoLeave'
-    value: boolean
-  }
-
-  export interface MessageChunkChunkIndexFieldEvent {
-    field: '$.chunk.chunkIndex'
-    value: number
-  }
-
-  export interface MessageChunkChunkCountFieldEvent {
-    field: '$.chunk.chunkCount'
-    value: number
-  }
-
-  export interface MessageChunkTotalBytesFieldEvent {
-    field: '$.chunk.totalBytes'
-    value: number
-  }
-
-  export interface MessageChunkDataFieldEvent {
-    field: '$.chunk.data'
-    value: Uint8Array<ArrayBuffer>
-  }
-
-  export interface MessageChunkDataCrc32cFieldEvent {
-    field: '$.chunk.dataCrc32c'
-    value: number
-  }
-
-  export interface MessageChunkSnapshotCrc32cFieldEvent {
-    field: '$.chunk.snapshotCrc32c'
-    value: number
-  }
-
   export function encode (obj: Partial<Message>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, Message.codec())
   }
@@ -2068,7 +1718,7 @@ export namespace Message {
     return decodeMessage(buf, Message.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Message>): Generator<MessageWireVersionFieldEvent | MessageTypeFieldEvent | MessageFromFieldEvent | MessageToFieldEvent | MessageTermFieldEvent | MessageLogTermFieldEvent | MessageIndexFieldEvent | MessageEntriesTermFieldEvent | MessageEntriesIndexFieldEvent | MessageEntriesTypeFieldEvent | MessageEntriesDataFieldEvent | MessageCommitFieldEvent | MessageSnapshotMetadataIndexFieldEvent | MessageSnapshotMetadataTermFieldEvent | MessageSnapshotMetadataConfStateVotersFieldEvent | MessageSnapshotMetadataConfStateLearnersFieldEvent | MessageSnapshotMetadataConfStateVotersOutgoingFieldEvent | MessageSnapshotMetadataConfStateLearnersNextFieldEvent | MessageSnapshotMetadataConfStateAutoLeaveFieldEvent | MessageSnapshotDataFieldEvent | MessageRejectFieldEvent | MessageRejectHintFieldEvent | MessageRejectHintTermFieldEvent | MessageContextFieldEvent | MessageChunkMetadataIndexFieldEvent | MessageChunkMetadataTermFieldEvent | MessageChunkMetadataConfStateVotersFieldEvent | MessageChunkMetadataConfStateLearnersFieldEvent | MessageChunkMetadataConfStateVotersOutgoingFieldEvent | MessageChunkMetadataConfStateLearnersNextFieldEvent | MessageChunkMetadataConfStateAutoLeaveFieldEvent | MessageChunkChunkIndexFieldEvent | MessageChunkChunkCountFieldEvent | MessageChunkTotalBytesFieldEvent | MessageChunkDataFieldEvent | MessageChunkDataCrc32cFieldEvent | MessageChunkSnapshotCrc32cFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Message>): Generator<MessageWireVersionFieldEvent | MessageTypeFieldEvent | MessageFromFieldEvent | MessageToFieldEvent | MessageTermFieldEvent | MessageLogTermFieldEvent | MessageIndexFieldEvent | MessageEntriesTermFieldEvent | MessageEntriesIndexFieldEvent | MessageEntriesTypeFieldEvent | MessageEntriesDataFieldEvent | MessageCommitFieldEvent | MessageSnapshotMetadataIndexFieldEvent | MessageSnapshotMetadataTermFieldEvent | MessageSnapshotMetadataConfStateVotersFieldEvent | MessageSnapshotMetadataConfStateLearnersFieldEvent | MessageSnapshotMetadataConfStateVotersOutgoingFieldEvent | MessageSnapshotMetadataConfStateLearnersNextFieldEvent | MessageSnapshotMetadataConfStateAutoLeaveFieldEvent | MessageSnapshotDataFieldEvent | MessageRejectFieldEvent | MessageRejectHintFieldEvent | MessageRejectHintTermFieldEvent | MessageContextFieldEvent> {
     return streamMessage(buf, Message.codec(), opts)
   }
 }

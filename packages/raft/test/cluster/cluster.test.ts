@@ -31,9 +31,7 @@ async function scenario(seed: number, size: 3 | 5, phases: number): Promise<Scen
     ids,
     faults: { dropRate: 0.03, duplicateRate: 0.03, latencyMsMin: 1, latencyMsMax: 8 },
     encode: seed % 2 === 0,
-    // Odd seeds send snapshots through the snapshot transport, even seeds in chunks in-band.
-    snapshotTransport: seed % 2 === 1,
-    nodeOptions: { snapshotEntriesThreshold: 30, snapshotChunkBytes: 512, snapshotWindowChunks: 2 },
+    nodeOptions: { snapshotEntriesThreshold: 30 },
   })
   const random = cluster.random
   const stats: ScenarioStats = {
@@ -197,7 +195,6 @@ async function scenario(seed: number, size: 3 | 5, phases: number): Promise<Scen
           m.rejectHint,
           'commit',
           m.commit,
-          m.chunk ? `chunk ${m.chunk.chunkIndex}/${m.chunk.chunkCount} snap ${m.chunk.metadata.index}` : '',
           m.snapshot ? 'SNAP' : '',
         )
       }

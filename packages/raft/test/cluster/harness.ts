@@ -197,8 +197,6 @@ export interface ClusterOptions {
   ids: string[]
   faults?: Partial<NetworkFaults>
   encode?: boolean
-  /** Give each node a snapshot transport (snapshots leave the message stream). */
-  snapshotTransport?: boolean
   nodeOptions?: Partial<RaftNodeOptions<number>>
 }
 
@@ -209,7 +207,6 @@ export class Cluster {
   readonly members = new Map<string, Member>()
   readonly seed: number
   readonly #nodeOptions: Partial<RaftNodeOptions<number>>
-  readonly #snapshotTransport: boolean
   #incarnation = 0
 
   constructor(options: ClusterOptions) {
@@ -222,7 +219,6 @@ export class Cluster {
       options.encode ?? false,
     )
     this.#nodeOptions = options.nodeOptions ?? {}
-    this.#snapshotTransport = options.snapshotTransport ?? false
     for (const id of options.ids) {
       this.members.set(id, this.#createMember(id, new MemoryLogStorage({ voters: options.ids })))
     }
@@ -235,7 +231,7 @@ export class Cluster {
       id,
       storage,
       transport,
-      ...(this.#snapshotTransport ? { snapshotTransport: this.network.snapshotTransport(id) } : {}),
+      snapshotTransport: this.network.snapshotTransport(id),
       stateMachine,
       clock: this.clock,
       random: new SeededRandom(this.seed * 31 + this.#incarnation++),

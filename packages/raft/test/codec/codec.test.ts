@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest'
 import {
-  crc32c,
   decodeConfChange,
   decodeEntry,
   decodeHardState,
@@ -12,6 +11,7 @@ import {
   encodeMessage,
   encodeSnapshot,
   MalformedMessageError,
+  WIRE_VERSION,
 } from '../../src/codec/index.js'
 import {
   type ConfChange,
@@ -52,7 +52,6 @@ function message(fields: Partial<WireMessage>): WireMessage {
     rejectHint: 0,
     rejectHintTerm: 0,
     context: new Uint8Array(0),
-    chunk: null,
     ...fields,
   }
 }
@@ -86,22 +85,9 @@ describe('message codec round trip', () => {
     expect(decodeMessage(encodeMessage(original))).toEqual(original)
   })
 
-  it('keeps a snapshot message and a snapshot chunk', () => {
+  it('keeps a snapshot message', () => {
     const withSnapshot = message({ type: MessageType.Snap, term: 7, snapshot })
     expect(decodeMessage(encodeMessage(withSnapshot))).toEqual(withSnapshot)
-    const chunk = message({
-      type: MessageType.Snap,
-      chunk: {
-        metadata: snapshot.metadata,
-        chunkIndex: 1,
-        chunkCount: 3,
-        totalBytes: 10,
-        data: bytes(1, 2, 3),
-        dataCrc32c: crc32c(bytes(1, 2, 3)),
-        snapshotCrc32c: 0xffffffff,
-      },
-    })
-    expect(decodeMessage(encodeMessage(chunk))).toEqual(chunk)
   })
 
   it('keeps every message type', () => {
@@ -156,8 +142,18 @@ describe('message decoder validation', () => {
 
   it('rejects an unknown wire version', () => {
     const wire = pb.Message.decode(valid)
-    expectMalformed(() => decodeMessage(pb.Message.encode({ ...wire, wireVersion: 2 })), /version/)
+    expect(wire.wireVersion).toBe(WIRE_VERSION)
+    expect(WIRE_VERSION).toBe(2)
+    expectMalformed(() => decodeMessage(pb.Message.encode({ ...wire, wireVersion: 3 })), /version/)
     expectMalformed(() => decodeMessage(pb.Message.encode({ ...wire, wireVersion: 0 })), /version/)
+  })
+
+  it('refuses a version-1 message, such as one carrying an in-band snapshot chunk (field 15)', () => {
+    const wire = pb.Message.encode({ ...pb.Message.decode(valid), wireVersion: 1 })
+    // Field 15, length-delimited, holding an empty chunk: what a version-1 driver sent.
+    const withChunk = new Uint8Array([...wire, 0x7a, 0x00])
+    expectMalformed(() => decodeMessage(withChunk), /version/)
+    expectMalformed(() => decodeMessage(wire), /version/)
   })
 
   it('rejects an out-of-range enum value', () => {
@@ -217,22 +213,6 @@ describe('message decoder validation', () => {
     expectMalformed(() => decodeMessage(encodeMessage(message({ from: 'x'.repeat(300) }))), /too long/)
   })
 
-  it('rejects a snapshot chunk whose index is beyond its count', () => {
-    const chunk = message({
-      type: MessageType.Snap,
-      chunk: {
-        metadata: snapshot.metadata,
-        chunkIndex: 4,
-        chunkCount: 3,
-        totalBytes: 3,
-        data: bytes(),
-        dataCrc32c: 0,
-        snapshotCrc32c: 0,
-      },
-    })
-    expectMalformed(() => decodeMessage(encodeMessage(chunk)), /chunk index/)
-  })
-
   it('rejects truncated input and a non-byte input', () => {
     const full = encodeMessage(message({ type: MessageType.Snap, snapshot }))
     for (let length = 1; length < full.length; length++) {
@@ -257,14 +237,5 @@ describe('message decoder validation', () => {
     expectMalformed(() => decodeConfChange(encodeConfChange(change), { confChangesMax: 1 }))
     const empty = { ...change, changes: [{ type: ConfChangeType.AddVoter, nodeId: '' }] }
     expectMalformed(() => decodeConfChange(encodeConfChange(empty)), /empty/)
-  })
-})
-
-describe('crc32c', () => {
-  it('matches the standard check value', () => {
-    expect(crc32c(new TextEncoder().encode('123456789'))).toBe(0xe3069283)
-    const whole = crc32c(new TextEncoder().encode('123456789'))
-    const split = crc32c(new TextEncoder().encode('6789'), crc32c(new TextEncoder().encode('12345')))
-    expect(split).toBe(whole)
   })
 })

@@ -56,18 +56,6 @@ function sampleMessages(random: SeededRandom): Uint8Array[] {
       rejectHint: random.nextInt(50),
       rejectHintTerm: random.nextInt(50),
       context: randomBytes(random, random.nextInt(4)),
-      chunk:
-        type === MessageType.Snap && random.nextInt(2) === 0
-          ? {
-              metadata: { index, term: 3, confState },
-              chunkIndex: 0,
-              chunkCount: 2,
-              totalBytes: 32,
-              data: randomBytes(random, 16),
-              dataCrc32c: random.nextUint32(),
-              snapshotCrc32c: random.nextUint32(),
-            }
-          : null,
     }
     samples.push(encodeMessage(message))
   }

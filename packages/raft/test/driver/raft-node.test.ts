@@ -319,43 +319,18 @@ describe('RaftNode status, snapshots and lifecycle', () => {
     expect(follower.leader).toBe(leader.node.id)
   })
 
-  it('snapshots and compacts at the threshold, and a lagging follower catches up through chunks', async () => {
+  it('snapshots and compacts at the threshold; a lagging follower catches up through the snapshot transport, never the message stream', async () => {
     const { cluster, leader, followers } = await cluster3({
-      nodeOptions: { snapshotEntriesThreshold: 10, snapshotChunkBytes: 64 },
+      nodeOptions: { snapshotEntriesThreshold: 10 },
     })
     const lagging = followers[0] as Member
     const events: RaftNodeEvent[] = []
     leader.node.onChange((event) => events.push(event))
     lagging.node.onChange((event) => events.push(event))
     cluster.network.partition([[lagging.node.id], [leader.node.id, (followers[1] as Member).node.id]])
-    let chunks = 0
+    let snapsInStream = 0
     cluster.network.trace = (message) => {
-      if (message.chunk != null && message.type === MessageType.Snap) chunks++
-    }
-    for (let i = 0; i < 30; i++) await drive(cluster, leader.node.propose(utf8.encode(`entry ${i}`)))
-    expect(events.some((event) => event.type === 'snapshot-taken')).toBe(true)
-    expect(leader.storage.firstIndex()).toBeGreaterThan(lagging.node.status().lastIndex + 1)
-    cluster.network.heal()
-    await cluster.runUntil(
-      () => lagging.node.status().applied === leader.node.status().applied,
-      3_000,
-      'catch-up',
-    )
-    expect(events.some((event) => event.type === 'snapshot-installed')).toBe(true)
-    expect(chunks).toBeGreaterThan(2)
-    expect(lagging.stateMachine.history).toEqual(leader.stateMachine.history)
-  })
-
-  it('sends snapshots through the snapshot transport, not in chunks, when one is given', async () => {
-    const { cluster, leader, followers } = await cluster3({
-      snapshotTransport: true,
-      nodeOptions: { snapshotEntriesThreshold: 10, snapshotChunkBytes: 64 },
-    })
-    const lagging = followers[0] as Member
-    cluster.network.partition([[lagging.node.id], [leader.node.id, (followers[1] as Member).node.id]])
-    let chunks = 0
-    cluster.network.trace = (message) => {
-      if (message.chunk != null || message.type === MessageType.Snap) chunks++
+      if (message.type === MessageType.Snap) snapsInStream++
     }
     const handed: { to: string; term: number; index: number }[] = []
     cluster.network.snapshotTrace = (message) =>
@@ -368,7 +343,9 @@ describe('RaftNode status, snapshots and lifecycle', () => {
       3_000,
       'catch-up',
     )
-    expect(chunks).toBe(0)
+    expect(snapsInStream).toBe(0)
+    expect(events.some((event) => event.type === 'snapshot-taken')).toBe(true)
+    expect(events.some((event) => event.type === 'snapshot-installed')).toBe(true)
     expect(handed.length).toBeGreaterThanOrEqual(1)
     expect(handed[0]).toEqual({
       to: lagging.node.id,
@@ -381,7 +358,6 @@ describe('RaftNode status, snapshots and lifecycle', () => {
 
   it('reports a failed snapshot transfer to the core, whose leader sends it again', async () => {
     const { cluster, leader, followers } = await cluster3({
-      snapshotTransport: true,
       nodeOptions: { snapshotEntriesThreshold: 10 },
     })
     const lagging = followers[0] as Member
@@ -410,7 +386,7 @@ describe('RaftNode status, snapshots and lifecycle', () => {
   })
 
   it('refuses a snapshot whose driver data is corrupt, so that its sender hears of it', async () => {
-    const { cluster, leader, followers } = await cluster3({ snapshotTransport: true })
+    const { cluster, leader, followers } = await cluster3()
     const follower = followers[0] as Member
     const before = follower.node.status()
     const take = cluster.network.snapshotHandlers.get(follower.node.id)

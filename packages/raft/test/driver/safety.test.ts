@@ -63,6 +63,7 @@ describe('a leader overwriting a committed entry', () => {
       id: 'a',
       storage,
       transport,
+      snapshotTransport: { send: () => Promise.resolve(), onSnapshot: () => {} },
       clock: new ManualClock(),
       random: new SeededRandom(1),
       logger,
