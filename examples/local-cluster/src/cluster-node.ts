@@ -6,6 +6,7 @@
  * channel and answers each one.
  */
 import { join } from 'node:path'
+import { systemClock } from '@tandem/base/system'
 import { Replica } from '@tandem/crdt'
 import { RaftNode, type RaftNode as RaftNodeType, Role, SeededRandom } from '@tandem/raft'
 import {
@@ -46,13 +47,7 @@ const storage = await WalLogStorage.open({
 })
 
 const kv = new KvStore()
-const clock = {
-  now: () => performance.now(),
-  setTimer: (ms: number, callback: () => void) => {
-    const timer = setTimeout(callback, ms)
-    return { cancel: () => clearTimeout(timer) }
-  },
-}
+const clock = systemClock()
 const raft: RaftNodeType<KvResult> = new RaftNode<KvResult>({
   id: nodeId,
   clock,

@@ -10,10 +10,12 @@
  *
  * Run: pnpm --filter @tandem/raft bench   (builds nothing: run `pnpm exec tsc -b packages/raft` first)
  */
+
 import { writeFileSync } from 'node:fs'
 import { cpus, totalmem } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { systemClock } from '@tandem/base/system'
 import {
   type Clock,
   MemoryLogStorage,
@@ -27,13 +29,7 @@ import {
 const caseSeconds = Number(process.env.RAFT_BENCH_SECONDS ?? 3)
 const commandBytes = 256
 
-const clock: Clock = {
-  now: () => performance.now(),
-  setTimer: (ms, callback) => {
-    const timer = setTimeout(callback, ms)
-    return { cancel: () => clearTimeout(timer) }
-  },
-}
+const clock: Clock = systemClock()
 
 /** A state machine that counts: the benchmark measures Raft, not the application. */
 function countingStateMachine(): StateMachine<number> {
