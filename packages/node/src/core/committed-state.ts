@@ -14,7 +14,7 @@ import type { Delta } from '@tandem/crdt'
 import type { ControlEntry, FoldedBatchHeader } from './control.js'
 import { DataLayer } from './data-layer.js'
 import type { StrongBatchPayload, StrongResult } from './data-operations.js'
-import { parseStreamId, type StreamId, type WriterKey } from './ids.js'
+import { parseStreamId, type StreamId } from './ids.js'
 import { type BatchSignatureCheck, type ControlOutcome, PublicLayer } from './public-layer.js'
 import type { StrongBatchHeader } from './strong-sessions.js'
 
@@ -71,11 +71,15 @@ export class CommittedState {
   /** Applies a verified control entry. */
   applyControl(entry: ControlEntry): CommittedOutcome {
     const before = entry.operation
+    // Read before apply: a removal forgets the member, and with it which key it carried.
+    const removedKey =
+      before.kind === 'remove' ? this.public.membership.member(before.member)?.key : undefined
     const outcome = this.public.apply(entry)
     if (outcome.applied && this.data !== null) {
       if (before.kind === 'open') this.data.sessions.open(entry.signer, before.incarnation)
       if (before.kind === 'revoke') this.data.sessions.close(before.key)
-      if (before.kind === 'remove') this.#closeIfEnded(this.#keyOfRemoved(entry))
+      if (removedKey !== undefined && this.public.membership.standing(removedKey)?.endedAtIndex !== null)
+        this.data.sessions.close(removedKey)
       if (before.kind === 'fold' && outcome.folds !== undefined) {
         before.runs.forEach((run, position) => {
           const applied = outcome.folds?.[position]?.applied ?? []
@@ -134,15 +138,5 @@ export class CommittedState {
 
   #countFold(reason: string): void {
     this.foldRefusals.set(reason, (this.foldRefusals.get(reason) ?? 0) + 1)
-  }
-
-  #keyOfRemoved(entry: ControlEntry): WriterKey | null {
-    if (entry.operation.kind !== 'remove') return null
-    const standing = this.public.membership.writers().find(([, s]) => s.endedAtIndex === entry.index)
-    return standing?.[0] ?? null
-  }
-
-  #closeIfEnded(key: WriterKey | null): void {
-    if (key !== null) this.data?.sessions.close(key)
   }
 }
