@@ -28,6 +28,25 @@ export interface ProtocolHost {
   readonly logger: Logger
   readonly backoff: BackoffOptions
   readonly random: RandomFloat
-  /** Opens a stream to `peer` on `protocol`, dialing (QUIC first, then TCP) when not connected. */
-  openStream(peer: string, protocol: string, signal: AbortSignal): Promise<Stream>
+  /**
+   * Opens a stream to `peer` on `protocol`, dialing (QUIC first, then TCP) when not connected.
+   * `signal` aborts the whole open; `options.dialSignal` aborts only the dial, never the
+   * negotiation of a stream on a connection that exists.
+   */
+  openStream(
+    peer: string,
+    protocol: string,
+    signal: AbortSignal,
+    options?: OpenStreamOptions,
+  ): Promise<Stream>
+}
+
+/** Options of {@link ProtocolHost.openStream}. */
+export interface OpenStreamOptions {
+  /**
+   * Aborts the dial only. Once a connection is there, the stream is negotiated under `signal` alone:
+   * the remote may already have accepted the stream and started using it (a Raft acceptor sends on
+   * it at once), so giving up on it there would lose what the remote wrote.
+   */
+  readonly dialSignal?: AbortSignal
 }

@@ -20,7 +20,7 @@ import { quicFirstAddressSorter } from './address-sorter.js'
 import { Admission } from './admission.js'
 import { HostNotRunningError } from './errors.js'
 import { FrameChannel } from './framing/frame-channel.js'
-import type { ProtocolHost } from './host.js'
+import type { OpenStreamOptions, ProtocolHost } from './host.js'
 import { loadOrCreateNodeIdentity } from './identity.js'
 import { InboundGuard } from './inbound-guard.js'
 import { MetricsRegistry, type PeerMetrics } from './metrics.js'
@@ -33,6 +33,9 @@ import {
 
 /** The multiaddr protocol code of `/p2p/<peer id>`. */
 const P2P_CODE = 421
+
+/** How long a stream's protocol negotiation on a connection may take (libp2p's own default). */
+const STREAM_NEGOTIATION_TIMEOUT_MS = 10_000
 
 type HostServices = { identify: Identify; ping: Ping }
 
@@ -190,14 +193,24 @@ export class TransportHost implements ProtocolHost {
     return rttMs
   }
 
-  async openStream(peer: string, protocol: string, signal: AbortSignal): Promise<Stream> {
+  async openStream(
+    peer: string,
+    protocol: string,
+    signal: AbortSignal,
+    options: OpenStreamOptions = {},
+  ): Promise<Stream> {
     this.#assertRunning()
     const peerId = peerIdFromString(peer)
     // Reuse an open connection in either direction before dialing: after a restart the peer's
     // new connection to us is the quickest way back, while its old addresses may be dead.
-    const connection = this.libp2p.getConnections(peerId).find((candidate) => candidate.status === 'open')
-    if (connection !== undefined) return connection.newStream(protocol, { signal })
-    return this.libp2p.dialProtocol(peerId, protocol, { signal })
+    const connection =
+      this.libp2p.getConnections(peerId).find((candidate) => candidate.status === 'open') ??
+      (await this.libp2p.dial(peerId, {
+        signal: options.dialSignal === undefined ? signal : AbortSignal.any([signal, options.dialSignal]),
+      }))
+    // libp2p bounds a negotiation only when given no signal; with one, this bound is ours to add.
+    const negotiation = AbortSignal.any([signal, AbortSignal.timeout(STREAM_NEGOTIATION_TIMEOUT_MS)])
+    return connection.newStream(protocol, { signal: negotiation })
   }
 
   /** Registers a shutdown step run by {@link stop} before libp2p stops (used by protocol services). */

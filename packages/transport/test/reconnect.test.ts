@@ -1,4 +1,6 @@
+import { peerIdFromString } from '@libp2p/peer-id'
 import { afterEach, describe, expect, it } from 'vitest'
+import { RAFT_PROTOCOL } from '../src/protocols.js'
 import { BOTH, Fixture, forget, QUIC_ONLY, seededRandom, TCP_ONLY, waitFor } from './helpers.js'
 
 const fixture = new Fixture()
@@ -65,4 +67,67 @@ describe('peer restart', () => {
       expect(nodeA.peerMetrics(b.nodeId).reconnects).toBeGreaterThanOrEqual(1)
     },
   )
+})
+
+describe('a peer connecting while the opener negotiates its stream', () => {
+  it('does not cut the negotiation short: the stream the acceptor adopted is the one the opener keeps', async () => {
+    const seed = 11
+    const [opener, acceptor] = (await fixture.identities(2)).sort((x, y) => (x.nodeId < y.nodeId ? -1 : 1))
+    if (opener === undefined || acceptor === undefined) throw new Error('unreachable')
+    const members = [opener.nodeId, acceptor.nodeId]
+    // The opener starts alone: its first open fails (no address) and it waits out a long backoff,
+    // which only the acceptor's connection (a nudge) ends.
+    const nodeB = await fixture.node({
+      dataDir: opener.dataDir,
+      members,
+      listen: TCP_ONLY,
+      backoff: { delayMsInitial: 60_000, delayMsMax: 60_000, multiplier: 1, jitter: 0 },
+      random: seededRandom(seed),
+    })
+    await waitFor(() => nodeB.raft.linkState(acceptor.nodeId) === 'backoff', 'opener waiting out its backoff')
+    // The next open is nudged while it negotiates, as when the peer's own connection arrives at
+    // that moment (after a restart both sides dial at once). Cutting the negotiation short there
+    // reset a stream the acceptor may already have adopted, and lost what it sent on it; the
+    // opener then had to open a second stream.
+    const open = nodeB.openStream.bind(nodeB)
+    let opens = 0
+    nodeB.openStream = (peer, protocol, signal, options) => {
+      opens++
+      const opened = open(peer, protocol, signal, options)
+      if (opens === 1) nodeB.raft.nudge(peer)
+      return opened
+    }
+    const received: number[] = []
+    nodeB.raft.onFrame((_from, frame) => received.push(frame[0] ?? -1))
+    const nodeA = await fixture.node({
+      dataDir: acceptor.dataDir,
+      members,
+      listen: TCP_ONLY,
+      random: seededRandom(seed + 1),
+      peers: { [opener.nodeId]: nodeB.multiaddrs() },
+    })
+    await waitFor(
+      () => nodeA.raft.linkState(opener.nodeId) === 'open',
+      `acceptor adopted a stream (seed ${seed})`,
+    )
+    nodeA.raft.send(opener.nodeId, Uint8Array.of(7))
+    await waitFor(() => received.includes(7), `frame sent on the adopted stream arrived (seed ${seed})`)
+    expect(opens).toBe(1)
+    expect(nodeA.peerMetrics(opener.nodeId).reconnects).toBe(0)
+  })
+
+  it('a dial signal aborts only the dial, never a stream on an existing connection', async () => {
+    const { b, nodeA } = await fixture.pair({ listen: TCP_ONLY })
+    const aborted = AbortSignal.abort()
+    await waitFor(() => nodeA.libp2p.getConnections().length > 0, 'connected')
+    const stream = await nodeA.openStream(b.nodeId, RAFT_PROTOCOL, AbortSignal.timeout(5_000), {
+      dialSignal: aborted,
+    })
+    expect(stream.status).toBe('open')
+    stream.abort(new Error('test done'))
+    await nodeA.libp2p.hangUp(peerIdFromString(b.nodeId))
+    await expect(
+      nodeA.openStream(b.nodeId, RAFT_PROTOCOL, AbortSignal.timeout(5_000), { dialSignal: aborted }),
+    ).rejects.toThrow()
+  })
 })

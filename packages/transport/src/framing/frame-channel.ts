@@ -164,7 +164,7 @@ export class FrameChannel {
         role: host.nodeId < peer ? 'opener' : 'acceptor',
         queue: this.#options.queue,
         batchBytesMax: this.#options.batchBytesMax,
-        openStream: (signal) => host.openStream(peer, protocol, signal),
+        openStream: (signal, dialSignal) => host.openStream(peer, protocol, signal, { dialSignal }),
         connect: (signal) => this.#connect(peer, signal),
         onStream: (stream) => this.#read(peer, stream),
         backoff: host.backoff,

@@ -31,8 +31,11 @@ export interface PeerLinkInit {
   readonly queue: FrameQueueLimits
   /** Upper bound of one batched write, in bytes (a single larger frame is written alone). */
   readonly batchBytesMax: number
-  /** Opener: opens a fresh stream to the peer; rejects when the peer cannot be reached. */
-  readonly openStream: (signal: AbortSignal) => Promise<Stream>
+  /**
+   * Opener: opens a fresh stream to the peer; rejects when the peer cannot be reached. `signal`
+   * aborts the whole open, `dialSignal` only a dial (see {@link PeerLink.nudge}).
+   */
+  readonly openStream: (signal: AbortSignal, dialSignal: AbortSignal) => Promise<Stream>
   /** Acceptor: makes sure a connection to the peer exists, so that the opener can open on it. */
   readonly connect: (signal: AbortSignal) => Promise<void>
   /** Called with every stream the link starts using, so its incoming frames are read. */
@@ -124,7 +127,10 @@ export class PeerLink {
   nudge(): void {
     this.#nudged = true
     // A dial still in flight may be stuck on a stale address (a QUIC handshake to a dead port only
-    // fails at its timeout); the peer is reachable now, so give up on it and retry.
+    // fails at its timeout); the peer is reachable now, so give up on it and retry. Only the dial:
+    // a stream being negotiated on a connection may already be the acceptor's, which adopts it
+    // and sends on it at once; resetting it then would lose those frames (the peer's new
+    // connection typically arrives just while ours negotiates, after both restarted and dialed).
     this.#attempt?.abort()
     this.#endBackoff?.()
     this.#wake()
@@ -171,19 +177,20 @@ export class PeerLink {
         }
         this.#state = 'connecting'
         this.#nudged = false
+        // A nudge aborts `attempt`, which ends a dial, never a stream's negotiation.
         const attempt = new AbortController()
         this.#attempt = attempt
-        const signal = AbortSignal.any([this.#abort.signal, attempt.signal])
+        const dialSignal = AbortSignal.any([this.#abort.signal, attempt.signal])
         try {
           if (this.#init.role === 'opener') {
-            const opened = await this.#init.openStream(signal)
+            const opened = await this.#init.openStream(this.#abort.signal, dialSignal)
             if (this.#isClosed()) {
               opened.abort(new Error('link closed'))
               break
             }
             this.#attach(opened)
           } else {
-            await this.#init.connect(signal)
+            await this.#init.connect(dialSignal)
             // Connected: the opener opens the stream on this connection; `adopt` wakes us then.
             if (this.#stream === null && !this.#isClosed()) await this.#idle()
           }
