@@ -6,7 +6,7 @@
  */
 import { decodeValue, encodeValue, type Value } from '@tandem/crdt'
 import { toString as bytesToHex, fromString as hexToBytes } from 'uint8arrays'
-import type { CollectionRules, WritesAllowed } from '../core/collections.js'
+import type { CollectionRules } from '../core/collections.js'
 import type { Condition } from '../core/conditions.js'
 import type {
   CollectionRef,

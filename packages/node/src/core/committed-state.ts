@@ -125,7 +125,10 @@ export class CommittedState {
     const parsed = parseStreamId(stream)
     assert(parsed !== null, 'fold verification passed only parseable streams')
     const deltas = opener.openEventualBatch(stream, batch)
-    if (typeof deltas === 'string') return this.#countFold(`unopenable: ${deltas}`)
+    if (typeof deltas === 'string') {
+      this.#countFold(`unopenable: ${deltas}`)
+      return
+    }
     const outcome = data.applyFoldedBatch({
       deltas,
       writer: parsed.key,
