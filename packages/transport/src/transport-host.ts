@@ -19,7 +19,6 @@ import { AddressBook } from './address-book.js'
 import { quicFirstAddressSorter } from './address-sorter.js'
 import { Admission } from './admission.js'
 import { HostNotRunningError } from './errors.js'
-import { STREAM_WINDOW_BYTES_MAX } from './framing/backpressure.js'
 import { FrameChannel } from './framing/frame-channel.js'
 import type { OpenStreamOptions, ProtocolHost } from './host.js'
 import { loadOrCreateNodeIdentity } from './identity.js'
@@ -348,17 +347,7 @@ export async function createTransportHost(options: TransportHostOptions): Promis
     connectionEncrypters: [noise()],
     // A peer opening thousands of streams at once gets all but the first few reset by the muxer,
     // before any protocol negotiation is spent on them.
-    // The window is capped at the read buffer, so a stream its reader paused (backpressure) can
-    // receive no more than that buffer holds.
-    streamMuxers: [
-      yamux({
-        maxInboundStreams: resolved.inbound.streamsPerConnectionMax,
-        streamOptions: {
-          maxStreamWindowSize: STREAM_WINDOW_BYTES_MAX,
-          maxReadBufferLength: STREAM_WINDOW_BYTES_MAX,
-        },
-      }),
-    ],
+    streamMuxers: [yamux({ maxInboundStreams: resolved.inbound.streamsPerConnectionMax })],
     // Connections are counted once libp2p exists; until then (while starting) there are none.
     connectionGater: admission.connectionGater((peerId) => {
       const open = started?.getConnections(peerId).length ?? 0

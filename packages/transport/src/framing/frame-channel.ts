@@ -7,7 +7,6 @@ import type { Connection, Stream } from '@libp2p/interface'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { OutgoingFrameTooLargeError, PeerNotAdmittedError } from '../errors.js'
 import { type ProtocolHost, refuseStream } from '../host.js'
-import { pauseAboveBytes } from './backpressure.js'
 import type { FrameQueueLimits } from './frame-queue.js'
 import { type LinkState, PeerLink } from './peer-link.js'
 import { readFrames } from './read-frames.js'
@@ -210,15 +209,10 @@ export class FrameChannel {
   #read(peer: string, stream: Stream): void {
     const protocol = this.#options.protocol
     this.#reading.add(stream)
-    const budget = this.#host.inbound.budget(peer, protocol)
-    const connection = this.#host.libp2p
-      .getConnections(peerIdFromString(peer))
-      .find((candidate) => candidate.streams.includes(stream))
     readFrames(stream, {
       protocol,
       frameBytesMax: this.#options.frameBytesMax,
-      budget,
-      pauseAboveBytes: pauseAboveBytes(connection?.multiplexer, budget.bytesMax),
+      budget: this.#host.inbound.budget(peer, protocol),
       frameTimeoutMs: this.#host.inbound.limits.frameTimeoutMs,
       framesPerTurnMax: this.#host.inbound.limits.framesPerTurnMax,
       metrics: this.#host.metrics.peer(peer),

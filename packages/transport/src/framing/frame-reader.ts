@@ -10,11 +10,7 @@
  *   `frameTimeoutMs` without a byte closes the stream;
  * - fairness: after `framesPerTurnMax` frames handed out without waiting for the network, the
  *   reader yields to the event loop (`setImmediate`) before the next, so a flood of small frames
- *   on one stream is drained in slices and other streams, peers and timers run in between;
- * - backpressure (where the muxer has flow control): above `pauseAboveBytes` held, the stream is
- *   paused, so an honest sender that runs ahead of the consumer is slowed rather than cut off by
- *   the budget; it resumes once half of that is consumed, or whenever the consumer waits for
- *   bytes (a pause never holds back a frame the consumer needs).
+ *   on one stream is drained in slices and other streams, peers and timers run in between.
  *
  * A stream that fails touches nothing else: other streams and peers keep going.
  */
@@ -36,14 +32,6 @@ export interface FrameReaderOptions {
   readonly frameTimeoutMs?: number
   /** Frames handed out before yielding to the event loop. Default 256. */
   readonly framesPerTurnMax?: number
-  /**
-   * Pauses the stream while more than this many bytes are held. Only for a muxer that turns a pause
-   * into flow control and delivers at most what fits the stream's read buffer afterwards (yamux
-   * with its window capped at that buffer, see the host); elsewhere (QUIC keeps reading) a pause
-   * would only move the bytes into libp2p's buffer, which resets the stream past its limit.
-   * Default: never.
-   */
-  readonly pauseAboveBytes?: number
 }
 
 interface MessageEventLike {
@@ -60,7 +48,6 @@ export class FrameReader {
   readonly #decoder: FrameDecoder
   readonly #frameTimeoutMs: number
   readonly #framesPerTurnMax: number
-  readonly #pauseAboveBytes: number
   /** Frames handed out since the reader last waited (for bytes or for a turn of the event loop). */
   #framesThisTurn = 0
   #timer: ReturnType<typeof setTimeout> | null = null
@@ -86,7 +73,6 @@ export class FrameReader {
     )
     this.#frameTimeoutMs = options.frameTimeoutMs ?? 0
     this.#framesPerTurnMax = options.framesPerTurnMax ?? 256
-    this.#pauseAboveBytes = options.pauseAboveBytes ?? Number.POSITIVE_INFINITY
     stream.addEventListener('message', this.#onMessage)
     stream.addEventListener('close', this.#onClose)
     stream.addEventListener('remoteCloseWrite', this.#onRemoteCloseWrite)
@@ -123,7 +109,6 @@ export class FrameReader {
             Math.min(framesMax, this.#framesPerTurnMax - this.#framesThisTurn),
           )
           this.#framesThisTurn += frames.length
-          if (this.#decoder.bufferedBytes <= this.#pauseAboveBytes / 2) this.#resume()
           if (frames.length > 0) return frames
         } catch (error) {
           rethrowInvariant(error)
@@ -147,8 +132,7 @@ export class FrameReader {
         }
         return null
       }
-      // Waiting for bytes: a begun frame must keep arriving, so the stream must not stay paused.
-      this.#resume()
+      // Waiting for bytes: a begun frame must keep arriving.
       if (this.#frameTimeoutMs > 0 && this.#decoder.inFrame) this.#armTimer()
       await new Promise<void>((resolve) => {
         this.#wake = resolve
@@ -173,16 +157,7 @@ export class FrameReader {
       this.#fail(error)
     }
     if (this.#timer !== null) this.#timer.refresh()
-    if (this.#decoder.bufferedBytes > this.#pauseAboveBytes && this.stream.readStatus === 'readable') {
-      this.stream.pause()
-    }
     this.#notify()
-  }
-
-  /** Lets the muxer deliver again (and grant the sender more window) if this reader paused it. */
-  #resume(): void {
-    // A `resume()` hands over what the stream buffered meanwhile, synchronously, to #receive.
-    if (this.stream.readStatus === 'paused') this.stream.resume()
   }
 
   /** This side closes the stream because of `error` (a typed, peer-caused failure). */

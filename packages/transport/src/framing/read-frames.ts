@@ -24,8 +24,6 @@ export interface ReadFramesOptions {
   readonly frameTimeoutMs?: number
   /** Frames handed to `onFrame` before the reader yields to the event loop. Default 256. */
   readonly framesPerTurnMax?: number
-  /** Pauses the stream while more bytes than this are held (only where the muxer has flow control; see FrameReader). */
-  readonly pauseAboveBytes?: number
   /**
    * Called for each frame in order. Throwing a {@link TransportError} (the peer's fault) closes the
    * stream with it; a {@link MessageHandlerError} or any other exception is this node's own failure:
