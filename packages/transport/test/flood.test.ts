@@ -9,10 +9,10 @@ import { type ChildProcess, spawn } from 'node:child_process'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { peerIdFromString } from '@libp2p/peer-id'
-import { MessageType, type WireMessage } from '@tandem/raft'
 import { afterEach, describe, expect, it } from 'vitest'
 import { RAFT_PROTOCOL } from '../src/protocols.js'
 import { createRaftTransport } from '../src/raft-transport.js'
+import { heartbeat } from './heartbeat.js'
 import { Fixture, TCP_ONLY, waitFor } from './helpers.js'
 
 const testDir = dirname(fileURLToPath(import.meta.url))
@@ -37,24 +37,6 @@ const P99_BOUND_MS = 500
  * streams refused before negotiation.
  */
 const CONTENDED_P99_BOUND_MS = 1_000
-
-function heartbeat(from: string, to: string, term: number): WireMessage {
-  return {
-    type: MessageType.Heartbeat,
-    from,
-    to,
-    term,
-    logTerm: 0,
-    index: 0,
-    commit: 0,
-    entries: [],
-    snapshot: null,
-    reject: false,
-    rejectHint: 0,
-    rejectHintTerm: 0,
-    context: new Uint8Array(),
-  }
-}
 
 /**
  * Target T, honest member H (both here) and flooder M in a child process of its own; M's id sorts

@@ -5,31 +5,13 @@
  */
 
 import type { Logger } from '@tandem/base'
-import { MessageType, type WireMessage } from '@tandem/raft'
 import { afterEach, describe, expect, it } from 'vitest'
 import { createRaftTransport } from '../src/raft-transport.js'
+import { heartbeat } from './heartbeat.js'
 import { Fixture, TCP_ONLY, waitFor } from './helpers.js'
 
 const fixture = new Fixture()
 afterEach(() => fixture.cleanup())
-
-function heartbeat(from: string, to: string, term: number): WireMessage {
-  return {
-    type: MessageType.Heartbeat,
-    from,
-    to,
-    term,
-    logTerm: 0,
-    index: 0,
-    commit: 0,
-    entries: [],
-    snapshot: null,
-    reject: false,
-    rejectHint: 0,
-    rejectHintTerm: 0,
-    context: new Uint8Array(),
-  }
-}
 
 describe('a failing message handler', () => {
   it('is reported as a local error and keeps the peer stream', async () => {
