@@ -14,6 +14,7 @@ const memberB = memberId(peer('B'), '2'.repeat(16))
 const memberC = memberId(peer('C'), '3'.repeat(16))
 const acceptAll = { invalidBatchReason: () => null }
 const t0 = 1_700_000_000_000
+const noSignature = new Uint8Array()
 
 type LogEntry = { kind: 'control'; entry: ControlEntry } | { kind: 'strong'; entry: StrongEntry }
 
@@ -60,8 +61,8 @@ describe('CommittedState', () => {
         {
           stream,
           batches: [
-            { sequence: 1, epoch: 1, sealed: batch1 },
-            { sequence: 2, epoch: 1, sealed: batch2 },
+            { sequence: 1, epoch: 1, sealed: batch1, signature: noSignature },
+            { sequence: 2, epoch: 1, sealed: batch2, signature: noSignature },
           ],
         },
       ],
@@ -106,7 +107,10 @@ describe('CommittedState', () => {
       honest.map('carts').set('carol', 3),
       impostor.map('carts').set('dave', 4),
     ])
-    push(key('a'), { kind: 'fold', runs: [{ stream, batches: [{ sequence: 1, epoch: 1, sealed }] }] })
+    push(key('a'), {
+      kind: 'fold',
+      runs: [{ stream, batches: [{ sequence: 1, epoch: 1, sealed, signature: noSignature }] }],
+    })
     const keyed = replay(log, true)
     expect(keyed.public.highWaters.highWater(stream)).toBe(1)
     expect(keyed.data?.mapValue('carts', 'carol')).toBeUndefined()
@@ -168,7 +172,12 @@ describe('CommittedState', () => {
           if (sequence === next[w]) next[w] = sequence + 1
           push(key('a'), {
             kind: 'fold',
-            runs: [{ stream: streams[w] as (typeof streams)[0], batches: [{ sequence, epoch: 1, sealed }] }],
+            runs: [
+              {
+                stream: streams[w] as (typeof streams)[0],
+                batches: [{ sequence, epoch: 1, sealed, signature: noSignature }],
+              },
+            ],
           })
           if (random.chance(0.3)) {
             const member = random.pick([memberA, memberB, memberC])

@@ -1,6 +1,7 @@
 import { SeededRandom } from '@tandem/base'
+import { type ControlOperation, defaultClusterConstants } from '../src/core/control.js'
 import type { Incarnation, StreamId, WriterKey } from '../src/core/ids.js'
-import { streamId } from '../src/core/ids.js'
+import { memberId, streamId } from '../src/core/ids.js'
 import { MalformedOperationError } from '../src/errors.js'
 
 /** A writer key made of one repeated hex digit. */
@@ -43,4 +44,53 @@ export function fuzzDecoder(options: {
     }
   }
   return decoded
+}
+
+const hex = '0123456789abcdef'
+const member = memberId('12D3KooWGzxzKZYveHXtpG6AsrUJBcWxHBFS2HsEoGTxrMLvKXtf', 'fedcba9876543210')
+
+/** A random valid control operation drawn from `random` (every kind). */
+export function randomControlOperation(random: SeededRandom): ControlOperation {
+  const digit = () => random.pick([...hex])
+  const stream = () => streamId(key(digit()), incarnation(digit()), random.nextInt(3))
+  const cutoffs = () =>
+    Array.from({ length: random.nextInt(3) }, () => [stream(), random.nextInt(1000)] as const)
+  switch (random.nextInt(9)) {
+    case 0:
+      return { kind: 'init', member, key: key(digit()) }
+    case 1:
+      return {
+        kind: 'open',
+        incarnation: incarnation(digit()),
+        expected: random.chance(0.5) ? null : incarnation(digit()),
+      }
+    case 2:
+      return { kind: 'clock', member, readingMs: random.nextInt(2 ** 32) * 1000 }
+    case 3:
+      return {
+        kind: 'fold',
+        runs: Array.from({ length: random.nextInt(3) }, () => ({
+          stream: stream(),
+          batches: Array.from({ length: random.nextInt(4) }, (_, i) => ({
+            sequence: i + 1,
+            epoch: 1 + random.nextInt(3),
+            sealed: random.bytes(random.nextInt(40)),
+            signature: random.bytes(random.nextInt(3) * 32),
+          })),
+        })),
+      }
+    case 4:
+      return { kind: 'add-learner', member, key: key(digit()), keyed: random.chance(0.5) }
+    case 5:
+      return { kind: 'promote', member }
+    case 6:
+      return { kind: 'remove', member, cutoffs: cutoffs() }
+    case 7:
+      return { kind: 'revoke', key: key(digit()), cutoffs: cutoffs() }
+    default:
+      return {
+        kind: 'constants',
+        constants: { ...defaultClusterConstants, driftMaxMs: random.nextInt(100_000) },
+      }
+  }
 }

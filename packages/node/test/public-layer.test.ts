@@ -15,6 +15,7 @@ const batch = (sequence: number, epoch = 1): FoldedBatchHeader => ({
   sequence,
   epoch,
   sealed: new Uint8Array(),
+  signature: new Uint8Array(),
 })
 const batches = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => batch(from + i))
 

@@ -5,19 +5,13 @@
  * integers, list lengths — so that bad bytes from the log become a {@link MalformedOperationError}
  * and never an invariant failure inside apply.
  */
-import { toString as bytesToHex, fromString as hexToBytes } from 'uint8arrays'
+import { fromString as hexToBytes } from 'uint8arrays'
 import type { ClusterConstants, ControlOperation } from '../core/control.js'
-import {
-  type Incarnation,
-  invalidMemberId,
-  type MemberId,
-  parseStreamId,
-  type StreamId,
-  type WriterKey,
-} from '../core/ids.js'
+import { invalidMemberId, type MemberId, parseStreamId, type StreamId } from '../core/ids.js'
 import { MalformedOperationError } from '../errors.js'
 import * as pb from '../proto/node.js'
 import { defaultOperationDecodeLimits, type OperationDecodeLimits } from './limits.js'
+import { count, incarnation, writerKey } from './wire-fields.js'
 
 /** The version every encoded control operation carries. */
 export const controlOperationVersion = 1
@@ -77,6 +71,7 @@ function toWire(operation: ControlOperation): pb.ControlOperation {
               sequence: batch.sequence,
               epoch: batch.epoch,
               sealed: batch.sealed as Uint8Array<ArrayBuffer>,
+              signature: batch.signature as Uint8Array<ArrayBuffer>,
             })),
           })),
         },
@@ -136,6 +131,7 @@ function fromWire(wire: pb.ControlOperation, limits: OperationDecodeLimits): Con
             sequence: count(batch.sequence, 1),
             epoch: count(batch.epoch, 1),
             sealed: batch.sealed,
+            signature: batch.signature,
           })),
         }
       }),
@@ -188,12 +184,6 @@ function constants(wire: pb.Constants): ClusterConstants {
   }
 }
 
-function count(value: number, min: number): number {
-  if (!Number.isSafeInteger(value) || value < min)
-    throw new MalformedOperationError(`a count below ${min} or unsafe`)
-  return value
-}
-
 function member(value: string, limits: OperationDecodeLimits): MemberId {
   if (value.length > limits.idLengthMax) throw new MalformedOperationError('member id too long')
   const reason = invalidMemberId(value)
@@ -205,14 +195,4 @@ function stream(value: string, limits: OperationDecodeLimits): StreamId {
   if (value.length > limits.idLengthMax || parseStreamId(value) === null)
     throw new MalformedOperationError('not a stream id')
   return value as StreamId
-}
-
-function writerKey(bytes: Uint8Array): WriterKey {
-  if (bytes.length !== 32) throw new MalformedOperationError('a writer key is 32 bytes')
-  return bytesToHex(bytes, 'base16') as WriterKey
-}
-
-function incarnation(bytes: Uint8Array): Incarnation {
-  if (bytes.length !== 16) throw new MalformedOperationError('an incarnation is 16 bytes')
-  return bytesToHex(bytes, 'base16') as Incarnation
 }

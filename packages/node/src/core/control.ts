@@ -41,6 +41,8 @@ export interface FoldedBatchHeader {
   readonly epoch: number
   /** The batch's sealed bytes, handed on to the data layer. */
   readonly sealed: Uint8Array
+  /** The writer's signature over the batch's public header (checked by `BatchSignatureCheck`). */
+  readonly signature: Uint8Array
 }
 
 /** The operations a control entry carries. */

@@ -343,6 +343,7 @@ export interface FoldedBatch {
   sequence: number
   epoch: number
   sealed: Uint8Array<ArrayBuffer>
+  signature: Uint8Array<ArrayBuffer>
 }
 
 export namespace FoldedBatch {
@@ -370,6 +371,11 @@ export namespace FoldedBatch {
           w.bytes(obj.sealed)
         }
 
+        if ((obj.signature != null && obj.signature.byteLength > 0)) {
+          w.uint32(34)
+          w.bytes(obj.signature)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -377,7 +383,8 @@ export namespace FoldedBatch {
         const obj: any = {
           sequence: 0,
           epoch: 0,
-          sealed: uint8ArrayAlloc(0)
+          sealed: uint8ArrayAlloc(0),
+          signature: uint8ArrayAlloc(0)
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -396,6 +403,10 @@ export namespace FoldedBatch {
             }
             case 3: {
               obj.sealed = reader.bytes()
+              break
+            }
+            case 4: {
+              obj.signature = reader.bytes()
               break
             }
             default: {
@@ -434,6 +445,13 @@ export namespace FoldedBatch {
               }
               break
             }
+            case 4: {
+              yield {
+                field: `${prefix}.signature`,
+                value: reader.bytes()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -461,6 +479,11 @@ export namespace FoldedBatch {
     value: Uint8Array<ArrayBuffer>
   }
 
+  export interface FoldedBatchSignatureFieldEvent {
+    field: '$.signature'
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export function encode (obj: Partial<FoldedBatch>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, FoldedBatch.codec())
   }
@@ -469,7 +492,7 @@ export namespace FoldedBatch {
     return decodeMessage(buf, FoldedBatch.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<FoldedBatch>): Generator<FoldedBatchSequenceFieldEvent | FoldedBatchEpochFieldEvent | FoldedBatchSealedFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<FoldedBatch>): Generator<FoldedBatchSequenceFieldEvent | FoldedBatchEpochFieldEvent | FoldedBatchSealedFieldEvent | FoldedBatchSignatureFieldEvent> {
     return streamMessage(buf, FoldedBatch.codec(), opts)
   }
 }
@@ -609,6 +632,12 @@ export namespace FoldRun {
     index: number
   }
 
+  export interface FoldRunBatchesSignatureFieldEvent {
+    field: '$.batches[].signature'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
   export function encode (obj: Partial<FoldRun>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, FoldRun.codec())
   }
@@ -617,7 +646,7 @@ export namespace FoldRun {
     return decodeMessage(buf, FoldRun.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<FoldRun>): Generator<FoldRunStreamFieldEvent | FoldRunBatchesSequenceFieldEvent | FoldRunBatchesEpochFieldEvent | FoldRunBatchesSealedFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<FoldRun>): Generator<FoldRunStreamFieldEvent | FoldRunBatchesSequenceFieldEvent | FoldRunBatchesEpochFieldEvent | FoldRunBatchesSealedFieldEvent | FoldRunBatchesSignatureFieldEvent> {
     return streamMessage(buf, FoldRun.codec(), opts)
   }
 }
@@ -740,6 +769,12 @@ export namespace Fold {
     index: number
   }
 
+  export interface FoldRunsBatchesSignatureFieldEvent {
+    field: '$.runs[].batches[].signature'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
   export function encode (obj: Partial<Fold>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, Fold.codec())
   }
@@ -748,7 +783,7 @@ export namespace Fold {
     return decodeMessage(buf, Fold.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Fold>): Generator<FoldRunsStreamFieldEvent | FoldRunsBatchesSequenceFieldEvent | FoldRunsBatchesEpochFieldEvent | FoldRunsBatchesSealedFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Fold>): Generator<FoldRunsStreamFieldEvent | FoldRunsBatchesSequenceFieldEvent | FoldRunsBatchesEpochFieldEvent | FoldRunsBatchesSealedFieldEvent | FoldRunsBatchesSignatureFieldEvent> {
     return streamMessage(buf, Fold.codec(), opts)
   }
 }
@@ -2101,6 +2136,12 @@ export namespace ControlOperation {
     index: number
   }
 
+  export interface ControlOperationFoldRunsBatchesSignatureFieldEvent {
+    field: '$.fold.runs[].batches[].signature'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
   export interface ControlOperationAddLearnerMemberFieldEvent {
     field: '$.addLearner.member'
     value: string
@@ -2198,7 +2239,7 @@ export namespace ControlOperation {
     return decodeMessage(buf, ControlOperation.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ControlOperation>): Generator<ControlOperationVersionFieldEvent | ControlOperationInitMemberFieldEvent | ControlOperationInitKeyFieldEvent | ControlOperationOpenIncarnationFieldEvent | ControlOperationOpenExpectedFieldEvent | ControlOperationClockMemberFieldEvent | ControlOperationClockReadingMsFieldEvent | ControlOperationFoldRunsStreamFieldEvent | ControlOperationFoldRunsBatchesSequenceFieldEvent | ControlOperationFoldRunsBatchesEpochFieldEvent | ControlOperationFoldRunsBatchesSealedFieldEvent | ControlOperationAddLearnerMemberFieldEvent | ControlOperationAddLearnerKeyFieldEvent | ControlOperationAddLearnerKeyedFieldEvent | ControlOperationPromoteMemberFieldEvent | ControlOperationRemoveMemberFieldEvent | ControlOperationRemoveCutoffsStreamFieldEvent | ControlOperationRemoveCutoffsSequenceFieldEvent | ControlOperationRevokeKeyFieldEvent | ControlOperationRevokeCutoffsStreamFieldEvent | ControlOperationRevokeCutoffsSequenceFieldEvent | ControlOperationConstantsDriftMaxMsFieldEvent | ControlOperationConstantsEventualBacklogBytesMaxFieldEvent | ControlOperationConstantsFoldBytesMaxFieldEvent | ControlOperationConstantsSessionResultsMaxFieldEvent | ControlOperationConstantsIdempotencyRecordsPerWriterMaxFieldEvent | ControlOperationConstantsIdempotencyWindowMsFieldEvent | ControlOperationConstantsApplyProtocolVersionFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ControlOperation>): Generator<ControlOperationVersionFieldEvent | ControlOperationInitMemberFieldEvent | ControlOperationInitKeyFieldEvent | ControlOperationOpenIncarnationFieldEvent | ControlOperationOpenExpectedFieldEvent | ControlOperationClockMemberFieldEvent | ControlOperationClockReadingMsFieldEvent | ControlOperationFoldRunsStreamFieldEvent | ControlOperationFoldRunsBatchesSequenceFieldEvent | ControlOperationFoldRunsBatchesEpochFieldEvent | ControlOperationFoldRunsBatchesSealedFieldEvent | ControlOperationFoldRunsBatchesSignatureFieldEvent | ControlOperationAddLearnerMemberFieldEvent | ControlOperationAddLearnerKeyFieldEvent | ControlOperationAddLearnerKeyedFieldEvent | ControlOperationPromoteMemberFieldEvent | ControlOperationRemoveMemberFieldEvent | ControlOperationRemoveCutoffsStreamFieldEvent | ControlOperationRemoveCutoffsSequenceFieldEvent | ControlOperationRevokeKeyFieldEvent | ControlOperationRevokeCutoffsStreamFieldEvent | ControlOperationRevokeCutoffsSequenceFieldEvent | ControlOperationConstantsDriftMaxMsFieldEvent | ControlOperationConstantsEventualBacklogBytesMaxFieldEvent | ControlOperationConstantsFoldBytesMaxFieldEvent | ControlOperationConstantsSessionResultsMaxFieldEvent | ControlOperationConstantsIdempotencyRecordsPerWriterMaxFieldEvent | ControlOperationConstantsIdempotencyWindowMsFieldEvent | ControlOperationConstantsApplyProtocolVersionFieldEvent> {
     return streamMessage(buf, ControlOperation.codec(), opts)
   }
 }
@@ -3701,5 +3742,773 @@ export namespace DataOperation {
 
   export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<DataOperation>): Generator<DataOperationCollectionKindFieldEvent | DataOperationCollectionFieldEvent | DataOperationDeclareWritesFieldEvent | DataOperationDeclareWritersListedFieldEvent | DataOperationDeclareWritersFieldEvent | DataOperationMapSetValueFieldEvent | DataOperationMapDeleteFieldEvent | DataOperationCompareAndSetExpectedPresentFieldEvent | DataOperationCompareAndSetExpectedFieldEvent | DataOperationCompareAndSetNextFieldEvent | DataOperationInsertIfAbsentFieldEvent | DataOperationIncrementByFieldEvent | DataOperationIncrementMinFieldEvent | DataOperationIncrementMaxFieldEvent | DataOperationSetAddFieldEvent | DataOperationSetDeleteFieldEvent | DataOperationRegisterSetFieldEvent | DataOperationKeyFieldEvent | DataOperationIdempotencyKeyFieldEvent | DataOperationOperationHashFieldEvent> {
     return streamMessage(buf, DataOperation.codec(), opts)
+  }
+}
+
+export interface StrongBatchHeader {
+  key: Uint8Array<ArrayBuffer>
+  incarnation: Uint8Array<ArrayBuffer>
+  sequence: number
+  floor: number
+  epoch: number
+}
+
+export namespace StrongBatchHeader {
+  let _codec: Codec<StrongBatchHeader>
+
+  export const codec = (): Codec<StrongBatchHeader> => {
+    if (_codec == null) {
+      _codec = message<StrongBatchHeader>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.key != null && obj.key.byteLength > 0)) {
+          w.uint32(10)
+          w.bytes(obj.key)
+        }
+
+        if ((obj.incarnation != null && obj.incarnation.byteLength > 0)) {
+          w.uint32(18)
+          w.bytes(obj.incarnation)
+        }
+
+        if ((obj.sequence != null && obj.sequence !== 0)) {
+          w.uint32(24)
+          w.uint64Number(obj.sequence)
+        }
+
+        if ((obj.floor != null && obj.floor !== 0)) {
+          w.uint32(32)
+          w.uint64Number(obj.floor)
+        }
+
+        if ((obj.epoch != null && obj.epoch !== 0)) {
+          w.uint32(40)
+          w.uint64Number(obj.epoch)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          key: uint8ArrayAlloc(0),
+          incarnation: uint8ArrayAlloc(0),
+          sequence: 0,
+          floor: 0,
+          epoch: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.key = reader.bytes()
+              break
+            }
+            case 2: {
+              obj.incarnation = reader.bytes()
+              break
+            }
+            case 3: {
+              obj.sequence = reader.uint64Number()
+              break
+            }
+            case 4: {
+              obj.floor = reader.uint64Number()
+              break
+            }
+            case 5: {
+              obj.epoch = reader.uint64Number()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.key`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.incarnation`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.sequence`,
+                value: reader.uint64Number()
+              }
+              break
+            }
+            case 4: {
+              yield {
+                field: `${prefix}.floor`,
+                value: reader.uint64Number()
+              }
+              break
+            }
+            case 5: {
+              yield {
+                field: `${prefix}.epoch`,
+                value: reader.uint64Number()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface StrongBatchHeaderKeyFieldEvent {
+    field: '$.key'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface StrongBatchHeaderIncarnationFieldEvent {
+    field: '$.incarnation'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface StrongBatchHeaderSequenceFieldEvent {
+    field: '$.sequence'
+    value: number
+  }
+
+  export interface StrongBatchHeaderFloorFieldEvent {
+    field: '$.floor'
+    value: number
+  }
+
+  export interface StrongBatchHeaderEpochFieldEvent {
+    field: '$.epoch'
+    value: number
+  }
+
+  export function encode (obj: Partial<StrongBatchHeader>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, StrongBatchHeader.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<StrongBatchHeader>): StrongBatchHeader {
+    return decodeMessage(buf, StrongBatchHeader.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<StrongBatchHeader>): Generator<StrongBatchHeaderKeyFieldEvent | StrongBatchHeaderIncarnationFieldEvent | StrongBatchHeaderSequenceFieldEvent | StrongBatchHeaderFloorFieldEvent | StrongBatchHeaderEpochFieldEvent> {
+    return streamMessage(buf, StrongBatchHeader.codec(), opts)
+  }
+}
+
+export interface SignedControl {
+  signer: Uint8Array<ArrayBuffer>
+  operation: Uint8Array<ArrayBuffer>
+  signature: Uint8Array<ArrayBuffer>
+}
+
+export namespace SignedControl {
+  let _codec: Codec<SignedControl>
+
+  export const codec = (): Codec<SignedControl> => {
+    if (_codec == null) {
+      _codec = message<SignedControl>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.signer != null && obj.signer.byteLength > 0)) {
+          w.uint32(10)
+          w.bytes(obj.signer)
+        }
+
+        if ((obj.operation != null && obj.operation.byteLength > 0)) {
+          w.uint32(18)
+          w.bytes(obj.operation)
+        }
+
+        if ((obj.signature != null && obj.signature.byteLength > 0)) {
+          w.uint32(26)
+          w.bytes(obj.signature)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          signer: uint8ArrayAlloc(0),
+          operation: uint8ArrayAlloc(0),
+          signature: uint8ArrayAlloc(0)
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.signer = reader.bytes()
+              break
+            }
+            case 2: {
+              obj.operation = reader.bytes()
+              break
+            }
+            case 3: {
+              obj.signature = reader.bytes()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.signer`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.operation`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.signature`,
+                value: reader.bytes()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface SignedControlSignerFieldEvent {
+    field: '$.signer'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface SignedControlOperationFieldEvent {
+    field: '$.operation'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface SignedControlSignatureFieldEvent {
+    field: '$.signature'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode (obj: Partial<SignedControl>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, SignedControl.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SignedControl>): SignedControl {
+    return decodeMessage(buf, SignedControl.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SignedControl>): Generator<SignedControlSignerFieldEvent | SignedControlOperationFieldEvent | SignedControlSignatureFieldEvent> {
+    return streamMessage(buf, SignedControl.codec(), opts)
+  }
+}
+
+export interface SealedStrongBatch {
+  header: Uint8Array<ArrayBuffer>
+  signature: Uint8Array<ArrayBuffer>
+  sealed: Uint8Array<ArrayBuffer>
+}
+
+export namespace SealedStrongBatch {
+  let _codec: Codec<SealedStrongBatch>
+
+  export const codec = (): Codec<SealedStrongBatch> => {
+    if (_codec == null) {
+      _codec = message<SealedStrongBatch>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.header != null && obj.header.byteLength > 0)) {
+          w.uint32(10)
+          w.bytes(obj.header)
+        }
+
+        if ((obj.signature != null && obj.signature.byteLength > 0)) {
+          w.uint32(18)
+          w.bytes(obj.signature)
+        }
+
+        if ((obj.sealed != null && obj.sealed.byteLength > 0)) {
+          w.uint32(26)
+          w.bytes(obj.sealed)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          header: uint8ArrayAlloc(0),
+          signature: uint8ArrayAlloc(0),
+          sealed: uint8ArrayAlloc(0)
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.header = reader.bytes()
+              break
+            }
+            case 2: {
+              obj.signature = reader.bytes()
+              break
+            }
+            case 3: {
+              obj.sealed = reader.bytes()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.header`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.signature`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.sealed`,
+                value: reader.bytes()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface SealedStrongBatchHeaderFieldEvent {
+    field: '$.header'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface SealedStrongBatchSignatureFieldEvent {
+    field: '$.signature'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface SealedStrongBatchSealedFieldEvent {
+    field: '$.sealed'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode (obj: Partial<SealedStrongBatch>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, SealedStrongBatch.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SealedStrongBatch>): SealedStrongBatch {
+    return decodeMessage(buf, SealedStrongBatch.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SealedStrongBatch>): Generator<SealedStrongBatchHeaderFieldEvent | SealedStrongBatchSignatureFieldEvent | SealedStrongBatchSealedFieldEvent> {
+    return streamMessage(buf, SealedStrongBatch.codec(), opts)
+  }
+}
+
+export interface LogItem {
+  control?: SignedControl
+  strong?: SealedStrongBatch
+}
+
+export namespace LogItem {
+  let _codec: Codec<LogItem>
+
+  export const codec = (): Codec<LogItem> => {
+    if (_codec == null) {
+      _codec = message<LogItem>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        obj = { ...obj }
+
+        if (obj.strong != null) {
+          obj.control = undefined
+        }
+
+        if (obj.control != null) {
+          obj.strong = undefined
+        }
+
+        if (obj.control != null) {
+          w.uint32(10)
+          SignedControl.codec().encode(obj.control, w)
+        }
+
+        if (obj.strong != null) {
+          w.uint32(18)
+          SealedStrongBatch.codec().encode(obj.strong, w)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {}
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.control = SignedControl.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.control
+              })
+              break
+            }
+            case 2: {
+              obj.strong = SealedStrongBatch.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.strong
+              })
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        if (obj.strong != null) {
+          delete obj.control
+        }
+
+        if (obj.control != null) {
+          delete obj.strong
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield * SignedControl.codec().stream(reader, reader.uint32(), `${prefix}.control`, {
+                limits: opts.limits?.control
+              })
+
+              break
+            }
+            case 2: {
+              yield * SealedStrongBatch.codec().stream(reader, reader.uint32(), `${prefix}.strong`, {
+                limits: opts.limits?.strong
+              })
+
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface LogItemControlSignerFieldEvent {
+    field: '$.control.signer'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface LogItemControlOperationFieldEvent {
+    field: '$.control.operation'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface LogItemControlSignatureFieldEvent {
+    field: '$.control.signature'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface LogItemStrongHeaderFieldEvent {
+    field: '$.strong.header'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface LogItemStrongSignatureFieldEvent {
+    field: '$.strong.signature'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface LogItemStrongSealedFieldEvent {
+    field: '$.strong.sealed'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode (obj: Partial<LogItem>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, LogItem.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<LogItem>): LogItem {
+    return decodeMessage(buf, LogItem.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<LogItem>): Generator<LogItemControlSignerFieldEvent | LogItemControlOperationFieldEvent | LogItemControlSignatureFieldEvent | LogItemStrongHeaderFieldEvent | LogItemStrongSignatureFieldEvent | LogItemStrongSealedFieldEvent> {
+    return streamMessage(buf, LogItem.codec(), opts)
+  }
+}
+
+export interface LogEntry {
+  version: number
+  items: LogItem[]
+}
+
+export namespace LogEntry {
+  let _codec: Codec<LogEntry>
+
+  export const codec = (): Codec<LogEntry> => {
+    if (_codec == null) {
+      _codec = message<LogEntry>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.version != null && obj.version !== 0)) {
+          w.uint32(8)
+          w.uint32(obj.version)
+        }
+
+        if (obj.items != null && obj.items.length > 0) {
+          for (const value of obj.items) {
+            w.uint32(18)
+            LogItem.codec().encode(value, w)
+          }
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          version: 0,
+          items: []
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.version = reader.uint32()
+              break
+            }
+            case 2: {
+              if (opts.limits?.items != null && obj.items.length === opts.limits.items) {
+                throw new MaxLengthError('Decode error - repeated field "items" had too many elements')
+              }
+
+              obj.items.push(LogItem.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.items$
+              }))
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const obj = {
+          items: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.version`,
+                value: reader.uint32()
+              }
+              break
+            }
+            case 2: {
+              if (opts.limits?.items != null && obj.items === opts.limits.items) {
+                throw new MaxLengthError('Streaming decode error - repeated field "items" had too many elements')
+              }
+
+              for (const evt of LogItem.codec().stream(reader, reader.uint32(), `${prefix}.items[]`, {
+                limits: opts.limits?.items$
+              })) {
+                yield {
+                  ...evt,
+                  index: obj.items
+                }
+              }
+
+              obj.items++
+
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface LogEntryVersionFieldEvent {
+    field: '$.version'
+    value: number
+  }
+
+  export interface LogEntryItemsControlSignerFieldEvent {
+    field: '$.items[].control.signer'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export interface LogEntryItemsControlOperationFieldEvent {
+    field: '$.items[].control.operation'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export interface LogEntryItemsControlSignatureFieldEvent {
+    field: '$.items[].control.signature'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export interface LogEntryItemsStrongHeaderFieldEvent {
+    field: '$.items[].strong.header'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export interface LogEntryItemsStrongSignatureFieldEvent {
+    field: '$.items[].strong.signature'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export interface LogEntryItemsStrongSealedFieldEvent {
+    field: '$.items[].strong.sealed'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export function encode (obj: Partial<LogEntry>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, LogEntry.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<LogEntry>): LogEntry {
+    return decodeMessage(buf, LogEntry.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<LogEntry>): Generator<LogEntryVersionFieldEvent | LogEntryItemsControlSignerFieldEvent | LogEntryItemsControlOperationFieldEvent | LogEntryItemsControlSignatureFieldEvent | LogEntryItemsStrongHeaderFieldEvent | LogEntryItemsStrongSignatureFieldEvent | LogEntryItemsStrongSealedFieldEvent> {
+    return streamMessage(buf, LogEntry.codec(), opts)
   }
 }
