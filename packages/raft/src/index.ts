@@ -391,9 +391,25 @@ export { bootstrapEntries, MemoryLog, type MemoryLogOptions } from './storage/me
  * const failed = new SnapshotTransferFailedError(`${message.to} is unreachable`)
  * ```
  */
+/**
+ * Fail fast (option `noQuorumTimeoutMs`): a proposal that could not reach a quorum within the bound
+ * (`RAFT_NO_QUORUM`). `outcome: 'not-applied'` only when it never left this node and was withdrawn;
+ * `'unknown'` otherwise (it stays proposed until it applies or the node stops). `reason` names the
+ * cause: `'no-leader'`, `'leader-lost'` or `'not-committed'`.
+ *
+ * @example
+ * ```ts
+ * const outcome = await node.propose(bytes).catch((error) => {
+ *   if (error instanceof NoQuorumError && error.outcome === 'not-applied') return null // safe to retry as new
+ *   throw error
+ * })
+ * ```
+ */
 export {
   NodeFailedError,
   NodeStoppedError,
+  NoQuorumError,
+  type NoQuorumReason,
   NotLeaderError,
   ProposalTooLargeError,
   RaftNodeError,
@@ -401,6 +417,16 @@ export {
   SnapshotTransferFailedError,
   TimeoutError,
 } from './driver/errors.js'
+/**
+ * The hybrid node's fail-fast bound: max(2 s, 2 × the maximum election timeout of `electionTicks`
+ * ticks of `tickMs`), for the option `noQuorumTimeoutMs`.
+ *
+ * @example
+ * ```ts
+ * new RaftNode({ ...required, noQuorumTimeoutMs: defaultNoQuorumTimeoutMs(100, 10) }) // 4,000 ms
+ * ```
+ */
+export { defaultNoQuorumTimeoutMs } from './driver/options.js'
 
 // ---------------------------------------------------------------------------------------------
 // The core (etcd's RawNode): synchronous and deterministic.

@@ -66,3 +66,45 @@ export class SnapshotTransferFailedError extends RaftNodeError {
   readonly code = 'RAFT_SNAPSHOT_TRANSFER_FAILED'
   override readonly name = 'SnapshotTransferFailedError'
 }
+
+/** Why a proposal got {@link NoQuorumError}. */
+export type NoQuorumReason =
+  /** No leader was known when the proposal was made. */
+  | 'no-leader'
+  /** The leader was lost (it stepped down, or this node stopped hearing from it) before the proposal left this node. */
+  | 'leader-lost'
+  /** The proposal left this node but was not applied here within `noQuorumTimeoutMs`. */
+  | 'not-committed'
+
+/**
+ * A proposal could not reach a quorum within `noQuorumTimeoutMs` (only with that option on).
+ *
+ * `outcome: 'not-applied'` is a definite answer: the proposal was never handed to the transport nor
+ * appended to any log, and it was withdrawn before this error was raised, so it can never commit.
+ * `outcome: 'unknown'`: it may still commit. Such a proposal is not cancelled — the node keeps
+ * proposing it (to each new leader) until it applies or the node stops; only the promise settled.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await node.propose(command)
+ * } catch (error) {
+ *   if (error instanceof NoQuorumError && error.outcome === 'not-applied') retryLater(command)
+ * }
+ * ```
+ */
+export class NoQuorumError extends RaftNodeError {
+  readonly code = 'RAFT_NO_QUORUM'
+  override readonly name = 'NoQuorumError'
+  readonly outcome: 'not-applied' | 'unknown'
+  /** What kept it from a quorum. */
+  readonly reason: NoQuorumReason
+
+  constructor(outcome: 'not-applied' | 'unknown', reason: NoQuorumReason) {
+    super(
+      `no quorum (${reason}); the proposal is ${outcome === 'not-applied' ? 'withdrawn, not applied' : 'of unknown outcome'}`,
+    )
+    this.outcome = outcome
+    this.reason = reason
+  }
+}

@@ -65,6 +65,38 @@ export interface RaftNodeOptions<Result = Uint8Array> {
   readonly clientId?: string
   /** The most client sessions kept for deduplication. Default 10,000. Must be equal on every node. */
   readonly sessionsMax?: number
+  /**
+   * Fail fast: a proposal or membership change not applied on this node within this many
+   * milliseconds is rejected with `NoQuorumError` (checked once a tick, so the rejection comes
+   * before the bound has passed when the bound is at least one tick). 0 (the default) turns it off:
+   * a proposal then waits for `proposalTimeoutMs`.
+   *
+   * With it on, `outcome: 'not-applied'` is given only to a proposal never handed to the transport
+   * nor appended to any log, and it is withdrawn first; every other one gets `outcome: 'unknown'`
+   * and stays proposed (re-forwarded to each new leader) until it applies or the node stops. When
+   * the leader is lost, proposals not yet sent fail at once (`reason: 'leader-lost'`), and a
+   * proposal made while no leader is known fails with `reason: 'no-leader'` instead of
+   * `NotLeaderError`. The hybrid node uses {@link defaultNoQuorumTimeoutMs}.
+   *
+   * @example
+   * ```ts
+   * new RaftNode({ ...required, noQuorumTimeoutMs: defaultNoQuorumTimeoutMs(100, 10) }) // 4,000 ms
+   * ```
+   */
+  readonly noQuorumTimeoutMs?: number
+}
+
+/**
+ * The fail-fast bound of design.md: max(2 s, 2 × the maximum election timeout), where the
+ * election timeout is randomized below `2 × electionTicks` ticks.
+ *
+ * @example
+ * ```ts
+ * defaultNoQuorumTimeoutMs(100, 10) // 4,000: the election timeout is at most 2,000 ms
+ * ```
+ */
+export function defaultNoQuorumTimeoutMs(tickMs: number, electionTicks: number): number {
+  return Math.max(2_000, 2 * (2 * electionTicks * tickMs))
 }
 
 /** Options of one proposal. */
@@ -150,6 +182,11 @@ function positive(name: string, value: number): number {
   return value
 }
 
+function nonNegative(name: string, value: number): number {
+  if (!Number.isFinite(value) || value < 0) throw new RangeError(`${name} must be ≥ 0, got ${value}`)
+  return value
+}
+
 /** Fills in the defaults and checks every bound; throws RangeError on a nonsensical option. */
 export function resolveSettings<Result>(options: RaftNodeOptions<Result>): RaftNodeSettings {
   const tickMs = positive('tickMs', options.tickMs ?? 100)
@@ -174,5 +211,6 @@ export function resolveSettings<Result>(options: RaftNodeOptions<Result>): RaftN
     snapshotLogBytesThreshold: options.snapshotLogBytesThreshold ?? 64 * 1024 * 1024,
     snapshotBytesMax: positive('snapshotBytesMax', options.snapshotBytesMax ?? 1024 * 1024 * 1024),
     sessionsMax: positive('sessionsMax', options.sessionsMax ?? 10_000),
+    noQuorumTimeoutMs: nonNegative('noQuorumTimeoutMs', options.noQuorumTimeoutMs ?? 0),
   }
 }

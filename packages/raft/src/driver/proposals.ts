@@ -26,9 +26,24 @@ export interface PendingProposal {
   readonly data: Uint8Array | null
   /** For a membership change: the change, its context holding the dedup header. */
   readonly confChange: ConfChange | null
-  readonly deadlineMs: number
+  /** When it is rejected with the timeout error; `Infinity` once it is detached (see `detached`). */
+  deadlineMs: number
+  /**
+   * With `noQuorumTimeoutMs` on: when it is rejected with `NoQuorumError` unless applied; else
+   * `Infinity`.
+   */
+  noQuorumDeadlineMs: number
+  /**
+   * Its promise was rejected with `NoQuorumError { outcome: 'unknown' }`, but it may still commit,
+   * so it stays in the table and is still proposed (to each new leader) until it applies or the
+   * node stops.
+   */
+  detached: boolean
   lastProposedMs: number
-  /** How many times it was handed to the core. */
+  /**
+   * How many times it was handed to the core. A pending proposal with 0 attempts was never handed
+   * to the transport nor appended to any log (a first attempt the core refused settles it at once).
+   */
   attempts: number
   /** Whether it waits in the driver's queue to be handed to the core. */
   queued: boolean
@@ -74,14 +89,37 @@ export class ProposalTable {
     for (const forClient of this.#byClient.values()) yield* forClient.values()
   }
 
-  /** Rejects and removes proposals past their deadline; returns the ones due for a retry. */
-  sweep(nowMs: number, retryMs: number, timeout: () => Error): PendingProposal[] {
+  /**
+   * Rejects and removes proposals past their deadline; rejects those past their no-quorum deadline
+   * (`noQuorum` makes the error: withdrawn when never handed over, detached otherwise); returns the
+   * ones due for a retry.
+   */
+  sweep(
+    nowMs: number,
+    retryMs: number,
+    timeout: () => Error,
+    noQuorum: (sent: boolean) => Error,
+  ): PendingProposal[] {
     const due: PendingProposal[] = []
     for (const proposal of [...this.#all()]) {
       if (nowMs >= proposal.deadlineMs) {
         this.take(proposal.clientId, proposal.sequence)
         proposal.reject(timeout())
-      } else if (!proposal.queued && nowMs - proposal.lastProposedMs >= retryMs) {
+        continue
+      }
+      if (nowMs >= proposal.noQuorumDeadlineMs) {
+        proposal.noQuorumDeadlineMs = Number.POSITIVE_INFINITY
+        if (proposal.attempts === 0) {
+          // Never left the driver's queue: withdrawn before the answer, so it can never commit.
+          this.take(proposal.clientId, proposal.sequence)
+          proposal.reject(noQuorum(false))
+          continue
+        }
+        proposal.detached = true
+        proposal.deadlineMs = Number.POSITIVE_INFINITY
+        proposal.reject(noQuorum(true))
+      }
+      if (!proposal.queued && nowMs - proposal.lastProposedMs >= retryMs) {
         due.push(proposal)
       }
     }

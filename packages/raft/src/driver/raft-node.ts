@@ -47,6 +47,7 @@ import {
 import {
   NodeFailedError,
   NodeStoppedError,
+  NoQuorumError,
   NotLeaderError,
   ProposalDroppedError,
   ProposalTooLargeError,
@@ -311,7 +312,7 @@ export class RaftNode<Result = Uint8Array> {
     sizeBytes: number,
     payload: (identity: EncodedIdentity) => Pick<PendingProposal, 'data' | 'confChange'>,
   ): Promise<Outcome> {
-    const refusal = this.#refuseClientRequest()
+    const refusal = this.#refuseClientRequest(true)
     if (refusal !== null) return Promise.reject(refusal)
     if (sizeBytes > this.#settings.proposalBytesMax) {
       return Promise.reject(new ProposalTooLargeError(sizeBytes, this.#settings.proposalBytesMax))
@@ -327,12 +328,15 @@ export class RaftNode<Result = Uint8Array> {
     }
     const { data, confChange } = payload(identity)
     return new Promise<Outcome>((resolve, reject) => {
+      const now = this.#clock.now()
       const proposal: PendingProposal = {
         clientId: identity.clientId,
         sequence: identity.sequence,
         data,
         confChange,
-        deadlineMs: this.#clock.now() + (options.timeoutMs ?? this.#settings.proposalTimeoutMs),
+        deadlineMs: now + (options.timeoutMs ?? this.#settings.proposalTimeoutMs),
+        noQuorumDeadlineMs: this.#noQuorumDeadline(now),
+        detached: false,
         lastProposedMs: this.#clock.now(),
         attempts: 0,
         queued: true,
@@ -352,7 +356,7 @@ export class RaftNode<Result = Uint8Array> {
   read(options: ReadOptions): Promise<ReadOutcome> {
     if (this.#state !== 'running') return Promise.reject(new NodeStoppedError(`the node is ${this.#state}`))
     if (!options.linearizable) return Promise.resolve({ index: this.#applied })
-    const refusal = this.#refuseClientRequest()
+    const refusal = this.#refuseClientRequest(false)
     if (refusal !== null) return Promise.reject(refusal)
     return new Promise<ReadOutcome>((resolve, reject) => {
       this.#reads.add({
@@ -450,13 +454,32 @@ export class RaftNode<Result = Uint8Array> {
     }
   }
 
-  #refuseClientRequest(): Error | null {
+  /** Why a request cannot be taken now, or null. `proposal`: a proposal rather than a read. */
+  #refuseClientRequest(proposal: boolean): Error | null {
     if (this.#state !== 'running') return new NodeStoppedError(`the node is ${this.#state}`)
     // Fail fast in a minority partition or during an election rather than queue blindly.
-    if (this.#leader === null) return new NotLeaderError(null)
+    if (this.#leader === null) {
+      return proposal && this.#failFast
+        ? new NoQuorumError('not-applied', 'no-leader')
+        : new NotLeaderError(null)
+    }
     if (this.#leader !== this.id && !this.#settings.proposalForwarding)
       return new NotLeaderError(this.#leader)
     return null
+  }
+
+  /** Whether `noQuorumTimeoutMs` is on. */
+  get #failFast(): boolean {
+    return this.#settings.noQuorumTimeoutMs > 0
+  }
+
+  /**
+   * The no-quorum deadline of a proposal made at `nowMs`: one tick early, since the deadline is
+   * checked once a tick and the rejection must come within the bound.
+   */
+  #noQuorumDeadline(nowMs: number): number {
+    if (!this.#failFast) return Number.POSITIVE_INFINITY
+    return nowMs + Math.max(this.#settings.noQuorumTimeoutMs - this.#settings.tickMs, 0)
   }
 
   #identity(options: ProposeOptions): EncodedIdentity {
@@ -571,7 +594,11 @@ export class RaftNode<Result = Uint8Array> {
     this.#ticksPending++
     const now = this.#clock.now()
     const timeout = (what: string) => () => new TimeoutError(`${what} timed out`)
-    const due = this.#proposals.sweep(now, this.#settings.retryMs, timeout('proposal'))
+    const due = this.#proposals.sweep(now, this.#settings.retryMs, timeout('proposal'), (sent) =>
+      sent
+        ? new NoQuorumError('unknown', 'not-committed')
+        : new NoQuorumError('not-applied', 'not-committed'),
+    )
     if (this.#leader !== null) {
       for (const proposal of due) this.#requeue(proposal)
     }
@@ -717,7 +744,15 @@ export class RaftNode<Result = Uint8Array> {
    */
   #dropped(proposal: PendingProposal, error: ProposalDroppedError): void {
     if (proposal.attempts > 1) return
-    this.#proposals.take(proposal.clientId, proposal.sequence)?.reject(error)
+    const taken = this.#proposals.take(proposal.clientId, proposal.sequence)
+    // Fail fast: the core lost its leader before this proposal reached it, so nothing was sent.
+    // This is how a lost leader fails the proposals not yet sent: queued proposals are fed to the
+    // core right after the ticks and messages that cost it its leader, in the same round.
+    if (this.#failFast && this.#core.status().leader === null) {
+      taken?.reject(new NoQuorumError('not-applied', 'leader-lost'))
+    } else {
+      taken?.reject(error)
+    }
   }
 
   async #handleReady(ready: Ready): Promise<void> {
