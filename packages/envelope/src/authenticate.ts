@@ -1,13 +1,7 @@
 import { equalBytes, writerLabel } from './bytes.js'
 import { HASH_BYTES, SIGNATURE_BYTES } from './constants.js'
 import { type StreamContext, StreamContextCache } from './context.js'
-import {
-  MalformedEnvelopeError,
-  ReplayedEntryError,
-  RevokedKeyError,
-  TamperedEntryError,
-  UnknownWriterError,
-} from './errors.js'
+import { MalformedEnvelopeError, ReplayedEntryError, TamperedEntryError } from './errors.js'
 import { decodeEntry, type EntryHeader } from './format/entry.js'
 import type { PublicKeyRing } from './keyring.js'
 import type { EnvelopeLimits } from './limits.js'
@@ -16,6 +10,7 @@ import { AuthenticatedPathCache, PathStaging } from './path-cache.js'
 import type { CryptoProvider } from './provider.js'
 import type { ReplayGuard } from './replay.js'
 import { VerifiedSignatureCache } from './signature-cache.js'
+import { checkWriterStanding } from './standing.js'
 
 /**
  * Everything that proves an entry genuine without its data key: structure, writer standing, epoch
@@ -49,14 +44,7 @@ export class EntryAuthenticator {
   }
 
   #checkStanding(header: EntryHeader): void {
-    if (this.#keyRing.isEpochRevoked(header.epoch))
-      throw new RevokedKeyError(`epoch ${header.epoch} is revoked`)
-    const standing = this.#keyRing.writerStanding(header.writer, header.epoch)
-    if (standing === 'unknown')
-      throw new UnknownWriterError(`writer ${writerLabel(header.writer)} is not registered`)
-    if (standing === 'revoked') {
-      throw new RevokedKeyError(`writer ${writerLabel(header.writer)} is revoked at epoch ${header.epoch}`)
-    }
+    checkWriterStanding(this.#keyRing, header.writer, header.epoch)
   }
 
   #checkSignature(context: StreamContext, envelope: Uint8Array, header: EntryHeader, root: Uint8Array): void {

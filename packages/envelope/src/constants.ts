@@ -14,6 +14,10 @@ export const FORMAT_VERSION = 1
 export const KIND_ENTRY = 1
 export const KIND_SNAPSHOT_CHUNK = 2
 export const KIND_SNAPSHOT_MANIFEST = 3
+/** A sealed batch: caller's plaintext header, encrypted payload, one signature (`BatchSealer`). */
+export const KIND_SEALED_BATCH = 4
+/** A signed, unencrypted control entry (`ControlSigner`). */
+export const KIND_CONTROL = 5
 
 export const PUBLIC_KEY_BYTES = 32
 export const SIGNATURE_BYTES = 64
@@ -36,8 +40,17 @@ export const DOMAIN_ENTRY_AD = ascii('tandem/envelope/v1/entry-ad')
 export const DOMAIN_BATCH_STATEMENT = ascii('tandem/envelope/v1/batch')
 export const DOMAIN_CHUNK_AD = ascii('tandem/envelope/v1/chunk-ad')
 export const DOMAIN_MANIFEST_STATEMENT = ascii('tandem/envelope/v1/manifest')
+export const DOMAIN_SEALED_BATCH_AD = ascii('tandem/envelope/v1/sealed-batch-ad')
+export const DOMAIN_SEALED_BATCH_STATEMENT = ascii('tandem/envelope/v1/sealed-batch')
+export const DOMAIN_CONTROL_STATEMENT = ascii('tandem/envelope/v1/control')
 
-/** First byte of a Merkle leaf hash input, of an inner node hash input and of a chunk hash input. */
+/**
+ * First byte of every hash input: a Merkle leaf, an inner node, a snapshot chunk, a sealed batch's
+ * ciphertext and a control entry's content. Distinct prefixes keep a digest computed for one
+ * purpose from ever standing for another.
+ */
 export const MERKLE_LEAF_PREFIX = 0x00
 export const MERKLE_NODE_PREFIX = 0x01
 export const CHUNK_HASH_PREFIX = 0x02
+export const SEALED_BATCH_CIPHERTEXT_HASH_PREFIX = 0x03
+export const CONTROL_CONTENT_HASH_PREFIX = 0x04

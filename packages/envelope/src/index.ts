@@ -5,6 +5,10 @@
  * with Ed25519 — once per batch, over a Merkle root, each entry carrying its own inclusion proof.
  * A replica without the data key verifies, stores and forwards entries with public keys only.
  *
+ * Two more signed objects serve the hybrid node: a sealed batch (`BatchSealer`: one envelope per
+ * batch, an encrypted payload under a signed public header that keyless replicas verify) and a
+ * signed plaintext control entry (`ControlSigner`).
+ *
  * Pure: no Node built-in, no clock, no ambient randomness (a CSPRNG source is injected, defaulting
  * to the global `crypto.getRandomValues`). The cryptography itself is injected too, as a
  * `CryptoProvider`: `pureCryptoProvider` by default, `nodeCryptoProvider` from
@@ -27,6 +31,8 @@
  */
 
 export { FORMAT_VERSION } from './constants.js'
+export type { ControlSignerOptions, ControlVerifierOptions, VerifiedControl } from './control.js'
+export { ControlSigner, ControlVerifier } from './control.js'
 export {
   EnvelopeError,
   MalformedEnvelopeError,
@@ -52,6 +58,14 @@ export { pureCryptoProvider } from './pure-provider.js'
 export { ReplayGuard } from './replay.js'
 export type { EntryToSeal, SealBatchOptions, SealerOptions } from './seal.js'
 export { Sealer } from './seal.js'
+export type {
+  BatchOpenerOptions,
+  BatchSealerOptions,
+  BatchVerifierOptions,
+  OpenedBatch,
+  VerifiedBatch,
+} from './sealed-batch.js'
+export { BatchOpener, BatchSealer, BatchVerifier } from './sealed-batch.js'
 export type {
   SealedSnapshot,
   SealSnapshotOptions,

@@ -1,12 +1,14 @@
 import * as ed from '@noble/ed25519'
 import { sha512 } from '@noble/hashes/sha2.js'
 import { describe, expect, it } from 'vitest'
+import { ControlSigner, ControlVerifier } from '../src/control.js'
 import { KeyRing } from '../src/keyring.js'
 import { nodeCryptoProvider } from '../src/node/provider.js'
 import { Opener } from '../src/open.js'
 import type { CryptoProvider } from '../src/provider.js'
 import { pureCryptoProvider } from '../src/pure-provider.js'
 import { Sealer } from '../src/seal.js'
+import { BatchOpener, BatchSealer, BatchVerifier } from '../src/sealed-batch.js'
 import { openSnapshot, sealSnapshot, verifySnapshotManifest } from '../src/snapshot.js'
 import {
   clusterId,
@@ -303,5 +305,107 @@ describe('Ed25519 verification: one rule on both providers', () => {
     expect(pure.ed25519Verify(sig, message, publicKey)).toBe(true)
     expect(native.ed25519Verify(sig, message, publicKey)).toBe(true)
     expect(nobleStrict(sig, message, publicKey)).toBe(true)
+  })
+})
+
+describe('sealed batches and control entries: byte identity across providers', () => {
+  const replica = (provider: CryptoProvider) => {
+    const keyRing = new KeyRing({ clusterId, cryptoProvider: provider })
+    keyRing.addWriter(publicKeyA)
+    return keyRing
+  }
+
+  it('every payload size from 0 to 1,024 bytes (headers of 0 to 96 bytes): the same bytes, each opens the other', () => {
+    const sealers = new Map(
+      [pure, native].map((provider) => [
+        provider,
+        (seed: number, header: Uint8Array, payload: Uint8Array) =>
+          new BatchSealer({
+            keyRing: ring(provider),
+            signingKey: signingKeyA,
+            random: seededSource(seed),
+            cryptoProvider: provider,
+          }).sealBatch(header, payload),
+      ]),
+    )
+    const openers = new Map(
+      [pure, native].map((provider) => [
+        provider,
+        new BatchOpener({ keyRing: ring(provider), cryptoProvider: provider, signatureCacheEntries: 0 }),
+      ]),
+    )
+    const verifiers = new Map(
+      [pure, native].map((provider) => [
+        provider,
+        new BatchVerifier({ keyRing: replica(provider), cryptoProvider: provider, signatureCacheEntries: 0 }),
+      ]),
+    )
+    for (let size = 0; size <= 1024; size++) {
+      const header = seededBytes(50_000 + size, size % 97)
+      const payload = seededBytes(60_000 + size, size)
+      const fromPure = (sealers.get(pure) as (s: number, h: Uint8Array, p: Uint8Array) => Uint8Array)(
+        size,
+        header,
+        payload,
+      )
+      const fromNative = (sealers.get(native) as (s: number, h: Uint8Array, p: Uint8Array) => Uint8Array)(
+        size,
+        header,
+        payload,
+      )
+      expect(sameBytes(fromPure, fromNative), `size ${size}`).toBe(true)
+      // The pure provider's Ed25519 is slow: it checks every 16th size, the native one every size.
+      for (const [sealer, opener] of pairs) {
+        if (opener === pure && size % 16 !== 0) continue
+        const sealed = sealer === pure ? fromPure : fromNative
+        const opened = (openers.get(opener) as BatchOpener).openBatch(sealed)
+        expect(sameBytes(opened.payload, payload), `size ${size}, ${sealer.name} → ${opener.name}`).toBe(true)
+        expect(sameBytes(opened.header, header)).toBe(true)
+        expect((verifiers.get(opener) as BatchVerifier).verifyBatch(sealed).payloadBytes).toBe(size)
+      }
+    }
+  })
+
+  it('a payload above 64 KiB (the native provider streams it into SHA-256): the same bytes', () => {
+    const header = seededBytes(70, 40)
+    const payload = seededBytes(71, 300_000)
+    const [a, b] = [pure, native].map((provider) =>
+      new BatchSealer({
+        keyRing: ring(provider),
+        signingKey: signingKeyA,
+        random: seededSource(72),
+        cryptoProvider: provider,
+      }).sealBatch(header, payload),
+    )
+    expect(sameBytes(a, b)).toBe(true)
+    for (const [, opener] of pairs) {
+      const opened = new BatchOpener({ keyRing: ring(opener), cryptoProvider: opener }).openBatch(
+        a as Uint8Array,
+      )
+      expect(sameBytes(opened.payload, payload)).toBe(true)
+    }
+  })
+
+  it('control entries of every content size from 0 to 1,024 bytes: the same bytes, each verifies the other', () => {
+    const signers = [pure, native].map(
+      (provider) => new ControlSigner({ clusterId, signingKey: signingKeyA, cryptoProvider: provider }),
+    )
+    const verifiers = new Map(
+      [pure, native].map((provider) => [
+        provider,
+        new ControlVerifier({ clusterId, cryptoProvider: provider, signatureCacheEntries: 0 }),
+      ]),
+    )
+    for (let size = 0; size <= 1024; size++) {
+      const content = seededBytes(80_000 + size, size)
+      const [a, b] = signers.map((signer) => signer.signControl(content)) as [Uint8Array, Uint8Array]
+      expect(sameBytes(a, b), `size ${size}`).toBe(true)
+      for (const [, verifier] of pairs) {
+        if (verifier === pure && size % 16 !== 0) continue
+        const verified = (verifiers.get(verifier) as ControlVerifier).verifyControl(a)
+        expect(sameBytes(verified.content, content)).toBe(true)
+        expect(sameBytes(verified.signer, publicKeyA)).toBe(true)
+      }
+    }
   })
 })

@@ -1,16 +1,39 @@
 import { describe, expect, it } from 'vitest'
 import { EnvelopeError } from '../src/errors.js'
+import { decodeControl } from '../src/format/control.js'
+import { decodeSealedBatch } from '../src/format/sealed-batch.js'
 import { decodeChunk, decodeManifest } from '../src/format/snapshot.js'
 import { inspectEnvelope } from '../src/inspect.js'
 import { defaultLimits } from '../src/limits.js'
 import { ReplayGuard } from '../src/replay.js'
 import { verifySnapshotChunk } from '../src/snapshot.js'
-import { entries, publicKeyA, seededRandom, seededSource, signingKeyA, streamId } from './helpers.js'
+import {
+  clusterId,
+  entries,
+  publicKeyA,
+  seededBytes,
+  seededRandom,
+  seededSource,
+  signingKeyA,
+  streamId,
+} from './helpers.js'
 import { providers, withProvider } from './providers.js'
 
 describe.each(providers)('$name provider', (provider) => {
-  const { Sealer, Opener, Verifier, memberRing, replicaRing, sealSnapshot, verifySnapshotManifest } =
-    withProvider(provider)
+  const {
+    Sealer,
+    Opener,
+    Verifier,
+    BatchSealer,
+    BatchOpener,
+    BatchVerifier,
+    ControlSigner,
+    ControlVerifier,
+    memberRing,
+    replicaRing,
+    sealSnapshot,
+    verifySnapshotManifest,
+  } = withProvider(provider)
 
   const seed = Number(process.env.TANDEM_SEED ?? 20261122)
 
@@ -153,10 +176,71 @@ describe.each(providers)('$name provider', (provider) => {
       }
     })
 
+    const batchSealer = new BatchSealer({
+      keyRing: memberRing(),
+      signingKey: signingKeyA,
+      random: seededSource(63),
+    })
+    const sealedBatches = [
+      batchSealer.sealBatch(new Uint8Array(0), new Uint8Array(0)),
+      batchSealer.sealBatch(seededBytes(64, 30), seededBytes(65, 200)),
+      batchSealer.sealBatch(seededBytes(66, 3), seededBytes(67, 1)),
+    ]
+    const controlSigner = new ControlSigner({ clusterId, signingKey: signingKeyA })
+    const controlEntries = [
+      controlSigner.signControl(new Uint8Array(0)),
+      controlSigner.signControl(seededBytes(68, 150)),
+    ]
+
+    it(`sealed-batch and control-entry decoders: 120,000 inputs (seed ${seed})`, () => {
+      const random = seededRandom(seed + 3)
+      const mutate = mutator(random)
+      let accepted = 0
+      for (let i = 0; i < 60_000; i++) {
+        const batch = mutate(sealedBatches[i % sealedBatches.length] as Uint8Array)
+        expectTyped(
+          () => {
+            decodeSealedBatch(batch, defaultLimits)
+            accepted++
+          },
+          `seed ${seed + 3} batch ${i}`,
+        )
+        const control = mutate(controlEntries[i % controlEntries.length] as Uint8Array)
+        expectTyped(
+          () => {
+            decodeControl(control, defaultLimits)
+            accepted++
+          },
+          `seed ${seed + 3} control ${i}`,
+        )
+      }
+      expect(accepted, `seed ${seed + 3}`).toBeGreaterThan(2000)
+    })
+
+    it(`sealed-batch and control-entry verification (signatures included): 3,000 inputs (seed ${seed})`, () => {
+      const random = seededRandom(seed + 4)
+      const mutate = mutator(random)
+      const opener = new BatchOpener({ keyRing: memberRing() })
+      const verifier = new BatchVerifier({ keyRing: replicaRing() })
+      const controlVerifier = new ControlVerifier({ clusterId })
+      for (let i = 0; i < 1_000; i++) {
+        const batch = mutate(sealedBatches[i % sealedBatches.length] as Uint8Array)
+        expectTyped(() => opener.openBatch(batch), `seed ${seed + 4} open ${i}`)
+        expectTyped(() => verifier.verifyBatch(batch), `seed ${seed + 4} verify ${i}`)
+        const control = mutate(controlEntries[i % controlEntries.length] as Uint8Array)
+        expectTyped(() => controlVerifier.verifyControl(control), `seed ${seed + 4} control ${i}`)
+      }
+    })
+
     it('rejects non-Uint8Array input with a typed error', () => {
       for (const bad of [undefined, null, 'text', 42, {}, [1, 2, 3]]) {
         expectTyped(() => inspectEnvelope(bad as unknown as Uint8Array), `input ${String(bad)}`)
         expect(() => inspectEnvelope(bad as unknown as Uint8Array)).toThrow(EnvelopeError)
+        const asBytes = bad as unknown as Uint8Array
+        expect(() => new BatchVerifier({ keyRing: replicaRing() }).verifyBatch(asBytes)).toThrow(
+          EnvelopeError,
+        )
+        expect(() => new ControlVerifier({ clusterId }).verifyControl(asBytes)).toThrow(EnvelopeError)
       }
     })
   })

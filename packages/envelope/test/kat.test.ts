@@ -6,7 +6,18 @@ import { openSnapshot } from '../src/snapshot.js'
 import { providers, withProvider } from './providers.js'
 
 describe.each(providers)('$name provider', (provider) => {
-  const { KeyRing, Sealer, Opener, sealSnapshot, verifySnapshotManifest } = withProvider(provider)
+  const {
+    KeyRing,
+    Sealer,
+    Opener,
+    BatchSealer,
+    BatchOpener,
+    BatchVerifier,
+    ControlSigner,
+    ControlVerifier,
+    sealSnapshot,
+    verifySnapshotManifest,
+  } = withProvider(provider)
 
   // Known answers: fixed keys, secrets and nonces in, fixed bytes out. If any of these changes, the
   // wire format changed: bump FORMAT_VERSION instead of editing the literals.
@@ -72,6 +83,16 @@ describe.each(providers)('$name provider', (provider) => {
     '010200000000000100000000a0a1a2a3a4a5a6a7a8a9aaabacadaeafb0b1b2b3b4b5b6b700000018c4414842f7c153befc84bdaadbc223c47cd82623e45384f5',
     '010200000000000100000001b8b9babbbcbdbebfc0c1c2c3c4c5c6c7c8c9cacbcccdcecf00000017c6b9d13a4db717d47d284bc57336b2b4237b4a8bd4eabd',
   ]
+
+  const SEALED_BATCH =
+    '010400000000000179b5562e8fe654f94078b112e8a98ba7901f853ae695bed7e0e3910bad0496640000000f0000001c' +
+    'a0a1a2a3a4a5a6a7a8a9aaabacadaeafb0b1b2b3b4b5b6b7' +
+    '73747265616d203720736571203432' +
+    'df4a455eeb851ca8b5a27e1c6bf9075a1a7dcc3e50d218bf5ab3dff0' +
+    '90b11f1b78052e87d6b94dfd0dc0e6d912168001429d7231d5bffce16e69df617de92d624616860e85a198ca4fda3ff060520d594e88399212c1823120a07400'
+  const CONTROL =
+    '0105000079b5562e8fe654f94078b112e8a98ba7901f853ae695bed7e0e3910bad049664000000096f70656e2035663263' +
+    '55cf119dff7bd0246cd99c32e5520ed6df17d08505e51b68a2a3b7e8676d5d238b6b86975174b1efd34e0c71ccedee1f4280911832872b8f8c726799d104800b'
 
   // --- An independent reference, built on node:crypto only, to check the literals are right. ---
 
@@ -278,6 +299,56 @@ describe.each(providers)('$name provider', (provider) => {
         body,
       ])
       expect(ed25519Verify(fromHex(PUBLIC_KEY), manifestStatement, manifest.subarray(136))).toBe(true)
+    })
+
+    it('a sealed batch and a control entry are byte-exact, and re-derive from the README with node:crypto', () => {
+      const batch = new BatchSealer({ keyRing: ring(), signingKey, random: counterSource() }).sealBatch(
+        utf8('stream 7 seq 42'),
+        utf8('hello, batch'),
+      )
+      expect(hex(batch)).toBe(SEALED_BATCH)
+      const control = new ControlSigner({ clusterId, signingKey }).signControl(utf8('open 5f2c'))
+      expect(hex(control)).toBe(CONTROL)
+      const opened = new BatchOpener({ keyRing: ring() }).openBatch(fromHex(SEALED_BATCH))
+      expect(opened.header).toEqual(utf8('stream 7 seq 42'))
+      expect(opened.payload).toEqual(utf8('hello, batch'))
+      const keyless = new KeyRing({ clusterId })
+      keyless.addWriter(fromHex(PUBLIC_KEY))
+      expect(new BatchVerifier({ keyRing: keyless }).verifyBatch(fromHex(SEALED_BATCH)).header).toEqual(
+        utf8('stream 7 seq 42'),
+      )
+      expect(new ControlVerifier({ clusterId }).verifyControl(fromHex(CONTROL)).content).toEqual(
+        utf8('open 5f2c'),
+      )
+
+      // The sealed batch from the README's layout: h at 40, c at 44, nonce at 48, header at 72.
+      const sealed = fromHex(SEALED_BATCH)
+      const h = Buffer.from(sealed).readUInt32BE(40)
+      const c = Buffer.from(sealed).readUInt32BE(44)
+      const head = sealed.subarray(0, 72 + h)
+      const ciphertext = sealed.subarray(72 + h, 72 + h + c)
+      const ad = Buffer.concat([utf8('tandem/envelope/v1/sealed-batch-ad'), lengthPrefixed(clusterId), head])
+      expect(referenceDecrypt(fromHex(DATA_KEY_EPOCH_1), sealed.subarray(48, 72), ad, ciphertext)).toEqual(
+        utf8('hello, batch'),
+      )
+      const batchStatement = Buffer.concat([
+        utf8('tandem/envelope/v1/sealed-batch'),
+        lengthPrefixed(clusterId),
+        head,
+        sha256(Uint8Array.of(3), ciphertext),
+      ])
+      expect(ed25519Verify(fromHex(PUBLIC_KEY), batchStatement, sealed.subarray(72 + h + c))).toBe(true)
+
+      // The control entry: content length at 36, content at 40, then the signature.
+      const entry = fromHex(CONTROL)
+      const n = Buffer.from(entry).readUInt32BE(36)
+      const controlStatement = Buffer.concat([
+        utf8('tandem/envelope/v1/control'),
+        lengthPrefixed(clusterId),
+        entry.subarray(0, 40),
+        sha256(Uint8Array.of(4), entry.subarray(40, 40 + n)),
+      ])
+      expect(ed25519Verify(fromHex(PUBLIC_KEY), controlStatement, entry.subarray(40 + n))).toBe(true)
     })
   })
 })

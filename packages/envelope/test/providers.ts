@@ -1,9 +1,23 @@
+import {
+  ControlSigner,
+  type ControlSignerOptions,
+  ControlVerifier,
+  type ControlVerifierOptions,
+} from '../src/control.js'
 import { KeyRing, type KeyRingOptions } from '../src/keyring.js'
 import { nodeCryptoProvider } from '../src/node/provider.js'
 import { Opener, type OpenerOptions } from '../src/open.js'
 import type { CryptoProvider } from '../src/provider.js'
 import { pureCryptoProvider } from '../src/pure-provider.js'
 import { Sealer, type SealerOptions } from '../src/seal.js'
+import {
+  BatchOpener,
+  type BatchOpenerOptions,
+  BatchSealer,
+  type BatchSealerOptions,
+  BatchVerifier,
+  type BatchVerifierOptions,
+} from '../src/sealed-batch.js'
 import {
   type SealSnapshotOptions,
   sealSnapshot,
@@ -45,6 +59,31 @@ export function withProvider(provider: CryptoProvider) {
       super({ cryptoProvider: provider, ...options })
     }
   }
+  class BoundBatchSealer extends BatchSealer {
+    constructor(options: BatchSealerOptions) {
+      super({ cryptoProvider: provider, ...options })
+    }
+  }
+  class BoundBatchOpener extends BatchOpener {
+    constructor(options: BatchOpenerOptions) {
+      super({ cryptoProvider: provider, ...options })
+    }
+  }
+  class BoundBatchVerifier extends BatchVerifier {
+    constructor(options: BatchVerifierOptions) {
+      super({ cryptoProvider: provider, ...options })
+    }
+  }
+  class BoundControlSigner extends ControlSigner {
+    constructor(options: ControlSignerOptions) {
+      super({ cryptoProvider: provider, ...options })
+    }
+  }
+  class BoundControlVerifier extends ControlVerifier {
+    constructor(options: ControlVerifierOptions) {
+      super({ cryptoProvider: provider, ...options })
+    }
+  }
   /** A full member's ring: writers A and B, epoch 1. */
   const memberRing = (): KeyRing => {
     const ring = new BoundKeyRing({ clusterId })
@@ -66,6 +105,11 @@ export function withProvider(provider: CryptoProvider) {
     Sealer: BoundSealer,
     Opener: BoundOpener,
     Verifier: BoundVerifier,
+    BatchSealer: BoundBatchSealer,
+    BatchOpener: BoundBatchOpener,
+    BatchVerifier: BoundBatchVerifier,
+    ControlSigner: BoundControlSigner,
+    ControlVerifier: BoundControlVerifier,
     memberRing,
     replicaRing,
     sealSnapshot: (options: SealSnapshotOptions) => sealSnapshot({ cryptoProvider: provider, ...options }),

@@ -17,7 +17,19 @@ import {
 import { providers, withProvider } from './providers.js'
 
 describe.each(providers)('$name provider', (provider) => {
-  const { KeyRing, Sealer, Opener, memberRing, sealSnapshot, verifySnapshotManifest } = withProvider(provider)
+  const {
+    KeyRing,
+    Sealer,
+    Opener,
+    BatchSealer,
+    BatchOpener,
+    BatchVerifier,
+    ControlSigner,
+    ControlVerifier,
+    memberRing,
+    sealSnapshot,
+    verifySnapshotManifest,
+  } = withProvider(provider)
 
   const plaintext = text('TOP-SECRET-PLAINTEXT-0123456789')
   const dataKey = deriveEpochDataKey(clusterSecret1, clusterId, 1)
@@ -90,6 +102,21 @@ describe.each(providers)('$name provider', (provider) => {
           verifySnapshotManifest({ keyRing: ring, streamId, manifest: flipBit(manifest, 8 * 80) }),
         ),
       ]
+      const batchSealer = new BatchSealer({
+        keyRing: ring,
+        signingKey: signingKeyA,
+        random: seededSource(43),
+      })
+      const batch = batchSealer.sealBatch(text('public header'), plaintext)
+      const control = new ControlSigner({ clusterId, signingKey: signingKeyA }).signControl(text('control'))
+      errors.push(
+        capture(() => new BatchOpener({ keyRing: ring }).openBatch(flipBit(batch, 8 * 100))),
+        capture(() => new BatchOpener({ keyRing: strangers }).openBatch(batch)),
+        capture(() => new BatchOpener({ keyRing: revoked }).openBatch(batch)),
+        capture(() => new BatchOpener({ keyRing: noKeys }).openBatch(batch)),
+        capture(() => new BatchVerifier({ keyRing: ring }).verifyBatch(batch.subarray(0, 90))),
+        capture(() => new ControlVerifier({ clusterId }).verifyControl(flipBit(control, 8 * 42))),
+      )
       expect(new Set(errors.map((e) => e.code))).toEqual(
         new Set([
           'ENVELOPE_REPLAYED',
@@ -114,11 +141,14 @@ describe.each(providers)('$name provider', (provider) => {
       }
     })
 
-    it('logging a key ring, a sealer or an opener shows no secret', () => {
+    it('logging a key ring, a sealer, an opener or a control signer shows no secret', () => {
       const ring = memberRing()
       const sealer = new Sealer({ keyRing: ring, signingKey: signingKeyA })
       const opener = new Opener({ keyRing: ring })
-      for (const object of [ring, sealer, opener]) {
+      const batchSealer = new BatchSealer({ keyRing: ring, signingKey: signingKeyA })
+      const batchOpener = new BatchOpener({ keyRing: ring })
+      const controlSigner = new ControlSigner({ clusterId, signingKey: signingKeyA })
+      for (const object of [ring, sealer, opener, batchSealer, batchOpener, controlSigner]) {
         const rendered = `${inspect(object, { depth: 10, showHidden: true })}\n${JSON.stringify(object)}`
         expect(leaks(rendered)).toEqual([])
       }
