@@ -405,7 +405,19 @@ export { bootstrapEntries, MemoryLog, type MemoryLogOptions } from './storage/me
  * })
  * ```
  */
+/**
+ * A committed membership change refused at apply by the state machine's `vetoConfChange`
+ * (`RAFT_CONF_CHANGE_VETOED`); no node's configuration changed. `reason` is the state machine's.
+ *
+ * @example
+ * ```ts
+ * await node.addLearner(id).catch((error) => {
+ *   if (error instanceof ConfChangeVetoedError) console.log('refused:', error.reason)
+ * })
+ * ```
+ */
 export {
+  ConfChangeVetoedError,
   NodeFailedError,
   NodeStoppedError,
   NoQuorumError,
@@ -417,6 +429,16 @@ export {
   SnapshotTransferFailedError,
   TimeoutError,
 } from './driver/errors.js'
+/**
+ * Where `StateMachine.vetoConfChange` is asked: the change's entry (index, term) and the
+ * configuration in force before it.
+ *
+ * @example
+ * ```ts
+ * const veto = (change: ConfChange, at: ConfChangeAt) => (at.confState.voters.length < 3 ? 'too few voters' : null)
+ * ```
+ */
+export type { ConfChangeAt } from './driver/interfaces.js'
 /**
  * The hybrid node's fail-fast bound: max(2 s, 2 × the maximum election timeout of `electionTicks`
  * ticks of `tickMs`), for the option `noQuorumTimeoutMs`.

@@ -108,3 +108,26 @@ export class NoQuorumError extends RaftNodeError {
     this.reason = reason
   }
 }
+
+/**
+ * The state machine's `vetoConfChange` refused a committed membership change at apply; no node's
+ * configuration changed.
+ *
+ * @example
+ * ```ts
+ * await node.addLearner(id).catch((error) => {
+ *   if (error instanceof ConfChangeVetoedError) console.log('refused:', error.reason)
+ * })
+ * ```
+ */
+export class ConfChangeVetoedError extends RaftNodeError {
+  readonly code = 'RAFT_CONF_CHANGE_VETOED'
+  override readonly name = 'ConfChangeVetoedError'
+  /** The state machine's reason. */
+  readonly reason: string
+
+  constructor(reason: string) {
+    super(`the membership change was vetoed at apply: ${reason}`)
+    this.reason = reason
+  }
+}

@@ -3,7 +3,15 @@
  * time. Everything outside the process is injected through these, so the same driver runs over
  * real disks and libp2p in production and over simulated ones in `@tandem/sim`.
  */
-import type { Entry, HardState, LogStorageReader, NodeId, Snapshot } from '../core/types.js'
+import type {
+  ConfChange,
+  ConfState,
+  Entry,
+  HardState,
+  LogStorageReader,
+  NodeId,
+  Snapshot,
+} from '../core/types.js'
 import type { WireMessage } from '../model/wire-message.js'
 
 /** One persisted batch: the durable part of a `Ready`. */
@@ -92,6 +100,31 @@ export interface StateMachine<Result = Uint8Array> {
   snapshot(): Promise<Uint8Array> | Uint8Array
   /** Replaces the state with a snapshot's. */
   restore(data: Uint8Array): Promise<void> | void
+  /**
+   * Optional apply-time veto on membership changes. Called for each committed change that changes
+   * something (not for leaving a joint configuration, which must always complete), after every
+   * command before it in the log has been applied, on every node: it must be deterministic — a
+   * function of the change, `at` and the applied state only. A string refuses the change: it then
+   * alters the configuration of no node (the entry is applied as a no-op) and its proposer's
+   * promise rejects with `ConfChangeVetoedError` carrying the string. `null` or `undefined` accepts.
+   *
+   * @example
+   * ```ts
+   * vetoConfChange: (change, at) =>
+   *   change.changes.some((c) => c.type === ConfChangeType.AddLearner && at.confState.voters.includes(c.nodeId))
+   *     ? 'would demote a voter'
+   *     : null
+   * ```
+   */
+  vetoConfChange?(change: ConfChange, at: ConfChangeAt): string | null | undefined
+}
+
+/** Where a committed membership change is applied: its entry and the configuration before it. */
+export interface ConfChangeAt {
+  readonly index: number
+  readonly term: number
+  /** The configuration in force before this change. */
+  readonly confState: ConfState
 }
 
 /** A committed command as handed to the state machine, with its fencing token. */

@@ -45,6 +45,7 @@ import {
   type ProposalIdentity,
 } from './dedup-header.js'
 import {
+  ConfChangeVetoedError,
   NodeFailedError,
   NodeStoppedError,
   NoQuorumError,
@@ -935,12 +936,18 @@ export class RaftNode<Result = Uint8Array> {
   }
 
   async #applyEntries(entries: readonly Entry[]): Promise<void> {
-    const commands: AppliedCommand[] = []
-    const owners: (PendingProposal | undefined)[] = []
+    let commands: AppliedCommand[] = []
+    let owners: (PendingProposal | undefined)[] = []
     for (const entry of entries) {
       if (entry.index <= this.#applied) continue
       this.#bytesSinceSnapshot += entry.data.length
       if (entry.type === EntryType.ConfChange) {
+        if (this.#stateMachine.vetoConfChange !== undefined && commands.length > 0) {
+          // The veto judges the state as of its own index: apply the commands before it first.
+          await this.#applyCommands(commands, owners)
+          commands = []
+          owners = []
+        }
         this.#applyConfChangeEntry(entry)
       } else if (entry.data.length > 0) {
         const header = decodeDedupHeader(entry.data)
@@ -965,6 +972,14 @@ export class RaftNode<Result = Uint8Array> {
       }
       this.#applied = entry.index
     }
+    await this.#applyCommands(commands, owners)
+  }
+
+  /** Hands commands to the state machine in one batch and settles the proposals waiting on them. */
+  async #applyCommands(
+    commands: readonly AppliedCommand[],
+    owners: readonly (PendingProposal | undefined)[],
+  ): Promise<void> {
     if (commands.length === 0) return
     const results = await this.#stateMachine.apply(commands)
     if (results.length !== commands.length) {
@@ -1022,6 +1037,23 @@ export class RaftNode<Result = Uint8Array> {
         owner?.resolve(this.#confState)
         return
       }
+    }
+    const veto =
+      change.changes.length > 0
+        ? this.#stateMachine.vetoConfChange?.(change, {
+            index: entry.index,
+            term: entry.term,
+            confState: this.#confState,
+          })
+        : null
+    if (typeof veto === 'string') {
+      // The core never sees the change, so no node's configuration moves: every node vetoes alike.
+      this.#logger.warn('the state machine vetoed a committed membership change', {
+        index: entry.index,
+        reason: veto,
+      })
+      owner?.reject(new ConfChangeVetoedError(veto))
+      return
     }
     try {
       this.#confState = this.#core.applyConfChange(change)

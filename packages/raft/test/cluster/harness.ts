@@ -198,6 +198,8 @@ export interface ClusterOptions {
   faults?: Partial<NetworkFaults>
   encode?: boolean
   nodeOptions?: Partial<RaftNodeOptions<number>>
+  /** Makes each node's state machine (a test may extend the recording one); default a plain one. */
+  stateMachine?: (id: string) => RecordingStateMachine
 }
 
 export class Cluster {
@@ -207,6 +209,7 @@ export class Cluster {
   readonly members = new Map<string, Member>()
   readonly seed: number
   readonly #nodeOptions: Partial<RaftNodeOptions<number>>
+  readonly #makeStateMachine: (id: string) => RecordingStateMachine
   #incarnation = 0
 
   constructor(options: ClusterOptions) {
@@ -219,13 +222,14 @@ export class Cluster {
       options.encode ?? false,
     )
     this.#nodeOptions = options.nodeOptions ?? {}
+    this.#makeStateMachine = options.stateMachine ?? (() => new RecordingStateMachine())
     for (const id of options.ids) {
       this.members.set(id, this.#createMember(id, new MemoryLogStorage({ voters: options.ids })))
     }
   }
 
   #createMember(id: string, storage: MemoryLogStorage): Member {
-    const stateMachine = new RecordingStateMachine()
+    const stateMachine = this.#makeStateMachine(id)
     const transport = this.network.transport(id)
     const node = new RaftNode<number>({
       id,
