@@ -40,8 +40,7 @@ export {
   encodeControlOperation,
 } from './codec/control-codec.js'
 /**
- * The payload of an eventual batch (its deltas) and the null opener the simulator runs until
- * sealing lands.
+ * The payload of an eventual batch: its deltas, decoded with limits.
  *
  * @example
  * ```ts
@@ -57,9 +56,52 @@ export {
   EVENTUAL_BATCH_DELTAS_MAX,
   encodeEventualPayload,
   eventualPayloadVersion,
-  plaintextBatchOpener,
 } from './codec/eventual-payload.js'
+/**
+ * Decode limits of every node decoder: entry and operation sizes, items, runs, batches, cutoffs, ids.
+ *
+ * @example
+ * ```ts
+ * import { decodeLogEntry, defaultOperationDecodeLimits } from '@tandem/node'
+ * console.log(defaultOperationDecodeLimits.entryItemsMax) // 4096
+ * decodeLogEntry(new Uint8Array([8, 1]), { entryBytesMax: 1 }) // throws MalformedOperationError
+ * ```
+ */
 export { defaultOperationDecodeLimits, type OperationDecodeLimits } from './codec/limits.js'
+/**
+ * The wire form of one Raft entry's bytes: a versioned list of signed control entries (folds among
+ * them) and sealed strong batches, decoded with limits into typed errors; `signed` on each decoded
+ * item is exactly what its signature covers.
+ *
+ * @example
+ * ```ts
+ * import { decodeLogEntry, encodeLogEntry, type WriterKey } from '@tandem/node'
+ * const signer = 'a'.repeat(64) as WriterKey
+ * const bytes = encodeLogEntry([
+ *   { kind: 'control', signer, operation: { kind: 'open', incarnation: '1'.repeat(32) as never, expected: null }, signature: new Uint8Array(64) },
+ * ])
+ * console.log(decodeLogEntry(bytes)[0]?.kind) // 'control'
+ * ```
+ */
+export {
+  decodeLogEntry,
+  encodeLogEntry,
+  encodeStrongBatchHeader,
+  logEntryVersion,
+} from './codec/log-entry.js'
+/**
+ * The null envelope of the first build step: sealed bytes are plain payloads and every signature
+ * passes. For the simulator and tests only, until sealing lands.
+ *
+ * @example
+ * ```ts
+ * import { CommittedState, LogApplier, plaintextBatchOpener, unverifiedSignatures } from '@tandem/node'
+ * const committed = new CommittedState({ signatures: unverifiedSignatures, opener: plaintextBatchOpener })
+ * const applier = new LogApplier({ committed, signatures: unverifiedSignatures, opener: plaintextBatchOpener })
+ * console.log(applier.apply(1, 1, new Uint8Array()).publicAppliedIndex) // 1
+ * ```
+ */
+export { plaintextBatchOpener, unverifiedSignatures } from './codec/null-envelope.js'
 /**
  * The payload of a strong batch: the proposer's stamp and its data operations, decoded with limits.
  *
@@ -115,6 +157,7 @@ export {
   type CommittedOutcome,
   CommittedState,
   type CommittedStateOptions,
+  type FoldedBatchOutcome,
   type StrongEntry,
 } from './core/committed-state.js'
 /**
@@ -217,8 +260,9 @@ export {
   IdempotencyRecords,
 } from './core/idempotency.js'
 /**
- * The node's names: member ids (peer id ‖ storeId), writer keys, incarnations, stream ids and the
- * strong CRDT id, with validators that return a reason.
+ * The node's names: member ids (peer id ‖ storeId), writer keys, incarnations, stream ids, the
+ * strong CRDT id and write ids (stream or strong session, sequence, position), with validators that
+ * return a reason.
  *
  * @example
  * ```ts
@@ -228,6 +272,7 @@ export {
  * ```
  */
 export {
+  eventualWriteId,
   type Incarnation,
   invalidIncarnation,
   invalidMemberId,
@@ -240,9 +285,54 @@ export {
   streamDotsMax,
   streamId,
   strongCrdtId,
+  strongWriteId,
+  type WriteId,
   type WriterKey,
 } from './core/ids.js'
 export { Incarnations, type OpenOutcome } from './core/incarnations.js'
+/**
+ * Applies committed Raft entries (index, term, bytes) in log order to C: decodes each entry, checks
+ * signatures and epochs, applies control entries, folds and strong batches (ordinals counted across
+ * the entry), and reports every write's outcome by write id, the eventual batches a rule refused, and
+ * both applied indices. A malformed entry is skipped and counted on every node alike.
+ *
+ * @example
+ * ```ts
+ * import { CommittedState, encodeLogEntry, LogApplier, memberId, plaintextBatchOpener, unverifiedSignatures, type WriterKey } from '@tandem/node'
+ * const key = 'a'.repeat(64) as WriterKey
+ * const member = memberId('12D3KooWGzxzKZYveHXtpG6AsrUJBcWxHBFS2HsEoGTxrMLvKXtf', '0123456789abcdef')
+ * const committed = new CommittedState({ signatures: unverifiedSignatures, opener: plaintextBatchOpener })
+ * const applier = new LogApplier({ committed, signatures: unverifiedSignatures, opener: plaintextBatchOpener })
+ * const init = encodeLogEntry([{ kind: 'control', signer: key, operation: { kind: 'init', member, key }, signature: new Uint8Array() }])
+ * console.log(applier.apply(1, 1, init).controls) // [{ applied: true }]
+ * console.log(applier.apply(2, 1, new Uint8Array([0xff])).malformed) // 'invalid protobuf'
+ * ```
+ */
+export {
+  type AppliedEntry,
+  type EntrySignatureCheck,
+  LogApplier,
+  type LogApplierOptions,
+  type RefusedEventualBatch,
+  type StrongBatchRefusal,
+  type WriteOutcome,
+} from './core/log-applier.js'
+/**
+ * The items of a Raft entry: signed control entries and sealed strong batches with their signed headers.
+ *
+ * @example
+ * ```ts
+ * import type { LogItem } from '@tandem/node'
+ * const item: LogItem = {
+ *   kind: 'strong',
+ *   header: { key: 'a'.repeat(64) as never, incarnation: '1'.repeat(32) as never, sequence: 1, floor: 1, epoch: 1 },
+ *   signature: new Uint8Array(64),
+ *   sealed: new Uint8Array(),
+ * }
+ * console.log(item.kind) // 'strong'
+ * ```
+ */
+export type { DecodedLogItem, LogItem, SealedStrongBatchHeader } from './core/log-items.js'
 /**
  * Log time t: the ⌈n/2⌉-th smallest clock reading of the current voters, never moving back.
  *

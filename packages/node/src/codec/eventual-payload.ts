@@ -1,10 +1,8 @@
 /**
  * The payload of an eventual batch: the writer's deltas in order, each in `@tandem/crdt`'s delta
- * encoding. Sealing wraps these bytes; the null opener (below) reads them unsealed, which is what the
- * simulator runs until sealing lands (design.md, build order step 3: "a null envelope").
+ * encoding. Sealing wraps these bytes; the null envelope (`null-envelope.ts`) reads them unsealed.
  */
 import { type Delta, decodeDelta, encodeDelta } from '@tandem/crdt'
-import type { BatchOpener } from '../core/committed-state.js'
 import { MalformedOperationError } from '../errors.js'
 import * as pb from '../proto/node.js'
 import { defaultOperationDecodeLimits, type OperationDecodeLimits } from './limits.js'
@@ -45,19 +43,4 @@ export function decodeEventualPayload(
       throw new MalformedOperationError('invalid delta', { cause: error })
     }
   })
-}
-
-/**
- * Opens folded batches whose `sealed` bytes are the plain payload: the null envelope of the pure
- * core's first build step, used by the simulator and tests until sealing lands.
- */
-export const plaintextBatchOpener: BatchOpener = {
-  openEventualBatch(_stream, batch) {
-    try {
-      return decodeEventualPayload(batch.sealed)
-    } catch (error) {
-      if (error instanceof MalformedOperationError) return error.message
-      throw error
-    }
-  },
 }

@@ -12,9 +12,10 @@
 import { assert } from '@tandem/base'
 import type { Delta } from '@tandem/crdt'
 import type { ControlEntry, FoldedBatchHeader } from './control.js'
-import { DataLayer } from './data-layer.js'
+import { DataLayer, type FoldedDeltaOutcome } from './data-layer.js'
 import type { StrongBatchPayload, StrongResult } from './data-operations.js'
 import { parseStreamId, type StreamId } from './ids.js'
+import type { SealedStrongBatchHeader } from './log-items.js'
 import { type BatchSignatureCheck, type ControlOutcome, PublicLayer } from './public-layer.js'
 import type { StrongBatchHeader } from './strong-sessions.js'
 
@@ -27,15 +28,32 @@ export interface StrongEntry {
   readonly ordinalStart: number
 }
 
-/** Opens a folded batch's sealed bytes into its deltas (the sealing layer, injected). */
+/** Opens sealed batches (the sealing layer, injected; the null envelope reads them as plain bytes). */
 export interface BatchOpener {
   /** The deltas of a folded eventual batch, or a reason it cannot be opened. */
   openEventualBatch(stream: StreamId, batch: FoldedBatchHeader): readonly Delta[] | string
+  /** The payload of a strong batch, or a reason it cannot be opened. */
+  openStrongBatch(header: SealedStrongBatchHeader, sealed: Uint8Array): StrongBatchPayload | string
+}
+
+/** What the data layer did with one batch of a fold, on a keyed node. */
+export interface FoldedBatchOutcome {
+  readonly stream: StreamId
+  readonly sequence: number
+  /** How many deltas (writes) the batch held; `null` when it could not be opened. */
+  readonly deltaCount: number | null
+  /** `'merged'`, or why none of its deltas took effect. */
+  readonly outcome: 'merged' | 'unopenable' | Extract<FoldedDeltaOutcome, { merged: false }>['reason']
 }
 
 /** What applying a committed entry did. */
 export type CommittedOutcome =
-  | { readonly kind: 'control'; readonly outcome: ControlOutcome }
+  | {
+      readonly kind: 'control'
+      readonly outcome: ControlOutcome
+      /** On a keyed node, what each batch that a fold advanced h over did in the data layer. */
+      readonly folded: readonly FoldedBatchOutcome[]
+    }
   | {
       readonly kind: 'strong'
       readonly results: readonly StrongResult[] | null
@@ -75,6 +93,7 @@ export class CommittedState {
     const removedKey =
       before.kind === 'remove' ? this.public.membership.member(before.member)?.key : undefined
     const outcome = this.public.apply(entry)
+    const folded: FoldedBatchOutcome[] = []
     if (outcome.applied && this.data !== null) {
       if (before.kind === 'open') this.data.sessions.open(entry.signer, before.incarnation)
       if (before.kind === 'revoke') this.data.sessions.close(before.key)
@@ -83,11 +102,11 @@ export class CommittedState {
       if (before.kind === 'fold' && outcome.folds !== undefined) {
         before.runs.forEach((run, position) => {
           const applied = outcome.folds?.[position]?.applied ?? []
-          for (const batch of applied) this.#foldBatch(run.stream, batch)
+          for (const batch of applied) folded.push(this.#foldBatch(run.stream, batch))
         })
       }
     }
-    return { kind: 'control', outcome }
+    return { kind: 'control', outcome, folded }
   }
 
   /** Applies a verified strong batch. */
@@ -118,16 +137,17 @@ export class CommittedState {
    * Merges the deltas of one folded batch into the data layer. One invalid delta means none of the
    * batch merges: the batch is the writer's unit (design.md, "Delta validation").
    */
-  #foldBatch(stream: StreamId, batch: FoldedBatchHeader): void {
+  #foldBatch(stream: StreamId, batch: FoldedBatchHeader): FoldedBatchOutcome {
     const data = this.data
     const opener = this.#opener
     assert(data !== null && opener !== null, 'only a keyed node folds into the data layer')
     const parsed = parseStreamId(stream)
     assert(parsed !== null, 'fold verification passed only parseable streams')
     const deltas = opener.openEventualBatch(stream, batch)
+    const sequence = batch.sequence
     if (typeof deltas === 'string') {
       this.#countFold(`unopenable: ${deltas}`)
-      return
+      return { stream, sequence, deltaCount: null, outcome: 'unopenable' }
     }
     const outcome = data.applyFoldedBatch({
       deltas,
@@ -137,6 +157,12 @@ export class CommittedState {
       constants: this.public.constants,
     })
     if (!outcome.merged) this.#countFold(outcome.reason)
+    return {
+      stream,
+      sequence,
+      deltaCount: deltas.length,
+      outcome: outcome.merged ? 'merged' : outcome.reason,
+    }
   }
 
   #countFold(reason: string): void {

@@ -87,3 +87,24 @@ export function strongCrdtId(strongOperationCount: number): string {
   assert(Number.isSafeInteger(strongOperationCount) && strongOperationCount >= 0, 'strongCrdtId: bad count')
   return `log.${Math.floor(strongOperationCount / 2 ** 31)}`
 }
+
+/**
+ * A write's id (design.md, "Batches"): (stream or strong session, sequence, index within the batch).
+ * Eventual: `<stream id>/<sequence>/<position>`; strong: `<key>.<incarnation>.strong/<sequence>/<position>`.
+ */
+export type WriteId = string & { readonly __writeId: true }
+
+/** The id of write `position` (from 0) of eventual batch `sequence` of `stream`. */
+export function eventualWriteId(stream: StreamId, sequence: number, position: number): WriteId {
+  return `${stream}/${sequence}/${position}` as WriteId
+}
+
+/** The id of operation `position` (from 0) of strong batch `sequence` of (key, incarnation). */
+export function strongWriteId(
+  key: WriterKey,
+  incarnation: Incarnation,
+  sequence: number,
+  position: number,
+): WriteId {
+  return `${key}.${incarnation}.strong/${sequence}/${position}` as WriteId
+}

@@ -71,18 +71,21 @@ export class PublicLayer {
     return null
   }
 
-  /** Applies one verified control entry at its index (entries arrive in log order). */
+  /**
+   * Applies one verified control entry at its index. Entries arrive in log order; the items of one
+   * Raft entry share its index, so an index may repeat but never go back.
+   */
   apply(entry: ControlEntry): ControlOutcome {
-    assert(entry.index > this.#appliedIndex, 'public layer: entries apply in log order, once')
+    assert(entry.index >= this.#appliedIndex, 'public layer: entries apply in log order')
     this.#appliedIndex = entry.index
     const outcome = this.#applyOperation(entry)
     if (!outcome.applied) this.refusals.set(outcome.reason, (this.refusals.get(outcome.reason) ?? 0) + 1)
     return outcome
   }
 
-  /** Notes an index whose entry is not a control entry (data or empty), to keep the order check. */
+  /** Notes an index whose entry (or item) is not a control entry (data or empty), in log order. */
   skip(index: number): void {
-    assert(index > this.#appliedIndex, 'public layer: indexes advance')
+    assert(index >= this.#appliedIndex, 'public layer: indexes never go back')
     this.#appliedIndex = index
   }
 
