@@ -89,17 +89,25 @@ export class FrameWriter {
   pumpTo(stream: Stream): void {
     if (this.#pumping || this.#pumpFailed) return
     this.#pumping = true
-    queueMicrotask(() => {
-      this.flush(stream)
-        .catch((error: unknown) => {
-          rethrowInvariant(error)
-          this.#pumpFailed = true
-          this.clear()
-        })
-        .finally(() => {
-          this.#pumping = false
-        })
-    })
+    queueMicrotask(() => void this.#pump(stream))
+  }
+
+  /**
+   * The pump's loop. The last look at the queue and the end of `#pumping` happen in one
+   * synchronous step: a frame queued in between would find the pump still marked running, start
+   * none, and wait for the next frame (with `flush(...).finally(...)`, a few microtasks apart, that
+   * stranded a CRDT step 2 whenever the stream took the previous batch at once).
+   */
+  async #pump(stream: Stream): Promise<void> {
+    try {
+      while (this.#queue.length > 0) await this.writeBatch(stream)
+    } catch (error) {
+      rethrowInvariant(error)
+      this.#pumpFailed = true
+      this.clear()
+    } finally {
+      this.#pumping = false
+    }
   }
 
   /** Discards every queued frame and releases whoever waits for room. */
