@@ -416,7 +416,21 @@ export { bootstrapEntries, MemoryLog, type MemoryLogOptions } from './storage/me
  * })
  * ```
  */
+/**
+ * `RaftNode.compactTo` refused an offered snapshot (`RAFT_COMPACTION_REFUSED`): `reason` is
+ * `'not-applied'`, `'term-mismatch'`, `'already-compacted'`, `'too-large'` or `'malformed'`; the log
+ * is unchanged.
+ *
+ * @example
+ * ```ts
+ * await node.compactTo(index, term, data).catch((error) => {
+ *   if (error instanceof CompactionRefusedError) console.log('refused:', error.reason)
+ * })
+ * ```
+ */
 export {
+  type CompactionRefusal,
+  CompactionRefusedError,
   ConfChangeVetoedError,
   NodeFailedError,
   NodeStoppedError,

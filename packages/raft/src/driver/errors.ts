@@ -131,3 +131,38 @@ export class ConfChangeVetoedError extends RaftNodeError {
     this.reason = reason
   }
 }
+
+/** Why {@link CompactionRefusedError} refused an offered snapshot. */
+export type CompactionRefusal =
+  /** The offered index is beyond what this node has applied. */
+  | 'not-applied'
+  /** This node's log holds a different term at the offered index (or no longer holds the index). */
+  | 'term-mismatch'
+  /** The log is already compacted through the offered index. */
+  | 'already-compacted'
+  /** The snapshot is larger than `snapshotBytesMax`. */
+  | 'too-large'
+  /** The snapshot's data is not a RaftNode snapshot payload. */
+  | 'malformed'
+
+/**
+ * `RaftNode.compactTo` refused an offered snapshot: it does not match this node's committed log (or
+ * is malformed); the log is unchanged.
+ *
+ * @example
+ * ```ts
+ * await node.compactTo(offer.index, offer.term, offer.data).catch((error) => {
+ *   if (error instanceof CompactionRefusedError) log.warn('offer refused', { reason: error.reason })
+ * })
+ * ```
+ */
+export class CompactionRefusedError extends RaftNodeError {
+  readonly code = 'RAFT_COMPACTION_REFUSED'
+  override readonly name = 'CompactionRefusedError'
+  readonly reason: CompactionRefusal
+
+  constructor(reason: CompactionRefusal, message: string) {
+    super(`compaction to an offered snapshot refused (${reason}): ${message}`)
+    this.reason = reason
+  }
+}

@@ -45,6 +45,7 @@ import {
   type ProposalIdentity,
 } from './dedup-header.js'
 import {
+  CompactionRefusedError,
   ConfChangeVetoedError,
   NodeFailedError,
   NodeStoppedError,
@@ -144,6 +145,11 @@ export class RaftNode<Result = Uint8Array> {
   #ticksPending = 0
   #inbox: Message[] = []
   #coreTasks: (() => void)[] = []
+  /** Work that touches storage outside a round (compactTo): run between rounds, in order. */
+  #betweenRounds: {
+    readonly run: () => Promise<void>
+    readonly reject: (error: Error) => void
+  }[] = []
   #proposalQueue: PendingProposal[] = []
 
   #clientId = ''
@@ -174,6 +180,11 @@ export class RaftNode<Result = Uint8Array> {
     learnersNext: [],
     autoLeave: false,
   }
+  /**
+   * The configuration after each applied change since the last snapshot (the first entry: the
+   * snapshot's), so that a snapshot at an earlier applied index gets that index's membership.
+   */
+  #confHistory: { readonly index: number; readonly confState: ConfState }[] = []
   #electionCount = 0
   #leaderChangeCount = 0
   /** Messages refused because they would have overwritten a committed entry (a safety alarm). */
@@ -215,6 +226,7 @@ export class RaftNode<Result = Uint8Array> {
     const snapshot = this.#storage.snapshot()
     await this.#restoreFrom(snapshot)
     this.#confState = this.#storage.initialState().confState
+    this.#confHistory = [{ index: snapshot.metadata.index, confState: snapshot.metadata.confState }]
     const { hardState } = this.#storage.initialState()
     this.#clientId =
       this.#clientIdOption ??
@@ -641,6 +653,7 @@ export class RaftNode<Result = Uint8Array> {
       await undefined
       while (this.#state === 'running') {
         this.#dirty = false
+        if (this.#betweenRounds.length > 0) await this.#runBetweenRounds()
         this.#feedCore()
         if (!this.#core.hasReady()) {
           if (this.#dirty) continue
@@ -658,6 +671,13 @@ export class RaftNode<Result = Uint8Array> {
       const waiters = this.#idleWaiters
       this.#idleWaiters = []
       for (const waiter of waiters) waiter()
+    }
+  }
+
+  async #runBetweenRounds(): Promise<void> {
+    while (this.#betweenRounds.length > 0) {
+      const task = this.#betweenRounds.shift() as { run: () => Promise<void> }
+      await task.run()
     }
   }
 
@@ -919,6 +939,7 @@ export class RaftNode<Result = Uint8Array> {
     if (snapshot.metadata.index <= this.#applied) return
     await this.#restoreFrom(snapshot)
     this.#confState = snapshot.metadata.confState
+    this.#confHistory = [{ index: snapshot.metadata.index, confState: this.#confState }]
     this.#emit({ type: 'snapshot-installed', index: snapshot.metadata.index })
     this.#emit({ type: 'membership', confState: this.#confState, index: snapshot.metadata.index })
   }
@@ -944,7 +965,7 @@ export class RaftNode<Result = Uint8Array> {
       if (entry.type === EntryType.ConfChange) {
         if (this.#stateMachine.vetoConfChange !== undefined && commands.length > 0) {
           // The veto judges the state as of its own index: apply the commands before it first.
-          await this.#applyCommands(commands, owners)
+          this.#settleApplied(commands, owners, await this.#stateMachine.apply(commands))
           commands = []
           owners = []
         }
@@ -972,16 +993,17 @@ export class RaftNode<Result = Uint8Array> {
       }
       this.#applied = entry.index
     }
-    await this.#applyCommands(commands, owners)
+    // No extra await here: the loop's timing (and so the simulator's traces) stays as it was.
+    if (commands.length === 0) return
+    this.#settleApplied(commands, owners, await this.#stateMachine.apply(commands))
   }
 
-  /** Hands commands to the state machine in one batch and settles the proposals waiting on them. */
-  async #applyCommands(
+  /** Checks the state machine's results and settles the proposals waiting on the commands. */
+  #settleApplied(
     commands: readonly AppliedCommand[],
     owners: readonly (PendingProposal | undefined)[],
-  ): Promise<void> {
-    if (commands.length === 0) return
-    const results = await this.#stateMachine.apply(commands)
+    results: readonly Result[],
+  ): void {
     if (results.length !== commands.length) {
       throw new NodeFailedError(
         `the state machine returned ${results.length} results for ${commands.length} commands`,
@@ -1066,6 +1088,7 @@ export class RaftNode<Result = Uint8Array> {
       owner?.reject(error)
       return
     }
+    this.#confHistory.push({ index: entry.index, confState: this.#confState })
     this.#emit({ type: 'membership', confState: this.#confState, index: entry.index })
     owner?.resolve(this.#confState)
   }
@@ -1087,6 +1110,110 @@ export class RaftNode<Result = Uint8Array> {
     await this.#storage.compact(snapshot)
     this.#snapshotIndex = index
     this.#bytesSinceSnapshot = 0
+    this.#pruneConfHistory(index)
+    this.#emit({ type: 'snapshot-taken', index })
+  }
+
+  /** The configuration in force at applied `index` (not below the last snapshot). */
+  #confStateAt(index: number): ConfState {
+    let found = this.#confState
+    for (const record of this.#confHistory) {
+      if (record.index > index) break
+      found = record.confState
+    }
+    return found
+  }
+
+  /** Forgets the configurations before the one in force at the new snapshot's `index`. */
+  #pruneConfHistory(index: number): void {
+    const base = { index, confState: this.#confStateAt(index) }
+    this.#confHistory = [base, ...this.#confHistory.filter((record) => record.index > index)]
+  }
+
+  /**
+   * Compaction to an offered snapshot (for a replica that cannot take its own, such as a keyless
+   * one): installs `data` — a snapshot payload another member's `RaftNode` took at `(index, term)`
+   * — as the base of this node's log and discards the entries through `index`, without restoring
+   * the state machine (it has already applied further). Only if the offer matches this node's
+   * committed log: `index` ≤ the applied index, above the current snapshot, and this node's entry
+   * at `index` has `term`; the payload must decode and fit `snapshotBytesMax`. Otherwise it rejects
+   * with {@link CompactionRefusedError} and changes nothing. Runs between rounds of the loop.
+   *
+   * @example
+   * ```ts
+   * const { index, term } = offer.metadata
+   * await node.compactTo(index, term, offer.data) // then serves this snapshot to lagging followers
+   * ```
+   */
+  compactTo(index: number, term: number, data: Uint8Array): Promise<void> {
+    if (this.#state !== 'running') return Promise.reject(new NodeStoppedError(`the node is ${this.#state}`))
+    return new Promise<void>((resolve, reject) => {
+      const run = async () => {
+        try {
+          await this.#compactTo(index, term, data)
+        } catch (caught) {
+          if (caught instanceof CompactionRefusedError) {
+            reject(caught)
+            return
+          }
+          // The storage failed (or an invariant broke): so does the node, in the loop's catch.
+          reject(
+            isInvariantError(caught)
+              ? caught
+              : new NodeFailedError('the storage failed while compacting', { cause: caught }),
+          )
+          throw caught
+        }
+        resolve()
+      }
+      this.#betweenRounds.push({ run, reject })
+      this.#kick()
+    })
+  }
+
+  async #compactTo(index: number, term: number, data: Uint8Array): Promise<void> {
+    if (!Number.isSafeInteger(index) || !Number.isSafeInteger(term) || index < 1 || term < 1) {
+      throw new CompactionRefusedError('term-mismatch', `no entry (${index}, ${term}) can exist`)
+    }
+    if (index > this.#applied) {
+      throw new CompactionRefusedError('not-applied', `index ${index} is beyond the applied ${this.#applied}`)
+    }
+    if (index <= this.#snapshotIndex) {
+      throw new CompactionRefusedError(
+        'already-compacted',
+        `the log is compacted through ${this.#snapshotIndex}`,
+      )
+    }
+    let ownTerm: number
+    try {
+      ownTerm = this.#storage.term(index)
+    } catch (caught) {
+      const error = rethrowInvariant(caught)
+      throw new CompactionRefusedError(
+        'term-mismatch',
+        `the log no longer holds ${index}: ${describe(error)}`,
+      )
+    }
+    if (ownTerm !== term) {
+      throw new CompactionRefusedError(
+        'term-mismatch',
+        `the entry at ${index} has term ${ownTerm}, not ${term}`,
+      )
+    }
+    if (data.length > this.#settings.snapshotBytesMax) {
+      throw new CompactionRefusedError('too-large', `${data.length} bytes exceed snapshotBytesMax`)
+    }
+    try {
+      decodeSnapshotData(data, this.#sessionLimits)
+    } catch (caught) {
+      const error = rethrowInvariant(caught)
+      throw new CompactionRefusedError('malformed', describe(error))
+    }
+    const snapshot: Snapshot = { metadata: { index, term, confState: this.#confStateAt(index) }, data }
+    await this.#storage.compact(snapshot)
+    this.#snapshotIndex = index
+    this.#pruneConfHistory(index)
+    this.#logger.info('compacted the log to an offered snapshot', { index, term })
     this.#emit({ type: 'snapshot-taken', index })
   }
 
@@ -1112,6 +1239,9 @@ export class RaftNode<Result = Uint8Array> {
 
   #rejectEverything(error: () => Error): void {
     this.#proposalQueue = []
+    const waiting = this.#betweenRounds
+    this.#betweenRounds = []
+    for (const task of waiting) task.reject(error())
     this.#proposals.rejectAll(error)
     this.#reads.rejectAll(error)
     const waiters = this.#transferWaiters

@@ -197,7 +197,8 @@ export interface ClusterOptions {
   ids: string[]
   faults?: Partial<NetworkFaults>
   encode?: boolean
-  nodeOptions?: Partial<RaftNodeOptions<number>>
+  /** Options of every node, or of each node by id. */
+  nodeOptions?: Partial<RaftNodeOptions<number>> | ((id: string) => Partial<RaftNodeOptions<number>>)
   /** Makes each node's state machine (a test may extend the recording one); default a plain one. */
   stateMachine?: (id: string) => RecordingStateMachine
 }
@@ -208,7 +209,7 @@ export class Cluster {
   readonly network: SimulatedNetwork
   readonly members = new Map<string, Member>()
   readonly seed: number
-  readonly #nodeOptions: Partial<RaftNodeOptions<number>>
+  readonly #nodeOptions: (id: string) => Partial<RaftNodeOptions<number>>
   readonly #makeStateMachine: (id: string) => RecordingStateMachine
   #incarnation = 0
 
@@ -221,7 +222,8 @@ export class Cluster {
       { dropRate: 0, duplicateRate: 0, latencyMsMin: 1, latencyMsMax: 5, ...options.faults },
       options.encode ?? false,
     )
-    this.#nodeOptions = options.nodeOptions ?? {}
+    const nodeOptions = options.nodeOptions ?? {}
+    this.#nodeOptions = typeof nodeOptions === 'function' ? nodeOptions : () => nodeOptions
     this.#makeStateMachine = options.stateMachine ?? (() => new RecordingStateMachine())
     for (const id of options.ids) {
       this.members.set(id, this.#createMember(id, new MemoryLogStorage({ voters: options.ids })))
@@ -244,7 +246,7 @@ export class Cluster {
       heartbeatTicks: 1,
       proposalTimeoutMs: 5_000,
       readTimeoutMs: 5_000,
-      ...this.#nodeOptions,
+      ...this.#nodeOptions(id),
     })
     return { node, storage, transport, stateMachine, running: false }
   }
