@@ -84,6 +84,26 @@ export interface RaftNodeOptions<Result = Uint8Array> {
    * ```
    */
   readonly noQuorumTimeoutMs?: number
+  /**
+   * `true` (default): every proposal carries the driver's dedup header and is deduplicated by the
+   * built-in client sessions. `false`: no header and no sessions — a proposal's bytes are stored and
+   * handed to `stateMachine.apply` exactly as proposed, membership changes keep their `context`,
+   * and the application deduplicates in its own state machine: a proposal re-sent to a new leader
+   * (or after `retryMs`) may commit more than once, and every copy is applied (for membership
+   * changes, `vetoConfChange` is where a repeated one is refused). Needs {@link commandKey}; every
+   * node of a cluster must use the same setting.
+   */
+  readonly builtInSessions?: boolean
+  /**
+   * With `builtInSessions: false`: a command's identity, to match an applied entry to the proposal
+   * waiting on it (the first applied copy settles it). It must be unique among this node's pending
+   * proposals; `null` means none (such a command cannot be proposed). The identity is read from
+   * unverified bytes: a forged entry carrying the same identity would settle the proposal with the
+   * state machine's result for the forgery, so derive it from what the state machine verifies (the
+   * hybrid node: writer key, incarnation and sequence) and report a refusal in the result.
+   * Membership changes are matched by their encoded bytes instead.
+   */
+  readonly commandKey?: (command: Uint8Array) => string | null
 }
 
 /**
@@ -174,6 +194,7 @@ export type RaftNodeSettings = Required<
     | 'random'
     | 'logger'
     | 'clientId'
+    | 'commandKey'
   >
 >
 
@@ -189,6 +210,9 @@ function nonNegative(name: string, value: number): number {
 
 /** Fills in the defaults and checks every bound; throws RangeError on a nonsensical option. */
 export function resolveSettings<Result>(options: RaftNodeOptions<Result>): RaftNodeSettings {
+  if (options.builtInSessions === false && options.commandKey === undefined) {
+    throw new RangeError('builtInSessions: false needs commandKey')
+  }
   const tickMs = positive('tickMs', options.tickMs ?? 100)
   const electionTicks = positive('electionTicks', options.electionTicks ?? 10)
   return {
@@ -212,5 +236,6 @@ export function resolveSettings<Result>(options: RaftNodeOptions<Result>): RaftN
     snapshotBytesMax: positive('snapshotBytesMax', options.snapshotBytesMax ?? 1024 * 1024 * 1024),
     sessionsMax: positive('sessionsMax', options.sessionsMax ?? 10_000),
     noQuorumTimeoutMs: nonNegative('noQuorumTimeoutMs', options.noQuorumTimeoutMs ?? 0),
+    builtInSessions: options.builtInSessions ?? true,
   }
 }

@@ -133,6 +133,8 @@ export class RaftNode<Result = Uint8Array> {
   readonly #logger: Logger
   readonly #settings: RaftNodeSettings
   readonly #clientIdOption: string | undefined
+  /** With the built-in sessions off, the application's command identity; `null` while they are on. */
+  readonly #commandKey: ((command: Uint8Array) => string | null) | null
 
   #rawNode: RawNode | null = null
   #state: 'created' | 'running' | 'stopped' | 'failed' = 'created'
@@ -202,6 +204,7 @@ export class RaftNode<Result = Uint8Array> {
     this.#logger = options.logger ?? silentLogger
     this.#clientIdOption = options.clientId
     this.#settings = resolveSettings(options)
+    this.#commandKey = this.#settings.builtInSessions ? null : (options.commandKey ?? null)
     this.#sessionLimits = {
       sessionsMax: this.#settings.sessionsMax,
       sequencesPerSessionMax: SEQUENCES_PER_SESSION_MAX,
@@ -308,6 +311,7 @@ export class RaftNode<Result = Uint8Array> {
    * its deadline.
    */
   propose(command: Uint8Array, options: ProposeOptions = {}): Promise<ProposalOutcome<Result>> {
+    if (this.#commandKey !== null) return this.#proposeBare(command, options, this.#commandKey)
     return this.#enqueue<ProposalOutcome<Result>>(options, command.length, (identity) => ({
       data: encodeDedupHeader(identity.clientIdBytes, identity.sequence, identity.floor, command),
       confChange: null,
@@ -320,10 +324,42 @@ export class RaftNode<Result = Uint8Array> {
    * pending proposal retried until it applies or its deadline passes. `sizeBytes` is the
    * application's payload: the command, or the encoded change without its context.
    */
+  /**
+   * A proposal with the built-in sessions off: the command's bytes as they are, matched at apply
+   * by the application's `commandKey`.
+   */
+  #proposeBare(
+    command: Uint8Array,
+    options: ProposeOptions,
+    commandKey: (command: Uint8Array) => string | null,
+  ): Promise<ProposalOutcome<Result>> {
+    if (options.idempotency !== undefined) {
+      return Promise.reject(
+        new RangeError('idempotency needs the built-in sessions (builtInSessions: false)'),
+      )
+    }
+    // The leader's own entry of each term is empty: an empty command could not be told from it.
+    if (command.length === 0) return Promise.reject(new RangeError('an empty command cannot be proposed'))
+    const key = commandKey(command)
+    if (key === null)
+      return Promise.reject(new RangeError('the command has no key (commandKey returned null)'))
+    return this.#enqueue<ProposalOutcome<Result>>(
+      options,
+      command.length,
+      () => ({ data: command, confChange: null }),
+      COMMAND_KEY_PREFIX + key,
+    )
+  }
+
+  /**
+   * `bareKey`: with the built-in sessions off, the key the proposal is matched by at apply (its
+   * payload then carries no header).
+   */
   #enqueue<Outcome>(
     options: ProposeOptions,
     sizeBytes: number,
     payload: (identity: EncodedIdentity) => Pick<PendingProposal, 'data' | 'confChange'>,
+    bareKey?: string,
   ): Promise<Outcome> {
     const refusal = this.#refuseClientRequest(true)
     if (refusal !== null) return Promise.reject(refusal)
@@ -333,7 +369,10 @@ export class RaftNode<Result = Uint8Array> {
     if (this.#proposals.size >= PENDING_PROPOSALS_MAX) {
       return Promise.reject(new ProposalDroppedError(`more than ${PENDING_PROPOSALS_MAX} proposals pending`))
     }
-    const identity = this.#identity(options)
+    const identity: EncodedIdentity =
+      bareKey === undefined
+        ? this.#identity(options)
+        : { clientId: bareKey, clientIdBytes: EMPTY_BYTES, sequence: 0, floor: 0 }
     if (this.#proposals.has(identity.clientId, identity.sequence)) {
       return Promise.reject(
         new RangeError(`proposal ${identity.sequence} of ${identity.clientId} is already pending`),
@@ -414,6 +453,17 @@ export class RaftNode<Result = Uint8Array> {
    * after it is applied here.
    */
   changeMembership(change: ConfChange, options: { readonly timeoutMs?: number } = {}): Promise<ConfState> {
+    if (this.#commandKey !== null) {
+      // Sessions off: the change goes as it is, context included, matched by its encoded bytes.
+      const encoded = encodeConfChange(change)
+      const timeout = options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }
+      return this.#enqueue<ConfState>(
+        timeout,
+        encoded.length,
+        () => ({ data: null, confChange: change }),
+        confChangeKey(encoded),
+      )
+    }
     const sizeBytes = encodeConfChange({ ...change, context: EMPTY_BYTES }).length
     const timeout = options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }
     return this.#enqueue<ConfState>(timeout, sizeBytes, (identity) => ({
@@ -970,6 +1020,16 @@ export class RaftNode<Result = Uint8Array> {
           owners = []
         }
         this.#applyConfChangeEntry(entry)
+      } else if (entry.data.length > 0 && this.#commandKey !== null) {
+        // Sessions off: the bytes as proposed; the application deduplicates.
+        const key = this.#commandKey(entry.data)
+        commands.push({
+          index: entry.index,
+          term: entry.term,
+          data: entry.data,
+          fencingToken: fencingToken(entry.term, entry.index),
+        })
+        owners.push(key === null ? undefined : this.#proposals.take(COMMAND_KEY_PREFIX + key, 0))
       } else if (entry.data.length > 0) {
         const header = decodeDedupHeader(entry.data)
         if (header === null) {
@@ -1050,8 +1110,9 @@ export class RaftNode<Result = Uint8Array> {
       })
       return
     }
-    const header = decodeDedupHeader(change.context)
+    const header = this.#commandKey === null ? decodeDedupHeader(change.context) : null
     let owner: PendingProposal | undefined
+    if (this.#commandKey !== null) owner = this.#proposals.take(confChangeKey(entry.data), 0)
     if (header !== null) {
       const claimed = this.#claim(header, entry)
       owner = claimed.owner
@@ -1259,6 +1320,16 @@ export class RaftNode<Result = Uint8Array> {
       }
     }
   }
+}
+
+/** Keys of bare proposals (built-in sessions off): commands and membership changes apart. */
+const COMMAND_KEY_PREFIX = 'command:'
+
+/** A bare membership change's key: its encoded bytes, as the core stores them in the entry. */
+function confChangeKey(encoded: Uint8Array): string {
+  let hex = 'conf:'
+  for (const byte of encoded) hex += byte.toString(16).padStart(2, '0')
+  return hex
 }
 
 function snapshotNames(snapshot: Snapshot, id: NodeId): boolean {
