@@ -2,11 +2,13 @@
  * Randomized in-process clusters of 3 and 5 nodes under seeded faults: message drops, duplication,
  * reordering (random latency), partitions, crashes with restarts from MemoryLogStorage, leader
  * transfers, membership changes and snapshot catch-up. After a healing phase every node must have
- * applied the same entries in the same order and no acknowledged proposal may be lost.
+ * applied the same entries in the same order and no acknowledged proposal may be lost. With fail fast
+ * on (`noQuorumTimeoutMs`), a proposal answered `NoQuorumError { outcome: 'not-applied' }` must
+ * never have been applied anywhere.
  * Replay one seed with TANDEM_SEED=<seed>.
  */
 import { describe, expect, it } from 'vitest'
-import { NotLeaderError, ProposalDroppedError, TimeoutError } from '../../src/driver/errors.js'
+import { NoQuorumError, NotLeaderError, ProposalDroppedError, TimeoutError } from '../../src/driver/errors.js'
 import { type Acknowledged, checkAcknowledged, checkSameOrder } from './checks.js'
 import { Cluster, type Member } from './harness.js'
 
@@ -22,16 +24,21 @@ interface ScenarioStats {
   membershipChanges: number
   snapshotsInstalled: number
   leaderChanges: number
+  /** Fail fast only: rejections with `NoQuorumError`, by outcome. */
+  noQuorumNotApplied: number
+  noQuorumUnknown: number
 }
 
-async function scenario(seed: number, size: 3 | 5, phases: number): Promise<ScenarioStats> {
+async function scenario(seed: number, size: 3 | 5, phases: number, failFast = false): Promise<ScenarioStats> {
   const ids = Array.from({ length: size }, (_, i) => `n${i + 1}`)
   const cluster = new Cluster({
     seed,
     ids,
     faults: { dropRate: 0.03, duplicateRate: 0.03, latencyMsMin: 1, latencyMsMax: 8 },
     encode: seed % 2 === 0,
-    nodeOptions: { snapshotEntriesThreshold: 30 },
+    nodeOptions: failFast
+      ? { snapshotEntriesThreshold: 30, noQuorumTimeoutMs: 1_000 }
+      : { snapshotEntriesThreshold: 30 },
   })
   const random = cluster.random
   const stats: ScenarioStats = {
@@ -43,7 +50,11 @@ async function scenario(seed: number, size: 3 | 5, phases: number): Promise<Scen
     membershipChanges: 0,
     snapshotsInstalled: 0,
     leaderChanges: 0,
+    noQuorumNotApplied: 0,
+    noQuorumUnknown: 0,
   }
+  /** Commands answered `not-applied`: none of them may ever be applied. */
+  const notApplied = new Set<string>()
   const acknowledged: Acknowledged[] = []
   const removed = new Set<string>()
   const crashed = new Set<string>()
@@ -54,6 +65,7 @@ async function scenario(seed: number, size: 3 | 5, phases: number): Promise<Scen
     error instanceof NotLeaderError ||
     error instanceof TimeoutError ||
     error instanceof ProposalDroppedError ||
+    (failFast && error instanceof NoQuorumError) ||
     (error as Error).name === 'NodeStoppedError'
 
   const unexpected: string[] = []
@@ -81,6 +93,14 @@ async function scenario(seed: number, size: 3 | 5, phases: number): Promise<Scen
         },
         (error: unknown) => {
           if (!expected(error)) unexpected.push(`seed ${seed}: ${command} failed with ${String(error)}`)
+          if (error instanceof NoQuorumError) {
+            if (error.outcome === 'not-applied') {
+              notApplied.add(command)
+              stats.noQuorumNotApplied++
+            } else {
+              stats.noQuorumUnknown++
+            }
+          }
           stats.failedProposals++
         },
       )
@@ -242,6 +262,10 @@ async function scenario(seed: number, size: 3 | 5, phases: number): Promise<Scen
   expect(unexpected, `seed ${seed}`).toEqual([])
   expect(checkSameOrder(cluster, [...cluster.members.values()]), `seed ${seed}`).toBeNull()
   expect(checkAcknowledged(cluster, members, acknowledged), `seed ${seed}`).toBeNull()
+  for (const member of cluster.members.values()) {
+    const applied = member.stateMachine.history.filter((h) => notApplied.has(h.command))
+    expect(applied, `seed ${seed}: answered not-applied, yet applied on ${member.node.id}`).toEqual([])
+  }
   stats.acknowledged = acknowledged.length
   stats.leaderChanges = Math.max(...members.map((member) => member.node.status().leaderChangeCount))
   for (const member of cluster.running()) await member.node.stop()
@@ -279,5 +303,17 @@ describe('in-process cluster under seeded faults', () => {
     if (single) return
     expect(sum('acknowledged')).toBeGreaterThan(100)
     expect(sum('crashes')).toBeGreaterThan(0)
+  })
+
+  it("3 nodes with fail fast: the same, and no proposal answered 'not-applied' is ever applied", async () => {
+    const totals: ScenarioStats[] = []
+    const seeds = single ? [baseSeed] : seeds3.slice(0, Math.ceil(seeds3.length / 2)).map((s) => s + 200_000)
+    for (const seed of seeds) totals.push(await scenario(seed, 3, 40, true))
+    const sum = (key: keyof ScenarioStats) => totals.reduce((total, stats) => total + stats[key], 0)
+    console.log('3-node fail-fast totals', JSON.stringify(totals))
+    if (single) return
+    expect(sum('acknowledged')).toBeGreaterThan(100)
+    expect(sum('noQuorumNotApplied')).toBeGreaterThan(0)
+    expect(sum('noQuorumUnknown')).toBeGreaterThan(0)
   })
 })
