@@ -12,6 +12,7 @@ import { RaftNode, type RaftNode as RaftNodeType, Role, SeededRandom } from '@ta
 import {
   crdtSyncAdapter,
   createCrdtSyncService,
+  createRaftService,
   createRaftSnapshotTransport,
   createRaftTransport,
   createSnapshotService,
@@ -46,6 +47,7 @@ const storage = await WalLogStorage.open({
   voters: config.members,
 })
 
+const raftService = await createRaftService(node)
 const kv = new KvStore()
 const clock = systemClock()
 const raft: RaftNodeType<KvResult> = new RaftNode<KvResult>({
@@ -53,9 +55,9 @@ const raft: RaftNodeType<KvResult> = new RaftNode<KvResult>({
   clock,
   random: new SeededRandom(config.seed),
   storage,
-  transport: createRaftTransport(node),
+  transport: createRaftTransport(raftService),
   // Snapshots travel on /tandem/snapshot/1, apart from the Raft messages.
-  snapshotTransport: createRaftSnapshotTransport(node, await createSnapshotService(node)),
+  snapshotTransport: createRaftSnapshotTransport(raftService, await createSnapshotService(node)),
   stateMachine: kv,
   tickMs: 50,
   snapshotEntriesThreshold: 500,

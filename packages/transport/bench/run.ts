@@ -8,7 +8,12 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { cpus, tmpdir, totalmem } from 'node:os'
 import { join } from 'node:path'
-import { createTransportHost, loadOrCreateNodeIdentity, type TransportHost } from '@tandem/transport'
+import {
+  createRaftService,
+  createTransportHost,
+  loadOrCreateNodeIdentity,
+  type TransportHost,
+} from '@tandem/transport'
 import { deferred } from './deferred.ts'
 import { FramedSocketWriter, readSocketFrames, socketPair } from './plain-socket.ts'
 
@@ -59,28 +64,28 @@ async function tandemLink(listen: string): Promise<Link> {
     members,
     listen: [listen],
     pingIntervalMs: 0,
-    raft,
   })
   const nodeA = await createTransportHost({
     dataDir: dirA,
     members,
     listen: [listen],
     pingIntervalMs: 0,
-    raft,
     peers: { [b.nodeId]: nodeB.multiaddrs() },
   })
+  const raftB = await createRaftService(nodeB, raft)
+  const raftA = await createRaftService(nodeA, raft)
   const nodes: TransportHost[] = [nodeA, nodeB]
   return {
     name: listen.includes('quic') ? 'QUIC' : 'TCP',
     sendForward: (frame) => {
-      if (!nodeA.raft.send(b.nodeId, frame)) throw new Error('frame dropped: pacing failed')
+      if (!raftA.send(b.nodeId, frame)) throw new Error('frame dropped: pacing failed')
     },
-    whenForwardWritable: () => nodeA.raft.whenWritable(b.nodeId),
-    onForward: (handler) => nodeB.raft.onFrame((_from, frame) => handler(frame)),
+    whenForwardWritable: () => raftA.whenWritable(b.nodeId),
+    onForward: (handler) => raftB.onFrame((_from, frame) => handler(frame)),
     sendBack: (frame) => {
-      nodeB.raft.send(a.nodeId, frame)
+      raftB.send(a.nodeId, frame)
     },
-    onBack: (handler) => nodeA.raft.onFrame((_from, frame) => handler(frame)),
+    onBack: (handler) => raftA.onFrame((_from, frame) => handler(frame)),
     close: async () => {
       await Promise.all(nodes.map((node) => node.stop()))
       await Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true })))

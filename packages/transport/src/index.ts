@@ -5,15 +5,15 @@
  *
  * @example
  * ```ts
- * import { createRaftTransport, createTransportHost, loadOrCreateNodeIdentity } from '@tandem/transport'
+ * import { createRaftService, createRaftTransport, createTransportHost, loadOrCreateNodeIdentity } from '@tandem/transport'
  *
  * const a = await loadOrCreateNodeIdentity('/var/lib/tandem/a')
  * const b = await loadOrCreateNodeIdentity('/var/lib/tandem/b')
  * const members = [a.nodeId, b.nodeId]
  * const hostB = await createTransportHost({ dataDir: '/var/lib/tandem/b', members, listenPort: 4002 })
  * const hostA = await createTransportHost({ dataDir: '/var/lib/tandem/a', members, listenPort: 4001, peers: { [b.nodeId]: hostB.multiaddrs() } })
- * createRaftTransport(hostB).onMessage((message) => console.log('B got', message.type, 'from', message.from))
- * createRaftTransport(hostA).send([heartbeatFromAToB])
+ * createRaftTransport(await createRaftService(hostB)).onMessage((message) => console.log('B got', message.type, 'from', message.from))
+ * createRaftTransport(await createRaftService(hostA)).send([heartbeatFromAToB])
  * ```
  *
  * @packageDocumentation
@@ -48,7 +48,7 @@ export { type BackoffOptions, DEFAULT_BACKOFF, type RandomFloat } from './backof
  *   encode: (m) => new TextEncoder().encode(JSON.stringify(m)),
  *   decode: (bytes) => JSON.parse(new TextDecoder().decode(bytes)),
  * }
- * const transport = new RaftTransport(host, json)
+ * const transport = new RaftTransport(await createRaftService(host), json)
  * ```
  */
 export type { FrameCodec } from './codec.js'
@@ -103,22 +103,22 @@ export {
   TransportError,
 } from './errors.js'
 /**
- * The framed, bounded, batched message channel behind `host.raft`.
+ * The handler of a framed channel's received frames (the Raft service's `onFrame`).
  *
  * @example
  * ```ts
- * host.raft.onFrame((from, frame) => console.log(from, frame.byteLength))
- * if (!host.raft.send(peer, frame)) await host.raft.whenWritable(peer)
+ * const handler: FrameHandler = (from, frame) => console.log(from, frame.byteLength)
+ * raft.onFrame(handler)
  * ```
  */
-export type { FrameChannel, FrameHandler } from './framing/frame-channel.js'
+export type { FrameHandler } from './framing/frame-channel.js'
 /**
  * What a full send queue does, and the state of a peer link.
  *
  * @example
  * ```ts
  * const overflow: OverflowPolicy = 'drop-newest'
- * const state: LinkState | undefined = host.raft.linkState(peer) // 'open', 'backoff', …
+ * const state: LinkState | undefined = raft.linkState(peer) // 'open', 'backoff', …
  * ```
  */
 export type { OverflowPolicy } from './framing/frame-queue.js'
@@ -128,7 +128,7 @@ export type { OverflowPolicy } from './framing/frame-queue.js'
  *
  * @example
  * ```ts
- * if (host.raft.linkState(peer) === 'backoff') console.log('waiting to redial', peer)
+ * if (raft.linkState(peer) === 'backoff') console.log('waiting to redial', peer)
  * ```
  */
 export type { LinkRole, LinkState } from './framing/peer-link.js'
@@ -154,6 +154,18 @@ export { loadOrCreateNodeIdentity, NODE_KEY_FILE, type NodeIdentity } from './id
  */
 export { DEFAULT_INBOUND_LIMITS, type InboundGuard, type InboundLimits } from './inbound-guard.js'
 /**
+ * Raft member ids (`<peer id>/<store id>`, or a bare peer id) and the default mapping to the peer
+ * id that carries their messages and that the transport authenticates.
+ *
+ * @example
+ * ```ts
+ * const resolve: MemberPeerResolver = peerIdOfMember
+ * resolve(`${host.nodeId}/0123456789abcdef`) // host.nodeId
+ * const addressing: RaftAddressing = await createRaftService(host, { memberId: `${host.nodeId}/0123456789abcdef` })
+ * ```
+ */
+export { type MemberPeerResolver, peerIdOfMember, type RaftAddressing } from './member-ids.js'
+/**
  * Per-peer counters: bytes and frames in and out, drops, reconnects, dial failures, refusals,
  * stream errors, RTT.
  *
@@ -174,13 +186,37 @@ export type { MetricsRegistry, PeerMetrics } from './metrics.js'
  */
 export { CLUSTER_PROTOCOLS, CRDT_PROTOCOL, RAFT_PROTOCOL, SNAPSHOT_PROTOCOL } from './protocols.js'
 /**
- * Raft's `Transport` over `/tandem/raft/1` with the raft protobuf codec; `RaftTransport` also takes
- * any other {@link FrameCodec}.
+ * `/tandem/raft/1` as a service of the host: a members-only frame channel with one long-lived,
+ * batched, bounded stream per member pair, following membership and connection events, restarted
+ * with the host, with its own counters; its limits and their defaults; this node's member id and
+ * the member-to-peer mapping.
  *
  * @example
  * ```ts
- * const transport = createRaftTransport(host)
- * const raft = new RaftNode({ id: host.nodeId, transport, storage, stateMachine, clock, random })
+ * const raft: RaftService = await createRaftService(host, { ...DEFAULT_RAFT_CHANNEL, frameBytesMax: 8 << 20, memberId: `${host.nodeId}/${storeId}` })
+ * if (!raft.send(peer, frame)) await raft.whenWritable(peer)
+ * const { framesQueued, framesRefused }: RaftServiceStats = raft.stats()
+ * const limits: Readonly<RaftChannelOptions> = raft.limits
+ * const options: RaftServiceOptions = { memberId: raft.memberId, peerOf: peerIdOfMember }
+ * ```
+ */
+export {
+  createRaftService,
+  DEFAULT_RAFT_CHANNEL,
+  type RaftChannelOptions,
+  RaftService,
+  type RaftServiceOptions,
+  type RaftServiceStats,
+} from './raft-service.js'
+/**
+ * Raft's `Transport` over the Raft service with the raft protobuf codec; `RaftTransport` also takes
+ * any other {@link FrameCodec}. Messages go to the peer of their `to` member; a received one must
+ * come from a member of the authenticated peer and be addressed to this node's member id.
+ *
+ * @example
+ * ```ts
+ * const service = await createRaftService(host, { memberId })
+ * const raft = new RaftNode({ id: memberId, transport: createRaftTransport(service), storage, stateMachine, clock, random })
  * ```
  */
 export {
@@ -196,8 +232,9 @@ export {
  *
  * @example
  * ```ts
- * const snapshotTransport = createRaftSnapshotTransport(host, await createSnapshotService(host))
- * const raft = new RaftNode({ id: host.nodeId, transport: createRaftTransport(host), snapshotTransport, storage, stateMachine, clock, random })
+ * const service = await createRaftService(host)
+ * const snapshotTransport = createRaftSnapshotTransport(service, await createSnapshotService(host))
+ * const raft = new RaftNode({ id: service.memberId, transport: createRaftTransport(service), snapshotTransport, storage, stateMachine, clock, random })
  * ```
  */
 export {
@@ -256,34 +293,32 @@ export {
 } from './snapshot/service.js'
 /**
  * Creates and starts a transport host (a libp2p node; "the node" is the hybrid Tandem node that
- * composes it): identity from `dataDir`, QUIC and TCP listeners, the member allowlist, the persisted
- * address book, RTT pings, and the `/tandem/raft/1` channel (`host.raft`).
+ * composes it): the given identity or the one in `dataDir`, QUIC and TCP listeners, the member
+ * allowlist, the persisted address book and RTT pings. Protocol services (`HostService`) attach to
+ * it; `stop()` is not final, `start()` brings the host and its services back.
  *
  * @example
  * ```ts
- * const host = await createTransportHost({ dataDir: './data', members: [selfId, otherId], listenPort: 4001 })
+ * const host = await createTransportHost({ dataDir: './data', privateKey, members: [selfId, otherId], listenPort: 4001 })
  * console.log(host.nodeId, host.multiaddrs())
  * await host.stop()
+ * await host.start()
+ * const service: HostService = { start: async () => {}, stop: async () => {} }
+ * host.addService(service)
  * ```
  */
-export { createTransportHost, TransportHost } from './transport-host.js'
+export { createTransportHost, type HostService, TransportHost } from './transport-host.js'
 /**
- * Options of {@link createTransportHost} (data directory, members, sync peers, listen addresses,
- * raft channel limits, per-peer inbound limits, backoff and its random source, ping interval,
- * logger), the raft channel's defaults, and the default listen addresses (QUIC v1 on UDP and TCP on
- * the same port).
+ * Options of {@link createTransportHost} (data directory, identity, members, sync peers, listen
+ * addresses, per-peer inbound limits, backoff and its random source, ping interval, logger), and
+ * the default listen addresses (QUIC v1 on UDP and TCP on the same port).
  *
  * @example
  * ```ts
  * const options: TransportHostOptions = {
  *   dataDir: './data', members, syncPeers: [laptopId], listen: defaultListenAddresses('0.0.0.0', 4001),
- *   raft: { ...DEFAULT_RAFT_CHANNEL, frameBytesMax: 8 << 20 }, backoff: { delayMsMax: 5_000 },
+ *   backoff: { delayMsMax: 5_000 },
  * }
  * ```
  */
-export {
-  DEFAULT_RAFT_CHANNEL,
-  defaultListenAddresses,
-  type RaftChannelOptions,
-  type TransportHostOptions,
-} from './transport-host-options.js'
+export { defaultListenAddresses, type TransportHostOptions } from './transport-host-options.js'

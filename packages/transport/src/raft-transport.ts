@@ -1,15 +1,17 @@
 /**
  * Raft's `Transport` over `/tandem/raft/1`: each message is one protobuf frame (the raft package's
- * codec), sent on the long-lived, batched, bounded stream to its `to` peer. A received frame must
- * decode, and its `from` must be the authenticated peer that sent it and its `to` this node;
- * anything else is a malformed frame, which closes that peer's stream and nothing else.
+ * codec), sent on the long-lived, batched, bounded stream to the peer of its `to` member. A
+ * received frame must decode, its `from` must be a member id whose peer part is the authenticated
+ * peer that sent it, and its `to` this node's own member id (a message for another store id of this
+ * peer, such as the id this node had before its data directory was wiped, is refused); anything
+ * else is a malformed frame, which closes that peer's stream and nothing else.
  */
 import { rethrowInvariant } from '@tandem/base'
 import { decodeMessage, encodeMessage, type NodeId, type Transport, type WireMessage } from '@tandem/raft'
 import type { FrameCodec } from './codec.js'
 import { MalformedFrameError, MessageHandlerError } from './errors.js'
 import { RAFT_PROTOCOL } from './protocols.js'
-import type { TransportHost } from './transport-host.js'
+import type { RaftService } from './raft-service.js'
 
 /** A message with the two addressing fields the transport checks. */
 export interface AddressedMessage {
@@ -27,27 +29,44 @@ export function raftMessageCodec(messageBytesMax: number): FrameCodec<WireMessag
 
 /** The transport object; implements `@tandem/raft`'s `Transport` when `Message` is `WireMessage`. */
 export class RaftTransport<Message extends AddressedMessage> {
-  readonly #node: TransportHost
+  readonly #service: RaftService
   readonly #codec: FrameCodec<Message>
   #handler: (message: Message) => void = () => {}
+  /** The member id each member peer was last sent to, for unreachable reports (bounded by the members). */
+  readonly #memberOfPeer = new Map<string, string>()
 
-  constructor(node: TransportHost, codec: FrameCodec<Message>) {
-    this.#node = node
+  constructor(service: RaftService, codec: FrameCodec<Message>) {
+    this.#service = service
     this.#codec = codec
-    node.raft.onFrame((from, frame) => this.#receive(from, frame))
+    service.onFrame((from, frame) => this.#receive(from, frame))
   }
 
-  /** Queues messages, each to its `to` peer. Never blocks; a full queue drops (and counts) frames. */
+  /**
+   * Queues messages, each to the peer of its `to` member. Never blocks; a full queue drops (and
+   * counts) frames, as does a `to` that names no peer.
+   */
   send(messages: readonly Message[]): void {
-    for (const message of messages) this.#node.raft.send(message.to, this.#codec.encode(message))
+    for (const message of messages) {
+      const peer = this.#service.peerOf(message.to)
+      if (peer === null) {
+        this.#service.recordUnroutable()
+        continue
+      }
+      // Only a queued frame went to an admitted member, so the map never outgrows the members.
+      if (this.#service.send(peer, this.#codec.encode(message))) this.#memberOfPeer.set(peer, message.to)
+    }
   }
 
   onMessage(handler: (message: Message) => void): void {
     this.#handler = handler
   }
 
+  /**
+   * Told the member id behind each peer that could not be reached. The channel knows peers only;
+   * a peer's member id is the one this node last sent to (see {@link send}), else the peer id.
+   */
   onUnreachable(handler: (peer: NodeId) => void): void {
-    this.#node.raft.onUnreachable(handler)
+    this.#service.onUnreachable((peer) => handler(this.#memberOfPeer.get(peer) ?? peer))
   }
 
   #receive(from: string, frame: Uint8Array): void {
@@ -58,10 +77,10 @@ export class RaftTransport<Message extends AddressedMessage> {
       rethrowInvariant(error)
       throw new MalformedFrameError(RAFT_PROTOCOL, 'not a raft message', { cause: error })
     }
-    if (message.from !== from)
+    if (this.#service.peerOf(message.from) !== from)
       throw new MalformedFrameError(RAFT_PROTOCOL, 'sender does not match the peer id')
-    if (message.to !== this.#node.nodeId)
-      throw new MalformedFrameError(RAFT_PROTOCOL, 'addressed to another node')
+    if (message.to !== this.#service.memberId)
+      throw new MalformedFrameError(RAFT_PROTOCOL, 'addressed to another member')
     try {
       this.#handler(message)
     } catch (error) {
@@ -73,9 +92,9 @@ export class RaftTransport<Message extends AddressedMessage> {
 }
 
 /**
- * Builds the Raft transport of `node`: `@tandem/raft`'s `Transport`, carrying `WireMessage`s with the
- * raft protobuf codec. (For another message type, construct {@link RaftTransport} with its codec.)
+ * Builds the Raft transport on `service`: `@tandem/raft`'s `Transport`, carrying `WireMessage`s with
+ * the raft protobuf codec. (For another message type, construct {@link RaftTransport} with its codec.)
  */
-export function createRaftTransport(node: TransportHost): RaftTransport<WireMessage> & Transport {
-  return new RaftTransport(node, raftMessageCodec(node.raftFrameBytesMax))
+export function createRaftTransport(service: RaftService): RaftTransport<WireMessage> & Transport {
+  return new RaftTransport(service, raftMessageCodec(service.frameBytesMax))
 }

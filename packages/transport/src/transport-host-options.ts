@@ -1,34 +1,23 @@
 /** The options of {@link createTransportHost} and their defaults. */
 
+import type { Ed25519PrivateKey } from '@libp2p/interface'
 import { type Logger, silentLogger } from '@tandem/base'
 import { type BackoffOptions, DEFAULT_BACKOFF, invalidBackoff, type RandomFloat } from './backoff.js'
-import type { OverflowPolicy } from './framing/frame-queue.js'
 import { DEFAULT_INBOUND_LIMITS, type InboundLimits, invalidInboundLimits } from './inbound-guard.js'
-
-/** Limits of the `/tandem/raft/1` frame channel. */
-export interface RaftChannelOptions {
-  /** Largest accepted frame (one encoded Raft message), both ways. Default 16 MiB. */
-  readonly frameBytesMax: number
-  /** Frames queued per peer before the overflow policy applies. Default 8,192. */
-  readonly queueFramesMax: number
-  /** Bytes queued per peer before the overflow policy applies. Default 64 MiB. */
-  readonly queueBytesMax: number
-  /** What a full queue does. Default `drop-oldest`: fresh Raft state supersedes stale. */
-  readonly overflow: OverflowPolicy
-  /** Largest batched write. Default 256 KiB. */
-  readonly batchBytesMax: number
-  /**
-   * Bytes of received, not yet delivered frames one peer may make this node hold, over all its
-   * connections and streams on `/tandem/raft/1`. Default 2 × `frameBytesMax` + 1 MiB (33 MiB): two
-   * whole frames, plus room for the chunks that arrive while frames are being handed on.
-   */
-  readonly bufferedBytesPerPeerMax: number
-}
 
 /** Options of a Tandem libp2p node. */
 export interface TransportHostOptions {
-  /** Directory holding the node key (`node.key`, mode 0600) and the address book. Created if absent. */
+  /**
+   * Directory holding the address book and, unless `privateKey` is given, the node key (`node.key`,
+   * mode 0600). Created if absent.
+   */
   readonly dataDir: string
+  /**
+   * The node's Ed25519 key: its libp2p identity (the peer id is derived from it) and, in a Tandem
+   * node, its writer key. Default: the key in `dataDir/node.key`, created on first start. When
+   * given, `node.key` is neither read nor written.
+   */
+  readonly privateKey?: Ed25519PrivateKey
   /** Peer ids of the cluster members, admitted to every protocol. May include this node's own id. */
   readonly members: readonly string[]
   /** Further peer ids admitted to `/tandem/crdt/1` only. */
@@ -43,7 +32,6 @@ export interface TransportHostOptions {
   readonly listenPort?: number
   /** Known addresses of peers, merged into the persisted address book at start. */
   readonly peers?: Readonly<Record<string, readonly string[]>>
-  readonly raft?: Partial<RaftChannelOptions>
   /** Per-peer bounds on connections, frame timeouts and stream opens. */
   readonly inbound?: Partial<InboundLimits>
   /** Reconnection delays. */
@@ -63,26 +51,17 @@ export interface TransportHostOptions {
 /** The options with every default filled in. */
 export interface ResolvedHostOptions {
   readonly dataDir: string
+  readonly privateKey: Ed25519PrivateKey | null
   readonly members: readonly string[]
   readonly syncPeers: readonly string[]
   readonly listen: readonly string[]
   readonly peers: Readonly<Record<string, readonly string[]>>
-  readonly raft: RaftChannelOptions
   readonly inbound: InboundLimits
   readonly backoff: BackoffOptions
   readonly random: RandomFloat
   readonly pingIntervalMs: number
   readonly addressDialTimeoutMs: number
   readonly logger: Logger
-}
-
-export const DEFAULT_RAFT_CHANNEL: RaftChannelOptions = {
-  frameBytesMax: 16 * 1024 * 1024,
-  queueFramesMax: 8192,
-  queueBytesMax: 64 * 1024 * 1024,
-  overflow: 'drop-oldest',
-  batchBytesMax: 256 * 1024,
-  bufferedBytesPerPeerMax: 33 * 1024 * 1024,
 }
 
 /**
@@ -106,23 +85,18 @@ export function resolveHostOptions(options: TransportHostOptions): ResolvedHostO
   const backoff = { ...DEFAULT_BACKOFF, ...options.backoff }
   const backoffProblem = invalidBackoff(backoff)
   if (backoffProblem !== null) throw new RangeError(`invalid backoff: ${backoffProblem}`)
-  const raft = { ...DEFAULT_RAFT_CHANNEL, ...options.raft }
-  raft.bufferedBytesPerPeerMax =
-    options.raft?.bufferedBytesPerPeerMax ?? defaultBufferedBytesPerPeerMax(raft.frameBytesMax)
-  if (!(raft.frameBytesMax >= 64)) throw new RangeError('raft.frameBytesMax must be at least 64')
-  if (!(raft.batchBytesMax >= 1)) throw new RangeError('raft.batchBytesMax must be positive')
-  if (!(raft.bufferedBytesPerPeerMax >= raft.frameBytesMax))
-    throw new RangeError('raft.bufferedBytesPerPeerMax must hold at least one whole frame')
+  if (options.privateKey !== undefined && options.privateKey.type !== 'Ed25519')
+    throw new RangeError(`privateKey must be an Ed25519 key, not ${String(options.privateKey.type)}`)
   const inbound = { ...DEFAULT_INBOUND_LIMITS, ...options.inbound }
   const inboundProblem = invalidInboundLimits(inbound)
   if (inboundProblem !== null) throw new RangeError(`invalid inbound limits: ${inboundProblem}`)
   return {
     dataDir: options.dataDir,
+    privateKey: options.privateKey ?? null,
     members: [...options.members],
     syncPeers: [...(options.syncPeers ?? [])],
     listen: options.listen ?? defaultListenAddresses(options.listenHost ?? '0.0.0.0', port),
     peers: options.peers ?? {},
-    raft,
     inbound,
     backoff,
     random: options.random ?? Math.random,

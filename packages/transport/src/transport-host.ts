@@ -1,15 +1,16 @@
 /**
  * The transport host — Tandem's libp2p node: QUIC v1 and TCP, Noise, yamux, identify and ping, with the member
- * allowlist in the connection gater, the persisted identity and address book, RTT measurement,
- * and the `/tandem/raft/1` frame channel. Snapshot and CRDT services attach to it.
+ * allowlist in the connection gater, the persisted identity and address book, and RTT measurement.
+ * The protocol services (Raft, snapshot, CRDT sync) attach to it and start and stop with it.
  */
 
+import { mkdir } from 'node:fs/promises'
 import { noise } from '@chainsafe/libp2p-noise'
 import { quic } from '@chainsafe/libp2p-quic'
 import { yamux } from '@chainsafe/libp2p-yamux'
 import { type Identify, identify } from '@libp2p/identify'
-import type { IdentifyResult, Libp2p, PeerId, Stream } from '@libp2p/interface'
-import { peerIdFromString } from '@libp2p/peer-id'
+import type { Ed25519PrivateKey, IdentifyResult, Libp2p, PeerId, Stream } from '@libp2p/interface'
+import { peerIdFromPrivateKey, peerIdFromString } from '@libp2p/peer-id'
 import { type Ping, ping } from '@libp2p/ping'
 import { tcp } from '@libp2p/tcp'
 import { multiaddr } from '@multiformats/multiaddr'
@@ -19,12 +20,10 @@ import { AddressBook } from './address-book.js'
 import { quicFirstAddressSorter } from './address-sorter.js'
 import { Admission } from './admission.js'
 import { HostNotRunningError } from './errors.js'
-import { FrameChannel } from './framing/frame-channel.js'
 import type { OpenStreamOptions, ProtocolHost } from './host.js'
 import { loadOrCreateNodeIdentity } from './identity.js'
 import { InboundGuard } from './inbound-guard.js'
 import { MetricsRegistry, type PeerMetrics } from './metrics.js'
-import { RAFT_PROTOCOL } from './protocols.js'
 import {
   type ResolvedHostOptions,
   resolveHostOptions,
@@ -40,15 +39,27 @@ const STREAM_NEGOTIATION_TIMEOUT_MS = 10_000
 type HostServices = { identify: Identify; ping: Ping }
 
 /**
- * A running transport host: the libp2p node under a Tandem node, with its identity, admission,
- * per-peer bounds and metrics, and the `/tandem/raft/1` channel. Create it with
- * {@link createTransportHost}.
+ * A protocol service of the host (Raft, snapshot, CRDT sync): the host stops it before libp2p
+ * stops, and starts it again when the host is started after a stop.
+ */
+export interface HostService {
+  start(): Promise<void>
+  stop(): Promise<void>
+}
+
+/**
+ * A transport host: the libp2p node under a Tandem node, with its identity, admission, per-peer
+ * bounds and metrics, and the protocol services attached to it. Create it with
+ * {@link createTransportHost}; `stop()` and `start()` may alternate (same identity, same
+ * configured listen addresses).
  *
  * @example
  * ```ts
  * const host: TransportHost = await createTransportHost({ dataDir: './data', members })
- * host.raft.send(peer, frame)
+ * const raft = await createRaftService(host)
+ * raft.send(peer, frame)
  * await host.stop()
+ * await host.start() // the Raft service reconnects to every member
  * ```
  */
 export class TransportHost implements ProtocolHost {
@@ -58,14 +69,17 @@ export class TransportHost implements ProtocolHost {
   readonly metrics: MetricsRegistry
   /** Per-peer inbound bounds: buffered bytes per protocol, connections, frame timeout. */
   readonly inbound: InboundGuard
-  /** Frames on `/tandem/raft/1`; the Raft transport is built on it. */
-  readonly raft: FrameChannel
   readonly #options: ResolvedHostOptions
   readonly #addressBook: AddressBook
+  readonly #services: HostService[] = []
   readonly #stopHooks: Array<() => Promise<void>> = []
-  readonly #membershipListeners: Array<() => void> = []
+  readonly #membershipListeners: Array<() => void | Promise<void>> = []
+  readonly #addressListeners: Array<(peer: string) => void> = []
   #pingTimer: ReturnType<typeof setInterval> | null = null
-  #running = true
+  #running = false
+  #wired = false
+  /** Serializes start and stop, so a start issued during a stop runs after it. */
+  #lifecycle: Promise<void> = Promise.resolve()
 
   /** @internal Use {@link createTransportHost}. */
   constructor(init: {
@@ -84,19 +98,6 @@ export class TransportHost implements ProtocolHost {
     this.inbound = init.inbound
     this.#options = init.options
     this.#addressBook = init.addressBook
-    const raftOptions = init.options.raft
-    this.raft = new FrameChannel(this, {
-      protocol: RAFT_PROTOCOL,
-      frameBytesMax: raftOptions.frameBytesMax,
-      queue: {
-        framesMax: raftOptions.queueFramesMax,
-        bytesMax: raftOptions.queueBytesMax,
-        overflow: raftOptions.overflow,
-      },
-      batchBytesMax: raftOptions.batchBytesMax,
-      bufferedBytesPerPeerMax: raftOptions.bufferedBytesPerPeerMax,
-      keepAlive: (peer) => this.admission.roleOf(peer) === 'member',
-    })
   }
 
   get logger() {
@@ -109,11 +110,6 @@ export class TransportHost implements ProtocolHost {
 
   get random() {
     return this.#options.random
-  }
-
-  /** The frame cap of `/tandem/raft/1`. */
-  get raftFrameBytesMax(): number {
-    return this.#options.raft.frameBytesMax
   }
 
   get running(): boolean {
@@ -140,7 +136,12 @@ export class TransportHost implements ProtocolHost {
         cleaned.map((address) => address.toString()),
       )
     }
-    this.raft.nudge(peer)
+    for (const listener of this.#addressListeners) listener(peer)
+  }
+
+  /** Calls `listener` after addresses of `peer` were added (a link waiting out a backoff may retry now). */
+  onPeerAddresses(listener: (peer: string) => void): void {
+    this.#addressListeners.push(listener)
   }
 
   /** The persisted addresses of `peer`. */
@@ -148,32 +149,41 @@ export class TransportHost implements ProtocolHost {
     return this.#addressBook.addresses(peer)
   }
 
-  /** Replaces the member list: new members are connected, removed ones disconnected. */
+  /**
+   * Replaces the member list: the services follow it (the Raft service connects new members and
+   * closes the links of removed ones), then removed peers are hung up on.
+   */
   async setMembers(members: readonly string[]): Promise<void> {
     const previous = new Set(this.admission.members)
     this.admission.setMembers(members)
-    this.raft.connect(members)
+    await this.#notifyMembership()
     for (const peer of previous) {
       if (!members.includes(peer)) await this.#dropPeer(peer)
     }
     await this.#forgetStrangers()
-    for (const listener of this.#membershipListeners) listener()
   }
 
-  /** Calls `listener` after every change of the member or sync-peer lists (used by protocol services). */
-  onMembershipChange(listener: () => void): void {
+  /**
+   * Calls `listener` after every change of the member or sync-peer lists, before removed peers are
+   * hung up on (used by protocol services; a returned promise is awaited).
+   */
+  onMembershipChange(listener: () => void | Promise<void>): void {
     this.#membershipListeners.push(listener)
+  }
+
+  async #notifyMembership(): Promise<void> {
+    for (const listener of this.#membershipListeners) await listener()
   }
 
   /** Replaces the list of non-member sync peers. */
   async setSyncPeers(syncPeers: readonly string[]): Promise<void> {
     const previous = new Set(this.admission.syncPeers)
     this.admission.setSyncPeers(syncPeers)
+    await this.#notifyMembership()
     for (const peer of previous) {
       if (!syncPeers.includes(peer) && this.admission.roleOf(peer) === 'stranger') await this.#dropPeer(peer)
     }
     await this.#forgetStrangers()
-    for (const listener of this.#membershipListeners) listener()
   }
 
   /** Drops from the address book every peer that is neither a member nor a sync peer. */
@@ -213,24 +223,77 @@ export class TransportHost implements ProtocolHost {
     return connection.newStream(protocol, { signal: negotiation })
   }
 
-  /** Registers a shutdown step run by {@link stop} before libp2p stops (used by protocol services). */
+  /**
+   * Registers a protocol service: {@link stop} stops it (services in the reverse order of their
+   * registration) and {@link start} starts it again. The service itself must already be started.
+   */
+  addService(service: HostService): void {
+    if (!this.#services.includes(service)) this.#services.push(service)
+  }
+
+  /** Registers a shutdown step run by every {@link stop} before the services and libp2p stop. */
   onStop(hook: () => Promise<void>): void {
     this.#stopHooks.push(hook)
   }
 
-  /** Stops every protocol service, closes all connections and stops libp2p. */
-  async stop(): Promise<void> {
+  /**
+   * Stops every protocol service, closes all connections and stops libp2p. Not final: {@link start}
+   * brings the host back.
+   */
+  stop(): Promise<void> {
+    const stopping = this.#lifecycle.then(() => this.#stop())
+    this.#lifecycle = stopping.catch(() => {})
+    return stopping
+  }
+
+  /**
+   * Starts a stopped host again: the same identity and configured listen addresses (a port 0 is
+   * drawn afresh), the peers' addresses from the address book, and every registered service
+   * restarted, so links to members are re-established. Does nothing on a running host.
+   */
+  start(): Promise<void> {
+    const starting = this.#lifecycle.then(() => this.#start())
+    this.#lifecycle = starting.catch(() => {})
+    return starting
+  }
+
+  async #stop(): Promise<void> {
     if (!this.#running) return
     this.#running = false
     if (this.#pingTimer !== null) clearInterval(this.#pingTimer)
-    for (const hook of this.#stopHooks.reverse()) await hook()
-    await this.raft.stop()
+    this.#pingTimer = null
+    for (const hook of [...this.#stopHooks].reverse()) await hook()
+    for (const service of [...this.#services].reverse()) await service.stop()
     await this.libp2p.stop()
     await this.#addressBook.flushed()
+    this.logger.info('host stopped', { nodeId: this.nodeId })
   }
 
-  /** @internal Wires events and starts the channel; called once by {@link createTransportHost}. */
-  async start(): Promise<void> {
+  async #start(): Promise<void> {
+    if (this.#running) return
+    const libp2p = this.libp2p
+    if (libp2p.status !== 'started') await libp2p.start()
+    if (!this.#wired) {
+      this.#wire()
+      this.#wired = true
+    }
+    for (const [peer, addresses] of Object.entries(this.#options.peers)) {
+      await this.addPeerAddresses(peer, addresses)
+    }
+    for (const [peer, addresses] of this.#addressBook.entries) {
+      if (addresses.length === 0) continue
+      await libp2p.peerStore.merge(peerIdFromString(peer), { multiaddrs: addresses.map((a) => multiaddr(a)) })
+    }
+    this.#running = true
+    for (const service of this.#services) await service.start()
+    if (this.#options.pingIntervalMs > 0) {
+      this.#pingTimer = setInterval(() => this.#pingMembers(), this.#options.pingIntervalMs)
+      this.#pingTimer.unref()
+    }
+  }
+
+  /** Listens to libp2p's events; once, since the same libp2p node is stopped and started again. */
+  #wire(): void {
     const libp2p = this.libp2p
     libp2p.addEventListener('peer:identify', (event) => {
       this.#remember(event.detail).catch((error: unknown) => {
@@ -255,22 +318,7 @@ export class TransportHost implements ProtocolHost {
         this.metrics.peer(refused).refusedStreams++
         this.logger.debug('stream refused: opened over the per-peer rate cap', { peer: refused })
       })
-      if (connection.direction === 'inbound') this.raft.nudge(peer)
     })
-    libp2p.addEventListener('peer:disconnect', (event) => this.raft.connectionLost(event.detail.toString()))
-    for (const [peer, addresses] of Object.entries(this.#options.peers)) {
-      await this.addPeerAddresses(peer, addresses)
-    }
-    for (const [peer, addresses] of this.#addressBook.entries) {
-      if (addresses.length === 0) continue
-      await libp2p.peerStore.merge(peerIdFromString(peer), { multiaddrs: addresses.map((a) => multiaddr(a)) })
-    }
-    await this.raft.start()
-    this.raft.connect(this.admission.members)
-    if (this.#options.pingIntervalMs > 0) {
-      this.#pingTimer = setInterval(() => this.#pingMembers(), this.#options.pingIntervalMs)
-      this.#pingTimer.unref()
-    }
   }
 
   async #remember(result: IdentifyResult): Promise<void> {
@@ -292,7 +340,6 @@ export class TransportHost implements ProtocolHost {
   }
 
   async #dropPeer(peer: string): Promise<void> {
-    await this.raft.disconnect(peer)
     const peerId: PeerId = peerIdFromString(peer)
     await this.libp2p.hangUp(peerId).catch(rethrowInvariant)
   }
@@ -321,12 +368,13 @@ function quicTransport(dialTimeoutMs: number, streamsMax: number) {
 }
 
 /**
- * Creates and starts a node: loads (or creates) the identity in `dataDir`, opens the address book,
- * starts libp2p listening on QUIC and TCP, and keeps links to every member.
+ * Creates and starts a host: takes the given identity or loads (or creates) the one in `dataDir`,
+ * opens the address book and starts libp2p listening on QUIC and TCP. Links to members are the
+ * Raft service's ({@link createRaftService}).
  */
 export async function createTransportHost(options: TransportHostOptions): Promise<TransportHost> {
   const resolved = resolveHostOptions(options)
-  const identity = await loadOrCreateNodeIdentity(resolved.dataDir)
+  const identity = await hostIdentity(resolved.dataDir, resolved.privateKey)
   const addressBook = await AddressBook.open(resolved.dataDir)
   const metrics = new MetricsRegistry()
   const inbound = new InboundGuard(resolved.inbound)
@@ -380,4 +428,14 @@ export async function createTransportHost(options: TransportHostOptions): Promis
   }
   resolved.logger.info('node started', { nodeId: identity.nodeId, createdIdentity: identity.created })
   return node
+}
+
+/** The given key, or the one in `dataDir` (created on first start). */
+async function hostIdentity(
+  dataDir: string,
+  privateKey: Ed25519PrivateKey | null,
+): Promise<{ privateKey: Ed25519PrivateKey; nodeId: string; created: boolean }> {
+  if (privateKey === null) return loadOrCreateNodeIdentity(dataDir)
+  await mkdir(dataDir, { recursive: true, mode: 0o700 })
+  return { privateKey, nodeId: peerIdFromPrivateKey(privateKey).toString(), created: false }
 }

@@ -3,7 +3,7 @@ import { silentLogger } from '@tandem/base'
 import { afterEach, describe, expect, it } from 'vitest'
 import { RAFT_PROTOCOL, SNAPSHOT_PROTOCOL } from '../src/protocols.js'
 import { createSnapshotService } from '../src/snapshot/service.js'
-import { Fixture, QUIC_ONLY, TCP_ONLY, waitFor } from './helpers.js'
+import { Fixture, QUIC_ONLY, raftOf, TCP_ONLY, waitFor } from './helpers.js'
 
 const fixture = new Fixture()
 afterEach(() => fixture.cleanup())
@@ -55,7 +55,7 @@ describe.each([
       listen,
     })
     let framesDelivered = 0
-    memberNode.raft.onFrame(() => framesDelivered++)
+    raftOf(memberNode).onFrame(() => framesDelivered++)
     const snapshots = await createSnapshotService(memberNode)
     snapshots.onSnapshot(() => {
       framesDelivered++

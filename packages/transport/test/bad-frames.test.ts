@@ -1,7 +1,7 @@
 import { peerIdFromString } from '@libp2p/peer-id'
 import { afterEach, describe, expect, it } from 'vitest'
 import { RAFT_PROTOCOL } from '../src/protocols.js'
-import { Fixture, QUIC_ONLY, TCP_ONLY, waitFor } from './helpers.js'
+import { Fixture, QUIC_ONLY, raftOf, TCP_ONLY, waitFor } from './helpers.js'
 
 const fixture = new Fixture()
 afterEach(() => fixture.cleanup())
@@ -26,13 +26,13 @@ describe.each([
     const offenderNode = await fixture.node({ dataDir: offender.dataDir, members, listen, peers, raft })
     const bystanderNode = await fixture.node({ dataDir: bystander.dataDir, members, listen, peers, raft })
     const received: Record<string, number> = { [offender.nodeId]: 0, [bystander.nodeId]: 0 }
-    receiverNode.raft.onFrame((from) => {
+    raftOf(receiverNode).onFrame((from) => {
       received[from] = (received[from] ?? 0) + 1
     })
 
     // Both peers' normal links work.
-    offenderNode.raft.send(receiver.nodeId, new Uint8Array(10))
-    bystanderNode.raft.send(receiver.nodeId, new Uint8Array(10))
+    raftOf(offenderNode).send(receiver.nodeId, new Uint8Array(10))
+    raftOf(bystanderNode).send(receiver.nodeId, new Uint8Array(10))
     await waitFor(() => received[offender.nodeId] === 1 && received[bystander.nodeId] === 1, 'first frames')
 
     // A raw stream from the offender sends one good frame, then poison.
@@ -49,15 +49,15 @@ describe.each([
     expect(received[offender.nodeId]).toBe(2)
 
     // Everything else keeps working: the bystander, and the offender's own long-lived link.
-    for (let i = 0; i < 100; i++) bystanderNode.raft.send(receiver.nodeId, new Uint8Array(FRAME_BYTES_MAX))
-    offenderNode.raft.send(receiver.nodeId, new Uint8Array(10))
+    for (let i = 0; i < 100; i++) raftOf(bystanderNode).send(receiver.nodeId, new Uint8Array(FRAME_BYTES_MAX))
+    raftOf(offenderNode).send(receiver.nodeId, new Uint8Array(10))
     await waitFor(() => received[bystander.nodeId] === 101 && received[offender.nodeId] === 3, 'later frames')
     expect(receiverNode.peerMetrics(bystander.nodeId).streamErrors).toBe(0)
   })
 
   it('refuses to send a frame over the cap and counts it', async () => {
     const { b, nodeA } = await fixture.pair({ listen, raft: { frameBytesMax: FRAME_BYTES_MAX } })
-    expect(nodeA.raft.send(b.nodeId, new Uint8Array(FRAME_BYTES_MAX + 1))).toBe(false)
+    expect(raftOf(nodeA).send(b.nodeId, new Uint8Array(FRAME_BYTES_MAX + 1))).toBe(false)
     expect(nodeA.peerMetrics(b.nodeId).framesDropped).toBe(1)
   })
 })

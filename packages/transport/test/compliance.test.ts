@@ -17,7 +17,7 @@ import { FramedStream } from '../src/framing/framed-stream.js'
 import { MetricsRegistry } from '../src/metrics.js'
 import { CRDT_PROTOCOL, RAFT_PROTOCOL, SNAPSHOT_PROTOCOL } from '../src/protocols.js'
 import { createSnapshotService } from '../src/snapshot/service.js'
-import { BOTH, Fixture, TCP_ONLY, waitFor } from './helpers.js'
+import { BOTH, Fixture, raftOf, TCP_ONLY, waitFor } from './helpers.js'
 
 const fixture = new Fixture()
 afterEach(() => fixture.cleanup())
@@ -82,14 +82,14 @@ describe('stream handler and lifecycle contract', () => {
     expect(nodeA.libp2p.getProtocols()).toEqual(
       expect.arrayContaining([RAFT_PROTOCOL, SNAPSHOT_PROTOCOL, CRDT_PROTOCOL]),
     )
-    nodeA.raft.send(b.nodeId, Uint8Array.of(1))
-    await waitFor(() => nodeA.raft.linkState(b.nodeId) === 'open', 'link open')
+    raftOf(nodeA).send(b.nodeId, Uint8Array.of(1))
+    await waitFor(() => raftOf(nodeA).linkState(b.nodeId) === 'open', 'link open')
     await nodeA.stop()
     await nodeA.stop() // stopping twice is harmless
     expect(nodeA.running).toBe(false)
     expect(nodeA.libp2p.getConnections()).toEqual([])
     expect(nodeA.libp2p.status).toBe('stopped')
-    expect(nodeA.raft.send(b.nodeId, Uint8Array.of(2))).toBe(false)
+    expect(raftOf(nodeA).send(b.nodeId, Uint8Array.of(2))).toBe(false)
     await expect(nodeA.openStream(b.nodeId, RAFT_PROTOCOL, AbortSignal.timeout(1000))).rejects.toMatchObject({
       code: 'TRANSPORT_HOST_NOT_RUNNING',
     })

@@ -13,7 +13,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { RAFT_PROTOCOL } from '../src/protocols.js'
 import { createRaftTransport } from '../src/raft-transport.js'
 import { heartbeat } from './heartbeat.js'
-import { Fixture, TCP_ONLY, waitFor } from './helpers.js'
+import { Fixture, raftOf, TCP_ONLY, waitFor } from './helpers.js'
 
 const testDir = dirname(fileURLToPath(import.meta.url))
 const fixture = new Fixture()
@@ -56,8 +56,8 @@ async function cluster(
   const target = await fixture.node({ dataDir: t.dataDir, members, listen: TCP_ONLY, backoff, raft })
   const peers = { [t.nodeId]: target.multiaddrs() }
   const honest = await fixture.node({ dataDir: h.dataDir, members, listen: TCP_ONLY, backoff, peers })
-  const targetRaft = createRaftTransport(target)
-  const honestRaft = createRaftTransport(honest)
+  const targetRaft = createRaftTransport(raftOf(target))
+  const honestRaft = createRaftTransport(raftOf(honest))
   let flooded = 0
   targetRaft.onMessage((message) => {
     if (message.from === h.nodeId) targetRaft.send([heartbeat(t.nodeId, h.nodeId, message.term)])

@@ -10,7 +10,7 @@
 import { peerIdFromString } from '@libp2p/peer-id'
 import { multiaddr } from '@multiformats/multiaddr'
 import { encodeMessage, MessageType } from '@tandem/raft'
-import { createTransportHost, RAFT_PROTOCOL } from '@tandem/transport'
+import { createRaftService, createTransportHost, RAFT_PROTOCOL } from '@tandem/transport'
 
 const config = JSON.parse(process.argv[2] ?? '{}')
 const node = await createTransportHost({
@@ -20,6 +20,8 @@ const node = await createTransportHost({
   peers: { [config.target]: config.targetAddresses },
   pingIntervalMs: 0,
 })
+// A member as the others see it: with its own end of the Raft links.
+await createRaftService(node)
 const connection = await node.libp2p.dial(peerIdFromString(config.target))
 process.stdout.write('ready\n')
 

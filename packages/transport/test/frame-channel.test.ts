@@ -1,7 +1,7 @@
 import { createSocket } from 'node:dgram'
 import { afterEach, describe, expect, it } from 'vitest'
 import { RAFT_PROTOCOL } from '../src/protocols.js'
-import { BOTH, Fixture, QUIC_ONLY, TCP_ONLY, waitFor } from './helpers.js'
+import { BOTH, Fixture, QUIC_ONLY, raftOf, TCP_ONLY, waitFor } from './helpers.js'
 
 const fixture = new Fixture()
 afterEach(() => fixture.cleanup())
@@ -28,20 +28,20 @@ describe.each([
     let echoed = 0
     let outOfOrderAtB = 0
     let wrongSender = 0
-    nodeB.raft.onFrame((from, frame) => {
+    raftOf(nodeB).onFrame((from, frame) => {
       if (from !== a.nodeId) wrongSender++
       if (sequenceOf(frame) !== echoed) outOfOrderAtB++
       echoed++
-      nodeB.raft.send(a.nodeId, frame)
+      raftOf(nodeB).send(a.nodeId, frame)
     })
     let returned = 0
     let outOfOrderAtA = 0
-    nodeA.raft.onFrame((_from, frame) => {
+    raftOf(nodeA).onFrame((_from, frame) => {
       if (sequenceOf(frame) !== returned) outOfOrderAtA++
       returned++
     })
     let refused = 0
-    for (let i = 0; i < total; i++) if (!nodeA.raft.send(b.nodeId, frameOf(i, 64))) refused++
+    for (let i = 0; i < total; i++) if (!raftOf(nodeA).send(b.nodeId, frameOf(i, 64))) refused++
     expect(refused).toBe(0)
     await waitFor(() => returned === total, `all ${total} frames back over ${name}`, 60_000)
     expect(wrongSender).toBe(0)
@@ -78,8 +78,8 @@ describe('dialing', () => {
       peers: { [b.nodeId]: tcpFirst },
     })
     let received = 0
-    nodeB.raft.onFrame(() => received++)
-    nodeA.raft.send(b.nodeId, frameOf(0, 8))
+    raftOf(nodeB).onFrame(() => received++)
+    raftOf(nodeA).send(b.nodeId, frameOf(0, 8))
     await waitFor(() => received === 1, 'one frame')
     const remote = nodeA.libp2p.getConnections().map((c) => c.remoteAddr.toString())
     expect(remote.some((address) => address.includes('/quic-v1'))).toBe(true)
@@ -99,8 +99,8 @@ describe('dialing', () => {
       peers: { [b.nodeId]: [deadQuic, ...nodeB.multiaddrs()] },
     })
     let received = 0
-    nodeB.raft.onFrame(() => received++)
-    nodeA.raft.send(b.nodeId, frameOf(0, 8))
+    raftOf(nodeB).onFrame(() => received++)
+    raftOf(nodeA).send(b.nodeId, frameOf(0, 8))
     await waitFor(() => received === 1, 'frame delivered over TCP')
     const remote = nodeA.libp2p.getConnections().map((c) => c.remoteAddr.toString())
     expect(remote.every((address) => address.includes('/tcp/'))).toBe(true)

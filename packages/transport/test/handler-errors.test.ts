@@ -8,7 +8,7 @@ import type { Logger } from '@tandem/base'
 import { afterEach, describe, expect, it } from 'vitest'
 import { createRaftTransport } from '../src/raft-transport.js'
 import { heartbeat } from './heartbeat.js'
-import { Fixture, TCP_ONLY, waitFor } from './helpers.js'
+import { Fixture, raftOf, TCP_ONLY, waitFor } from './helpers.js'
 
 const fixture = new Fixture()
 afterEach(() => fixture.cleanup())
@@ -25,8 +25,8 @@ describe('a failing message handler', () => {
       },
     }
     const { a, b, nodeA, nodeB } = await fixture.pair({ listen: TCP_ONLY, logger })
-    const receiver = createRaftTransport(nodeB)
-    const sender = createRaftTransport(nodeA)
+    const receiver = createRaftTransport(raftOf(nodeB))
+    const sender = createRaftTransport(raftOf(nodeA))
     let calls = 0
     receiver.onMessage(() => {
       calls++

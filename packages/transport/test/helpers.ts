@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { SeededRandom } from '@tandem/base'
 import { loadOrCreateNodeIdentity } from '../src/identity.js'
+import { createRaftService, type RaftService, type RaftServiceOptions } from '../src/raft-service.js'
 import { createTransportHost, type TransportHost } from '../src/transport-host.js'
 import type { TransportHostOptions } from '../src/transport-host-options.js'
 
@@ -17,8 +18,20 @@ export interface TestIdentity {
   readonly nodeId: string
 }
 
+/** A test host's options: the host's, plus those of the Raft service every test host gets. */
+export type TestHostOptions = TransportHostOptions & { readonly raft?: RaftServiceOptions }
+
 /** Options of one node of {@link Fixture.pair}: all but the data directory and the member list. */
-export type PairNodeOptions = Omit<TransportHostOptions, 'dataDir' | 'members'>
+export type PairNodeOptions = Omit<TestHostOptions, 'dataDir' | 'members'>
+
+const raftServices = new WeakMap<TransportHost, RaftService>()
+
+/** The Raft service {@link Fixture.node} started on `host`. */
+export function raftOf(host: TransportHost): RaftService {
+  const service = raftServices.get(host)
+  if (service === undefined) throw new Error('this host was not made by Fixture.node')
+  return service
+}
 
 /** Tracks what a test created so `cleanup()` in afterEach stops and removes all of it. */
 export class Fixture {
@@ -42,9 +55,12 @@ export class Fixture {
     return out
   }
 
-  async node(options: TransportHostOptions): Promise<TransportHost> {
-    const node = await createTransportHost({ pingIntervalMs: 0, addressDialTimeoutMs: 1_000, ...options })
+  /** A host with a Raft service (see {@link raftOf}), as every node of a cluster has. */
+  async node(options: TestHostOptions): Promise<TransportHost> {
+    const { raft, ...hostOptions } = options
+    const node = await createTransportHost({ pingIntervalMs: 0, addressDialTimeoutMs: 1_000, ...hostOptions })
     this.nodes.push(node)
+    raftServices.set(node, await createRaftService(node, raft))
     return node
   }
 

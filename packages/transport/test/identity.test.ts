@@ -1,6 +1,8 @@
 import { chmod, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { generateKeyPair } from '@libp2p/crypto/keys'
+import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { afterEach, describe, expect, it } from 'vitest'
 import { NodeKeyError } from '../src/errors.js'
 import { loadOrCreateNodeIdentity, NODE_KEY_FILE } from '../src/identity.js'
@@ -39,6 +41,25 @@ describe('node identity', () => {
     const node = await fixture.node({ dataDir, members: [nodeId], listen: TCP_ONLY })
     expect(node.nodeId).toBe(nodeId)
     expect(node.libp2p.peerId.toString()).toBe(nodeId)
+  })
+
+  it('takes a given key as its identity and leaves the data directory without a key file', async () => {
+    const privateKey = await generateKeyPair('Ed25519')
+    const dataDir = join(await fixture.dataDir(), 'fresh')
+    const nodeId = peerIdFromPrivateKey(privateKey).toString()
+    const node = await fixture.node({ dataDir, privateKey, members: [nodeId], listen: TCP_ONLY })
+    expect(node.nodeId).toBe(nodeId)
+    expect(node.libp2p.peerId.toString()).toBe(nodeId)
+    expect(node.multiaddrs().every((address) => address.endsWith(`/p2p/${nodeId}`))).toBe(true)
+    await expect(stat(join(dataDir, NODE_KEY_FILE))).rejects.toMatchObject({ code: 'ENOENT' })
+  })
+
+  it('refuses a key that is not Ed25519', async () => {
+    const privateKey = await generateKeyPair('secp256k1')
+    const dataDir = await fixture.dataDir()
+    await expect(
+      fixture.node({ dataDir, privateKey: privateKey as never, members: [], listen: TCP_ONLY }),
+    ).rejects.toThrow(/Ed25519/)
   })
 
   it('refuses a key file that others may read', async () => {

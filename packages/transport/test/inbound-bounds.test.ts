@@ -15,8 +15,7 @@ import { createCrdtSyncService } from '../src/crdt/sync-service.js'
 import { writeVarint } from '../src/framing/varint.js'
 import { DEFAULT_INBOUND_LIMITS, InboundGuard } from '../src/inbound-guard.js'
 import { CRDT_PROTOCOL, RAFT_PROTOCOL } from '../src/protocols.js'
-import type { TransportHostOptions } from '../src/transport-host-options.js'
-import { Fixture, TCP_ONLY, waitFor } from './helpers.js'
+import { Fixture, type PairNodeOptions, raftOf, TCP_ONLY, waitFor } from './helpers.js'
 
 const fixture = new Fixture()
 afterEach(() => fixture.cleanup())
@@ -26,7 +25,7 @@ const MiB = 1024 * KiB
 const backoff = { delayMsInitial: 10, delayMsMax: 100 }
 
 /** A target and an attacker whose id sorts after it (so the target reads every stream it opens). */
-async function targetAndAttacker(options: Omit<TransportHostOptions, 'dataDir' | 'members'>) {
+async function targetAndAttacker(options: PairNodeOptions) {
   const [low, high] = (await fixture.identities(2)).sort((x, y) => (x.nodeId < y.nodeId ? -1 : 1))
   if (low === undefined || high === undefined) throw new Error('unreachable')
   const members = [low.nodeId, high.nodeId]
@@ -97,10 +96,10 @@ describe('per-peer bounds on inbound partial frames', () => {
     expect(target.peerMetrics(m).refusedConnections).toBeGreaterThan(0)
     // The target's own link to the attacker is unaffected: frames still flow both ways.
     let received = 0
-    attacker.raft.onFrame((from) => {
+    raftOf(attacker).onFrame((from) => {
       if (from === t) received++
     })
-    target.raft.send(m, new Uint8Array(10))
+    raftOf(target).send(m, new Uint8Array(10))
     await waitFor(() => received === 1, 'the target still reaches the attacker')
   })
 

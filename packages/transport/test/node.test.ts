@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { RAFT_PROTOCOL } from '../src/protocols.js'
-import { BOTH, Fixture, TCP_ONLY, waitFor } from './helpers.js'
+import { BOTH, Fixture, raftOf, TCP_ONLY, waitFor } from './helpers.js'
 
 const fixture = new Fixture()
 afterEach(() => fixture.cleanup())
@@ -31,13 +31,13 @@ describe('node', () => {
   it('drops a removed member: its link closes and its streams are refused', async () => {
     const { a, b, nodeA, nodeB } = await fixture.pair({ listen: TCP_ONLY })
     let received = 0
-    nodeB.raft.onFrame(() => received++)
-    nodeA.raft.send(b.nodeId, Uint8Array.of(1))
+    raftOf(nodeB).onFrame(() => received++)
+    raftOf(nodeA).send(b.nodeId, Uint8Array.of(1))
     await waitFor(() => received === 1, 'first frame')
     await nodeB.setMembers([b.nodeId])
     expect(nodeB.admission.admits(a.nodeId, RAFT_PROTOCOL)).toBe(false)
     await waitFor(() => nodeB.libp2p.getConnections().length === 0, 'connection to the removed member closed')
-    nodeA.raft.send(b.nodeId, Uint8Array.of(2))
+    raftOf(nodeA).send(b.nodeId, Uint8Array.of(2))
     await waitFor(() => nodeB.peerMetrics(a.nodeId).refusedConnections > 0, 'removed member refused')
     expect(received).toBe(1)
     expect(nodeB.knownAddresses(a.nodeId)).toEqual([])

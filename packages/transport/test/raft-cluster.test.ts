@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { createRaftTransport } from '../src/raft-transport.js'
 import { createRaftSnapshotTransport } from '../src/snapshot/raft-snapshots.js'
 import { createSnapshotService, type SnapshotService } from '../src/snapshot/service.js'
-import { BOTH, Fixture, waitFor } from './helpers.js'
+import { BOTH, Fixture, raftOf, waitFor } from './helpers.js'
 
 const fixture = new Fixture()
 const rafts: RaftNode[] = []
@@ -35,8 +35,8 @@ describe('three RaftNodes over libp2p', () => {
         id: node.nodeId,
         clock,
         random: new SeededRandom(seed + i),
-        transport: createRaftTransport(node),
-        snapshotTransport: createRaftSnapshotTransport(node, snapshotServices[i] as SnapshotService),
+        transport: createRaftTransport(raftOf(node)),
+        snapshotTransport: createRaftSnapshotTransport(raftOf(node), snapshotServices[i] as SnapshotService),
         storage: new MemoryLogStorage({ voters: ids }),
         tickMs: 20,
         stateMachine: {

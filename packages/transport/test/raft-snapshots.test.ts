@@ -20,7 +20,7 @@ import { SnapshotTransferFailedError } from '../src/errors.js'
 import { createRaftTransport } from '../src/raft-transport.js'
 import { createRaftSnapshotTransport } from '../src/snapshot/raft-snapshots.js'
 import { createSnapshotService, type SnapshotService } from '../src/snapshot/service.js'
-import { BOTH, Fixture, TCP_ONLY, waitFor } from './helpers.js'
+import { BOTH, Fixture, raftOf, TCP_ONLY, waitFor } from './helpers.js'
 
 const fixture = new Fixture()
 const rafts: RaftNode[] = []
@@ -41,9 +41,9 @@ describe('RaftSnapshotTransport', () => {
   it('hands a snapshot over whole, and refuses a header naming another sender or a refused one', async () => {
     const { a, b, nodeA, nodeB } = await fixture.pair({ listen: TCP_ONLY })
     const senderService = await createSnapshotService(nodeA)
-    const sender = createRaftSnapshotTransport(nodeA, senderService)
+    const sender = createRaftSnapshotTransport(raftOf(nodeA), senderService)
     const receiverService = await createSnapshotService(nodeB)
-    const receiver = createRaftSnapshotTransport(nodeB, receiverService)
+    const receiver = createRaftSnapshotTransport(raftOf(nodeB), receiverService)
     const received: SnapshotMessage[] = []
     let refuse = false
     receiver.onSnapshot((message) => {
@@ -123,7 +123,7 @@ describe('RaftSnapshotTransport', () => {
     const makeRaft = (index: number, snapshotEntriesThreshold: number): RaftNode => {
       const node = nodes[index]
       if (node === undefined) throw new Error('no node')
-      const messages = createRaftTransport(node)
+      const messages = createRaftTransport(raftOf(node))
       // B's transport notes when each heartbeat arrives, to measure the gaps during the transfer.
       const transport: Transport =
         node === nodeB
@@ -142,7 +142,10 @@ describe('RaftSnapshotTransport', () => {
         clock: systemClock(),
         random: new SeededRandom(900 + index),
         transport,
-        snapshotTransport: createRaftSnapshotTransport(node, snapshotServices[index] as SnapshotService),
+        snapshotTransport: createRaftSnapshotTransport(
+          raftOf(node),
+          snapshotServices[index] as SnapshotService,
+        ),
         storage: new MemoryLogStorage({ voters: ids }),
         tickMs: TICK_MS,
         electionTicks: ELECTION_TICKS,

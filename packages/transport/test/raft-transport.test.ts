@@ -3,7 +3,7 @@ import { encodeMessage, MessageType, type WireMessage } from '@tandem/raft'
 import { afterEach, describe, expect, it } from 'vitest'
 import { RAFT_PROTOCOL } from '../src/protocols.js'
 import { createRaftTransport } from '../src/raft-transport.js'
-import { Fixture, QUIC_ONLY, TCP_ONLY, waitFor } from './helpers.js'
+import { Fixture, QUIC_ONLY, raftOf, TCP_ONLY, waitFor } from './helpers.js'
 
 const fixture = new Fixture()
 afterEach(() => fixture.cleanup())
@@ -40,8 +40,8 @@ describe.each([
 ])('raft transport over %s', (name, listen) => {
   it('round-trips a burst of 20,000 raft messages in order through the raft codec', async () => {
     const { a, b, nodeA, nodeB } = await pair(listen, { queueFramesMax: 32_768 })
-    const transportA = createRaftTransport(nodeA)
-    const transportB = createRaftTransport(nodeB)
+    const transportA = createRaftTransport(raftOf(nodeA))
+    const transportB = createRaftTransport(raftOf(nodeB))
     const total = 20_000
     // B answers every append with a response carrying the same index.
     let requestsOutOfOrder = 0
@@ -74,8 +74,8 @@ describe.each([
     const peers = { [b.nodeId]: nodeB.multiaddrs() }
     const nodeA = await fixture.node({ dataDir: a.dataDir, members, listen, peers })
     const nodeC = await fixture.node({ dataDir: c.dataDir, members, listen, peers })
-    const transportB = createRaftTransport(nodeB)
-    const transportC = createRaftTransport(nodeC)
+    const transportB = createRaftTransport(raftOf(nodeB))
+    const transportC = createRaftTransport(raftOf(nodeC))
     const received: WireMessage[] = []
     transportB.onMessage((m) => received.push(m))
 
@@ -107,11 +107,11 @@ describe('backpressure', () => {
     async (overflow) => {
       const queueFramesMax = 1000
       const { a, b, nodeA, nodeB } = await pair(TCP_ONLY, { queueFramesMax, overflow })
-      const transportA = createRaftTransport(nodeA)
-      const transportB = createRaftTransport(nodeB)
+      const transportA = createRaftTransport(raftOf(nodeA))
+      const transportB = createRaftTransport(raftOf(nodeB))
       const indexes: number[] = []
       transportB.onMessage((m) => indexes.push(m.index))
-      await waitFor(() => nodeA.raft.linkState(b) === 'open', 'link open')
+      await waitFor(() => raftOf(nodeA).linkState(b) === 'open', 'link open')
       const total = 20_000
       const burst: WireMessage[] = []
       for (let i = 0; i < total; i++) burst.push(message(MessageType.Heartbeat, a, b, i))
@@ -136,8 +136,8 @@ describe('backpressure', () => {
     let refused = 0
     let queuedMax = 0
     for (let round = 0; round < 40; round++) {
-      for (let i = 0; i < 500; i++) if (!nodeA.raft.send(b, frame)) refused++
-      queuedMax = Math.max(queuedMax, nodeA.raft.queuedFrames(b))
+      for (let i = 0; i < 500; i++) if (!raftOf(nodeA).send(b, frame)) refused++
+      queuedMax = Math.max(queuedMax, raftOf(nodeA).queuedFrames(b))
       await new Promise((resolve) => setTimeout(resolve, 5))
     }
     expect(queuedMax).toBeLessThanOrEqual(queueFramesMax)
@@ -151,15 +151,15 @@ describe('backpressure', () => {
     const queueFramesMax = 1000
     const { b, nodeA, nodeB } = await pair(TCP_ONLY, { queueFramesMax })
     const indexes: number[] = []
-    nodeB.raft.onFrame((_from, frame) =>
+    raftOf(nodeB).onFrame((_from, frame) =>
       indexes.push(new DataView(frame.buffer, frame.byteOffset).getUint32(0)),
     )
     const total = 50_000
     for (let i = 0; i < total; i++) {
       const frame = new Uint8Array(64)
       new DataView(frame.buffer).setUint32(0, i)
-      expect(nodeA.raft.send(b, frame)).toBe(true)
-      if (nodeA.raft.queuedFrames(b) >= queueFramesMax) await nodeA.raft.whenWritable(b)
+      expect(raftOf(nodeA).send(b, frame)).toBe(true)
+      if (raftOf(nodeA).queuedFrames(b) >= queueFramesMax) await raftOf(nodeA).whenWritable(b)
     }
     await waitFor(() => indexes.length === total, 'all frames delivered')
     expect(nodeA.peerMetrics(b).framesDropped).toBe(0)
@@ -176,7 +176,7 @@ describe('backpressure', () => {
       peers: { [ghost.nodeId]: ['/ip4/127.0.0.1/tcp/1'] },
       backoff: { delayMsInitial: 10, delayMsMax: 50 },
     })
-    const transportA = createRaftTransport(nodeA)
+    const transportA = createRaftTransport(raftOf(nodeA))
     const unreachable: string[] = []
     transportA.onUnreachable((peer) => unreachable.push(peer))
     transportA.send([message(MessageType.Heartbeat, a.nodeId, ghost.nodeId, 1)])

@@ -1,7 +1,7 @@
 import { peerIdFromString } from '@libp2p/peer-id'
 import { afterEach, describe, expect, it } from 'vitest'
 import { RAFT_PROTOCOL } from '../src/protocols.js'
-import { BOTH, Fixture, forget, QUIC_ONLY, seededRandom, TCP_ONLY, waitFor } from './helpers.js'
+import { BOTH, Fixture, forget, QUIC_ONLY, raftOf, seededRandom, TCP_ONLY, waitFor } from './helpers.js'
 
 const fixture = new Fixture()
 afterEach(() => fixture.cleanup())
@@ -40,15 +40,15 @@ describe('peer restart', () => {
         peers: { [a.nodeId]: nodeA.multiaddrs() },
       })
       const received: number[] = []
-      firstB.raft.onFrame((_from, frame) => received.push(frame[0] ?? -1))
-      nodeA.raft.send(b.nodeId, Uint8Array.of(1))
+      raftOf(firstB).onFrame((_from, frame) => received.push(frame[0] ?? -1))
+      raftOf(nodeA).send(b.nodeId, Uint8Array.of(1))
       await waitFor(() => received.length === 1, `first frame (seed ${seed})`)
       // B learned A's addresses through identify and persisted them; A learned B's.
       await waitFor(() => firstB.knownAddresses(a.nodeId).length > 0, 'address of A persisted by B')
       const oldAddresses = firstB.multiaddrs()
       await firstB.stop()
       forget(fixture, firstB)
-      await waitFor(() => nodeA.raft.linkState(b.nodeId) !== 'open', 'A noticed the loss')
+      await waitFor(() => raftOf(nodeA).linkState(b.nodeId) !== 'open', 'A noticed the loss')
 
       // B comes back from its data directory (same key, same address book), on the old or a new port.
       const restartedB = await fixture.node({
@@ -60,9 +60,9 @@ describe('peer restart', () => {
       })
       expect(restartedB.nodeId).toBe(b.nodeId)
       if (!sameAddress) expect(restartedB.multiaddrs()).not.toEqual(oldAddresses)
-      restartedB.raft.onFrame((_from, frame) => received.push(frame[0] ?? -1))
-      await waitFor(() => nodeA.raft.linkState(b.nodeId) === 'open', `A reconnected (seed ${seed})`)
-      nodeA.raft.send(b.nodeId, Uint8Array.of(2))
+      raftOf(restartedB).onFrame((_from, frame) => received.push(frame[0] ?? -1))
+      await waitFor(() => raftOf(nodeA).linkState(b.nodeId) === 'open', `A reconnected (seed ${seed})`)
+      raftOf(nodeA).send(b.nodeId, Uint8Array.of(2))
       await waitFor(() => received.includes(2), `delivery resumed (seed ${seed})`)
       expect(nodeA.peerMetrics(b.nodeId).reconnects).toBeGreaterThanOrEqual(1)
     },
@@ -84,7 +84,10 @@ describe('a peer connecting while the opener negotiates its stream', () => {
       backoff: { delayMsInitial: 60_000, delayMsMax: 60_000, multiplier: 1, jitter: 0 },
       random: seededRandom(seed),
     })
-    await waitFor(() => nodeB.raft.linkState(acceptor.nodeId) === 'backoff', 'opener waiting out its backoff')
+    await waitFor(
+      () => raftOf(nodeB).linkState(acceptor.nodeId) === 'backoff',
+      'opener waiting out its backoff',
+    )
     // The next open is nudged while it negotiates, as when the peer's own connection arrives at
     // that moment (after a restart both sides dial at once). Cutting the negotiation short there
     // reset a stream the acceptor may already have adopted, and lost what it sent on it; the
@@ -94,11 +97,11 @@ describe('a peer connecting while the opener negotiates its stream', () => {
     nodeB.openStream = (peer, protocol, signal, options) => {
       opens++
       const opened = open(peer, protocol, signal, options)
-      if (opens === 1) nodeB.raft.nudge(peer)
+      if (opens === 1) raftOf(nodeB).nudge(peer)
       return opened
     }
     const received: number[] = []
-    nodeB.raft.onFrame((_from, frame) => received.push(frame[0] ?? -1))
+    raftOf(nodeB).onFrame((_from, frame) => received.push(frame[0] ?? -1))
     const nodeA = await fixture.node({
       dataDir: acceptor.dataDir,
       members,
@@ -107,10 +110,10 @@ describe('a peer connecting while the opener negotiates its stream', () => {
       peers: { [opener.nodeId]: nodeB.multiaddrs() },
     })
     await waitFor(
-      () => nodeA.raft.linkState(opener.nodeId) === 'open',
+      () => raftOf(nodeA).linkState(opener.nodeId) === 'open',
       `acceptor adopted a stream (seed ${seed})`,
     )
-    nodeA.raft.send(opener.nodeId, Uint8Array.of(7))
+    raftOf(nodeA).send(opener.nodeId, Uint8Array.of(7))
     await waitFor(() => received.includes(7), `frame sent on the adopted stream arrived (seed ${seed})`)
     expect(opens).toBe(1)
     expect(nodeA.peerMetrics(opener.nodeId).reconnects).toBe(0)

@@ -15,7 +15,7 @@ import type { NodeId, Transport, WireMessage } from '@tandem/raft'
 import { transportSuite } from '@tandem/raft/testing'
 import { createRaftTransport } from '../src/raft-transport.js'
 import type { TransportHost } from '../src/transport-host.js'
-import { Fixture, TCP_ONLY, waitFor } from './helpers.js'
+import { Fixture, raftOf, TCP_ONLY, waitFor } from './helpers.js'
 
 /** How long after the last expected delivery an unexpected one would still be noticed. */
 const GRACE_MS = 100
@@ -50,7 +50,7 @@ transportSuite('libp2p Raft transport (three hosts on 127.0.0.1)', {
     hosts.forEach((host, index) => {
       const id = ids[index]
       if (id === undefined) throw new Error('one host per id')
-      const inner = createRaftTransport(host)
+      const inner = createRaftTransport(raftOf(host))
       transports.set(id, {
         send(messages: readonly WireMessage[]) {
           const mapped = messages.map((message) => {

@@ -14,8 +14,8 @@ import {
   type SnapshotMessage,
   type SnapshotTransport,
 } from '@tandem/raft'
-import { SnapshotProtocolError } from '../errors.js'
-import type { ProtocolHost } from '../host.js'
+import { SnapshotProtocolError, SnapshotTransferFailedError } from '../errors.js'
+import type { RaftAddressing } from '../member-ids.js'
 import { METADATA_BYTES_MAX } from './frames.js'
 import type { ReceivedSnapshot } from './receiver.js'
 import type { SnapshotSendOptions } from './sender.js'
@@ -27,28 +27,31 @@ const EMPTY_BYTES = new Uint8Array(0)
 export type RaftSnapshotTransportOptions = Pick<SnapshotSendOptions, 'chunkBytes' | 'attemptsMax'>
 
 export class RaftSnapshotTransport implements SnapshotTransport {
-  readonly #host: Pick<ProtocolHost, 'nodeId'>
+  readonly #addressing: RaftAddressing
   readonly #service: SnapshotService
   readonly #options: RaftSnapshotTransportOptions
 
+  /** `addressing` is the Raft service: this node's member id and the member-to-peer mapping. */
   constructor(
-    host: Pick<ProtocolHost, 'nodeId'>,
+    addressing: RaftAddressing,
     service: SnapshotService,
     options: RaftSnapshotTransportOptions = {},
   ) {
-    this.#host = host
+    this.#addressing = addressing
     this.#service = service
     this.#options = options
   }
 
-  /** Streams the snapshot to `message.to`; resolves once that node's Raft took it whole. */
+  /** Streams the snapshot to the peer of member `message.to`; resolves once that node's Raft took it whole. */
   async send(message: SnapshotMessage, signal: CancelSignal): Promise<void> {
+    const peer = this.#addressing.peerOf(message.to)
+    if (peer === null) throw new SnapshotTransferFailedError(`member id ${message.to} names no peer`)
     const abort = new AbortController()
     if (signal.aborted) abort.abort(signal.reason)
     else signal.addEventListener('abort', () => abort.abort(signal.reason))
     const { metadata } = message.snapshot
     await this.#service.send(
-      message.to,
+      peer,
       {
         // Resumes match on it: the same snapshot from the same term resumes where a cut left it.
         transferId: `raft/${message.term}/${metadata.term}/${metadata.index}`,
@@ -74,8 +77,9 @@ export class RaftSnapshotTransport implements SnapshotTransport {
   }
 
   /**
-   * Installs the handler of received snapshots. A snapshot whose header does not decode, names
-   * another sender than the authenticated peer or another recipient than this node is refused, as
+   * Installs the handler of received snapshots. A snapshot whose header does not decode, names a
+   * sender member whose peer is not the authenticated peer, or another recipient than this node's
+   * member id is refused, as
    * is one the handler throws on; the sender's `send` then rejects.
    */
   onSnapshot(handler: (message: SnapshotMessage) => void): void {
@@ -92,9 +96,9 @@ export class RaftSnapshotTransport implements SnapshotTransport {
     }
     if (header.type !== MessageType.Snap || header.snapshot === null)
       throw new SnapshotProtocolError('the snapshot header is not a Snap message')
-    if (header.from !== received.from)
+    if (this.#addressing.peerOf(header.from) !== received.from)
       throw new SnapshotProtocolError('the snapshot header names another sender than the peer')
-    if (header.to !== this.#host.nodeId)
+    if (header.to !== this.#addressing.memberId)
       throw new SnapshotProtocolError('the snapshot header names another recipient')
     return {
       from: header.from,
@@ -105,11 +109,14 @@ export class RaftSnapshotTransport implements SnapshotTransport {
   }
 }
 
-/** Raft's snapshot transport for the node of `service` (which then owns the service's snapshot handler). */
+/**
+ * Raft's snapshot transport over `service` (which then owns the service's snapshot handler), with
+ * the member ids of `addressing` (the Raft service).
+ */
 export function createRaftSnapshotTransport(
-  host: Pick<ProtocolHost, 'nodeId'>,
+  addressing: RaftAddressing,
   service: SnapshotService,
   options: RaftSnapshotTransportOptions = {},
 ): RaftSnapshotTransport {
-  return new RaftSnapshotTransport(host, service, options)
+  return new RaftSnapshotTransport(addressing, service, options)
 }
