@@ -308,7 +308,9 @@ export class RaftNode<Result = Uint8Array> {
   /**
    * Proposes a command. Resolves once it is committed and applied on this node, with the state
    * machine's result and the entry's fencing token; retried internally (and applied once) until
-   * its deadline.
+   * its deadline. With `noQuorumTimeoutMs` on it may reject with {@link NoQuorumError} (see that
+   * option); with `builtInSessions: false` the command is stored as it is and matched by
+   * `commandKey`.
    */
   propose(command: Uint8Array, options: ProposeOptions = {}): Promise<ProposalOutcome<Result>> {
     if (this.#commandKey !== null) return this.#proposeBare(command, options, this.#commandKey)

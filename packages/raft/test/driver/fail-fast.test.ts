@@ -218,6 +218,17 @@ describe('RaftNode fail fast (noQuorumTimeoutMs)', () => {
     for (const member of cluster.members.values()) expect(commands(member)).not.toContain('queued')
   })
 
+  it('treats a membership change like a command: an isolated leader gets unknown within the bound', async () => {
+    const { cluster, leader, followers } = await failFastCluster()
+    await cluster.addNode('d')
+    cluster.network.partition([[leader.node.id], [...followers.map((member) => member.node.id), 'd']])
+    const startMs = cluster.clock.now()
+    const watched = watch(cluster, leader.node.addLearner('d'))
+    await cluster.runUntil(() => watched.settled !== null, BOUND_MS + 50, 'the rejection')
+    expect((watched.settled?.atMs ?? 0) - startMs).toBeLessThanOrEqual(BOUND_MS)
+    expect(noQuorum(watched).outcome).toBe('unknown')
+  })
+
   it('without the option, a stranded proposal keeps waiting past the bound (the default is unchanged)', async () => {
     const cluster = new Cluster({ seed: 11, ids: ['a', 'b', 'c'] })
     await cluster.start()
