@@ -72,7 +72,6 @@ export class TransportHost implements ProtocolHost {
   readonly #options: ResolvedHostOptions
   readonly #addressBook: AddressBook
   readonly #services: HostService[] = []
-  readonly #stopHooks: Array<() => Promise<void>> = []
   readonly #membershipListeners: Array<() => void | Promise<void>> = []
   readonly #addressListeners: Array<(peer: string) => void> = []
   #pingTimer: ReturnType<typeof setInterval> | null = null
@@ -231,11 +230,6 @@ export class TransportHost implements ProtocolHost {
     if (!this.#services.includes(service)) this.#services.push(service)
   }
 
-  /** Registers a shutdown step run by every {@link stop} before the services and libp2p stop. */
-  onStop(hook: () => Promise<void>): void {
-    this.#stopHooks.push(hook)
-  }
-
   /**
    * Stops every protocol service, closes all connections and stops libp2p. Not final: {@link start}
    * brings the host back.
@@ -262,7 +256,6 @@ export class TransportHost implements ProtocolHost {
     this.#running = false
     if (this.#pingTimer !== null) clearInterval(this.#pingTimer)
     this.#pingTimer = null
-    for (const hook of [...this.#stopHooks].reverse()) await hook()
     for (const service of [...this.#services].reverse()) await service.stop()
     await this.libp2p.stop()
     await this.#addressBook.flushed()

@@ -3,8 +3,12 @@
  * given, and its services back, so the Raft links to the members are re-established.
  */
 import { createServer } from 'node:net'
+import { Replica } from '@tandem/crdt'
 import { afterEach, describe, expect, it } from 'vitest'
-import { RAFT_PROTOCOL } from '../src/protocols.js'
+import { crdtSyncAdapter } from '../src/crdt/sync-adapter.js'
+import { createCrdtSyncService } from '../src/crdt/sync-service.js'
+import { CRDT_PROTOCOL, RAFT_PROTOCOL, SNAPSHOT_PROTOCOL } from '../src/protocols.js'
+import { createSnapshotService } from '../src/snapshot/service.js'
 import { Fixture, raftOf, TCP_ONLY, waitFor } from './helpers.js'
 
 const fixture = new Fixture()
@@ -103,5 +107,44 @@ describe('host stop and start', () => {
     await nodeA.start()
     await waitFor(() => raftA.linkState(b.nodeId) === 'open', 'link open after the second restart')
     expect(nodeA.libp2p.getConnections().length).toBeGreaterThan(0)
+  })
+
+  it('restarts the snapshot and CRDT sync services with the host', async () => {
+    const { a, b, nodeA, nodeB } = await fixture.pair({
+      listen: TCP_ONLY,
+      backoff: { delayMsInitial: 10, delayMsMax: 200 },
+    })
+    const replicaA = new Replica({ node: a.nodeId, now: () => 1 })
+    const replicaB = new Replica({ node: b.nodeId, now: () => 1 })
+    const syncA = await createCrdtSyncService(nodeA, crdtSyncAdapter(replicaA, { bytesMax: 1 << 20 }))
+    await createCrdtSyncService(nodeB, crdtSyncAdapter(replicaB, { bytesMax: 1 << 20 }))
+    const snapshotsA = await createSnapshotService(nodeA)
+    const snapshotsB = await createSnapshotService(nodeB)
+    const installed: number[] = []
+    snapshotsB.onSnapshot(async (snapshot) => {
+      installed.push(snapshot.data.byteLength)
+    })
+    replicaA.map<number>('stock').set('apples', 1)
+    await waitFor(() => replicaB.map('stock').get('apples') === 1, 'first sync')
+
+    await nodeA.stop()
+    expect(syncA.isSyncing(b.nodeId)).toBe(false)
+    expect(nodeA.libp2p.getProtocols()).not.toContain(CRDT_PROTOCOL)
+    await expect(
+      snapshotsA.send(b.nodeId, { transferId: 'stopped', data: Uint8Array.of(1) }),
+    ).rejects.toThrow()
+    // Written while A is down: the new session's step 1 and step 2 carry it over.
+    replicaA.map<number>('stock').set('pears', 2)
+
+    await nodeA.start()
+    expect(nodeA.libp2p.getProtocols()).toEqual(
+      expect.arrayContaining([RAFT_PROTOCOL, SNAPSHOT_PROTOCOL, CRDT_PROTOCOL]),
+    )
+    await waitFor(() => replicaB.map('stock').get('pears') === 2, 'sync after the restart')
+    replicaA.map<number>('stock').set('plums', 3)
+    await waitFor(() => replicaB.map('stock').get('plums') === 3, 'live sync after the restart')
+    const result = await snapshotsA.send(b.nodeId, { transferId: 'after', data: new Uint8Array(100_000) })
+    expect(result.resumedFrom).toEqual([0])
+    expect(installed).toEqual([100_000])
   })
 })

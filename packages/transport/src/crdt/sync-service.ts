@@ -36,6 +36,13 @@ export interface CrdtSyncOptions {
   readonly bufferedBytesPerPeerMax?: number
 }
 
+/** An abort controller that is aborted already: the state of a service not yet started. */
+function abortedController(): AbortController {
+  const controller = new AbortController()
+  controller.abort(new Error('not started'))
+  return controller
+}
+
 interface PeerState {
   readonly pause: Pause
   /** Aborted when this peer is removed or the service stops. */
@@ -53,8 +60,9 @@ export class CrdtSyncService<Message> {
   readonly #bufferedBytesPerPeerMax: number
   readonly #peers = new Map<string, PeerState>()
   readonly #inbound = new Set<Stream>()
-  readonly #stopping = new AbortController()
-  readonly #loops: Promise<void>[] = []
+  /** Aborted at stop; a start after a stop makes a fresh one. Starts aborted: not yet running. */
+  #stopping = abortedController()
+  #loops: Promise<void>[] = []
   readonly #onConnection = (event: CustomEvent<Connection>): void => {
     this.#peers.get(event.detail.remotePeer.toString())?.pause.cutShort()
   }
@@ -69,18 +77,25 @@ export class CrdtSyncService<Message> {
       options.bufferedBytesPerPeerMax ?? defaultBufferedBytesPerPeerMax(this.#frameBytesMax)
     if (!(this.#bufferedBytesPerPeerMax >= this.#frameBytesMax))
       throw new RangeError('bufferedBytesPerPeerMax must hold at least one whole frame')
+    node.onMembershipChange(() => {
+      if (!this.#stopping.signal.aborted) this.#followMembership()
+    })
   }
 
-  /** @internal Called by {@link createCrdtSyncService}. */
+  /**
+   * Registers the protocol and syncs with every member and sync peer. Called by
+   * {@link createCrdtSyncService}, and again by the host when it is started after a stop.
+   */
   async start(): Promise<void> {
+    if (!this.#stopping.signal.aborted) return
+    this.#stopping = new AbortController()
+    this.#loops = []
     this.#node.inbound.setBufferedBytesMax(CRDT_PROTOCOL, this.#bufferedBytesPerPeerMax)
     await this.#node.libp2p.handle(CRDT_PROTOCOL, (stream, connection) => this.#accept(stream, connection), {
       maxInboundStreams: 4,
       maxOutboundStreams: 4,
     })
     this.#node.libp2p.addEventListener('connection:open', this.#onConnection)
-    this.#node.onStop(() => this.stop())
-    this.#node.onMembershipChange(() => this.#followMembership())
     this.#followMembership()
   }
 
@@ -130,6 +145,7 @@ export class CrdtSyncService<Message> {
     for (const stream of this.#inbound) stream.abort(new Error('node stopping'))
     for (const state of this.#peers.values()) state.stream?.abort(new Error('node stopping'))
     await Promise.all(this.#loops)
+    this.#peers.clear()
   }
 
   /** Syncs with exactly the current members and sync peers. */
@@ -298,5 +314,6 @@ export async function createCrdtSyncService<Message>(
 ): Promise<CrdtSyncService<Message>> {
   const service = new CrdtSyncService(node, adapter, options)
   await service.start()
+  node.addService(service)
   return service
 }

@@ -40,8 +40,11 @@ export class SnapshotService {
   readonly #frameBytesMax: number
   readonly #bufferedBytesPerPeerMax: number
   readonly #inbound = new Set<Stream>()
-  readonly #sweepTimer: ReturnType<typeof setInterval>
-  readonly #stopping = new AbortController()
+  readonly #sweepIntervalMs: number
+  #sweepTimer: ReturnType<typeof setInterval> | null = null
+  /** Aborted at stop; a start after a stop makes a fresh one. */
+  #stopping = new AbortController()
+  #running = false
 
   constructor(node: TransportHost, options: SnapshotServiceOptions = {}) {
     this.#node = node
@@ -69,13 +72,19 @@ export class SnapshotService {
       clock: options.clock ?? systemClock(),
       logger: node.logger,
     })
-    const sweepIntervalMs = options.sweepIntervalMs ?? Math.min(limits.ttlMs / 4, limits.stallTimeoutMs / 2)
-    this.#sweepTimer = setInterval(() => this.#receiver.sweep(), sweepIntervalMs)
-    this.#sweepTimer.unref()
+    this.#sweepIntervalMs = options.sweepIntervalMs ?? Math.min(limits.ttlMs / 4, limits.stallTimeoutMs / 2)
   }
 
-  /** @internal Registers the protocol handler; called by {@link createSnapshotService}. */
+  /**
+   * Registers the protocol handler and starts the sweep; called by {@link createSnapshotService},
+   * and again by the host when it is started after a stop.
+   */
   async start(): Promise<void> {
+    if (this.#running) return
+    this.#running = true
+    if (this.#stopping.signal.aborted) this.#stopping = new AbortController()
+    this.#sweepTimer = setInterval(() => this.#receiver.sweep(), this.#sweepIntervalMs)
+    this.#sweepTimer.unref()
     this.#node.inbound.setBufferedBytesMax(SNAPSHOT_PROTOCOL, this.#bufferedBytesPerPeerMax)
     await this.#node.libp2p.handle(
       SNAPSHOT_PROTOCOL,
@@ -85,7 +94,6 @@ export class SnapshotService {
         maxOutboundStreams: 4,
       },
     )
-    this.#node.onStop(() => this.stop())
   }
 
   /** Installs the handler of complete, verified snapshots (replacing any earlier one). */
@@ -142,7 +150,10 @@ export class SnapshotService {
   }
 
   async stop(): Promise<void> {
-    clearInterval(this.#sweepTimer)
+    if (!this.#running) return
+    this.#running = false
+    if (this.#sweepTimer !== null) clearInterval(this.#sweepTimer)
+    this.#sweepTimer = null
     this.#stopping.abort(new Error('node stopping'))
     await this.#node.libp2p.unhandle(SNAPSHOT_PROTOCOL)
     for (const stream of this.#inbound) stream.abort(new Error('node stopping'))
@@ -184,5 +195,6 @@ export async function createSnapshotService(
 ): Promise<SnapshotService> {
   const service = new SnapshotService(node, options)
   await service.start()
+  node.addService(service)
   return service
 }
