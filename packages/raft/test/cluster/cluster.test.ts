@@ -8,8 +8,15 @@
  * Replay one seed with TANDEM_SEED=<seed>.
  */
 import { describe, expect, it } from 'vitest'
-import { NoQuorumError, NotLeaderError, ProposalDroppedError, TimeoutError } from '../../src/driver/errors.js'
+import {
+  ConfChangeVetoedError,
+  NoQuorumError,
+  NotLeaderError,
+  ProposalDroppedError,
+  TimeoutError,
+} from '../../src/driver/errors.js'
 import { type Acknowledged, checkAcknowledged, checkSameOrder } from './checks.js'
+import { DedupingStateMachine, wholeCommandKey } from './deduping-state-machine.js'
 import { Cluster, type Member } from './harness.js'
 
 const utf8 = new TextEncoder()
@@ -27,18 +34,33 @@ interface ScenarioStats {
   /** Fail fast only: rejections with `NoQuorumError`, by outcome. */
   noQuorumNotApplied: number
   noQuorumUnknown: number
+  /** Sessions off: copies the state machines skipped (summed over the final incarnations). */
+  duplicatesSkipped: number
 }
 
-async function scenario(seed: number, size: 3 | 5, phases: number, failFast = false): Promise<ScenarioStats> {
+/**
+ * `failFast`: `noQuorumTimeoutMs` on. `bare`: also the built-in sessions off, with a state machine
+ * that deduplicates by itself (the hybrid node's configuration).
+ */
+async function scenario(
+  seed: number,
+  size: 3 | 5,
+  phases: number,
+  mode: { readonly failFast?: boolean; readonly bare?: boolean } = {},
+): Promise<ScenarioStats> {
+  const failFast = mode.failFast === true || mode.bare === true
   const ids = Array.from({ length: size }, (_, i) => `n${i + 1}`)
   const cluster = new Cluster({
     seed,
     ids,
     faults: { dropRate: 0.03, duplicateRate: 0.03, latencyMsMin: 1, latencyMsMax: 8 },
     encode: seed % 2 === 0,
-    nodeOptions: failFast
-      ? { snapshotEntriesThreshold: 30, noQuorumTimeoutMs: 1_000 }
-      : { snapshotEntriesThreshold: 30 },
+    nodeOptions: {
+      snapshotEntriesThreshold: 30,
+      ...(failFast ? { noQuorumTimeoutMs: 1_000 } : {}),
+      ...(mode.bare === true ? { builtInSessions: false, commandKey: wholeCommandKey } : {}),
+    },
+    ...(mode.bare === true ? { stateMachine: () => new DedupingStateMachine() } : {}),
   })
   const random = cluster.random
   const stats: ScenarioStats = {
@@ -52,7 +74,10 @@ async function scenario(seed: number, size: 3 | 5, phases: number, failFast = fa
     leaderChanges: 0,
     noQuorumNotApplied: 0,
     noQuorumUnknown: 0,
+    duplicatesSkipped: 0,
   }
+  /** Sessions off: acknowledged by a skipped copy; each must be applied (once) all the same. */
+  const settledByCopy: string[] = []
   /** Commands answered `not-applied`: none of them may ever be applied. */
   const notApplied = new Set<string>()
   const acknowledged: Acknowledged[] = []
@@ -66,6 +91,7 @@ async function scenario(seed: number, size: 3 | 5, phases: number, failFast = fa
     error instanceof TimeoutError ||
     error instanceof ProposalDroppedError ||
     (failFast && error instanceof NoQuorumError) ||
+    (mode.bare === true && error instanceof ConfChangeVetoedError) ||
     (error as Error).name === 'NodeStoppedError'
 
   const unexpected: string[] = []
@@ -89,7 +115,10 @@ async function scenario(seed: number, size: 3 | 5, phases: number, failFast = fa
         (outcome) => {
           // A duplicate outcome is legitimate: the proposer may learn of the first copy's apply only
           // through a snapshot, and then sees its retry deduplicated. It still names the index.
-          acknowledged.push({ command, index: outcome.index })
+          // Sessions off: a proposer that got the first copy through a snapshot is settled by a
+          // later copy, which its state machine skipped (-1); the command is applied, elsewhere.
+          if (outcome.result === -1) settledByCopy.push(command)
+          else acknowledged.push({ command, index: outcome.index })
         },
         (error: unknown) => {
           if (!expected(error)) unexpected.push(`seed ${seed}: ${command} failed with ${String(error)}`)
@@ -262,11 +291,20 @@ async function scenario(seed: number, size: 3 | 5, phases: number, failFast = fa
   expect(unexpected, `seed ${seed}`).toEqual([])
   expect(checkSameOrder(cluster, [...cluster.members.values()]), `seed ${seed}`).toBeNull()
   expect(checkAcknowledged(cluster, members, acknowledged), `seed ${seed}`).toBeNull()
+  for (const member of members) {
+    const commands = new Set(member.stateMachine.history.map((h) => h.command))
+    const missing = settledByCopy.filter((command) => !commands.has(command))
+    expect(missing, `seed ${seed}: acknowledged, yet missing on ${member.node.id}`).toEqual([])
+  }
   for (const member of cluster.members.values()) {
     const applied = member.stateMachine.history.filter((h) => notApplied.has(h.command))
     expect(applied, `seed ${seed}: answered not-applied, yet applied on ${member.node.id}`).toEqual([])
   }
   stats.acknowledged = acknowledged.length
+  for (const member of cluster.members.values()) {
+    if (member.stateMachine instanceof DedupingStateMachine)
+      stats.duplicatesSkipped += member.stateMachine.duplicates
+  }
   stats.leaderChanges = Math.max(...members.map((member) => member.node.status().leaderChangeCount))
   for (const member of cluster.running()) await member.node.stop()
   return stats
@@ -308,12 +346,24 @@ describe('in-process cluster under seeded faults', () => {
   it("3 nodes with fail fast: the same, and no proposal answered 'not-applied' is ever applied", async () => {
     const totals: ScenarioStats[] = []
     const seeds = single ? [baseSeed] : seeds3.slice(0, Math.ceil(seeds3.length / 2)).map((s) => s + 200_000)
-    for (const seed of seeds) totals.push(await scenario(seed, 3, 40, true))
+    for (const seed of seeds) totals.push(await scenario(seed, 3, 40, { failFast: true }))
     const sum = (key: keyof ScenarioStats) => totals.reduce((total, stats) => total + stats[key], 0)
     console.log('3-node fail-fast totals', JSON.stringify(totals))
     if (single) return
     expect(sum('acknowledged')).toBeGreaterThan(100)
     expect(sum('noQuorumNotApplied')).toBeGreaterThan(0)
     expect(sum('noQuorumUnknown')).toBeGreaterThan(0)
+  })
+
+  it('3 nodes as the hybrid node runs Raft (fail fast, sessions off, deduplication in the state machine): the same', async () => {
+    const totals: ScenarioStats[] = []
+    const seeds = single ? [baseSeed] : seeds3.slice(0, Math.ceil(seeds3.length / 2)).map((s) => s + 300_000)
+    for (const seed of seeds) totals.push(await scenario(seed, 3, 40, { bare: true }))
+    const sum = (key: keyof ScenarioStats) => totals.reduce((total, stats) => total + stats[key], 0)
+    console.log('3-node sessions-off totals', JSON.stringify(totals))
+    if (single) return
+    expect(sum('acknowledged')).toBeGreaterThan(100)
+    expect(sum('membershipChanges')).toBeGreaterThan(0)
+    expect(sum('duplicatesSkipped')).toBeGreaterThan(0)
   })
 })
