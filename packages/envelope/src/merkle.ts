@@ -58,7 +58,9 @@ function makeMerkleHash(name: MerkleHashName, id: number, prefixed: PrefixedHash
       prefixed(MERKLE_NODE_PREFIX, pair, out, outOffset)
     },
     siblings(level, offset, out, outOffset) {
-      prefixed(MERKLE_NODE_PREFIX, level.subarray(offset, offset + 2 * HASH_BYTES), out, outOffset)
+      // A copy into the scratch pair costs less than a subarray per node.
+      for (let i = 0; i < 2 * HASH_BYTES; i++) pair[i] = level[offset + i] as number
+      prefixed(MERKLE_NODE_PREFIX, pair, out, outOffset)
     },
   }
 }
@@ -102,14 +104,15 @@ export function merkleHashByName(provider: CryptoProvider, name: MerkleHashName)
   throw new RangeError(`unknown Merkle hash ${String(name)}`)
 }
 
-/** Writes the leaf hash `H(0x00 ‖ leafBytes)` into `out` at `outOffset`. */
+/** Writes the leaf hash `H(0x00 ‖ leafBytes[0 .. leafLength))` into `out` at `outOffset`. */
 export function leafHashInto(
   hash: MerkleHash,
   leafBytes: Uint8Array,
   out: Uint8Array,
   outOffset: number,
+  leafLength: number = leafBytes.length,
 ): void {
-  hash.prefixed(MERKLE_LEAF_PREFIX, leafBytes, out, outOffset)
+  hash.prefixed(MERKLE_LEAF_PREFIX, leafBytes, out, outOffset, leafLength)
 }
 
 /** The leaf hash `H(0x00 ‖ leafBytes)` in a new array. */
@@ -168,10 +171,12 @@ export class MerkleTree {
     return (this.levels[this.levels.length - 1] as Uint8Array).subarray(0, HASH_BYTES)
   }
 
-  /** Writes the proof of leaf `index` (siblings from the leaf up) into `target` at `offset`. */
-  writeProof(index: number, target: Uint8Array, offset: number): void {
+  /**
+   * Writes the proof of leaf `index` (siblings from the leaf up) through `out` at `offset` (a
+   * DataView the caller holds, over the whole buffer, so that none is made per entry).
+   */
+  writeProof(index: number, out: DataView, offset: number): void {
     // 32-bit words through DataViews: a byte loop or a subarray per proof hash cost several times more.
-    const out = new DataView(target.buffer, target.byteOffset, target.byteLength)
     let position = index
     let count = this.size
     let at = offset
@@ -188,9 +193,8 @@ export class MerkleTree {
     }
   }
 
-  /** Whether the proof stored at `source[offset..]` is exactly the proof of leaf `index`. */
-  proofEquals(index: number, source: Uint8Array, offset: number): boolean {
-    const input = new DataView(source.buffer, source.byteOffset, source.byteLength)
+  /** Whether the proof stored at `offset` of `input` (a DataView the caller holds) is exactly the proof of leaf `index`. */
+  proofEquals(index: number, input: DataView, offset: number): boolean {
     let position = index
     let count = this.size
     let at = offset

@@ -92,7 +92,7 @@ export class Opener {
     const guard = this.#replayGuard
     if (guard !== undefined) guard.check(header.writer, streamId, header.sequence)
     const payload = new Uint8Array(header.ciphertextBytes - TAG_BYTES)
-    this.#decrypt(context, envelope, header, payload)
+    this.#decrypt(context, envelope, header, payload, epochDataKey(this.#keyRing, header.epoch))
     if (guard !== undefined) guard.record(header.writer, streamId, header.sequence)
     return openedEntryOf(header, payload)
   }
@@ -113,12 +113,14 @@ export class Opener {
     for (const header of headers) batchBytes += header.ciphertextBytes - TAG_BYTES
     const batchBuffer = new ArrayBuffer(batchBytes)
     let batchOffset = 0
+    // The entries of a batch share their epoch (checked by the authenticator): one key look-up.
+    const key = epochDataKey(this.#keyRing, (headers[0] as EntryHeader).epoch)
     for (let index = 0; index < headers.length; index++) {
       const header = headers[index] as EntryHeader
       const payloadBytes = header.ciphertextBytes - TAG_BYTES
       const payload = new Uint8Array(batchBuffer, batchOffset, payloadBytes)
       batchOffset += payloadBytes
-      this.#decrypt(context, envelopes[index] as Uint8Array, header, payload)
+      this.#decrypt(context, envelopes[index] as Uint8Array, header, payload, key)
       opened[index] = openedEntryOf(header, payload)
     }
     if (guard !== undefined) {
@@ -129,8 +131,13 @@ export class Opener {
   }
 
   /** Decrypts the entry's ciphertext into `payload` (exactly its plaintext length). */
-  #decrypt(context: StreamContext, envelope: Uint8Array, header: EntryHeader, payload: Uint8Array): void {
-    const key = epochDataKey(this.#keyRing, header.epoch)
+  #decrypt(
+    context: StreamContext,
+    envelope: Uint8Array,
+    header: EntryHeader,
+    payload: Uint8Array,
+    key: Uint8Array,
+  ): void {
     const opened = this.#aead.decrypt(
       key,
       header.nonce,

@@ -73,15 +73,24 @@ export interface AeadCipher {
 }
 
 /**
- * Writes the 32-byte digest of `prefix ‖ data` into `out[outOffset .. outOffset + 32)`.
+ * Writes the 32-byte digest of `prefix ‖ data[0 .. dataLength)` into `out[outOffset .. outOffset + 32)`;
+ * `dataLength` defaults to all of `data`. (A length rather than a subarray: the envelope hashes a
+ * prefix of every entry, and making a view per entry cost more than the copy a native provider makes.)
  *
  * @example
  * ```ts
  * const leaf = new Uint8Array(32)
  * provider.sha256Prefixed(0x00, envelopeBytes, leaf, 0)
+ * provider.sha256Prefixed(0x00, envelopeBytes, leaf, 0, 84 + ciphertextBytes) // the first bytes only
  * ```
  */
-export type PrefixedHash = (prefix: number, data: Uint8Array, out: Uint8Array, outOffset: number) => void
+export type PrefixedHash = (
+  prefix: number,
+  data: Uint8Array,
+  out: Uint8Array,
+  outOffset: number,
+  dataLength?: number,
+) => void
 
 /**
  * Signs with one Ed25519 key; deterministic (RFC 8032), so every provider signs alike.

@@ -9,9 +9,10 @@ import type { AeadCipher, CryptoProvider, PrefixedHash } from './provider.js'
 
 function prefixedHash(hash: typeof sha256 | typeof blake3): PrefixedHash {
   const prefixByte = new Uint8Array(1)
-  return (prefix, data, out, outOffset) => {
+  return (prefix, data, out, outOffset, dataLength = data.length) => {
     prefixByte[0] = prefix
-    out.set(hash.create().update(prefixByte).update(data).digest(), outOffset)
+    const input = dataLength === data.length ? data : data.subarray(0, dataLength)
+    out.set(hash.create().update(prefixByte).update(input).digest(), outOffset)
   }
 }
 

@@ -89,6 +89,7 @@ export class Sealer {
   readonly #hash: MerkleHash
   readonly #limits: EnvelopeLimits
   readonly #contexts = new StreamContextCache()
+  readonly #nonce = new Uint8Array(NONCE_BYTES)
 
   constructor(options: SealerOptions) {
     const provider = options.cryptoProvider ?? pureCryptoProvider
@@ -157,9 +158,11 @@ export class Sealer {
       writeU64(envelope, ENTRY_OFFSET.sequence, sequence)
       writeU32(envelope, ENTRY_OFFSET.leafIndex, index)
       writeU32(envelope, ENTRY_OFFSET.batchSize, size)
-      this.#nonces.take(envelope, ENTRY_OFFSET.nonce)
+      // The nonce goes to the AEAD from a scratch array (a subarray per entry cost more than the copy).
+      const nonce = this.#nonce
+      this.#nonces.take(nonce, 0)
+      for (let i = 0; i < NONCE_BYTES; i++) envelope[ENTRY_OFFSET.nonce + i] = nonce[i] as number
       writeU32(envelope, ENTRY_OFFSET.ciphertextLength, ciphertextBytes)
-      const nonce = envelope.subarray(ENTRY_OFFSET.nonce, ENTRY_OFFSET.nonce + NONCE_BYTES)
       const sealedEnd = ENTRY_HEADER_BYTES + ciphertextBytes
       // Encrypt straight into the envelope: no intermediate ciphertext buffer.
       aead.encrypt(
@@ -169,18 +172,20 @@ export class Sealer {
         payload,
         envelope.subarray(ENTRY_HEADER_BYTES, sealedEnd),
       )
-      leafHashInto(hash, envelope.subarray(0, sealedEnd), leaves, index * HASH_BYTES)
+      leafHashInto(hash, envelope, leaves, index * HASH_BYTES, sealedEnd)
       envelopes[index] = envelope
     }
 
     const tree = new MerkleTree(hash, leaves, size)
     const statement = context.statement(hash.id, epoch, this.publicKey, size, tree.root)
     const signature = this.#signer.sign(statement)
+    // One DataView for the whole batch buffer: proofs are written through it in 32-bit words.
+    const batchView = new DataView(batchBuffer)
     for (let index = 0; index < size; index++) {
       const envelope = envelopes[index] as Uint8Array
       const signatureOffset = ENTRY_HEADER_BYTES + (entries[index] as EntryToSeal).payload.length + TAG_BYTES
       envelope.set(signature, signatureOffset)
-      tree.writeProof(index, envelope, signatureOffset + signature.length)
+      tree.writeProof(index, batchView, envelope.byteOffset + signatureOffset + signature.length)
     }
     return envelopes
   }

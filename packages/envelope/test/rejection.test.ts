@@ -300,7 +300,7 @@ describe.each(providers)('$name provider', (provider) => {
       const signature = provider.ed25519Signer(signingKeyA).sign(statement)
       sealed.forEach((envelope, i) => {
         envelope.set(signature, envelope.length - 96)
-        tree.writeProof(i, envelope, envelope.length - 32)
+        tree.writeProof(i, new DataView(envelope.buffer, envelope.byteOffset), envelope.length - 32)
       })
       expect(new Opener({ keyRing: memberRing() }).openBatch(streamId, sealed)).toHaveLength(2)
       expect(() =>

@@ -1,4 +1,4 @@
-import { readU32, readU64 } from '../bytes.js'
+import { equalAt, readU32, readU64 } from '../bytes.js'
 import {
   FORMAT_VERSION,
   HASH_BYTES,
@@ -88,9 +88,11 @@ export function checkVersion(bytes: Uint8Array, what: string): void {
 
 /**
  * Decodes and checks an entry's structure — every length, range and limit — without any
- * cryptography. Throws `UnsupportedVersionError` or `MalformedEnvelopeError`.
+ * cryptography. Throws `UnsupportedVersionError` or `MalformedEnvelopeError`. When `sibling` (an
+ * entry of the same batch, decoded before) names the same writer, its `writer` view is shared
+ * instead of making one per entry.
  */
-export function decodeEntry(bytes: Uint8Array, limits: EnvelopeLimits): EntryHeader {
+export function decodeEntry(bytes: Uint8Array, limits: EnvelopeLimits, sibling?: EntryHeader): EntryHeader {
   checkVersion(bytes, 'entry')
   if (bytes.length < ENTRY_FIXED_BYTES + TAG_BYTES) {
     throw new MalformedEnvelopeError(`entry of ${bytes.length} bytes is shorter than the fixed fields`)
@@ -122,7 +124,10 @@ export function decodeEntry(bytes: Uint8Array, limits: EnvelopeLimits): EntryHea
   return {
     hashId,
     epoch: readU32(bytes, ENTRY_OFFSET.epoch),
-    writer: bytes.subarray(ENTRY_OFFSET.writer, ENTRY_OFFSET.writer + PUBLIC_KEY_BYTES),
+    writer:
+      sibling !== undefined && equalAt(bytes, ENTRY_OFFSET.writer, sibling.writer, 0, PUBLIC_KEY_BYTES)
+        ? sibling.writer
+        : bytes.subarray(ENTRY_OFFSET.writer, ENTRY_OFFSET.writer + PUBLIC_KEY_BYTES),
     sequence,
     leafIndex,
     batchSize,

@@ -17,7 +17,7 @@
 
 /**
  * Native cryptography for Node, byte-identical to `pureCryptoProvider`: libsodium's
- * XChaCha20-Poly1305 and Ed25519, SHA-256 from libsodium (short inputs) or OpenSSL (long ones).
+ * XChaCha20-Poly1305 and Ed25519, OpenSSL's SHA-256.
  * @example
  * ```ts
  * const sealer = new Sealer({ keyRing: ring, signingKey, cryptoProvider: nodeCryptoProvider })

@@ -13,17 +13,17 @@ import { sodium } from './sodium.js'
  * - XChaCha20-Poly1305: libsodium. node:crypto has no XChaCha, and building it from HChaCha20 plus
  *   OpenSSL's ChaCha20-Poly1305 needs a fresh cipher object per entry: importing the per-nonce key
  *   into it alone costs about 10× libsodium's whole 1 KiB seal.
- * - SHA-256: libsodium up to `SHORT_INPUT_BYTES_MAX` (its call costs less), OpenSSL's one-shot
- *   `crypto.hash` above (OpenSSL uses the CPU's SHA extensions; libsodium's portable code is
- *   about 3× slower per byte). The digest comes back as a 32-character latin1 string rather than
- *   a Buffer: allocating the Buffer's backing store cost more than hashing a 1 KiB leaf.
+ * - SHA-256: OpenSSL's one-shot `crypto.hash`, for every length (OpenSSL uses the CPU's SHA
+ *   extensions; libsodium's portable code is about 5× slower on a 1 KiB leaf, and on Node 24 its
+ *   call cost more than `crypto.hash`'s even for a 65-byte Merkle node: 0.83–0.91 µs against
+ *   0.56–0.68 µs per call on this loaded machine, and 2–5 % of a whole seal+open in a paired A/B).
+ *   The digest comes back as a 32-character latin1 string rather than a Buffer: allocating the
+ *   Buffer's backing store cost more than hashing a 1 KiB leaf.
  * - Ed25519: libsodium (2-3× OpenSSL through `crypto.sign`/`crypto.verify` with cached keys),
  *   whose verification rule the pure provider reproduces exactly.
  * - BLAKE3 has no native implementation in either library: it stays on @noble/hashes.
  */
 
-/** Inputs up to this length (a 65-byte Merkle node) are hashed by libsodium, longer ones by OpenSSL. */
-const SHORT_INPUT_BYTES_MAX = 96
 /** Inputs above this are streamed into OpenSSL instead of copied behind their prefix byte. */
 const COPY_INPUT_BYTES_MAX = 64 * 1024
 
@@ -43,41 +43,51 @@ const aead: AeadCipher = Object.freeze<AeadCipher>({
   },
 })
 
-/** `prefix ‖ data` is copied into one reusable buffer: both native hashes take a single input. */
+/** `prefix ‖ data` is copied into one reusable buffer: the native hash takes a single input. */
 let scratch = new Uint8Array(2048)
-let scratchView = scratch.subarray(0, 0)
-const digest = new Uint8Array(32)
+/**
+ * Views of the scratch by input length, two of them: leaves of a batch share one length and inner
+ * nodes another, and a path walk alternates between the two, so neither is remade per call.
+ */
+let viewA = scratch.subarray(0, 0)
+let viewB = scratch.subarray(0, 0)
 const prefixByte = new Uint8Array(1)
 
-const sha256Prefixed: PrefixedHash = (prefix, data, out, outOffset) => {
-  const length = data.length + 1
-  if (length > COPY_INPUT_BYTES_MAX) {
-    prefixByte[0] = prefix
-    out.set(createHash('sha256').update(prefixByte).update(data).digest(), outOffset)
-    return
-  }
-  if (length > scratch.length) {
-    scratch = new Uint8Array(Math.max(length, scratch.length * 2))
-    scratchView = scratch.subarray(0, 0)
-  }
-  scratch[0] = prefix
-  scratch.set(data, 1)
-  // Entries of a batch tend to share a length: keep the last view instead of making one per call.
-  if (scratchView.length !== length) scratchView = scratch.subarray(0, length)
-  const input = scratchView
-  if (length <= SHORT_INPUT_BYTES_MAX) {
-    sodium.crypto_hash_sha256(digest, input)
-    out.set(digest, outOffset)
-  } else {
-    // 'binary' (latin1) maps each digest byte to one character code 0..255, exactly.
-    const text = oneShotHash('sha256', input, 'binary')
-    for (let i = 0; i < 32; i++) out[outOffset + i] = text.charCodeAt(i)
-  }
+function scratchView(length: number): Uint8Array {
+  if (viewA.length === length) return viewA
+  if (viewB.length === length) return viewB
+  const view = scratch.subarray(0, length)
+  viewB = viewA
+  viewA = view
+  return view
 }
 
-const blake3Prefixed: PrefixedHash = (prefix, data, out, outOffset) => {
+const sha256Prefixed: PrefixedHash = (prefix, data, out, outOffset, dataLength = data.length) => {
+  const length = dataLength + 1
+  if (data.length + 1 > COPY_INPUT_BYTES_MAX) {
+    prefixByte[0] = prefix
+    const input = dataLength === data.length ? data : data.subarray(0, dataLength)
+    out.set(createHash('sha256').update(prefixByte).update(input).digest(), outOffset)
+    return
+  }
+  if (data.length + 1 > scratch.length) {
+    scratch = new Uint8Array(Math.max(data.length + 1, scratch.length * 2))
+    viewA = scratch.subarray(0, 0)
+    viewB = viewA
+  }
+  scratch[0] = prefix
+  // All of `data`, even past `dataLength`: copying a few hundred bytes more costs less than a view.
+  scratch.set(data, 1)
+  // 'binary' (latin1) maps each digest byte to one character code 0..255, exactly; a Buffer result
+  // would cost more to allocate than hashing a 1 KiB leaf.
+  const text = oneShotHash('sha256', scratchView(length), 'binary')
+  for (let i = 0; i < 32; i++) out[outOffset + i] = text.charCodeAt(i)
+}
+
+const blake3Prefixed: PrefixedHash = (prefix, data, out, outOffset, dataLength = data.length) => {
   prefixByte[0] = prefix
-  out.set(blake3.create().update(prefixByte).update(data).digest(), outOffset)
+  const input = dataLength === data.length ? data : data.subarray(0, dataLength)
+  out.set(blake3.create().update(prefixByte).update(input).digest(), outOffset)
 }
 
 /** Holds libsodium's 64-byte expanded secret key (seed ‖ public key), computed once. */
