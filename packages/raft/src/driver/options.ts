@@ -153,6 +153,12 @@ export interface RaftNodeStatus {
   readonly lastIndex: number
   readonly logEntries: number
   readonly snapshotIndex: number
+  /**
+   * Bytes of entry data applied since the last snapshot (taken, installed or adopted with
+   * `compactTo`): what the snapshot byte threshold is measured against, and what a replica that
+   * takes no snapshots of its own watches to decide when to adopt one.
+   */
+  readonly logBytesSinceSnapshot: number
   readonly confState: ConfState
   /** Per-peer replication progress; empty unless this node leads. */
   readonly progress: readonly PeerProgress[]

@@ -508,6 +508,7 @@ export class RaftNode<Result = Uint8Array> {
       lastIndex,
       logEntries: Math.max(0, lastIndex - firstIndex + 1),
       snapshotIndex: this.#snapshotIndex,
+      logBytesSinceSnapshot: this.#bytesSinceSnapshot,
       confState: this.#confState,
       progress: core?.progress ?? [],
       electionCount: this.#electionCount,
@@ -1275,6 +1276,14 @@ export class RaftNode<Result = Uint8Array> {
     const snapshot: Snapshot = { metadata: { index, term, confState: this.#confStateAt(index) }, data }
     await this.#storage.compact(snapshot)
     this.#snapshotIndex = index
+    // What remains since the adopted snapshot: the applied entries after it.
+    let bytes = 0
+    if (this.#applied > index) {
+      for (const entry of this.#storage.entries(index + 1, this.#applied + 1, Number.POSITIVE_INFINITY)) {
+        bytes += entry.data.length
+      }
+    }
+    this.#bytesSinceSnapshot = bytes
     this.#pruneConfHistory(index)
     this.#logger.info('compacted the log to an offered snapshot', { index, term })
     this.#emit({ type: 'snapshot-taken', index })

@@ -78,8 +78,16 @@ describe('RaftNode.compactTo', () => {
     expect(c.node.status().applied).toBeGreaterThanOrEqual(index)
     const firstBefore = c.storage.firstIndex()
 
+    const bytesBefore = c.node.status().logBytesSinceSnapshot
     await settleWith(cluster, c.node.compactTo(index, term, offer.data))
     expect(firstBefore).toBeLessThanOrEqual(index)
+    // Only the applied entries after the adopted snapshot still count.
+    const applied = c.node.status().applied
+    const remaining = c.storage
+      .entries(index + 1, applied + 1, Number.POSITIVE_INFINITY)
+      .reduce((total, entry) => total + entry.data.length, 0)
+    expect(c.node.status().logBytesSinceSnapshot).toBe(remaining)
+    expect(remaining).toBeLessThan(bytesBefore)
     expect(c.storage.firstIndex()).toBe(index + 1)
     expect(c.node.status().snapshotIndex).toBe(index)
     const adopted = c.storage.snapshot()
