@@ -122,6 +122,39 @@ export {
   strongPayloadVersion,
 } from './codec/strong-payload.js'
 /**
+ * The composition core: one node's C and its writes on a RaftNode (built-in sessions off, fail
+ * fast, the conf-change veto), with injected clock, wall clock, delta log and Raft node.
+ *
+ * @example
+ * ```ts
+ * import { MemoryDeltaLog, NodeCore } from '@tandem/node'
+ * const core = new NodeCore({ member, key, incarnation, clock, wallClock, deltaLog: new MemoryDeltaLog(),
+ *   noQuorumTimeoutMs: 2_000, createRaft: (parts) => new RaftNode({ ...raftOptions, ...parts }) })
+ * await core.start()
+ * await core.eventual({ kind: 'map-set', collection: 'm', key: 'k', value: 1 })
+ * ```
+ */
+export { commandKeyOf } from './compose/command-key.js'
+export { confChangeVeto } from './compose/conf-veto.js'
+export { type DeltaLog, MemoryDeltaLog, type StoredBatch } from './compose/delta-log.js'
+export {
+  BacklogFullError,
+  NoQuorumError,
+  StrongBatchRefusedError,
+  WriteRefusedError,
+} from './compose/errors.js'
+export {
+  type EventualOperation,
+  type EventualWriteResult,
+  type FoundingMember,
+  NodeCore,
+  type NodeCoreOptions,
+  type NodeRaft,
+  type NodeRaftParts,
+  type StrongWriteResult,
+} from './compose/node-core.js'
+export { type FoldRuns, PendingFolds } from './compose/pending-folds.js'
+/**
  * Collection declarations and the write rules they impose.
  *
  * @example
@@ -277,6 +310,7 @@ export {
   invalidIncarnation,
   invalidMemberId,
   invalidWriterKey,
+  isStrongCrdtId,
   type MemberId,
   memberId,
   parseStreamId,
@@ -290,6 +324,37 @@ export {
   type WriterKey,
 } from './core/ids.js'
 export { Incarnations, type OpenOutcome } from './core/incarnations.js'
+/**
+ * The local view V = C ⊔ {admissible pending deltas}: an overlay of the durable, unfolded eventual
+ * batches this node holds, merged per stream in order over C with the scoped merge (no drift check),
+ * stopping at a gap; rebuilt when C changes; folded batches leave it as C's h passes them. Reads
+ * (`map`, `set`, `register`) answer `local` consistency.
+ *
+ * @example
+ * ```ts
+ * import { Replica } from '@tandem/crdt'
+ * import { CommittedState, encodeEventualPayload, LocalView, memberId, plaintextBatchOpener, streamId, unverifiedSignatures, type Incarnation, type WriterKey } from '@tandem/node'
+ * const key = 'a'.repeat(64) as WriterKey
+ * const committed = new CommittedState({ signatures: unverifiedSignatures, opener: plaintextBatchOpener })
+ * committed.applyControl({ index: 1, signer: key, operation: { kind: 'init', member: memberId('12D3KooWGzxzKZYveHXtpG6AsrUJBcWxHBFS2HsEoGTxrMLvKXtf', '0123456789abcdef'), key } })
+ * const stream = streamId(key, '1'.repeat(32) as Incarnation, 0)
+ * const writer = new Replica({ node: stream, now: () => 1_000 })
+ * const deltas = [writer.map('carts').set('alice', 2)]
+ * const view = new LocalView({ committed, now: () => 1_000 })
+ * view.addPending(stream, { sequence: 1, epoch: 1, deltas, bytes: encodeEventualPayload(deltas).length })
+ * console.log(view.map('carts').get('alice'), committed.data?.mapValue('carts', 'alice')) // 2 undefined
+ * ```
+ */
+export {
+  type ExcludedBatch,
+  LocalView,
+  type LocalViewOptions,
+  type MapReader,
+  type PendingAdmission,
+  type PendingBatch,
+  type RegisterReader,
+  type SetReader,
+} from './core/local-view.js'
 /**
  * Applies committed Raft entries (index, term, bytes) in log order to C: decodes each entry, checks
  * signatures and epochs, applies control entries, folds and strong batches (ordinals counted across

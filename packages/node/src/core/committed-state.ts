@@ -72,6 +72,7 @@ export class CommittedState {
   readonly public: PublicLayer
   readonly data: DataLayer | null
   readonly #opener: BatchOpener | null
+  #revision = 0
   /** Folded batches whose deltas did not merge (refused by a rule or invalid), by reason. */
   readonly foldRefusals = new Map<string, number>()
 
@@ -86,8 +87,17 @@ export class CommittedState {
     return this.public.appliedIndex
   }
 
+  /**
+   * Counts every apply and skip: a view over C (the local view V) rebuilds when it changes, since an
+   * entry's items share one index.
+   */
+  get revision(): number {
+    return this.#revision
+  }
+
   /** Applies a verified control entry. */
   applyControl(entry: ControlEntry): CommittedOutcome {
+    this.#revision++
     const before = entry.operation
     // Read before apply: a removal forgets the member, and with it which key it carried.
     const removedKey =
@@ -111,6 +121,7 @@ export class CommittedState {
 
   /** Applies a verified strong batch. */
   applyStrong(entry: StrongEntry): CommittedOutcome {
+    this.#revision++
     this.public.skip(entry.index)
     if (!this.public.membership.mayWriteAt(entry.header.key, entry.index)) {
       return { kind: 'strong', results: null, refused: 'the writer has no standing at this index' }
@@ -130,6 +141,7 @@ export class CommittedState {
 
   /** Notes an index whose entry carries nothing for C (an empty entry of a new leader, a conf change). */
   skip(index: number): void {
+    this.#revision++
     this.public.skip(index)
   }
 

@@ -16,7 +16,7 @@ import { evaluateCondition } from './conditions.js'
 import type { ClusterConstants } from './control.js'
 import type { DataOperation, StrongBatchPayload, StrongOperation, StrongResult } from './data-operations.js'
 import { IdempotencyRecords } from './idempotency.js'
-import { strongCrdtId, type WriterKey } from './ids.js'
+import { isStrongCrdtId, strongCrdtId, type WriterKey } from './ids.js'
 import { clampStamp, compareStampTimes, type StampTime, StrongClock } from './strong-clock.js'
 import { type StrongBatchHeader, StrongSessions } from './strong-sessions.js'
 
@@ -24,8 +24,6 @@ import { type StrongBatchHeader, StrongSessions } from './strong-sessions.js'
 const COMMITTED_REPLICA_ID = 'committed'
 /** Folded deltas reach C's replica from the log, not from a peer. */
 const FOLD_ORIGIN = Object.freeze({ origin: 'remote' as const })
-/** Strong writes are made under ids of this prefix. */
-const STRONG_ID_PREFIX = 'log.'
 /** The dense counter moves to a new strong id every 2^31 operations. */
 const STRONG_IDS_PER_ROLLOVER = 2 ** 31
 
@@ -123,19 +121,14 @@ export class DataLayer {
   }): FoldedDeltaOutcome {
     const { deltas, writer, constants } = args
     this.#logTimeMs = args.logTimeMs
-    for (const delta of deltas) {
-      for (const collection of delta.collections) {
-        const refusal = this.collections.refusal(collection.name, 'eventual', writer, false)
-        if (refusal === 'consistency-not-allowed') return this.#foldRefused('collection-refuses-eventual')
-        if (refusal === 'writer-not-allowed') return this.#foldRefused('writer-not-allowed')
-      }
-    }
+    const refusal = this.foldRefusal(deltas, writer)
+    if (refusal !== null) return this.#foldRefused(refusal)
     const stampBoundMs = args.logTimeMs + constants.driftMaxMs
     try {
       this.#replica.applyBatch(deltas, FOLD_ORIGIN, {
         writerIds: args.writerIds,
         dotOrder: 'ascending',
-        isStrongId: (id) => id.startsWith(STRONG_ID_PREFIX),
+        isStrongId: isStrongCrdtId,
         stampBoundMs,
         drift: 'cap',
       })
@@ -149,6 +142,25 @@ export class DataLayer {
         this.strongClock.observeFolded(clampStamp(greatest, args.logTimeMs, constants.driftMaxMs))
     }
     return { merged: true }
+  }
+
+  /**
+   * Why a collection rule in force refuses an eventual batch by `writer` whole (a `'strong'`
+   * collection, or a writer not in a collection's `writers`), or `null`. The local view asks the same
+   * question of pending batches, so V shows what the fold will do under the rules C holds now.
+   */
+  foldRefusal(
+    deltas: readonly Delta[],
+    writer: WriterKey,
+  ): 'collection-refuses-eventual' | 'writer-not-allowed' | null {
+    for (const delta of deltas) {
+      for (const collection of delta.collections) {
+        const refusal = this.collections.refusal(collection.name, 'eventual', writer, false)
+        if (refusal === 'consistency-not-allowed') return 'collection-refuses-eventual'
+        if (refusal === 'writer-not-allowed') return 'writer-not-allowed'
+      }
+    }
+    return null
   }
 
   /** Reads a map value from C. */

@@ -88,6 +88,11 @@ export function strongCrdtId(strongOperationCount: number): string {
   return `log.${Math.floor(strongOperationCount / 2 ** 31)}`
 }
 
+/** Whether a CRDT id is one strong writes are stamped under (`log.<n>`, see {@link strongCrdtId}). */
+export function isStrongCrdtId(id: string): boolean {
+  return id.startsWith('log.')
+}
+
 /**
  * A write's id (design.md, "Batches"): (stream or strong session, sequence, index within the batch).
  * Eventual: `<stream id>/<sequence>/<position>`; strong: `<key>.<incarnation>.strong/<sequence>/<position>`.
