@@ -92,6 +92,48 @@ describe('RaftSnapshotTransport', () => {
     expect(received).toHaveLength(1)
   })
 
+  it('with store ids in member ids: routes to the peer, refuses a header for another store id or from another peer', async () => {
+    const [a, b] = await fixture.identities(2)
+    if (a === undefined || b === undefined) throw new Error('unreachable')
+    const memberA = `${a.nodeId}/00000000000000a1`
+    const memberB = `${b.nodeId}/00000000000000b2`
+    const { nodeA, nodeB } = await fixture.pair(
+      { listen: TCP_ONLY, raft: { memberId: memberB } },
+      { raft: { memberId: memberA } },
+      [a, b],
+    )
+    const sender = createRaftSnapshotTransport(raftOf(nodeA), await createSnapshotService(nodeA))
+    const receiver = createRaftSnapshotTransport(raftOf(nodeB), await createSnapshotService(nodeB))
+    const received: SnapshotMessage[] = []
+    receiver.onSnapshot((message) => {
+      received.push(message)
+    })
+    const data = new Uint8Array(10_000).fill(7)
+    const message: SnapshotMessage = {
+      from: memberA,
+      to: memberB,
+      term: 4,
+      snapshot: { metadata: { index: 12, term: 3, confState: confState([memberA, memberB]) }, data },
+    }
+    await sender.send(message, new AbortController().signal)
+    expect(received.map((m) => [m.from, m.to])).toEqual([[memberA, memberB]])
+    // B's earlier incarnation (a wiped directory) is another member: not this node.
+    await expect(
+      sender.send({ ...message, to: `${b.nodeId}/00000000000000b0`, term: 5 }, new AbortController().signal),
+    ).rejects.toBeInstanceOf(SnapshotTransferFailedError)
+    // A header naming a member of another peer as its sender, sent by A.
+    await expect(
+      sender.send(
+        { ...message, from: `${b.nodeId}/00000000000000b9`, term: 6 },
+        new AbortController().signal,
+      ),
+    ).rejects.toBeInstanceOf(SnapshotTransferFailedError)
+    await expect(
+      sender.send({ ...message, to: 'nobody' }, new AbortController().signal),
+    ).rejects.toBeInstanceOf(SnapshotTransferFailedError)
+    expect(received).toHaveLength(1)
+  })
+
   // 256 MiB through encryption, muxing and two SHA-256 passes, with three nodes in one process on
   // a shared 2-core machine: seconds on an idle one, but a loaded machine can take minutes.
   const BIG_TEST_TIMEOUT_MS = 600_000
