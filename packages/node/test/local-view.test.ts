@@ -398,4 +398,28 @@ describe('LocalView', () => {
     expect(view.addPending(cStream, two)).toBe('above-cutoff')
     expect(view.addPending(cStream, one)).toBe('added')
   })
+
+  it('a pending removal that names a strong dot this node has not applied yet takes effect once C applies it', () => {
+    const element = 'e'
+    const addE: DataOperation = { kind: 'set-add', collection: { kind: 'set', name: 's' }, element }
+    // Node X applied the strong add; its writer saw it and removed the element again.
+    const x = new Cluster()
+    x.strong(addE)
+    const stream = streamId(key('b'), incarnation('2'), 0)
+    const writer = new Replica({ node: stream, now: () => t0 })
+    writer.apply(x.committed.data?.replica.state() as Delta, { origin: 'remote' }, { drift: 'cap' })
+    const removal = sealedBatch(1, [writer.set('s').delete(element)])
+    // Node Y holds the removal before it applies the strong add.
+    const y = new Cluster()
+    const viewX = new LocalView({ committed: x.committed, now: () => t0 })
+    const viewY = new LocalView({ committed: y.committed, now: () => t0 })
+    viewX.addPending(stream, removal)
+    viewY.addPending(stream, removal)
+    expect(viewY.set('s').has(element)).toBe(false)
+    y.strong(addE)
+    // Same C, same pending batch: the same V. Merging the strong add into Y's V after the removal
+    // would show the element, since the removal's strong-id dot was ignored when Y lacked it.
+    expect(viewY.set('s').has(element)).toBe(viewX.set('s').has(element))
+    expect(viewX.set('s').has(element)).toBe(false)
+  })
 })
