@@ -1,9 +1,10 @@
 /**
  * `@tandem/node` — the hybrid node: one package to import, collections whose every write chooses
  * `strong` (Raft) or `eventual` (CRDT delta streams). This version holds the first parts of its pure
- * composition core (design.md, build order step 3): the names, log time, strong sessions,
- * idempotency records and fold apply of the committed state C. The Node wiring (`createNode`) builds
- * on them next.
+ * composition core (design.md, build order step 3): the committed state C (names, log time, strong
+ * sessions, idempotency records, fold apply, both layers), the log-entry format, the applier that
+ * feeds committed Raft entries to C, and the local view V. The Node wiring (`createNode`) builds on
+ * them next.
  *
  * @example
  * ```ts
