@@ -1,6 +1,6 @@
 import { EntryAuthenticator } from './authenticate.js'
 import { TAG_BYTES } from './constants.js'
-import type { StreamContext } from './context.js'
+import { DataViewCache } from './data-view-cache.js'
 import { TamperedEntryError } from './errors.js'
 import { ENTRY_HEADER_BYTES, type EntryHeader } from './format/entry.js'
 import { epochDataKey, type KeyRing } from './keyring.js'
@@ -70,6 +70,7 @@ export class Opener {
   readonly #authenticator: EntryAuthenticator
   readonly #replayGuard: ReplayGuard | undefined
   readonly #aead: AeadCipher
+  readonly #views = new DataViewCache()
 
   constructor(options: OpenerOptions) {
     const provider = options.cryptoProvider ?? pureCryptoProvider
@@ -92,7 +93,13 @@ export class Opener {
     const guard = this.#replayGuard
     if (guard !== undefined) guard.check(header.writer, streamId, header.sequence)
     const payload = new Uint8Array(header.ciphertextBytes - TAG_BYTES)
-    this.#decrypt(context, envelope, header, payload, epochDataKey(this.#keyRing, header.epoch))
+    this.#decrypt(
+      envelope,
+      header,
+      payload,
+      epochDataKey(this.#keyRing, header.epoch),
+      context.associatedData(envelope),
+    )
     if (guard !== undefined) guard.record(header.writer, streamId, header.sequence)
     return openedEntryOf(header, payload)
   }
@@ -120,7 +127,9 @@ export class Opener {
       const payloadBytes = header.ciphertextBytes - TAG_BYTES
       const payload = new Uint8Array(batchBuffer, batchOffset, payloadBytes)
       batchOffset += payloadBytes
-      this.#decrypt(context, envelopes[index] as Uint8Array, header, payload, key)
+      const envelope = envelopes[index] as Uint8Array
+      const associatedData = context.associatedDataAt(this.#views.of(envelope), envelope.byteOffset)
+      this.#decrypt(envelope, header, payload, key, associatedData)
       opened[index] = openedEntryOf(header, payload)
     }
     if (guard !== undefined) {
@@ -132,16 +141,16 @@ export class Opener {
 
   /** Decrypts the entry's ciphertext into `payload` (exactly its plaintext length). */
   #decrypt(
-    context: StreamContext,
     envelope: Uint8Array,
     header: EntryHeader,
     payload: Uint8Array,
     key: Uint8Array,
+    associatedData: Uint8Array,
   ): void {
     const opened = this.#aead.decrypt(
       key,
       header.nonce,
-      context.associatedData(envelope),
+      associatedData,
       envelope.subarray(ENTRY_HEADER_BYTES, header.signatureOffset),
       payload,
     )

@@ -90,6 +90,8 @@ export class Sealer {
   readonly #limits: EnvelopeLimits
   readonly #contexts = new StreamContextCache()
   readonly #nonce = new Uint8Array(NONCE_BYTES)
+  /** Proof depth of each entry of the batch being sealed (grown as batches grow). */
+  #depths = new Uint8Array(0)
 
   constructor(options: SealerOptions) {
     const provider = options.cryptoProvider ?? pureCryptoProvider
@@ -137,17 +139,23 @@ export class Sealer {
     const leaves = new Uint8Array(size * HASH_BYTES)
     // One allocation for the whole batch: the envelopes are adjacent views into it.
     let batchBytes = 0
+    const depths = this.#depths.length >= size ? this.#depths : (this.#depths = new Uint8Array(size))
     for (let index = 0; index < size; index++) {
-      batchBytes += entryBytes((entries[index] as EntryToSeal).payload.length, proofDepth(index, size))
+      const depth = proofDepth(index, size)
+      depths[index] = depth
+      batchBytes += entryBytes((entries[index] as EntryToSeal).payload.length, depth)
     }
     const batchBuffer = new ArrayBuffer(batchBytes)
+    // One DataView for the whole batch buffer: AD headers are read and proofs written through it.
+    const batchView = new DataView(batchBuffer)
     let batchOffset = 0
     for (let index = 0; index < size; index++) {
       const { sequence, payload } = entries[index] as EntryToSeal
-      const depth = proofDepth(index, size)
+      const depth = depths[index] as number
       const ciphertextBytes = payload.length + TAG_BYTES
       const envelopeBytes = entryBytes(payload.length, depth)
-      const envelope = new Uint8Array(batchBuffer, batchOffset, envelopeBytes)
+      const envelopeOffset = batchOffset
+      const envelope = new Uint8Array(batchBuffer, envelopeOffset, envelopeBytes)
       batchOffset += envelopeBytes
       envelope[ENTRY_OFFSET.version] = FORMAT_VERSION
       envelope[ENTRY_OFFSET.kind] = KIND_ENTRY
@@ -168,7 +176,7 @@ export class Sealer {
       aead.encrypt(
         key,
         nonce,
-        context.associatedData(envelope),
+        context.associatedDataAt(batchView, envelopeOffset),
         payload,
         envelope.subarray(ENTRY_HEADER_BYTES, sealedEnd),
       )
@@ -179,8 +187,6 @@ export class Sealer {
     const tree = new MerkleTree(hash, leaves, size)
     const statement = context.statement(hash.id, epoch, this.publicKey, size, tree.root)
     const signature = this.#signer.sign(statement)
-    // One DataView for the whole batch buffer: proofs are written through it in 32-bit words.
-    const batchView = new DataView(batchBuffer)
     for (let index = 0; index < size; index++) {
       const envelope = envelopes[index] as Uint8Array
       const signatureOffset = ENTRY_HEADER_BYTES + (entries[index] as EntryToSeal).payload.length + TAG_BYTES
