@@ -1,0 +1,644 @@
+/**
+ * The node's pure composition core (design.md, build order step 3): one node's committed state C
+ * and its writes, on a RaftNode it is given. No `node:*`, no timer, clock or randomness of its own —
+ * the clock, the wall clock, the durable delta log and the Raft node (over its storage and network)
+ * are injected — so the simulator runs the same core as Node does.
+ *
+ * - Raft: built-in sessions off (C deduplicates on the verified (key, incarnation, sequence)), fail
+ *   fast on, the conf-change veto wired to C's public layer, snapshots off until C has a snapshot
+ *   encoding (a restart replays the log into a fresh C). The state machine is {@link LogApplier}.
+ * - Start: `open(incarnation, expected)`, `expected` read linearizably, retried after a refusal;
+ *   strong writes wait until it applies. A founder proposes `init` and admits the founding voters.
+ * - Log time: every voter proposes `clock(ms)` from its wall clock at least once a second.
+ * - Strong writes: the operations of one turn become one batch with the next sequence and the floor
+ *   (the lowest sequence whose result is not delivered); each resolves once its batch applied here,
+ *   with `{ index, term, fencingToken, writeId }` and the operation's result, or rejects with
+ *   {@link NoQuorumError} carrying the driver's outcome. An `'unknown'` one stays outstanding (the
+ *   floor stays below it) until the apply path sees it.
+ * - Eventual writes: the operations of one turn become one batch of the node's delta stream,
+ *   acknowledged with `{ stamp, writeId }` once the injected delta log holds it durably; only then
+ *   is it handed on (`onBatchDurable`, the push) and held for folding.
+ * - Folding: the leader keeps one fold of up to `foldBytesMax` in flight, built from the batches it
+ *   holds contiguously from each stream's h + 1.
+ */
+import type { Clock, TimerHandle, WallClock } from '@tandem/base'
+import type { Delta, Value } from '@tandem/crdt'
+import { Replica } from '@tandem/crdt'
+import {
+  type ConfChange,
+  type ConfChangeAt,
+  type RaftNode,
+  NoQuorumError as RaftNoQuorumError,
+  Role,
+  type StateMachine,
+} from '@tandem/raft'
+import { encodeEventualPayload } from '../codec/eventual-payload.js'
+import { encodeLogEntry } from '../codec/log-entry.js'
+import { plaintextBatchOpener, unverifiedSignatures } from '../codec/null-envelope.js'
+import { encodeStrongPayload } from '../codec/strong-payload.js'
+import { CommittedState } from '../core/committed-state.js'
+import type { ControlOperation, FoldedBatchHeader } from '../core/control.js'
+import type { DataOperation, StrongResult } from '../core/data-operations.js'
+import {
+  eventualWriteId,
+  type Incarnation,
+  type MemberId,
+  type StreamId,
+  streamId,
+  strongWriteId,
+  type WriteId,
+  type WriterKey,
+} from '../core/ids.js'
+import { type AppliedEntry, LogApplier } from '../core/log-applier.js'
+import type { StampTime } from '../core/strong-clock.js'
+import { commandKeyOf } from './command-key.js'
+import { confChangeVeto } from './conf-veto.js'
+import type { DeltaLog } from './delta-log.js'
+import { BacklogFullError, NoQuorumError, StrongBatchRefusedError, WriteRefusedError } from './errors.js'
+import { PendingFolds } from './pending-folds.js'
+
+/** The epoch every batch is sealed in under the null envelope (`init` creates epoch 1). */
+const NULL_ENVELOPE_EPOCH = 1
+const NO_SIGNATURE = new Uint8Array(0)
+
+/** What the core needs of its RaftNode. */
+export type NodeRaft = Pick<RaftNode<AppliedEntry>, 'start' | 'stop' | 'propose' | 'read' | 'status'>
+
+/** The RaftNode options the core decides; the caller adds id, storage, transport, clock and random. */
+export interface NodeRaftParts {
+  readonly stateMachine: StateMachine<AppliedEntry>
+  readonly builtInSessions: false
+  readonly commandKey: (command: Uint8Array) => string
+  readonly noQuorumTimeoutMs: number
+  /** C has no snapshot encoding yet: no snapshots, a restart replays the log. */
+  readonly snapshotEntriesThreshold: 0
+  readonly snapshotLogBytesThreshold: 0
+}
+
+/** A founding voter of a new cluster: its member id and writer key. */
+export interface FoundingMember {
+  readonly member: MemberId
+  readonly key: WriterKey
+}
+
+/** Options of {@link NodeCore}. */
+export interface NodeCoreOptions {
+  readonly member: MemberId
+  readonly key: WriterKey
+  /** Drawn at every start by the caller (128 random bits). */
+  readonly incarnation: Incarnation
+  /** The monotonic clock the core's timers run on. */
+  readonly clock: Clock
+  /** The wall clock: HLC stamps and clock entries. */
+  readonly wallClock: WallClock
+  readonly deltaLog: DeltaLog
+  /** Builds the node's RaftNode with the core's parts (once, in `start`). */
+  readonly createRaft: (parts: NodeRaftParts) => NodeRaft
+  /** The fail-fast bound: `defaultNoQuorumTimeoutMs(tickMs, electionTicks)` for the node's settings. */
+  readonly noQuorumTimeoutMs: number
+  /**
+   * On the founder of a new cluster only: the founding voters, itself first. It proposes `init` and
+   * admits and promotes the others in C (Raft's own founding configuration holds them already).
+   */
+  readonly founders?: readonly FoundingMember[]
+  /** How often a voter proposes its clock reading (at most 1,000 ms); default 500. */
+  readonly clockIntervalMs?: number
+  /** How often the leader looks for something to fold; default 100. */
+  readonly foldIntervalMs?: number
+  /** Pause before retrying `open` or the founding entry; default 200. */
+  readonly retryMs?: number
+  /** Called after each committed entry applied to C (observers, the simulator's checkers). */
+  readonly onApplied?: (entry: AppliedEntry) => void
+  /** Called once an own eventual batch is durable (the push to peers). */
+  readonly onBatchDurable?: (stream: StreamId, batch: FoldedBatchHeader) => void
+}
+
+/** The result of a strong write. */
+export interface StrongWriteResult {
+  readonly index: number
+  readonly term: number
+  /** The operation's fencing token; `null` when it did not take effect. */
+  readonly fencingToken: bigint | null
+  readonly writeId: WriteId
+  /** Whether it applied, or the definite reason it did not (a failed condition among them). */
+  readonly result: StrongResult
+}
+
+/** The result of an eventual write: durable in this node's delta stream. */
+export interface EventualWriteResult {
+  readonly stamp: StampTime
+  readonly writeId: WriteId
+}
+
+/** An eventual data operation. */
+export type EventualOperation =
+  | { readonly kind: 'map-set'; readonly collection: string; readonly key: string; readonly value: Value }
+  | { readonly kind: 'map-delete'; readonly collection: string; readonly key: string }
+  | { readonly kind: 'set-add'; readonly collection: string; readonly element: Value }
+  | { readonly kind: 'set-delete'; readonly collection: string; readonly element: Value }
+  | { readonly kind: 'register-set'; readonly collection: string; readonly value: Value }
+
+interface Deferred<T> {
+  readonly resolve: (value: T) => void
+  readonly reject: (error: unknown) => void
+}
+
+interface QueuedStrong {
+  readonly operation: DataOperation
+  readonly waiter: Deferred<StrongWriteResult>
+}
+
+/** A strong batch proposed and not yet seen applied here. */
+interface OutstandingBatch {
+  readonly waiters: Deferred<StrongWriteResult>[]
+  /** The app was answered (a rejection): the apply path only clears the batch. */
+  answered: boolean
+}
+
+interface QueuedEventual {
+  readonly delta: Delta
+  readonly stamp: StampTime
+  readonly waiter: Deferred<EventualWriteResult>
+}
+
+/**
+ * One node's composition core.
+ *
+ * @example
+ * ```ts
+ * const core = new NodeCore({ member, key, incarnation, clock, wallClock, deltaLog,
+ *   noQuorumTimeoutMs: defaultNoQuorumTimeoutMs(100, 10),
+ *   createRaft: (parts) => new RaftNode({ id: member, storage, transport, snapshotTransport, clock, random, ...parts }) })
+ * await core.start()
+ * const { fencingToken } = await core.strong({ kind: 'map-set', collection: { kind: 'map', name: 'm' }, key: 'k', value: 1 })
+ * ```
+ */
+export class NodeCore {
+  readonly committed: CommittedState
+  readonly applier: LogApplier
+  readonly #options: NodeCoreOptions
+  readonly #pending = new PendingFolds()
+  readonly #stream: StreamId
+  readonly #writer: Replica
+  #raft: NodeRaft | null = null
+  #running = false
+  #opened = false
+  #founded: boolean
+  readonly #timers = new Set<TimerHandle>()
+  // Strong writes.
+  #strongQueue: QueuedStrong[] = []
+  #strongFlushScheduled = false
+  #strongNext = 1
+  readonly #outstanding = new Map<number, OutstandingBatch>()
+  // Eventual writes.
+  #eventualQueue: QueuedEventual[] = []
+  #eventualFlushScheduled = false
+  #streamNext = 1
+  #queuedBytes = 0
+  #appendChain: Promise<void> = Promise.resolve()
+  #lastStamp: StampTime = { wallMs: 0, logical: 0 }
+  // Control proposals in flight (one of each kind at a time).
+  #clockInFlight = false
+  #foldInFlight = false
+  /** Proposals of each kind that ended in an error (by kind): none is silent. */
+  readonly proposalFailures = new Map<string, number>()
+
+  constructor(options: NodeCoreOptions) {
+    this.#options = options
+    this.committed = new CommittedState({ signatures: unverifiedSignatures, opener: plaintextBatchOpener })
+    this.applier = new LogApplier({
+      committed: this.committed,
+      signatures: unverifiedSignatures,
+      opener: plaintextBatchOpener,
+    })
+    this.#stream = streamId(options.key, options.incarnation, 0)
+    this.#writer = new Replica({ node: this.#stream, now: options.wallClock })
+    this.#founded = options.founders === undefined
+  }
+
+  /** This incarnation's delta stream. */
+  get stream(): StreamId {
+    return this.#stream
+  }
+
+  /** Whether this incarnation's `open` has applied (strong writes wait for it). */
+  get opened(): boolean {
+    return this.#opened
+  }
+
+  /** Whether the Raft node reports itself leader. */
+  get leading(): boolean {
+    return this.#raft?.status().role === Role.Leader
+  }
+
+  /** Unfolded batches held (own and pushed), and their bytes. */
+  get pendingBatches(): { readonly count: number; readonly bytes: number } {
+    this.#prune()
+    return { count: this.#pending.count, bytes: this.#pending.bytes }
+  }
+
+  /** Strong batches proposed and not yet seen applied. */
+  get outstandingStrongBatches(): number {
+    return this.#outstanding.size
+  }
+
+  /**
+   * Starts: loads the durable delta log into the pending set, starts Raft (which replays the log
+   * into C), then opens the incarnation and runs the clock and fold loops.
+   */
+  async start(): Promise<void> {
+    const options = this.#options
+    for (const stored of await options.deltaLog.load()) this.#pending.add(stored.stream, stored.batch)
+    const raft = options.createRaft({
+      stateMachine: {
+        apply: (commands) =>
+          commands.map((command) => this.#apply(command.index, command.term, command.data)),
+        snapshot: () => new Uint8Array(0),
+        restore: (data) => {
+          if (data.length > 0) throw new RangeError('NodeCore: C has no snapshot encoding yet')
+        },
+        vetoConfChange: (change: ConfChange, at: ConfChangeAt) =>
+          confChangeVeto(this.committed.public, change, at),
+      },
+      builtInSessions: false,
+      commandKey: commandKeyOf,
+      noQuorumTimeoutMs: options.noQuorumTimeoutMs,
+      snapshotEntriesThreshold: 0,
+      snapshotLogBytesThreshold: 0,
+    })
+    this.#raft = raft
+    this.#running = true
+    await raft.start()
+    this.#every(Math.min(options.clockIntervalMs ?? 500, 1_000), () => this.#proposeClock())
+    this.#every(options.foldIntervalMs ?? 100, () => this.#proposeFold())
+    void this.#openLoop()
+  }
+
+  /** Stops the loops and the Raft node; pending writes reject with the driver's NodeStoppedError. */
+  async stop(): Promise<void> {
+    this.#running = false
+    for (const timer of this.#timers) timer.cancel()
+    this.#timers.clear()
+    await this.#raft?.stop()
+  }
+
+  /** Ends this core at once (a crash in the simulator): no loop or timer of it runs again. */
+  halt(): void {
+    this.#running = false
+    for (const timer of this.#timers) timer.cancel()
+    this.#timers.clear()
+  }
+
+  /** A strong write. Conditional operations need a collection declared `writes: 'strong'`. */
+  strong(operation: DataOperation): Promise<StrongWriteResult> {
+    const data = this.#data()
+    if (operation.kind !== 'declare') {
+      const refusal = data.collections.refusal(
+        operation.collection.name,
+        'strong',
+        this.#options.key,
+        operation.kind === 'map-conditional',
+      )
+      if (refusal !== null) return Promise.reject(new WriteRefusedError(refusal))
+    }
+    return new Promise<StrongWriteResult>((resolve, reject) => {
+      this.#strongQueue.push({ operation, waiter: { resolve, reject } })
+      this.#scheduleStrongFlush()
+    })
+  }
+
+  /** An eventual write: resolves once this node's delta stream holds it durably. */
+  eventual(operation: EventualOperation): Promise<EventualWriteResult> {
+    const refusal = this.#data().collections.refusal(
+      operation.collection,
+      'eventual',
+      this.#options.key,
+      false,
+    )
+    if (refusal !== null) return Promise.reject(new WriteRefusedError(refusal))
+    const backlogMax = this.committed.public.constants.eventualBacklogBytesMax
+    if (this.#pending.bytes + this.#queuedBytes >= backlogMax)
+      return Promise.reject(new BacklogFullError('the eventual backlog is full'))
+    const delta = this.#write(operation)
+    const stamp = this.#stampOf(delta)
+    this.#queuedBytes += 64
+    return new Promise<EventualWriteResult>((resolve, reject) => {
+      this.#eventualQueue.push({ delta, stamp, waiter: { resolve, reject } })
+      if (this.#eventualFlushScheduled) return
+      this.#eventualFlushScheduled = true
+      void Promise.resolve().then(() => this.#flushEventual())
+    })
+  }
+
+  /**
+   * Takes a durable batch another node pushed (anti-entropy over the transport is the next step; the
+   * simulator pushes directly). Batches C folded already are not kept.
+   */
+  receiveBatch(stream: StreamId, batch: FoldedBatchHeader): void {
+    if (batch.sequence <= this.committed.public.highWaters.highWater(stream)) return
+    this.#pending.add(stream, batch)
+  }
+
+  /** The pending batches this node holds (for pushes), sorted by stream and sequence. */
+  pendingEntries(): { readonly stream: StreamId; readonly batch: FoldedBatchHeader }[] {
+    this.#prune()
+    return this.#pending.entries()
+  }
+
+  /** Waits until C holds every strong write completed before the call (ReadIndex). */
+  async linearizableBarrier(): Promise<number> {
+    const raft = this.#raftNode()
+    return (await raft.read({ linearizable: true })).index
+  }
+
+  #apply(index: number, term: number, bytes: Uint8Array): AppliedEntry {
+    const entry = this.applier.apply(index, term, bytes)
+    if (this.committed.public.incarnations.current(this.#options.key) === this.#options.incarnation)
+      this.#opened = true
+    this.#settleOwnBatches(entry)
+    this.#options.onApplied?.(entry)
+    return entry
+  }
+
+  /** Answers the writes of own strong batches this entry applied or refused. */
+  #settleOwnBatches(entry: AppliedEntry): void {
+    if (this.#outstanding.size === 0) return
+    const { key, incarnation } = this.#options
+    for (const refusal of entry.strongBatchRefusals) {
+      if (refusal.key !== key || refusal.incarnation !== incarnation) continue
+      const batch = this.#outstanding.get(refusal.sequence)
+      if (batch === undefined) continue
+      this.#outstanding.delete(refusal.sequence)
+      if (batch.answered) continue
+      batch.waiters.forEach((waiter, position) => {
+        const writeId = strongWriteId(key, incarnation, refusal.sequence, position)
+        waiter.reject(new StrongBatchRefusedError(writeId, refusal.reason))
+      })
+    }
+    for (const [sequence, batch] of [...this.#outstanding]) {
+      const first = entry.writes.get(strongWriteId(key, incarnation, sequence, 0))
+      if (first === undefined) continue
+      this.#outstanding.delete(sequence)
+      if (batch.answered) continue
+      batch.waiters.forEach((waiter, position) => {
+        const writeId = strongWriteId(key, incarnation, sequence, position)
+        const outcome = entry.writes.get(writeId)
+        if (outcome?.kind !== 'strong') {
+          waiter.reject(new StrongBatchRefusedError(writeId, 'no result for the operation'))
+          return
+        }
+        const result = outcome.result
+        waiter.resolve({
+          index: entry.index,
+          term: entry.term,
+          fencingToken: result.applied ? result.fencingToken : null,
+          writeId,
+          result,
+        })
+      })
+    }
+  }
+
+  #scheduleStrongFlush(): void {
+    if (this.#strongFlushScheduled || !this.#opened) return
+    this.#strongFlushScheduled = true
+    void Promise.resolve().then(() => this.#flushStrong())
+  }
+
+  #flushStrong(): void {
+    this.#strongFlushScheduled = false
+    if (!this.#running || !this.#opened || this.#strongQueue.length === 0) return
+    const queued = this.#strongQueue
+    this.#strongQueue = []
+    const { key, incarnation } = this.#options
+    const sequence = this.#strongNext++
+    const floor = Math.min(sequence, ...this.#outstanding.keys())
+    const batch: OutstandingBatch = { waiters: queued.map((item) => item.waiter), answered: false }
+    this.#outstanding.set(sequence, batch)
+    const sealed = encodeStrongPayload({
+      stamp: this.#nextStamp(),
+      operations: queued.map((item) => ({ operation: item.operation })),
+    })
+    const command = encodeLogEntry([
+      {
+        kind: 'strong',
+        header: { key, incarnation, sequence, floor, epoch: NULL_ENVELOPE_EPOCH },
+        signature: NO_SIGNATURE,
+        sealed,
+      },
+    ])
+    this.#raftNode()
+      .propose(command)
+      .catch((error: unknown) => {
+        if (!this.#outstanding.has(sequence) || batch.answered) return
+        batch.answered = true
+        if (error instanceof RaftNoQuorumError && error.outcome === 'not-applied') {
+          // Withdrawn before it left the node: it can never apply, so its result is "delivered".
+          this.#outstanding.delete(sequence)
+        }
+        batch.waiters.forEach((waiter, position) => {
+          const writeId = strongWriteId(key, incarnation, sequence, position)
+          waiter.reject(
+            error instanceof RaftNoQuorumError
+              ? new NoQuorumError(error.outcome, writeId, error.reason)
+              : error,
+          )
+        })
+      })
+  }
+
+  async #flushEventual(): Promise<void> {
+    this.#eventualFlushScheduled = false
+    const queued = this.#eventualQueue
+    this.#eventualQueue = []
+    this.#queuedBytes -= queued.length * 64
+    if (queued.length === 0) return
+    const sequence = this.#streamNext++
+    const batch: FoldedBatchHeader = {
+      sequence,
+      epoch: NULL_ENVELOPE_EPOCH,
+      sealed: encodeEventualPayload(queued.map((item) => item.delta)),
+      signature: NO_SIGNATURE,
+    }
+    const stream = this.#stream
+    // Appends are chained: a stream is durable in sequence order, so no gap ever becomes durable.
+    const appended = this.#appendChain.then(() => this.#options.deltaLog.append(stream, batch))
+    this.#appendChain = appended.catch(() => {})
+    try {
+      await appended
+    } catch (error) {
+      for (const item of queued) item.waiter.reject(error)
+      return
+    }
+    this.#pending.add(stream, batch)
+    if (this.#running) this.#options.onBatchDurable?.(stream, batch)
+    queued.forEach((item, position) => {
+      item.waiter.resolve({ stamp: item.stamp, writeId: eventualWriteId(stream, sequence, position) })
+    })
+  }
+
+  #write(operation: EventualOperation): Delta {
+    const writer = this.#writer
+    switch (operation.kind) {
+      case 'map-set':
+        return writer.map(operation.collection).set(operation.key, operation.value)
+      case 'map-delete':
+        return writer.map(operation.collection).delete(operation.key)
+      case 'set-add':
+        return writer.set(operation.collection).add(operation.element)
+      case 'set-delete':
+        return writer.set(operation.collection).delete(operation.element)
+      case 'register-set':
+        return writer.register(operation.collection).set(operation.value)
+    }
+  }
+
+  /** The stamp of a write: its entry's HLC stamp, or (a set operation) the core's next stamp. */
+  #stampOf(delta: Delta): StampTime {
+    for (const collection of delta.collections) {
+      for (const entry of collection.entries) return { wallMs: entry.wallMs, logical: entry.logical }
+    }
+    return this.#nextStamp()
+  }
+
+  /** A stamp above every earlier one of this core (the proposer's stamp of a strong batch). */
+  #nextStamp(): StampTime {
+    const nowMs = Math.floor(this.#options.wallClock())
+    const last = this.#lastStamp
+    this.#lastStamp =
+      nowMs > last.wallMs ? { wallMs: nowMs, logical: 0 } : { wallMs: last.wallMs, logical: last.logical + 1 }
+    return this.#lastStamp
+  }
+
+  async #openLoop(): Promise<void> {
+    const { key, incarnation } = this.#options
+    while (this.#running && !this.#opened) {
+      try {
+        if (!this.#founded) await this.#found()
+        await this.linearizableBarrier()
+        if (this.#opened || !this.#running) break
+        const publicLayer = this.committed.public
+        if (publicLayer.membership.mayWriteAt(key, publicLayer.appliedIndex + 1)) {
+          const expected = publicLayer.incarnations.current(key)
+          await this.#raftNode().propose(this.#control({ kind: 'open', incarnation, expected }))
+        }
+      } catch (error) {
+        this.#countFailure('open', error)
+      }
+      if (!this.#opened) await this.#sleep(this.#options.retryMs ?? 200)
+    }
+    if (this.#opened) this.#scheduleStrongFlush()
+  }
+
+  /** The founder's entry: `init`, then each other founding voter admitted (keyed) and promoted. */
+  async #found(): Promise<void> {
+    const founders = this.#options.founders ?? []
+    const membership = this.committed.public.membership
+    const done = () => founders.every((founder) => membership.member(founder.member)?.voter === true)
+    if (done()) {
+      this.#founded = true
+      return
+    }
+    const [self, ...others] = founders
+    if (self === undefined) return
+    const operations: ControlOperation[] = [{ kind: 'init', member: self.member, key: self.key }]
+    for (const other of others) {
+      operations.push({ kind: 'add-learner', member: other.member, key: other.key, keyed: true })
+      operations.push({ kind: 'promote', member: other.member })
+    }
+    await this.#raftNode().propose(
+      encodeLogEntry(
+        operations.map((operation) => ({
+          kind: 'control',
+          signer: this.#options.key,
+          operation,
+          signature: NO_SIGNATURE,
+        })),
+      ),
+    )
+    this.#founded = done()
+  }
+
+  #proposeClock(): void {
+    const { member, key } = this.#options
+    const publicLayer = this.committed.public
+    if (this.#clockInFlight || !publicLayer.membership.member(member)?.voter) return
+    if (!publicLayer.membership.mayWriteAt(key, publicLayer.appliedIndex + 1)) return
+    const readingMs = Math.max(0, Math.floor(this.#options.wallClock()))
+    this.#clockInFlight = true
+    this.#raftNode()
+      .propose(this.#control({ kind: 'clock', member, readingMs }))
+      .catch((error: unknown) => this.#countFailure('clock', error))
+      .finally(() => {
+        this.#clockInFlight = false
+      })
+  }
+
+  #proposeFold(): void {
+    if (this.#foldInFlight || !this.leading) return
+    const publicLayer = this.committed.public
+    if (!publicLayer.membership.mayWriteAt(this.#options.key, publicLayer.appliedIndex + 1)) return
+    this.#prune()
+    const runs = this.#pending.nextFold(
+      (stream) => publicLayer.highWaters.highWater(stream),
+      publicLayer.constants.foldBytesMax,
+    )
+    if (runs.length === 0) return
+    this.#foldInFlight = true
+    this.#raftNode()
+      .propose(this.#control({ kind: 'fold', runs }))
+      .catch((error: unknown) => this.#countFailure('fold', error))
+      .finally(() => {
+        this.#foldInFlight = false
+      })
+  }
+
+  #control(operation: ControlOperation): Uint8Array {
+    return encodeLogEntry([
+      { kind: 'control', signer: this.#options.key, operation, signature: NO_SIGNATURE },
+    ])
+  }
+
+  #prune(): void {
+    const highWaters = this.committed.public.highWaters
+    this.#pending.prune((stream) => highWaters.highWater(stream))
+  }
+
+  #countFailure(kind: string, error: unknown): void {
+    const name = error instanceof Error ? error.name : 'unknown'
+    const label = `${kind}: ${name}`
+    this.proposalFailures.set(label, (this.proposalFailures.get(label) ?? 0) + 1)
+  }
+
+  #every(intervalMs: number, run: () => void): void {
+    const tick = (): void => {
+      if (!this.#running) return
+      run()
+      this.#schedule(intervalMs, tick)
+    }
+    this.#schedule(intervalMs, tick)
+  }
+
+  #schedule(ms: number, callback: () => void): void {
+    const timer = this.#options.clock.setTimer(ms, () => {
+      this.#timers.delete(timer)
+      callback()
+    })
+    this.#timers.add(timer)
+  }
+
+  #sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => this.#schedule(ms, resolve))
+  }
+
+  #data() {
+    const data = this.committed.data
+    if (data === null) throw new RangeError('NodeCore: a keyless node holds no data layer')
+    return data
+  }
+
+  #raftNode(): NodeRaft {
+    if (this.#raft === null) throw new RangeError('NodeCore: not started')
+    return this.#raft
+  }
+}

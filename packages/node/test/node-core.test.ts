@@ -1,0 +1,313 @@
+/**
+ * The composition core on three real RaftNodes (raft's MemoryNetwork and MemoryLogStorage) under one
+ * ManualClock: founding and `open`, strong writes with their results and conditions, eventual writes
+ * acknowledged durably and folded, fail fast in a minority, log time from clock entries, and the
+ * conf-change veto. Deterministic: one seed, virtual time advanced a millisecond at a time.
+ */
+import { ManualClock, SeededRandom } from '@tandem/base'
+import {
+  ConfChangeVetoedError,
+  defaultNoQuorumTimeoutMs,
+  MemoryLogStorage,
+  MemoryNetwork,
+  RaftNode,
+} from '@tandem/raft'
+import { describe, expect, it } from 'vitest'
+import { MemoryDeltaLog } from '../src/compose/delta-log.js'
+import { NoQuorumError, WriteRefusedError } from '../src/compose/errors.js'
+import { NodeCore } from '../src/compose/node-core.js'
+import { type Incarnation, type MemberId, memberId, type WriterKey } from '../src/core/ids.js'
+import type { AppliedEntry } from '../src/core/log-applier.js'
+
+const TICK_MS = 10
+const ELECTION_TICKS = 10
+const NO_QUORUM_MS = defaultNoQuorumTimeoutMs(TICK_MS, ELECTION_TICKS)
+const EPOCH_MS = 1_700_000_000_000
+const settle = (): Promise<void> => new Promise((resolve) => setImmediate(resolve))
+
+interface Member {
+  readonly id: MemberId
+  readonly key: WriterKey
+  readonly storage: MemoryLogStorage
+  readonly deltaLog: MemoryDeltaLog
+  core: NodeCore
+  raft: RaftNode<AppliedEntry> | null
+  wallOffsetMs: number
+  starts: number
+}
+
+class Fixture {
+  readonly clock = new ManualClock(0)
+  readonly network = new MemoryNetwork()
+  readonly members: Member[]
+  readonly random: SeededRandom
+
+  constructor(seed: number) {
+    this.random = new SeededRandom(seed)
+    const names = ['A', 'B', 'C']
+    const ids = names.map((name) =>
+      memberId(`SimPeerNodeNumberAbc${name}`, `${name.toLowerCase()}`.repeat(16)),
+    )
+    this.members = ids.map((id, index) => ({
+      id,
+      key: String(index + 1).repeat(64) as WriterKey,
+      storage: new MemoryLogStorage({ voters: ids }),
+      deltaLog: new MemoryDeltaLog(),
+      core: null as unknown as NodeCore,
+      raft: null,
+      wallOffsetMs: 0,
+      starts: 0,
+    }))
+    this.members.forEach((member, index) => {
+      member.core = this.#core(member, index === 0)
+    })
+  }
+
+  #core(member: Member, founder: boolean): NodeCore {
+    member.starts++
+    const incarnation = this.random
+      .bytes(16)
+      .reduce((hex, byte) => hex + byte.toString(16).padStart(2, '0'), '') as Incarnation
+    return new NodeCore({
+      member: member.id,
+      key: member.key,
+      incarnation,
+      clock: this.clock,
+      wallClock: () => EPOCH_MS + this.clock.now() + member.wallOffsetMs,
+      deltaLog: member.deltaLog,
+      noQuorumTimeoutMs: NO_QUORUM_MS,
+      ...(founder ? { founders: this.members.map((m) => ({ member: m.id, key: m.key })) } : {}),
+      createRaft: (parts) => {
+        const raft = new RaftNode<AppliedEntry>({
+          id: member.id,
+          storage: member.storage,
+          transport: this.network.transport(member.id),
+          snapshotTransport: this.network.snapshotTransport(member.id),
+          clock: this.clock,
+          random: new SeededRandom(this.random.nextInt(2 ** 30)),
+          tickMs: TICK_MS,
+          electionTicks: ELECTION_TICKS,
+          ...parts,
+        })
+        member.raft = raft
+        return raft
+      },
+    })
+  }
+
+  async start(): Promise<void> {
+    for (const member of this.members) await member.core.start()
+    await this.runUntil(() => this.members.every((m) => m.core.opened), 10_000, 'every node opening')
+  }
+
+  async run(ms: number): Promise<void> {
+    for (let elapsed = 0; elapsed < ms; elapsed++) {
+      this.clock.advance(1)
+      await settle()
+    }
+  }
+
+  async runUntil(predicate: () => boolean, msMax: number, what: string): Promise<void> {
+    for (let elapsed = 0; elapsed < msMax; elapsed++) {
+      if (predicate()) return
+      this.clock.advance(1)
+      await settle()
+    }
+    if (!predicate()) throw new Error(`${what} did not happen within ${msMax} ms`)
+  }
+
+  /** Runs until `promise` settles; returns its value or throws its error. */
+  async settled<T>(promise: Promise<T>, msMax = 10_000): Promise<T> {
+    let outcome: { ok: true; value: T } | { ok: false; error: unknown } | null = null
+    promise.then(
+      (value) => {
+        outcome = { ok: true, value }
+      },
+      (error: unknown) => {
+        outcome = { ok: false, error }
+      },
+    )
+    await this.runUntil(() => outcome !== null, msMax, 'the write settling')
+    const done = outcome as unknown as { ok: true; value: T } | { ok: false; error: unknown }
+    if (!done.ok) throw done.error
+    return done.value
+  }
+
+  leader(): Member {
+    const leader = this.members.find((member) => member.core.leading)
+    if (leader === undefined) throw new Error('no leader')
+    return leader
+  }
+
+  followers(): Member[] {
+    return this.members.filter((member) => !member.core.leading)
+  }
+
+  /** Every node at the same applied index. */
+  async caughtUp(): Promise<void> {
+    await this.runUntil(
+      () => new Set(this.members.map((m) => m.core.applier.appliedIndex)).size === 1,
+      5_000,
+      'every node applying the same index',
+    )
+  }
+
+  async stopAll(): Promise<void> {
+    for (const member of this.members) member.core.halt()
+    for (const member of this.members) await member.raft?.stop()
+  }
+}
+
+const map = { kind: 'map', name: 'm' } as const
+const stock = { kind: 'map', name: 'stock' } as const
+
+describe('NodeCore on three RaftNodes', () => {
+  it('founds the cluster, opens every incarnation and applies a strong write from a follower on every node', async () => {
+    const fixture = new Fixture(1)
+    await fixture.start()
+    const follower = fixture.followers()[0] as Member
+    const written = await fixture.settled(
+      follower.core.strong({ kind: 'map-set', collection: map, key: 'k', value: 'v' }),
+    )
+    expect(written.result.applied).toBe(true)
+    expect(written.fencingToken).toBe(BigInt(written.index) << 32n)
+    expect(written.writeId).toContain('.strong/1/0')
+    await fixture.caughtUp()
+    const publics = fixture.members.map((m) => Buffer.from(m.core.committed.public.encode()).toString('hex'))
+    const datas = fixture.members.map((m) =>
+      Buffer.from(m.core.committed.data?.replica.encodeState() ?? new Uint8Array()).toString('hex'),
+    )
+    expect(new Set(publics).size).toBe(1)
+    expect(new Set(datas).size).toBe(1)
+    for (const member of fixture.members) {
+      expect(member.core.committed.data?.mapValue('m', 'k')).toBe('v')
+      expect(member.core.committed.public.membership.voters()).toHaveLength(3)
+    }
+    await fixture.stopAll()
+  })
+
+  it('evaluates conditions on C in log order: bounded increments from every node never cross the bound', async () => {
+    const fixture = new Fixture(2)
+    await fixture.start()
+    const [a, b, c] = fixture.members as [Member, Member, Member]
+    await fixture.settled(
+      a.core.strong({ kind: 'declare', collection: stock, rules: { writes: 'strong', writers: null } }),
+    )
+    await fixture.caughtUp()
+    const increments = [a, b, c, a, b, c, a, b].map((member) =>
+      member.core.strong({
+        kind: 'map-conditional',
+        collection: stock,
+        key: 'count',
+        condition: { kind: 'increment', by: 1, max: 5 },
+      }),
+    )
+    const results = await fixture.settled(Promise.all(increments))
+    expect(results.filter((r) => r.result.applied)).toHaveLength(5)
+    expect(results.filter((r) => !r.result.applied && r.result.reason === 'above-max')).toHaveLength(3)
+    const cas = await fixture.settled(
+      b.core.strong({
+        kind: 'map-conditional',
+        collection: stock,
+        key: 'count',
+        condition: { kind: 'compare-and-set', expected: 4, next: 0 },
+      }),
+    )
+    expect(cas.result).toEqual({ applied: false, reason: 'value-mismatch' })
+    await fixture.caughtUp()
+    for (const member of fixture.members)
+      expect(member.core.committed.data?.mapValue('stock', 'count')).toBe(5)
+    // A 'strong' collection refuses eventual writes at the writer; conditions need a strong collection.
+    await expect(
+      c.core.eventual({ kind: 'map-set', collection: 'stock', key: 'x', value: 1 }),
+    ).rejects.toThrow(WriteRefusedError)
+    await expect(
+      c.core.strong({
+        kind: 'map-conditional',
+        collection: map,
+        key: 'x',
+        condition: { kind: 'insert-if-absent', value: 1 },
+      }),
+    ).rejects.toThrow(WriteRefusedError)
+    await fixture.stopAll()
+  })
+
+  it('acknowledges an eventual write once durable, and the leader folds it into C on every node', async () => {
+    const fixture = new Fixture(3)
+    await fixture.start()
+    const writer = fixture.followers()[0] as Member
+    const ack = await fixture.settled(
+      writer.core.eventual({ kind: 'map-set', collection: 'm', key: 'e', value: 42 }),
+    )
+    expect(ack.writeId).toBe(`${writer.core.stream}/1/0`)
+    expect(writer.deltaLog.length).toBe(1)
+    expect(writer.core.pendingBatches.count).toBe(1)
+    // The simulator's stand-in for the push: hand the durable batch to the leader.
+    const leader = fixture.leader()
+    for (const { stream, batch } of writer.core.pendingEntries()) leader.core.receiveBatch(stream, batch)
+    await fixture.runUntil(
+      () => fixture.members.every((m) => m.core.committed.data?.mapValue('m', 'e') === 42),
+      5_000,
+      'the fold applying everywhere',
+    )
+    await fixture.caughtUp()
+    for (const member of fixture.members) {
+      expect(member.core.committed.public.highWaters.highWater(writer.core.stream)).toBe(1)
+      expect(member.core.pendingBatches.count).toBe(0)
+    }
+    await fixture.stopAll()
+  })
+
+  it('fails a strong write fast in a minority, while eventual writes there still succeed', async () => {
+    const fixture = new Fixture(4)
+    await fixture.start()
+    const isolated = fixture.followers()[0] as Member
+    fixture.network.setDown(isolated.id, true)
+    const startedMs = fixture.clock.now()
+    const strong = isolated.core.strong({ kind: 'map-set', collection: map, key: 'k', value: 1 })
+    const error = await fixture.settled(strong, 3 * NO_QUORUM_MS).then(
+      () => null,
+      (thrown: unknown) => thrown,
+    )
+    expect(error).toBeInstanceOf(NoQuorumError)
+    expect((error as NoQuorumError).writeId).toContain('.strong/1/0')
+    expect(fixture.clock.now() - startedMs).toBeLessThanOrEqual(NO_QUORUM_MS)
+    const ack = await fixture.settled(
+      isolated.core.eventual({ kind: 'map-set', collection: 'm', key: 'e', value: 1 }),
+    )
+    expect(ack.writeId).toContain('/1/0')
+    // The majority side keeps taking strong writes.
+    const majority = fixture.members.find((m) => m !== isolated && m.core.leading) ?? fixture.leader()
+    const written = await fixture.settled(
+      majority.core.strong({ kind: 'map-set', collection: map, key: 'k', value: 2 }),
+    )
+    expect(written.result.applied).toBe(true)
+    await fixture.stopAll()
+  })
+
+  it('moves log time by the clock entries of a majority: a node a day ahead cannot move it', async () => {
+    const fixture = new Fixture(5)
+    ;(fixture.members[2] as Member).wallOffsetMs = 24 * 60 * 60 * 1000
+    await fixture.start()
+    await fixture.run(2_000)
+    const t = fixture.members.map((m) => m.core.committed.public.logTime.nowMs)
+    for (const tMs of t) {
+      expect(tMs).toBeGreaterThan(EPOCH_MS)
+      expect(tMs).toBeLessThanOrEqual(EPOCH_MS + fixture.clock.now())
+    }
+    await fixture.stopAll()
+  })
+
+  it('vetoes an AddLearner that would demote a voter, and one of a node C never admitted', async () => {
+    const fixture = new Fixture(6)
+    await fixture.start()
+    const leader = fixture.leader()
+    const raft = leader.raft as RaftNode<AppliedEntry>
+    const voter = (fixture.followers()[0] as Member).id
+    await expect(fixture.settled(raft.addLearner(voter))).rejects.toThrow(ConfChangeVetoedError)
+    const stranger = memberId('SimPeerNodeNumberAbcZ', 'd'.repeat(16))
+    await expect(fixture.settled(raft.addLearner(stranger))).rejects.toThrow(ConfChangeVetoedError)
+    expect(raft.status().confState.voters).toHaveLength(3)
+    await fixture.stopAll()
+  })
+})
