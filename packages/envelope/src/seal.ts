@@ -139,7 +139,8 @@ export class Sealer {
     const leaves = new Uint8Array(size * HASH_BYTES)
     // One allocation for the whole batch: the envelopes are adjacent views into it.
     let batchBytes = 0
-    const depths = this.#depths.length >= size ? this.#depths : (this.#depths = new Uint8Array(size))
+    if (this.#depths.length < size) this.#depths = new Uint8Array(size)
+    const depths = this.#depths
     for (let index = 0; index < size; index++) {
       const depth = proofDepth(index, size)
       depths[index] = depth
