@@ -13,7 +13,6 @@
  * function of the log: bad bytes never crash apply and never split the cluster.
  */
 import { assert } from '@tandem/base'
-import type { OperationDecodeLimits } from '../codec/limits.js'
 import { decodeLogEntry } from '../codec/log-entry.js'
 import { MalformedOperationError } from '../errors.js'
 import type { BatchOpener, CommittedState } from './committed-state.js'
@@ -96,7 +95,6 @@ export interface LogApplierOptions {
   readonly signatures: EntrySignatureCheck
   /** The same opener C was built with; `null` on a keyless node. */
   readonly opener: BatchOpener | null
-  readonly limits?: Partial<OperationDecodeLimits>
 }
 
 /** Applies committed Raft entries, in log order, to one node's C. */
@@ -104,7 +102,6 @@ export class LogApplier {
   readonly #committed: CommittedState
   readonly #signatures: EntrySignatureCheck
   readonly #opener: BatchOpener | null
-  readonly #limits: Partial<OperationDecodeLimits>
   #appliedIndex: number
   #appliedTerm = 0
   #dataAppliedIndex: number | null
@@ -121,7 +118,6 @@ export class LogApplier {
     this.#committed = options.committed
     this.#signatures = options.signatures
     this.#opener = options.opener
-    this.#limits = options.limits ?? {}
     this.#appliedIndex = options.committed.appliedIndex
     this.#dataAppliedIndex = options.opener === null ? null : this.#appliedIndex
   }
@@ -151,7 +147,9 @@ export class LogApplier {
     let malformed: string | null = null
     if (bytes.length > 0) {
       try {
-        items = decodeLogEntry(bytes, this.#limits)
+        // Every node decodes with the same limits (the codec's defaults): a limit configured per node
+        // would make one node skip an entry the others apply, and C would split.
+        items = decodeLogEntry(bytes)
       } catch (error) {
         if (!(error instanceof MalformedOperationError)) throw error
         malformed = error.message
