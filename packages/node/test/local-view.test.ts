@@ -394,9 +394,15 @@ describe('LocalView', () => {
     expect(view.addPending(streamId(key('f'), incarnation('2'), 0), one)).toBe('key-not-admitted')
     // Revoking c with a cutoff at 1: batch 2 of c's stream is never stored.
     const cStream = streamId(key('c'), incarnation('4'), 0)
-    cluster.control(key('a'), { kind: 'revoke', key: key('c'), cutoffs: [[cStream, 1]] })
-    expect(view.addPending(cStream, two)).toBe('above-cutoff')
     expect(view.addPending(cStream, one)).toBe('added')
+    expect(view.addPending(cStream, two)).toBe('added')
+    expect(view.pendingCount).toBe(4)
+    cluster.control(key('a'), { kind: 'revoke', key: key('c'), cutoffs: [[cStream, 1]] })
+    // Applying the revocation deleted c's batch 2; batch 1, at the cutoff, still folds.
+    expect(view.pendingCount).toBe(3)
+    expect(view.pendingBytes).toBe(two.bytes + three.bytes + one.bytes)
+    expect(view.addPending(cStream, two)).toBe('above-cutoff')
+    expect(view.addPending(cStream, one)).toBe('duplicate')
   })
 
   it('a pending removal that names a strong dot this node has not applied yet takes effect once C applies it', () => {

@@ -188,12 +188,16 @@ export class LocalView {
     return overlay?.collections.has(`${kind}:${name}`) ? overlay.replica : this.#data.replica
   }
 
-  /** Drops the batches C's high-waters passed (their folds applied). */
+  /**
+   * Drops the batches C's high-waters passed (their folds applied) and those above a cutoff C
+   * recorded since they arrived (applying a revocation deletes them: never served nor counted).
+   */
   #prune(): void {
     for (const [stream, batches] of this.#pending) {
       const highWater = this.#committed.public.highWaters.highWater(stream)
+      const cutoff = this.#committed.public.cutoff(stream)
       for (const [sequence, batch] of batches) {
-        if (sequence > highWater) continue
+        if (sequence > highWater && (cutoff === null || sequence <= cutoff)) continue
         batches.delete(sequence)
         this.#pendingBytes -= batch.bytes
       }
