@@ -1,0 +1,481 @@
+/**
+ * The hybrid node as the cluster under test (`--mode node`): 3–5 `NodeCore`s of `@tandem/node` —
+ * the production composition core on production `RaftNode`s — over the simulated network, crashable
+ * Raft logs and crashable delta logs, with drifting and jumping clocks. Clients issue a mixed
+ * workload: eventual map writes, strong map writes, bounded increments and compare-and-set on a
+ * collection declared `writes: 'strong'`.
+ *
+ * Eventual batches reach the leader by a direct push of durable batches (the writer's hook, and a
+ * periodic re-push of what each node holds to whoever leads), blocked by partitions and crashes;
+ * anti-entropy over the transport is the next build step and replaces it.
+ *
+ * Faults: the network's own partitions, loss and duplication; node crashes (unsynced Raft writes
+ * and delta appends lost, the Raft log's last write maybe torn) and restarts; clock faults
+ * (monotonic jumps, wall steps, and a single node's wall clock a day off). Heal: every node
+ * restarted, every link reliable. Liveness: every node opened, every acknowledged eventual write
+ * folded, no batch pending anywhere (V = C), every node at the same applied index.
+ */
+import type { SeededRandom } from '@tandem/base'
+import {
+  type AppliedEntry,
+  type Condition,
+  type Incarnation,
+  type MemberId,
+  memberId,
+  NodeCore,
+  type StreamId,
+  type WriteId,
+  type WriterKey,
+} from '@tandem/node'
+import {
+  type ConfState,
+  defaultNoQuorumTimeoutMs,
+  type Entry,
+  type HardState,
+  MemoryLogStorage,
+  RaftNode,
+  type Snapshot,
+  type WireMessage,
+} from '@tandem/raft'
+import type { Violation } from '../checkers/violation.js'
+import type { SimulationConfig } from '../config.js'
+import { CrashableLogStorage } from '../disk/crashable-log-storage.js'
+import type { ClusterUnderTest, PhaseName } from '../harness/cluster.js'
+import { FaultPlan } from '../harness/fault-plan.js'
+import { drawDriftPpm, type SimulatedClock } from '../world/clock.js'
+import type { World } from '../world/world.js'
+import { CrashableDeltaLog } from './crashable-delta-log.js'
+import { NodeChecker } from './node-checker.js'
+
+/** Wall-clock time at virtual 0 (clock entries and stamps are Unix milliseconds). */
+const EPOCH_MS = 1_700_000_000_000
+const DAY_MS = 24 * 60 * 60 * 1000
+/** How often each node re-pushes the batches it holds to whoever leads. */
+const PUSH_INTERVAL_MS = 250
+/** How often the liveness goal is evaluated (it reads every node's C). */
+const LIVENESS_CHECK_MS = 20
+/** A client gives up waiting for one operation after this long (a crashed node never answers). */
+const CLIENT_WAIT_MS = 6_000
+const collectionM = { kind: 'map', name: 'm' } as const
+const stock = { kind: 'map', name: 'stock' } as const
+
+/** One machine: what survives its incarnations, and the running one. */
+interface NodeSlot {
+  readonly nodeId: MemberId
+  readonly key: WriterKey
+  readonly storage: MemoryLogStorage
+  readonly deltaLog: CrashableDeltaLog
+  readonly driftPpm: number
+  readonly clockOffsetMs: number
+  /** The wall clock's error (clock faults), kept across incarnations: it is the machine's clock. */
+  wallSkewMs: number
+  clock: SimulatedClock | null
+  raftLog: CrashableLogStorage<Entry, HardState, Snapshot, ConfState> | null
+  core: NodeCore | null
+  incarnations: number
+}
+
+/** Counters of a node-mode run. */
+export interface NodeClusterStats {
+  strongCalls: number
+  strongApplied: number
+  strongNoQuorum: number
+  eventualCalls: number
+  eventualAcknowledged: number
+  refusedAtWriter: number
+  crashes: number
+  clockFaults: number
+  pushes: number
+}
+
+/** The hybrid node cluster in a world. */
+export class NodeCluster implements ClusterUnderTest {
+  readonly checker: NodeChecker
+  readonly faults: FaultPlan
+  readonly chaosEndsAtMs: number
+  readonly livenessBoundMs: number
+  readonly stats: NodeClusterStats = {
+    strongCalls: 0,
+    strongApplied: 0,
+    strongNoQuorum: 0,
+    eventualCalls: 0,
+    eventualAcknowledged: 0,
+    refusedAtWriter: 0,
+    crashes: 0,
+    clockFaults: 0,
+    pushes: 0,
+  }
+  /** Virtual ms from the heal until the liveness goal held, once it did. */
+  convergedAfterMs: number | null = null
+  private readonly world: World<WireMessage>
+  private readonly config: SimulationConfig
+  private readonly slots: NodeSlot[]
+  private readonly workloadRandom: SeededRandom
+  private ownViolation: Violation | null = null
+  private writing = false
+  private healedAtMs = 0
+  private livenessCheckedAtMs = -1
+  private livenessHeld = false
+
+  constructor(world: World<WireMessage>, config: SimulationConfig) {
+    this.world = world
+    this.config = config
+    this.chaosEndsAtMs = config.safetyPhaseMs
+    this.livenessBoundMs = 20_000
+    this.checker = new NodeChecker(() => world.nowMs)
+    const clockRandom = world.stream('clocks')
+    const ids = Array.from({ length: config.nodes }, (_, i) =>
+      memberId(`SimPeerNodeNumberAbc${'ABCDEFGHJK'[i]}`, (i + 1).toString(16).padStart(16, '0')),
+    )
+    this.slots = ids.map((nodeId, i) => ({
+      nodeId,
+      key: (i + 1).toString(16).repeat(64) as WriterKey,
+      storage: new MemoryLogStorage({ voters: ids }),
+      deltaLog: new CrashableDeltaLog(world.scheduler, world.random.fork(`${nodeId} delta log`), {
+        minMs: config.disk.writeLatencyMinMs,
+        meanMs: Math.max(config.disk.writeLatencyMinMs, config.disk.writeLatencyMeanMs),
+      }),
+      driftPpm: drawDriftPpm(clockRandom, config.clockDriftPpmMax),
+      clockOffsetMs: clockRandom.nextInt(1_000_000),
+      wallSkewMs: clockRandom.nextInt(100) - 50,
+      clock: null,
+      raftLog: null,
+      core: null,
+      incarnations: 0,
+    }))
+    this.workloadRandom = world.random.fork('workload')
+    const faults = config.faults
+    this.faults = new FaultPlan({
+      scheduler: world.scheduler,
+      random: world.stream('faults'),
+      decisionStepMs: faults.decisionStepMs,
+      faults: [
+        {
+          probability: faults.crashProbability,
+          possible: () => this.live().length > 0,
+          inject: (random) => {
+            const slot = random.pick(this.live())
+            this.crash(slot)
+            const delayMs = random.between(faults.restartDelayMsMin, faults.restartDelayMsMax)
+            world.scheduler.schedule(delayMs, `${slot.nodeId} restart`, () => {
+              if (slot.core === null) this.start(slot)
+            })
+          },
+        },
+        {
+          probability: Math.max(faults.clockJumpProbability, 0.01),
+          possible: () => this.live().length > 0,
+          inject: (random) => this.clockFault(random),
+        },
+      ],
+    })
+  }
+
+  get violation(): Violation | null {
+    return this.ownViolation ?? this.checker.violation
+  }
+
+  /** Every node's id. */
+  nodeIds(): MemberId[] {
+    return this.slots.map((slot) => slot.nodeId)
+  }
+
+  boot(): void {
+    for (const slot of this.slots) this.start(slot)
+    this.writing = true
+    for (let client = 0; client < this.config.clients; client++) {
+      const random = this.workloadRandom.fork(`client ${client}`)
+      this.world.scheduler.schedule(
+        random.nextInt(50),
+        `client ${client}`,
+        () => void this.client(client, random),
+      )
+    }
+    this.world.scheduler.schedule(PUSH_INTERVAL_MS, 'node push', () => this.pushRound())
+  }
+
+  eventsMax(phase: PhaseName): number {
+    const left = this.config.eventsMax * 2 - this.world.scheduler.eventsRun
+    return phase === 'liveness' ? Math.max(0, left) : left
+  }
+
+  exceededEvents(phase: PhaseName): void {
+    if (phase === 'liveness') return
+    this.checker.fail(
+      'simulator-limit',
+      `more than ${this.config.eventsMax * 2} events by ${this.world.nowMs.toFixed(0)}ms`,
+    )
+  }
+
+  crashed(error: unknown): void {
+    this.ownViolation ??= {
+      check: 'node-crash',
+      timeMs: this.world.nowMs,
+      message: `production code threw: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+    }
+  }
+
+  heal(): void {
+    this.writing = false
+    this.healedAtMs = this.world.nowMs
+    this.world.network.setReliableCore(this.nodeIds())
+    for (const slot of this.slots) {
+      // A day-off wall clock is a fault too: NTP fixes it at the heal.
+      if (Math.abs(slot.wallSkewMs) > this.config.faults.clockJumpMsMax) slot.wallSkewMs = 0
+      if (slot.core === null) this.start(slot)
+    }
+    this.world.record('node heal: every node running, every link reliable')
+  }
+
+  startLiveness(): void {}
+
+  livenessReached(): boolean {
+    const nowMs = this.world.nowMs
+    if (this.livenessHeld) return true
+    if (nowMs - this.livenessCheckedAtMs < LIVENESS_CHECK_MS) return false
+    this.livenessCheckedAtMs = nowMs
+    const cores = this.slots.map((slot) => slot.core)
+    if (cores.some((core) => core === null || !core.opened)) return false
+    const running = cores as NodeCore[]
+    const index = running[0]?.applier.appliedIndex
+    if (running.some((core) => core.applier.appliedIndex !== index)) return false
+    if (running.some((core) => core.pendingBatches.count > 0)) return false
+    if (!running.every((core) => this.checker.allEventualFolded(core))) return false
+    this.livenessHeld = true
+    this.convergedAfterMs = nowMs - this.healedAtMs
+    this.world.record(`liveness: converged at index ${index} after ${this.convergedAfterMs.toFixed(0)}ms`)
+    return true
+  }
+
+  livenessFailed(): void {
+    const detail = this.slots
+      .map((slot) => {
+        const core = slot.core
+        if (core === null) return `${slot.nodeId} down`
+        return `${slot.nodeId} opened=${core.opened} applied=${core.applier.appliedIndex} pending=${core.pendingBatches.count} leading=${core.leading}`
+      })
+      .join('; ')
+    this.checker.fail('liveness', `not converged within ${this.livenessBoundMs}ms of the heal: ${detail}`)
+  }
+
+  settleMs(): number {
+    return 0
+  }
+
+  finalChecks(): void {
+    this.checker.finalChecks(this.slots.map((slot) => ({ nodeId: slot.nodeId, core: slot.core as NodeCore })))
+  }
+
+  shutdown(): void {
+    for (const slot of this.slots) this.halt(slot)
+  }
+
+  private live(): NodeSlot[] {
+    return this.slots.filter((slot) => slot.core !== null)
+  }
+
+  private start(slot: NodeSlot): void {
+    const { world, config } = this
+    slot.incarnations++
+    const random = world.random.fork(`${slot.nodeId}#${slot.incarnations}`)
+    const clock = world.clock({ driftPpm: slot.driftPpm, offsetMs: slot.clockOffsetMs, label: slot.nodeId })
+    const endpoint = world.network.attach(slot.nodeId)
+    const raftLog = new CrashableLogStorage<Entry, HardState, Snapshot, ConfState>({
+      durable: slot.storage,
+      scheduler: world.scheduler,
+      random: random.fork('disk'),
+      latency: { minMs: config.disk.writeLatencyMinMs, meanMs: config.disk.writeLatencyMeanMs },
+      observer: null,
+      label: slot.nodeId,
+    })
+    const incarnation = [...random.bytes(16)]
+      .map((byte) => byte.toString(16).padStart(2, '0'))
+      .join('') as Incarnation
+    const raftSettings = config.raft
+    const founder = slot === this.slots[0]
+    let core: NodeCore | null = null
+    core = new NodeCore({
+      member: slot.nodeId,
+      key: slot.key,
+      incarnation,
+      clock,
+      wallClock: () => EPOCH_MS + clock.wallNowMs() - slot.clockOffsetMs + slot.wallSkewMs,
+      deltaLog: slot.deltaLog.open(),
+      noQuorumTimeoutMs: defaultNoQuorumTimeoutMs(raftSettings.tickMs, raftSettings.electionTicks),
+      ...(founder ? { founders: this.slots.map((s) => ({ member: s.nodeId, key: s.key })) } : {}),
+      onApplied: (entry: AppliedEntry) => {
+        if (slot.core === core && core !== null) this.checker.observeApplied(slot.nodeId, core, entry)
+      },
+      onBatchDurable: (stream, batch) => {
+        for (const target of this.slots) {
+          if (target !== slot) this.push(slot, target, stream, batch)
+        }
+      },
+      createRaft: (parts) =>
+        new RaftNode<AppliedEntry>({
+          id: slot.nodeId,
+          storage: raftLog,
+          transport: endpoint,
+          snapshotTransport: {
+            send: () => Promise.reject(new RangeError('node mode: snapshots are off')),
+            onSnapshot: () => {},
+          },
+          clock,
+          random,
+          tickMs: raftSettings.tickMs,
+          electionTicks: raftSettings.electionTicks,
+          heartbeatTicks: raftSettings.heartbeatTicks,
+          checkQuorum: raftSettings.checkQuorum,
+          preVote: raftSettings.preVote,
+          ...parts,
+        }),
+    })
+    slot.clock = clock
+    slot.raftLog = raftLog
+    slot.core = core
+    world.record(`node ${slot.nodeId} starts (incarnation ${slot.incarnations}, ${incarnation.slice(0, 8)})`)
+    core.start().catch((error: unknown) => {
+      if (slot.core === core) world.record(`node ${slot.nodeId} failed to start: ${String(error)}`)
+    })
+  }
+
+  private halt(slot: NodeSlot): void {
+    slot.core?.halt()
+    slot.core = null
+    slot.clock?.stop()
+    slot.clock = null
+  }
+
+  private crash(slot: NodeSlot): void {
+    if (slot.core === null) return
+    this.halt(slot)
+    this.world.network.detach(slot.nodeId)
+    slot.raftLog?.crash(this.config.disk.tornWriteProbability)
+    slot.raftLog = null
+    slot.deltaLog.crash()
+    this.stats.crashes++
+    this.world.record(`node ${slot.nodeId} crashes`)
+  }
+
+  private clockFault(random: SeededRandom): void {
+    const slot = random.pick(this.live())
+    const jumpMsMax = this.config.faults.clockJumpMsMax
+    this.stats.clockFaults++
+    const kind = random.nextInt(4)
+    if (kind === 0) {
+      const ms = random.nextInt(jumpMsMax)
+      slot.clock?.jumpForward(ms)
+      this.world.record(`clock ${slot.nodeId} monotonic +${ms}ms`)
+    } else if (kind === 1 || kind === 2) {
+      const ms = random.nextInt(2 * jumpMsMax) - jumpMsMax
+      slot.wallSkewMs += ms
+      this.world.record(`clock ${slot.nodeId} wall ${ms >= 0 ? '+' : ''}${ms}ms`)
+    } else if (!this.slots.some((other) => other !== slot && Math.abs(other.wallSkewMs) >= DAY_MS / 2)) {
+      // At most one node a day off at a time: a minority, which must not move log time.
+      slot.wallSkewMs = random.chance(0.5) ? DAY_MS : -DAY_MS
+      this.world.record(`clock ${slot.nodeId} wall a day ${slot.wallSkewMs > 0 ? 'ahead' : 'behind'}`)
+    }
+  }
+
+  /** Hands a durable batch from `from` to `to` after a network delay, unless a partition or a crash cuts it. */
+  private push(
+    from: NodeSlot,
+    to: NodeSlot,
+    stream: StreamId,
+    batch: Parameters<NodeCore['receiveBatch']>[1],
+  ): void {
+    const network = this.world.network
+    if (from.core === null || to.core === null || network.isBlocked(from.nodeId, to.nodeId)) return
+    const target = to.core
+    this.stats.pushes++
+    const options = network.currentOptions()
+    this.world.scheduler.schedule(options.oneWayDelayMinMs, 'node push', () => {
+      if (to.core === target && !network.isBlocked(from.nodeId, to.nodeId)) target.receiveBatch(stream, batch)
+    })
+  }
+
+  /** Every node re-pushes the batches it holds to the nodes that report leading. */
+  private pushRound(): void {
+    for (const from of this.slots) {
+      const core = from.core
+      if (core === null) continue
+      const leaders = this.slots.filter((to) => to !== from && to.core?.leading === true)
+      if (leaders.length === 0) continue
+      for (const { stream, batch } of core.pendingEntries()) {
+        for (const to of leaders) this.push(from, to, stream, batch)
+      }
+    }
+    this.world.scheduler.schedule(PUSH_INTERVAL_MS, 'node push', () => this.pushRound())
+  }
+
+  /** One client: operations on random live nodes until the chaos phase ends. */
+  private async client(client: number, random: SeededRandom): Promise<void> {
+    const scheduler = this.world.scheduler
+    const keys = Math.max(1, this.config.mix.keys)
+    let operations = 0
+    while (this.writing && this.violation === null) {
+      const live = this.live().filter((slot) => slot.core?.opened === true)
+      if (live.length > 0) {
+        const slot = random.pick(live)
+        const core = slot.core as NodeCore
+        const key = `k${random.nextInt(keys)}`
+        const choice = client === 0 && operations === 0 ? -1 : random.nextInt(10)
+        operations++
+        await this.operate(core, choice, key, random)
+      }
+      const thinkMs = 1 + random.nextInt(Math.max(1, this.config.thinkTimeMsMax) * 4)
+      await new Promise<void>((resolve) => scheduler.schedule(thinkMs, `client ${client} think`, resolve))
+    }
+  }
+
+  private async operate(core: NodeCore, choice: number, key: string, random: SeededRandom): Promise<void> {
+    if (choice < 0) {
+      await this.strong(core, {
+        kind: 'declare',
+        collection: stock,
+        rules: { writes: 'strong', writers: null },
+      })
+    } else if (choice < 4) {
+      this.stats.eventualCalls++
+      const value = random.nextInt(1000)
+      await this.wait(
+        core.eventual({ kind: 'map-set', collection: 'm', key, value }).then((ack) => {
+          this.stats.eventualAcknowledged++
+          const [stream, sequence] = ack.writeId.split('/') as [string, string]
+          this.checker.observeEventualAck(ack.writeId, stream as StreamId, Number(sequence))
+        }),
+      )
+    } else if (choice < 7) {
+      await this.strong(core, { kind: 'map-set', collection: collectionM, key, value: random.nextInt(1000) })
+    } else {
+      const condition: Condition =
+        choice < 9
+          ? { kind: 'increment', by: random.chance(0.7) ? 1 : -1, min: 0, max: 10 }
+          : { kind: 'compare-and-set', expected: random.nextInt(3), next: random.nextInt(10) }
+      await this.strong(core, { kind: 'map-conditional', collection: stock, key, condition })
+    }
+  }
+
+  private async strong(core: NodeCore, operation: Parameters<NodeCore['strong']>[0]): Promise<void> {
+    this.stats.strongCalls++
+    await this.wait(
+      core.strong(operation).then((result) => {
+        this.stats.strongApplied++
+        this.checker.observeStrongAck(result.writeId as WriteId, result.index)
+      }),
+    )
+  }
+
+  /** Waits for an operation, at most CLIENT_WAIT_MS; counts refusals and NoQuorum rejections. */
+  private async wait(operation: Promise<void>): Promise<void> {
+    const settled = operation.catch((error: unknown) => {
+      const code = (error as { code?: unknown } | null)?.code
+      if (code === 'NODE_NO_QUORUM') this.stats.strongNoQuorum++
+      else if (code === 'NODE_WRITE_REFUSED') this.stats.refusedAtWriter++
+    })
+    await Promise.race([
+      settled,
+      new Promise<void>((resolve) => this.world.scheduler.schedule(CLIENT_WAIT_MS, 'client wait', resolve)),
+    ])
+  }
+}
