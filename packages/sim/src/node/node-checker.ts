@@ -86,20 +86,20 @@ export class NodeChecker {
     for (const [writeId, index] of this.strongAcks) {
       const recorded = this.byIndex.get(index)
       if (recorded === undefined || !recorded.strong.has(writeId))
-        return this.fail('state-machine-safety', `acknowledged strong write ${writeId} at ${index} is lost`)
+        this.fail('state-machine-safety', `acknowledged strong write ${writeId} at ${index} is lost`)
     }
     for (const { nodeId, core } of cores) {
       const highWaters = core.committed.public.highWaters
       for (const [writeId, { stream, sequence }] of this.eventualAcks) {
         if (highWaters.highWater(stream) < sequence)
-          return this.fail(
+          this.fail(
             'crdt-convergence',
             `acknowledged eventual write ${writeId} never folded (seen from ${nodeId})`,
           )
       }
       const pending = core.pendingBatches
       if (pending.count > 0)
-        return this.fail(
+        this.fail(
           'crdt-convergence',
           `${nodeId} still holds ${pending.count} unfolded batches after the heal: V ≠ C`,
         )
