@@ -276,4 +276,63 @@ describe('LogApplier', () => {
     // The logs exercised every path: not all of them malformed, nor all of them refused.
     for (const count of Object.values(seen)) expect(count).toBeGreaterThan(20)
   })
+
+  it('sealed payloads with flipped bytes never crash a keyed node: each batch applies, or is refused whole (seeded)', () => {
+    const random = new SeededRandom(9)
+    const keyed = node(true)
+    const log = bootstrap()
+    for (const [position, bytes] of log.entries()) keyed.applier.apply(position + 1, 1, bytes)
+    let index = log.length
+    const stream = streamId(key('b'), incarnation('2'), 0)
+    const writer = new Replica({ node: stream, now: () => t0 })
+    const outcomes = new Map<string, number>()
+    const count = (what: string) => outcomes.set(what, (outcomes.get(what) ?? 0) + 1)
+    let strongSequence = 0
+    for (let run = 0; run < 5_000; run++) {
+      const flip = (bytes: Uint8Array) => {
+        const copy = bytes.slice()
+        for (let flips = 1 + random.nextInt(3); flips > 0 && copy.length > 0; flips--)
+          copy[random.nextInt(copy.length)] = random.nextInt(256)
+        return copy
+      }
+      let item: LogItem
+      if (random.chance(0.5)) {
+        const payload = encodeEventualPayload([
+          random.chance(0.5)
+            ? writer.set('tags').delete(random.nextInt(3))
+            : writer.set('tags').add(random.nextInt(3)),
+          writer.map('carts').set(`k${random.nextInt(3)}`, random.nextInt(9)),
+        ])
+        const from = (keyed.committed.public.highWaters.highWater(stream) ?? 0) + 1
+        item = fold(stream, from, [flip(payload)])
+      } else {
+        strongSequence++
+        const honest = strong(key('a'), strongSequence, [
+          { kind: 'map-set', collection: carts, key: `k${random.nextInt(3)}`, value: random.nextInt(9) },
+          { kind: 'set-delete', collection: { kind: 'set', name: 'tags' }, element: random.nextInt(3) },
+        ])
+        item = honest.kind === 'strong' ? { ...honest, sealed: flip(honest.sealed) } : honest
+      }
+      const outcome = keyed.applier.apply(++index, 1, encodeLogEntry([item]))
+      for (const write of outcome.writes.values())
+        count(
+          write.kind === 'strong'
+            ? write.result.applied
+              ? 'strong applied'
+              : 'strong refused'
+            : write.outcome,
+        )
+      for (const refusal of outcome.strongBatchRefusals) count(`strong ${refusal.reason.split(':')[0]}`)
+      for (const batch of outcome.folded) count(`fold ${batch.outcome}`)
+    }
+    // Both kinds of batch were both applied and refused: the flips reached apply, not only the decoder.
+    for (const what of [
+      'fold merged',
+      'fold invalid-delta',
+      'fold unopenable',
+      'strong applied',
+      'strong unopenable',
+    ])
+      expect(outcomes.get(what) ?? 0).toBeGreaterThan(50)
+  })
 })

@@ -15,7 +15,7 @@
 import { assert } from '@tandem/base'
 import { decodeLogEntry } from '../codec/log-entry.js'
 import { MalformedOperationError } from '../errors.js'
-import type { BatchOpener, CommittedState } from './committed-state.js'
+import type { BatchOpener, CommittedState, FoldedBatchOutcome } from './committed-state.js'
 import type { StrongResult } from './data-operations.js'
 import {
   eventualWriteId,
@@ -82,6 +82,8 @@ export interface AppliedEntry {
   /** Per write: strong results on a keyed node, and what each folded eventual write did. */
   readonly writes: ReadonlyMap<WriteId, WriteOutcome>
   readonly strongBatchRefusals: readonly StrongBatchRefusal[]
+  /** On a keyed node, what each folded batch did in the data layer (unopenable ones included). */
+  readonly folded: readonly FoldedBatchOutcome[]
   readonly refusedEventual: readonly RefusedEventualBatch[]
   /** The index C's public layer has applied through. */
   readonly publicAppliedIndex: number
@@ -174,6 +176,7 @@ export class LogApplier {
       controls: applied.controls,
       writes: applied.writes,
       strongBatchRefusals: applied.strongBatchRefusals,
+      folded: applied.folded,
       refusedEventual: applied.refusedEventual,
       publicAppliedIndex: this.#committed.appliedIndex,
       dataAppliedIndex: this.#dataAppliedIndex,
@@ -195,6 +198,7 @@ export class LogApplier {
     assert(outcome.kind === 'control', 'a control entry has a control outcome')
     applied.controls.push(outcome.outcome)
     for (const batch of outcome.folded) {
+      applied.folded.push(batch)
       const writeIds = Array.from({ length: batch.deltaCount ?? 0 }, (_, position) =>
         eventualWriteId(batch.stream, batch.sequence, position),
       )
@@ -264,6 +268,7 @@ class EntryOutcome {
   readonly controls: ControlOutcome[] = []
   readonly writes = new Map<WriteId, WriteOutcome>()
   readonly strongBatchRefusals: StrongBatchRefusal[] = []
+  readonly folded: FoldedBatchOutcome[] = []
   readonly refusedEventual: RefusedEventualBatch[] = []
   /** The next strong operation's place among the entry's operations. */
   ordinal = 0
