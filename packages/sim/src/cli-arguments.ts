@@ -14,7 +14,7 @@ export type RaftInjectedBug = 'stale-reads' | 'lost-acks'
 
 /** What the command line asks for. */
 export interface CliArguments {
-  readonly mode: 'raft' | 'crdt'
+  readonly mode: 'raft' | 'crdt' | 'node'
   readonly replicas: number | undefined
   readonly crdtBug: CrdtInjectedBug | null
   /** One seed to run (`--seed`), or null to run `seeds` seeds from `from`. */
@@ -43,6 +43,7 @@ export const usage = `usage:
   --digest                                                         print every seed's trace digest (compare two builds)
   --mode crdt [--replicas 2..9] [--safety-ms MS]                   eventual writes: CRDT replicas instead of Raft (MS: chaos phase)
   --mode crdt --inject-bug forgetful-restart|no-anti-entropy       self-test of the CRDT checks
+  --mode node [--seed S | --seeds N [--from S]] [--trace]          the hybrid node: NodeCores with mixed strong/eventual writes
 exit codes: 0 ok, 1 internal error, 2 usage, ${Object.entries(exitCodes)
   .map(([check, code]) => `${code} ${check}`)
   .join(', ')}`
@@ -104,7 +105,8 @@ export function parseCliArguments(argv: readonly string[]): CliArguments {
     throw new UsageError('--prevote needs on, off or swarm')
   }
   const mode = values.mode ?? 'raft'
-  if (mode !== 'raft' && mode !== 'crdt') throw new UsageError('--mode needs raft or crdt')
+  if (mode !== 'raft' && mode !== 'crdt' && mode !== 'node')
+    throw new UsageError('--mode needs raft, crdt or node')
   let injectBug: RaftInjectedBug | null = null
   let crdtBug: CrdtInjectedBug | null = null
   const bug = values['inject-bug']
@@ -122,6 +124,16 @@ export function parseCliArguments(argv: readonly string[]): CliArguments {
   }
   if (mode === 'raft' && (replicas !== undefined || crdtBug !== null)) {
     throw new UsageError('--replicas and the crdt bugs need --mode crdt')
+  }
+  if (
+    mode === 'node' &&
+    (nodes !== undefined ||
+      preVote !== undefined ||
+      safetyPhaseMs !== undefined ||
+      replicas !== undefined ||
+      bug !== undefined)
+  ) {
+    throw new UsageError('--mode node takes --seed, --seeds, --from, --trace and --digest only')
   }
   if (mode === 'crdt' && (nodes !== undefined || preVote !== undefined || injectBug !== null)) {
     throw new UsageError('--nodes, --prevote and the raft bugs need --mode raft')

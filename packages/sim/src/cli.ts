@@ -25,6 +25,12 @@ import { type ConfigOverrides, describeConfig, swarmConfig } from './config.js'
 import { crdtSwarmConfig, describeCrdtConfig } from './crdt/config.js'
 import { crdtReplayCommand, runCrdtSeeds } from './crdt/runner.js'
 import { type CrdtSimulationResult, runCrdtSimulation } from './crdt/simulation.js'
+import {
+  type NodeSimulationResult,
+  nodeReplayCommand,
+  runNodeSeeds,
+  runNodeSimulation,
+} from './node/node-simulation.js'
 import { createRaftFactory } from './raft-host.js'
 import { replayCommand, runSeeds } from './runner.js'
 import { runSimulation, type SimulationResult } from './simulation.js'
@@ -60,6 +66,7 @@ async function main(argv: readonly string[]): Promise<number> {
     throw error
   }
   if (args.mode === 'crdt') return mainCrdt(args)
+  if (args.mode === 'node') return mainNode(args)
   if (args.seed !== null) {
     const config = swarmConfig(args.seed, args.overrides)
     const result = await runSimulation({
@@ -93,6 +100,57 @@ async function main(argv: readonly string[]): Promise<number> {
   if (summaryRun.failure !== null) return reportFailure(summaryRun.failure, args.overrides, args.injectBug)
   process.stdout.write(
     `ok: ${summaryRun.seedsRun} seeds from ${args.from}, zero violations, ${summaryRun.inconclusive} linearizability checks inconclusive, ${seconds.toFixed(1)}s\n`,
+  )
+  return 0
+}
+
+function reportNodeFailure(result: NodeSimulationResult): number {
+  const violation = result.violation
+  if (violation === null) return 0
+  const code = exitCodes[violation.check]
+  const out = process.stderr
+  out.write(
+    `\nFAIL node seed ${result.seed}: ${violation.check} (exit ${code}) at t=${violation.timeMs.toFixed(3)}ms\n`,
+  )
+  out.write(`${violation.message}\n`)
+  out.write(`replay: ${nodeReplayCommand(result.seed)}\n`)
+  return code
+}
+
+/** `--mode node`: the hybrid node's composition core under mixed writes and faults. */
+async function mainNode(args: CliArguments): Promise<number> {
+  if (args.seed !== null) {
+    const result = await runNodeSimulation({
+      seed: args.seed,
+      keepTrace: false,
+      ...(args.trace ? { traceSink: (line: string) => process.stdout.write(`${line}\n`) } : {}),
+    })
+    const s = result.stats
+    process.stdout.write(
+      `node seed ${args.seed}: ${result.violation === null ? 'ok' : result.violation.check} — ${s.virtualMs.toFixed(0)}ms virtual, ${s.events} events, strong ${s.strongApplied}/${s.strongCalls} applied (${s.strongNoQuorum} NoQuorum), eventual ${s.eventualAcknowledged}/${s.eventualCalls} acknowledged, ${s.crashes} crashes, ${s.clockFaults} clock faults, ${s.partitions} partitions, ${s.indexesCompared} index comparisons, converged ${s.convergedAfterMs === null ? 'never' : `${s.convergedAfterMs.toFixed(0)}ms after the heal`}; trace ${result.traceDigest}\n`,
+    )
+    return reportNodeFailure(result)
+  }
+  const startedMs = performance.now()
+  let done = 0
+  const summaryRun = await runNodeSeeds({
+    from: args.from,
+    count: args.seeds,
+    onResult: (result) => {
+      done++
+      if (args.digest) process.stdout.write(`node seed ${result.seed} trace ${result.traceDigest}\n`)
+      if (done % 100 === 0 || done === args.seeds) {
+        const seconds = (performance.now() - startedMs) / 1000
+        process.stdout.write(
+          `${done}/${args.seeds} node seeds (last ${result.seed}) in ${seconds.toFixed(1)}s\n`,
+        )
+      }
+    },
+  })
+  const seconds = (performance.now() - startedMs) / 1000
+  if (summaryRun.failure !== null) return reportNodeFailure(summaryRun.failure)
+  process.stdout.write(
+    `ok: ${summaryRun.seedsRun} node seeds from ${args.from}, zero violations, ${seconds.toFixed(1)}s\n`,
   )
   return 0
 }

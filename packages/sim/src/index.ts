@@ -507,6 +507,27 @@ export {
   KvStateMachine,
 } from './kv/state-machine.js'
 /**
+ * The hybrid node mode (`pnpm sim --mode node`): `NodeCore`s of `@tandem/node` on production
+ * RaftNodes under mixed strong/eventual writes, crashes, clock faults and partitions, with C checked
+ * identical at equal index, no acknowledged write lost and V converged after the heal.
+ *
+ * @example
+ * ```ts
+ * import { nodeReplayCommand, runNodeSimulation } from '@tandem/sim'
+ * const result = await runNodeSimulation({ seed: 7, keepTrace: false })
+ * if (result.violation !== null) console.log(nodeReplayCommand(7))
+ * ```
+ */
+export { NodeChecker } from './node/node-checker.js'
+export { NodeCluster, type NodeClusterStats } from './node/node-cluster.js'
+export {
+  type NodeSimulationResult,
+  nodeReplayCommand,
+  nodeSwarmConfig,
+  runNodeSeeds,
+  runNodeSimulation,
+} from './node/node-simulation.js'
+/**
  * The trace of a run: lines stamped with virtual time, folded into a digest.
  *
  * @example

@@ -70,7 +70,7 @@ describe('the command line', () => {
     expect(refusal(['--mode', 'crdt', '--replicas', '12'])).toBe('--replicas must be 2 to 9')
     expect(refusal(['--mode', 'crdt', '--replicas', '1'])).toBe('--replicas needs an integer ≥ 2, got 1')
     expect(refusal(['--prevote', 'maybe'])).toBe('--prevote needs on, off or swarm')
-    expect(refusal(['--mode', 'paxos'])).toBe('--mode needs raft or crdt')
+    expect(refusal(['--mode', 'paxos'])).toBe('--mode needs raft, crdt or node')
     expect(refusal(['--inject-bug', 'typo'])).toMatch(/^--inject-bug needs stale-reads/)
   })
 
@@ -95,6 +95,16 @@ describe('the command line', () => {
     expect(refusal(['--mode', 'crdt', '--inject-bug', 'stale-reads'])).toBe(
       '--nodes, --prevote and the raft bugs need --mode raft',
     )
+  })
+
+  it('reads the node mode, which takes seeds, --trace and --digest only', () => {
+    const args = parseCliArguments(['--mode', 'node', '--seeds', '50', '--from', '7', '--digest'])
+    expect([args.mode, args.seeds, args.from, args.digest]).toEqual(['node', 50, 7, true])
+    const only = '--mode node takes --seed, --seeds, --from, --trace and --digest only'
+    expect(refusal(['--mode', 'node', '--nodes', '3'])).toBe(only)
+    expect(refusal(['--mode', 'node', '--replicas', '3'])).toBe(only)
+    expect(refusal(['--mode', 'node', '--inject-bug', 'stale-reads'])).toBe(only)
+    expect(usage).toContain('--mode node')
   })
 
   it('answers --help and -h with an empty refusal, so only the usage is printed', () => {
