@@ -9,3 +9,44 @@ export class MalformedOperationError extends TandemError {
   readonly code = 'NODE_MALFORMED_OPERATION'
   override readonly name = 'MalformedOperationError'
 }
+
+/**
+ * A delta stream's files on disk are damaged beyond a torn tail (a checksum mismatch inside a
+ * complete record, a record of the wrong type, a file that belongs to no stream): the store does
+ * not open, and nothing is changed on disk. `stream` names the stream (or the file), `cause` holds
+ * the WAL's own error when there is one.
+ */
+export class DeltaStreamCorruptionError extends TandemError {
+  readonly code = 'NODE_DELTA_STREAM_CORRUPTION'
+  override readonly name = 'DeltaStreamCorruptionError'
+  readonly stream: string
+  constructor(stream: string, reason: string, options?: { readonly cause?: unknown }) {
+    super(`delta stream ${stream}: ${reason}`, options)
+    this.stream = stream
+  }
+}
+
+/**
+ * A delta stream was asked to drop batches whose fold is not yet covered by the persisted commit
+ * index or a snapshot (design.md, "Folding into the Raft log"): after a crash the node could
+ * restart below the fold, re-apply the log without it, and need the very batches it dropped.
+ */
+export class PruneNotCoveredError extends TandemError {
+  readonly code = 'NODE_PRUNE_NOT_COVERED'
+  override readonly name = 'PruneNotCoveredError'
+}
+
+/**
+ * The writer's own stream for this start already exists on disk: an incarnation is drawn fresh at
+ * every start, so a reused one would let a new batch take a sequence an earlier one already had.
+ */
+export class OwnStreamExistsError extends TandemError {
+  readonly code = 'NODE_OWN_STREAM_EXISTS'
+  override readonly name = 'OwnStreamExistsError'
+}
+
+/** A batch is larger than the store's `batchBytesMax` (from the network: refused, never stored). */
+export class DeltaBatchTooLargeError extends TandemError {
+  readonly code = 'NODE_DELTA_BATCH_TOO_LARGE'
+  override readonly name = 'DeltaBatchTooLargeError'
+}
