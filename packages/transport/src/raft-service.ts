@@ -58,9 +58,12 @@ export interface RaftServiceOptions extends Partial<RaftChannelOptions> {
 
 /** The service's own counters since it was created (per-peer counters stay in `host.metrics`). */
 export interface RaftServiceStats {
-  /** Frames queued for a peer. */
+  /** Sends that queued their frame with nothing dropped (`send` returned `true`). */
   framesQueued: number
-  /** Frames refused or dropped on send: no such member, not running, over the cap, full queue. */
+  /**
+   * Sends that returned `false`: the frame was refused (no such member or peer, not running, over
+   * the cap) or a full queue dropped a frame (with `drop-oldest`, an older one; the new one is queued).
+   */
   framesDropped: number
   /** Frames received and handed to the frame handler. */
   framesReceived: number
