@@ -14,6 +14,7 @@ describe('sim --mode node', () => {
     let eventualAcknowledged = 0
     let crashes = 0
     let compared = 0
+    let registerOperations = 0
     for (let seed = 1; seed <= SEEDS; seed++) {
       const result = await runNodeSimulation({ seed, keepTrace: false })
       if (result.violation !== null) {
@@ -25,12 +26,14 @@ describe('sim --mode node', () => {
       eventualAcknowledged += result.stats.eventualAcknowledged
       crashes += result.stats.crashes
       compared += result.stats.indexesCompared
+      registerOperations += result.stats.registerOperations
     }
     // The runs did work: writes of both kinds were acknowledged, nodes crashed, C was compared.
     expect(strongApplied).toBeGreaterThan(SEEDS)
     expect(eventualAcknowledged).toBeGreaterThan(SEEDS)
     expect(crashes).toBeGreaterThan(0)
     expect(compared).toBeGreaterThan(SEEDS * 10)
+    expect(registerOperations).toBeGreaterThan(SEEDS)
   })
 
   it('replays a seed identically (same trace digest)', async () => {

@@ -24,6 +24,7 @@ import {
   memberId,
   NodeCore,
   type StreamId,
+  type StrongResult,
   type WriteId,
   type WriterKey,
 } from '@tandem/node'
@@ -37,11 +38,14 @@ import {
   type Snapshot,
   type WireMessage,
 } from '@tandem/raft'
+import { checkLinearizability } from '../checkers/linearizability.js'
 import type { Violation } from '../checkers/violation.js'
 import type { SimulationConfig } from '../config.js'
 import { CrashableLogStorage } from '../disk/crashable-log-storage.js'
 import type { ClusterUnderTest, PhaseName } from '../harness/cluster.js'
 import { FaultPlan } from '../harness/fault-plan.js'
+import { HistoryRecorder } from '../history.js'
+import type { KvOperation, KvResult } from '../kv/command.js'
 import { drawDriftPpm, type SimulatedClock } from '../world/clock.js'
 import type { World } from '../world/world.js'
 import { CrashableDeltaLog } from './crashable-delta-log.js'
@@ -58,6 +62,8 @@ const LIVENESS_CHECK_MS = 20
 const CLIENT_WAIT_MS = 6_000
 const collectionM = { kind: 'map', name: 'm' } as const
 const stock = { kind: 'map', name: 'stock' } as const
+/** Written by strong writes only and read linearizably: its history is checked against a register. */
+const register = { kind: 'map', name: 'reg' } as const
 
 /** One machine: what survives its incarnations, and the running one. */
 interface NodeSlot {
@@ -91,6 +97,10 @@ export interface NodeClusterStats {
 /** The hybrid node cluster in a world. */
 export class NodeCluster implements ClusterUnderTest {
   readonly checker: NodeChecker
+  /** The strong history on the `reg` collection, checked linearizable at the end. */
+  readonly history = new HistoryRecorder()
+  /** Whether the linearizability search gave up on some key (the run still passes). */
+  linearizabilityInconclusive = false
   readonly faults: FaultPlan
   readonly chaosEndsAtMs: number
   readonly livenessBoundMs: number
@@ -263,6 +273,15 @@ export class NodeCluster implements ClusterUnderTest {
   }
 
   finalChecks(): void {
+    const verdict = checkLinearizability(this.history.history, { stepsMaxPerKey: 2_000_000 })
+    if (verdict.kind === 'violation') {
+      this.ownViolation = { check: 'linearizability', timeMs: this.world.nowMs, message: verdict.explanation }
+      return
+    }
+    if (verdict.kind === 'inconclusive') {
+      this.linearizabilityInconclusive = true
+      this.world.record(`linearizability: inconclusive on key ${verdict.key} after ${verdict.steps} steps`)
+    }
     this.checker.finalChecks(this.slots.map((slot) => ({ nodeId: slot.nodeId, core: slot.core as NodeCore })))
   }
 
@@ -419,22 +438,27 @@ export class NodeCluster implements ClusterUnderTest {
         const slot = random.pick(live)
         const core = slot.core as NodeCore
         const key = `k${random.nextInt(keys)}`
-        const choice = client === 0 && operations === 0 ? -1 : random.nextInt(10)
+        // Client 0 first declares the two 'strong' collections.
+        const choice = client === 0 && operations < 2 ? operations - 2 : random.nextInt(10)
         operations++
-        await this.operate(core, choice, key, random)
+        await this.operate(client, operations, core, choice, key, random)
       }
       const thinkMs = 1 + random.nextInt(Math.max(1, this.config.thinkTimeMsMax) * 4)
       await new Promise<void>((resolve) => scheduler.schedule(thinkMs, `client ${client} think`, resolve))
     }
   }
 
-  private async operate(core: NodeCore, choice: number, key: string, random: SeededRandom): Promise<void> {
+  private async operate(
+    client: number,
+    operation: number,
+    core: NodeCore,
+    choice: number,
+    key: string,
+    random: SeededRandom,
+  ): Promise<void> {
     if (choice < 0) {
-      await this.strong(core, {
-        kind: 'declare',
-        collection: stock,
-        rules: { writes: 'strong', writers: null },
-      })
+      const collection = choice === -2 ? stock : register
+      await this.strong(core, { kind: 'declare', collection, rules: { writes: 'strong', writers: null } })
     } else if (choice < 4) {
       this.stats.eventualCalls++
       const value = random.nextInt(1000)
@@ -445,25 +469,84 @@ export class NodeCluster implements ClusterUnderTest {
           this.checker.observeEventualAck(ack.writeId, stream as StreamId, Number(sequence))
         }),
       )
-    } else if (choice < 7) {
+    } else if (choice === 4) {
+      const value = `c${client}.${operation}`
+      await this.recorded(client, { kind: 'put', key, value }, () =>
+        this.strong(core, { kind: 'map-set', collection: register, key, value }).then((result) =>
+          result?.applied === true ? { kind: 'put' } : null,
+        ),
+      )
+    } else if (choice === 5) {
       await this.strong(core, { kind: 'map-set', collection: collectionM, key, value: random.nextInt(1000) })
-    } else {
-      const condition: Condition =
-        choice < 9
-          ? { kind: 'increment', by: random.chance(0.7) ? 1 : -1, min: 0, max: 10 }
-          : { kind: 'compare-and-set', expected: random.nextInt(3), next: random.nextInt(10) }
+    } else if (choice === 6) {
+      await this.recorded(client, { kind: 'get', key }, async () => {
+        await core.linearizableBarrier()
+        const value = core.committed.data?.mapValue('reg', key)
+        return { kind: 'get', value: typeof value === 'string' ? value : null }
+      })
+    } else if (choice < 9) {
+      const condition: Condition = { kind: 'increment', by: random.chance(0.7) ? 1 : -1, min: 0, max: 10 }
       await this.strong(core, { kind: 'map-conditional', collection: stock, key, condition })
+    } else {
+      const expected = random.chance(0.3)
+        ? null
+        : `c${random.nextInt(this.config.clients)}.${random.nextInt(operation + 1)}`
+      const value = `c${client}.${operation}`
+      await this.recorded(client, { kind: 'cas', key, expected, value }, () =>
+        this.strong(core, {
+          kind: 'map-conditional',
+          collection: register,
+          key,
+          condition: { kind: 'compare-and-set', expected: expected ?? undefined, next: value },
+        }).then((result) => {
+          if (result?.applied === true) return { kind: 'cas', succeeded: true }
+          if (result?.applied === false && result.reason === 'value-mismatch')
+            return { kind: 'cas', succeeded: false }
+          return null
+        }),
+      )
     }
   }
 
-  private async strong(core: NodeCore, operation: Parameters<NodeCore['strong']>[0]): Promise<void> {
+  /**
+   * Records a register operation in the history: its result when the client learned a definite one,
+   * otherwise no return (it may or may not have taken effect). A client that stops waiting leaves it
+   * unknown too.
+   */
+  private async recorded(
+    client: number,
+    operation: KvOperation,
+    run: () => Promise<KvResult | null>,
+  ): Promise<void> {
+    const id = this.history.call(client, operation, this.world.nowMs)
+    let done = false
+    const completed = run().then(
+      (result) => {
+        if (result !== null && !done) this.history.complete(id, result, this.world.nowMs)
+      },
+      () => {},
+    )
+    await Promise.race([
+      completed,
+      new Promise<void>((resolve) => this.world.scheduler.schedule(CLIENT_WAIT_MS, 'client wait', resolve)),
+    ])
+    done = true
+  }
+
+  private async strong(
+    core: NodeCore,
+    operation: Parameters<NodeCore['strong']>[0],
+  ): Promise<StrongResult | null> {
     this.stats.strongCalls++
+    let result: StrongResult | null = null
     await this.wait(
-      core.strong(operation).then((result) => {
+      core.strong(operation).then((written) => {
         this.stats.strongApplied++
-        this.checker.observeStrongAck(result.writeId as WriteId, result.index)
+        this.checker.observeStrongAck(written.writeId as WriteId, written.index)
+        result = written.result
       }),
     )
+    return result
   }
 
   /** Waits for an operation, at most CLIENT_WAIT_MS; counts refusals and NoQuorum rejections. */

@@ -33,6 +33,9 @@ export interface NodeSimulationResult {
     readonly partitions: number
     readonly indexesCompared: number
     readonly convergedAfterMs: number | null
+    /** Operations in the register history checked for linearizability. */
+    readonly registerOperations: number
+    readonly linearizabilityInconclusive: boolean
   }
   readonly traceDigest: string
   readonly traceLines: readonly string[]
@@ -82,6 +85,8 @@ export async function runNodeSimulation(options: {
       partitions: world.network.stats.partitions,
       indexesCompared: cluster.checker.indexesCompared,
       convergedAfterMs: cluster.convergedAfterMs,
+      registerOperations: cluster.history.history.length,
+      linearizabilityInconclusive: cluster.linearizabilityInconclusive,
     },
     traceDigest: world.trace.digest,
     traceLines: world.trace.lines,
