@@ -151,4 +151,25 @@ describe('member ids with store ids', () => {
     transportA.send([heartbeat(ids.a, 'nobody', 1)])
     expect(raftOf(nodeA).stats()).toMatchObject({ framesDropped: 1, framesQueued: 0 })
   })
+
+  it('reports an unreachable peer as the member id last sent to', async () => {
+    const [a, gone] = await fixture.identities(2)
+    if (a === undefined || gone === undefined) throw new Error('unreachable')
+    const memberA = `${a.nodeId}/00000000000000a1`
+    const memberGone = `${gone.nodeId}/00000000000000f1`
+    const nodeA = await fixture.node({
+      dataDir: a.dataDir,
+      members: [a.nodeId, gone.nodeId],
+      listen: TCP_ONLY,
+      backoff: { delayMsInitial: 10, delayMsMax: 50 },
+      raft: { memberId: memberA },
+    })
+    const transport = createRaftTransport(raftOf(nodeA))
+    const unreachable: string[] = []
+    transport.onUnreachable((member) => unreachable.push(member))
+    // The peer has no host and no known address: every dial fails.
+    transport.send([heartbeat(memberA, memberGone, 1)])
+    await waitFor(() => unreachable.length > 0, 'an unreachable report')
+    expect(new Set(unreachable)).toEqual(new Set([memberGone]))
+  })
 })
