@@ -8,6 +8,7 @@ import { TandemError } from '@tandem/base'
 import { exitCodes } from './checkers/violation.js'
 import type { ConfigOverrides } from './config.js'
 import type { CrdtInjectedBug } from './crdt/simulation.js'
+import type { NodeInjectedBug } from './node/node-cluster.js'
 
 /** Deliberate bugs for demonstrating that the Raft checks bite (never for real runs). */
 export type RaftInjectedBug = 'stale-reads' | 'lost-acks'
@@ -17,6 +18,8 @@ export interface CliArguments {
   readonly mode: 'raft' | 'crdt' | 'node'
   readonly replicas: number | undefined
   readonly crdtBug: CrdtInjectedBug | null
+  /** `--mode node --inject-bug`: the self-test's deliberately broken node. */
+  readonly nodeBug: NodeInjectedBug | null
   /** One seed to run (`--seed`), or null to run `seeds` seeds from `from`. */
   readonly seed: number | null
   readonly seeds: number
@@ -44,6 +47,7 @@ export const usage = `usage:
   --mode crdt [--replicas 2..9] [--safety-ms MS]                   eventual writes: CRDT replicas instead of Raft (MS: chaos phase)
   --mode crdt --inject-bug forgetful-restart|no-anti-entropy       self-test of the CRDT checks
   --mode node [--seed S | --seeds N [--from S]] [--trace]          the hybrid node: NodeCores with mixed strong/eventual writes
+  --mode node --inject-bug stale-reads|skipped-entries             self-test of the node checks
 exit codes: 0 ok, 1 internal error, 2 usage, ${Object.entries(exitCodes)
   .map(([check, code]) => `${code} ${check}`)
   .join(', ')}`
@@ -110,7 +114,9 @@ export function parseCliArguments(argv: readonly string[]): CliArguments {
   let injectBug: RaftInjectedBug | null = null
   let crdtBug: CrdtInjectedBug | null = null
   const bug = values['inject-bug']
-  if (bug === 'stale-reads' || bug === 'lost-acks') injectBug = bug
+  let nodeBug: NodeInjectedBug | null = null
+  if (mode === 'node' && (bug === 'stale-reads' || bug === 'skipped-entries')) nodeBug = bug
+  else if (bug === 'stale-reads' || bug === 'lost-acks') injectBug = bug
   else if (bug === 'forgetful-restart' || bug === 'no-anti-entropy') crdtBug = bug
   else if (bug !== undefined) {
     throw new UsageError(
@@ -131,9 +137,11 @@ export function parseCliArguments(argv: readonly string[]): CliArguments {
       preVote !== undefined ||
       safetyPhaseMs !== undefined ||
       replicas !== undefined ||
-      bug !== undefined)
+      (bug !== undefined && nodeBug === null))
   ) {
-    throw new UsageError('--mode node takes --seed, --seeds, --from, --trace and --digest only')
+    throw new UsageError(
+      '--mode node takes --seed, --seeds, --from, --trace, --digest and --inject-bug stale-reads|skipped-entries only',
+    )
   }
   if (mode === 'crdt' && (nodes !== undefined || preVote !== undefined || injectBug !== null)) {
     throw new UsageError('--nodes, --prevote and the raft bugs need --mode raft')
@@ -142,6 +150,7 @@ export function parseCliArguments(argv: readonly string[]): CliArguments {
     mode,
     replicas,
     crdtBug,
+    nodeBug,
     seed: integer('seed', values.seed, 0) ?? null,
     seeds: integer('seeds', values.seeds, 1) ?? 1,
     from: integer('from', values.from, 0) ?? 1,

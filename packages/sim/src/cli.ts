@@ -104,7 +104,7 @@ async function main(argv: readonly string[]): Promise<number> {
   return 0
 }
 
-function reportNodeFailure(result: NodeSimulationResult): number {
+function reportNodeFailure(result: NodeSimulationResult, args: CliArguments): number {
   const violation = result.violation
   if (violation === null) return 0
   const code = exitCodes[violation.check]
@@ -113,7 +113,7 @@ function reportNodeFailure(result: NodeSimulationResult): number {
     `\nFAIL node seed ${result.seed}: ${violation.check} (exit ${code}) at t=${violation.timeMs.toFixed(3)}ms\n`,
   )
   out.write(`${violation.message}\n`)
-  out.write(`replay: ${nodeReplayCommand(result.seed)}\n`)
+  out.write(`replay: ${nodeReplayCommand(result.seed, args.nodeBug)}\n`)
   return code
 }
 
@@ -123,19 +123,21 @@ async function mainNode(args: CliArguments): Promise<number> {
     const result = await runNodeSimulation({
       seed: args.seed,
       keepTrace: false,
+      injectBug: args.nodeBug,
       ...(args.trace ? { traceSink: (line: string) => process.stdout.write(`${line}\n`) } : {}),
     })
     const s = result.stats
     process.stdout.write(
       `node seed ${args.seed}: ${result.violation === null ? 'ok' : result.violation.check} — ${s.virtualMs.toFixed(0)}ms virtual, ${s.events} events, strong ${s.strongApplied}/${s.strongCalls} applied (${s.strongNoQuorum} NoQuorum), eventual ${s.eventualAcknowledged}/${s.eventualCalls} acknowledged, ${s.crashes} crashes, ${s.clockFaults} clock faults, ${s.partitions} partitions, ${s.indexesCompared} index comparisons, converged ${s.convergedAfterMs === null ? 'never' : `${s.convergedAfterMs.toFixed(0)}ms after the heal`}; trace ${result.traceDigest}\n`,
     )
-    return reportNodeFailure(result)
+    return reportNodeFailure(result, args)
   }
   const startedMs = performance.now()
   let done = 0
   const summaryRun = await runNodeSeeds({
     from: args.from,
     count: args.seeds,
+    injectBug: args.nodeBug,
     onResult: (result) => {
       done++
       if (args.digest) process.stdout.write(`node seed ${result.seed} trace ${result.traceDigest}\n`)
@@ -148,7 +150,7 @@ async function mainNode(args: CliArguments): Promise<number> {
     },
   })
   const seconds = (performance.now() - startedMs) / 1000
-  if (summaryRun.failure !== null) return reportNodeFailure(summaryRun.failure)
+  if (summaryRun.failure !== null) return reportNodeFailure(summaryRun.failure, args)
   process.stdout.write(
     `ok: ${summaryRun.seedsRun} node seeds from ${args.from}, zero violations, ${seconds.toFixed(1)}s\n`,
   )

@@ -18,6 +18,7 @@ describe('the command line', () => {
       mode: 'raft',
       replicas: undefined,
       crdtBug: null,
+      nodeBug: null,
       seed: null,
       seeds: 1,
       from: 1,
@@ -100,10 +101,14 @@ describe('the command line', () => {
   it('reads the node mode, which takes seeds, --trace and --digest only', () => {
     const args = parseCliArguments(['--mode', 'node', '--seeds', '50', '--from', '7', '--digest'])
     expect([args.mode, args.seeds, args.from, args.digest]).toEqual(['node', 50, 7, true])
-    const only = '--mode node takes --seed, --seeds, --from, --trace and --digest only'
+    const only =
+      '--mode node takes --seed, --seeds, --from, --trace, --digest and --inject-bug stale-reads|skipped-entries only'
+    expect(parseCliArguments(['--mode', 'node', '--inject-bug', 'skipped-entries']).nodeBug).toBe(
+      'skipped-entries',
+    )
     expect(refusal(['--mode', 'node', '--nodes', '3'])).toBe(only)
     expect(refusal(['--mode', 'node', '--replicas', '3'])).toBe(only)
-    expect(refusal(['--mode', 'node', '--inject-bug', 'stale-reads'])).toBe(only)
+    expect(refusal(['--mode', 'node', '--inject-bug', 'lost-acks'])).toBe(only)
     expect(usage).toContain('--mode node')
   })
 

@@ -36,6 +36,21 @@ describe('sim --mode node', () => {
     expect(registerOperations).toBeGreaterThan(SEEDS)
   })
 
+  it('catches deliberately broken nodes: stale reads (linearizability) and a skipped entry (C differs)', async () => {
+    const firstFailure = async (injectBug: 'stale-reads' | 'skipped-entries') => {
+      for (let seed = 1; seed <= 10; seed++) {
+        const result = await runNodeSimulation({ seed, keepTrace: false, injectBug })
+        if (result.violation !== null) return result.violation.check
+      }
+      return null
+    }
+    expect(await firstFailure('stale-reads')).toBe('linearizability')
+    expect(await firstFailure('skipped-entries')).toBe('state-machine-safety')
+    expect(nodeReplayCommand(3, 'stale-reads')).toBe(
+      'pnpm sim --mode node --seed 3 --inject-bug stale-reads --trace',
+    )
+  })
+
   it('replays a seed identically (same trace digest)', async () => {
     const first = await runNodeSimulation({ seed: 5, keepTrace: false })
     const second = await runNodeSimulation({ seed: 5, keepTrace: false })

@@ -23,6 +23,7 @@ import {
   type MemberId,
   memberId,
   NodeCore,
+  type NodeRaftParts,
   type StreamId,
   type StrongResult,
   type WriteId,
@@ -81,6 +82,13 @@ interface NodeSlot {
   incarnations: number
 }
 
+/** Deliberate bugs for the self-test that shows the node mode's checks bite (never in real runs). */
+export type NodeInjectedBug =
+  /** Register reads answer from local C without the ReadIndex barrier. */
+  | 'stale-reads'
+  /** The second node applies every seventh entry as if it were empty. */
+  | 'skipped-entries'
+
 /** Counters of a node-mode run. */
 export interface NodeClusterStats {
   strongCalls: number
@@ -127,8 +135,11 @@ export class NodeCluster implements ClusterUnderTest {
   private livenessCheckedAtMs = -1
   private livenessHeld = false
 
-  constructor(world: World<WireMessage>, config: SimulationConfig) {
+  private readonly injectBug: NodeInjectedBug | null
+
+  constructor(world: World<WireMessage>, config: SimulationConfig, injectBug: NodeInjectedBug | null = null) {
     this.world = world
+    this.injectBug = injectBug
     this.config = config
     this.chaosEndsAtMs = config.safetyPhaseMs
     this.livenessBoundMs = 20_000
@@ -347,6 +358,9 @@ export class NodeCluster implements ClusterUnderTest {
           checkQuorum: raftSettings.checkQuorum,
           preVote: raftSettings.preVote,
           ...parts,
+          ...(this.injectBug === 'skipped-entries' && slot === this.slots[1]
+            ? { stateMachine: skippingEntries(parts.stateMachine) }
+            : {}),
         }),
     })
     slot.clock = clock
@@ -480,7 +494,7 @@ export class NodeCluster implements ClusterUnderTest {
       await this.strong(core, { kind: 'map-set', collection: collectionM, key, value: random.nextInt(1000) })
     } else if (choice === 6) {
       await this.recorded(client, { kind: 'get', key }, async () => {
-        await core.linearizableBarrier()
+        if (this.injectBug !== 'stale-reads') await core.linearizableBarrier()
         const value = core.committed.data?.mapValue('reg', key)
         return { kind: 'get', value: typeof value === 'string' ? value : null }
       })
@@ -560,5 +574,18 @@ export class NodeCluster implements ClusterUnderTest {
       settled,
       new Promise<void>((resolve) => this.world.scheduler.schedule(CLIENT_WAIT_MS, 'client wait', resolve)),
     ])
+  }
+}
+
+/** The `skipped-entries` bug: every seventh entry's bytes are dropped before C sees them. */
+function skippingEntries(stateMachine: NodeRaftParts['stateMachine']): NodeRaftParts['stateMachine'] {
+  return {
+    ...stateMachine,
+    apply: (commands) =>
+      stateMachine.apply(
+        commands.map((command) =>
+          command.index % 7 === 0 ? { ...command, data: new Uint8Array(0) } : command,
+        ),
+      ),
   }
 }

@@ -10,7 +10,7 @@ import { describeConfig, type SimulationConfig, swarmConfig } from '../config.js
 import { runPhases } from '../harness/phases.js'
 import { describeMessage } from '../raft-host.js'
 import { World } from '../world/world.js'
-import { NodeCluster, type NodeClusterStats } from './node-cluster.js'
+import { NodeCluster, type NodeClusterStats, type NodeInjectedBug } from './node-cluster.js'
 
 /** The configuration of a node-mode seed. */
 export function nodeSwarmConfig(seed: number): SimulationConfig {
@@ -19,8 +19,8 @@ export function nodeSwarmConfig(seed: number): SimulationConfig {
 }
 
 /** The one-line command that replays a node-mode seed with its trace. */
-export function nodeReplayCommand(seed: number): string {
-  return `pnpm sim --mode node --seed ${seed} --trace`
+export function nodeReplayCommand(seed: number, injectBug: NodeInjectedBug | null = null): string {
+  return `pnpm sim --mode node --seed ${seed}${injectBug === null ? '' : ` --inject-bug ${injectBug}`} --trace`
 }
 
 /** The outcome of one node-mode seed. */
@@ -54,6 +54,8 @@ export async function runNodeSimulation(options: {
   readonly seed: number
   readonly keepTrace: boolean
   readonly traceSink?: (line: string) => void
+  /** Self-test only: run a deliberately broken node. */
+  readonly injectBug?: NodeInjectedBug | null
 }): Promise<NodeSimulationResult> {
   const config = nodeSwarmConfig(options.seed)
   const world = new World<WireMessage>({
@@ -69,7 +71,7 @@ export async function runNodeSimulation(options: {
     ...(options.traceSink ? { traceSink: options.traceSink } : {}),
   })
   world.record(`node mode: ${describeConfig(config)}`)
-  const cluster = new NodeCluster(world, config)
+  const cluster = new NodeCluster(world, config, options.injectBug ?? null)
   await runPhases(world, cluster)
   const violation = cluster.violation
   world.record(
@@ -105,9 +107,14 @@ export async function runNodeSeeds(options: {
   readonly from: number
   readonly count: number
   readonly onResult?: (result: NodeSimulationResult) => void
+  readonly injectBug?: NodeInjectedBug | null
 }): Promise<{ readonly seedsRun: number; readonly failure: NodeSimulationResult | null }> {
   for (let i = 0; i < options.count; i++) {
-    const result = await runNodeSimulation({ seed: options.from + i, keepTrace: false })
+    const result = await runNodeSimulation({
+      seed: options.from + i,
+      keepTrace: false,
+      injectBug: options.injectBug ?? null,
+    })
     options.onResult?.(result)
     if (result.violation !== null) return { seedsRun: i + 1, failure: result }
   }
