@@ -188,6 +188,7 @@ export {
  */
 export {
   type BatchOpener,
+  type CommittedChange,
   type CommittedOutcome,
   CommittedState,
   type CommittedStateOptions,
@@ -491,3 +492,46 @@ export {
  * ```
  */
 export { MalformedOperationError } from './errors.js'
+/**
+ * The node's durable delta streams on the WAL: its own stream of this start (appends acknowledged
+ * after fsync, group-committed), other writers' batches strictly in order, pruning only once a fold
+ * is covered by the persisted commit index or a snapshot, and recovery of every stream at open.
+ *
+ * @example
+ * ```ts
+ * import { DeltaStreamStore, streamId } from '@tandem/node'
+ * import { MemoryDevice } from '@tandem/wal/pure'
+ * const ownStream = streamId(key, incarnation, 0)
+ * const store = await DeltaStreamStore.open({ device: new MemoryDevice(), ownStream, eventualBacklogBytesMax: 64 << 20 })
+ * const sequence = await store.appendOwn((next) => sealBatch(next, deltas)) // durable once resolved
+ * await store.prune(ownStream, sequence, { foldIndex, persistedCommitIndex, snapshotIndex })
+ * ```
+ */
+export {
+  DeltaStreamStore,
+  type DeltaStreamStoreOptions,
+  type FoldCoverage,
+  type HeldStream,
+  type ReceiveOutcome,
+  type StreamBatch,
+} from './streams/delta-stream-store.js'
+/**
+ * Errors of the delta streams: damage on disk, a prune the persisted commit index does not cover,
+ * an own stream that already exists, an oversized batch.
+ *
+ * @example
+ * ```ts
+ * import { PruneNotCoveredError } from '@tandem/node'
+ * try {
+ *   await store.prune(stream, through, { foldIndex: 9, persistedCommitIndex: 7 })
+ * } catch (error) {
+ *   console.log(error instanceof PruneNotCoveredError) // true: wait for the commit index to persist
+ * }
+ * ```
+ */
+export {
+  DeltaBatchTooLargeError,
+  DeltaStreamCorruptionError,
+  OwnStreamExistsError,
+  PruneNotCoveredError,
+} from './errors.js'

@@ -11,7 +11,7 @@
  */
 import { assert } from '@tandem/base'
 import type { Delta } from '@tandem/crdt'
-import type { ControlEntry, FoldedBatchHeader } from './control.js'
+import type { ControlEntry, ControlOperation, FoldedBatchHeader } from './control.js'
 import { DataLayer, type FoldedDeltaOutcome } from './data-layer.js'
 import type { StrongBatchPayload, StrongResult } from './data-operations.js'
 import { parseStreamId, type StreamId } from './ids.js'
@@ -60,6 +60,14 @@ export type CommittedOutcome =
       readonly refused: string | null
     }
 
+/**
+ * A change of C, as far as a view over it (the local view V) needs to know: a control entry of some
+ * kind, or a strong batch that wrote these collections (as `<kind>:<name>`).
+ */
+export type CommittedChange =
+  | { readonly kind: 'control'; readonly operation: ControlOperation['kind'] }
+  | { readonly kind: 'strong'; readonly collections: readonly string[] }
+
 /** Options of {@link CommittedState}. */
 export interface CommittedStateOptions {
   readonly signatures: BatchSignatureCheck
@@ -72,7 +80,7 @@ export class CommittedState {
   readonly public: PublicLayer
   readonly data: DataLayer | null
   readonly #opener: BatchOpener | null
-  #revision = 0
+  readonly #listeners = new Set<(change: CommittedChange) => void>()
   /** Folded batches whose deltas did not merge (refused by a rule or invalid), by reason. */
   readonly foldRefusals = new Map<string, number>()
 
@@ -88,16 +96,16 @@ export class CommittedState {
   }
 
   /**
-   * Counts every apply and skip: a view over C (the local view V) rebuilds when it changes, since an
-   * entry's items share one index.
+   * Calls `listener` after every control entry and every strong batch C applies (refused ones
+   * included: a listener decides what matters to it). Returns the unsubscribe function.
    */
-  get revision(): number {
-    return this.#revision
+  onChange(listener: (change: CommittedChange) => void): () => void {
+    this.#listeners.add(listener)
+    return () => this.#listeners.delete(listener)
   }
 
   /** Applies a verified control entry. */
   applyControl(entry: ControlEntry): CommittedOutcome {
-    this.#revision++
     const before = entry.operation
     // Read before apply: a removal forgets the member, and with it which key it carried.
     const removedKey =
@@ -116,13 +124,19 @@ export class CommittedState {
         })
       }
     }
+    this.#announce({ kind: 'control', operation: before.kind })
     return { kind: 'control', outcome, folded }
   }
 
   /** Applies a verified strong batch. */
   applyStrong(entry: StrongEntry): CommittedOutcome {
-    this.#revision++
     this.public.skip(entry.index)
+    if (entry.payload !== null) {
+      const collections = entry.payload.operations.map(
+        ({ operation }) => `${operation.collection.kind}:${operation.collection.name}`,
+      )
+      this.#announce({ kind: 'strong', collections })
+    }
     if (!this.public.membership.mayWriteAt(entry.header.key, entry.index)) {
       return { kind: 'strong', results: null, refused: 'the writer has no standing at this index' }
     }
@@ -141,8 +155,11 @@ export class CommittedState {
 
   /** Notes an index whose entry carries nothing for C (an empty entry of a new leader, a conf change). */
   skip(index: number): void {
-    this.#revision++
     this.public.skip(index)
+  }
+
+  #announce(change: CommittedChange): void {
+    for (const listener of this.#listeners) listener(change)
   }
 
   /**

@@ -12,16 +12,17 @@
  *   collection rule in C refuses, or with an invalid delta, merges nothing, as at fold; the rest of
  *   its stream still merges.
  * - Only the collections that admissible batches touch are copied out of C; every other collection
- *   is read straight from C. The overlay is rebuilt whenever C changes (any apply, see
- *   `CommittedState.revision`), not only when a writer's standing or a collection's rule changes:
- *   the scoped merge ignores a strong-id dot the target does not hold, which is sound only if the
- *   target already holds every strong write committed before the pending delta is merged — true
- *   when pending batches merge after C, not when C's later strong writes are merged into V after
- *   them. An appended batch that extends its stream inside the current overlay merges incrementally.
+ *   is read straight from C. The overlay is rebuilt (lazily, at the next read) whenever C changes in
+ *   a way V can see — a strong write to a copied collection, a fold, a change of standing, cutoffs
+ *   or constants — not only when a writer's standing or a collection's rule changes: the scoped
+ *   merge ignores a strong-id dot the target does not hold, which is sound only if the target
+ *   already holds every strong write committed before the pending delta is merged — true when
+ *   pending batches merge after C, not when C's later strong writes are merged into V after them.
+ *   An appended batch that extends its stream inside the current overlay merges incrementally.
  */
 import { assert, type WallClock } from '@tandem/base'
 import { type Delta, InvalidDeltaError, Replica, type Value } from '@tandem/crdt'
-import type { CommittedState } from './committed-state.js'
+import type { CommittedChange, CommittedState } from './committed-state.js'
 import type { DataLayer } from './data-layer.js'
 import { isStrongCrdtId, parseStreamId, type StreamId } from './ids.js'
 
@@ -99,8 +100,8 @@ export class LocalView {
   #pendingBytes = 0
   /** The overlay, or `null` when no admissible batch touches anything (reads go to C). */
   #overlay: Overlay | null = null
-  /** C's revision the overlay was built at; -1 forces a rebuild. */
-  #builtAt = -1
+  /** Whether C or the pending set changed in a way the overlay does not reflect yet. */
+  #stale = true
   /** Per stream, the last sequence the current overlay considered (merged or excluded). */
   #mergedThrough = new Map<StreamId, number>()
   #excluded: ExcludedBatch[] = []
@@ -110,6 +111,9 @@ export class LocalView {
     this.#committed = options.committed
     this.#data = options.committed.data
     this.#now = options.now
+    options.committed.onChange((change) => {
+      if (this.#affects(change)) this.#stale = true
+    })
   }
 
   /** Bytes of pending batches held: what the backlog bound counts. */
@@ -205,8 +209,21 @@ export class LocalView {
     }
   }
 
+  /**
+   * Whether a change of C can change what V reads. Clock readings, opens and promotions cannot (V
+   * neither clamps nor checks incarnations); a strong batch can only through the collections it
+   * wrote: one outside the overlay adds strong-id dots there, which a pending delta's scoped merge
+   * ignores whether or not the overlay has seen them. Every other control entry (folds, standing,
+   * cutoffs, constants) rebuilds.
+   */
+  #affects(change: CommittedChange): boolean {
+    if (change.kind === 'control') return !['clock', 'open', 'promote'].includes(change.operation)
+    const overlay = this.#overlay
+    return overlay !== null && change.collections.some((collection) => overlay.collections.has(collection))
+  }
+
   #refresh(): void {
-    if (this.#builtAt === this.#committed.revision) return
+    if (!this.#stale) return
     this.#prune()
     this.#rebuild()
   }
@@ -226,7 +243,7 @@ export class LocalView {
   }
 
   #rebuild(): void {
-    this.#builtAt = this.#committed.revision
+    this.#stale = false
     this.#excluded = []
     this.#mergedThrough = new Map()
     const streams = [...this.#pending.keys()].sort()
@@ -264,7 +281,7 @@ export class LocalView {
 
   /** Merges an appended batch into the current overlay when it extends its stream there. */
   #mergeAppended(stream: StreamId, batch: PendingBatch): void {
-    if (this.#builtAt !== this.#committed.revision) return
+    if (this.#stale) return
     const through = this.#mergedThrough.get(stream) ?? this.#committed.public.highWaters.highWater(stream)
     const touched = new Set<string>()
     addCollections(touched, batch.deltas)
@@ -272,7 +289,7 @@ export class LocalView {
     const inside = overlay !== null && [...touched].every((collection) => overlay.collections.has(collection))
     if (batch.sequence !== through + 1 || !inside || this.#admissible(stream, batch.sequence).length === 0) {
       // A gap (nothing to merge yet) or a collection the overlay has not copied: rebuild on next read.
-      if (batch.sequence === through + 1) this.#builtAt = -1
+      if (batch.sequence === through + 1) this.#stale = true
       return
     }
     // Later batches held past a gap this one closes become admissible too.
@@ -280,7 +297,7 @@ export class LocalView {
       const nextTouched = new Set<string>()
       addCollections(nextTouched, next.deltas)
       if (![...nextTouched].every((collection) => overlay.collections.has(collection))) {
-        this.#builtAt = -1
+        this.#stale = true
         return
       }
       this.#merge(stream, next)
