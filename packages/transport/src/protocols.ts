@@ -1,5 +1,5 @@
 /** The protocol ids Tandem speaks over libp2p. The trailing number is the wire version. */
-export const RAFT_PROTOCOL = '/tandem/raft/1'
+export const RAFT_PROTOCOL = '/tandem/raft/2'
 /** Snapshot streaming in acknowledged, checksummed chunks. */
 export const SNAPSHOT_PROTOCOL = '/tandem/snapshot/1'
 /** CRDT anti-entropy: version vectors, missing deltas, then live deltas both ways. */

@@ -2,11 +2,17 @@
  * A framed, members-only, fire-and-forget message channel on one protocol: one long-lived stream
  * per peer pair (a {@link PeerLink}), opened by the peer whose id sorts first and used by both
  * sides to send and to receive; frames stay in order in each direction.
+ *
+ * The channel is flow-controlled (see credit.ts): each side grants the other, per stream, a window
+ * of half the peer's byte budget and grants back what its handler consumed, and sends only what it
+ * was granted. So an honest peer, however far ahead of this node's handler, never holds more than
+ * the window here and is never reset by the budget, which is left to stop peers that ignore it.
  */
 import type { Connection, Stream } from '@libp2p/interface'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { OutgoingFrameTooLargeError, PeerNotAdmittedError } from '../errors.js'
 import { type ProtocolHost, refuseStream } from '../host.js'
+import { grantThresholdBytes, windowBytesFor } from './credit.js'
 import type { FrameQueueLimits } from './frame-queue.js'
 import { type LinkState, PeerLink } from './peer-link.js'
 import { readFrames } from './read-frames.js'
@@ -173,6 +179,7 @@ export class FrameChannel {
         metrics: host.metrics.peer(peer),
         logger: host.logger,
         onUnreachable: (unreachable) => this.#unreachableHandler(unreachable),
+        flowControl: true,
       })
       this.#links.set(peer, link)
     }
@@ -208,10 +215,18 @@ export class FrameChannel {
   /** Reads `peer`'s frames from `stream` until it ends; a bad frame closes that stream only. */
   #read(peer: string, stream: Stream): void {
     const protocol = this.#options.protocol
+    const { frameBytesMax, bufferedBytesPerPeerMax } = this.#options
+    const windowBytes = windowBytesFor(bufferedBytesPerPeerMax, frameBytesMax)
     this.#reading.add(stream)
     readFrames(stream, {
       protocol,
-      frameBytesMax: this.#options.frameBytesMax,
+      frameBytesMax,
+      flowControl: {
+        windowBytes,
+        grantThresholdBytes: grantThresholdBytes(windowBytes, frameBytesMax),
+        // Grants on a stream that is not the link's (one the peer should not have opened) are moot.
+        onGrant: (bytes) => this.#links.get(peer)?.grant(stream, bytes),
+      },
       budget: this.#host.inbound.budget(peer, protocol),
       frameTimeoutMs: this.#host.inbound.limits.frameTimeoutMs,
       framesPerTurnMax: this.#host.inbound.limits.framesPerTurnMax,

@@ -5,10 +5,14 @@
  * read: an oversized frame is never buffered. Every byte held between `append` and `take` is
  * reserved from a {@link ByteBudget} (shared by all streams of the same peer), so the bytes one peer
  * can make this node hold stay within a bound however many streams it opens.
+ *
+ * With `onGrant` (a flow-controlled channel, see credit.ts), a frame of length 0 is a grant: the
+ * varint after it is handed to `onGrant` instead of a frame.
  */
 import { assert, rethrowInvariant } from '@tandem/base'
 import { Uint8ArrayList } from 'uint8arraylist'
 import { FrameTooLargeError, InboundBufferExceededError, MalformedFrameError } from '../errors.js'
+import { framedBytes, GRANT_BYTES_MAX } from './credit.js'
 
 /** Longest accepted length prefix: 5 varint bytes cover every length up to 2^35. */
 const LENGTH_PREFIX_BYTES_MAX = 5
@@ -39,11 +43,36 @@ export class FrameDecoder {
   #reserved = 0
   /** A failure found behind frames that were handed out first; thrown by the next `take`. */
   #failure: unknown = null
+  /** Told of each grant (a frame of length 0 and a varint); `null`: a frame of length 0 is empty. */
+  readonly #onGrant: ((bytes: number) => void) | null
+  /** Wire bytes (length prefixes included) of the message frames handed out so far. */
+  #framedBytesTaken = 0
+  /** Whether the last `take` stopped at its item limit with more input possibly complete. */
+  #stoppedAtLimit = false
 
-  constructor(protocol: string, frameBytesMax: number, budget: ByteBudget = UNBOUNDED_BUDGET) {
+  constructor(
+    protocol: string,
+    frameBytesMax: number,
+    budget: ByteBudget = UNBOUNDED_BUDGET,
+    onGrant: ((bytes: number) => void) | null = null,
+  ) {
     this.#protocol = protocol
     this.#frameBytesMax = frameBytesMax
     this.#budget = budget
+    this.#onGrant = onGrant
+  }
+
+  /** Wire bytes (length prefixes included) of every message frame handed out so far. */
+  get framedBytesTaken(): number {
+    return this.#framedBytesTaken
+  }
+
+  /**
+   * Whether the last {@link take} stopped at `framesMax` items (frames and grants both count, so a
+   * flood of grants is handled in slices too) rather than for want of bytes.
+   */
+  get stoppedAtLimit(): boolean {
+    return this.#stoppedAtLimit
   }
 
   /** Bytes received but not yet handed out as part of a frame. */
@@ -73,17 +102,33 @@ export class FrameDecoder {
     if (this.#failure !== null) throw this.#failure
     const frames: Uint8Array[] = []
     const before = this.#buffer.byteLength
+    let items = 0
+    this.#stoppedAtLimit = false
     try {
-      while (frames.length < framesMax) {
+      for (;;) {
+        if (items >= framesMax) {
+          this.#stoppedAtLimit = true
+          break
+        }
         if (this.#pending < 0) {
           const length = this.#readPrefix()
           if (length < 0) break
           this.#pending = length
         }
+        if (this.#pending === 0 && this.#onGrant !== null) {
+          const grant = this.#readGrant()
+          if (grant < 0) break
+          this.#pending = -1
+          items++
+          this.#onGrant(grant)
+          continue
+        }
         if (this.#buffer.byteLength < this.#pending) break
         frames.push(plainView(this.#buffer.subarray(0, this.#pending)))
         this.#buffer.consume(this.#pending)
+        this.#framedBytesTaken += framedBytes(this.#pending)
         this.#pending = -1
+        items++
       }
     } catch (error) {
       rethrowInvariant(error)
@@ -121,6 +166,30 @@ export class FrameDecoder {
     if (bytes === 0) return
     this.#reserved -= bytes
     this.#budget.release(bytes)
+  }
+
+  /** Reads and consumes the varint of a grant (after its length 0); -1 when more bytes are needed. */
+  #readGrant(): number {
+    const buffer = this.#buffer
+    let value = 0
+    let scale = 1
+    const available = Math.min(buffer.byteLength, LENGTH_PREFIX_BYTES_MAX)
+    for (let index = 0; index < available; index++) {
+      const byte = buffer.get(index)
+      value += (byte & 0x7f) * scale
+      if (byte < 0x80) {
+        if (index > 0 && byte === 0) throw new MalformedFrameError(this.#protocol, 'non-minimal grant')
+        if (value === 0 || value > GRANT_BYTES_MAX)
+          throw new MalformedFrameError(this.#protocol, `grant of ${value} bytes`)
+        buffer.consume(index + 1)
+        return value
+      }
+      scale *= 128
+    }
+    if (buffer.byteLength >= LENGTH_PREFIX_BYTES_MAX) {
+      throw new MalformedFrameError(this.#protocol, 'grant longer than 5 bytes')
+    }
+    return -1
   }
 
   /** Reads and consumes a length prefix; -1 when more bytes are needed. */

@@ -10,7 +10,10 @@
  *   `frameTimeoutMs` without a byte closes the stream;
  * - fairness: after `framesPerTurnMax` frames handed out without waiting for the network, the
  *   reader yields to the event loop (`setImmediate`) before the next, so a flood of small frames
- *   on one stream is drained in slices and other streams, peers and timers run in between.
+ *   on one stream is drained in slices and other streams, peers and timers run in between;
+ * - flow control (`flowControl`, see credit.ts): the reader grants the sender its window when it
+ *   starts and grants back what the consumer took, so an honest sender never has more than the
+ *   window unconsumed here; grants the peer sends on the stream go to `flowControl.onGrant`.
  *
  * A stream that fails touches nothing else: other streams and peers keep going.
  */
@@ -20,6 +23,7 @@ import type { Stream } from '@libp2p/interface'
 import { rethrowInvariant } from '@tandem/base'
 import type { Uint8ArrayList } from 'uint8arraylist'
 import { FrameTimeoutError, MalformedFrameError } from '../errors.js'
+import { encodeGrant, type FlowControl } from './credit.js'
 import { type ByteBudget, FrameDecoder, UNBOUNDED_BUDGET } from './frame-decoder.js'
 
 /** Options of a {@link FrameReader}. */
@@ -32,6 +36,8 @@ export interface FrameReaderOptions {
   readonly frameTimeoutMs?: number
   /** Frames handed out before yielding to the event loop. Default 256. */
   readonly framesPerTurnMax?: number
+  /** Grants credit to the sender and takes its grants (a flow-controlled channel). Default: none. */
+  readonly flowControl?: FlowControl
 }
 
 interface MessageEventLike {
@@ -55,6 +61,11 @@ export class FrameReader {
   #error: unknown = null
   #ended = false
   #wake: (() => void) | null = null
+  readonly #flowControl: FlowControl | null
+  /** Wire bytes of consumed frames not granted back yet. */
+  #ungrantedBytes = 0
+  /** The decoder's `framedBytesTaken` when consumption was last counted. */
+  #countedBytes = 0
   readonly #onMessage = (event: Event): void => this.#receive((event as unknown as MessageEventLike).data)
   readonly #onClose = (event: Event): void => {
     const error = (event as unknown as CloseEventLike).error
@@ -66,13 +77,17 @@ export class FrameReader {
   constructor(stream: Stream, options: FrameReaderOptions) {
     this.stream = stream
     this.#protocol = options.protocol
+    this.#flowControl = options.flowControl ?? null
     this.#decoder = new FrameDecoder(
       options.protocol,
       options.frameBytesMax,
       options.budget ?? UNBOUNDED_BUDGET,
+      options.flowControl?.onGrant ?? null,
     )
     this.#frameTimeoutMs = options.frameTimeoutMs ?? 0
     this.#framesPerTurnMax = options.framesPerTurnMax ?? 256
+    // The sender may send nothing before this first grant: it is the whole window.
+    if (this.#flowControl !== null) this.#sendGrant(this.#flowControl.windowBytes)
     stream.addEventListener('message', this.#onMessage)
     stream.addEventListener('close', this.#onClose)
     stream.addEventListener('remoteCloseWrite', this.#onRemoteCloseWrite)
@@ -109,7 +124,14 @@ export class FrameReader {
             Math.min(framesMax, this.#framesPerTurnMax - this.#framesThisTurn),
           )
           this.#framesThisTurn += frames.length
+          this.#grantConsumed()
           if (frames.length > 0) return frames
+          if (this.#decoder.stoppedAtLimit) {
+            // Only grants this turn, and more may be complete: the rest after a turn of the event loop.
+            await nextTurn()
+            this.#framesThisTurn = 0
+            continue
+          }
         } catch (error) {
           rethrowInvariant(error)
           this.#fail(error)
@@ -158,6 +180,33 @@ export class FrameReader {
     }
     if (this.#timer !== null) this.#timer.refresh()
     this.#notify()
+  }
+
+  /**
+   * Counts the frames just handed out as consumed (the caller handles them before it asks again)
+   * and grants them back once they reach the threshold.
+   */
+  #grantConsumed(): void {
+    const flowControl = this.#flowControl
+    if (flowControl === null) return
+    const taken = this.#decoder.framedBytesTaken
+    this.#ungrantedBytes += taken - this.#countedBytes
+    this.#countedBytes = taken
+    if (this.#ungrantedBytes < flowControl.grantThresholdBytes) return
+    const bytes = this.#ungrantedBytes
+    this.#ungrantedBytes = 0
+    this.#sendGrant(bytes)
+  }
+
+  /** Sends a grant on the stream (written whole, between the writer's batches, never inside one). */
+  #sendGrant(bytes: number): void {
+    if (this.stream.status !== 'open' || this.stream.writeStatus !== 'writable') return
+    try {
+      this.stream.send(encodeGrant(bytes))
+    } catch (error) {
+      // The stream closed meanwhile: there is no sender left to grant to.
+      rethrowInvariant(error)
+    }
   }
 
   /** This side closes the stream because of `error` (a typed, peer-caused failure). */

@@ -12,8 +12,9 @@
 import type { Stream } from '@libp2p/interface'
 import { assert, rethrowInvariant } from '@tandem/base'
 import type { PeerMetrics } from '../metrics.js'
+import { framedBytes } from './credit.js'
 import { FrameQueue, type FrameQueueLimits } from './frame-queue.js'
-import { varintLength, writeVarint } from './varint.js'
+import { writeVarint } from './varint.js'
 
 /** Options of a {@link FrameWriter}. */
 export interface FrameWriterOptions {
@@ -66,14 +67,34 @@ export class FrameWriter {
     return new Promise((resolve) => this.#writableWaiters.push(resolve))
   }
 
+  /** Wire bytes (length prefix included) of the frame at the head of the queue; 0 when empty. */
+  get headFramedBytes(): number {
+    const frame = this.#queue.peek()
+    return frame === undefined ? 0 : framedBytes(frame.byteLength)
+  }
+
+  /** Drops the frame at the head of the queue (one that can never be sent), counting it. */
+  dropHead(): void {
+    if (this.#queue.shift() === undefined) return
+    this.#metrics.framesDropped++
+    if (this.#writableWaiters.length > 0 && this.#queue.belowLowWater) this.#releaseWaiters()
+  }
+
   /**
    * Writes one batch of queued frames to `stream` (nothing when the queue is empty), waiting for
    * `drain` if the stream's buffer is full. Rejects when the stream fails or `signal` aborts.
+   * With `creditBytes` (flow control), the batch holds only the frames that fit in it, in order —
+   * none if the first does not. Resolves with the wire bytes written.
    */
-  async writeBatch(stream: Stream, signal?: AbortSignal): Promise<void> {
-    if (this.#queue.length === 0) return
-    const batch = this.#takeBatch()
+  async writeBatch(
+    stream: Stream,
+    signal?: AbortSignal,
+    creditBytes = Number.POSITIVE_INFINITY,
+  ): Promise<number> {
+    if (this.#queue.length === 0 || this.headFramedBytes > creditBytes) return 0
+    const batch = this.#takeBatch(creditBytes)
     if (!stream.send(batch)) await stream.onDrain(signal === undefined ? undefined : { signal })
+    return batch.byteLength
   }
 
   /** Writes batches to `stream` until the queue is empty. */
@@ -116,14 +137,16 @@ export class FrameWriter {
     this.#releaseWaiters()
   }
 
-  #takeBatch(): Uint8Array {
+  /** Takes the frames of one batch: at least one (the caller checked that it fits `creditBytes`). */
+  #takeBatch(creditBytes: number): Uint8Array {
     const queue = this.#queue
     const parts: Uint8Array[] = []
     let total = 0
     for (;;) {
       const frame = queue.peek()
       if (frame === undefined) break
-      const framed = varintLength(frame.byteLength) + frame.byteLength
+      const framed = framedBytes(frame.byteLength)
+      if (total + framed > creditBytes) break
       if (parts.length > 0 && total + framed > this.#batchBytesMax) break
       queue.shift()
       parts.push(frame)

@@ -12,11 +12,18 @@
  * (as many queued frames as fit, length-prefixed in one buffer, one `send()`, then `drain` when the
  * stream is full), so memory held per peer is the queue bound plus one batch. Receiving is the
  * channel's job: `onStream` hands it every stream.
+ *
+ * With `flowControl`, the loop sends on a stream only what the peer granted on it (see credit.ts):
+ * nothing before the peer's first grant, and a frame only once it fits the credit left — so the
+ * peer never holds more of this side's frames than it granted. The channel hands the peer's grants
+ * over with {@link PeerLink.grant}.
  */
 import type { Stream } from '@libp2p/interface'
 import { type Logger, rethrowInvariant } from '@tandem/base'
 import { type BackoffOptions, backoffDelayMs, type RandomFloat } from '../backoff.js'
+import { OutgoingFrameTooLargeError } from '../errors.js'
 import type { PeerMetrics } from '../metrics.js'
+import { SendCredit } from './credit.js'
 import type { FrameQueueLimits } from './frame-queue.js'
 import { FrameWriter } from './frame-writer.js'
 
@@ -48,6 +55,8 @@ export interface PeerLinkInit {
   readonly logger: Logger
   /** Told when a dial or an open stream fails, so Raft can probe instead of stream. */
   readonly onUnreachable: (peer: string) => void
+  /** Send only what the peer granted (see {@link PeerLink.grant}). Default false. */
+  readonly flowControl?: boolean
 }
 
 /** The state of a link, for status and tests. */
@@ -64,6 +73,8 @@ export class PeerLink {
   #everOpened = false
   #nudged = false
   #attempt: AbortController | null = null
+  /** What the peer granted on the current stream (flow control only); a new stream starts at none. */
+  #credit = new SendCredit()
   #loop: Promise<void>
 
   constructor(init: PeerLinkInit) {
@@ -120,6 +131,13 @@ export class PeerLink {
     }
     this.#attach(stream)
     this.#endBackoff?.()
+    this.#wake()
+  }
+
+  /** The peer granted `bytes` more on `stream`; grants on a stream this link no longer uses are moot. */
+  grant(stream: Stream, bytes: number): void {
+    if (stream !== this.#stream) return
+    this.#credit.grant(bytes)
     this.#wake()
   }
 
@@ -220,8 +238,23 @@ export class PeerLink {
         await this.#idle()
         continue
       }
+      const credit = this.#init.flowControl === true ? this.#credit : null
+      if (credit !== null && credit.windowBytes > 0 && this.#writer.headFramedBytes > credit.windowBytes) {
+        this.#dropUnsendable(this.#writer.headFramedBytes, credit.windowBytes)
+        continue
+      }
+      if (credit !== null && this.#writer.headFramedBytes > credit.availableBytes) {
+        // The peer's consumer has not caught up: wait for its grant (or a new stream, or a close).
+        await this.#idle()
+        continue
+      }
       try {
-        await this.#writer.writeBatch(stream, this.#abort.signal)
+        const written = await this.#writer.writeBatch(
+          stream,
+          this.#abort.signal,
+          credit?.availableBytes ?? Number.POSITIVE_INFINITY,
+        )
+        credit?.spend(written)
       } catch (error) {
         rethrowInvariant(error)
         if (this.#isClosed()) break
@@ -241,8 +274,21 @@ export class PeerLink {
     return this.#state === 'closed'
   }
 
+  /** A frame larger than the peer's whole window could never be sent: it is dropped, and logged. */
+  #dropUnsendable(frameBytes: number, windowBytes: number): void {
+    this.#writer.dropHead()
+    const error = new OutgoingFrameTooLargeError(this.#init.protocol, frameBytes, windowBytes)
+    this.#init.logger.warn('outgoing frame dropped: larger than the window the peer grants', {
+      peer: this.#init.peer,
+      code: error.code,
+      frameBytes,
+      windowBytes,
+    })
+  }
+
   #attach(stream: Stream): void {
     this.#stream = stream
+    this.#credit = new SendCredit()
     this.#state = 'open'
     if (this.#everOpened) this.#init.metrics.reconnects++
     this.#everOpened = true
@@ -258,10 +304,6 @@ export class PeerLink {
     // shutting down.
     stream.addEventListener('remoteCloseWrite', lost, { once: true })
     this.#init.onStream(stream)
-    // A stream whose negotiation finished just as the peer went away (it stopped right after
-    // adopting it) may be closed already: neither event fires again, and the link would keep a
-    // dead stream as open while nothing is queued — the acceptor then waits for it forever.
-    if (stream.status !== 'open' || stream.remoteWriteStatus !== 'writable') lost()
   }
 
   #detach(stream: Stream): void {

@@ -1,5 +1,5 @@
 /**
- * The receive loop of a long-lived framed protocol (`/tandem/raft/1`): frames come out of a
+ * The receive loop of a long-lived framed protocol (`/tandem/raft/2`): frames come out of a
  * {@link FrameReader} (frame cap, the peer's byte budget, the frame timeout) and are handed to the
  * handler in order, at most `framesPerTurnMax` per event-loop turn — a flood of tiny frames is
  * drained in slices, so other peers' frames (heartbeats) and timers get their turn in between.
@@ -10,6 +10,7 @@ import type { Stream } from '@libp2p/interface'
 import { rethrowInvariant } from '@tandem/base'
 import { FrameTooLargeError, MalformedFrameError, MessageHandlerError, TransportError } from '../errors.js'
 import type { PeerMetrics } from '../metrics.js'
+import type { FlowControl } from './credit.js'
 import type { ByteBudget } from './frame-decoder.js'
 import { FrameReader } from './frame-reader.js'
 
@@ -24,6 +25,8 @@ export interface ReadFramesOptions {
   readonly frameTimeoutMs?: number
   /** Frames handed to `onFrame` before the reader yields to the event loop. Default 256. */
   readonly framesPerTurnMax?: number
+  /** Credit-based flow control of the stream (see credit.ts). Default: none. */
+  readonly flowControl?: FlowControl
   /**
    * Called for each frame in order. Throwing a {@link TransportError} (the peer's fault) closes the
    * stream with it; a {@link MessageHandlerError} or any other exception is this node's own failure:
