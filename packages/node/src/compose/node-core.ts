@@ -363,6 +363,12 @@ export class NodeCore {
   /** Answers the writes of own strong batches this entry applied or refused. */
   #settleOwnBatches(entry: AppliedEntry): void {
     if (this.#outstanding.size === 0) return
+    const before = this.#outstanding.size
+    this.#settleApplied(entry)
+    if (this.#outstanding.size < before && this.#strongQueue.length > 0) this.#scheduleStrongFlush()
+  }
+
+  #settleApplied(entry: AppliedEntry): void {
     const { key, incarnation } = this.#options
     for (const refusal of entry.strongBatchRefusals) {
       if (refusal.key !== key || refusal.incarnation !== incarnation) continue
@@ -408,11 +414,14 @@ export class NodeCore {
   #flushStrong(): void {
     this.#strongFlushScheduled = false
     if (!this.#running || !this.#opened || this.#strongQueue.length === 0) return
+    const { key, incarnation } = this.#options
+    const floor = Math.min(this.#strongNext, ...this.#outstanding.keys())
+    // C refuses a batch at or beyond floor + the session window; the queue waits for the floor to
+    // rise (an outstanding batch applying) instead, so no write is refused for running ahead.
+    if (this.#strongNext >= floor + this.committed.public.constants.sessionResultsMax) return
     const queued = this.#strongQueue
     this.#strongQueue = []
-    const { key, incarnation } = this.#options
     const sequence = this.#strongNext++
-    const floor = Math.min(sequence, ...this.#outstanding.keys())
     const batch: OutstandingBatch = { waiters: queued.map((item) => item.waiter), answered: false }
     this.#outstanding.set(sequence, batch)
     const sealed = encodeStrongPayload({
@@ -435,6 +444,7 @@ export class NodeCore {
         if (error instanceof RaftNoQuorumError && error.outcome === 'not-applied') {
           // Withdrawn before it left the node: it can never apply, so its result is "delivered".
           this.#outstanding.delete(sequence)
+          if (this.#strongQueue.length > 0) this.#scheduleStrongFlush()
         }
         batch.waiters.forEach((waiter, position) => {
           const writeId = strongWriteId(key, incarnation, sequence, position)
