@@ -160,3 +160,9 @@ export class HostNotRunningError extends TransportError {
   readonly code = 'TRANSPORT_HOST_NOT_RUNNING'
   override readonly name = 'HostNotRunningError'
 }
+
+/** A `/tandem/streams/1` frame broke the protocol (undecodable, wrong kind, a value outside its limits). */
+export class StreamsProtocolError extends TransportError {
+  readonly code = 'TRANSPORT_STREAMS_PROTOCOL'
+  override readonly name = 'StreamsProtocolError'
+}

@@ -83,6 +83,22 @@ export { type CrdtSyncOptions, CrdtSyncService, createCrdtSyncService } from './
  * }
  * ```
  */
+/**
+ * `/tandem/streams/1`: anti-entropy of sealed delta streams between members — live pushes of a
+ * writer's own durable batches, periodic summaries of held-through per stream, in-order pulls or a
+ * `folded(h, index)` answer, nothing merged past a gap, and no pulling while the store's backlog is
+ * full. The node supplies its delta streams as a {@link StreamStore}; its error is
+ * {@link StreamsProtocolError} (`TRANSPORT_STREAMS_PROTOCOL`).
+ *
+ * @example
+ * ```ts
+ * const streams = await createStreamSyncService(host, store, { antiEntropyIntervalMs: 1_000 })
+ * streams.onFolded((peer, stream, highWater, index) => fetchFromRaftLog(stream, highWater, index))
+ * const sequence = await deltaStreams.appendOwn(sealed) // durable first
+ * streams.publish(ownStream, sequence, sealed)
+ * console.log(streams.stats().stored, host.admission.admits(peer, STREAMS_PROTOCOL))
+ * ```
+ */
 export {
   AddressBookError,
   FrameTimeoutError,
@@ -99,6 +115,7 @@ export {
   SnapshotStalledError,
   SnapshotTransferFailedError,
   StreamRateExceededError,
+  StreamsProtocolError,
   SyncProtocolError,
   TransportError,
 } from './errors.js'
@@ -184,7 +201,13 @@ export type { MetricsRegistry, PeerMetrics } from './metrics.js'
  * const stream = await host.openStream(peer, RAFT_PROTOCOL, AbortSignal.timeout(5_000))
  * ```
  */
-export { CLUSTER_PROTOCOLS, CRDT_PROTOCOL, RAFT_PROTOCOL, SNAPSHOT_PROTOCOL } from './protocols.js'
+export {
+  CLUSTER_PROTOCOLS,
+  CRDT_PROTOCOL,
+  RAFT_PROTOCOL,
+  SNAPSHOT_PROTOCOL,
+  STREAMS_PROTOCOL,
+} from './protocols.js'
 /**
  * `/tandem/raft/1` as a service of the host: a members-only frame channel with one long-lived,
  * batched, bounded stream per member pair, following membership and connection events, restarted
@@ -291,6 +314,20 @@ export {
   SnapshotService,
   type SnapshotServiceOptions,
 } from './snapshot/service.js'
+export type {
+  FoldedAnswer,
+  StoredBatch,
+  StreamAcceptOutcome,
+  StreamHeldThrough,
+  StreamStore,
+} from './streams/stream-store.js'
+export {
+  createStreamSyncService,
+  type FoldedListener,
+  type StreamSyncOptions,
+  StreamSyncService,
+  type StreamSyncStats,
+} from './streams/stream-sync-service.js'
 /**
  * Creates and starts a transport host (a libp2p node; "the node" is the hybrid Tandem node that
  * composes it): the given identity or the one in `dataDir`, QUIC and TCP listeners, the member

@@ -1,0 +1,553 @@
+/**
+ * `/tandem/streams/1`: anti-entropy of sealed delta streams between cluster members (design.md,
+ * "Eventual writes: sealed delta streams").
+ *
+ * Each pair of members keeps one stream, opened by the peer with the smaller id (the other only
+ * keeps a connection up), as `/tandem/crdt/1` does. On it:
+ * - a writer pushes its own new batches live, in order ({@link StreamSyncService.publish}), once
+ *   they are durable;
+ * - both sides send a summary at the start and every `antiEntropyIntervalMs`: per stream, its
+ *   held-through, leaving out streams held only through their folded high-water h;
+ * - a side that sees the peer hold more of a stream pulls it (`Request` from its held-through + 1);
+ *   the peer answers with the batches in order, or with `Folded(h, index)` when it no longer holds
+ *   them because they are folded, so the receiver takes them from the Raft log.
+ * Received batches go to the store one by one, in order, and a message stops at the first batch
+ * the store does not take (a gap, a refusal): nothing is merged past a gap. While the store's
+ * backlog is full nothing is requested; pulling resumes at the next summary after it has room.
+ * Out-of-order, duplicate or oversized batches are counted and change nothing, without closing the
+ * stream; a malformed frame closes only its stream, which the opener reopens with backoff.
+ */
+
+import type { Connection, Stream } from '@libp2p/interface'
+import { peerIdFromString } from '@libp2p/peer-id'
+import { rethrowInvariant } from '@tandem/base'
+import { backoffDelayMs, Pause } from '../backoff.js'
+import { PeerNotAdmittedError, StreamsProtocolError, TransportError } from '../errors.js'
+import { FramedStream } from '../framing/framed-stream.js'
+import { refuseStream } from '../host.js'
+import type { Batches } from '../proto/streams.js'
+import { STREAMS_PROTOCOL } from '../protocols.js'
+import type { TransportHost } from '../transport-host.js'
+import { defaultBufferedBytesPerPeerMax } from '../transport-host-options.js'
+import {
+  decodeStreamsFrame,
+  encodeBatches,
+  encodeFolded,
+  encodeRequest,
+  encodeSummary,
+  STREAMS_FRAME_OVERHEAD_BYTES,
+  type StreamsFrameLimits,
+} from './frames.js'
+import type { StreamAcceptOutcome, StreamStore } from './stream-store.js'
+
+/** Options of {@link createStreamSyncService}. */
+export interface StreamSyncOptions {
+  /** The largest batch taken from the wire; a larger one is refused and counted. Default 4 MiB. */
+  readonly batchBytesMax?: number
+  /** Batch bytes in one answer to a request (at least one batch is sent). Default 1 MiB. */
+  readonly answerBytesMax?: number
+  /** Largest frame accepted. Default `max(batchBytesMax, answerBytesMax) + 64 KiB`. */
+  readonly frameBytesMax?: number
+  /** Time between two summaries on a stream. Default 1,000 ms. */
+  readonly antiEntropyIntervalMs?: number
+  /** The longest stream id accepted. Default 256 characters. */
+  readonly streamIdCharsMax?: number
+  /** The most streams one summary may list. Default 65,536. */
+  readonly summaryStreamsMax?: number
+  /** The most batches one frame may carry. Default 4,096. */
+  readonly batchesPerFrameMax?: number
+  /** Frames queued per session before it is restarted. Default 4,096. */
+  readonly queueFramesMax?: number
+  /** Bytes queued per session before it is restarted. Default 64 MiB. */
+  readonly queueBytesMax?: number
+  /** Received, not yet handled bytes one peer may make this node hold. Default 2 × `frameBytesMax` + 1 MiB. */
+  readonly bufferedBytesPerPeerMax?: number
+}
+
+/** Counters of the service (per node; the per-peer byte and frame counters are in `host.metrics`). */
+export interface StreamSyncStats {
+  /** Batch frames pushed live to peers. */
+  pushed: number
+  /** Requests sent (pulls). */
+  requested: number
+  /** Batches sent in answers to requests. */
+  served: number
+  /** `Folded` answers sent and received. */
+  foldedSent: number
+  foldedReceived: number
+  /** Received batches by what the store did with them. */
+  stored: number
+  duplicates: number
+  gaps: number
+  refusedUnknownKey: number
+  refusedAboveCutoff: number
+  refusedBacklogFull: number
+  /** Received batches larger than `batchBytesMax` (never handed to the store). */
+  oversized: number
+  /** Summaries whose pulls were skipped because the backlog was full. */
+  pullsPaused: number
+  /** Sessions closed for a malformed frame or a full send queue. */
+  sessionsFailed: number
+}
+
+/** A `Folded` answer: the peer folded `stream` through `highWater` in the Raft entry at `index`. */
+export type FoldedListener = (peer: string, stream: string, highWater: number, index: number) => void
+
+function abortedController(): AbortController {
+  const controller = new AbortController()
+  controller.abort(new Error('not started'))
+  return controller
+}
+
+interface PeerState {
+  readonly pause: Pause
+  readonly stop: AbortController
+  session: Session | null
+  sessions: number
+}
+
+interface Session {
+  readonly peer: string
+  readonly stream: Stream
+  readonly framed: FramedStream
+  /** The peer's held-through per stream, from its latest summary. */
+  peerHeld: Map<string, number>
+  /** Streams with a request in flight, and the summary round it was sent in. */
+  readonly requests: Map<string, number>
+  round: number
+}
+
+/** Rounds after which an unanswered request is sent again (a peer may drop one when it restarts). */
+const REQUEST_ROUNDS_MAX = 3
+
+export class StreamSyncService {
+  readonly #node: TransportHost
+  readonly #store: StreamStore
+  readonly #batchBytesMax: number
+  readonly #answerBytesMax: number
+  readonly #frameBytesMax: number
+  readonly #intervalMs: number
+  readonly #limits: StreamsFrameLimits
+  readonly #queueFramesMax: number
+  readonly #queueBytesMax: number
+  readonly #bufferedBytesPerPeerMax: number
+  readonly #peers = new Map<string, PeerState>()
+  readonly #inbound = new Set<Stream>()
+  readonly #listeners: FoldedListener[] = []
+  readonly #stats: StreamSyncStats = {
+    pushed: 0,
+    requested: 0,
+    served: 0,
+    foldedSent: 0,
+    foldedReceived: 0,
+    stored: 0,
+    duplicates: 0,
+    gaps: 0,
+    refusedUnknownKey: 0,
+    refusedAboveCutoff: 0,
+    refusedBacklogFull: 0,
+    oversized: 0,
+    pullsPaused: 0,
+    sessionsFailed: 0,
+  }
+  #stopping = abortedController()
+  #loops: Promise<void>[] = []
+  #timer: ReturnType<typeof setInterval> | undefined
+  readonly #onConnection = (event: CustomEvent<Connection>): void => {
+    this.#peers.get(event.detail.remotePeer.toString())?.pause.cutShort()
+  }
+
+  constructor(node: TransportHost, store: StreamStore, options: StreamSyncOptions = {}) {
+    this.#node = node
+    this.#store = store
+    this.#batchBytesMax = options.batchBytesMax ?? 4 * 1024 * 1024
+    this.#answerBytesMax = options.answerBytesMax ?? 1024 * 1024
+    this.#frameBytesMax =
+      options.frameBytesMax ?? Math.max(this.#batchBytesMax, this.#answerBytesMax) + 64 * 1024
+    if (!(this.#frameBytesMax >= this.#batchBytesMax + STREAMS_FRAME_OVERHEAD_BYTES))
+      throw new RangeError('frameBytesMax must hold one batch of batchBytesMax')
+    this.#intervalMs = options.antiEntropyIntervalMs ?? 1_000
+    this.#limits = {
+      streamIdCharsMax: options.streamIdCharsMax ?? 256,
+      summaryStreamsMax: options.summaryStreamsMax ?? 65_536,
+      batchesPerFrameMax: options.batchesPerFrameMax ?? 4_096,
+    }
+    this.#queueFramesMax = options.queueFramesMax ?? 4_096
+    this.#queueBytesMax = options.queueBytesMax ?? 64 * 1024 * 1024
+    this.#bufferedBytesPerPeerMax =
+      options.bufferedBytesPerPeerMax ?? defaultBufferedBytesPerPeerMax(this.#frameBytesMax)
+    if (!(this.#bufferedBytesPerPeerMax >= this.#frameBytesMax))
+      throw new RangeError('bufferedBytesPerPeerMax must hold at least one whole frame')
+    node.onMembershipChange(() => {
+      if (!this.#stopping.signal.aborted) this.#followMembership()
+    })
+  }
+
+  /** Registers the protocol and syncs with every member. Called again by the host after a stop. */
+  async start(): Promise<void> {
+    if (!this.#stopping.signal.aborted) return
+    this.#stopping = new AbortController()
+    this.#loops = []
+    this.#node.inbound.setBufferedBytesMax(STREAMS_PROTOCOL, this.#bufferedBytesPerPeerMax)
+    await this.#node.libp2p.handle(
+      STREAMS_PROTOCOL,
+      (stream, connection) => this.#accept(stream, connection),
+      {
+        maxInboundStreams: 4,
+        maxOutboundStreams: 4,
+      },
+    )
+    this.#node.libp2p.addEventListener('connection:open', this.#onConnection)
+    this.#timer = setInterval(() => this.syncNow(), this.#intervalMs)
+    this.#timer.unref?.()
+    this.#followMembership()
+  }
+
+  async stop(): Promise<void> {
+    if (this.#stopping.signal.aborted) return
+    this.#stopping.abort(new Error('node stopping'))
+    clearInterval(this.#timer)
+    this.#node.libp2p.removeEventListener('connection:open', this.#onConnection)
+    for (const state of this.#peers.values()) {
+      state.stop.abort()
+      state.pause.cutShort()
+    }
+    await this.#node.libp2p.unhandle(STREAMS_PROTOCOL)
+    for (const stream of this.#inbound) stream.abort(new Error('node stopping'))
+    for (const state of this.#peers.values()) state.session?.stream.abort(new Error('node stopping'))
+    await Promise.all(this.#loops)
+    this.#peers.clear()
+  }
+
+  /**
+   * Pushes batch `sequence` of this node's own `stream` to every connected member. Call it once
+   * the batch is durable here (no eventual batch leaves a node before its fsync), in sequence
+   * order. A member not connected now gets it by anti-entropy later.
+   */
+  publish(stream: string, sequence: number, bytes: Uint8Array): void {
+    const frame = encodeBatches({ stream, batches: [{ sequence, sealed: owned(bytes) }], answer: false })
+    for (const state of this.#peers.values()) {
+      const session = state.session
+      if (session === null) continue
+      if (this.#send(session, frame)) this.#stats.pushed++
+    }
+  }
+
+  /** Sends a summary on every open session now (for example once a fold freed backlog room). */
+  syncNow(): void {
+    for (const state of this.#peers.values()) if (state.session !== null) this.#sendSummary(state.session)
+  }
+
+  /** Calls `listener` for every `Folded` answer received. */
+  onFolded(listener: FoldedListener): void {
+    this.#listeners.push(listener)
+  }
+
+  /** A copy of the service's counters. */
+  stats(): StreamSyncStats {
+    return { ...this.#stats }
+  }
+
+  /** Whether a streams session with `peer` is open now. */
+  isSyncing(peer: string): boolean {
+    return this.#peers.get(peer)?.session?.stream.status === 'open'
+  }
+
+  /** Sessions started with `peer` so far (a reconnect starts a new one). */
+  sessionCount(peer: string): number {
+    return this.#peers.get(peer)?.sessions ?? 0
+  }
+
+  #followMembership(): void {
+    const members = new Set(this.#node.admission.members)
+    for (const peer of [...this.#peers.keys()]) if (!members.has(peer)) this.#removePeer(peer)
+    for (const peer of members) this.#addPeer(peer)
+  }
+
+  #addPeer(peer: string): void {
+    if (peer === this.#node.nodeId || this.#peers.has(peer) || this.#stopping.signal.aborted) return
+    const state: PeerState = { pause: new Pause(), stop: new AbortController(), session: null, sessions: 0 }
+    this.#peers.set(peer, state)
+    const loop = this.#node.nodeId < peer ? this.#openLoop(peer, state) : this.#connectLoop(peer, state)
+    this.#loops.push(
+      loop.catch((error: unknown) => {
+        rethrowInvariant(error)
+      }),
+    )
+  }
+
+  #removePeer(peer: string): void {
+    const state = this.#peers.get(peer)
+    if (state === undefined) return
+    this.#peers.delete(peer)
+    state.stop.abort()
+    state.pause.cutShort()
+    state.session?.stream.abort(new Error('peer removed'))
+  }
+
+  async #openLoop(peer: string, state: PeerState): Promise<void> {
+    const signal = state.stop.signal
+    let failures = 0
+    while (!signal.aborted) {
+      let stream: Stream
+      try {
+        stream = await this.#node.openStream(peer, STREAMS_PROTOCOL, signal)
+      } catch (error) {
+        rethrowInvariant(error)
+        if (signal.aborted) return
+        this.#node.metrics.peer(peer).dialFailures++
+        await state.pause.wait(backoffDelayMs(this.#node.backoff, failures++, this.#node.random), signal)
+        continue
+      }
+      if (state.sessions > 0) this.#node.metrics.peer(peer).reconnects++
+      const exchanged = await this.#runSession(stream, peer, state)
+      if (exchanged) failures = 0
+      await state.pause.wait(backoffDelayMs(this.#node.backoff, failures++, this.#node.random), signal)
+    }
+  }
+
+  async #connectLoop(peer: string, state: PeerState): Promise<void> {
+    const signal = state.stop.signal
+    const peerId = peerIdFromString(peer)
+    let failures = 0
+    while (!signal.aborted) {
+      const connected = this.#node.libp2p.getConnections(peerId).some((c) => c.status === 'open')
+      if (connected) {
+        failures = 0
+        await this.#disconnected(peer, signal)
+        continue
+      }
+      try {
+        await this.#node.libp2p.dial(peerId, { signal })
+        failures = 0
+      } catch (error) {
+        rethrowInvariant(error)
+        if (signal.aborted) return
+        this.#node.metrics.peer(peer).dialFailures++
+        await state.pause.wait(backoffDelayMs(this.#node.backoff, failures++, this.#node.random), signal)
+      }
+    }
+  }
+
+  #disconnected(peer: string, signal: AbortSignal): Promise<void> {
+    return new Promise((resolve) => {
+      const libp2p = this.#node.libp2p
+      const finish = (): void => {
+        libp2p.removeEventListener('peer:disconnect', onDisconnect)
+        signal.removeEventListener('abort', finish)
+        resolve()
+      }
+      const onDisconnect = (event: CustomEvent<{ toString(): string }>): void => {
+        if (event.detail.toString() === peer) finish()
+      }
+      libp2p.addEventListener('peer:disconnect', onDisconnect)
+      signal.addEventListener('abort', finish, { once: true })
+    })
+  }
+
+  #accept(stream: Stream, connection: Connection): void {
+    const peer = connection.remotePeer.toString()
+    if (this.#stopping.signal.aborted || !this.#node.admission.admits(peer, STREAMS_PROTOCOL)) {
+      this.#node.admission.recordRefusal(peer, STREAMS_PROTOCOL)
+      stream.abort(new PeerNotAdmittedError(peer, STREAMS_PROTOCOL))
+      return
+    }
+    if (!this.#node.inbound.admitsInboundStream(peer, connection)) {
+      refuseStream(this.#node, peer, STREAMS_PROTOCOL, stream)
+      return
+    }
+    this.#addPeer(peer)
+    const state = this.#peers.get(peer)
+    if (state === undefined) return
+    this.#inbound.add(stream)
+    this.#runSession(stream, peer, state).finally(() => this.#inbound.delete(stream))
+  }
+
+  /** Runs one session until its stream ends; resolves whether any frame was received. */
+  async #runSession(stream: Stream, peer: string, state: PeerState): Promise<boolean> {
+    // One session per peer: a newer stream replaces one the other side has given up on.
+    state.session?.stream.abort(new StreamsProtocolError('superseded by a newer streams session'))
+    const framed = new FramedStream(stream, {
+      protocol: STREAMS_PROTOCOL,
+      frameBytesMax: this.#frameBytesMax,
+      metrics: this.#node.metrics.peer(peer),
+      budget: this.#node.inbound.budget(peer, STREAMS_PROTOCOL),
+      frameTimeoutMs: this.#node.inbound.limits.frameTimeoutMs,
+      framesPerTurnMax: this.#node.inbound.limits.framesPerTurnMax,
+      sendQueue: { framesMax: this.#queueFramesMax, bytesMax: this.#queueBytesMax, overflow: 'drop-newest' },
+    })
+    const session: Session = { peer, stream, framed, peerHeld: new Map(), requests: new Map(), round: 0 }
+    state.session = session
+    state.sessions++
+    let exchanged = false
+    try {
+      this.#sendSummary(session)
+      for (;;) {
+        const bytes = await framed.read()
+        if (bytes === null) break
+        exchanged = true
+        await this.#receive(session, bytes)
+      }
+    } catch (error) {
+      rethrowInvariant(error)
+      if (error instanceof TransportError) {
+        this.#stats.sessionsFailed++
+        if (stream.status === 'open') framed.fail(error)
+        this.#node.logger.warn('streams session closed', { peer, code: error.code, reason: error.message })
+      }
+    } finally {
+      framed.dispose()
+      if (state.session === session) state.session = null
+      if (stream.status === 'open') stream.abort(new Error('streams session ended'))
+    }
+    return exchanged
+  }
+
+  /** Queues `frame`; on a full queue the session is restarted (anti-entropy repairs what was lost). */
+  #send(session: Session, frame: Uint8Array): boolean {
+    if (session.stream.status !== 'open') return false
+    if (session.framed.enqueue(frame)) return true
+    this.#stats.sessionsFailed++
+    session.stream.abort(new StreamsProtocolError('streams send queue full; restarting the session'))
+    return false
+  }
+
+  #sendSummary(session: Session): void {
+    session.round++
+    const streams = this.#store.summary().slice(0, this.#limits.summaryStreamsMax)
+    this.#send(session, encodeSummary(streams.map((s) => ({ stream: s.stream, heldThrough: s.heldThrough }))))
+  }
+
+  async #receive(session: Session, bytes: Uint8Array): Promise<void> {
+    const frame = decodeStreamsFrame(bytes, this.#limits)
+    switch (frame.kind) {
+      case 'summary': {
+        session.peerHeld = new Map(frame.summary.streams.map((s) => [s.stream, s.heldThrough]))
+        this.#pull(session)
+        return
+      }
+      case 'request': {
+        const { stream, fromSequence } = frame.request
+        const batches = await this.#store.read(stream, fromSequence, this.#answerBytesMax)
+        // Only what follows on from the request, consecutively, and each within the batch limit.
+        const answer: { sequence: number; sealed: Uint8Array<ArrayBuffer> }[] = []
+        for (const batch of batches) {
+          if (batch.sequence !== fromSequence + answer.length) break
+          if (batch.bytes.byteLength > this.#batchBytesMax) break
+          answer.push({ sequence: batch.sequence, sealed: owned(batch.bytes) })
+        }
+        const folded = this.#store.foldedAnswer(stream)
+        if (answer.length === 0 && folded !== null && fromSequence <= folded.highWater) {
+          if (this.#send(session, encodeFolded({ stream, highWater: folded.highWater, index: folded.index })))
+            this.#stats.foldedSent++
+          return
+        }
+        // An empty answer tells the requester this node has nothing there, so it may ask elsewhere.
+        if (this.#send(session, encodeBatches({ stream, batches: answer, answer: true })))
+          this.#stats.served += answer.length
+        return
+      }
+      case 'batches': {
+        await this.#take(session, frame.batches)
+        return
+      }
+      case 'folded': {
+        const { stream, highWater, index } = frame.folded
+        session.requests.delete(stream)
+        this.#stats.foldedReceived++
+        for (const listener of this.#listeners) listener(session.peer, stream, highWater, index)
+        return
+      }
+    }
+  }
+
+  /** Hands received batches to the store in order, stopping at the first it does not take. */
+  async #take(session: Session, message: Batches): Promise<void> {
+    const stream = message.stream
+    if (message.answer) session.requests.delete(stream)
+    let progressed = false
+    let gap = false
+    for (const batch of message.batches) {
+      if (batch.sealed.byteLength > this.#batchBytesMax) {
+        this.#stats.oversized++
+        break
+      }
+      const outcome = await this.#store.accept(stream, batch.sequence, batch.sealed)
+      this.#count(outcome)
+      if (outcome === 'stored') progressed = true
+      else if (outcome === 'gap') gap = true
+      if (outcome !== 'stored' && outcome !== 'duplicate') break
+    }
+    // Keep pulling while the peer holds more: after an answer that made progress, or a push that
+    // showed the stream has moved past what this node holds.
+    if (!(progressed && message.answer) && !gap) return
+    const mine = this.#store.heldThrough(stream)
+    const theirs = Math.max(session.peerHeld.get(stream) ?? 0, ...message.batches.map((b) => b.sequence))
+    if (theirs > mine) this.#request(session, stream, mine + 1)
+  }
+
+  #count(outcome: StreamAcceptOutcome): void {
+    switch (outcome) {
+      case 'stored':
+        this.#stats.stored++
+        return
+      case 'duplicate':
+        this.#stats.duplicates++
+        return
+      case 'gap':
+        this.#stats.gaps++
+        return
+      case 'unknown-key':
+        this.#stats.refusedUnknownKey++
+        return
+      case 'above-cutoff':
+        this.#stats.refusedAboveCutoff++
+        return
+      case 'backlog-full':
+        this.#stats.refusedBacklogFull++
+        return
+    }
+  }
+
+  /** Requests every stream the peer's summary shows it holds beyond this node. */
+  #pull(session: Session): void {
+    for (const [stream, theirs] of session.peerHeld) {
+      if (theirs <= this.#store.heldThrough(stream)) continue
+      if (this.#store.backlogFull()) {
+        this.#stats.pullsPaused++
+        return
+      }
+      this.#request(session, stream, this.#store.heldThrough(stream) + 1)
+    }
+  }
+
+  #request(session: Session, stream: string, fromSequence: number): void {
+    const sentIn = session.requests.get(stream)
+    if (sentIn !== undefined && session.round - sentIn < REQUEST_ROUNDS_MAX) return
+    if (this.#store.backlogFull()) {
+      this.#stats.pullsPaused++
+      return
+    }
+    if (!this.#send(session, encodeRequest({ stream, fromSequence }))) return
+    session.requests.set(stream, session.round)
+    this.#stats.requested++
+  }
+}
+
+/** The same bytes typed as backed by an `ArrayBuffer`, as the generated codec wants. */
+function owned(bytes: Uint8Array): Uint8Array<ArrayBuffer> {
+  if (bytes.buffer instanceof ArrayBuffer) return bytes as Uint8Array<ArrayBuffer>
+  return new Uint8Array(bytes)
+}
+
+/** Starts `/tandem/streams/1` on `node`, serving and pulling the delta streams of `store` with every member. */
+export async function createStreamSyncService(
+  node: TransportHost,
+  store: StreamStore,
+  options: StreamSyncOptions = {},
+): Promise<StreamSyncService> {
+  const service = new StreamSyncService(node, store, options)
+  await service.start()
+  node.addService(service)
+  return service
+}
