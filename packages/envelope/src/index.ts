@@ -43,8 +43,8 @@ export {
   UnknownWriterError,
   UnsupportedVersionError,
 } from './errors.js'
-export type { EnvelopeInfo } from './inspect.js'
-export { inspectEnvelope } from './inspect.js'
+export type { EnvelopeInfo, SealedBatchInfo } from './inspect.js'
+export { inspectEnvelope, inspectSealedBatch } from './inspect.js'
 export type { KeyRingOptions, PublicKeyRing, WriterStanding } from './keyring.js'
 export { deriveEpochDataKey, KeyRing } from './keyring.js'
 export { generateSigningKey, writerPublicKey } from './keys.js'

@@ -1,5 +1,6 @@
 import { TAG_BYTES } from './constants.js'
 import { decodeEntry } from './format/entry.js'
+import { decodeSealedBatch } from './format/sealed-batch.js'
 import { type EnvelopeLimits, resolveLimits } from './limits.js'
 import { type MerkleHashName, merkleHashNameById } from './merkle.js'
 
@@ -48,5 +49,47 @@ export function inspectEnvelope(envelope: Uint8Array, limits?: Partial<EnvelopeL
     proofDepth: header.proofDepth,
     payloadBytes: header.ciphertextBytes - TAG_BYTES,
     envelopeBytes: envelope.length,
+  }
+}
+
+/**
+ * The public fields of a sealed batch, as read without any key. Nothing here is verified.
+ *
+ * @example
+ * ```ts
+ * const info: SealedBatchInfo = inspectSealedBatch(sealed)
+ * ```
+ */
+export interface SealedBatchInfo {
+  readonly version: number
+  readonly epoch: number
+  /** Copy of the writer's public key. */
+  readonly writer: Uint8Array
+  /** The public header: a view into the sealed bytes. */
+  readonly header: Uint8Array
+  readonly payloadBytes: number
+  readonly sealedBytes: number
+}
+
+/**
+ * Decodes a sealed batch's structure (lengths, reserved bytes, limits) without any cryptography,
+ * e.g. to read back the sequence a node put in the header of a batch it wrote to its own log.
+ * Throws `UnsupportedVersionError` or `MalformedEnvelopeError` on bad bytes. Bytes from anyone else
+ * must go through `BatchVerifier.verifyBatch` before their header is believed.
+ *
+ * @example
+ * ```ts
+ * const { header, epoch } = inspectSealedBatch(sealedFromMyOwnLog)
+ * ```
+ */
+export function inspectSealedBatch(sealed: Uint8Array, limits?: Partial<EnvelopeLimits>): SealedBatchInfo {
+  const fields = decodeSealedBatch(sealed, resolveLimits(limits))
+  return {
+    version: sealed[0] as number,
+    epoch: fields.epoch,
+    writer: fields.writer.slice(),
+    header: fields.header,
+    payloadBytes: fields.ciphertext.length - TAG_BYTES,
+    sealedBytes: sealed.length,
   }
 }

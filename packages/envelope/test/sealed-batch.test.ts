@@ -15,6 +15,7 @@ import {
   UnknownWriterError,
   UnsupportedVersionError,
 } from '../src/errors.js'
+import { inspectSealedBatch } from '../src/inspect.js'
 import { signedStatement } from '../src/signed-statement.js'
 import {
   clusterId,
@@ -99,6 +100,27 @@ describe.each(providers)('$name provider', (provider) => {
       const opener = new BatchOpener({ keyRing: memberRing() })
       expect(sameBytes(opener.openBatch(a).payload, opener.openBatch(b).payload)).toBe(true)
     })
+  })
+
+  it('inspectSealedBatch reads the public fields without any key, and checks structure only', () => {
+    const sealed = sealOne()
+    const info = inspectSealedBatch(sealed)
+    expect(sameBytes(info.header, header)).toBe(true)
+    expect(sameBytes(info.writer, publicKeyA)).toBe(true)
+    expect(info).toMatchObject({
+      version: 1,
+      epoch: 1,
+      payloadBytes: payload.length,
+      sealedBytes: sealed.length,
+    })
+    expect(() => inspectSealedBatch(sealed.subarray(1))).toThrow(EnvelopeError)
+    expect(() => inspectSealedBatch(sealed, { batchHeaderBytesMax: 1 })).toThrow(MalformedEnvelopeError)
+    // Structure only: a forged signature is not its business.
+    const forged = flipBit(sealed, 8 * (sealed.length - 1))
+    expect(() => inspectSealedBatch(forged)).not.toThrow()
+    expect(() => new BatchVerifier({ keyRing: replicaRing() }).verifyBatch(forged)).toThrow(
+      TamperedEntryError,
+    )
   })
 
   describe('keyless verification', () => {
