@@ -479,19 +479,32 @@ export {
   StrongSessions,
 } from './core/strong-sessions.js'
 /**
- * Typed errors of the node.
+ * Typed errors of the node: malformed operations; and of the delta streams — damage on disk, a
+ * prune the persisted commit index does not cover, an own stream that already exists, an oversized
+ * batch.
  *
  * @example
  * ```ts
- * import { MalformedOperationError, decodeControlOperation } from '@tandem/node'
+ * import { MalformedOperationError, PruneNotCoveredError, decodeControlOperation } from '@tandem/node'
  * try {
  *   decodeControlOperation(new Uint8Array([0xff]))
  * } catch (error) {
  *   console.log(error instanceof MalformedOperationError) // true
  * }
+ * try {
+ *   await store.prune(stream, through, { foldIndex: 9, persistedCommitIndex: 7 })
+ * } catch (error) {
+ *   console.log(error instanceof PruneNotCoveredError) // true: wait for the commit index to persist
+ * }
  * ```
  */
-export { MalformedOperationError } from './errors.js'
+export {
+  DeltaBatchTooLargeError,
+  DeltaStreamCorruptionError,
+  MalformedOperationError,
+  OwnStreamExistsError,
+  PruneNotCoveredError,
+} from './errors.js'
 /**
  * The node's durable delta streams on the WAL: its own stream of this start (appends acknowledged
  * after fsync, group-committed), other writers' batches strictly in order, pruning only once a fold
@@ -515,23 +528,3 @@ export {
   type ReceiveOutcome,
   type StreamBatch,
 } from './streams/delta-stream-store.js'
-/**
- * Errors of the delta streams: damage on disk, a prune the persisted commit index does not cover,
- * an own stream that already exists, an oversized batch.
- *
- * @example
- * ```ts
- * import { PruneNotCoveredError } from '@tandem/node'
- * try {
- *   await store.prune(stream, through, { foldIndex: 9, persistedCommitIndex: 7 })
- * } catch (error) {
- *   console.log(error instanceof PruneNotCoveredError) // true: wait for the commit index to persist
- * }
- * ```
- */
-export {
-  DeltaBatchTooLargeError,
-  DeltaStreamCorruptionError,
-  OwnStreamExistsError,
-  PruneNotCoveredError,
-} from './errors.js'
