@@ -147,6 +147,8 @@ describe('DeltaStreamStore', () => {
     expect(store.heldThrough(other(2))).toBe(6)
     expect(store.heldThrough(other(3))).toBe(0)
     expect(await store.read(other(2), 6, 10)).toEqual([{ sequence: 6, bytes: bytesOf(6) }])
+    store.noteFolded(other(1), 2)
+    expect(store.summary()).toEqual([{ stream: other(2), heldThrough: 6 }])
     await store.close()
   })
 

@@ -308,6 +308,20 @@ export class DeltaStreamStore {
   }
 
   /**
+   * The anti-entropy summary: every stream whose held-through is above its noted folded high-water
+   * (a stream left out reads as its h, so a fully folded stream costs nothing).
+   */
+  summary(): { readonly stream: StreamId; readonly heldThrough: number }[] {
+    const summary: { readonly stream: StreamId; readonly heldThrough: number }[] = []
+    for (const state of this.#streams.values()) {
+      if (state.durableThrough > (this.#folded.get(state.id) ?? 0)) {
+        summary.push({ stream: state.id, heldThrough: state.durableThrough })
+      }
+    }
+    return summary
+  }
+
+  /**
    * Durable batches of `stream` from `fromSequence` on, in order, up to `bytesMax` of batch bytes
    * (always at least one when any is held there). Empty when `fromSequence` is not held (pruned,
    * not yet received, or not yet durable).
