@@ -298,6 +298,39 @@ describe('NodeCore on three RaftNodes', () => {
     await fixture.stopAll()
   })
 
+  it('stamps an eventual write above the strong writes C holds, so it wins even against a fast proposer clock', async () => {
+    const fixture = new Fixture(7)
+    await fixture.start()
+    // Until a majority of voters has a clock reading, t is 0 and every stamp collapses to driftMax.
+    await fixture.runUntil(
+      () => fixture.members.every((m) => m.core.committed.public.logTime.nowMs > EPOCH_MS),
+      5_000,
+      'log time',
+    )
+    const [fast, slow] = fixture.followers() as [Member, Member]
+    fast.wallOffsetMs = 30_000 // ahead, within driftMax: its strong stamp is above the others' clocks
+    const strong = await fixture.settled(
+      fast.core.strong({ kind: 'map-set', collection: map, key: 'k', value: 'strong' }),
+    )
+    expect(strong.result.applied).toBe(true)
+    await fixture.caughtUp()
+    // The slow node's later eventual write must supersede the strong write it has seen applied.
+    await fixture.settled(
+      slow.core.eventual({ kind: 'map-set', collection: 'm', key: 'k', value: 'eventual' }),
+    )
+    const leader = fixture.leader()
+    for (const { stream, batch } of slow.core.pendingEntries()) leader.core.receiveBatch(stream, batch)
+    await fixture.runUntil(
+      () => fixture.members.every((m) => m.core.pendingBatches.count === 0),
+      5_000,
+      'the fold applying',
+    )
+    await fixture.caughtUp()
+    for (const member of fixture.members)
+      expect(member.core.committed.data?.mapValue('m', 'k')).toBe('eventual')
+    await fixture.stopAll()
+  })
+
   it('vetoes an AddLearner that would demote a voter, and one of a node C never admitted', async () => {
     const fixture = new Fixture(6)
     await fixture.start()

@@ -212,7 +212,9 @@ export class NodeCore {
       opener: plaintextBatchOpener,
     })
     this.#stream = streamId(options.key, options.incarnation, 0)
-    this.#writer = new Replica({ node: this.#stream, now: options.wallClock })
+    // The writer's clock observes C: an eventual write made after a strong write applied here is
+    // stamped above it (capped at the local clock + driftMax, as V's HLC is), so it wins under LWW.
+    this.#writer = new Replica({ node: this.#stream, now: () => this.#observedWallMs() })
     this.#founded = options.founders === undefined
   }
 
@@ -509,6 +511,15 @@ export class NodeCore {
       for (const entry of collection.entries) return { wallMs: entry.wallMs, logical: entry.logical }
     }
     return this.#nextStamp()
+  }
+
+  /** The wall clock, raised past the greatest stamp that took effect in C, within driftMax. */
+  #observedWallMs(): number {
+    const wallMs = this.#options.wallClock()
+    const latest = this.committed.data?.strongClock.latest
+    if (latest === undefined) return wallMs
+    const driftMaxMs = this.committed.public.constants.driftMaxMs
+    return Math.max(wallMs, Math.min(latest.wallMs + 1, wallMs + driftMaxMs))
   }
 
   /** A stamp above every earlier one of this core (the proposer's stamp of a strong batch). */
