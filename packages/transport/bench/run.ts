@@ -20,13 +20,6 @@ import { FramedSocketWriter, readSocketFrames, socketPair } from './plain-socket
 const PEER = 'net.Socket (same framing)'
 const REPEATS = 4
 const LATENCY_ROUND_TRIPS = 2_000
-/**
- * The receiver's per-peer bound of buffered bytes, raised for the bench: the sender paces only on
- * its own queue, so a whole run (51 MB of 256 B frames) can be in flight at once, and with the
- * default 33 MiB bound the receiver would reset the stream (the bound is for floods, and the reader
- * does not yet push back on an honest sender faster than its consumer).
- */
-const BENCH_BUFFERED_BYTES_MAX = 1024 * 1024 * 1024
 
 interface Case {
   case: string
@@ -58,7 +51,6 @@ async function tandemLink(listen: string): Promise<Link> {
   const a = await loadOrCreateNodeIdentity(dirA)
   const b = await loadOrCreateNodeIdentity(dirB)
   const members = [a.nodeId, b.nodeId]
-  const raft = { bufferedBytesPerPeerMax: BENCH_BUFFERED_BYTES_MAX }
   const nodeB = await createTransportHost({
     dataDir: dirB,
     members,
@@ -72,8 +64,8 @@ async function tandemLink(listen: string): Promise<Link> {
     pingIntervalMs: 0,
     peers: { [b.nodeId]: nodeB.multiaddrs() },
   })
-  const raftB = await createRaftService(nodeB, raft)
-  const raftA = await createRaftService(nodeA, raft)
+  const raftB = await createRaftService(nodeB)
+  const raftA = await createRaftService(nodeA)
   const nodes: TransportHost[] = [nodeA, nodeB]
   return {
     name: listen.includes('quic') ? 'QUIC' : 'TCP',
