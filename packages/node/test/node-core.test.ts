@@ -95,6 +95,14 @@ class Fixture {
     })
   }
 
+  /** Stops a member's core and Raft node and starts a new incarnation over the same disk and delta log. */
+  async restart(member: Member): Promise<void> {
+    member.core.halt()
+    await this.settled(member.raft?.stop() ?? Promise.resolve())
+    member.core = this.#core(member, false)
+    await member.core.start()
+  }
+
   async start(): Promise<void> {
     for (const member of this.members) await member.core.start()
     await this.runUntil(() => this.members.every((m) => m.core.opened), 10_000, 'every node opening')
@@ -328,6 +336,37 @@ describe('NodeCore on three RaftNodes', () => {
     await fixture.caughtUp()
     for (const member of fixture.members)
       expect(member.core.committed.data?.mapValue('m', 'k')).toBe('eventual')
+    await fixture.stopAll()
+  })
+
+  it('restarts under a new incarnation: opens against the old one and recovers unfolded batches from the delta log', async () => {
+    const fixture = new Fixture(8)
+    await fixture.start()
+    const member = fixture.followers()[0] as Member
+    const before = member.core.committed.public.incarnations.current(member.key)
+    const ack = await fixture.settled(
+      member.core.eventual({ kind: 'map-set', collection: 'm', key: 'r', value: 7 }),
+    )
+    // Restarted before anything pushed or folded the batch: only its durable delta log holds it.
+    await fixture.restart(member)
+    await fixture.runUntil(() => member.core.opened, 5_000, 'the new incarnation opening')
+    const after = member.core.committed.public.incarnations.current(member.key)
+    expect(after).not.toBe(before)
+    expect(member.core.stream).not.toBe(ack.writeId.split('/')[0])
+    expect(member.core.pendingBatches.count).toBe(1)
+    const leader = fixture.leader()
+    for (const { stream, batch } of member.core.pendingEntries()) leader.core.receiveBatch(stream, batch)
+    await fixture.runUntil(
+      () => fixture.members.every((m) => m.core.committed.data?.mapValue('m', 'r') === 7),
+      5_000,
+      'the recovered batch folding',
+    )
+    // Strong writes work again under the new incarnation, numbered from 1.
+    const written = await fixture.settled(
+      member.core.strong({ kind: 'map-set', collection: map, key: 's', value: 1 }),
+    )
+    expect(written.result.applied).toBe(true)
+    expect(written.writeId).toBe(`${member.key}.${after}.strong/1/0`)
     await fixture.stopAll()
   })
 
