@@ -236,7 +236,12 @@ export class DeltaStreamStore {
     // No await from here to the append: the WAL hands out index `lastIndex + 1` synchronously, and
     // that index is the sequence the sealer was given.
     const sequence = own.wal.lastIndex + 1
-    const bytes = typeof batch === 'function' ? batch(sequence) : batch
+    let bytes: Uint8Array
+    try {
+      bytes = typeof batch === 'function' ? batch(sequence) : batch
+    } catch (error) {
+      return Promise.reject(error)
+    }
     if (bytes.length > this.#batchBytesMax) {
       return Promise.reject(new DeltaBatchTooLargeError(`a batch of ${bytes.length} bytes`))
     }
