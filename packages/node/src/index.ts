@@ -528,3 +528,16 @@ export {
   type ReceiveOutcome,
   type StreamBatch,
 } from './streams/delta-stream-store.js'
+/**
+ * The composition core's `DeltaLog` on the durable delta streams: a `NodeCore` built with it
+ * acknowledges an eventual write only once the batch is fsynced, and gets its unfolded batches back
+ * at start.
+ *
+ * @example
+ * ```ts
+ * import { DeltaStreamStore, NodeCore, WalDeltaLog, streamId } from '@tandem/node'
+ * const store = await DeltaStreamStore.open({ device, ownStream: streamId(key, incarnation, 0), eventualBacklogBytesMax })
+ * const core = new NodeCore({ ...options, key, incarnation, deltaLog: new WalDeltaLog(store) })
+ * ```
+ */
+export { WalDeltaLog } from './streams/wal-delta-log.js'
