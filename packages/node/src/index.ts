@@ -152,6 +152,7 @@ export {
   type NodeCoreOptions,
   type NodeRaft,
   type NodeRaftParts,
+  type StrongWriteOutcome,
   type StrongWriteResult,
 } from './compose/node-core.js'
 export { type FoldRuns, PendingFolds } from './compose/pending-folds.js'

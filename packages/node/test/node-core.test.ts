@@ -180,6 +180,7 @@ describe('NodeCore on three RaftNodes', () => {
     expect(written.result.applied).toBe(true)
     expect(written.fencingToken).toBe(BigInt(written.index) << 32n)
     expect(written.writeId).toContain('.strong/1/0')
+    expect(follower.core.outcome(written.writeId)).toEqual({ kind: 'applied', result: written.result })
     await fixture.caughtUp()
     const publics = fixture.members.map((m) => Buffer.from(m.core.committed.public.encode()).toString('hex'))
     const datas = fixture.members.map((m) =>
@@ -280,6 +281,10 @@ describe('NodeCore on three RaftNodes', () => {
     expect(error).toBeInstanceOf(NoQuorumError)
     expect((error as NoQuorumError).writeId).toContain('.strong/1/0')
     expect(fixture.clock.now() - startedMs).toBeLessThanOrEqual(NO_QUORUM_MS)
+    const noQuorum = error as NoQuorumError
+    expect(isolated.core.outcome(noQuorum.writeId).kind).toBe(
+      noQuorum.outcome === 'unknown' ? 'pending' : 'not-applied',
+    )
     const ack = await fixture.settled(
       isolated.core.eventual({ kind: 'map-set', collection: 'm', key: 'e', value: 1 }),
     )
@@ -344,6 +349,9 @@ describe('NodeCore on three RaftNodes', () => {
     await fixture.start()
     const member = fixture.followers()[0] as Member
     const before = member.core.committed.public.incarnations.current(member.key)
+    const earlier = await fixture.settled(
+      member.core.strong({ kind: 'map-set', collection: map, key: 'old', value: 1 }),
+    )
     const ack = await fixture.settled(
       member.core.eventual({ kind: 'map-set', collection: 'm', key: 'r', value: 7 }),
     )
@@ -352,6 +360,8 @@ describe('NodeCore on three RaftNodes', () => {
     await fixture.runUntil(() => member.core.opened, 5_000, 'the new incarnation opening')
     const after = member.core.committed.public.incarnations.current(member.key)
     expect(after).not.toBe(before)
+    // The old incarnation's session is dropped at open: its outcomes are definite, as unknown-expired.
+    expect(member.core.outcome(earlier.writeId)).toEqual({ kind: 'unknown-expired' })
     expect(member.core.stream).not.toBe(ack.writeId.split('/')[0])
     expect(member.core.pendingBatches.count).toBe(1)
     const leader = fixture.leader()

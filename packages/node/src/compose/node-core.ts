@@ -124,6 +124,15 @@ export interface StrongWriteResult {
   readonly result: StrongResult
 }
 
+/** What became of a strong write (`NodeCore.outcome`). */
+export type StrongWriteOutcome =
+  | { readonly kind: 'applied'; readonly result: StrongResult }
+  | { readonly kind: 'not-applied'; readonly reason: string }
+  /** Proposed by this incarnation and not applied yet (it may still commit). */
+  | { readonly kind: 'pending' }
+  /** C no longer knows: below the session floor, or an earlier incarnation's session. */
+  | { readonly kind: 'unknown-expired' }
+
 /** The result of an eventual write: durable in this node's delta stream. */
 export interface EventualWriteResult {
   readonly stamp: StampTime
@@ -190,6 +199,8 @@ export class NodeCore {
   #strongFlushScheduled = false
   #strongNext = 1
   readonly #outstanding = new Map<number, OutstandingBatch>()
+  /** Own sequences withdrawn before they left the node (NoQuorum 'not-applied'): never applied. */
+  readonly #withdrawn = new Set<number>()
   // Eventual writes.
   #eventualQueue: QueuedEventual[] = []
   #eventualFlushScheduled = false
@@ -347,6 +358,34 @@ export class NodeCore {
     return this.#pending.entries()
   }
 
+  /**
+   * What became of a strong write, as this node's C and proposals know it (design.md, "Sessions and
+   * outcomes"): applied with its result, not applied (refused at apply, or withdrawn), pending, or
+   * unknown-expired once C dropped the session's record.
+   */
+  outcome(writeId: WriteId): StrongWriteOutcome {
+    const match = /^([0-9a-f]{64})\.([0-9a-f]{32})\.strong\/([1-9][0-9]*)\/(0|[1-9][0-9]*)$/.exec(writeId)
+    if (match === null) throw new RangeError('NodeCore.outcome: not a strong write id')
+    const [, key, incarnation, sequenceText, positionText] = match as unknown as [
+      string,
+      string,
+      string,
+      string,
+      string,
+    ]
+    const sequence = Number(sequenceText)
+    const known = this.#data().sessions.outcome(key as WriterKey, incarnation as Incarnation, sequence)
+    if (known.kind === 'applied') {
+      const result = known.results[Number(positionText)]
+      if (result === undefined) return { kind: 'unknown-expired' }
+      return result.applied ? { kind: 'applied', result } : { kind: 'not-applied', reason: result.reason }
+    }
+    const own = key === this.#options.key && incarnation === this.#options.incarnation
+    if (own && this.#withdrawn.has(sequence)) return { kind: 'not-applied', reason: 'withdrawn' }
+    if (known.kind === 'not-seen' && own && this.#outstanding.has(sequence)) return { kind: 'pending' }
+    return { kind: 'unknown-expired' }
+  }
+
   /** Waits until C holds every strong write completed before the call (ReadIndex). */
   async linearizableBarrier(): Promise<number> {
     const raft = this.#raftNode()
@@ -446,6 +485,7 @@ export class NodeCore {
         if (error instanceof RaftNoQuorumError && error.outcome === 'not-applied') {
           // Withdrawn before it left the node: it can never apply, so its result is "delivered".
           this.#outstanding.delete(sequence)
+          this.#withdrawn.add(sequence)
           if (this.#strongQueue.length > 0) this.#scheduleStrongFlush()
         }
         batch.waiters.forEach((waiter, position) => {
