@@ -4,7 +4,11 @@ import * as lp from 'it-length-prefixed'
 import { afterEach, describe, expect, it } from 'vitest'
 import { STREAMS_PROTOCOL } from '../src/protocols.js'
 import { encodeBatches } from '../src/streams/frames.js'
-import { createStreamSyncService, type StreamSyncService } from '../src/streams/stream-sync-service.js'
+import {
+  createStreamSyncService,
+  type StreamSyncOptions,
+  type StreamSyncService,
+} from '../src/streams/stream-sync-service.js'
 import type { TransportHost } from '../src/transport-host.js'
 import { Fixture, seededRandom, TCP_ONLY, waitFor } from './helpers.js'
 import { MemoryStreamStore } from './memory-stream-store.js'
@@ -29,7 +33,12 @@ interface Member {
 }
 
 /** `count` members that know one another, each with an in-memory store and a streams service. */
-async function members(count: number, seed: number, stores?: MemoryStreamStore[]): Promise<Member[]> {
+async function members(
+  count: number,
+  seed: number,
+  stores?: MemoryStreamStore[],
+  options: StreamSyncOptions = sync,
+): Promise<Member[]> {
   const identities = await fixture.identities(count)
   const ids = identities.map((identity) => identity.nodeId)
   const out: Member[] = []
@@ -44,7 +53,7 @@ async function members(count: number, seed: number, stores?: MemoryStreamStore[]
       peers,
     })
     const store = stores?.[i] ?? new MemoryStreamStore()
-    out.push({ host, store, service: await createStreamSyncService(host, store, sync) })
+    out.push({ host, store, service: await createStreamSyncService(host, store, options) })
   }
   return out
 }
@@ -125,6 +134,21 @@ describe('/tandem/streams/1', () => {
     write(c, random, 'wc.1.0')
     await waitFor(() => converged(all, streams), `convergence of all three (seed ${seed})`)
     for (const member of all) expect(heldThroughs(member.store, streams)).toEqual([40, 40, 11])
+  })
+
+  it('catches up on more streams than a summary lists, a few requests at a time', async () => {
+    const seed = 406
+    const random = new SeededRandom(seed)
+    const options = { ...sync, requestsInFlightMax: 2, summaryStreamsMax: 8, answerBytesMax: 300 }
+    const [a, b] = await members(2, seed, undefined, options)
+    if (a === undefined || b === undefined) throw new Error('unreachable')
+    await b.host.stop()
+    const streams = Array.from({ length: 40 }, (_, i) => `wa.${i}.0`)
+    for (let i = 0; i < 200; i++) write(a, random, streams[i % streams.length] ?? '')
+    await b.host.start()
+    await waitFor(() => converged([a, b], streams), `convergence on 40 streams (seed ${seed})`, 60_000)
+    expect(heldThroughs(b.store, streams)).toEqual(streams.map(() => 5))
+    expect(b.service.stats().requested).toBeGreaterThanOrEqual(40)
   })
 
   it('answers folded(h, index) for batches it no longer holds, and serves those above h', async () => {

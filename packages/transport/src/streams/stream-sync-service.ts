@@ -56,6 +56,12 @@ export interface StreamSyncOptions {
   readonly summaryStreamsMax?: number
   /** The most batches one frame may carry. Default 4,096. */
   readonly batchesPerFrameMax?: number
+  /**
+   * Requests one session keeps unanswered at once. Bounds what an honest peer queues for us
+   * (about this many answers of `answerBytesMax`), so catching up on many streams never overflows
+   * its send queue. Default 8.
+   */
+  readonly requestsInFlightMax?: number
   /** Frames queued per session before it is restarted. Default 4,096. */
   readonly queueFramesMax?: number
   /** Bytes queued per session before it is restarted. Default 64 MiB. */
@@ -129,6 +135,7 @@ export class StreamSyncService {
   readonly #intervalMs: number
   readonly #limits: StreamsFrameLimits
   readonly #queueFramesMax: number
+  readonly #requestsInFlightMax: number
   readonly #queueBytesMax: number
   readonly #bufferedBytesPerPeerMax: number
   readonly #peers = new Map<string, PeerState>()
@@ -173,6 +180,7 @@ export class StreamSyncService {
       batchesPerFrameMax: options.batchesPerFrameMax ?? 4_096,
     }
     this.#queueFramesMax = options.queueFramesMax ?? 4_096
+    this.#requestsInFlightMax = options.requestsInFlightMax ?? 8
     this.#queueBytesMax = options.queueBytesMax ?? 64 * 1024 * 1024
     this.#bufferedBytesPerPeerMax =
       options.bufferedBytesPerPeerMax ?? defaultBufferedBytesPerPeerMax(this.#frameBytesMax)
@@ -222,15 +230,21 @@ export class StreamSyncService {
   /**
    * Pushes batch `sequence` of this node's own `stream` to every connected member. Call it once
    * the batch is durable here (no eventual batch leaves a node before its fsync), in sequence
-   * order. A member not connected now gets it by anti-entropy later.
+   * order. A member not connected now gets it by anti-entropy later. Returns the number of
+   * sessions it was queued on; a batch over `batchBytesMax` is pushed to none (a receiver would
+   * refuse it).
    */
-  publish(stream: string, sequence: number, bytes: Uint8Array): void {
+  publish(stream: string, sequence: number, bytes: Uint8Array): number {
+    if (bytes.byteLength > this.#batchBytesMax) return 0
     const frame = encodeBatches({ stream, batches: [{ sequence, sealed: owned(bytes) }], answer: false })
+    let queued = 0
     for (const state of this.#peers.values()) {
       const session = state.session
       if (session === null) continue
-      if (this.#send(session, frame)) this.#stats.pushed++
+      if (this.#send(session, frame)) queued++
     }
+    this.#stats.pushed += queued
+    return queued
   }
 
   /** Sends a summary on every open session now (for example once a fold freed backlog room). */
@@ -414,7 +428,12 @@ export class StreamSyncService {
 
   #sendSummary(session: Session): void {
     session.round++
-    const streams = this.#store.summary().slice(0, this.#limits.summaryStreamsMax)
+    let streams = this.#store.summary()
+    if (streams.length > this.#limits.summaryStreamsMax) {
+      // More streams than one summary may list: each round lists the next window, so all get their turn.
+      const start = (session.round * this.#limits.summaryStreamsMax) % streams.length
+      streams = [...streams.slice(start), ...streams.slice(0, start)].slice(0, this.#limits.summaryStreamsMax)
+    }
     this.#send(session, encodeSummary(streams.map((s) => ({ stream: s.stream, heldThrough: s.heldThrough }))))
   }
 
@@ -429,12 +448,17 @@ export class StreamSyncService {
       case 'request': {
         const { stream, fromSequence } = frame.request
         const batches = await this.#store.read(stream, fromSequence, this.#answerBytesMax)
-        // Only what follows on from the request, consecutively, and each within the batch limit.
+        // Only what follows on from the request, consecutively, each batch within the batch limit
+        // and the whole within the answer and frame limits the peer enforces too.
         const answer: { sequence: number; sealed: Uint8Array<ArrayBuffer> }[] = []
+        let answerBytes = 0
         for (const batch of batches) {
           if (batch.sequence !== fromSequence + answer.length) break
           if (batch.bytes.byteLength > this.#batchBytesMax) break
+          if (answer.length > 0 && answerBytes + batch.bytes.byteLength > this.#answerBytesMax) break
+          if (answer.length >= this.#limits.batchesPerFrameMax) break
           answer.push({ sequence: batch.sequence, sealed: owned(batch.bytes) })
+          answerBytes += batch.bytes.byteLength
         }
         const folded = this.#store.foldedAnswer(stream)
         if (answer.length === 0 && folded !== null && fromSequence <= folded.highWater) {
@@ -456,6 +480,7 @@ export class StreamSyncService {
         session.requests.delete(stream)
         this.#stats.foldedReceived++
         for (const listener of this.#listeners) listener(session.peer, stream, highWater, index)
+        this.#pull(session)
         return
       }
     }
@@ -480,10 +505,14 @@ export class StreamSyncService {
     }
     // Keep pulling while the peer holds more: after an answer that made progress, or a push that
     // showed the stream has moved past what this node holds.
-    if (!(progressed && message.answer) && !gap) return
-    const mine = this.#store.heldThrough(stream)
-    const theirs = Math.max(session.peerHeld.get(stream) ?? 0, ...message.batches.map((b) => b.sequence))
-    if (theirs > mine) this.#request(session, stream, mine + 1)
+    if ((progressed && message.answer) || gap) {
+      const mine = this.#store.heldThrough(stream)
+      let theirs = session.peerHeld.get(stream) ?? 0
+      for (const batch of message.batches) theirs = Math.max(theirs, batch.sequence)
+      if (theirs > mine) this.#request(session, stream, mine + 1)
+    }
+    // An answer frees a request slot: other streams the peer holds more of may go next.
+    if (message.answer) this.#pull(session)
   }
 
   #count(outcome: StreamAcceptOutcome): void {
@@ -509,10 +538,14 @@ export class StreamSyncService {
     }
   }
 
-  /** Requests every stream the peer's summary shows it holds beyond this node. */
+  /** Requests the streams the peer's summary shows it holds beyond this node, a few at a time. */
   #pull(session: Session): void {
+    // A request unanswered for a few rounds is sent again (the peer may have lost it in a restart).
+    for (const [stream, sentIn] of session.requests)
+      if (session.round - sentIn >= REQUEST_ROUNDS_MAX) session.requests.delete(stream)
     for (const [stream, theirs] of session.peerHeld) {
-      if (theirs <= this.#store.heldThrough(stream)) continue
+      if (session.requests.size >= this.#requestsInFlightMax) return
+      if (session.requests.has(stream) || theirs <= this.#store.heldThrough(stream)) continue
       if (this.#store.backlogFull()) {
         this.#stats.pullsPaused++
         return
@@ -524,6 +557,7 @@ export class StreamSyncService {
   #request(session: Session, stream: string, fromSequence: number): void {
     const sentIn = session.requests.get(stream)
     if (sentIn !== undefined && session.round - sentIn < REQUEST_ROUNDS_MAX) return
+    if (sentIn === undefined && session.requests.size >= this.#requestsInFlightMax) return
     if (this.#store.backlogFull()) {
       this.#stats.pullsPaused++
       return
