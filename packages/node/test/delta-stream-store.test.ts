@@ -1,6 +1,6 @@
 import { SeededRandom } from '@tandem/base'
 import type { BlockDevice, DeviceFile } from '@tandem/wal/pure'
-import { MemoryDevice } from '@tandem/wal/pure'
+import { MemoryDevice, WalLogStorage } from '@tandem/wal/pure'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { BacklogFullError } from '../src/compose/errors.js'
@@ -192,6 +192,44 @@ describe('DeltaStreamStore', () => {
     expect(again.streams().some((entry) => entry.stream === other(1))).toBe(false)
     expect([...(await allBatches(again, own(1))).keys()]).toEqual([4])
     await again.close()
+  })
+
+  it('the lazy commit index trap on a real WalLogStorage: a fold committed in memory only is not pruned, and a power cut then needs its batches', async () => {
+    const raftDevice = new MemoryDevice()
+    const storage = await WalLogStorage.open({ device: raftDevice })
+    const entry = (index: number) => ({ index, term: 1, type: 0, data: bytesOf(index) })
+    await storage.save({
+      hardState: { term: 1, vote: 'a', commit: 0 },
+      entries: [1, 2, 3].map(entry),
+      snapshot: null,
+    })
+    const streamsDevice = new MemoryDevice()
+    const store = await openStore(streamsDevice, 1)
+    for (let i = 1; i <= 3; i++) await store.storeReceived(other(1), i, bytesOf(i), 0)
+    // Entry 3 folds the stream through 3 and applies; the storage keeps commit 3 in memory only.
+    await storage.save({ hardState: { term: 1, vote: 'a', commit: 3 }, entries: [], snapshot: null })
+    expect(storage.persistedCommitIndex).toBe(0)
+    store.noteFolded(other(1), 3)
+    await expect(
+      store.prune(other(1), 3, { foldIndex: 3, persistedCommitIndex: storage.persistedCommitIndex }),
+    ).rejects.toBeInstanceOf(PruneNotCoveredError)
+    // A power cut now: the restarted Raft log says commit 0, so C is rebuilt without the fold
+    // (h = 0) until the entry commits again — and the batches must still be there to serve and fold.
+    const restartedStorage = await WalLogStorage.open({ device: raftDevice.crash() })
+    expect(restartedStorage.initialState().hardState.commit).toBe(0)
+    const restarted = await openStore(streamsDevice.crash(), 2)
+    expect([...(await allBatches(restarted, other(1))).keys()]).toEqual([1, 2, 3])
+    // Once a term change persists the commit index, the same prune goes through.
+    await restartedStorage.save({ hardState: { term: 2, vote: 'a', commit: 3 }, entries: [], snapshot: null })
+    expect(restartedStorage.persistedCommitIndex).toBe(3)
+    expect(
+      await restarted.prune(other(1), 3, {
+        foldIndex: 3,
+        persistedCommitIndex: restartedStorage.persistedCommitIndex,
+      }),
+    ).toBe(3)
+    await restarted.close()
+    await restartedStorage.close()
   })
 
   it('a pruned stream takes its next batch again as h + 1', async () => {
