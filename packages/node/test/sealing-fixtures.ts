@@ -177,9 +177,12 @@ export function nullNode(keyed: boolean): TestNode {
 export function sealedNode(
   who: Who,
   provider: CryptoProvider,
-  options: { readonly keyed: boolean; readonly epochKey?: boolean },
+  options: { readonly keyed: boolean; readonly epochKey?: boolean; readonly signatureCacheEntries?: number },
 ): TestNode {
   const sealing = createSealing({
+    ...(options.signatureCacheEntries === undefined
+      ? {}
+      : { signatureCacheEntries: options.signatureCacheEntries }),
     clusterId,
     cryptoProvider: provider,
     signingKey: seeds[who],
