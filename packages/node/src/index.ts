@@ -507,6 +507,42 @@ export {
   PruneNotCoveredError,
 } from './errors.js'
 /**
+ * Real sealing for the node (design.md, "Batches and the two layers of C"): envelope-backed checks
+ * of control entries, strong batch headers and folded eventual batches (writer standing read from
+ * C's public layer; keyless nodes verify without data keys), openers that report a missing epoch
+ * key apart from tampering (`missingEpochKeyReason`), and the writer side. `createSealing` takes the
+ * crypto provider (a browser build passes `pureCryptoProvider`); `createNodeSealing` defaults to
+ * `nodeCryptoProvider` from `@tandem/envelope/node`.
+ *
+ * @example
+ * ```ts
+ * import { CommittedState, LogApplier, createNodeSealing } from '@tandem/node'
+ * const sealing = createNodeSealing({ clusterId, signingKey, keyed: true })
+ * sealing.keys.addEpochSecret(1, epochOneSecret)
+ * const committed = new CommittedState({ signatures: sealing.checks, opener: sealing.checks.opener })
+ * sealing.attach(committed.public)
+ * const applier = new LogApplier({ committed, signatures: sealing.checks, opener: sealing.checks.opener })
+ * const item = sealing.writer.sealStrongBatch({ incarnation, sequence: 1, floor: 1 }, payload)
+ * ```
+ */
+export {
+  EVENTUAL_HEADER_MAGIC,
+  encodeEventualBatchHeader,
+  eventualHeaderVersion,
+} from './sealing/batch-headers.js'
+export { PublicLayerKeyRing, SealingKeys, type StandingRule } from './sealing/keys.js'
+export { createNodeSealing, type NodeSealingOptions } from './sealing/node-sealing.js'
+export { createSealing, type Sealing, type SealingOptions } from './sealing/sealing.js'
+export {
+  isMissingEpochKeyReason,
+  missingEpochKeyReason,
+  SealedItemChecks,
+  type SealedItemChecksOptions,
+  type SealedItemKind,
+  type SealingRejection,
+} from './sealing/verification.js'
+export { SealingWriter, type SealingWriterOptions, type StrongSession } from './sealing/writer.js'
+/**
  * The node's durable delta streams on the WAL: its own stream of this start (appends acknowledged
  * after fsync, group-committed), other writers' batches strictly in order, pruning only once a fold
  * is covered by the persisted commit index or a snapshot, and recovery of every stream at open.
