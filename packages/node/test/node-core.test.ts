@@ -16,7 +16,8 @@ import { describe, expect, it } from 'vitest'
 import { MemoryDeltaLog } from '../src/compose/delta-log.js'
 import { NoQuorumError, WriteRefusedError } from '../src/compose/errors.js'
 import { NodeCore } from '../src/compose/node-core.js'
-import { type Incarnation, type MemberId, memberId, type WriterKey } from '../src/core/ids.js'
+import type { FoldedBatchHeader } from '../src/core/control.js'
+import { type Incarnation, type MemberId, memberId, streamId, type WriterKey } from '../src/core/ids.js'
 import type { AppliedEntry } from '../src/core/log-applier.js'
 
 const TICK_MS = 10
@@ -251,6 +252,10 @@ describe('NodeCore on three RaftNodes', () => {
     expect(ack.writeId).toBe(`${writer.core.stream}/1/0`)
     expect(writer.deltaLog.length).toBe(1)
     expect(writer.core.pendingBatches.count).toBe(1)
+    // A batch of a key C never admitted is not stored.
+    const own = writer.core.pendingEntries()[0]?.batch as FoldedBatchHeader
+    const stranger = streamId('f'.repeat(64) as WriterKey, 'e'.repeat(32) as Incarnation, 0)
+    expect(fixture.leader().core.receiveBatch(stranger, own)).toBe('refused')
     // The simulator's stand-in for the push: hand the durable batch to the leader.
     const leader = fixture.leader()
     for (const { stream, batch } of writer.core.pendingEntries()) leader.core.receiveBatch(stream, batch)

@@ -43,6 +43,7 @@ import {
   eventualWriteId,
   type Incarnation,
   type MemberId,
+  parseStreamId,
   type StreamId,
   streamId,
   strongWriteId,
@@ -347,9 +348,20 @@ export class NodeCore {
    * Takes a durable batch another node pushed (anti-entropy over the transport is the next step; the
    * simulator pushes directly). Batches C folded already are not kept.
    */
-  receiveBatch(stream: StreamId, batch: FoldedBatchHeader): void {
-    if (batch.sequence <= this.committed.public.highWaters.highWater(stream)) return
+  receiveBatch(stream: StreamId, batch: FoldedBatchHeader): 'held' | 'refused' {
+    const publicLayer = this.committed.public
+    const parsed = parseStreamId(stream)
+    // Not stored (design.md, "At receipt"): a key C has not admitted (fetched again once it has),
+    // a batch above its stream's cutoff, one C folded already; and, at the backlog bound, nothing
+    // more is pulled (the sender keeps it and offers it again; nothing held is dropped).
+    if (parsed === null || publicLayer.membership.standing(parsed.key) === undefined) return 'refused'
+    const cutoff = publicLayer.cutoff(stream)
+    if (cutoff !== null && batch.sequence > cutoff) return 'refused'
+    if (batch.sequence <= publicLayer.highWaters.highWater(stream)) return 'refused'
+    if (this.#pending.bytes + batch.sealed.length > publicLayer.constants.eventualBacklogBytesMax)
+      return 'refused'
     this.#pending.add(stream, batch)
+    return 'held'
   }
 
   /** The pending batches this node holds (for pushes), sorted by stream and sequence. */
