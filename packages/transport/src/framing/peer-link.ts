@@ -304,6 +304,10 @@ export class PeerLink {
     // shutting down.
     stream.addEventListener('remoteCloseWrite', lost, { once: true })
     this.#init.onStream(stream)
+    // A stream whose negotiation finished just as the peer went away (it stopped right after
+    // adopting it) may be closed already: neither event fires again, and the link would keep a
+    // dead stream as open while nothing is queued — the acceptor then waits for it forever.
+    if (stream.status !== 'open' || stream.remoteWriteStatus !== 'writable') lost()
   }
 
   #detach(stream: Stream): void {
