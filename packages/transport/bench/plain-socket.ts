@@ -1,6 +1,6 @@
 /**
  * The benchmark's peer: a plain `net.Socket` pair on 127.0.0.1 with the same framing as
- * `/tandem/raft/1` — frames queued, batched up to 256 KiB with varint length prefixes, written
+ * `/tandem/raft/2` — frames queued, batched up to 256 KiB with varint length prefixes, written
  * with `drain` backpressure, and read back with the same `FrameDecoder`.
  */
 import { connect, createServer, type Server, type Socket } from 'node:net'

@@ -1,6 +1,6 @@
 /**
  * @tandem/transport — Tandem's libp2p host (QUIC v1 and TCP, Noise, yamux, identify, ping) and its
- * three protocols: `/tandem/raft/1` (Raft messages), `/tandem/snapshot/1` (resumable snapshot
+ * three protocols: `/tandem/raft/2` (Raft messages), `/tandem/snapshot/1` (resumable snapshot
  * streaming) and `/tandem/crdt/1` (CRDT anti-entropy), with member-only admission.
  *
  * @example
@@ -209,7 +209,7 @@ export {
   STREAMS_PROTOCOL,
 } from './protocols.js'
 /**
- * `/tandem/raft/1` as a service of the host: a members-only frame channel with one long-lived,
+ * `/tandem/raft/2` as a service of the host: a members-only frame channel with one long-lived,
  * batched, bounded stream per member pair, following membership and connection events, restarted
  * with the host, with its own counters; its limits and their defaults; this node's member id and
  * the member-to-peer mapping.

@@ -1,5 +1,5 @@
 /**
- * `/tandem/raft/1` as a service of the host, like the snapshot and CRDT sync services: a framed,
+ * `/tandem/raft/2` as a service of the host, like the snapshot and CRDT sync services: a framed,
  * members-only channel (one long-lived stream per member pair, batched, bounded) that keeps a link
  * to every member, follows membership and connection events itself, starts and stops with the
  * host, and counts what it carries. The Raft transport ({@link createRaftTransport}) sends and
@@ -15,7 +15,7 @@ import { RAFT_PROTOCOL } from './protocols.js'
 import type { TransportHost } from './transport-host.js'
 import { defaultBufferedBytesPerPeerMax } from './transport-host-options.js'
 
-/** Limits of the `/tandem/raft/1` frame channel. */
+/** Limits of the `/tandem/raft/2` frame channel. */
 export interface RaftChannelOptions {
   /** Largest accepted frame (one encoded Raft message), both ways. Default 16 MiB. */
   readonly frameBytesMax: number
@@ -29,7 +29,7 @@ export interface RaftChannelOptions {
   readonly batchBytesMax: number
   /**
    * Bytes of received, not yet delivered frames one peer may make this node hold, over all its
-   * connections and streams on `/tandem/raft/1`. Default 2 × `frameBytesMax` + 1 MiB (33 MiB): two
+   * connections and streams on `/tandem/raft/2`. Default 2 × `frameBytesMax` + 1 MiB (33 MiB): two
    * whole frames, plus room for the chunks that arrive while frames are being handed on.
    */
   readonly bufferedBytesPerPeerMax: number
@@ -270,7 +270,7 @@ function withoutUndefined<T extends object>(options: T): Partial<T> {
 }
 
 /**
- * Starts `/tandem/raft/1` on `host`: links to every member, kept as membership changes, and
+ * Starts `/tandem/raft/2` on `host`: links to every member, kept as membership changes, and
  * restarted with the host.
  */
 export async function createRaftService(

@@ -1,5 +1,5 @@
 /**
- * Raft's `Transport` over `/tandem/raft/1`: each message is one protobuf frame (the raft package's
+ * Raft's `Transport` over `/tandem/raft/2`: each message is one protobuf frame (the raft package's
  * codec), sent on the long-lived, batched, bounded stream to the peer of its `to` member. A
  * received frame must decode, its `from` must be a member id whose peer part is the authenticated
  * peer that sent it, and its `to` this node's own member id (a message for another store id of this

@@ -1,7 +1,7 @@
 /**
  * Raft snapshots on `/tandem/snapshot/1` (RaftSnapshotTransport) between real libp2p nodes on
  * 127.0.0.1: the header check, and a 256 MiB snapshot that must not delay the heartbeats the
- * follower keeps receiving on `/tandem/raft/1` meanwhile.
+ * follower keeps receiving on `/tandem/raft/2` meanwhile.
  */
 import { SeededRandom } from '@tandem/base'
 import { systemClock } from '@tandem/base/system'
