@@ -1,4 +1,5 @@
 import { SeededRandom } from '@tandem/base'
+import { type Entry, EntryType } from '@tandem/raft'
 import type { BlockDevice, DeviceFile } from '@tandem/wal/pure'
 import { MemoryDevice, WalLogStorage } from '@tandem/wal/pure'
 import fc from 'fast-check'
@@ -197,7 +198,7 @@ describe('DeltaStreamStore', () => {
   it('the lazy commit index trap on a real WalLogStorage: a fold committed in memory only is not pruned, and a power cut then needs its batches', async () => {
     const raftDevice = new MemoryDevice()
     const storage = await WalLogStorage.open({ device: raftDevice })
-    const entry = (index: number) => ({ index, term: 1, type: 0, data: bytesOf(index) })
+    const entry = (index: number): Entry => ({ index, term: 1, type: EntryType.Normal, data: bytesOf(index) })
     await storage.save({
       hardState: { term: 1, vote: 'a', commit: 0 },
       entries: [1, 2, 3].map(entry),
