@@ -283,3 +283,41 @@ describe('sealing: hostile items', () => {
     expectAgreement(nodes)
   })
 })
+
+describe('sealing: corrupted sealed logs', () => {
+  it('flipped bytes anywhere never crash a node, and every node rejects the same items for the same reasons (seeded)', () => {
+    const seen = { corrupted: 0, rejected: 0 }
+    for (const seed of [1, 2, 3, 4, 5, 6]) {
+      const random = new SeededRandom(seed * 7919)
+      const writers = writersWith(nodeCryptoProvider)
+      const log = randomLog(seed, 10).map((items, position) => {
+        const bytes = encodeLogEntry(renderSealed(items, writers))
+        // The bootstrap stays intact, so later items have writers with standing to judge.
+        if (position < 4 || !random.chance(0.5)) return bytes
+        const corrupt = bytes.slice()
+        for (let flips = 1 + random.nextInt(3); flips > 0; flips--)
+          corrupt[random.nextInt(corrupt.length)] = random.nextInt(256)
+        seen.corrupted++
+        return corrupt
+      })
+      const nodes = [
+        sealedNode('a', nodeCryptoProvider, { keyed: true }),
+        sealedNode('b', pureCryptoProvider, { keyed: true }),
+        sealedNode('c', nodeCryptoProvider, { keyed: false }),
+      ]
+      log.forEach((bytes, position) => {
+        for (const node of nodes) node.applier.apply(position + 1, 1, bytes)
+        const [first, second, keyless] = nodes as [TestNode, TestNode, TestNode]
+        expect(digest(second).publicLayer, `seed ${seed}`).toBe(digest(first).publicLayer)
+        expect(digest(keyless).publicLayer, `seed ${seed}`).toBe(digest(first).publicLayer)
+        expect(digest(second).dataLayer, `seed ${seed}`).toBe(digest(first).dataLayer)
+      })
+      const rejections = nodes.map((node) => [...(node.sealing?.checks.rejections ?? [])].sort())
+      expect(rejections[1], `seed ${seed}`).toEqual(rejections[0])
+      expect(rejections[2], `seed ${seed}`).toEqual(rejections[0])
+      seen.rejected += rejections[0]?.reduce((sum, [, count]) => sum + (count as number), 0) ?? 0
+    }
+    expect(seen.corrupted).toBeGreaterThan(10)
+    expect(seen.rejected).toBeGreaterThan(3)
+  })
+})
