@@ -78,6 +78,7 @@ interface NodeSlot {
   wallSkewMs: number
   clock: SimulatedClock | null
   raftLog: CrashableLogStorage<Entry, HardState, Snapshot, ConfState> | null
+  raft: RaftNode<AppliedEntry> | null
   core: NodeCore | null
   incarnations: number
 }
@@ -99,6 +100,7 @@ export interface NodeClusterStats {
   refusedAtWriter: number
   crashes: number
   clockFaults: number
+  transfers: number
   pushes: number
 }
 
@@ -121,6 +123,7 @@ export class NodeCluster implements ClusterUnderTest {
     refusedAtWriter: 0,
     crashes: 0,
     clockFaults: 0,
+    transfers: 0,
     pushes: 0,
   }
   /** Virtual ms from the heal until the liveness goal held, once it did. */
@@ -161,6 +164,7 @@ export class NodeCluster implements ClusterUnderTest {
       wallSkewMs: clockRandom.nextInt(100) - 50,
       clock: null,
       raftLog: null,
+      raft: null,
       core: null,
       incarnations: 0,
     }))
@@ -181,6 +185,18 @@ export class NodeCluster implements ClusterUnderTest {
             world.scheduler.schedule(delayMs, `${slot.nodeId} restart`, () => {
               if (slot.core === null) this.start(slot)
             })
+          },
+        },
+        {
+          probability: faults.transferProbability,
+          possible: () => this.live().some((slot) => slot.core?.leading === true),
+          inject: (random) => {
+            const leader = this.live().find((slot) => slot.core?.leading === true)
+            const to = random.pick(this.slots.filter((slot) => slot !== leader))
+            if (leader?.raft == null) return
+            this.stats.transfers++
+            this.world.record(`transfer leadership ${leader.nodeId} → ${to.nodeId}`)
+            leader.raft.transferLeadership(to.nodeId).catch(() => {})
           },
         },
         {
@@ -341,8 +357,8 @@ export class NodeCluster implements ClusterUnderTest {
           if (target !== slot) this.push(slot, target, stream, batch)
         }
       },
-      createRaft: (parts) =>
-        new RaftNode<AppliedEntry>({
+      createRaft: (parts) => {
+        const raft = new RaftNode<AppliedEntry>({
           id: slot.nodeId,
           storage: raftLog,
           transport: endpoint,
@@ -361,7 +377,10 @@ export class NodeCluster implements ClusterUnderTest {
           ...(this.injectBug === 'skipped-entries' && slot === this.slots[1]
             ? { stateMachine: skippingEntries(parts.stateMachine) }
             : {}),
-        }),
+        })
+        slot.raft = raft
+        return raft
+      },
     })
     slot.clock = clock
     slot.raftLog = raftLog
@@ -375,6 +394,7 @@ export class NodeCluster implements ClusterUnderTest {
   private halt(slot: NodeSlot): void {
     slot.core?.halt()
     slot.core = null
+    slot.raft = null
     slot.clock?.stop()
     slot.clock = null
   }
