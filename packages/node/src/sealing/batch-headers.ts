@@ -30,6 +30,12 @@ const CONTROL_HEADER_BYTES = 4 + PUBLIC_KEY_BYTES + 4
 /**
  * Encodes an eventual batch's public header: magic ‖ version ‖ sequence (8 bytes, big-endian) ‖
  * len(stream) (1) ‖ stream (ASCII). The epoch travels in the envelope, signed with it.
+ *
+ * @example
+ * ```ts
+ * const header = encodeEventualBatchHeader(streamId(key, incarnation, 0), 7)
+ * header[0] === EVENTUAL_HEADER_MAGIC // true
+ * ```
  */
 export function encodeEventualBatchHeader(stream: StreamId, sequence: number): Uint8Array {
   const text = utf8Encode(stream)

@@ -19,7 +19,16 @@ import type { PublicLayer } from '../core/public-layer.js'
  */
 export type StandingRule = 'strong' | 'folded'
 
-/** A key ring whose writers and their standing are those of C's public layer at its applied index. */
+/**
+ * A key ring whose writers and their standing are those of C's public layer at its applied index.
+ *
+ * @example
+ * ```ts
+ * const ring = new PublicLayerKeyRing({ clusterId, cryptoProvider: pureCryptoProvider, rule: 'strong' })
+ * ring.attach(committed.public)
+ * ring.writerStanding(publicKey, 1) // 'member' while the key may write at the applied index
+ * ```
+ */
 export class PublicLayerKeyRing extends KeyRing {
   readonly rule: StandingRule
   #layer: PublicLayer | null = null
@@ -50,6 +59,14 @@ export class PublicLayerKeyRing extends KeyRing {
 /**
  * Epoch data keys and the standing rings of one node. A keyless node holds no epoch key and still
  * verifies everything public; a keyed node adds each epoch's secret as it unwraps it.
+ *
+ * @example
+ * ```ts
+ * const keys = new SealingKeys({ clusterId, cryptoProvider: nodeCryptoProvider })
+ * keys.addEpochSecret(1, epochOneSecret)
+ * keys.attach(committed.public)
+ * keys.newestEpoch() // 1
+ * ```
  */
 export class SealingKeys {
   readonly clusterId: Uint8Array

@@ -68,12 +68,26 @@ export interface SealedItemChecksOptions {
   readonly onRejection?: (rejection: SealingRejection) => void
 }
 
-/** The reason the opener gives for a batch of an epoch whose data key this node lacks. */
+/**
+ * The reason the opener gives for a batch of an epoch whose data key this node lacks.
+ *
+ * @example
+ * ```ts
+ * missingEpochKeyReason(2) // 'missing epoch key 2'
+ * ```
+ */
 export function missingEpochKeyReason(epoch: number): string {
   return `missing epoch key ${epoch}`
 }
 
-/** Whether an opener's reason (possibly prefixed by the core, e.g. `unopenable: `) is a missing key. */
+/**
+ * Whether an opener's reason (possibly prefixed by the core, e.g. `unopenable: `) is a missing key.
+ *
+ * @example
+ * ```ts
+ * isMissingEpochKeyReason('unopenable: missing epoch key 1') // true
+ * ```
+ */
 export function isMissingEpochKeyReason(reason: string): boolean {
   return /(^|: )missing epoch key \d+$/.test(reason)
 }
@@ -83,6 +97,13 @@ type Authenticator = Pick<BatchVerifier, 'verifyBatch'>
 /**
  * Envelope-backed `EntrySignatureCheck` and `BatchSignatureCheck` for `LogApplier` and
  * `CommittedState`, and on a keyed node the `BatchOpener` (`opener`) both take.
+ *
+ * @example
+ * ```ts
+ * const checks = new SealedItemChecks({ keys, keyed: true, onRejection: (r) => log.warn(r) })
+ * const committed = new CommittedState({ signatures: checks, opener: checks.opener })
+ * keys.attach(committed.public)
+ * ```
  */
 export class SealedItemChecks implements EntrySignatureCheck, BatchSignatureCheck {
   /** The opener of strong and folded batches; `null` on a keyless node. */

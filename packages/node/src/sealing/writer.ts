@@ -37,7 +37,17 @@ export interface StrongSession {
   readonly floor: number
 }
 
-/** Signs control entries and seals strong and eventual batches for one writer key. */
+/**
+ * Signs control entries and seals strong and eventual batches for one writer key.
+ *
+ * @example
+ * ```ts
+ * const writer = new SealingWriter({ keys, signingKey })
+ * const open = writer.signControl({ kind: 'open', incarnation, expected: null })
+ * const strong = writer.sealStrongBatch({ incarnation, sequence: 1, floor: 1 }, payload)
+ * const batch = writer.sealEventualBatch(stream, 1, deltas) // a FoldedBatchHeader for a fold run
+ * ```
+ */
 export class SealingWriter {
   /** The writer's key (hex), as every item it signs names it. */
   readonly key: WriterKey
