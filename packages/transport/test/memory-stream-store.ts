@@ -21,6 +21,8 @@ export class MemoryStreamStore implements StreamStore {
   backlogBytesMax: number
   /** When set, only streams whose writer (the part before the first '.') is listed are stored. */
   knownWriters: Set<string> | null = null
+  /** Bytes of held batches above each stream's fold (kept as a sum: a rescan per batch is quadratic). */
+  #backlogBytes = 0
 
   constructor(backlogBytesMax = Number.POSITIVE_INFINITY) {
     this.backlogBytesMax = backlogBytesMax
@@ -30,14 +32,20 @@ export class MemoryStreamStore implements StreamStore {
   appendOwn(stream: string, bytes: Uint8Array): number {
     const held = this.#heldOf(stream)
     held.batches.push(bytes)
+    this.#backlogBytes += bytes.byteLength
     return held.first + held.batches.length - 1
   }
 
   /** Records a fold of `stream` through `highWater` at `index` and drops the batches it covers. */
   fold(stream: string, highWater: number, index: number): void {
+    const before = this.folds.get(stream)?.highWater ?? 0
     this.folds.set(stream, { highWater, index })
     const held = this.held.get(stream)
     if (held === undefined) return
+    held.batches.forEach((batch, i) => {
+      const sequence = held.first + i
+      if (sequence > before && sequence <= highWater) this.#backlogBytes -= batch.byteLength
+    })
     const drop = Math.min(held.batches.length, Math.max(0, highWater - held.first + 1))
     held.batches.splice(0, drop)
     held.first = Math.max(held.first + drop, highWater + 1)
@@ -92,6 +100,7 @@ export class MemoryStreamStore implements StreamStore {
     const held = this.#heldOf(stream)
     if (held.batches.length === 0) held.first = sequence
     held.batches.push(Uint8Array.from(bytes))
+    this.#backlogBytes += bytes.byteLength
     return 'stored'
   }
 
@@ -101,14 +110,7 @@ export class MemoryStreamStore implements StreamStore {
 
   /** Bytes of held batches above each stream's fold. */
   backlogBytes(): number {
-    let bytes = 0
-    for (const [stream, held] of this.held) {
-      const folded = this.folds.get(stream)?.highWater ?? 0
-      held.batches.forEach((batch, i) => {
-        if (held.first + i > folded) bytes += batch.byteLength
-      })
-    }
-    return bytes
+    return this.#backlogBytes
   }
 
   /** The batches held of `stream`, as hex, from its first held sequence. */
