@@ -251,7 +251,10 @@ export class DeltaStreamStore {
   /**
    * Persists batch `sequence` of another writer's stream; resolves once it is durable.
    * `foldedHighWater` is the stream's h in C (0 when none): the first batch of a stream the store
-   * does not hold must be h + 1, every later one the next sequence.
+   * does not hold must be h + 1, every later one the next sequence. A stream whose h has passed
+   * everything it holds answers `gap` for h + 1 until those folded batches are pruned (its WAL
+   * cannot skip sequences, and dropping them early is exactly what `prune` guards against); the
+   * fold's batches are served from the Raft log meanwhile.
    */
   async storeReceived(
     stream: StreamId,
