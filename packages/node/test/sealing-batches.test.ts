@@ -15,6 +15,7 @@ import {
   bootstrapItems,
   clusterId,
   digest,
+  keyOf,
   renderSealed,
   sealedNode,
   seeds,
@@ -228,5 +229,69 @@ describe('sealing: crypto providers', () => {
     uncached.applier.apply(next, 1, encodeLogEntry([strong, fold(writers, 'a', batches)]))
     expect(verifications).toBe(7)
     expect(digest(uncached).dataLayer).toBe(digest(node).dataLayer)
+  })
+})
+
+describe('sealing: standing comes from C', () => {
+  it('a stranger and a revoked key are refused alike on every node, by the public layer or the envelope', () => {
+    const nodes = [
+      sealedNode('a', nodeCryptoProvider, { keyed: true }),
+      sealedNode('b', pureCryptoProvider, { keyed: true }),
+      sealedNode('c', nodeCryptoProvider, { keyed: false }),
+    ]
+    const { writers, next } = cluster(nodes)
+    const strangerStream = streamOf('d')
+    const replica = new Replica({ node: strangerStream, now: () => t0 })
+    const strangerBatch = writers.d.writer.sealEventualBatch(strangerStream, 1, [
+      replica.map('carts').set('d', 1),
+    ])
+    const items: LogItem[] = [
+      // A stranger's control entry: genuinely signed, but its signer is no writer of C.
+      writers.d.writer.signControl({ kind: 'open', incarnation: strongIncarnation, expected: null }),
+      // A stranger's stream, folded by a member: its key was never admitted.
+      writers.a.writer.signControl({
+        kind: 'fold',
+        runs: [{ stream: strangerStream, batches: [strangerBatch] }],
+      }),
+    ]
+    const outcomes = nodes.map((node) => node.applier.apply(next, 1, encodeLogEntry(items)))
+    for (const outcome of outcomes) {
+      expect(outcome.controls[0]).toEqual({ applied: false, reason: 'the signer is not a current writer' })
+      const foldOutcome = outcome.controls[1]
+      expect(foldOutcome?.applied && foldOutcome.folds?.map((f) => [f.stoppedBy, f.highWater])).toEqual([
+        ['unverified', 0],
+      ])
+    }
+    // b is revoked with its stream cut at 1: its batch 1 (acknowledged before) still folds, batch 2 does not,
+    // and its strong batches are refused by the envelope's standing check.
+    const bReplica = new Replica({ node: streamOf('b'), now: () => t0 })
+    const [one, two] = [1, 2].map((sequence) =>
+      writers.b.writer.sealEventualBatch(streamOf('b'), sequence, [
+        bReplica.map('carts').set(`b${sequence}`, sequence),
+      ]),
+    ) as [FoldedBatchHeader, FoldedBatchHeader]
+    const strong = writers.b.writer.sealStrongBatch(
+      { incarnation: strongIncarnation, sequence: 1, floor: 1 },
+      payload('b'),
+    )
+    applyAll(
+      nodes,
+      [
+        encodeLogEntry([
+          writers.a.writer.signControl({ kind: 'revoke', key: keyOf('b'), cutoffs: [[streamOf('b'), 1]] }),
+        ]),
+        encodeLogEntry([fold(writers, 'b', [one, two]), strong]),
+      ],
+      next + 1,
+    )
+    for (const node of nodes) {
+      expect(node.committed.public.highWaters.highWater(streamOf('b'))).toBe(1)
+      expect(node.sealing?.checks.rejections.get('strong: ENVELOPE_REVOKED_KEY')).toBe(1)
+      expect(digest(node).publicLayer).toBe(digest(nodes[0] as TestNode).publicLayer)
+    }
+    expect(nodes[0]?.committed.data?.mapValue('carts', 'b1')).toBe(1)
+    expect(nodes[0]?.committed.data?.mapValue('carts', 'b2')).toBeUndefined()
+    expect(digest(nodes[1] as TestNode).dataLayer).toBe(digest(nodes[0] as TestNode).dataLayer)
+    expect(() => nodes[0]?.sealing?.keys.strongRing.addWriter(new Uint8Array(32))).toThrow(TypeError)
   })
 })

@@ -43,6 +43,16 @@ export class PublicLayerKeyRing extends KeyRing {
     this.#layer = layer
   }
 
+  /** Writers come from C's public layer alone: registering one here would bypass C. */
+  override addWriter(_publicKey: Uint8Array): void {
+    throw new TypeError("a PublicLayerKeyRing's writers are C's: admit them through the log")
+  }
+
+  /** Revocations come from C's public layer alone (`revoke` and `remove` entries). */
+  override revokeWriter(_publicKey: Uint8Array, _point: { readonly fromEpoch: number }): void {
+    throw new TypeError("a PublicLayerKeyRing's revocations are C's: revoke through the log")
+  }
+
   /** Standing at the public layer's applied index: during apply, the index of the entry applying. */
   override writerStanding(publicKey: Uint8Array, _epoch: number): WriterStanding {
     const layer = this.#layer
