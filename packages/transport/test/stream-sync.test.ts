@@ -2,8 +2,9 @@ import { peerIdFromString } from '@libp2p/peer-id'
 import { SeededRandom } from '@tandem/base'
 import * as lp from 'it-length-prefixed'
 import { afterEach, describe, expect, it } from 'vitest'
+import { FrameDecoder } from '../src/framing/frame-decoder.js'
 import { STREAMS_PROTOCOL } from '../src/protocols.js'
-import { encodeBatches } from '../src/streams/frames.js'
+import { decodeStreamsFrame, encodeBatches, encodeSummary } from '../src/streams/frames.js'
 import {
   createStreamSyncService,
   type StreamSyncOptions,
@@ -315,5 +316,79 @@ describe('/tandem/streams/1', () => {
     await createStreamSyncService(hostileHost, hostileStore, sync)
     await waitFor(() => victimStore.heldThrough(stream) === 3, 'honest sync after the malformed frame')
     expect(victimStore.contents(stream)).toEqual(hostileStore.contents(stream))
+  })
+
+  it('a member that claims more than it serves, or a store that refuses for now, makes no request loop', async () => {
+    const [victimId, claimerId] = await fixture.identities(2)
+    if (victimId === undefined || claimerId === undefined) throw new Error('unreachable')
+    const ids = [victimId.nodeId, claimerId.nodeId]
+    const victimHost = await fixture.node({
+      dataDir: victimId.dataDir,
+      members: ids,
+      listen: TCP_ONLY,
+      backoff,
+    })
+    const victimStore = new MemoryStreamStore()
+    const victim = await createStreamSyncService(victimHost, victimStore, sync)
+    const claimerHost = await fixture.node({
+      dataDir: claimerId.dataDir,
+      members: ids,
+      listen: TCP_ONLY,
+      backoff,
+      peers: { [victimId.nodeId]: victimHost.multiaddrs() },
+    })
+    const raw = await claimerHost.libp2p.dialProtocol(peerIdFromString(victimId.nodeId), STREAMS_PROTOCOL)
+    const limits = { streamIdCharsMax: 256, summaryStreamsMax: 65_536, batchesPerFrameMax: 4_096 }
+    const decoder = new FrameDecoder(STREAMS_PROTOCOL, 1 << 20)
+    let requests = 0
+    const reply = (frame: Uint8Array): void => {
+      raw.send(lp.encode.single(frame).subarray())
+    }
+    raw.addEventListener('message', (event) => {
+      for (const frame of decoder.push(event.data)) {
+        const decoded = decodeStreamsFrame(frame, limits)
+        if (decoded.kind !== 'request') continue
+        requests++
+        // Claims 1,000 batches of each stream, serves none: an empty answer, or one out of order.
+        const stream = decoded.request.stream
+        if (stream === 'wc.1.0') reply(encodeBatches({ stream, batches: [], answer: true }))
+        else
+          reply(
+            encodeBatches({ stream, batches: [{ sequence: 9, sealed: new Uint8Array(4) }], answer: true }),
+          )
+      }
+    })
+    const claim = encodeSummary([
+      { stream: 'wc.1.0', heldThrough: 1_000 },
+      { stream: 'wc.2.0', heldThrough: 1_000 },
+    ])
+    // Three summaries, spread over a few of the victim's rounds: each may cause one request per stream.
+    for (let i = 0; i < 3; i++) {
+      reply(claim)
+      await waitFor(() => requests >= 2 * (i + 1), `requests after summary ${i + 1}`)
+      await new Promise((resolve) => setTimeout(resolve, 150))
+    }
+    expect(requests).toBe(6)
+    expect(victimStore.heldThrough('wc.1.0')).toBe(0)
+    expect(victimStore.heldThrough('wc.2.0')).toBe(0)
+    expect(victim.stats().gaps).toBe(3)
+  })
+
+  it('does not store a batch of an unknown writer, and fetches it once the writer is known', async () => {
+    const seed = 407
+    const random = new SeededRandom(seed)
+    const picky = new MemoryStreamStore()
+    picky.knownWriters = new Set(['wa'])
+    const [a, b] = await members(2, seed, [new MemoryStreamStore(), picky])
+    if (a === undefined || b === undefined) throw new Error('unreachable')
+    for (let i = 0; i < 5; i++) {
+      write(a, random, 'wa.1.0')
+      write(a, random, 'wz.1.0')
+    }
+    await waitFor(() => picky.heldThrough('wa.1.0') === 5, `the known writer's stream (seed ${seed})`)
+    await waitFor(() => b.service.stats().refusedUnknownKey > 1, `unknown writer refused (seed ${seed})`)
+    expect(picky.heldThrough('wz.1.0')).toBe(0)
+    picky.knownWriters.add('wz')
+    await waitFor(() => converged([a, b], ['wa.1.0', 'wz.1.0']), `fetched once known (seed ${seed})`)
   })
 })

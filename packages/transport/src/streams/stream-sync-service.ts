@@ -478,6 +478,9 @@ export class StreamSyncService {
       case 'folded': {
         const { stream, highWater, index } = frame.folded
         session.requests.delete(stream)
+        // Not again until the peer's next summary: the node takes these from the Raft log, and
+        // asking again before its h moved would only fetch the same answer, at network speed.
+        session.peerHeld.delete(stream)
         this.#stats.foldedReceived++
         for (const listener of this.#listeners) listener(session.peer, stream, highWater, index)
         this.#pull(session)
@@ -505,12 +508,16 @@ export class StreamSyncService {
     }
     // Keep pulling while the peer holds more: after an answer that made progress, or a push that
     // showed the stream has moved past what this node holds.
-    if ((progressed && message.answer) || gap) {
+    if (message.answer ? progressed : gap) {
       const mine = this.#store.heldThrough(stream)
       let theirs = session.peerHeld.get(stream) ?? 0
       for (const batch of message.batches) theirs = Math.max(theirs, batch.sequence)
       if (theirs > mine) this.#request(session, stream, mine + 1)
     }
+    // An answer that moved nothing (empty, a gap, a refusal): not again before the peer's next
+    // summary, so neither a peer that claims more than it serves nor a store that refuses for
+    // now makes this node ask in a loop.
+    if (message.answer && !progressed) session.peerHeld.delete(stream)
     // An answer frees a request slot: other streams the peer holds more of may go next.
     if (message.answer) this.#pull(session)
   }
