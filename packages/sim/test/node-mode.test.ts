@@ -36,9 +36,11 @@ describe('sim --mode node', () => {
     expect(registerOperations).toBeGreaterThan(SEEDS)
   })
 
-  it('catches deliberately broken nodes: stale reads (linearizability) and a skipped entry (C differs)', async () => {
+  it('catches deliberately broken nodes: stale reads (linearizability) and a skipped entry (C differs)', {
+    timeout: 120_000,
+  }, async () => {
     const firstFailure = async (injectBug: 'stale-reads' | 'skipped-entries') => {
-      for (let seed = 1; seed <= 10; seed++) {
+      for (let seed = 1; seed <= 40; seed++) {
         const result = await runNodeSimulation({ seed, keepTrace: false, injectBug })
         if (result.violation !== null) return result.violation.check
       }
