@@ -11,7 +11,7 @@ import {
   type StreamSyncService,
 } from '../src/streams/stream-sync-service.js'
 import type { TransportHost } from '../src/transport-host.js'
-import { Fixture, seededRandom, TCP_ONLY, waitFor } from './helpers.js'
+import { Fixture, QUIC_ONLY, seededRandom, TCP_ONLY, waitFor } from './helpers.js'
 import { MemoryStreamStore } from './memory-stream-store.js'
 
 const fixture = new Fixture()
@@ -39,6 +39,7 @@ async function members(
   seed: number,
   stores?: MemoryStreamStore[],
   options: StreamSyncOptions = sync,
+  listen: string[] = TCP_ONLY,
 ): Promise<Member[]> {
   const identities = await fixture.identities(count)
   const ids = identities.map((identity) => identity.nodeId)
@@ -48,7 +49,7 @@ async function members(
     const host = await fixture.node({
       dataDir: identity.dataDir,
       members: ids,
-      listen: TCP_ONLY,
+      listen,
       backoff,
       random: seededRandom(seed + i),
       peers,
@@ -81,10 +82,13 @@ function write(member: Member, random: SeededRandom, stream: string): void {
 }
 
 describe('/tandem/streams/1', () => {
-  it('two members converge on every stream, live and after one was offline', async () => {
+  it.each([
+    ['TCP', TCP_ONLY],
+    ['QUIC', QUIC_ONLY],
+  ])('two members converge on every stream, live and after one was offline (%s)', async (_name, listen) => {
     const seed = 401
     const random = new SeededRandom(seed)
-    const [a, b] = await members(2, seed)
+    const [a, b] = await members(2, seed, undefined, sync, listen)
     if (a === undefined || b === undefined) throw new Error('unreachable')
     const streams = ['wa.1.0', 'wa.2.0', 'wb.1.0']
     // Written before any session: anti-entropy carries them over.
