@@ -252,6 +252,9 @@ describe('NodeCore on three RaftNodes', () => {
     expect(ack.writeId).toBe(`${writer.core.stream}/1/0`)
     expect(writer.deltaLog.length).toBe(1)
     expect(writer.core.pendingBatches.count).toBe(1)
+    // Visible in the writer's V at once; C (and every other node's V) sees it once folded.
+    expect(writer.core.view.map('m').get('e')).toBe(42)
+    expect(writer.core.committed.data?.mapValue('m', 'e')).toBeUndefined()
     // A batch of a key C never admitted is not stored.
     const own = writer.core.pendingEntries()[0]?.batch as FoldedBatchHeader
     const stranger = streamId('f'.repeat(64) as WriterKey, 'e'.repeat(32) as Incarnation, 0)
@@ -266,6 +269,7 @@ describe('NodeCore on three RaftNodes', () => {
     )
     await fixture.caughtUp()
     for (const member of fixture.members) {
+      expect(member.core.view.map('m').get('e')).toBe(42)
       expect(member.core.committed.public.highWaters.highWater(writer.core.stream)).toBe(1)
       expect(member.core.pendingBatches.count).toBe(0)
     }
@@ -369,6 +373,12 @@ describe('NodeCore on three RaftNodes', () => {
     expect(member.core.outcome(earlier.writeId)).toEqual({ kind: 'unknown-expired' })
     expect(member.core.stream).not.toBe(ack.writeId.split('/')[0])
     expect(member.core.pendingBatches.count).toBe(1)
+    // V takes the reloaded batch once the replayed C admits its key again.
+    await fixture.runUntil(
+      () => member.core.view.map('m').get('r') === 7,
+      1_000,
+      'V showing the reloaded write',
+    )
     const leader = fixture.leader()
     for (const { stream, batch } of member.core.pendingEntries()) leader.core.receiveBatch(stream, batch)
     await fixture.runUntil(

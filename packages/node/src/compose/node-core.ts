@@ -32,7 +32,7 @@ import {
   Role,
   type StateMachine,
 } from '@tandem/raft'
-import { encodeEventualPayload } from '../codec/eventual-payload.js'
+import { decodeEventualPayload, encodeEventualPayload } from '../codec/eventual-payload.js'
 import { encodeLogEntry } from '../codec/log-entry.js'
 import { plaintextBatchOpener, unverifiedSignatures } from '../codec/null-envelope.js'
 import { encodeStrongPayload } from '../codec/strong-payload.js'
@@ -50,8 +50,10 @@ import {
   type WriteId,
   type WriterKey,
 } from '../core/ids.js'
+import { LocalView } from '../core/local-view.js'
 import { type AppliedEntry, LogApplier } from '../core/log-applier.js'
 import type { StampTime } from '../core/strong-clock.js'
+import { MalformedOperationError } from '../errors.js'
 import { commandKeyOf } from './command-key.js'
 import { confChangeVeto } from './conf-veto.js'
 import type { DeltaLog } from './delta-log.js'
@@ -186,7 +188,11 @@ interface QueuedEventual {
 export class NodeCore {
   readonly committed: CommittedState
   readonly applier: LogApplier
+  /** The local view V = C ⊔ the pending batches this node holds (local reads). */
+  readonly view: LocalView
   readonly #options: NodeCoreOptions
+  /** Pending batches V holds or judged (`<stream>/<sequence>`); the others are offered again. */
+  #inView = new Set<string>()
   readonly #pending = new PendingFolds()
   readonly #stream: StreamId
   readonly #writer: Replica
@@ -223,6 +229,7 @@ export class NodeCore {
       signatures: unverifiedSignatures,
       opener: plaintextBatchOpener,
     })
+    this.view = new LocalView({ committed: this.committed, now: options.wallClock })
     this.#stream = streamId(options.key, options.incarnation, 0)
     // The writer's clock observes C: an eventual write made after a strong write applied here is
     // stamped above it (capped at the local clock + driftMax, as V's HLC is), so it wins under LWW.
@@ -361,6 +368,7 @@ export class NodeCore {
     if (this.#pending.bytes + batch.sealed.length > publicLayer.constants.eventualBacklogBytesMax)
       return 'refused'
     this.#pending.add(stream, batch)
+    this.#offerToView(stream, batch)
     return 'held'
   }
 
@@ -535,6 +543,7 @@ export class NodeCore {
       return
     }
     this.#pending.add(stream, batch)
+    this.#offerToView(stream, batch)
     if (this.#running) this.#options.onBatchDurable?.(stream, batch)
     queued.forEach((item, position) => {
       item.waiter.resolve({ stamp: item.stamp, writeId: eventualWriteId(stream, sequence, position) })
@@ -647,7 +656,44 @@ export class NodeCore {
       })
   }
 
+  /**
+   * Hands a held batch to V. V refuses a batch whose key C has not admitted yet (after a restart, C
+   * is still replaying when the delta log loads), so such batches are offered again each fold tick.
+   */
+  #offerToView(stream: StreamId, batch: FoldedBatchHeader): void {
+    const id = `${stream}/${batch.sequence}`
+    if (this.#inView.has(id)) return
+    let deltas: ReturnType<typeof decodeEventualPayload>
+    try {
+      deltas = decodeEventualPayload(batch.sealed)
+    } catch (error) {
+      if (!(error instanceof MalformedOperationError)) throw error
+      this.#inView.add(id) // never mergeable; the fold refuses it identically on every node
+      return
+    }
+    const admission = this.view.addPending(stream, {
+      sequence: batch.sequence,
+      epoch: batch.epoch,
+      deltas,
+      bytes: batch.sealed.length,
+    })
+    if (admission !== 'key-not-admitted') this.#inView.add(id)
+  }
+
+  /** Offers V every held batch it has not taken yet, and forgets the ids of folded ones. */
+  #refreshView(): void {
+    this.#prune()
+    const held = new Set<string>()
+    for (const { stream, batch } of this.#pending.entries()) {
+      const id = `${stream}/${batch.sequence}`
+      held.add(id)
+      if (!this.#inView.has(id)) this.#offerToView(stream, batch)
+    }
+    for (const id of this.#inView) if (!held.has(id)) this.#inView.delete(id)
+  }
+
   #proposeFold(): void {
+    this.#refreshView()
     if (this.#foldInFlight || !this.leading) return
     const publicLayer = this.committed.public
     if (!publicLayer.membership.mayWriteAt(this.#options.key, publicLayer.appliedIndex + 1)) return
