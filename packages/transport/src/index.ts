@@ -1,7 +1,8 @@
 /**
  * @tandem/transport — Tandem's libp2p host (QUIC v1 and TCP, Noise, yamux, identify, ping) and its
- * three protocols: `/tandem/raft/2` (Raft messages), `/tandem/snapshot/1` (resumable snapshot
- * streaming) and `/tandem/crdt/1` (CRDT anti-entropy), with member-only admission.
+ * four protocols: `/tandem/raft/2` (Raft messages), `/tandem/snapshot/1` (resumable snapshot
+ * streaming), `/tandem/crdt/1` (CRDT anti-entropy) and `/tandem/streams/1` (anti-entropy of sealed
+ * delta streams), with member-only admission.
  *
  * @example
  * ```ts
@@ -81,22 +82,6 @@ export { type CrdtSyncOptions, CrdtSyncService, createCrdtSyncService } from './
  * try { await snapshots.send(peer, snapshot) } catch (error) {
  *   if (error instanceof TransportError && error.code === 'TRANSPORT_SNAPSHOT_TRANSFER_FAILED') retryLater()
  * }
- * ```
- */
-/**
- * `/tandem/streams/1`: anti-entropy of sealed delta streams between members — live pushes of a
- * writer's own durable batches, periodic summaries of held-through per stream, in-order pulls or a
- * `folded(h, index)` answer, nothing merged past a gap, and no pulling while the store's backlog is
- * full. The node supplies its delta streams as a {@link StreamStore}; its error is
- * {@link StreamsProtocolError} (`TRANSPORT_STREAMS_PROTOCOL`).
- *
- * @example
- * ```ts
- * const streams = await createStreamSyncService(host, store, { antiEntropyIntervalMs: 1_000 })
- * streams.onFolded((peer, stream, highWater, index) => fetchFromRaftLog(stream, highWater, index))
- * const sequence = await deltaStreams.appendOwn(sealed) // durable first
- * streams.publish(ownStream, sequence, sealed)
- * console.log(streams.stats().stored, host.admission.admits(peer, STREAMS_PROTOCOL))
  * ```
  */
 export {
@@ -314,6 +299,22 @@ export {
   SnapshotService,
   type SnapshotServiceOptions,
 } from './snapshot/service.js'
+/**
+ * `/tandem/streams/1`: anti-entropy of sealed delta streams between members — live pushes of a
+ * writer's own durable batches, periodic summaries of held-through per stream, in-order pulls or a
+ * `folded(h, index)` answer, nothing merged past a gap, and no pulling while the store's backlog is
+ * full. The node supplies its delta streams as a {@link StreamStore}; its error is
+ * {@link StreamsProtocolError} (`TRANSPORT_STREAMS_PROTOCOL`).
+ *
+ * @example
+ * ```ts
+ * const streams = await createStreamSyncService(host, store, { antiEntropyIntervalMs: 1_000 })
+ * streams.onFolded((peer, stream, highWater, index) => fetchFromRaftLog(stream, highWater, index))
+ * const sequence = await deltaStreams.appendOwn(sealed) // durable first
+ * streams.publish(ownStream, sequence, sealed)
+ * console.log(streams.stats().stored, host.admission.admits(peer, STREAMS_PROTOCOL))
+ * ```
+ */
 export type {
   FoldedAnswer,
   StoredBatch,
@@ -321,6 +322,15 @@ export type {
   StreamHeldThrough,
   StreamStore,
 } from './streams/stream-store.js'
+/**
+ * The `/tandem/streams/1` service, its options and counters, and the listener of folded answers.
+ *
+ * @example
+ * ```ts
+ * const service: StreamSyncService = await createStreamSyncService(host, store, { requestsInFlightMax: 8 })
+ * const { stored, gaps, pullsPaused }: StreamSyncStats = service.stats()
+ * ```
+ */
 export {
   createStreamSyncService,
   type FoldedListener,
