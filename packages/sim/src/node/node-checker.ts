@@ -83,6 +83,7 @@ export class NodeChecker {
   /** The final checks over a healed, settled cluster (`cores`: every node, all running). */
   finalChecks(cores: readonly { readonly nodeId: string; readonly core: NodeCore }[]): void {
     if (this.violation !== null) return
+    this.checkViews(cores)
     for (const [writeId, index] of this.strongAcks) {
       const recorded = this.byIndex.get(index)
       if (recorded === undefined || !recorded.strong.has(writeId))
@@ -102,6 +103,28 @@ export class NodeChecker {
         this.fail(
           'crdt-convergence',
           `${nodeId} still holds ${pending.count} unfolded batches after the heal: V ≠ C`,
+        )
+    }
+  }
+
+  /** V converged: after the heal every node's V reads as its C, and as every other node's. */
+  private checkViews(cores: readonly { readonly nodeId: string; readonly core: NodeCore }[]): void {
+    let first: { readonly nodeId: string; readonly text: string } | null = null
+    for (const { nodeId, core } of cores) {
+      for (const name of ['m', 'reg', 'stock']) {
+        const view = JSON.stringify([...core.view.map(name).entries()].sort(([a], [b]) => (a < b ? -1 : 1)))
+        const committed = JSON.stringify(
+          [...(core.committed.data?.replica.map(name).entries() ?? [])].sort(([a], [b]) => (a < b ? -1 : 1)),
+        )
+        if (view !== committed)
+          this.fail('crdt-convergence', `${nodeId}: V ≠ C in map ${name} after the heal`)
+      }
+      const text = JSON.stringify([...core.view.map('m').entries()].sort(([a], [b]) => (a < b ? -1 : 1)))
+      if (first === null) first = { nodeId, text }
+      else if (first.text !== text)
+        this.fail(
+          'crdt-convergence',
+          `V differs after the heal: ${first.nodeId} ${first.text}, ${nodeId} ${text}`,
         )
     }
   }

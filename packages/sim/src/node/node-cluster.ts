@@ -499,6 +499,13 @@ export class NodeCluster implements ClusterUnderTest {
       await this.wait(
         core.eventual({ kind: 'map-set', collection: 'm', key, value }).then((ack) => {
           this.stats.eventualAcknowledged++
+          // Read your writes: an acknowledged eventual write is in the writer's V at once (nothing
+          // deletes in this workload, so some value is there).
+          if (!core.view.map('m').has(key))
+            this.checker.fail(
+              'crdt-read-your-writes',
+              `${ack.writeId} acknowledged but absent from its writer's V`,
+            )
           const [stream, sequence] = ack.writeId.split('/') as [string, string]
           this.checker.observeEventualAck(ack.writeId, stream as StreamId, Number(sequence))
         }),
