@@ -313,6 +313,14 @@ describe('/tandem/streams/1', () => {
       () => victimHost.peerMetrics(hostileId.nodeId).streamErrors === 1,
       'malformed frame counted',
     )
+    // So does a frame announced over the cap (4 MiB against about 1.1 MiB), refused from its prefix.
+    const raw2 = await hostileHost.libp2p.dialProtocol(peerIdFromString(victimId.nodeId), STREAMS_PROTOCOL)
+    raw2.addEventListener('message', () => {})
+    raw2.send(Uint8Array.of(0x80, 0x80, 0x80, 0x02))
+    await waitFor(
+      () => victimHost.peerMetrics(hostileId.nodeId).streamErrors === 2,
+      'oversized frame counted',
+    )
     const hostileStore = new MemoryStreamStore()
     hostileStore.appendOwn(stream, one.sealed)
     hostileStore.appendOwn(stream, two.sealed)
