@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest'
 import { nodeReplayCommand, runNodeSimulation } from '../src/node/node-simulation.js'
 
-const SEEDS = 60
+const SEEDS = 100
 
 describe('sim --mode node', () => {
   it(`passes ${SEEDS} seeds`, { timeout: 180_000 }, async () => {
