@@ -403,4 +403,25 @@ describe('/tandem/streams/1', () => {
     picky.knownWriters.add('wz')
     await waitFor(() => converged([a, b], ['wa.1.0', 'wz.1.0']), `fetched once known (seed ${seed})`)
   })
+
+  it('follows membership: a removed member is cut off, and syncs again once added back', async () => {
+    const seed = 408
+    const random = new SeededRandom(seed)
+    const [a, b] = await members(2, seed)
+    if (a === undefined || b === undefined) throw new Error('unreachable')
+    const both = [a.host.nodeId, b.host.nodeId]
+    write(b, random, 'wb.1.0')
+    await waitFor(() => a.store.heldThrough('wb.1.0') === 1, `first batch (seed ${seed})`)
+    await a.host.setMembers([a.host.nodeId])
+    await waitFor(() => !a.service.isSyncing(b.host.nodeId), 'session with the removed member closed')
+    for (let i = 0; i < 5; i++) write(b, random, 'wb.1.0')
+    // Several of B's rounds: nothing reaches A, by push or by anti-entropy.
+    const sessions = b.service.sessionCount(a.host.nodeId)
+    await new Promise((resolve) => setTimeout(resolve, 500))
+    expect(a.store.heldThrough('wb.1.0')).toBe(1)
+    expect(a.service.sessionCount(b.host.nodeId)).toBe(0)
+    await a.host.setMembers(both)
+    await waitFor(() => converged([a, b], ['wb.1.0']), `convergence once added back (seed ${seed})`)
+    expect(b.service.sessionCount(a.host.nodeId)).toBeGreaterThan(sessions)
+  })
 })
