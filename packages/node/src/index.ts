@@ -566,6 +566,30 @@ export {
   type StreamBatch,
 } from './streams/delta-stream-store.js'
 /**
+ * `@tandem/transport`'s `StreamStore` over the node's delta streams and C, for
+ * `createStreamSyncService`: the receipt rules (a key C never admitted, above a cutoff, the
+ * backlog bound, verified before storing, in order), the anti-entropy summary, folded answers with
+ * the fold's index, and pruning only once a fold is covered by the persisted commit index.
+ *
+ * @example
+ * ```ts
+ * import { createStreamSyncService } from '@tandem/transport'
+ * import { StreamStoreAdapter } from '@tandem/node'
+ * const adapter = new StreamStoreAdapter({
+ *   store, committed: core.committed.public, batchCheck: sealing.checks,
+ *   persistedCommitIndex: () => storage.persistedCommitIndex,
+ *   onStored: (stream, batch) => core.receiveBatch(stream, batch),
+ * })
+ * const service = await createStreamSyncService(host, adapter)
+ * ```
+ */
+export {
+  StreamStoreAdapter,
+  type StreamStoreAdapterOptions,
+  type StreamStoreAdapterStats,
+  type StreamStoreCommitted,
+} from './streams/stream-store-adapter.js'
+/**
  * The composition core's `DeltaLog` on the durable delta streams: a `NodeCore` built with it
  * acknowledges an eventual write only once the batch is fsynced, and gets its unfolded batches back
  * at start.
