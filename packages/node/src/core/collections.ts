@@ -91,6 +91,12 @@ export class CollectionDeclarations {
     return null
   }
 
+  /** Restores the declarations from a snapshot (replacing whatever it held). */
+  restore(entries: Iterable<readonly [string, CollectionRules]>): void {
+    this.#declared.clear()
+    for (const [name, rules] of entries) this.#declared.set(name, normaliseRules(rules))
+  }
+
   /** Every declaration, sorted by name (snapshots and digests). */
   entries(): [string, CollectionRules][] {
     return [...this.#declared].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))

@@ -10,7 +10,7 @@
  * order), clamped to t + driftMax and never refused for time.
  */
 import { assert } from '@tandem/base'
-import { type Delta, InvalidDeltaError, Replica, type Value } from '@tandem/crdt'
+import { type Delta, InvalidDeltaError, type RemovalRecord, Replica, type Value } from '@tandem/crdt'
 import { CollectionDeclarations, type Consistency } from './collections.js'
 import { evaluateCondition } from './conditions.js'
 import type { ClusterConstants } from './control.js'
@@ -161,6 +161,24 @@ export class DataLayer {
       }
     }
     return null
+  }
+
+  /**
+   * Restores the fields a snapshot holds beside the replica, sessions, idempotency records and
+   * declarations (each restored through its own `restore`): the dense counter and strongClock.
+   */
+  restoreCounters(state: { readonly strongCount: number; readonly strongClock: StampTime }): void {
+    this.#strongCount = state.strongCount
+    this.strongClock.restore(state.strongClock)
+  }
+
+  /**
+   * Merges a snapshot's replica state and its removal records into this (empty) layer's replica.
+   * The state's stamps already took effect in C, so they are trusted as they are (no drift check).
+   */
+  restoreReplica(state: Delta, removals: readonly RemovalRecord[]): void {
+    this.#replica.apply(state, FOLD_ORIGIN, { drift: 'cap' })
+    this.#replica.restoreRemovalRecords(removals)
   }
 
   /** Reads a map value from C. */

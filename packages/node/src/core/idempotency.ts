@@ -25,6 +25,17 @@ export type IdempotencyCheck<Result> =
   | { readonly kind: 'replay'; readonly result: Result }
   | { readonly kind: 'reuse' }
 
+/** One writer's records as a snapshot holds them, in write order. */
+export interface IdempotencyWriterSnapshot<Result> {
+  readonly writer: WriterKey
+  readonly records: readonly {
+    readonly idempotencyKey: string
+    readonly operationHash: string
+    readonly result: Result
+    readonly writtenAtMs: number
+  }[]
+}
+
 interface IdempotencyRecord<Result> {
   readonly operationHash: string
   readonly result: Result
@@ -75,6 +86,33 @@ export class IdempotencyRecords<Result> {
     while (records.size > this.#limits.recordsPerWriterMax) {
       const oldest = records.keys().next().value as string
       records.delete(oldest)
+    }
+  }
+
+  /** Every writer's records, writers sorted by key, records in write order (snapshots). */
+  entries(): IdempotencyWriterSnapshot<Result>[] {
+    return [...this.#records]
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([writer, records]) => ({
+        writer,
+        records: [...records].map(([idempotencyKey, record]) => ({ idempotencyKey, ...record })),
+      }))
+  }
+
+  /** Restores the records from a snapshot (replacing whatever they held; write order kept). */
+  restore(writers: readonly IdempotencyWriterSnapshot<Result>[]): void {
+    this.#records.clear()
+    for (const { writer, records } of writers) {
+      if (records.length === 0) continue
+      this.#records.set(
+        writer,
+        new Map(
+          records.map(({ idempotencyKey, operationHash, result, writtenAtMs }) => [
+            idempotencyKey,
+            { operationHash, result, writtenAtMs },
+          ]),
+        ),
+      )
     }
   }
 

@@ -30,6 +30,12 @@ export class Incarnations {
     return 'opened'
   }
 
+  /** Restores the table from a snapshot (replacing whatever it held). */
+  restore(entries: Iterable<readonly [WriterKey, Incarnation]>): void {
+    this.#current.clear()
+    for (const [key, incarnation] of entries) this.#current.set(key, incarnation)
+  }
+
   /** Every key's current incarnation, sorted by key (snapshots and digests). */
   entries(): [WriterKey, Incarnation][] {
     return [...this.#current].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))

@@ -118,6 +118,25 @@ export class Membership {
     return [...this.#writers].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
   }
 
+  /** Every storeId that was ever a member, sorted (snapshots: it is never admitted again). */
+  everStoreIds(): string[] {
+    return [...this.#everStoreIds].sort()
+  }
+
+  /** Restores the record from a snapshot (replacing whatever it held). */
+  restore(state: {
+    readonly members: readonly MemberRecord[]
+    readonly everStoreIds: readonly string[]
+    readonly writers: readonly (readonly [WriterKey, WriterStanding])[]
+  }): void {
+    this.#members.clear()
+    this.#everStoreIds.clear()
+    this.#writers.clear()
+    for (const member of state.members) this.#members.set(member.id, member)
+    for (const storeId of state.everStoreIds) this.#everStoreIds.add(storeId)
+    for (const [key, standing] of state.writers) this.#writers.set(key, standing)
+  }
+
   /** Whether `key` may write at log index `index`. */
   mayWriteAt(key: WriterKey, index: number): boolean {
     const standing = this.#writers.get(key)

@@ -89,6 +89,44 @@ export class PublicLayer {
     this.#appliedIndex = index
   }
 
+  /** The keys whose standing ended (removed or revoked), sorted (snapshots). */
+  endedKeys(): WriterKey[] {
+    return [...this.#endedKeys].sort()
+  }
+
+  /** The recorded stream cutoffs, sorted by stream (snapshots). */
+  cutoffs(): [StreamId, number][] {
+    return [...this.#cutoffs].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+  }
+
+  /** The epochs C knows, ascending (snapshots). */
+  epochs(): number[] {
+    return [...this.#epochs].sort((a, b) => a - b)
+  }
+
+  /**
+   * Restores the layer's own fields from a snapshot: the applied index, ended keys, cutoffs, epochs
+   * and constants. The caller restores membership, incarnations, log time and high-waters first
+   * (their own `restore`); the log-time voters follow from the restored membership.
+   */
+  restoreFields(state: {
+    readonly appliedIndex: number
+    readonly endedKeys: readonly WriterKey[]
+    readonly cutoffs: readonly (readonly [StreamId, number])[]
+    readonly epochs: readonly number[]
+    readonly constants: ClusterConstants
+  }): void {
+    this.#appliedIndex = state.appliedIndex
+    this.#endedKeys.clear()
+    for (const key of state.endedKeys) this.#endedKeys.add(key)
+    this.#cutoffs.clear()
+    for (const [stream, position] of state.cutoffs) this.#cutoffs.set(stream, position)
+    this.#epochs.clear()
+    for (const epoch of state.epochs) this.#epochs.add(epoch)
+    this.#constants = state.constants
+    this.#syncVoters()
+  }
+
   /**
    * The canonical encoding of the whole layer: identical bytes on every node at the same index.
    * Maps are written as sorted arrays, so no insertion order leaks in.

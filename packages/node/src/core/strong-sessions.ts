@@ -45,6 +45,14 @@ export type SessionOutcome<Result> =
   | { readonly kind: 'unknown-expired' }
   | { readonly kind: 'not-seen' }
 
+/** One session as a snapshot holds it. */
+export interface SessionSnapshot<Result> {
+  readonly key: WriterKey
+  readonly incarnation: Incarnation
+  readonly floor: number
+  readonly applied: readonly (readonly [number, readonly Result[]])[]
+}
+
 interface Session<Result> {
   readonly incarnation: Incarnation
   floor: number
@@ -122,6 +130,25 @@ export class StrongSessions<Result> {
     if (results !== undefined) return { kind: 'applied', results }
     if (sequence < session.floor) return { kind: 'unknown-expired' }
     return { kind: 'not-seen' }
+  }
+
+  /** Every session, sorted by key, its applied batches by sequence (snapshots). */
+  entries(): SessionSnapshot<Result>[] {
+    return [...this.#sessions]
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([key, session]) => ({
+        key,
+        incarnation: session.incarnation,
+        floor: session.floor,
+        applied: [...session.applied].sort(([a], [b]) => a - b),
+      }))
+  }
+
+  /** Restores the sessions from a snapshot (replacing whatever they held). */
+  restore(sessions: readonly SessionSnapshot<Result>[]): void {
+    this.#sessions.clear()
+    for (const { key, incarnation, floor, applied } of sessions)
+      this.#sessions.set(key, { incarnation, floor, applied: new Map(applied) })
   }
 
   /** The current incarnation of a key's session, if any. */

@@ -4512,3 +4512,3154 @@ export namespace LogEntry {
     return streamMessage(buf, LogEntry.codec(), opts)
   }
 }
+
+export interface SnapshotMember {
+  id: string
+  key: string
+  keyed: boolean
+  voter: boolean
+}
+
+export namespace SnapshotMember {
+  let _codec: Codec<SnapshotMember>
+
+  export const codec = (): Codec<SnapshotMember> => {
+    if (_codec == null) {
+      _codec = message<SnapshotMember>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.id != null && obj.id !== '')) {
+          w.uint32(10)
+          w.string(obj.id)
+        }
+
+        if ((obj.key != null && obj.key !== '')) {
+          w.uint32(18)
+          w.string(obj.key)
+        }
+
+        if ((obj.keyed != null && obj.keyed !== false)) {
+          w.uint32(24)
+          w.bool(obj.keyed)
+        }
+
+        if ((obj.voter != null && obj.voter !== false)) {
+          w.uint32(32)
+          w.bool(obj.voter)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          id: '',
+          key: '',
+          keyed: false,
+          voter: false
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.id = reader.string()
+              break
+            }
+            case 2: {
+              obj.key = reader.string()
+              break
+            }
+            case 3: {
+              obj.keyed = reader.bool()
+              break
+            }
+            case 4: {
+              obj.voter = reader.bool()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.id`,
+                value: reader.string()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.key`,
+                value: reader.string()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.keyed`,
+                value: reader.bool()
+              }
+              break
+            }
+            case 4: {
+              yield {
+                field: `${prefix}.voter`,
+                value: reader.bool()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface SnapshotMemberIdFieldEvent {
+    field: '$.id'
+    value: string
+  }
+
+  export interface SnapshotMemberKeyFieldEvent {
+    field: '$.key'
+    value: string
+  }
+
+  export interface SnapshotMemberKeyedFieldEvent {
+    field: '$.keyed'
+    value: boolean
+  }
+
+  export interface SnapshotMemberVoterFieldEvent {
+    field: '$.voter'
+    value: boolean
+  }
+
+  export function encode (obj: Partial<SnapshotMember>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, SnapshotMember.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SnapshotMember>): SnapshotMember {
+    return decodeMessage(buf, SnapshotMember.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SnapshotMember>): Generator<SnapshotMemberIdFieldEvent | SnapshotMemberKeyFieldEvent | SnapshotMemberKeyedFieldEvent | SnapshotMemberVoterFieldEvent> {
+    return streamMessage(buf, SnapshotMember.codec(), opts)
+  }
+}
+
+export interface SnapshotWriter {
+  key: string
+  admittedAtIndex: number
+  ended: boolean
+  endedAtIndex: number
+  revoked: boolean
+}
+
+export namespace SnapshotWriter {
+  let _codec: Codec<SnapshotWriter>
+
+  export const codec = (): Codec<SnapshotWriter> => {
+    if (_codec == null) {
+      _codec = message<SnapshotWriter>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.key != null && obj.key !== '')) {
+          w.uint32(10)
+          w.string(obj.key)
+        }
+
+        if ((obj.admittedAtIndex != null && obj.admittedAtIndex !== 0)) {
+          w.uint32(16)
+          w.uint64Number(obj.admittedAtIndex)
+        }
+
+        if ((obj.ended != null && obj.ended !== false)) {
+          w.uint32(24)
+          w.bool(obj.ended)
+        }
+
+        if ((obj.endedAtIndex != null && obj.endedAtIndex !== 0)) {
+          w.uint32(32)
+          w.uint64Number(obj.endedAtIndex)
+        }
+
+        if ((obj.revoked != null && obj.revoked !== false)) {
+          w.uint32(40)
+          w.bool(obj.revoked)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          key: '',
+          admittedAtIndex: 0,
+          ended: false,
+          endedAtIndex: 0,
+          revoked: false
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.key = reader.string()
+              break
+            }
+            case 2: {
+              obj.admittedAtIndex = reader.uint64Number()
+              break
+            }
+            case 3: {
+              obj.ended = reader.bool()
+              break
+            }
+            case 4: {
+              obj.endedAtIndex = reader.uint64Number()
+              break
+            }
+            case 5: {
+              obj.revoked = reader.bool()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.key`,
+                value: reader.string()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.admittedAtIndex`,
+                value: reader.uint64Number()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.ended`,
+                value: reader.bool()
+              }
+              break
+            }
+            case 4: {
+              yield {
+                field: `${prefix}.endedAtIndex`,
+                value: reader.uint64Number()
+              }
+              break
+            }
+            case 5: {
+              yield {
+                field: `${prefix}.revoked`,
+                value: reader.bool()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface SnapshotWriterKeyFieldEvent {
+    field: '$.key'
+    value: string
+  }
+
+  export interface SnapshotWriterAdmittedAtIndexFieldEvent {
+    field: '$.admittedAtIndex'
+    value: number
+  }
+
+  export interface SnapshotWriterEndedFieldEvent {
+    field: '$.ended'
+    value: boolean
+  }
+
+  export interface SnapshotWriterEndedAtIndexFieldEvent {
+    field: '$.endedAtIndex'
+    value: number
+  }
+
+  export interface SnapshotWriterRevokedFieldEvent {
+    field: '$.revoked'
+    value: boolean
+  }
+
+  export function encode (obj: Partial<SnapshotWriter>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, SnapshotWriter.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SnapshotWriter>): SnapshotWriter {
+    return decodeMessage(buf, SnapshotWriter.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SnapshotWriter>): Generator<SnapshotWriterKeyFieldEvent | SnapshotWriterAdmittedAtIndexFieldEvent | SnapshotWriterEndedFieldEvent | SnapshotWriterEndedAtIndexFieldEvent | SnapshotWriterRevokedFieldEvent> {
+    return streamMessage(buf, SnapshotWriter.codec(), opts)
+  }
+}
+
+export interface SnapshotIncarnation {
+  key: string
+  incarnation: string
+}
+
+export namespace SnapshotIncarnation {
+  let _codec: Codec<SnapshotIncarnation>
+
+  export const codec = (): Codec<SnapshotIncarnation> => {
+    if (_codec == null) {
+      _codec = message<SnapshotIncarnation>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.key != null && obj.key !== '')) {
+          w.uint32(10)
+          w.string(obj.key)
+        }
+
+        if ((obj.incarnation != null && obj.incarnation !== '')) {
+          w.uint32(18)
+          w.string(obj.incarnation)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          key: '',
+          incarnation: ''
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.key = reader.string()
+              break
+            }
+            case 2: {
+              obj.incarnation = reader.string()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.key`,
+                value: reader.string()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.incarnation`,
+                value: reader.string()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface SnapshotIncarnationKeyFieldEvent {
+    field: '$.key'
+    value: string
+  }
+
+  export interface SnapshotIncarnationIncarnationFieldEvent {
+    field: '$.incarnation'
+    value: string
+  }
+
+  export function encode (obj: Partial<SnapshotIncarnation>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, SnapshotIncarnation.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SnapshotIncarnation>): SnapshotIncarnation {
+    return decodeMessage(buf, SnapshotIncarnation.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SnapshotIncarnation>): Generator<SnapshotIncarnationKeyFieldEvent | SnapshotIncarnationIncarnationFieldEvent> {
+    return streamMessage(buf, SnapshotIncarnation.codec(), opts)
+  }
+}
+
+export interface SnapshotReading {
+  member: string
+  readingMs: number
+}
+
+export namespace SnapshotReading {
+  let _codec: Codec<SnapshotReading>
+
+  export const codec = (): Codec<SnapshotReading> => {
+    if (_codec == null) {
+      _codec = message<SnapshotReading>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.member != null && obj.member !== '')) {
+          w.uint32(10)
+          w.string(obj.member)
+        }
+
+        if ((obj.readingMs != null && obj.readingMs !== 0)) {
+          w.uint32(16)
+          w.uint64Number(obj.readingMs)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          member: '',
+          readingMs: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.member = reader.string()
+              break
+            }
+            case 2: {
+              obj.readingMs = reader.uint64Number()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.member`,
+                value: reader.string()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.readingMs`,
+                value: reader.uint64Number()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface SnapshotReadingMemberFieldEvent {
+    field: '$.member'
+    value: string
+  }
+
+  export interface SnapshotReadingReadingMsFieldEvent {
+    field: '$.readingMs'
+    value: number
+  }
+
+  export function encode (obj: Partial<SnapshotReading>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, SnapshotReading.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SnapshotReading>): SnapshotReading {
+    return decodeMessage(buf, SnapshotReading.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SnapshotReading>): Generator<SnapshotReadingMemberFieldEvent | SnapshotReadingReadingMsFieldEvent> {
+    return streamMessage(buf, SnapshotReading.codec(), opts)
+  }
+}
+
+export interface SnapshotPosition {
+  stream: string
+  position: number
+}
+
+export namespace SnapshotPosition {
+  let _codec: Codec<SnapshotPosition>
+
+  export const codec = (): Codec<SnapshotPosition> => {
+    if (_codec == null) {
+      _codec = message<SnapshotPosition>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.stream != null && obj.stream !== '')) {
+          w.uint32(10)
+          w.string(obj.stream)
+        }
+
+        if ((obj.position != null && obj.position !== 0)) {
+          w.uint32(16)
+          w.uint64Number(obj.position)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          stream: '',
+          position: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.stream = reader.string()
+              break
+            }
+            case 2: {
+              obj.position = reader.uint64Number()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.stream`,
+                value: reader.string()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.position`,
+                value: reader.uint64Number()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface SnapshotPositionStreamFieldEvent {
+    field: '$.stream'
+    value: string
+  }
+
+  export interface SnapshotPositionPositionFieldEvent {
+    field: '$.position'
+    value: number
+  }
+
+  export function encode (obj: Partial<SnapshotPosition>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, SnapshotPosition.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SnapshotPosition>): SnapshotPosition {
+    return decodeMessage(buf, SnapshotPosition.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SnapshotPosition>): Generator<SnapshotPositionStreamFieldEvent | SnapshotPositionPositionFieldEvent> {
+    return streamMessage(buf, SnapshotPosition.codec(), opts)
+  }
+}
+
+export interface PublicSnapshot {
+  version: number
+  appliedIndex: number
+  members: SnapshotMember[]
+  everStoreIds: string[]
+  writers: SnapshotWriter[]
+  endedKeys: string[]
+  incarnations: SnapshotIncarnation[]
+  tMs: number
+  readings: SnapshotReading[]
+  highWaters: SnapshotPosition[]
+  cutoffs: SnapshotPosition[]
+  epochs: number[]
+  constants?: Constants
+}
+
+export namespace PublicSnapshot {
+  let _codec: Codec<PublicSnapshot>
+
+  export const codec = (): Codec<PublicSnapshot> => {
+    if (_codec == null) {
+      _codec = message<PublicSnapshot>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.version != null && obj.version !== 0)) {
+          w.uint32(8)
+          w.uint32(obj.version)
+        }
+
+        if ((obj.appliedIndex != null && obj.appliedIndex !== 0)) {
+          w.uint32(16)
+          w.uint64Number(obj.appliedIndex)
+        }
+
+        if (obj.members != null && obj.members.length > 0) {
+          for (const value of obj.members) {
+            w.uint32(26)
+            SnapshotMember.codec().encode(value, w)
+          }
+        }
+
+        if (obj.everStoreIds != null && obj.everStoreIds.length > 0) {
+          for (const value of obj.everStoreIds) {
+            w.uint32(34)
+            w.string(value)
+          }
+        }
+
+        if (obj.writers != null && obj.writers.length > 0) {
+          for (const value of obj.writers) {
+            w.uint32(42)
+            SnapshotWriter.codec().encode(value, w)
+          }
+        }
+
+        if (obj.endedKeys != null && obj.endedKeys.length > 0) {
+          for (const value of obj.endedKeys) {
+            w.uint32(50)
+            w.string(value)
+          }
+        }
+
+        if (obj.incarnations != null && obj.incarnations.length > 0) {
+          for (const value of obj.incarnations) {
+            w.uint32(58)
+            SnapshotIncarnation.codec().encode(value, w)
+          }
+        }
+
+        if ((obj.tMs != null && obj.tMs !== 0)) {
+          w.uint32(64)
+          w.uint64Number(obj.tMs)
+        }
+
+        if (obj.readings != null && obj.readings.length > 0) {
+          for (const value of obj.readings) {
+            w.uint32(74)
+            SnapshotReading.codec().encode(value, w)
+          }
+        }
+
+        if (obj.highWaters != null && obj.highWaters.length > 0) {
+          for (const value of obj.highWaters) {
+            w.uint32(82)
+            SnapshotPosition.codec().encode(value, w)
+          }
+        }
+
+        if (obj.cutoffs != null && obj.cutoffs.length > 0) {
+          for (const value of obj.cutoffs) {
+            w.uint32(90)
+            SnapshotPosition.codec().encode(value, w)
+          }
+        }
+
+        if (obj.epochs != null && obj.epochs.length > 0) {
+          for (const value of obj.epochs) {
+            w.uint32(96)
+            w.uint64Number(value)
+          }
+        }
+
+        if (obj.constants != null) {
+          w.uint32(106)
+          Constants.codec().encode(obj.constants, w)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          version: 0,
+          appliedIndex: 0,
+          members: [],
+          everStoreIds: [],
+          writers: [],
+          endedKeys: [],
+          incarnations: [],
+          tMs: 0,
+          readings: [],
+          highWaters: [],
+          cutoffs: [],
+          epochs: []
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.version = reader.uint32()
+              break
+            }
+            case 2: {
+              obj.appliedIndex = reader.uint64Number()
+              break
+            }
+            case 3: {
+              if (opts.limits?.members != null && obj.members.length === opts.limits.members) {
+                throw new MaxLengthError('Decode error - repeated field "members" had too many elements')
+              }
+
+              obj.members.push(SnapshotMember.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.members$
+              }))
+              break
+            }
+            case 4: {
+              if (opts.limits?.everStoreIds != null && obj.everStoreIds.length === opts.limits.everStoreIds) {
+                throw new MaxLengthError('Decode error - repeated field "everStoreIds" had too many elements')
+              }
+
+              obj.everStoreIds.push(reader.string())
+              break
+            }
+            case 5: {
+              if (opts.limits?.writers != null && obj.writers.length === opts.limits.writers) {
+                throw new MaxLengthError('Decode error - repeated field "writers" had too many elements')
+              }
+
+              obj.writers.push(SnapshotWriter.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.writers$
+              }))
+              break
+            }
+            case 6: {
+              if (opts.limits?.endedKeys != null && obj.endedKeys.length === opts.limits.endedKeys) {
+                throw new MaxLengthError('Decode error - repeated field "endedKeys" had too many elements')
+              }
+
+              obj.endedKeys.push(reader.string())
+              break
+            }
+            case 7: {
+              if (opts.limits?.incarnations != null && obj.incarnations.length === opts.limits.incarnations) {
+                throw new MaxLengthError('Decode error - repeated field "incarnations" had too many elements')
+              }
+
+              obj.incarnations.push(SnapshotIncarnation.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.incarnations$
+              }))
+              break
+            }
+            case 8: {
+              obj.tMs = reader.uint64Number()
+              break
+            }
+            case 9: {
+              if (opts.limits?.readings != null && obj.readings.length === opts.limits.readings) {
+                throw new MaxLengthError('Decode error - repeated field "readings" had too many elements')
+              }
+
+              obj.readings.push(SnapshotReading.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.readings$
+              }))
+              break
+            }
+            case 10: {
+              if (opts.limits?.highWaters != null && obj.highWaters.length === opts.limits.highWaters) {
+                throw new MaxLengthError('Decode error - repeated field "highWaters" had too many elements')
+              }
+
+              obj.highWaters.push(SnapshotPosition.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.highWaters$
+              }))
+              break
+            }
+            case 11: {
+              if (opts.limits?.cutoffs != null && obj.cutoffs.length === opts.limits.cutoffs) {
+                throw new MaxLengthError('Decode error - repeated field "cutoffs" had too many elements')
+              }
+
+              obj.cutoffs.push(SnapshotPosition.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.cutoffs$
+              }))
+              break
+            }
+            case 12: {
+              if (opts.limits?.epochs != null && obj.epochs.length === opts.limits.epochs) {
+                throw new MaxLengthError('Decode error - repeated field "epochs" had too many elements')
+              }
+
+              obj.epochs.push(reader.uint64Number())
+              break
+            }
+            case 13: {
+              obj.constants = Constants.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.constants
+              })
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const obj = {
+          members: 0,
+          everStoreIds: 0,
+          writers: 0,
+          endedKeys: 0,
+          incarnations: 0,
+          readings: 0,
+          highWaters: 0,
+          cutoffs: 0,
+          epochs: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.version`,
+                value: reader.uint32()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.appliedIndex`,
+                value: reader.uint64Number()
+              }
+              break
+            }
+            case 3: {
+              if (opts.limits?.members != null && obj.members === opts.limits.members) {
+                throw new MaxLengthError('Streaming decode error - repeated field "members" had too many elements')
+              }
+
+              for (const evt of SnapshotMember.codec().stream(reader, reader.uint32(), `${prefix}.members[]`, {
+                limits: opts.limits?.members$
+              })) {
+                yield {
+                  ...evt,
+                  index: obj.members
+                }
+              }
+
+              obj.members++
+
+              break
+            }
+            case 4: {
+              if (opts.limits?.everStoreIds != null && obj.everStoreIds === opts.limits.everStoreIds) {
+                throw new MaxLengthError('Streaming decode error - repeated field "everStoreIds" had too many elements')
+              }
+
+              yield {
+                field: `${prefix}.everStoreIds[]`,
+                index: obj.everStoreIds,
+                value: reader.string()
+              }
+
+              obj.everStoreIds++
+
+              break
+            }
+            case 5: {
+              if (opts.limits?.writers != null && obj.writers === opts.limits.writers) {
+                throw new MaxLengthError('Streaming decode error - repeated field "writers" had too many elements')
+              }
+
+              for (const evt of SnapshotWriter.codec().stream(reader, reader.uint32(), `${prefix}.writers[]`, {
+                limits: opts.limits?.writers$
+              })) {
+                yield {
+                  ...evt,
+                  index: obj.writers
+                }
+              }
+
+              obj.writers++
+
+              break
+            }
+            case 6: {
+              if (opts.limits?.endedKeys != null && obj.endedKeys === opts.limits.endedKeys) {
+                throw new MaxLengthError('Streaming decode error - repeated field "endedKeys" had too many elements')
+              }
+
+              yield {
+                field: `${prefix}.endedKeys[]`,
+                index: obj.endedKeys,
+                value: reader.string()
+              }
+
+              obj.endedKeys++
+
+              break
+            }
+            case 7: {
+              if (opts.limits?.incarnations != null && obj.incarnations === opts.limits.incarnations) {
+                throw new MaxLengthError('Streaming decode error - repeated field "incarnations" had too many elements')
+              }
+
+              for (const evt of SnapshotIncarnation.codec().stream(reader, reader.uint32(), `${prefix}.incarnations[]`, {
+                limits: opts.limits?.incarnations$
+              })) {
+                yield {
+                  ...evt,
+                  index: obj.incarnations
+                }
+              }
+
+              obj.incarnations++
+
+              break
+            }
+            case 8: {
+              yield {
+                field: `${prefix}.tMs`,
+                value: reader.uint64Number()
+              }
+              break
+            }
+            case 9: {
+              if (opts.limits?.readings != null && obj.readings === opts.limits.readings) {
+                throw new MaxLengthError('Streaming decode error - repeated field "readings" had too many elements')
+              }
+
+              for (const evt of SnapshotReading.codec().stream(reader, reader.uint32(), `${prefix}.readings[]`, {
+                limits: opts.limits?.readings$
+              })) {
+                yield {
+                  ...evt,
+                  index: obj.readings
+                }
+              }
+
+              obj.readings++
+
+              break
+            }
+            case 10: {
+              if (opts.limits?.highWaters != null && obj.highWaters === opts.limits.highWaters) {
+                throw new MaxLengthError('Streaming decode error - repeated field "highWaters" had too many elements')
+              }
+
+              for (const evt of SnapshotPosition.codec().stream(reader, reader.uint32(), `${prefix}.highWaters[]`, {
+                limits: opts.limits?.highWaters$
+              })) {
+                yield {
+                  ...evt,
+                  index: obj.highWaters
+                }
+              }
+
+              obj.highWaters++
+
+              break
+            }
+            case 11: {
+              if (opts.limits?.cutoffs != null && obj.cutoffs === opts.limits.cutoffs) {
+                throw new MaxLengthError('Streaming decode error - repeated field "cutoffs" had too many elements')
+              }
+
+              for (const evt of SnapshotPosition.codec().stream(reader, reader.uint32(), `${prefix}.cutoffs[]`, {
+                limits: opts.limits?.cutoffs$
+              })) {
+                yield {
+                  ...evt,
+                  index: obj.cutoffs
+                }
+              }
+
+              obj.cutoffs++
+
+              break
+            }
+            case 12: {
+              if (opts.limits?.epochs != null && obj.epochs === opts.limits.epochs) {
+                throw new MaxLengthError('Streaming decode error - repeated field "epochs" had too many elements')
+              }
+
+              yield {
+                field: `${prefix}.epochs[]`,
+                index: obj.epochs,
+                value: reader.uint64Number()
+              }
+
+              obj.epochs++
+
+              break
+            }
+            case 13: {
+              yield * Constants.codec().stream(reader, reader.uint32(), `${prefix}.constants`, {
+                limits: opts.limits?.constants
+              })
+
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface PublicSnapshotVersionFieldEvent {
+    field: '$.version'
+    value: number
+  }
+
+  export interface PublicSnapshotAppliedIndexFieldEvent {
+    field: '$.appliedIndex'
+    value: number
+  }
+
+  export interface PublicSnapshotMembersIdFieldEvent {
+    field: '$.members[].id'
+    value: string
+    index: number
+  }
+
+  export interface PublicSnapshotMembersKeyFieldEvent {
+    field: '$.members[].key'
+    value: string
+    index: number
+  }
+
+  export interface PublicSnapshotMembersKeyedFieldEvent {
+    field: '$.members[].keyed'
+    value: boolean
+    index: number
+  }
+
+  export interface PublicSnapshotMembersVoterFieldEvent {
+    field: '$.members[].voter'
+    value: boolean
+    index: number
+  }
+
+  export interface PublicSnapshotEverStoreIdsFieldEvent {
+    field: '$.everStoreIds[]'
+    index: number
+    value: string
+  }
+
+  export interface PublicSnapshotWritersKeyFieldEvent {
+    field: '$.writers[].key'
+    value: string
+    index: number
+  }
+
+  export interface PublicSnapshotWritersAdmittedAtIndexFieldEvent {
+    field: '$.writers[].admittedAtIndex'
+    value: number
+    index: number
+  }
+
+  export interface PublicSnapshotWritersEndedFieldEvent {
+    field: '$.writers[].ended'
+    value: boolean
+    index: number
+  }
+
+  export interface PublicSnapshotWritersEndedAtIndexFieldEvent {
+    field: '$.writers[].endedAtIndex'
+    value: number
+    index: number
+  }
+
+  export interface PublicSnapshotWritersRevokedFieldEvent {
+    field: '$.writers[].revoked'
+    value: boolean
+    index: number
+  }
+
+  export interface PublicSnapshotEndedKeysFieldEvent {
+    field: '$.endedKeys[]'
+    index: number
+    value: string
+  }
+
+  export interface PublicSnapshotIncarnationsKeyFieldEvent {
+    field: '$.incarnations[].key'
+    value: string
+    index: number
+  }
+
+  export interface PublicSnapshotIncarnationsIncarnationFieldEvent {
+    field: '$.incarnations[].incarnation'
+    value: string
+    index: number
+  }
+
+  export interface PublicSnapshotTMsFieldEvent {
+    field: '$.tMs'
+    value: number
+  }
+
+  export interface PublicSnapshotReadingsMemberFieldEvent {
+    field: '$.readings[].member'
+    value: string
+    index: number
+  }
+
+  export interface PublicSnapshotReadingsReadingMsFieldEvent {
+    field: '$.readings[].readingMs'
+    value: number
+    index: number
+  }
+
+  export interface PublicSnapshotHighWatersStreamFieldEvent {
+    field: '$.highWaters[].stream'
+    value: string
+    index: number
+  }
+
+  export interface PublicSnapshotHighWatersPositionFieldEvent {
+    field: '$.highWaters[].position'
+    value: number
+    index: number
+  }
+
+  export interface PublicSnapshotCutoffsStreamFieldEvent {
+    field: '$.cutoffs[].stream'
+    value: string
+    index: number
+  }
+
+  export interface PublicSnapshotCutoffsPositionFieldEvent {
+    field: '$.cutoffs[].position'
+    value: number
+    index: number
+  }
+
+  export interface PublicSnapshotEpochsFieldEvent {
+    field: '$.epochs[]'
+    index: number
+    value: number
+  }
+
+  export interface PublicSnapshotConstantsDriftMaxMsFieldEvent {
+    field: '$.constants.driftMaxMs'
+    value: number
+  }
+
+  export interface PublicSnapshotConstantsEventualBacklogBytesMaxFieldEvent {
+    field: '$.constants.eventualBacklogBytesMax'
+    value: number
+  }
+
+  export interface PublicSnapshotConstantsFoldBytesMaxFieldEvent {
+    field: '$.constants.foldBytesMax'
+    value: number
+  }
+
+  export interface PublicSnapshotConstantsSessionResultsMaxFieldEvent {
+    field: '$.constants.sessionResultsMax'
+    value: number
+  }
+
+  export interface PublicSnapshotConstantsIdempotencyRecordsPerWriterMaxFieldEvent {
+    field: '$.constants.idempotencyRecordsPerWriterMax'
+    value: number
+  }
+
+  export interface PublicSnapshotConstantsIdempotencyWindowMsFieldEvent {
+    field: '$.constants.idempotencyWindowMs'
+    value: number
+  }
+
+  export interface PublicSnapshotConstantsApplyProtocolVersionFieldEvent {
+    field: '$.constants.applyProtocolVersion'
+    value: number
+  }
+
+  export function encode (obj: Partial<PublicSnapshot>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, PublicSnapshot.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<PublicSnapshot>): PublicSnapshot {
+    return decodeMessage(buf, PublicSnapshot.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<PublicSnapshot>): Generator<PublicSnapshotVersionFieldEvent | PublicSnapshotAppliedIndexFieldEvent | PublicSnapshotMembersIdFieldEvent | PublicSnapshotMembersKeyFieldEvent | PublicSnapshotMembersKeyedFieldEvent | PublicSnapshotMembersVoterFieldEvent | PublicSnapshotEverStoreIdsFieldEvent | PublicSnapshotWritersKeyFieldEvent | PublicSnapshotWritersAdmittedAtIndexFieldEvent | PublicSnapshotWritersEndedFieldEvent | PublicSnapshotWritersEndedAtIndexFieldEvent | PublicSnapshotWritersRevokedFieldEvent | PublicSnapshotEndedKeysFieldEvent | PublicSnapshotIncarnationsKeyFieldEvent | PublicSnapshotIncarnationsIncarnationFieldEvent | PublicSnapshotTMsFieldEvent | PublicSnapshotReadingsMemberFieldEvent | PublicSnapshotReadingsReadingMsFieldEvent | PublicSnapshotHighWatersStreamFieldEvent | PublicSnapshotHighWatersPositionFieldEvent | PublicSnapshotCutoffsStreamFieldEvent | PublicSnapshotCutoffsPositionFieldEvent | PublicSnapshotEpochsFieldEvent | PublicSnapshotConstantsDriftMaxMsFieldEvent | PublicSnapshotConstantsEventualBacklogBytesMaxFieldEvent | PublicSnapshotConstantsFoldBytesMaxFieldEvent | PublicSnapshotConstantsSessionResultsMaxFieldEvent | PublicSnapshotConstantsIdempotencyRecordsPerWriterMaxFieldEvent | PublicSnapshotConstantsIdempotencyWindowMsFieldEvent | PublicSnapshotConstantsApplyProtocolVersionFieldEvent> {
+    return streamMessage(buf, PublicSnapshot.codec(), opts)
+  }
+}
+
+export interface SnapshotResult {
+  applied: boolean
+  wallMs: number
+  logical: number
+  fencingToken: bigint
+  replayed: boolean
+  reason: string
+}
+
+export namespace SnapshotResult {
+  let _codec: Codec<SnapshotResult>
+
+  export const codec = (): Codec<SnapshotResult> => {
+    if (_codec == null) {
+      _codec = message<SnapshotResult>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.applied != null && obj.applied !== false)) {
+          w.uint32(8)
+          w.bool(obj.applied)
+        }
+
+        if ((obj.wallMs != null && obj.wallMs !== 0)) {
+          w.uint32(16)
+          w.uint64Number(obj.wallMs)
+        }
+
+        if ((obj.logical != null && obj.logical !== 0)) {
+          w.uint32(24)
+          w.uint64Number(obj.logical)
+        }
+
+        if ((obj.fencingToken != null && obj.fencingToken !== 0n)) {
+          w.uint32(32)
+          w.uint64(obj.fencingToken)
+        }
+
+        if ((obj.replayed != null && obj.replayed !== false)) {
+          w.uint32(40)
+          w.bool(obj.replayed)
+        }
+
+        if ((obj.reason != null && obj.reason !== '')) {
+          w.uint32(50)
+          w.string(obj.reason)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          applied: false,
+          wallMs: 0,
+          logical: 0,
+          fencingToken: 0n,
+          replayed: false,
+          reason: ''
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.applied = reader.bool()
+              break
+            }
+            case 2: {
+              obj.wallMs = reader.uint64Number()
+              break
+            }
+            case 3: {
+              obj.logical = reader.uint64Number()
+              break
+            }
+            case 4: {
+              obj.fencingToken = reader.uint64()
+              break
+            }
+            case 5: {
+              obj.replayed = reader.bool()
+              break
+            }
+            case 6: {
+              obj.reason = reader.string()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.applied`,
+                value: reader.bool()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.wallMs`,
+                value: reader.uint64Number()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.logical`,
+                value: reader.uint64Number()
+              }
+              break
+            }
+            case 4: {
+              yield {
+                field: `${prefix}.fencingToken`,
+                value: reader.uint64()
+              }
+              break
+            }
+            case 5: {
+              yield {
+                field: `${prefix}.replayed`,
+                value: reader.bool()
+              }
+              break
+            }
+            case 6: {
+              yield {
+                field: `${prefix}.reason`,
+                value: reader.string()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface SnapshotResultAppliedFieldEvent {
+    field: '$.applied'
+    value: boolean
+  }
+
+  export interface SnapshotResultWallMsFieldEvent {
+    field: '$.wallMs'
+    value: number
+  }
+
+  export interface SnapshotResultLogicalFieldEvent {
+    field: '$.logical'
+    value: number
+  }
+
+  export interface SnapshotResultFencingTokenFieldEvent {
+    field: '$.fencingToken'
+    value: bigint
+  }
+
+  export interface SnapshotResultReplayedFieldEvent {
+    field: '$.replayed'
+    value: boolean
+  }
+
+  export interface SnapshotResultReasonFieldEvent {
+    field: '$.reason'
+    value: string
+  }
+
+  export function encode (obj: Partial<SnapshotResult>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, SnapshotResult.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SnapshotResult>): SnapshotResult {
+    return decodeMessage(buf, SnapshotResult.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SnapshotResult>): Generator<SnapshotResultAppliedFieldEvent | SnapshotResultWallMsFieldEvent | SnapshotResultLogicalFieldEvent | SnapshotResultFencingTokenFieldEvent | SnapshotResultReplayedFieldEvent | SnapshotResultReasonFieldEvent> {
+    return streamMessage(buf, SnapshotResult.codec(), opts)
+  }
+}
+
+export interface SnapshotSessionBatch {
+  sequence: number
+  results: SnapshotResult[]
+}
+
+export namespace SnapshotSessionBatch {
+  let _codec: Codec<SnapshotSessionBatch>
+
+  export const codec = (): Codec<SnapshotSessionBatch> => {
+    if (_codec == null) {
+      _codec = message<SnapshotSessionBatch>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.sequence != null && obj.sequence !== 0)) {
+          w.uint32(8)
+          w.uint64Number(obj.sequence)
+        }
+
+        if (obj.results != null && obj.results.length > 0) {
+          for (const value of obj.results) {
+            w.uint32(18)
+            SnapshotResult.codec().encode(value, w)
+          }
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          sequence: 0,
+          results: []
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.sequence = reader.uint64Number()
+              break
+            }
+            case 2: {
+              if (opts.limits?.results != null && obj.results.length === opts.limits.results) {
+                throw new MaxLengthError('Decode error - repeated field "results" had too many elements')
+              }
+
+              obj.results.push(SnapshotResult.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.results$
+              }))
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const obj = {
+          results: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.sequence`,
+                value: reader.uint64Number()
+              }
+              break
+            }
+            case 2: {
+              if (opts.limits?.results != null && obj.results === opts.limits.results) {
+                throw new MaxLengthError('Streaming decode error - repeated field "results" had too many elements')
+              }
+
+              for (const evt of SnapshotResult.codec().stream(reader, reader.uint32(), `${prefix}.results[]`, {
+                limits: opts.limits?.results$
+              })) {
+                yield {
+                  ...evt,
+                  index: obj.results
+                }
+              }
+
+              obj.results++
+
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface SnapshotSessionBatchSequenceFieldEvent {
+    field: '$.sequence'
+    value: number
+  }
+
+  export interface SnapshotSessionBatchResultsAppliedFieldEvent {
+    field: '$.results[].applied'
+    value: boolean
+    index: number
+  }
+
+  export interface SnapshotSessionBatchResultsWallMsFieldEvent {
+    field: '$.results[].wallMs'
+    value: number
+    index: number
+  }
+
+  export interface SnapshotSessionBatchResultsLogicalFieldEvent {
+    field: '$.results[].logical'
+    value: number
+    index: number
+  }
+
+  export interface SnapshotSessionBatchResultsFencingTokenFieldEvent {
+    field: '$.results[].fencingToken'
+    value: bigint
+    index: number
+  }
+
+  export interface SnapshotSessionBatchResultsReplayedFieldEvent {
+    field: '$.results[].replayed'
+    value: boolean
+    index: number
+  }
+
+  export interface SnapshotSessionBatchResultsReasonFieldEvent {
+    field: '$.results[].reason'
+    value: string
+    index: number
+  }
+
+  export function encode (obj: Partial<SnapshotSessionBatch>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, SnapshotSessionBatch.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SnapshotSessionBatch>): SnapshotSessionBatch {
+    return decodeMessage(buf, SnapshotSessionBatch.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SnapshotSessionBatch>): Generator<SnapshotSessionBatchSequenceFieldEvent | SnapshotSessionBatchResultsAppliedFieldEvent | SnapshotSessionBatchResultsWallMsFieldEvent | SnapshotSessionBatchResultsLogicalFieldEvent | SnapshotSessionBatchResultsFencingTokenFieldEvent | SnapshotSessionBatchResultsReplayedFieldEvent | SnapshotSessionBatchResultsReasonFieldEvent> {
+    return streamMessage(buf, SnapshotSessionBatch.codec(), opts)
+  }
+}
+
+export interface SnapshotSession {
+  key: string
+  incarnation: string
+  floor: number
+  applied: SnapshotSessionBatch[]
+}
+
+export namespace SnapshotSession {
+  let _codec: Codec<SnapshotSession>
+
+  export const codec = (): Codec<SnapshotSession> => {
+    if (_codec == null) {
+      _codec = message<SnapshotSession>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.key != null && obj.key !== '')) {
+          w.uint32(10)
+          w.string(obj.key)
+        }
+
+        if ((obj.incarnation != null && obj.incarnation !== '')) {
+          w.uint32(18)
+          w.string(obj.incarnation)
+        }
+
+        if ((obj.floor != null && obj.floor !== 0)) {
+          w.uint32(24)
+          w.uint64Number(obj.floor)
+        }
+
+        if (obj.applied != null && obj.applied.length > 0) {
+          for (const value of obj.applied) {
+            w.uint32(34)
+            SnapshotSessionBatch.codec().encode(value, w)
+          }
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          key: '',
+          incarnation: '',
+          floor: 0,
+          applied: []
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.key = reader.string()
+              break
+            }
+            case 2: {
+              obj.incarnation = reader.string()
+              break
+            }
+            case 3: {
+              obj.floor = reader.uint64Number()
+              break
+            }
+            case 4: {
+              if (opts.limits?.applied != null && obj.applied.length === opts.limits.applied) {
+                throw new MaxLengthError('Decode error - repeated field "applied" had too many elements')
+              }
+
+              obj.applied.push(SnapshotSessionBatch.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.applied$
+              }))
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const obj = {
+          applied: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.key`,
+                value: reader.string()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.incarnation`,
+                value: reader.string()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.floor`,
+                value: reader.uint64Number()
+              }
+              break
+            }
+            case 4: {
+              if (opts.limits?.applied != null && obj.applied === opts.limits.applied) {
+                throw new MaxLengthError('Streaming decode error - repeated field "applied" had too many elements')
+              }
+
+              for (const evt of SnapshotSessionBatch.codec().stream(reader, reader.uint32(), `${prefix}.applied[]`, {
+                limits: opts.limits?.applied$
+              })) {
+                yield {
+                  ...evt,
+                  index: obj.applied
+                }
+              }
+
+              obj.applied++
+
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface SnapshotSessionKeyFieldEvent {
+    field: '$.key'
+    value: string
+  }
+
+  export interface SnapshotSessionIncarnationFieldEvent {
+    field: '$.incarnation'
+    value: string
+  }
+
+  export interface SnapshotSessionFloorFieldEvent {
+    field: '$.floor'
+    value: number
+  }
+
+  export interface SnapshotSessionAppliedSequenceFieldEvent {
+    field: '$.applied[].sequence'
+    value: number
+    index: number
+  }
+
+  export interface SnapshotSessionAppliedResultsAppliedFieldEvent {
+    field: '$.applied[].results[].applied'
+    value: boolean
+    index: number
+  }
+
+  export interface SnapshotSessionAppliedResultsWallMsFieldEvent {
+    field: '$.applied[].results[].wallMs'
+    value: number
+    index: number
+  }
+
+  export interface SnapshotSessionAppliedResultsLogicalFieldEvent {
+    field: '$.applied[].results[].logical'
+    value: number
+    index: number
+  }
+
+  export interface SnapshotSessionAppliedResultsFencingTokenFieldEvent {
+    field: '$.applied[].results[].fencingToken'
+    value: bigint
+    index: number
+  }
+
+  export interface SnapshotSessionAppliedResultsReplayedFieldEvent {
+    field: '$.applied[].results[].replayed'
+    value: boolean
+    index: number
+  }
+
+  export interface SnapshotSessionAppliedResultsReasonFieldEvent {
+    field: '$.applied[].results[].reason'
+    value: string
+    index: number
+  }
+
+  export function encode (obj: Partial<SnapshotSession>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, SnapshotSession.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SnapshotSession>): SnapshotSession {
+    return decodeMessage(buf, SnapshotSession.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SnapshotSession>): Generator<SnapshotSessionKeyFieldEvent | SnapshotSessionIncarnationFieldEvent | SnapshotSessionFloorFieldEvent | SnapshotSessionAppliedSequenceFieldEvent | SnapshotSessionAppliedResultsAppliedFieldEvent | SnapshotSessionAppliedResultsWallMsFieldEvent | SnapshotSessionAppliedResultsLogicalFieldEvent | SnapshotSessionAppliedResultsFencingTokenFieldEvent | SnapshotSessionAppliedResultsReplayedFieldEvent | SnapshotSessionAppliedResultsReasonFieldEvent> {
+    return streamMessage(buf, SnapshotSession.codec(), opts)
+  }
+}
+
+export interface SnapshotIdempotencyRecord {
+  idempotencyKey: string
+  operationHash: string
+  result?: SnapshotResult
+  writtenAtMs: number
+}
+
+export namespace SnapshotIdempotencyRecord {
+  let _codec: Codec<SnapshotIdempotencyRecord>
+
+  export const codec = (): Codec<SnapshotIdempotencyRecord> => {
+    if (_codec == null) {
+      _codec = message<SnapshotIdempotencyRecord>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.idempotencyKey != null && obj.idempotencyKey !== '')) {
+          w.uint32(10)
+          w.string(obj.idempotencyKey)
+        }
+
+        if ((obj.operationHash != null && obj.operationHash !== '')) {
+          w.uint32(18)
+          w.string(obj.operationHash)
+        }
+
+        if (obj.result != null) {
+          w.uint32(26)
+          SnapshotResult.codec().encode(obj.result, w)
+        }
+
+        if ((obj.writtenAtMs != null && obj.writtenAtMs !== 0)) {
+          w.uint32(32)
+          w.uint64Number(obj.writtenAtMs)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          idempotencyKey: '',
+          operationHash: '',
+          writtenAtMs: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.idempotencyKey = reader.string()
+              break
+            }
+            case 2: {
+              obj.operationHash = reader.string()
+              break
+            }
+            case 3: {
+              obj.result = SnapshotResult.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.result
+              })
+              break
+            }
+            case 4: {
+              obj.writtenAtMs = reader.uint64Number()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.idempotencyKey`,
+                value: reader.string()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.operationHash`,
+                value: reader.string()
+              }
+              break
+            }
+            case 3: {
+              yield * SnapshotResult.codec().stream(reader, reader.uint32(), `${prefix}.result`, {
+                limits: opts.limits?.result
+              })
+
+              break
+            }
+            case 4: {
+              yield {
+                field: `${prefix}.writtenAtMs`,
+                value: reader.uint64Number()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface SnapshotIdempotencyRecordIdempotencyKeyFieldEvent {
+    field: '$.idempotencyKey'
+    value: string
+  }
+
+  export interface SnapshotIdempotencyRecordOperationHashFieldEvent {
+    field: '$.operationHash'
+    value: string
+  }
+
+  export interface SnapshotIdempotencyRecordResultAppliedFieldEvent {
+    field: '$.result.applied'
+    value: boolean
+  }
+
+  export interface SnapshotIdempotencyRecordResultWallMsFieldEvent {
+    field: '$.result.wallMs'
+    value: number
+  }
+
+  export interface SnapshotIdempotencyRecordResultLogicalFieldEvent {
+    field: '$.result.logical'
+    value: number
+  }
+
+  export interface SnapshotIdempotencyRecordResultFencingTokenFieldEvent {
+    field: '$.result.fencingToken'
+    value: bigint
+  }
+
+  export interface SnapshotIdempotencyRecordResultReplayedFieldEvent {
+    field: '$.result.replayed'
+    value: boolean
+  }
+
+  export interface SnapshotIdempotencyRecordResultReasonFieldEvent {
+    field: '$.result.reason'
+    value: string
+  }
+
+  export interface SnapshotIdempotencyRecordWrittenAtMsFieldEvent {
+    field: '$.writtenAtMs'
+    value: number
+  }
+
+  export function encode (obj: Partial<SnapshotIdempotencyRecord>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, SnapshotIdempotencyRecord.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SnapshotIdempotencyRecord>): SnapshotIdempotencyRecord {
+    return decodeMessage(buf, SnapshotIdempotencyRecord.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SnapshotIdempotencyRecord>): Generator<SnapshotIdempotencyRecordIdempotencyKeyFieldEvent | SnapshotIdempotencyRecordOperationHashFieldEvent | SnapshotIdempotencyRecordResultAppliedFieldEvent | SnapshotIdempotencyRecordResultWallMsFieldEvent | SnapshotIdempotencyRecordResultLogicalFieldEvent | SnapshotIdempotencyRecordResultFencingTokenFieldEvent | SnapshotIdempotencyRecordResultReplayedFieldEvent | SnapshotIdempotencyRecordResultReasonFieldEvent | SnapshotIdempotencyRecordWrittenAtMsFieldEvent> {
+    return streamMessage(buf, SnapshotIdempotencyRecord.codec(), opts)
+  }
+}
+
+export interface SnapshotIdempotencyWriter {
+  key: string
+  records: SnapshotIdempotencyRecord[]
+}
+
+export namespace SnapshotIdempotencyWriter {
+  let _codec: Codec<SnapshotIdempotencyWriter>
+
+  export const codec = (): Codec<SnapshotIdempotencyWriter> => {
+    if (_codec == null) {
+      _codec = message<SnapshotIdempotencyWriter>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.key != null && obj.key !== '')) {
+          w.uint32(10)
+          w.string(obj.key)
+        }
+
+        if (obj.records != null && obj.records.length > 0) {
+          for (const value of obj.records) {
+            w.uint32(18)
+            SnapshotIdempotencyRecord.codec().encode(value, w)
+          }
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          key: '',
+          records: []
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.key = reader.string()
+              break
+            }
+            case 2: {
+              if (opts.limits?.records != null && obj.records.length === opts.limits.records) {
+                throw new MaxLengthError('Decode error - repeated field "records" had too many elements')
+              }
+
+              obj.records.push(SnapshotIdempotencyRecord.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.records$
+              }))
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const obj = {
+          records: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.key`,
+                value: reader.string()
+              }
+              break
+            }
+            case 2: {
+              if (opts.limits?.records != null && obj.records === opts.limits.records) {
+                throw new MaxLengthError('Streaming decode error - repeated field "records" had too many elements')
+              }
+
+              for (const evt of SnapshotIdempotencyRecord.codec().stream(reader, reader.uint32(), `${prefix}.records[]`, {
+                limits: opts.limits?.records$
+              })) {
+                yield {
+                  ...evt,
+                  index: obj.records
+                }
+              }
+
+              obj.records++
+
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface SnapshotIdempotencyWriterKeyFieldEvent {
+    field: '$.key'
+    value: string
+  }
+
+  export interface SnapshotIdempotencyWriterRecordsIdempotencyKeyFieldEvent {
+    field: '$.records[].idempotencyKey'
+    value: string
+    index: number
+  }
+
+  export interface SnapshotIdempotencyWriterRecordsOperationHashFieldEvent {
+    field: '$.records[].operationHash'
+    value: string
+    index: number
+  }
+
+  export interface SnapshotIdempotencyWriterRecordsResultAppliedFieldEvent {
+    field: '$.records[].result.applied'
+    value: boolean
+    index: number
+  }
+
+  export interface SnapshotIdempotencyWriterRecordsResultWallMsFieldEvent {
+    field: '$.records[].result.wallMs'
+    value: number
+    index: number
+  }
+
+  export interface SnapshotIdempotencyWriterRecordsResultLogicalFieldEvent {
+    field: '$.records[].result.logical'
+    value: number
+    index: number
+  }
+
+  export interface SnapshotIdempotencyWriterRecordsResultFencingTokenFieldEvent {
+    field: '$.records[].result.fencingToken'
+    value: bigint
+    index: number
+  }
+
+  export interface SnapshotIdempotencyWriterRecordsResultReplayedFieldEvent {
+    field: '$.records[].result.replayed'
+    value: boolean
+    index: number
+  }
+
+  export interface SnapshotIdempotencyWriterRecordsResultReasonFieldEvent {
+    field: '$.records[].result.reason'
+    value: string
+    index: number
+  }
+
+  export interface SnapshotIdempotencyWriterRecordsWrittenAtMsFieldEvent {
+    field: '$.records[].writtenAtMs'
+    value: number
+    index: number
+  }
+
+  export function encode (obj: Partial<SnapshotIdempotencyWriter>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, SnapshotIdempotencyWriter.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SnapshotIdempotencyWriter>): SnapshotIdempotencyWriter {
+    return decodeMessage(buf, SnapshotIdempotencyWriter.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SnapshotIdempotencyWriter>): Generator<SnapshotIdempotencyWriterKeyFieldEvent | SnapshotIdempotencyWriterRecordsIdempotencyKeyFieldEvent | SnapshotIdempotencyWriterRecordsOperationHashFieldEvent | SnapshotIdempotencyWriterRecordsResultAppliedFieldEvent | SnapshotIdempotencyWriterRecordsResultWallMsFieldEvent | SnapshotIdempotencyWriterRecordsResultLogicalFieldEvent | SnapshotIdempotencyWriterRecordsResultFencingTokenFieldEvent | SnapshotIdempotencyWriterRecordsResultReplayedFieldEvent | SnapshotIdempotencyWriterRecordsResultReasonFieldEvent | SnapshotIdempotencyWriterRecordsWrittenAtMsFieldEvent> {
+    return streamMessage(buf, SnapshotIdempotencyWriter.codec(), opts)
+  }
+}
+
+export interface SnapshotDeclaration {
+  name: string
+  writes: WritesAllowed
+  writersListed: boolean
+  writers: string[]
+}
+
+export namespace SnapshotDeclaration {
+  let _codec: Codec<SnapshotDeclaration>
+
+  export const codec = (): Codec<SnapshotDeclaration> => {
+    if (_codec == null) {
+      _codec = message<SnapshotDeclaration>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.name != null && obj.name !== '')) {
+          w.uint32(10)
+          w.string(obj.name)
+        }
+
+        if (obj.writes != null && __WritesAllowedValues[obj.writes] !== 0) {
+          w.uint32(16)
+          WritesAllowed.codec().encode(obj.writes, w)
+        }
+
+        if ((obj.writersListed != null && obj.writersListed !== false)) {
+          w.uint32(24)
+          w.bool(obj.writersListed)
+        }
+
+        if (obj.writers != null && obj.writers.length > 0) {
+          for (const value of obj.writers) {
+            w.uint32(34)
+            w.string(value)
+          }
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          name: '',
+          writes: WritesAllowed.WRITES_BOTH,
+          writersListed: false,
+          writers: []
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.name = reader.string()
+              break
+            }
+            case 2: {
+              obj.writes = WritesAllowed.codec().decode(reader)
+              break
+            }
+            case 3: {
+              obj.writersListed = reader.bool()
+              break
+            }
+            case 4: {
+              if (opts.limits?.writers != null && obj.writers.length === opts.limits.writers) {
+                throw new MaxLengthError('Decode error - repeated field "writers" had too many elements')
+              }
+
+              obj.writers.push(reader.string())
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const obj = {
+          writers: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.name`,
+                value: reader.string()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.writes`,
+                value: WritesAllowed.codec().decode(reader)
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.writersListed`,
+                value: reader.bool()
+              }
+              break
+            }
+            case 4: {
+              if (opts.limits?.writers != null && obj.writers === opts.limits.writers) {
+                throw new MaxLengthError('Streaming decode error - repeated field "writers" had too many elements')
+              }
+
+              yield {
+                field: `${prefix}.writers[]`,
+                index: obj.writers,
+                value: reader.string()
+              }
+
+              obj.writers++
+
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface SnapshotDeclarationNameFieldEvent {
+    field: '$.name'
+    value: string
+  }
+
+  export interface SnapshotDeclarationWritesFieldEvent {
+    field: '$.writes'
+    value: WritesAllowed
+  }
+
+  export interface SnapshotDeclarationWritersListedFieldEvent {
+    field: '$.writersListed'
+    value: boolean
+  }
+
+  export interface SnapshotDeclarationWritersFieldEvent {
+    field: '$.writers[]'
+    index: number
+    value: string
+  }
+
+  export function encode (obj: Partial<SnapshotDeclaration>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, SnapshotDeclaration.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SnapshotDeclaration>): SnapshotDeclaration {
+    return decodeMessage(buf, SnapshotDeclaration.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SnapshotDeclaration>): Generator<SnapshotDeclarationNameFieldEvent | SnapshotDeclarationWritesFieldEvent | SnapshotDeclarationWritersListedFieldEvent | SnapshotDeclarationWritersFieldEvent> {
+    return streamMessage(buf, SnapshotDeclaration.codec(), opts)
+  }
+}
+
+export interface SnapshotRemoval {
+  collection: string
+  element: Uint8Array<ArrayBuffer>
+  node: string
+  ranges: number[]
+}
+
+export namespace SnapshotRemoval {
+  let _codec: Codec<SnapshotRemoval>
+
+  export const codec = (): Codec<SnapshotRemoval> => {
+    if (_codec == null) {
+      _codec = message<SnapshotRemoval>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.collection != null && obj.collection !== '')) {
+          w.uint32(10)
+          w.string(obj.collection)
+        }
+
+        if ((obj.element != null && obj.element.byteLength > 0)) {
+          w.uint32(18)
+          w.bytes(obj.element)
+        }
+
+        if ((obj.node != null && obj.node !== '')) {
+          w.uint32(26)
+          w.string(obj.node)
+        }
+
+        if (obj.ranges != null && obj.ranges.length > 0) {
+          for (const value of obj.ranges) {
+            w.uint32(32)
+            w.uint64Number(value)
+          }
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          collection: '',
+          element: uint8ArrayAlloc(0),
+          node: '',
+          ranges: []
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.collection = reader.string()
+              break
+            }
+            case 2: {
+              obj.element = reader.bytes()
+              break
+            }
+            case 3: {
+              obj.node = reader.string()
+              break
+            }
+            case 4: {
+              if (opts.limits?.ranges != null && obj.ranges.length === opts.limits.ranges) {
+                throw new MaxLengthError('Decode error - repeated field "ranges" had too many elements')
+              }
+
+              obj.ranges.push(reader.uint64Number())
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const obj = {
+          ranges: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.collection`,
+                value: reader.string()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.element`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.node`,
+                value: reader.string()
+              }
+              break
+            }
+            case 4: {
+              if (opts.limits?.ranges != null && obj.ranges === opts.limits.ranges) {
+                throw new MaxLengthError('Streaming decode error - repeated field "ranges" had too many elements')
+              }
+
+              yield {
+                field: `${prefix}.ranges[]`,
+                index: obj.ranges,
+                value: reader.uint64Number()
+              }
+
+              obj.ranges++
+
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface SnapshotRemovalCollectionFieldEvent {
+    field: '$.collection'
+    value: string
+  }
+
+  export interface SnapshotRemovalElementFieldEvent {
+    field: '$.element'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface SnapshotRemovalNodeFieldEvent {
+    field: '$.node'
+    value: string
+  }
+
+  export interface SnapshotRemovalRangesFieldEvent {
+    field: '$.ranges[]'
+    index: number
+    value: number
+  }
+
+  export function encode (obj: Partial<SnapshotRemoval>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, SnapshotRemoval.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SnapshotRemoval>): SnapshotRemoval {
+    return decodeMessage(buf, SnapshotRemoval.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SnapshotRemoval>): Generator<SnapshotRemovalCollectionFieldEvent | SnapshotRemovalElementFieldEvent | SnapshotRemovalNodeFieldEvent | SnapshotRemovalRangesFieldEvent> {
+    return streamMessage(buf, SnapshotRemoval.codec(), opts)
+  }
+}
+
+export interface DataSnapshot {
+  version: number
+  appliedIndex: number
+  replicaState: Uint8Array<ArrayBuffer>
+  removals: SnapshotRemoval[]
+  strongClockWallMs: number
+  strongClockLogical: number
+  strongCount: number
+  sessions: SnapshotSession[]
+  idempotency: SnapshotIdempotencyWriter[]
+  collections: SnapshotDeclaration[]
+}
+
+export namespace DataSnapshot {
+  let _codec: Codec<DataSnapshot>
+
+  export const codec = (): Codec<DataSnapshot> => {
+    if (_codec == null) {
+      _codec = message<DataSnapshot>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.version != null && obj.version !== 0)) {
+          w.uint32(8)
+          w.uint32(obj.version)
+        }
+
+        if ((obj.appliedIndex != null && obj.appliedIndex !== 0)) {
+          w.uint32(16)
+          w.uint64Number(obj.appliedIndex)
+        }
+
+        if ((obj.replicaState != null && obj.replicaState.byteLength > 0)) {
+          w.uint32(26)
+          w.bytes(obj.replicaState)
+        }
+
+        if (obj.removals != null && obj.removals.length > 0) {
+          for (const value of obj.removals) {
+            w.uint32(34)
+            SnapshotRemoval.codec().encode(value, w)
+          }
+        }
+
+        if ((obj.strongClockWallMs != null && obj.strongClockWallMs !== 0)) {
+          w.uint32(40)
+          w.uint64Number(obj.strongClockWallMs)
+        }
+
+        if ((obj.strongClockLogical != null && obj.strongClockLogical !== 0)) {
+          w.uint32(48)
+          w.uint64Number(obj.strongClockLogical)
+        }
+
+        if ((obj.strongCount != null && obj.strongCount !== 0)) {
+          w.uint32(56)
+          w.uint64Number(obj.strongCount)
+        }
+
+        if (obj.sessions != null && obj.sessions.length > 0) {
+          for (const value of obj.sessions) {
+            w.uint32(66)
+            SnapshotSession.codec().encode(value, w)
+          }
+        }
+
+        if (obj.idempotency != null && obj.idempotency.length > 0) {
+          for (const value of obj.idempotency) {
+            w.uint32(74)
+            SnapshotIdempotencyWriter.codec().encode(value, w)
+          }
+        }
+
+        if (obj.collections != null && obj.collections.length > 0) {
+          for (const value of obj.collections) {
+            w.uint32(82)
+            SnapshotDeclaration.codec().encode(value, w)
+          }
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          version: 0,
+          appliedIndex: 0,
+          replicaState: uint8ArrayAlloc(0),
+          removals: [],
+          strongClockWallMs: 0,
+          strongClockLogical: 0,
+          strongCount: 0,
+          sessions: [],
+          idempotency: [],
+          collections: []
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.version = reader.uint32()
+              break
+            }
+            case 2: {
+              obj.appliedIndex = reader.uint64Number()
+              break
+            }
+            case 3: {
+              obj.replicaState = reader.bytes()
+              break
+            }
+            case 4: {
+              if (opts.limits?.removals != null && obj.removals.length === opts.limits.removals) {
+                throw new MaxLengthError('Decode error - repeated field "removals" had too many elements')
+              }
+
+              obj.removals.push(SnapshotRemoval.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.removals$
+              }))
+              break
+            }
+            case 5: {
+              obj.strongClockWallMs = reader.uint64Number()
+              break
+            }
+            case 6: {
+              obj.strongClockLogical = reader.uint64Number()
+              break
+            }
+            case 7: {
+              obj.strongCount = reader.uint64Number()
+              break
+            }
+            case 8: {
+              if (opts.limits?.sessions != null && obj.sessions.length === opts.limits.sessions) {
+                throw new MaxLengthError('Decode error - repeated field "sessions" had too many elements')
+              }
+
+              obj.sessions.push(SnapshotSession.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.sessions$
+              }))
+              break
+            }
+            case 9: {
+              if (opts.limits?.idempotency != null && obj.idempotency.length === opts.limits.idempotency) {
+                throw new MaxLengthError('Decode error - repeated field "idempotency" had too many elements')
+              }
+
+              obj.idempotency.push(SnapshotIdempotencyWriter.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.idempotency$
+              }))
+              break
+            }
+            case 10: {
+              if (opts.limits?.collections != null && obj.collections.length === opts.limits.collections) {
+                throw new MaxLengthError('Decode error - repeated field "collections" had too many elements')
+              }
+
+              obj.collections.push(SnapshotDeclaration.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.collections$
+              }))
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const obj = {
+          removals: 0,
+          sessions: 0,
+          idempotency: 0,
+          collections: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.version`,
+                value: reader.uint32()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.appliedIndex`,
+                value: reader.uint64Number()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.replicaState`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 4: {
+              if (opts.limits?.removals != null && obj.removals === opts.limits.removals) {
+                throw new MaxLengthError('Streaming decode error - repeated field "removals" had too many elements')
+              }
+
+              for (const evt of SnapshotRemoval.codec().stream(reader, reader.uint32(), `${prefix}.removals[]`, {
+                limits: opts.limits?.removals$
+              })) {
+                yield {
+                  ...evt,
+                  index: obj.removals
+                }
+              }
+
+              obj.removals++
+
+              break
+            }
+            case 5: {
+              yield {
+                field: `${prefix}.strongClockWallMs`,
+                value: reader.uint64Number()
+              }
+              break
+            }
+            case 6: {
+              yield {
+                field: `${prefix}.strongClockLogical`,
+                value: reader.uint64Number()
+              }
+              break
+            }
+            case 7: {
+              yield {
+                field: `${prefix}.strongCount`,
+                value: reader.uint64Number()
+              }
+              break
+            }
+            case 8: {
+              if (opts.limits?.sessions != null && obj.sessions === opts.limits.sessions) {
+                throw new MaxLengthError('Streaming decode error - repeated field "sessions" had too many elements')
+              }
+
+              for (const evt of SnapshotSession.codec().stream(reader, reader.uint32(), `${prefix}.sessions[]`, {
+                limits: opts.limits?.sessions$
+              })) {
+                yield {
+                  ...evt,
+                  index: obj.sessions
+                }
+              }
+
+              obj.sessions++
+
+              break
+            }
+            case 9: {
+              if (opts.limits?.idempotency != null && obj.idempotency === opts.limits.idempotency) {
+                throw new MaxLengthError('Streaming decode error - repeated field "idempotency" had too many elements')
+              }
+
+              for (const evt of SnapshotIdempotencyWriter.codec().stream(reader, reader.uint32(), `${prefix}.idempotency[]`, {
+                limits: opts.limits?.idempotency$
+              })) {
+                yield {
+                  ...evt,
+                  index: obj.idempotency
+                }
+              }
+
+              obj.idempotency++
+
+              break
+            }
+            case 10: {
+              if (opts.limits?.collections != null && obj.collections === opts.limits.collections) {
+                throw new MaxLengthError('Streaming decode error - repeated field "collections" had too many elements')
+              }
+
+              for (const evt of SnapshotDeclaration.codec().stream(reader, reader.uint32(), `${prefix}.collections[]`, {
+                limits: opts.limits?.collections$
+              })) {
+                yield {
+                  ...evt,
+                  index: obj.collections
+                }
+              }
+
+              obj.collections++
+
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface DataSnapshotVersionFieldEvent {
+    field: '$.version'
+    value: number
+  }
+
+  export interface DataSnapshotAppliedIndexFieldEvent {
+    field: '$.appliedIndex'
+    value: number
+  }
+
+  export interface DataSnapshotReplicaStateFieldEvent {
+    field: '$.replicaState'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface DataSnapshotRemovalsCollectionFieldEvent {
+    field: '$.removals[].collection'
+    value: string
+    index: number
+  }
+
+  export interface DataSnapshotRemovalsElementFieldEvent {
+    field: '$.removals[].element'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
+  export interface DataSnapshotRemovalsNodeFieldEvent {
+    field: '$.removals[].node'
+    value: string
+    index: number
+  }
+
+  export interface DataSnapshotRemovalsRangesFieldEvent {
+    field: '$.removals[].ranges[]'
+    index: number
+    value: number
+  }
+
+  export interface DataSnapshotStrongClockWallMsFieldEvent {
+    field: '$.strongClockWallMs'
+    value: number
+  }
+
+  export interface DataSnapshotStrongClockLogicalFieldEvent {
+    field: '$.strongClockLogical'
+    value: number
+  }
+
+  export interface DataSnapshotStrongCountFieldEvent {
+    field: '$.strongCount'
+    value: number
+  }
+
+  export interface DataSnapshotSessionsKeyFieldEvent {
+    field: '$.sessions[].key'
+    value: string
+    index: number
+  }
+
+  export interface DataSnapshotSessionsIncarnationFieldEvent {
+    field: '$.sessions[].incarnation'
+    value: string
+    index: number
+  }
+
+  export interface DataSnapshotSessionsFloorFieldEvent {
+    field: '$.sessions[].floor'
+    value: number
+    index: number
+  }
+
+  export interface DataSnapshotSessionsAppliedSequenceFieldEvent {
+    field: '$.sessions[].applied[].sequence'
+    value: number
+    index: number
+  }
+
+  export interface DataSnapshotSessionsAppliedResultsAppliedFieldEvent {
+    field: '$.sessions[].applied[].results[].applied'
+    value: boolean
+    index: number
+  }
+
+  export interface DataSnapshotSessionsAppliedResultsWallMsFieldEvent {
+    field: '$.sessions[].applied[].results[].wallMs'
+    value: number
+    index: number
+  }
+
+  export interface DataSnapshotSessionsAppliedResultsLogicalFieldEvent {
+    field: '$.sessions[].applied[].results[].logical'
+    value: number
+    index: number
+  }
+
+  export interface DataSnapshotSessionsAppliedResultsFencingTokenFieldEvent {
+    field: '$.sessions[].applied[].results[].fencingToken'
+    value: bigint
+    index: number
+  }
+
+  export interface DataSnapshotSessionsAppliedResultsReplayedFieldEvent {
+    field: '$.sessions[].applied[].results[].replayed'
+    value: boolean
+    index: number
+  }
+
+  export interface DataSnapshotSessionsAppliedResultsReasonFieldEvent {
+    field: '$.sessions[].applied[].results[].reason'
+    value: string
+    index: number
+  }
+
+  export interface DataSnapshotIdempotencyKeyFieldEvent {
+    field: '$.idempotency[].key'
+    value: string
+    index: number
+  }
+
+  export interface DataSnapshotIdempotencyRecordsIdempotencyKeyFieldEvent {
+    field: '$.idempotency[].records[].idempotencyKey'
+    value: string
+    index: number
+  }
+
+  export interface DataSnapshotIdempotencyRecordsOperationHashFieldEvent {
+    field: '$.idempotency[].records[].operationHash'
+    value: string
+    index: number
+  }
+
+  export interface DataSnapshotIdempotencyRecordsResultAppliedFieldEvent {
+    field: '$.idempotency[].records[].result.applied'
+    value: boolean
+    index: number
+  }
+
+  export interface DataSnapshotIdempotencyRecordsResultWallMsFieldEvent {
+    field: '$.idempotency[].records[].result.wallMs'
+    value: number
+    index: number
+  }
+
+  export interface DataSnapshotIdempotencyRecordsResultLogicalFieldEvent {
+    field: '$.idempotency[].records[].result.logical'
+    value: number
+    index: number
+  }
+
+  export interface DataSnapshotIdempotencyRecordsResultFencingTokenFieldEvent {
+    field: '$.idempotency[].records[].result.fencingToken'
+    value: bigint
+    index: number
+  }
+
+  export interface DataSnapshotIdempotencyRecordsResultReplayedFieldEvent {
+    field: '$.idempotency[].records[].result.replayed'
+    value: boolean
+    index: number
+  }
+
+  export interface DataSnapshotIdempotencyRecordsResultReasonFieldEvent {
+    field: '$.idempotency[].records[].result.reason'
+    value: string
+    index: number
+  }
+
+  export interface DataSnapshotIdempotencyRecordsWrittenAtMsFieldEvent {
+    field: '$.idempotency[].records[].writtenAtMs'
+    value: number
+    index: number
+  }
+
+  export interface DataSnapshotCollectionsNameFieldEvent {
+    field: '$.collections[].name'
+    value: string
+    index: number
+  }
+
+  export interface DataSnapshotCollectionsWritesFieldEvent {
+    field: '$.collections[].writes'
+    value: WritesAllowed
+    index: number
+  }
+
+  export interface DataSnapshotCollectionsWritersListedFieldEvent {
+    field: '$.collections[].writersListed'
+    value: boolean
+    index: number
+  }
+
+  export interface DataSnapshotCollectionsWritersFieldEvent {
+    field: '$.collections[].writers[]'
+    index: number
+    value: string
+  }
+
+  export function encode (obj: Partial<DataSnapshot>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, DataSnapshot.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<DataSnapshot>): DataSnapshot {
+    return decodeMessage(buf, DataSnapshot.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<DataSnapshot>): Generator<DataSnapshotVersionFieldEvent | DataSnapshotAppliedIndexFieldEvent | DataSnapshotReplicaStateFieldEvent | DataSnapshotRemovalsCollectionFieldEvent | DataSnapshotRemovalsElementFieldEvent | DataSnapshotRemovalsNodeFieldEvent | DataSnapshotRemovalsRangesFieldEvent | DataSnapshotStrongClockWallMsFieldEvent | DataSnapshotStrongClockLogicalFieldEvent | DataSnapshotStrongCountFieldEvent | DataSnapshotSessionsKeyFieldEvent | DataSnapshotSessionsIncarnationFieldEvent | DataSnapshotSessionsFloorFieldEvent | DataSnapshotSessionsAppliedSequenceFieldEvent | DataSnapshotSessionsAppliedResultsAppliedFieldEvent | DataSnapshotSessionsAppliedResultsWallMsFieldEvent | DataSnapshotSessionsAppliedResultsLogicalFieldEvent | DataSnapshotSessionsAppliedResultsFencingTokenFieldEvent | DataSnapshotSessionsAppliedResultsReplayedFieldEvent | DataSnapshotSessionsAppliedResultsReasonFieldEvent | DataSnapshotIdempotencyKeyFieldEvent | DataSnapshotIdempotencyRecordsIdempotencyKeyFieldEvent | DataSnapshotIdempotencyRecordsOperationHashFieldEvent | DataSnapshotIdempotencyRecordsResultAppliedFieldEvent | DataSnapshotIdempotencyRecordsResultWallMsFieldEvent | DataSnapshotIdempotencyRecordsResultLogicalFieldEvent | DataSnapshotIdempotencyRecordsResultFencingTokenFieldEvent | DataSnapshotIdempotencyRecordsResultReplayedFieldEvent | DataSnapshotIdempotencyRecordsResultReasonFieldEvent | DataSnapshotIdempotencyRecordsWrittenAtMsFieldEvent | DataSnapshotCollectionsNameFieldEvent | DataSnapshotCollectionsWritesFieldEvent | DataSnapshotCollectionsWritersListedFieldEvent | DataSnapshotCollectionsWritersFieldEvent> {
+    return streamMessage(buf, DataSnapshot.codec(), opts)
+  }
+}
