@@ -128,8 +128,10 @@ export {
  *
  * @example
  * ```ts
- * import { MemoryDeltaLog, NodeCore } from '@tandem/node'
+ * import { MemoryDeltaLog, NodeCore, createNodeSealing } from '@tandem/node'
+ * const sealing = createNodeSealing({ clusterId, signingKey, keyed: true })
  * const core = new NodeCore({ member, key, incarnation, clock, wallClock, deltaLog: new MemoryDeltaLog(),
+ *   sealing, epochSecret, // or `sealing: NULL_ENVELOPE` (the simulator's fast mode only)
  *   noQuorumTimeoutMs: 2_000, createRaft: (parts) => new RaftNode({ ...raftOptions, ...parts }) })
  * await core.start()
  * await core.eventual({ kind: 'map-set', collection: 'm', key: 'k', value: 1 })
@@ -150,8 +152,11 @@ export {
   type FoundingMember,
   NodeCore,
   type NodeCoreOptions,
+  type NodeCoreSealing,
   type NodeRaft,
   type NodeRaftParts,
+  NULL_ENVELOPE,
+  type NullEnvelope,
   type StrongWriteOutcome,
   type StrongWriteResult,
 } from './compose/node-core.js'

@@ -9,7 +9,7 @@ import { ManualClock, SeededRandom } from '@tandem/base'
 import { defaultNoQuorumTimeoutMs, MemoryLogStorage, MemoryNetwork, RaftNode } from '@tandem/raft'
 import { MemoryDevice } from '@tandem/wal/pure'
 import { describe, expect, it } from 'vitest'
-import { NodeCore } from '../src/compose/node-core.js'
+import { NodeCore, NULL_ENVELOPE } from '../src/compose/node-core.js'
 import { type Incarnation, type MemberId, memberId, streamId, type WriterKey } from '../src/core/ids.js'
 import type { AppliedEntry } from '../src/core/log-applier.js'
 import { DeltaStreamStore } from '../src/streams/delta-stream-store.js'
@@ -69,6 +69,7 @@ class Cluster {
       clock: this.clock,
       wallClock: () => EPOCH_MS + this.clock.now(),
       deltaLog: new WalDeltaLog(store),
+      sealing: NULL_ENVELOPE,
       noQuorumTimeoutMs: defaultNoQuorumTimeoutMs(TICK_MS, ELECTION_TICKS),
       ...(founder ? { founders: this.members.map((m) => ({ member: m.id, key: m.key })) } : {}),
       createRaft: (parts) => {

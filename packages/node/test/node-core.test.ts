@@ -15,7 +15,7 @@ import {
 import { describe, expect, it } from 'vitest'
 import { MemoryDeltaLog } from '../src/compose/delta-log.js'
 import { NoQuorumError, WriteRefusedError } from '../src/compose/errors.js'
-import { NodeCore } from '../src/compose/node-core.js'
+import { NodeCore, NULL_ENVELOPE } from '../src/compose/node-core.js'
 import type { FoldedBatchHeader } from '../src/core/control.js'
 import { type Incarnation, type MemberId, memberId, streamId, type WriterKey } from '../src/core/ids.js'
 import type { AppliedEntry } from '../src/core/log-applier.js'
@@ -76,6 +76,7 @@ class Fixture {
       clock: this.clock,
       wallClock: () => EPOCH_MS + this.clock.now() + member.wallOffsetMs,
       deltaLog: member.deltaLog,
+      sealing: NULL_ENVELOPE,
       noQuorumTimeoutMs: NO_QUORUM_MS,
       ...(founder ? { founders: this.members.map((m) => ({ member: m.id, key: m.key })) } : {}),
       createRaft: (parts) => {

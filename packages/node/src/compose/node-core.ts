@@ -20,6 +20,13 @@
  *   is it handed on (`onBatchDurable`, the push) and held for folding.
  * - Folding: the leader keeps one fold of up to `foldBytesMax` in flight, built from the batches it
  *   holds contiguously from each stream's h + 1.
+ * - Sealing (build order step 5): with a {@link Sealing}, control entries are signed and strong and
+ *   eventual batches sealed by its `SealingWriter`, and C applies through its `SealedItemChecks`
+ *   (bound to C's public layer, so the envelope and C agree on who may write). The cryptography is
+ *   injected: the Node wiring passes `createNodeSealing` (native provider), the simulator and a
+ *   browser build `createSealing` with the pure one. {@link NULL_ENVELOPE} keeps the plaintext,
+ *   unverified items of step 3 for the simulator's fast mode; it accepts forgeries, so nothing else
+ *   may use it.
  */
 import type { Clock, TimerHandle, WallClock } from '@tandem/base'
 import type { Delta, Value } from '@tandem/crdt'
@@ -32,13 +39,14 @@ import {
   Role,
   type StateMachine,
 } from '@tandem/raft'
-import { decodeEventualPayload, encodeEventualPayload } from '../codec/eventual-payload.js'
+import { encodeEventualPayload } from '../codec/eventual-payload.js'
 import { encodeLogEntry } from '../codec/log-entry.js'
 import { plaintextBatchOpener, unverifiedSignatures } from '../codec/null-envelope.js'
 import { encodeStrongPayload } from '../codec/strong-payload.js'
+import type { BatchOpener } from '../core/committed-state.js'
 import { CommittedState } from '../core/committed-state.js'
 import type { ControlOperation, FoldedBatchHeader } from '../core/control.js'
-import type { DataOperation, StrongResult } from '../core/data-operations.js'
+import type { DataOperation, StrongBatchPayload, StrongResult } from '../core/data-operations.js'
 import {
   eventualWriteId,
   type Incarnation,
@@ -52,8 +60,11 @@ import {
 } from '../core/ids.js'
 import { LocalView } from '../core/local-view.js'
 import { type AppliedEntry, LogApplier } from '../core/log-applier.js'
+import type { LogItem } from '../core/log-items.js'
 import type { StampTime } from '../core/strong-clock.js'
-import { MalformedOperationError } from '../errors.js'
+import type { Sealing } from '../sealing/sealing.js'
+import { isMissingEpochKeyReason } from '../sealing/verification.js'
+import type { SealingWriter } from '../sealing/writer.js'
 import { commandKeyOf } from './command-key.js'
 import { confChangeVeto } from './conf-veto.js'
 import type { DeltaLog } from './delta-log.js'
@@ -62,7 +73,30 @@ import { PendingFolds } from './pending-folds.js'
 
 /** The epoch every batch is sealed in under the null envelope (`init` creates epoch 1). */
 const NULL_ENVELOPE_EPOCH = 1
+/** The epoch `init` creates: the one the injected {@link NodeCoreOptions.epochSecret} belongs to. */
+const FIRST_EPOCH = 1
 const NO_SIGNATURE = new Uint8Array(0)
+
+/**
+ * Selects the null envelope (plaintext items, every signature accepted): the simulator's fast mode
+ * and tests of the composition alone. A cluster on it accepts forged entries.
+ *
+ * @example
+ * ```ts
+ * const core = new NodeCore({ ...options, sealing: NULL_ENVELOPE })
+ * ```
+ */
+export const NULL_ENVELOPE = Object.freeze({ kind: 'null-envelope' as const })
+
+/** The null envelope's selector type. */
+export type NullEnvelope = typeof NULL_ENVELOPE
+
+/** How a {@link NodeCore} seals and checks: a node's {@link Sealing}, or the null envelope. */
+export type NodeCoreSealing = Sealing | NullEnvelope
+
+function isNullEnvelope(sealing: NodeCoreSealing): sealing is NullEnvelope {
+  return 'kind' in sealing && sealing.kind === 'null-envelope'
+}
 
 /** What the core needs of its RaftNode. */
 export type NodeRaft = Pick<RaftNode<AppliedEntry>, 'start' | 'stop' | 'propose' | 'read' | 'status'>
@@ -95,6 +129,18 @@ export interface NodeCoreOptions {
   /** The wall clock: HLC stamps and clock entries. */
   readonly wallClock: WallClock
   readonly deltaLog: DeltaLog
+  /**
+   * The node's sealing, whose writer key must be `key`: keyed (it opens data, holds V and writes
+   * data) or keyless (it verifies and applies C's public layer only). Or {@link NULL_ENVELOPE}.
+   */
+  readonly sealing: NodeCoreSealing
+  /**
+   * Epoch 1's cluster secret (≥ 32 bytes), on a keyed node. Injected for now: `init` creates it on
+   * the founder, and until joining brings the wrap table that carries it to other members, the
+   * caller hands the same secret to every keyed founder. Omitted on a keyless node, and when the
+   * sealing holds the epoch key already.
+   */
+  readonly epochSecret?: Uint8Array
   /** Builds the node's RaftNode with the core's parts (once, in `start`). */
   readonly createRaft: (parts: NodeRaftParts) => NodeRaft
   /** The fail-fast bound: `defaultNoQuorumTimeoutMs(tickMs, electionTicks)` for the node's settings. */
@@ -188,14 +234,17 @@ interface QueuedEventual {
 export class NodeCore {
   readonly committed: CommittedState
   readonly applier: LogApplier
-  /** The local view V = C ⊔ the pending batches this node holds (local reads). */
-  readonly view: LocalView
+  readonly #view: LocalView | null
+  /** Signs and seals this node's items; `null` under the null envelope. */
+  readonly #sealer: SealingWriter | null
+  /** Opens batches for V; `null` on a keyless node. */
+  readonly #opener: BatchOpener | null
   readonly #options: NodeCoreOptions
   /** Pending batches V holds or judged (`<stream>/<sequence>`); the others are offered again. */
   #inView = new Set<string>()
   readonly #pending = new PendingFolds()
   readonly #stream: StreamId
-  readonly #writer: Replica
+  readonly #replica: Replica
   #raft: NodeRaft | null = null
   #running = false
   #opened = false
@@ -223,18 +272,51 @@ export class NodeCore {
 
   constructor(options: NodeCoreOptions) {
     this.#options = options
-    this.committed = new CommittedState({ signatures: unverifiedSignatures, opener: plaintextBatchOpener })
-    this.applier = new LogApplier({
-      committed: this.committed,
-      signatures: unverifiedSignatures,
-      opener: plaintextBatchOpener,
-    })
-    this.view = new LocalView({ committed: this.committed, now: options.wallClock })
+    const sealing = options.sealing
+    if (isNullEnvelope(sealing)) {
+      this.#sealer = null
+      this.#opener = plaintextBatchOpener
+      this.committed = new CommittedState({ signatures: unverifiedSignatures, opener: plaintextBatchOpener })
+      this.applier = new LogApplier({
+        committed: this.committed,
+        signatures: unverifiedSignatures,
+        opener: plaintextBatchOpener,
+      })
+    } else {
+      if (sealing.writer.key !== options.key)
+        throw new RangeError('NodeCore: the sealing signs with another key than the node key')
+      const opener = sealing.checks.opener
+      if (options.epochSecret !== undefined) {
+        if (opener === null) throw new RangeError('NodeCore: a keyless node takes no epoch secret')
+        if (!sealing.keys.hasEpochKey(FIRST_EPOCH))
+          sealing.keys.addEpochSecret(FIRST_EPOCH, options.epochSecret)
+      }
+      this.#sealer = sealing.writer
+      this.#opener = opener
+      this.committed = new CommittedState({ signatures: sealing.checks, opener })
+      sealing.attach(this.committed.public)
+      this.applier = new LogApplier({ committed: this.committed, signatures: sealing.checks, opener })
+    }
+    this.#view =
+      this.committed.data === null
+        ? null
+        : new LocalView({ committed: this.committed, now: options.wallClock })
     this.#stream = streamId(options.key, options.incarnation, 0)
     // The writer's clock observes C: an eventual write made after a strong write applied here is
     // stamped above it (capped at the local clock + driftMax, as V's HLC is), so it wins under LWW.
-    this.#writer = new Replica({ node: this.#stream, now: () => this.#observedWallMs() })
+    this.#replica = new Replica({ node: this.#stream, now: () => this.#observedWallMs() })
     this.#founded = options.founders === undefined
+  }
+
+  /** The local view V = C ⊔ the pending batches this node holds (local reads); keyed nodes only. */
+  get view(): LocalView {
+    if (this.#view === null) throw new RangeError('NodeCore: a keyless node holds no local view')
+    return this.#view
+  }
+
+  /** Whether this node holds C's data layer (and V). */
+  get keyed(): boolean {
+    return this.#view !== null
   }
 
   /** This incarnation's delta stream. */
@@ -485,18 +567,22 @@ export class NodeCore {
     const sequence = this.#strongNext++
     const batch: OutstandingBatch = { waiters: queued.map((item) => item.waiter), answered: false }
     this.#outstanding.set(sequence, batch)
-    const sealed = encodeStrongPayload({
+    const payload = {
       stamp: this.#nextStamp(),
       operations: queued.map((item) => ({ operation: item.operation })),
-    })
-    const command = encodeLogEntry([
-      {
-        kind: 'strong',
-        header: { key, incarnation, sequence, floor, epoch: NULL_ENVELOPE_EPOCH },
-        signature: NO_SIGNATURE,
-        sealed,
-      },
-    ])
+    }
+    let item: LogItem
+    try {
+      item = this.#sealStrong({ incarnation, sequence, floor }, payload)
+    } catch (error) {
+      // Not sealed (no epoch key): it never left the node, so it is withdrawn like a NoQuorum one.
+      this.#outstanding.delete(sequence)
+      this.#withdrawn.add(sequence)
+      batch.answered = true
+      for (const waiter of batch.waiters) waiter.reject(error)
+      return
+    }
+    const command = encodeLogEntry([item])
     this.#raftNode()
       .propose(command)
       .catch((error: unknown) => {
@@ -525,14 +611,21 @@ export class NodeCore {
     this.#eventualQueue = []
     this.#queuedBytes -= queued.length * 64
     if (queued.length === 0) return
-    const sequence = this.#streamNext++
-    const batch: FoldedBatchHeader = {
-      sequence,
-      epoch: NULL_ENVELOPE_EPOCH,
-      sealed: encodeEventualPayload(queued.map((item) => item.delta)),
-      signature: NO_SIGNATURE,
-    }
     const stream = this.#stream
+    const sequence = this.#streamNext
+    let batch: FoldedBatchHeader
+    try {
+      batch = this.#sealEventual(
+        stream,
+        sequence,
+        queued.map((item) => item.delta),
+      )
+    } catch (error) {
+      // The sequence is taken only once sealed: a failed seal leaves no gap in the stream.
+      for (const item of queued) item.waiter.reject(error)
+      return
+    }
+    this.#streamNext++
     // Appends are chained: a stream is durable in sequence order, so no gap ever becomes durable.
     const appended = this.#appendChain.then(() => this.#options.deltaLog.append(stream, batch))
     this.#appendChain = appended.catch(() => {})
@@ -551,7 +644,7 @@ export class NodeCore {
   }
 
   #write(operation: EventualOperation): Delta {
-    const writer = this.#writer
+    const writer = this.#replica
     switch (operation.kind) {
       case 'map-set':
         return writer.map(operation.collection).set(operation.key, operation.value)
@@ -629,14 +722,7 @@ export class NodeCore {
       operations.push({ kind: 'promote', member: other.member })
     }
     await this.#raftNode().propose(
-      encodeLogEntry(
-        operations.map((operation) => ({
-          kind: 'control',
-          signer: this.#options.key,
-          operation,
-          signature: NO_SIGNATURE,
-        })),
-      ),
+      encodeLogEntry(operations.map((operation) => this.#signControl(operation))),
     )
     this.#founded = done()
   }
@@ -662,16 +748,21 @@ export class NodeCore {
    */
   #offerToView(stream: StreamId, batch: FoldedBatchHeader): void {
     const id = `${stream}/${batch.sequence}`
-    if (this.#inView.has(id)) return
-    let deltas: ReturnType<typeof decodeEventualPayload>
-    try {
-      deltas = decodeEventualPayload(batch.sealed)
-    } catch (error) {
-      if (!(error instanceof MalformedOperationError)) throw error
-      this.#inView.add(id) // never mergeable; the fold refuses it identically on every node
+    const view = this.#view
+    const opener = this.#opener
+    if (view === null || opener === null || this.#inView.has(id)) return
+    // A key C has not admitted yet cannot be judged (its signature's standing is unknown): offered
+    // again once C admits it.
+    const parsed = parseStreamId(stream)
+    if (parsed !== null && this.committed.public.membership.standing(parsed.key) === undefined) return
+    const deltas = opener.openEventualBatch(stream, batch)
+    if (typeof deltas === 'string') {
+      // Never mergeable; the fold refuses it identically on every node. A missing epoch key is not
+      // a verdict: the batch is offered again once the key arrives.
+      if (!isMissingEpochKeyReason(deltas)) this.#inView.add(id)
       return
     }
-    const admission = this.view.addPending(stream, {
+    const admission = view.addPending(stream, {
       sequence: batch.sequence,
       epoch: batch.epoch,
       deltas,
@@ -713,9 +804,37 @@ export class NodeCore {
   }
 
   #control(operation: ControlOperation): Uint8Array {
-    return encodeLogEntry([
-      { kind: 'control', signer: this.#options.key, operation, signature: NO_SIGNATURE },
-    ])
+    return encodeLogEntry([this.#signControl(operation)])
+  }
+
+  #signControl(operation: ControlOperation): LogItem {
+    if (this.#sealer !== null) return this.#sealer.signControl(operation)
+    return { kind: 'control', signer: this.#options.key, operation, signature: NO_SIGNATURE }
+  }
+
+  /** Seals a strong batch; throws the envelope's `UnknownEpochError` without an epoch key. */
+  #sealStrong(
+    session: { readonly incarnation: Incarnation; readonly sequence: number; readonly floor: number },
+    payload: StrongBatchPayload,
+  ): LogItem {
+    if (this.#sealer !== null) return this.#sealer.sealStrongBatch(session, payload)
+    return {
+      kind: 'strong',
+      header: { key: this.#options.key, ...session, epoch: NULL_ENVELOPE_EPOCH },
+      signature: NO_SIGNATURE,
+      sealed: encodeStrongPayload(payload),
+    }
+  }
+
+  /** Seals one eventual group commit; throws the envelope's `UnknownEpochError` without an epoch key. */
+  #sealEventual(stream: StreamId, sequence: number, deltas: readonly Delta[]): FoldedBatchHeader {
+    if (this.#sealer !== null) return this.#sealer.sealEventualBatch(stream, sequence, deltas)
+    return {
+      sequence,
+      epoch: NULL_ENVELOPE_EPOCH,
+      sealed: encodeEventualPayload(deltas),
+      signature: NO_SIGNATURE,
+    }
   }
 
   #prune(): void {

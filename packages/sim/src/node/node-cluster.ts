@@ -24,6 +24,7 @@ import {
   memberId,
   NodeCore,
   type NodeRaftParts,
+  NULL_ENVELOPE,
   type StreamId,
   type StrongResult,
   type WriteId,
@@ -347,6 +348,7 @@ export class NodeCluster implements ClusterUnderTest {
       clock,
       wallClock: () => EPOCH_MS + clock.wallNowMs() - slot.clockOffsetMs + slot.wallSkewMs,
       deltaLog: slot.deltaLog.open(),
+      sealing: NULL_ENVELOPE,
       noQuorumTimeoutMs: defaultNoQuorumTimeoutMs(raftSettings.tickMs, raftSettings.electionTicks),
       ...(founder ? { founders: this.slots.map((s) => ({ member: s.nodeId, key: s.key })) } : {}),
       onApplied: (entry: AppliedEntry) => {
