@@ -104,6 +104,35 @@ export {
  */
 export { plaintextBatchOpener, unverifiedSignatures } from './codec/null-envelope.js'
 /**
+ * Snapshots of the committed state C: the public layer with its applied index (the signed
+ * plaintext header every node restores) and, from a keyed node, the data layer (values with the
+ * scoped merge's removal records, strongClock, the dense counter, sessions, idempotency records,
+ * declarations). Both encodings are canonical; decoders enforce {@link SnapshotDecodeLimits} and
+ * throw `MalformedOperationError`. A restored C applies further entries exactly as the original.
+ *
+ * @example
+ * ```ts
+ * import { CommittedState, encodeCommittedSnapshot, plaintextBatchOpener, restoreCommittedState, unverifiedSignatures } from '@tandem/node'
+ * const committed = new CommittedState({ signatures: unverifiedSignatures, opener: plaintextBatchOpener })
+ * const { publicBytes, dataBytes } = encodeCommittedSnapshot(committed)
+ * const keyed = restoreCommittedState(publicBytes, dataBytes, { signatures: unverifiedSignatures, opener: plaintextBatchOpener })
+ * const keyless = restoreCommittedState(publicBytes, null, { signatures: unverifiedSignatures, opener: null })
+ * console.log(keyed.appliedIndex, keyless.data) // 0 null
+ * ```
+ */
+export {
+  decodeDataSnapshot,
+  decodePublicSnapshot,
+  defaultSnapshotDecodeLimits,
+  type EncodedCommittedSnapshot,
+  encodeCommittedSnapshot,
+  encodeDataSnapshot,
+  encodePublicSnapshot,
+  restoreCommittedState,
+  type SnapshotDecodeLimits,
+  snapshotVersion,
+} from './codec/snapshot.js'
+/**
  * The payload of a strong batch: the proposer's stamp and its data operations, decoded with limits.
  *
  * @example
@@ -449,6 +478,24 @@ export { type MemberRecord, Membership, type WriterStanding } from './core/membe
  * ```
  */
 export { type BatchSignatureCheck, type ControlOutcome, PublicLayer } from './core/public-layer.js'
+/**
+ * The plain forms of a snapshot's two parts, and how they are taken from and restored into C.
+ *
+ * @example
+ * ```ts
+ * import { CommittedState, publicSnapshotOf, restoreCommittedStateFrom, unverifiedSignatures } from '@tandem/node'
+ * const committed = new CommittedState({ signatures: unverifiedSignatures, opener: null })
+ * const restored = restoreCommittedStateFrom({ public: publicSnapshotOf(committed), data: null }, { signatures: unverifiedSignatures, opener: null })
+ * console.log(restored.appliedIndex) // 0
+ * ```
+ */
+export {
+  type DataSnapshotState,
+  dataSnapshotOf,
+  type PublicSnapshotState,
+  publicSnapshotOf,
+  restoreCommittedStateFrom,
+} from './core/snapshot.js'
 /**
  * Stamps at apply: strongClock and the clamp of folded stamps to t + driftMax.
  *
