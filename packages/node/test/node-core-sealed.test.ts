@@ -117,6 +117,14 @@ class Fixture {
     })
   }
 
+  /** A new incarnation over the same Raft log, delta log and sealing (its C rebuilt by replay). */
+  async restart(member: Member, keyed: boolean): Promise<void> {
+    member.core.halt()
+    await this.settled(member.raft?.stop() ?? Promise.resolve())
+    member.core = this.#core(member, false, keyed)
+    await member.core.start()
+  }
+
   async start(): Promise<void> {
     for (const member of this.members) await member.core.start()
     await this.runUntil(() => this.members.every((m) => m.core.opened), 10_000, 'every node opening')
@@ -324,6 +332,28 @@ describe('NodeCore on real sealing', () => {
     await fixture.settled(victim.core.strong({ kind: 'map-set', collection: map, key: 'after', value: 1 }))
     await fixture.quiet()
     for (const member of fixture.members) expect(member.core.committed.data?.mapValue('m', 'after')).toBe(1)
+    await fixture.stopAll()
+  })
+
+  it('a restarted sealed node replays its sealed log into the same C and writes under a new incarnation', async () => {
+    const fixture = new Fixture({ seed: 5, keyed: [true, true, true] })
+    await fixture.start()
+    await writeFromEveryNode(fixture, fixture.members)
+    const restarted = fixture.members[1] as Member
+    const oldStream = restarted.core.stream
+    await fixture.restart(restarted, true)
+    await fixture.runUntil(() => restarted.core.opened, 10_000, 'the new incarnation opening')
+    expect(restarted.core.stream).not.toBe(oldStream)
+    await fixture.settled(
+      restarted.core.eventual({ kind: 'map-set', collection: 'm', key: 'late', value: 7 }),
+    )
+    await fixture.quiet()
+    expect(new Set(fixture.members.map(publicBytes)).size).toBe(1)
+    expect(new Set(fixture.members.map(dataBytes)).size).toBe(1)
+    for (const member of fixture.members) {
+      expect(member.core.committed.data?.mapValue('m', 'late')).toBe(7)
+      expect([...member.sealing.checks.rejections]).toEqual([])
+    }
     await fixture.stopAll()
   })
 
