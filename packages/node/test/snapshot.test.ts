@@ -9,6 +9,7 @@ import {
   decodeDataSnapshot,
   decodePublicSnapshot,
   encodeCommittedSnapshot,
+  encodePublicSnapshot,
   restoreCommittedState,
 } from '../src/codec/snapshot.js'
 import { encodeStrongPayload } from '../src/codec/strong-payload.js'
@@ -379,6 +380,19 @@ describe('snapshots of C', () => {
     ).toThrow(MalformedOperationError)
     const restored = decodePublicSnapshot(late.publicBytes)
     expect(restored.everStoreIds).toContain('1'.repeat(16))
+  })
+
+  it('refuses a public part whose fields contradict each other (a member without standing, a reading of a non-voter)', () => {
+    const a = node()
+    applyAll(a, bootstrap(), 1, 3)
+    const valid = decodePublicSnapshot(encodeCommittedSnapshot(a.committed).publicBytes)
+    const withoutStanding = { ...valid, writers: valid.writers.filter(([writer]) => writer !== key('b')) }
+    expect(() => decodePublicSnapshot(encodePublicSnapshot(withoutStanding))).toThrow(MalformedOperationError)
+    const strangerReading = { ...valid, readings: [[memberD, t0] as const] }
+    expect(() => decodePublicSnapshot(encodePublicSnapshot(strangerReading))).toThrow(MalformedOperationError)
+    const forgottenStore = { ...valid, everStoreIds: [] }
+    expect(() => decodePublicSnapshot(encodePublicSnapshot(forgottenStore))).toThrow(MalformedOperationError)
+    expect(decodePublicSnapshot(encodePublicSnapshot(valid))).toEqual(valid)
   })
 
   it('decoders: fuzzed with 100,000 inputs each, only MalformedOperationError is thrown (seeded)', () => {

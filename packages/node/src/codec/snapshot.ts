@@ -154,7 +154,7 @@ export function decodePublicSnapshot(
   if (wire.version !== snapshotVersion) throw new MalformedOperationError('unsupported snapshot version')
   if (wire.constants === undefined) throw new MalformedOperationError('public snapshot without constants')
   const text = (value: string) => string(value, bounds)
-  return {
+  return consistentPublic({
     appliedIndex: count(wire.appliedIndex, 0),
     members: sortedBy(
       wire.members.map((member) => ({
@@ -205,7 +205,7 @@ export function decodePublicSnapshot(
     ),
     epochs: strictlyAscending(wire.epochs.map((epoch) => count(epoch, 1))),
     constants: constantsFrom(wire.constants),
-  }
+  })
 }
 
 /** Encodes the data part (canonical: sessions and declarations sorted, records in write order). */
@@ -326,6 +326,37 @@ export function decodeDataSnapshot(
       ([name]) => name,
     ),
   }
+}
+
+/**
+ * Cross-checks a decoded public part, so that no restored C can reach a state its apply asserts
+ * against: every member's key and every incarnation's key has a standing, every member's storeId
+ * was admitted, every reading is a voter's, and every cutoff belongs to an ended key (a
+ * key that ended may be admitted again, so an ended key's standing may be open).
+ */
+function consistentPublic(state: PublicSnapshotState): PublicSnapshotState {
+  const standings = new Map(state.writers)
+  const storeIds = new Set(state.everStoreIds)
+  const voters = new Set(state.members.filter((member) => member.voter).map((member) => member.id))
+  const ended = new Set(state.endedKeys)
+  for (const member of state.members) {
+    if (!standings.has(member.key)) throw new MalformedOperationError('a member whose key has no standing')
+    if (!storeIds.has(member.id.slice(member.id.indexOf('/') + 1)))
+      throw new MalformedOperationError('a member whose storeId was never admitted')
+  }
+  if (standings.size > 0 && storeIds.size === 0)
+    throw new MalformedOperationError('writer standings without any admitted storeId')
+  for (const [key] of state.incarnations)
+    if (!standings.has(key)) throw new MalformedOperationError('an incarnation of a key without standing')
+  for (const [member] of state.readings)
+    if (!voters.has(member))
+      throw new MalformedOperationError('a clock reading of a member that is not a voter')
+  for (const [stream] of state.cutoffs) {
+    const parsed = parseStreamId(stream)
+    if (parsed === null || !ended.has(parsed.key))
+      throw new MalformedOperationError('a cutoff of a key that did not end')
+  }
+  return state
 }
 
 const writesToWire = {
