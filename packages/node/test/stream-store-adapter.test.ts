@@ -344,7 +344,7 @@ describe('StreamStoreAdapter over /tandem/streams/1 (two hosts on 127.0.0.1)', (
     // A writes: each own batch durable first, then pushed live.
     const written: Uint8Array[] = []
     for (let n = 1; n <= 5; n++) {
-      const bytes = wire(n, 8 + random.nextInt(100))
+      const bytes = StreamStoreAdapter.wireBytes(batch(n, 8 + random.nextInt(100)))
       const sequence = await a.store.appendOwn(bytes)
       expect(sequence).toBe(n)
       written.push(bytes)

@@ -17,7 +17,7 @@ import { parseStreamId, type StreamId } from '../core/ids.js'
 import type { BatchSignatureCheck, ControlOutcome, PublicLayer } from '../core/public-layer.js'
 import { DeltaBatchTooLargeError, DeltaStreamCorruptionError } from '../errors.js'
 import type { DeltaStreamStore, StreamBatch } from './delta-stream-store.js'
-import { decodeStoredBatch } from './stored-batch-codec.js'
+import { decodeStoredBatch, encodeStoredBatch } from './stored-batch-codec.js'
 
 /** What the adapter reads of C: its public layer (standing, cutoffs, high-waters, applied index). */
 export type StreamStoreCommitted = Pick<PublicLayer, 'membership' | 'highWaters' | 'cutoff' | 'appliedIndex'>
@@ -134,6 +134,19 @@ export class StreamStoreAdapter implements StreamStore {
     this.#onStored = options.onStored
     this.#logger = options.logger ?? silentLogger
     this.observeFolds()
+  }
+
+  /**
+   * The bytes `/tandem/streams/1` carries for a batch — its stored record, as `read` serves it —
+   * for `service.publish` of an own batch once it is durable (`NodeCore`'s `onBatchDurable`).
+   *
+   * @example
+   * ```ts
+   * onBatchDurable: (stream, batch) => service.publish(stream, batch.sequence, StreamStoreAdapter.wireBytes(batch))
+   * ```
+   */
+  static wireBytes(batch: FoldedBatchHeader): Uint8Array {
+    return encodeStoredBatch(batch)
   }
 
   /** The adapter's counters (live). */
