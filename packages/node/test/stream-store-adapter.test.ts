@@ -2,6 +2,8 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { SeededRandom } from '@tandem/base'
+import { Replica } from '@tandem/crdt'
+import { nodeCryptoProvider } from '@tandem/envelope/node'
 import {
   createStreamSyncService,
   createTransportHost,
@@ -11,6 +13,7 @@ import {
 } from '@tandem/transport'
 import { MemoryDevice } from '@tandem/wal/pure'
 import { afterEach, describe, expect, it } from 'vitest'
+import { encodeLogEntry } from '../src/codec/log-entry.js'
 import { PendingFolds } from '../src/compose/pending-folds.js'
 import type { ControlOperation, FoldedBatchHeader } from '../src/core/control.js'
 import { memberId, type StreamId, type WriterKey } from '../src/core/ids.js'
@@ -20,6 +23,14 @@ import { DeltaStreamStore } from '../src/streams/delta-stream-store.js'
 import { encodeStoredBatch } from '../src/streams/stored-batch-codec.js'
 import { StreamStoreAdapter } from '../src/streams/stream-store-adapter.js'
 import { key, stream } from './fixtures.js'
+import {
+  applyAll,
+  bootstrapItems,
+  renderSealed,
+  sealedNode,
+  streamOf,
+  writersWith,
+} from './sealing-fixtures.js'
 
 const SEED = Number(process.env.TANDEM_SEED ?? 20261207)
 const peer = (letter: string) => `12D3KooW${letter.repeat(44)}`
@@ -196,6 +207,59 @@ describe('StreamStoreAdapter: receipt rules', () => {
     }
     expect(held.map((item) => item.batch.sequence)).toEqual(Array.from({ length: expected }, (_, i) => i + 1))
     expect(adapter.heldThrough(streamB)).toBe(expected)
+  })
+})
+
+describe('StreamStoreAdapter with the node’s sealing checks', () => {
+  it('stores a genuinely sealed batch and refuses a tampered, a re-sequenced and a stranger’s one before storing', async () => {
+    const node = sealedNode('a', nodeCryptoProvider, { keyed: true })
+    const writers = writersWith(nodeCryptoProvider)
+    applyAll(
+      [node],
+      bootstrapItems().map((items) => encodeLogEntry(renderSealed(items, writers))),
+    )
+    const sealing = node.sealing as NonNullable<typeof node.sealing>
+    const store = await DeltaStreamStore.open({
+      device: new MemoryDevice(),
+      ownStream: streamOf('a'),
+      eventualBacklogBytesMax: 1 << 20,
+    })
+    const held: number[] = []
+    const adapter = new StreamStoreAdapter({
+      store,
+      committed: node.committed.public,
+      batchCheck: sealing.checks,
+      persistedCommitIndex: () => 0,
+      onStored: (_stream, stored) => held.push(stored.sequence),
+    })
+    const deltas = (value: number) => [
+      new Replica({ node: streamOf('b'), now: () => 1_000 }).map('m').set('k', value),
+    ]
+    const genuine = writers.b.writer.sealEventualBatch(streamOf('b'), 1, deltas(1))
+    const tampered = { ...genuine, sealed: genuine.sealed.slice() }
+    tampered.sealed[tampered.sealed.length - 1] = (tampered.sealed.at(-1) as number) ^ 1
+    expect(await adapter.accept(streamOf('b'), 1, StreamStoreAdapter.wireBytes(tampered))).toBe('unknown-key')
+    // Sealed for sequence 2 and offered as 1: the signed header names its sequence.
+    const resequenced = writers.b.writer.sealEventualBatch(streamOf('b'), 2, deltas(2))
+    expect(await adapter.accept(streamOf('b'), 1, StreamStoreAdapter.wireBytes(resequenced))).toBe(
+      'unknown-key',
+    )
+    // b's batch offered as c's (an admitted key): signed by the wrong key.
+    expect(await adapter.accept(streamOf('c'), 1, StreamStoreAdapter.wireBytes(genuine))).toBe('unknown-key')
+    // d was never admitted: refused before any check.
+    const stranger = writers.d.writer.sealEventualBatch(streamOf('d'), 1, deltas(3))
+    expect(await adapter.accept(streamOf('d'), 1, StreamStoreAdapter.wireBytes(stranger))).toBe('unknown-key')
+    expect(store.streams().map((s) => s.stream)).toEqual([streamOf('a')])
+    expect(held).toEqual([])
+    expect(await adapter.accept(streamOf('b'), 1, StreamStoreAdapter.wireBytes(genuine))).toBe('stored')
+    expect(held).toEqual([1])
+    expect((await adapter.read(streamOf('b'), 1, 1 << 20))[0]?.bytes).toEqual(
+      StreamStoreAdapter.wireBytes(genuine),
+    )
+    const invalid = [...adapter.stats().invalid.values()].reduce((sum, count) => sum + count, 0)
+    expect(invalid).toBe(3)
+    expect(adapter.stats().unknownKey).toBe(4)
+    await store.close()
   })
 })
 
