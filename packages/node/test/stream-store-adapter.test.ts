@@ -354,79 +354,85 @@ describe('StreamStoreAdapter over /tandem/streams/1 (two hosts on 127.0.0.1)', (
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
   })
 
-  it('a writer’s batches reach the other node and become pending there; an unadmitted key’s are not stored', async () => {
-    const random = new SeededRandom(SEED)
-    const dirs = await Promise.all([0, 1].map(() => mkdtemp(join(tmpdir(), 'tandem-node-streams-'))))
-    cleanups.push(async () => {
-      await Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true })))
-    })
-    const ids = await Promise.all(dirs.map(async (dir) => (await loadOrCreateNodeIdentity(dir)).nodeId))
-    // Writer A's C already admitted e; B's C has not (it lags): B must not store e's batches.
-    const layers = [committedLayer(true), committedLayer(false)]
-    const pending = [new PendingFolds(), new PendingFolds()]
-    const streamBOwn = stream('b', '2')
-    const nodes: {
-      host: TransportHost
-      store: DeltaStreamStore
-      adapter: StreamStoreAdapter
-      service: StreamSyncService
-    }[] = []
-    for (const [i, dir] of dirs.entries()) {
-      const layer = layers[i] as PublicLayer
-      const store = await DeltaStreamStore.open({
-        device: new MemoryDevice(),
-        ownStream: i === 0 ? ownStream : streamBOwn,
-        eventualBacklogBytesMax: 1 << 20,
+  it.each([
+    ['TCP', '/ip4/127.0.0.1/tcp/0'],
+    ['QUIC', '/ip4/127.0.0.1/udp/0/quic-v1'],
+  ])(
+    'a writer’s batches reach the other node and become pending there; an unadmitted key’s are not stored (%s)',
+    async (_name, listen) => {
+      const random = new SeededRandom(SEED)
+      const dirs = await Promise.all([0, 1].map(() => mkdtemp(join(tmpdir(), 'tandem-node-streams-'))))
+      cleanups.push(async () => {
+        await Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true })))
       })
-      const adapter = new StreamStoreAdapter({
-        store,
-        committed: layer,
-        batchCheck: forgedFirstByte,
-        persistedCommitIndex: () => 0,
-        onStored: (id, stored) => (pending[i] as PendingFolds).add(id, stored),
-      })
-      const peers = Object.fromEntries(nodes.map((node) => [node.host.nodeId, node.host.multiaddrs()]))
-      const host = await createTransportHost({
-        dataDir: dir,
-        members: ids,
-        listen: ['/ip4/127.0.0.1/tcp/0'],
-        peers,
-        pingIntervalMs: 0,
-        backoff: { delayMsInitial: 10, delayMsMax: 200 },
-        random: () => random.nextFloat(),
-      })
-      cleanups.push(() => host.stop())
-      cleanups.push(() => store.close())
-      const service = await createStreamSyncService(host, adapter, { antiEntropyIntervalMs: 100 })
-      cleanups.push(() => service.stop())
-      nodes.push({ host, store, adapter, service })
-    }
-    const [a, b] = nodes as [(typeof nodes)[0], (typeof nodes)[0]]
-    // A held e's batches (received earlier, when its C admitted e).
-    for (const sequence of [1, 2])
-      expect(await a.adapter.accept(streamE, sequence, wire(sequence))).toBe('stored')
-    // A writes: each own batch durable first, then pushed live.
-    const written: Uint8Array[] = []
-    for (let n = 1; n <= 5; n++) {
-      const bytes = StreamStoreAdapter.wireBytes(batch(n, 8 + random.nextInt(100)))
-      const sequence = await a.store.appendOwn(bytes)
-      expect(sequence).toBe(n)
-      written.push(bytes)
-      a.service.publish(ownStream, sequence, bytes)
-    }
-    await waitFor(() => (pending[1] as PendingFolds).count === 5, 'the writer’s five batches pending on B')
-    expect((pending[1] as PendingFolds).entries().map((item) => [item.stream, item.batch.sequence])).toEqual(
-      [1, 2, 3, 4, 5].map((sequence) => [ownStream, sequence]),
-    )
-    const onB = await b.adapter.read(ownStream, 1, 1 << 20)
-    expect(onB.map((item) => item.bytes)).toEqual(written)
-    // e's stream was offered by A's summary and refused by B, never stored.
-    await waitFor(() => b.adapter.stats().unknownKey > 0, 'e’s batch refused on B')
-    expect(b.store.streams().map((s) => s.stream)).not.toContain(streamE)
-    expect(b.adapter.heldThrough(streamE)).toBe(0)
-    expect((pending[1] as PendingFolds).entries().some((item) => item.stream === streamE)).toBe(false)
-    expect(b.service.stats().refusedUnknownKey).toBeGreaterThan(0)
-  })
+      const ids = await Promise.all(dirs.map(async (dir) => (await loadOrCreateNodeIdentity(dir)).nodeId))
+      // Writer A's C already admitted e; B's C has not (it lags): B must not store e's batches.
+      const layers = [committedLayer(true), committedLayer(false)]
+      const pending = [new PendingFolds(), new PendingFolds()]
+      const streamBOwn = stream('b', '2')
+      const nodes: {
+        host: TransportHost
+        store: DeltaStreamStore
+        adapter: StreamStoreAdapter
+        service: StreamSyncService
+      }[] = []
+      for (const [i, dir] of dirs.entries()) {
+        const layer = layers[i] as PublicLayer
+        const store = await DeltaStreamStore.open({
+          device: new MemoryDevice(),
+          ownStream: i === 0 ? ownStream : streamBOwn,
+          eventualBacklogBytesMax: 1 << 20,
+        })
+        const adapter = new StreamStoreAdapter({
+          store,
+          committed: layer,
+          batchCheck: forgedFirstByte,
+          persistedCommitIndex: () => 0,
+          onStored: (id, stored) => (pending[i] as PendingFolds).add(id, stored),
+        })
+        const peers = Object.fromEntries(nodes.map((node) => [node.host.nodeId, node.host.multiaddrs()]))
+        const host = await createTransportHost({
+          dataDir: dir,
+          members: ids,
+          listen: [listen],
+          peers,
+          pingIntervalMs: 0,
+          backoff: { delayMsInitial: 10, delayMsMax: 200 },
+          random: () => random.nextFloat(),
+        })
+        cleanups.push(() => host.stop())
+        cleanups.push(() => store.close())
+        const service = await createStreamSyncService(host, adapter, { antiEntropyIntervalMs: 100 })
+        cleanups.push(() => service.stop())
+        nodes.push({ host, store, adapter, service })
+      }
+      const [a, b] = nodes as [(typeof nodes)[0], (typeof nodes)[0]]
+      // A held e's batches (received earlier, when its C admitted e).
+      for (const sequence of [1, 2])
+        expect(await a.adapter.accept(streamE, sequence, wire(sequence))).toBe('stored')
+      // A writes: each own batch durable first, then pushed live.
+      const written: Uint8Array[] = []
+      for (let n = 1; n <= 5; n++) {
+        const bytes = StreamStoreAdapter.wireBytes(batch(n, 8 + random.nextInt(100)))
+        const sequence = await a.store.appendOwn(bytes)
+        expect(sequence).toBe(n)
+        written.push(bytes)
+        a.service.publish(ownStream, sequence, bytes)
+      }
+      await waitFor(() => (pending[1] as PendingFolds).count === 5, 'the writer’s five batches pending on B')
+      expect(
+        (pending[1] as PendingFolds).entries().map((item) => [item.stream, item.batch.sequence]),
+      ).toEqual([1, 2, 3, 4, 5].map((sequence) => [ownStream, sequence]))
+      const onB = await b.adapter.read(ownStream, 1, 1 << 20)
+      expect(onB.map((item) => item.bytes)).toEqual(written)
+      // e's stream was offered by A's summary and refused by B, never stored.
+      await waitFor(() => b.adapter.stats().unknownKey > 0, 'e’s batch refused on B')
+      expect(b.store.streams().map((s) => s.stream)).not.toContain(streamE)
+      expect(b.adapter.heldThrough(streamE)).toBe(0)
+      expect((pending[1] as PendingFolds).entries().some((item) => item.stream === streamE)).toBe(false)
+      expect(b.service.stats().refusedUnknownKey).toBeGreaterThan(0)
+    },
+  )
 })
 
 async function waitFor(condition: () => boolean, message: string, timeoutMs = 20_000): Promise<void> {
