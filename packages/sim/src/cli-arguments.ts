@@ -8,7 +8,7 @@ import { TandemError } from '@tandem/base'
 import { exitCodes } from './checkers/violation.js'
 import type { ConfigOverrides } from './config.js'
 import type { CrdtInjectedBug } from './crdt/simulation.js'
-import type { NodeInjectedBug } from './node/node-cluster.js'
+import type { NodeInjectedBug, NodeSealingMode } from './node/node-cluster.js'
 
 /** Deliberate bugs for demonstrating that the Raft checks bite (never for real runs). */
 export type RaftInjectedBug = 'stale-reads' | 'lost-acks'
@@ -20,6 +20,8 @@ export interface CliArguments {
   readonly crdtBug: CrdtInjectedBug | null
   /** `--mode node --inject-bug`: the self-test's deliberately broken node. */
   readonly nodeBug: NodeInjectedBug | null
+  /** `--mode node --sealing`: the null envelope (default) or real sealing with the pure provider. */
+  readonly nodeSealing: NodeSealingMode
   /** One seed to run (`--seed`), or null to run `seeds` seeds from `from`. */
   readonly seed: number | null
   readonly seeds: number
@@ -48,6 +50,7 @@ export const usage = `usage:
   --mode crdt --inject-bug forgetful-restart|no-anti-entropy       self-test of the CRDT checks
   --mode node [--seed S | --seeds N [--from S]] [--trace]          the hybrid node: NodeCores with mixed strong/eventual writes
   --mode node --inject-bug stale-reads|skipped-entries             self-test of the node checks
+  --mode node --sealing null|pure                                  null envelope (default) or real sealing, pure provider
 exit codes: 0 ok, 1 internal error, 2 usage, ${Object.entries(exitCodes)
   .map(([check, code]) => `${code} ${check}`)
   .join(', ')}`
@@ -66,6 +69,7 @@ const options = {
   'inject-bug': { type: 'string' },
   mode: { type: 'string' },
   replicas: { type: 'string' },
+  sealing: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const
 
@@ -140,9 +144,13 @@ export function parseCliArguments(argv: readonly string[]): CliArguments {
       (bug !== undefined && nodeBug === null))
   ) {
     throw new UsageError(
-      '--mode node takes --seed, --seeds, --from, --trace, --digest and --inject-bug stale-reads|skipped-entries only',
+      '--mode node takes --seed, --seeds, --from, --trace, --digest, --sealing and --inject-bug stale-reads|skipped-entries only',
     )
   }
+  const sealing = values.sealing
+  if (sealing !== undefined && sealing !== 'null' && sealing !== 'pure')
+    throw new UsageError('--sealing needs null or pure')
+  if (sealing !== undefined && mode !== 'node') throw new UsageError('--sealing needs --mode node')
   if (mode === 'crdt' && (nodes !== undefined || preVote !== undefined || injectBug !== null)) {
     throw new UsageError('--nodes, --prevote and the raft bugs need --mode raft')
   }
@@ -151,6 +159,7 @@ export function parseCliArguments(argv: readonly string[]): CliArguments {
     replicas,
     crdtBug,
     nodeBug,
+    nodeSealing: sealing ?? 'null',
     seed: integer('seed', values.seed, 0) ?? null,
     seeds: integer('seeds', values.seeds, 1) ?? 1,
     from: integer('from', values.from, 0) ?? 1,

@@ -113,7 +113,7 @@ function reportNodeFailure(result: NodeSimulationResult, args: CliArguments): nu
     `\nFAIL node seed ${result.seed}: ${violation.check} (exit ${code}) at t=${violation.timeMs.toFixed(3)}ms\n`,
   )
   out.write(`${violation.message}\n`)
-  out.write(`replay: ${nodeReplayCommand(result.seed, args.nodeBug)}\n`)
+  out.write(`replay: ${nodeReplayCommand(result.seed, args.nodeBug, args.nodeSealing)}\n`)
   return code
 }
 
@@ -124,6 +124,7 @@ async function mainNode(args: CliArguments): Promise<number> {
       seed: args.seed,
       keepTrace: false,
       injectBug: args.nodeBug,
+      sealing: args.nodeSealing,
       ...(args.trace ? { traceSink: (line: string) => process.stdout.write(`${line}\n`) } : {}),
     })
     const s = result.stats
@@ -138,6 +139,7 @@ async function mainNode(args: CliArguments): Promise<number> {
     from: args.from,
     count: args.seeds,
     injectBug: args.nodeBug,
+    sealing: args.nodeSealing,
     onResult: (result) => {
       done++
       if (args.digest) process.stdout.write(`node seed ${result.seed} trace ${result.traceDigest}\n`)

@@ -19,6 +19,7 @@ describe('the command line', () => {
       replicas: undefined,
       crdtBug: null,
       nodeBug: null,
+      nodeSealing: 'null',
       seed: null,
       seeds: 1,
       from: 1,
@@ -102,13 +103,17 @@ describe('the command line', () => {
     const args = parseCliArguments(['--mode', 'node', '--seeds', '50', '--from', '7', '--digest'])
     expect([args.mode, args.seeds, args.from, args.digest]).toEqual(['node', 50, 7, true])
     const only =
-      '--mode node takes --seed, --seeds, --from, --trace, --digest and --inject-bug stale-reads|skipped-entries only'
+      '--mode node takes --seed, --seeds, --from, --trace, --digest, --sealing and --inject-bug stale-reads|skipped-entries only'
     expect(parseCliArguments(['--mode', 'node', '--inject-bug', 'skipped-entries']).nodeBug).toBe(
       'skipped-entries',
     )
     expect(refusal(['--mode', 'node', '--nodes', '3'])).toBe(only)
     expect(refusal(['--mode', 'node', '--replicas', '3'])).toBe(only)
     expect(refusal(['--mode', 'node', '--inject-bug', 'lost-acks'])).toBe(only)
+    expect(parseCliArguments(['--mode', 'node']).nodeSealing).toBe('null')
+    expect(parseCliArguments(['--mode', 'node', '--sealing', 'pure']).nodeSealing).toBe('pure')
+    expect(refusal(['--mode', 'node', '--sealing', 'native'])).toBe('--sealing needs null or pure')
+    expect(refusal(['--sealing', 'pure'])).toBe('--sealing needs --mode node')
     expect(usage).toContain('--mode node')
   })
 

@@ -53,6 +53,22 @@ describe('sim --mode node', () => {
     )
   })
 
+  it('runs real sealing (pure provider) under --sealing pure: seeds pass and replay identically', {
+    timeout: 120_000,
+  }, async () => {
+    for (const seed of [1, 2]) {
+      const first = await runNodeSimulation({ seed, keepTrace: false, sealing: 'pure' })
+      expect(first.violation, nodeReplayCommand(seed, null, 'pure')).toBeNull()
+      expect(first.stats.strongApplied + first.stats.eventualAcknowledged).toBeGreaterThan(0)
+      const second = await runNodeSimulation({ seed, keepTrace: false, sealing: 'pure' })
+      expect(second.traceDigest).toBe(first.traceDigest)
+      // The sealed run is another run: the trace names its sealing.
+      const plain = await runNodeSimulation({ seed, keepTrace: false })
+      expect(plain.traceDigest).not.toBe(first.traceDigest)
+    }
+    expect(nodeReplayCommand(4, null, 'pure')).toBe('pnpm sim --mode node --seed 4 --sealing pure --trace')
+  })
+
   it('replays a seed identically (same trace digest)', async () => {
     const first = await runNodeSimulation({ seed: 5, keepTrace: false })
     const second = await runNodeSimulation({ seed: 5, keepTrace: false })

@@ -15,14 +15,17 @@
  * restarted, every link reliable. Liveness: every node opened, every acknowledged eventual write
  * folded, no batch pending anywhere (V = C), every node at the same applied index.
  */
-import type { SeededRandom } from '@tandem/base'
+import { type SeededRandom, seededCryptoRandom } from '@tandem/base'
+import { pureCryptoProvider, writerPublicKey } from '@tandem/envelope'
 import {
   type AppliedEntry,
   type Condition,
+  createSealing,
   type Incarnation,
   type MemberId,
   memberId,
   NodeCore,
+  type NodeCoreOptions,
   type NodeRaftParts,
   NULL_ENVELOPE,
   type StreamId,
@@ -71,6 +74,8 @@ const register = { kind: 'map', name: 'reg' } as const
 interface NodeSlot {
   readonly nodeId: MemberId
   readonly key: WriterKey
+  /** The Ed25519 seed of `key` under `--sealing pure`; `null` on the null envelope. */
+  readonly signingKey: Uint8Array | null
   readonly storage: MemoryLogStorage
   readonly deltaLog: CrashableDeltaLog
   readonly driftPpm: number
@@ -82,6 +87,22 @@ interface NodeSlot {
   raft: RaftNode<AppliedEntry> | null
   core: NodeCore | null
   incarnations: number
+}
+
+/**
+ * How the node mode's cores seal (`--sealing`): `null` is the null envelope (plaintext, unverified:
+ * the fast default), `pure` real sealing with the pure provider, nonces and keys drawn from the seed.
+ */
+export type NodeSealingMode = 'null' | 'pure'
+
+const clusterId = new TextEncoder().encode('tandem-sim node mode')
+
+/** A slot's writer key: its signing key's public key, or (null envelope) a fixed stand-in. */
+function keyOf(signingKey: Uint8Array | null, index: number): WriterKey {
+  if (signingKey === null) return (index + 1).toString(16).repeat(64) as WriterKey
+  return [...writerPublicKey(signingKey)]
+    .map((byte) => byte.toString(16).padStart(2, '0'))
+    .join('') as WriterKey
 }
 
 /** Deliberate bugs for the self-test that shows the node mode's checks bite (never in real runs). */
@@ -141,8 +162,22 @@ export class NodeCluster implements ClusterUnderTest {
 
   private readonly injectBug: NodeInjectedBug | null
 
-  constructor(world: World<WireMessage>, config: SimulationConfig, injectBug: NodeInjectedBug | null = null) {
+  /** How the cores seal: the null envelope (the fast default) or real sealing, pure provider. */
+  private readonly sealing: NodeSealingMode
+
+  /** Epoch 1's secret under `--sealing pure` (every node keyed; injected until joining lands). */
+  private readonly epochSecret: Uint8Array
+
+  constructor(
+    world: World<WireMessage>,
+    config: SimulationConfig,
+    injectBug: NodeInjectedBug | null = null,
+    sealing: NodeSealingMode = 'null',
+  ) {
     this.world = world
+    this.sealing = sealing
+    // Drawn from the seed outside the world's streams, so the null envelope's runs are unchanged.
+    this.epochSecret = seededCryptoRandom(config.seed * 64 + 63)(32)
     this.injectBug = injectBug
     this.config = config
     this.chaosEndsAtMs = config.safetyPhaseMs
@@ -152,9 +187,13 @@ export class NodeCluster implements ClusterUnderTest {
     const ids = Array.from({ length: config.nodes }, (_, i) =>
       memberId(`SimPeerNodeNumberAbc${'ABCDEFGHJK'[i]}`, (i + 1).toString(16).padStart(16, '0')),
     )
+    const signingKeys = ids.map((_, i) =>
+      sealing === 'pure' ? seededCryptoRandom(config.seed * 64 + i)(32) : null,
+    )
     this.slots = ids.map((nodeId, i) => ({
       nodeId,
-      key: (i + 1).toString(16).repeat(64) as WriterKey,
+      key: keyOf(signingKeys[i] ?? null, i),
+      signingKey: signingKeys[i] ?? null,
       storage: new MemoryLogStorage({ voters: ids }),
       deltaLog: new CrashableDeltaLog(world.scheduler, world.random.fork(`${nodeId} delta log`), {
         minMs: config.disk.writeLatencyMinMs,
@@ -348,7 +387,7 @@ export class NodeCluster implements ClusterUnderTest {
       clock,
       wallClock: () => EPOCH_MS + clock.wallNowMs() - slot.clockOffsetMs + slot.wallSkewMs,
       deltaLog: slot.deltaLog.open(),
-      sealing: NULL_ENVELOPE,
+      ...this.sealingOf(slot),
       noQuorumTimeoutMs: defaultNoQuorumTimeoutMs(raftSettings.tickMs, raftSettings.electionTicks),
       ...(founder ? { founders: this.slots.map((s) => ({ member: s.nodeId, key: s.key })) } : {}),
       onApplied: (entry: AppliedEntry) => {
@@ -430,6 +469,22 @@ export class NodeCluster implements ClusterUnderTest {
       slot.wallSkewMs = random.chance(0.5) ? DAY_MS : -DAY_MS
       this.world.record(`clock ${slot.nodeId} wall a day ${slot.wallSkewMs > 0 ? 'ahead' : 'behind'}`)
     }
+  }
+
+  /** The `sealing` (and epoch secret) of a new incarnation of `slot`'s core. */
+  private sealingOf(slot: NodeSlot): Pick<NodeCoreOptions, 'sealing' | 'epochSecret'> {
+    if (this.sealing === 'null' || slot.signingKey === null) return { sealing: NULL_ENVELOPE }
+    const sealing = createSealing({
+      clusterId,
+      cryptoProvider: pureCryptoProvider,
+      signingKey: slot.signingKey,
+      keyed: true,
+      // A fresh nonce stream per incarnation: a restarted node never repeats its nonces.
+      random: seededCryptoRandom(
+        this.config.seed * 4096 + this.slots.indexOf(slot) * 512 + slot.incarnations,
+      ),
+    })
+    return { sealing, epochSecret: this.epochSecret }
   }
 
   /** Hands a durable batch from `from` to `to` after a network delay, unless a partition or a crash cuts it. */

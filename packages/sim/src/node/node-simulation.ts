@@ -10,7 +10,12 @@ import { describeConfig, type SimulationConfig, swarmConfig } from '../config.js
 import { runPhases } from '../harness/phases.js'
 import { describeMessage } from '../raft-host.js'
 import { World } from '../world/world.js'
-import { NodeCluster, type NodeClusterStats, type NodeInjectedBug } from './node-cluster.js'
+import {
+  NodeCluster,
+  type NodeClusterStats,
+  type NodeInjectedBug,
+  type NodeSealingMode,
+} from './node-cluster.js'
 
 /** The configuration of a node-mode seed. */
 export function nodeSwarmConfig(seed: number): SimulationConfig {
@@ -19,8 +24,12 @@ export function nodeSwarmConfig(seed: number): SimulationConfig {
 }
 
 /** The one-line command that replays a node-mode seed with its trace. */
-export function nodeReplayCommand(seed: number, injectBug: NodeInjectedBug | null = null): string {
-  return `pnpm sim --mode node --seed ${seed}${injectBug === null ? '' : ` --inject-bug ${injectBug}`} --trace`
+export function nodeReplayCommand(
+  seed: number,
+  injectBug: NodeInjectedBug | null = null,
+  sealing: NodeSealingMode = 'null',
+): string {
+  return `pnpm sim --mode node --seed ${seed}${injectBug === null ? '' : ` --inject-bug ${injectBug}`}${sealing === 'pure' ? ' --sealing pure' : ''} --trace`
 }
 
 /** The outcome of one node-mode seed. */
@@ -56,6 +65,8 @@ export async function runNodeSimulation(options: {
   readonly traceSink?: (line: string) => void
   /** Self-test only: run a deliberately broken node. */
   readonly injectBug?: NodeInjectedBug | null
+  /** `--sealing`: the null envelope by default. */
+  readonly sealing?: NodeSealingMode
 }): Promise<NodeSimulationResult> {
   const config = nodeSwarmConfig(options.seed)
   const world = new World<WireMessage>({
@@ -71,7 +82,8 @@ export async function runNodeSimulation(options: {
     ...(options.traceSink ? { traceSink: options.traceSink } : {}),
   })
   world.record(`node mode: ${describeConfig(config)}`)
-  const cluster = new NodeCluster(world, config, options.injectBug ?? null)
+  if (options.sealing === 'pure') world.record('sealing: pure provider')
+  const cluster = new NodeCluster(world, config, options.injectBug ?? null, options.sealing ?? 'null')
   await runPhases(world, cluster)
   const violation = cluster.violation
   world.record(
@@ -108,12 +120,14 @@ export async function runNodeSeeds(options: {
   readonly count: number
   readonly onResult?: (result: NodeSimulationResult) => void
   readonly injectBug?: NodeInjectedBug | null
+  readonly sealing?: NodeSealingMode
 }): Promise<{ readonly seedsRun: number; readonly failure: NodeSimulationResult | null }> {
   for (let i = 0; i < options.count; i++) {
     const result = await runNodeSimulation({
       seed: options.from + i,
       keepTrace: false,
       injectBug: options.injectBug ?? null,
+      ...(options.sealing === undefined ? {} : { sealing: options.sealing }),
     })
     options.onResult?.(result)
     if (result.violation !== null) return { seedsRun: i + 1, failure: result }
