@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { SeededRandom } from '@tandem/base'
 import { Replica } from '@tandem/crdt'
 import { nodeCryptoProvider } from '@tandem/envelope/node'
+import { type Entry, EntryType } from '@tandem/raft'
 import {
   createStreamSyncService,
   createTransportHost,
@@ -11,7 +12,7 @@ import {
   type StreamSyncService,
   type TransportHost,
 } from '@tandem/transport'
-import { MemoryDevice } from '@tandem/wal/pure'
+import { MemoryDevice, WalLogStorage } from '@tandem/wal/pure'
 import fc from 'fast-check'
 import { afterEach, describe, expect, it } from 'vitest'
 import { encodeLogEntry } from '../src/codec/log-entry.js'
@@ -325,6 +326,46 @@ describe('StreamStoreAdapter: summary, folded answers and pruning', () => {
     expect(adapter.stats().pruned).toBe(2)
     // Still answered as folded once pruned.
     expect(adapter.foldedAnswer(streamB)).toEqual({ highWater: 2, index: foldIndex })
+  })
+
+  it('on a real WalLogStorage: the fold’s commit kept in memory only prunes nothing; once persisted, it prunes', async () => {
+    const layer = committedLayer()
+    const store = await DeltaStreamStore.open({
+      device: new MemoryDevice(),
+      ownStream,
+      eventualBacklogBytesMax: 1 << 20,
+    })
+    const storage = await WalLogStorage.open({ device: new MemoryDevice() })
+    const adapter = new StreamStoreAdapter({
+      store,
+      committed: layer,
+      batchCheck: forgedFirstByte,
+      persistedCommitIndex: () => storage.persistedCommitIndex,
+    })
+    for (const sequence of [1, 2]) await adapter.accept(streamB, sequence, wire(sequence))
+    const foldIndex = fold(layer, adapter, streamB, 1, 2)
+    const entry = (index: number): Entry => ({
+      index,
+      term: 1,
+      type: EntryType.Normal,
+      data: new Uint8Array([index]),
+    })
+    await storage.save({
+      hardState: { term: 1, vote: 'a', commit: 0 },
+      entries: Array.from({ length: foldIndex }, (_, i) => entry(i + 1)),
+      snapshot: null,
+    })
+    // Committed and applied through the fold, but the storage writes that commit index lazily.
+    await storage.save({ hardState: { term: 1, vote: 'a', commit: foldIndex }, entries: [], snapshot: null })
+    expect(storage.persistedCommitIndex).toBeLessThan(foldIndex)
+    expect(await adapter.pruneFolded()).toBe(0)
+    expect((await adapter.read(streamB, 1, 1 << 20)).map((b) => b.sequence)).toEqual([1, 2])
+    // A term change writes the hard state at once: now a restart cannot forget the fold.
+    await storage.save({ hardState: { term: 2, vote: 'a', commit: foldIndex }, entries: [], snapshot: null })
+    expect(storage.persistedCommitIndex).toBe(foldIndex)
+    expect(await adapter.pruneFolded()).toBe(2)
+    await storage.close()
+    await store.close()
   })
 
   it('prunes through the highest covered fold only, and a snapshot covers as the persisted commit does', async () => {
