@@ -185,9 +185,25 @@ export class TransportHost implements ProtocolHost {
     await this.#forgetStrangers()
   }
 
-  /** Drops from the address book every peer that is neither a member nor a sync peer. */
+  /**
+   * Drops from the address book every peer that is neither a member nor a sync peer, and persists
+   * what the dialer knows of a newly admitted one: addresses given while it was a stranger (the
+   * `peers` option, or an identify that ran before it was listed) are otherwise never written, and a
+   * restart would lose them.
+   */
   async #forgetStrangers(): Promise<void> {
-    await this.#addressBook.retainOnly(new Set([...this.admission.members, ...this.admission.syncPeers]))
+    const admitted = new Set([...this.admission.members, ...this.admission.syncPeers])
+    await this.#addressBook.retainOnly(admitted)
+    for (const peer of admitted) {
+      if (peer === this.nodeId || this.#addressBook.addresses(peer).length > 0) continue
+      const id = peerIdFromString(peer)
+      if (!(await this.libp2p.peerStore.has(id))) continue
+      const known = (await this.libp2p.peerStore.get(id)).addresses
+        .map(({ multiaddr: address }) => address)
+        .filter((address) => !address.toString().includes('/p2p-circuit'))
+        .map((address) => address.decapsulateCode(P2P_CODE).toString())
+      if (known.length > 0) await this.#addressBook.set(peer, known)
+    }
   }
 
   /** Measures the round-trip time to `peer` with libp2p ping and records it in the peer's metrics. */
