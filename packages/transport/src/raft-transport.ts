@@ -53,7 +53,11 @@ export class RaftTransport<Message extends AddressedMessage> {
         continue
       }
       // Only a queued frame went to an admitted member, so the map never outgrows the members.
-      if (this.#service.send(peer, this.#codec.encode(message))) this.#memberOfPeer.set(peer, message.to)
+      if (
+        this.#service.send(peer, this.#codec.encode(message)) &&
+        this.#memberOfPeer.get(peer) !== message.to
+      )
+        this.#memberOfPeer.set(peer, message.to)
     }
   }
 
