@@ -10,12 +10,12 @@
  */
 
 import type { Connection, Stream } from '@libp2p/interface'
-import { peerIdFromString } from '@libp2p/peer-id'
 import { rethrowInvariant } from '@tandem/base'
 import { backoffDelayMs, Pause } from '../backoff.js'
 import { MalformedFrameError, PeerNotAdmittedError, SyncProtocolError, TransportError } from '../errors.js'
 import { FramedStream } from '../framing/framed-stream.js'
 import { refuseStream } from '../host.js'
+import { keepConnected } from '../keep-connected.js'
 import { CRDT_PROTOCOL } from '../protocols.js'
 import type { TransportHost } from '../transport-host.js'
 import { defaultBufferedBytesPerPeerMax } from '../transport-host-options.js'
@@ -104,7 +104,10 @@ export class CrdtSyncService<Message> {
     if (peer === this.#node.nodeId || this.#peers.has(peer) || this.#stopping.signal.aborted) return
     const state: PeerState = { pause: new Pause(), stop: new AbortController(), stream: null, sessions: 0 }
     this.#peers.set(peer, state)
-    const loop = this.#node.nodeId < peer ? this.#openLoop(peer, state) : this.#connectLoop(peer, state)
+    const loop =
+      this.#node.nodeId < peer
+        ? this.#openLoop(peer, state)
+        : keepConnected(this.#node, peer, state.pause, state.stop.signal)
     this.#loops.push(
       loop.catch((error: unknown) => {
         rethrowInvariant(error)
@@ -175,48 +178,6 @@ export class CrdtSyncService<Message> {
       if (exchanged) failures = 0
       await state.pause.wait(backoffDelayMs(this.#node.backoff, failures++, this.#node.random), signal)
     }
-  }
-
-  /** The peer with the larger id only keeps a connection up, so that the other side can open. */
-  async #connectLoop(peer: string, state: PeerState): Promise<void> {
-    const signal = state.stop.signal
-    const peerId = peerIdFromString(peer)
-    let failures = 0
-    while (!signal.aborted) {
-      const connected = this.#node.libp2p
-        .getConnections(peerId)
-        .some((connection) => connection.status === 'open')
-      if (connected) {
-        failures = 0
-        await this.#connectionClosed(peer, signal)
-        continue
-      }
-      try {
-        await this.#node.libp2p.dial(peerId, { signal })
-        failures = 0
-      } catch (error) {
-        rethrowInvariant(error)
-        if (signal.aborted) return
-        this.#node.metrics.peer(peer).dialFailures++
-        await state.pause.wait(backoffDelayMs(this.#node.backoff, failures++, this.#node.random), signal)
-      }
-    }
-  }
-
-  #connectionClosed(peer: string, signal: AbortSignal): Promise<void> {
-    return new Promise((resolve) => {
-      const libp2p = this.#node.libp2p
-      const finish = (): void => {
-        libp2p.removeEventListener('peer:disconnect', onDisconnect)
-        signal.removeEventListener('abort', finish)
-        resolve()
-      }
-      const onDisconnect = (event: CustomEvent<{ toString(): string }>): void => {
-        if (event.detail.toString() === peer) finish()
-      }
-      libp2p.addEventListener('peer:disconnect', onDisconnect)
-      signal.addEventListener('abort', finish, { once: true })
-    })
   }
 
   #accept(stream: Stream, connection: Connection): void {

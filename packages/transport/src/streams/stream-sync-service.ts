@@ -19,12 +19,12 @@
  */
 
 import type { Connection, Stream } from '@libp2p/interface'
-import { peerIdFromString } from '@libp2p/peer-id'
 import { rethrowInvariant } from '@tandem/base'
 import { backoffDelayMs, Pause } from '../backoff.js'
 import { PeerNotAdmittedError, StreamsProtocolError, TransportError } from '../errors.js'
 import { FramedStream } from '../framing/framed-stream.js'
 import { refuseStream } from '../host.js'
+import { keepConnected } from '../keep-connected.js'
 import type { Batches } from '../proto/streams.js'
 import { STREAMS_PROTOCOL } from '../protocols.js'
 import type { TransportHost } from '../transport-host.js'
@@ -282,7 +282,10 @@ export class StreamSyncService {
     if (peer === this.#node.nodeId || this.#peers.has(peer) || this.#stopping.signal.aborted) return
     const state: PeerState = { pause: new Pause(), stop: new AbortController(), session: null, sessions: 0 }
     this.#peers.set(peer, state)
-    const loop = this.#node.nodeId < peer ? this.#openLoop(peer, state) : this.#connectLoop(peer, state)
+    const loop =
+      this.#node.nodeId < peer
+        ? this.#openLoop(peer, state)
+        : keepConnected(this.#node, peer, state.pause, state.stop.signal)
     this.#loops.push(
       loop.catch((error: unknown) => {
         rethrowInvariant(error)
@@ -318,45 +321,6 @@ export class StreamSyncService {
       if (exchanged) failures = 0
       await state.pause.wait(backoffDelayMs(this.#node.backoff, failures++, this.#node.random), signal)
     }
-  }
-
-  async #connectLoop(peer: string, state: PeerState): Promise<void> {
-    const signal = state.stop.signal
-    const peerId = peerIdFromString(peer)
-    let failures = 0
-    while (!signal.aborted) {
-      const connected = this.#node.libp2p.getConnections(peerId).some((c) => c.status === 'open')
-      if (connected) {
-        failures = 0
-        await this.#disconnected(peer, signal)
-        continue
-      }
-      try {
-        await this.#node.libp2p.dial(peerId, { signal })
-        failures = 0
-      } catch (error) {
-        rethrowInvariant(error)
-        if (signal.aborted) return
-        this.#node.metrics.peer(peer).dialFailures++
-        await state.pause.wait(backoffDelayMs(this.#node.backoff, failures++, this.#node.random), signal)
-      }
-    }
-  }
-
-  #disconnected(peer: string, signal: AbortSignal): Promise<void> {
-    return new Promise((resolve) => {
-      const libp2p = this.#node.libp2p
-      const finish = (): void => {
-        libp2p.removeEventListener('peer:disconnect', onDisconnect)
-        signal.removeEventListener('abort', finish)
-        resolve()
-      }
-      const onDisconnect = (event: CustomEvent<{ toString(): string }>): void => {
-        if (event.detail.toString() === peer) finish()
-      }
-      libp2p.addEventListener('peer:disconnect', onDisconnect)
-      signal.addEventListener('abort', finish, { once: true })
-    })
   }
 
   #accept(stream: Stream, connection: Connection): void {
