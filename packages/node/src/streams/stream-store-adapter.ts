@@ -312,7 +312,7 @@ export class StreamStoreAdapter implements StreamStore {
     if (committed.membership.standing(parsed.key) === undefined) return 'unknown-key'
     const cutoff = committed.cutoff(id)
     if (cutoff !== null && sequence > cutoff) {
-      this.#logger.debug('stream batch above its cutoff refused', { stream, sequence, cutoff })
+      this.#logger.error('stream batch above its cutoff refused', { stream, sequence, cutoff })
       return 'above-cutoff'
     }
     const highWater = committed.highWaters.highWater(id)
@@ -348,7 +348,7 @@ export class StreamStoreAdapter implements StreamStore {
 
   #invalid(stream: string, sequence: number, reason: string): 'unknown-key' {
     this.#stats.invalid.set(reason, (this.#stats.invalid.get(reason) ?? 0) + 1)
-    this.#logger.warn('stream batch refused', { stream: stream.slice(0, 256), sequence, reason })
+    this.#logger.error('stream batch refused', { stream: stream.slice(0, 256), sequence, reason })
     return 'unknown-key'
   }
 }
