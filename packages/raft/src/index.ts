@@ -194,6 +194,7 @@ export type {
   RaftNodeOptions,
   RaftNodeStatus,
   ReadOptions,
+  SnapshotProgress,
 } from './driver/options.js'
 /**
  * What a proposal resolves with: the state machine's result, the entry's index and term, and its fencing token.

@@ -59,6 +59,19 @@ export interface RaftNodeOptions<Result = Uint8Array> {
   /** The largest snapshot a follower accepts. Default 1 GiB. */
   readonly snapshotBytesMax?: number
   /**
+   * Decides when to snapshot, in place of the two thresholds above (which it ignores): asked after
+   * each round that applied entries, with the progress since the last snapshot. An application
+   * whose threshold moves with its state (the hybrid node: max(64 MiB, 2 × the last snapshot)) or
+   * that may snapshot only at some indices gives it. A membership change that needs a fresh
+   * snapshot for a new member still takes one.
+   *
+   * @example
+   * ```ts
+   * new RaftNode({ ...required, snapshotDue: ({ logBytesSinceSnapshot }) => logBytesSinceSnapshot >= 64 << 20 })
+   * ```
+   */
+  readonly snapshotDue?: (progress: SnapshotProgress) => boolean
+  /**
    * This node's proposer identity for deduplication. It must never be reused by another process
    * or incarnation; the default combines the node id, the log's state at start and 64 random bits.
    */
@@ -187,6 +200,16 @@ export type RaftNodeEvent =
   | { readonly type: 'stopped' }
   | { readonly type: 'failed'; readonly error: Error }
 
+/** What {@link RaftNodeOptions.snapshotDue} is asked with. */
+export interface SnapshotProgress {
+  /** The applied index: where a snapshot taken now would be. */
+  readonly applied: number
+  /** The index of the last snapshot (taken, installed or adopted). */
+  readonly snapshotIndex: number
+  /** Bytes of entry data applied since the last snapshot. */
+  readonly logBytesSinceSnapshot: number
+}
+
 /** Every tunable of a RaftNode, defaults filled in. */
 export type RaftNodeSettings = Required<
   Omit<
@@ -201,6 +224,7 @@ export type RaftNodeSettings = Required<
     | 'logger'
     | 'clientId'
     | 'commandKey'
+    | 'snapshotDue'
   >
 >
 

@@ -77,6 +77,7 @@ import {
   type RaftNodeStatus,
   type ReadOptions,
   resolveSettings,
+  type SnapshotProgress,
 } from './options.js'
 import { checkBatch, checkSaved } from './persist-checks.js'
 import { type PendingProposal, type ProposalOutcome, ProposalTable } from './proposals.js'
@@ -133,6 +134,7 @@ export class RaftNode<Result = Uint8Array> {
   readonly #logger: Logger
   readonly #settings: RaftNodeSettings
   readonly #clientIdOption: string | undefined
+  readonly #snapshotDue: ((progress: SnapshotProgress) => boolean) | null
   /** With the built-in sessions off, the application's command identity; `null` while they are on. */
   readonly #commandKey: ((command: Uint8Array) => string | null) | null
 
@@ -203,6 +205,7 @@ export class RaftNode<Result = Uint8Array> {
     this.#random = options.random
     this.#logger = options.logger ?? silentLogger
     this.#clientIdOption = options.clientId
+    this.#snapshotDue = options.snapshotDue ?? null
     this.#settings = resolveSettings(options)
     this.#commandKey = this.#settings.builtInSessions ? null : (options.commandKey ?? null)
     this.#sessionLimits = {
@@ -1160,10 +1163,17 @@ export class RaftNode<Result = Uint8Array> {
   async #maybeSnapshot(force: boolean): Promise<void> {
     if (this.#applied <= this.#snapshotIndex) return
     const { snapshotEntriesThreshold: entries, snapshotLogBytesThreshold: bytes } = this.#settings
+    const decide = this.#snapshotDue
     const due =
       force ||
-      (entries > 0 && this.#applied - this.#snapshotIndex >= entries) ||
-      (bytes > 0 && this.#bytesSinceSnapshot >= bytes)
+      (decide !== null
+        ? decide({
+            applied: this.#applied,
+            snapshotIndex: this.#snapshotIndex,
+            logBytesSinceSnapshot: this.#bytesSinceSnapshot,
+          })
+        : (entries > 0 && this.#applied - this.#snapshotIndex >= entries) ||
+          (bytes > 0 && this.#bytesSinceSnapshot >= bytes))
     if (!due) return
     const index = this.#applied
     const state = await this.#stateMachine.snapshot()

@@ -209,6 +209,36 @@ describe('RaftNode exactly-once apply', () => {
   })
 })
 
+describe('RaftNode snapshotDue', () => {
+  it('snapshots when the application says so, with the progress since the last snapshot, and not otherwise', async () => {
+    const asked: { applied: number; snapshotIndex: number; logBytesSinceSnapshot: number }[] = []
+    // Due once 1,000 bytes of entries applied since the last snapshot; the entry threshold (5) is ignored.
+    const { cluster, leader } = await cluster3({
+      nodeOptions: {
+        snapshotEntriesThreshold: 5,
+        snapshotDue: (progress) => {
+          asked.push({ ...progress })
+          return progress.logBytesSinceSnapshot >= 1_000
+        },
+      },
+    })
+    for (let i = 0; i < 8; i++) await drive(cluster, leader.node.propose(utf8.encode('x')))
+    await cluster.run(50)
+    // 8 one-byte commands with their dedup headers: under 1,000 bytes, so no snapshot.
+    expect(leader.node.status().snapshotIndex).toBe(0)
+    expect(asked.length).toBeGreaterThan(0)
+    for (let i = 0; i < 10; i++) await drive(cluster, leader.node.propose(new Uint8Array(200)))
+    await cluster.run(50)
+    for (const member of cluster.members.values()) {
+      const status = member.node.status()
+      expect(status.snapshotIndex).toBeGreaterThan(0)
+      expect(status.logBytesSinceSnapshot).toBeLessThan(1_000)
+    }
+    const last = asked[asked.length - 1]
+    expect(last?.snapshotIndex).toBeLessThanOrEqual(last?.applied ?? 0)
+  })
+})
+
 describe('RaftNode reads', () => {
   it('serves linearizable reads on the leader and on followers after every acknowledged write', async () => {
     const { cluster, leader, followers } = await cluster3()
