@@ -6,7 +6,7 @@
  * write lost).
  */
 import type { SeededRandom } from '@tandem/base'
-import type { DeltaLog, FoldedBatchHeader, StoredBatch, StreamId } from '@tandem/node'
+import type { DeltaLog, FoldedBatchHeader, StoredBatch, StreamId } from '@tandem/node/core'
 import type { Scheduler } from '../world/scheduler.js'
 
 /** The durable image of one node's delta log, and the incarnation writing to it. */

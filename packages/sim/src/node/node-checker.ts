@@ -10,8 +10,8 @@
  * - every acknowledged eventual write folded once the cluster healed (checked at the end).
  */
 
-import type { AppliedEntry } from '@tandem/node'
-import { commandKeyOf, type NodeCore, type StreamId, type WriteId } from '@tandem/node'
+import type { AppliedEntry } from '@tandem/node/core'
+import { commandKeyOf, type NodeCore, type StreamId, type WriteId } from '@tandem/node/core'
 import type { Violation } from '../checkers/violation.js'
 
 const utf8 = new TextEncoder()

@@ -32,7 +32,7 @@ import {
   type StrongResult,
   type WriteId,
   type WriterKey,
-} from '@tandem/node'
+} from '@tandem/node/core'
 import {
   type ConfState,
   defaultNoQuorumTimeoutMs,
