@@ -50,3 +50,13 @@ export class DeltaBatchTooLargeError extends TandemError {
   readonly code = 'NODE_DELTA_BATCH_TOO_LARGE'
   override readonly name = 'DeltaBatchTooLargeError'
 }
+
+/**
+ * An epoch wrap does not open with this node's identity key for the binding it was looked up under
+ * (it names another recipient, epoch or cluster, or was tampered with). The node stays without that
+ * epoch's key; the message names no secret.
+ */
+export class EpochUnwrapError extends TandemError {
+  readonly code = 'NODE_EPOCH_UNWRAP_FAILED'
+  override readonly name = 'EpochUnwrapError'
+}
