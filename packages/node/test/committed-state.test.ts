@@ -3,7 +3,7 @@ import { Replica } from '@tandem/crdt'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { encodeEventualPayload } from '../src/codec/eventual-payload.js'
-import { plaintextBatchOpener } from '../src/codec/null-envelope.js'
+import { NULL_EPOCH_WRAP, plaintextBatchOpener } from '../src/codec/null-envelope.js'
 import { CommittedState, type StrongEntry } from '../src/core/committed-state.js'
 import type { ControlEntry, ControlOperation } from '../src/core/control.js'
 import { memberId, streamId, type WriterKey } from '../src/core/ids.js'
@@ -24,7 +24,7 @@ function bootstrapLog(): { log: LogEntry[]; push: (signer: WriterKey, operation:
   const log: LogEntry[] = []
   const push = (signer: WriterKey, operation: ControlOperation) =>
     log.push({ kind: 'control', entry: { index: log.length + 1, signer, operation } })
-  push(key('a'), { kind: 'init', member: memberA, key: key('a') })
+  push(key('a'), { kind: 'init', member: memberA, key: key('a'), wrapped: NULL_EPOCH_WRAP })
   push(key('a'), { kind: 'add-learner', member: memberB, key: key('b'), keyed: true })
   push(key('a'), { kind: 'add-learner', member: memberC, key: key('c'), keyed: false })
   push(key('a'), { kind: 'promote', member: memberB })

@@ -55,9 +55,12 @@ export function randomControlOperation(random: SeededRandom): ControlOperation {
   const stream = () => streamId(key(digit()), incarnation(digit()), random.nextInt(3))
   const cutoffs = () =>
     Array.from({ length: random.nextInt(3) }, () => [stream(), random.nextInt(1000)] as const)
-  switch (random.nextInt(9)) {
+  const wrapped = () => random.bytes(80 + random.nextInt(33))
+  switch (random.nextInt(10)) {
     case 0:
-      return { kind: 'init', member, key: key(digit()) }
+      return { kind: 'init', member, key: key(digit()), wrapped: wrapped() }
+    case 9:
+      return { kind: 'grant', epoch: 1 + random.nextInt(5), recipient: key(digit()), wrapped: wrapped() }
     case 1:
       return {
         kind: 'open',

@@ -3,7 +3,7 @@ import { type Delta, Replica } from '@tandem/crdt'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { encodeEventualPayload } from '../src/codec/eventual-payload.js'
-import { plaintextBatchOpener, unverifiedSignatures } from '../src/codec/null-envelope.js'
+import { NULL_EPOCH_WRAP, plaintextBatchOpener, unverifiedSignatures } from '../src/codec/null-envelope.js'
 import { CommittedState } from '../src/core/committed-state.js'
 import type { ControlOperation } from '../src/core/control.js'
 import type { DataOperation } from '../src/core/data-operations.js'
@@ -30,7 +30,7 @@ class Cluster {
       (typeof members)[0],
       (typeof members)[0],
     ]
-    this.control(key('a'), { kind: 'init', member: memberA, key: key('a') })
+    this.control(key('a'), { kind: 'init', member: memberA, key: key('a'), wrapped: NULL_EPOCH_WRAP })
     this.control(key('a'), { kind: 'add-learner', member: memberB, key: key('b'), keyed: true })
     this.control(key('a'), { kind: 'add-learner', member: memberC, key: key('c'), keyed: true })
     this.control(key('a'), { kind: 'promote', member: memberB })

@@ -4,7 +4,7 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { encodeEventualPayload } from '../src/codec/eventual-payload.js'
 import { encodeLogEntry } from '../src/codec/log-entry.js'
-import { plaintextBatchOpener, unverifiedSignatures } from '../src/codec/null-envelope.js'
+import { NULL_EPOCH_WRAP, plaintextBatchOpener, unverifiedSignatures } from '../src/codec/null-envelope.js'
 import { encodeStrongPayload } from '../src/codec/strong-payload.js'
 import { CommittedState } from '../src/core/committed-state.js'
 import type { ControlOperation } from '../src/core/control.js'
@@ -67,7 +67,7 @@ const fold = (stream: StreamId, from: number, payloads: Uint8Array[]): LogItem =
 /** A founds the cluster; B joins keyed, C keyless; both promoted; A and B open incarnation 1; clocks read. */
 function bootstrap(): Uint8Array[] {
   return [
-    [control(key('a'), { kind: 'init', member: memberA, key: key('a') })],
+    [control(key('a'), { kind: 'init', member: memberA, key: key('a'), wrapped: NULL_EPOCH_WRAP })],
     [
       control(key('a'), { kind: 'add-learner', member: memberB, key: key('b'), keyed: true }),
       control(key('a'), { kind: 'add-learner', member: memberC, key: key('c'), keyed: false }),

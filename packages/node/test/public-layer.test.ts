@@ -1,6 +1,7 @@
 import { SeededRandom } from '@tandem/base'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
+import { NULL_EPOCH_WRAP } from '../src/codec/null-envelope.js'
 import type { ControlEntry, ControlOperation, FoldedBatchHeader } from '../src/core/control.js'
 import { memberId, type StreamId, streamId, type WriterKey } from '../src/core/ids.js'
 import { PublicLayer } from '../src/core/public-layer.js'
@@ -26,7 +27,7 @@ function applyAll(layer: PublicLayer, steps: readonly (readonly [WriterKey, Cont
 
 function threeMembers(layer: PublicLayer) {
   applyAll(layer, [
-    [key('a'), { kind: 'init', member: memberA, key: key('a') }],
+    [key('a'), { kind: 'init', member: memberA, key: key('a'), wrapped: NULL_EPOCH_WRAP }],
     [key('a'), { kind: 'add-learner', member: memberB, key: key('b'), keyed: true }],
     [key('a'), { kind: 'add-learner', member: memberC, key: key('c'), keyed: false }],
     [key('a'), { kind: 'promote', member: memberB }],
@@ -90,7 +91,7 @@ describe('PublicLayer', () => {
         let index = 0
         const push = (signer: WriterKey, operation: ControlOperation) =>
           log.push({ index: ++index, signer, operation })
-        push(key('a'), { kind: 'init', member: memberA, key: key('a') })
+        push(key('a'), { kind: 'init', member: memberA, key: key('a'), wrapped: NULL_EPOCH_WRAP })
         for (let step = 0; step < 60; step++) {
           const signer = random.pick(signers)
           const choice = random.nextInt(6)

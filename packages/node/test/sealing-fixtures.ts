@@ -6,7 +6,7 @@ import { SeededRandom } from '@tandem/base'
 import type { Delta } from '@tandem/crdt'
 import { type CryptoProvider, writerPublicKey } from '@tandem/envelope'
 import { encodeEventualPayload } from '../src/codec/eventual-payload.js'
-import { plaintextBatchOpener, unverifiedSignatures } from '../src/codec/null-envelope.js'
+import { NULL_EPOCH_WRAP, plaintextBatchOpener, unverifiedSignatures } from '../src/codec/null-envelope.js'
 import { encodeStrongPayload } from '../src/codec/strong-payload.js'
 import { CommittedState } from '../src/core/committed-state.js'
 import type { ControlOperation } from '../src/core/control.js'
@@ -199,7 +199,7 @@ export function sealedNode(
 export function bootstrapItems(): LogicalItem[][] {
   const control = (by: Who, operation: ControlOperation): LogicalItem => ({ kind: 'control', by, operation })
   return [
-    [control('a', { kind: 'init', member: memberOf('a'), key: keyOf('a') })],
+    [control('a', { kind: 'init', member: memberOf('a'), key: keyOf('a'), wrapped: NULL_EPOCH_WRAP })],
     [
       control('a', { kind: 'add-learner', member: memberOf('b'), key: keyOf('b'), keyed: true }),
       control('a', { kind: 'add-learner', member: memberOf('c'), key: keyOf('c'), keyed: false }),

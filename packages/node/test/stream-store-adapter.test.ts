@@ -16,6 +16,7 @@ import { MemoryDevice, WalLogStorage } from '@tandem/wal/pure'
 import fc from 'fast-check'
 import { afterEach, describe, expect, it } from 'vitest'
 import { encodeLogEntry } from '../src/codec/log-entry.js'
+import { NULL_EPOCH_WRAP } from '../src/codec/null-envelope.js'
 import { PendingFolds } from '../src/compose/pending-folds.js'
 import type { ControlOperation, FoldedBatchHeader } from '../src/core/control.js'
 import { memberId, type StreamId, type WriterKey } from '../src/core/ids.js'
@@ -63,7 +64,7 @@ const wire = (sequence: number, sealedBytes = 16, forged = false) =>
 function committedLayer(admitE = false): PublicLayer {
   const layer = new PublicLayer({ invalidBatchReason: () => null })
   const steps: ControlOperation[] = [
-    { kind: 'init', member: memberA, key: key('a') },
+    { kind: 'init', member: memberA, key: key('a'), wrapped: NULL_EPOCH_WRAP },
     { kind: 'add-learner', member: memberB, key: key('b'), keyed: true },
   ]
   if (admitE) steps.push({ kind: 'add-learner', member: memberE, key: key('e'), keyed: true })

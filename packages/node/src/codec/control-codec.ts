@@ -10,6 +10,7 @@ import type { ClusterConstants, ControlOperation } from '../core/control.js'
 import { invalidMemberId, type MemberId, parseStreamId, type StreamId } from '../core/ids.js'
 import { MalformedOperationError } from '../errors.js'
 import * as pb from '../proto/node.js'
+import { WRAPPED_BYTES_MAX, WRAPPED_BYTES_MIN } from '../sealing/epoch-wrap.js'
 import { defaultOperationDecodeLimits, type OperationDecodeLimits } from './limits.js'
 import { count, incarnation, writerKey } from './wire-fields.js'
 
@@ -50,7 +51,14 @@ function toWire(operation: ControlOperation): pb.ControlOperation {
   const version = controlOperationVersion
   switch (operation.kind) {
     case 'init':
-      return { version, init: { member: operation.member, key: hexToBytes(operation.key, 'base16') } }
+      return {
+        version,
+        init: {
+          member: operation.member,
+          key: hexToBytes(operation.key, 'base16'),
+          wrapped: operation.wrapped as Uint8Array<ArrayBuffer>,
+        },
+      }
     case 'open':
       return {
         version,
@@ -96,6 +104,15 @@ function toWire(operation: ControlOperation): pb.ControlOperation {
       }
     case 'constants':
       return { version, constants: { ...operation.constants } }
+    case 'grant':
+      return {
+        version,
+        grant: {
+          epoch: operation.epoch,
+          recipient: hexToBytes(operation.recipient, 'base16'),
+          wrapped: operation.wrapped as Uint8Array<ArrayBuffer>,
+        },
+      }
   }
 }
 
@@ -104,8 +121,22 @@ function cutoffsToWire(cutoffs: readonly (readonly [StreamId, number])[]): pb.Cu
 }
 
 function fromWire(wire: pb.ControlOperation, limits: OperationDecodeLimits): ControlOperation {
-  if (wire.init)
-    return { kind: 'init', member: member(wire.init.member, limits), key: writerKey(wire.init.key) }
+  if (wire.init) {
+    return {
+      kind: 'init',
+      member: member(wire.init.member, limits),
+      key: writerKey(wire.init.key),
+      wrapped: wrapped(wire.init.wrapped),
+    }
+  }
+  if (wire.grant) {
+    return {
+      kind: 'grant',
+      epoch: count(wire.grant.epoch, 1),
+      recipient: writerKey(wire.grant.recipient),
+      wrapped: wrapped(wire.grant.wrapped),
+    }
+  }
   if (wire.open) {
     return {
       kind: 'open',
@@ -182,6 +213,13 @@ function constants(wire: pb.Constants): ClusterConstants {
     idempotencyWindowMs: count(wire.idempotencyWindowMs, 0),
     applyProtocolVersion: wire.applyProtocolVersion,
   }
+}
+
+/** An epoch wrap's bytes: the size the wrap format allows (their content only the recipient can check). */
+function wrapped(bytes: Uint8Array): Uint8Array {
+  if (bytes.length < WRAPPED_BYTES_MIN || bytes.length > WRAPPED_BYTES_MAX)
+    throw new MalformedOperationError('an epoch wrap of impossible size')
+  return bytes
 }
 
 function member(value: string, limits: OperationDecodeLimits): MemberId {

@@ -7,6 +7,7 @@ import type { BatchOpener } from '../core/committed-state.js'
 import type { EntrySignatureCheck } from '../core/log-applier.js'
 import type { BatchSignatureCheck } from '../core/public-layer.js'
 import { MalformedOperationError } from '../errors.js'
+import { WRAPPED_BYTES_MIN } from '../sealing/epoch-wrap.js'
 import { decodeEventualPayload } from './eventual-payload.js'
 import { decodeStrongPayload } from './strong-payload.js'
 
@@ -36,3 +37,10 @@ function reasonOf<T>(decode: () => T): T | string {
     throw error
   }
 }
+
+/**
+ * The epoch wrap the null envelope's `init` and `grant` entries carry: zeros of the smallest wrap
+ * size. Under the null envelope nothing is encrypted, so there is no secret to wrap; the entries
+ * still run through the wrap table's rules, as they do with sealing.
+ */
+export const NULL_EPOCH_WRAP: Uint8Array = new Uint8Array(WRAPPED_BYTES_MIN)

@@ -47,7 +47,13 @@ export interface FoldedBatchHeader {
 
 /** The operations a control entry carries. */
 export type ControlOperation =
-  | { readonly kind: 'init'; readonly member: MemberId; readonly key: WriterKey }
+  /** Founds the cluster: its first voter, and epoch 1's secret wrapped to that voter's key. */
+  | {
+      readonly kind: 'init'
+      readonly member: MemberId
+      readonly key: WriterKey
+      readonly wrapped: Uint8Array
+    }
   | { readonly kind: 'open'; readonly incarnation: Incarnation; readonly expected: Incarnation | null }
   | { readonly kind: 'clock'; readonly member: MemberId; readonly readingMs: number }
   | {
@@ -72,6 +78,13 @@ export type ControlOperation =
       readonly cutoffs: readonly (readonly [StreamId, number])[]
     }
   | { readonly kind: 'constants'; readonly constants: ClusterConstants }
+  /** A row of the wrap table: `epoch`'s secret wrapped to the keyed member key `recipient`. */
+  | {
+      readonly kind: 'grant'
+      readonly epoch: number
+      readonly recipient: WriterKey
+      readonly wrapped: Uint8Array
+    }
 
 /** A verified control entry at its log index. */
 export interface ControlEntry {

@@ -1,7 +1,7 @@
 /**
  * C's public layer (design.md, "Batches and the two layers of C"): membership, storeIds and keyed
- * flags, writer keys and their standing, incarnations, revocation cutoffs, epoch numbers, stream
- * high-waters, log time and clock readings, and cluster constants. It is signed, not encrypted, and
+ * flags, writer keys and their standing, incarnations, revocation cutoffs, epoch numbers and the
+ * wrap table, stream high-waters, log time and clock readings, and cluster constants. It is signed, not encrypted, and
  * applies on every node — keyed or keyless — so its encoding is byte-identical on every node at the
  * same index; the simulator checks exactly that with {@link PublicLayer.encode}.
  *
@@ -9,6 +9,7 @@
  * on every node, and counted. It throws (an InvariantError) only for states no input can produce.
  */
 import { assert, utf8Encode } from '@tandem/base'
+import { toString as uint8ToString } from 'uint8arrays'
 import type { ClusterConstants, ControlEntry, FoldedBatchHeader } from './control.js'
 import { defaultClusterConstants } from './control.js'
 import { type FoldRunOutcome, StreamHighWaters } from './fold.js'
@@ -37,6 +38,13 @@ export class PublicLayer {
   readonly #cutoffs = new Map<StreamId, number>()
   readonly #endedKeys = new Set<WriterKey>()
   readonly #epochs = new Set<number>()
+  /**
+   * The wrap table (design.md, "Bootstrap and keys"): epoch → recipient key → that epoch's secret
+   * wrapped to the recipient. Epoch secrets exist nowhere else; the first wrap recorded for a
+   * (epoch, recipient) stays, later ones are ignored.
+   */
+  readonly #wraps = new Map<number, Map<WriterKey, Uint8Array>>()
+  #wrapCount = 0
   #constants: ClusterConstants = defaultClusterConstants
   #appliedIndex = 0
   readonly #signatures: BatchSignatureCheck
@@ -104,6 +112,53 @@ export class PublicLayer {
     return [...this.#epochs].sort((a, b) => a - b)
   }
 
+  /** The wrap of `epoch`'s secret to `recipient`, if the table holds one. */
+  wrapOf(epoch: number, recipient: WriterKey): Uint8Array | undefined {
+    return this.#wraps.get(epoch)?.get(recipient)
+  }
+
+  /**
+   * How many wraps the table holds: it only grows, so a node that saw this number change knows to
+   * look for new wraps of its own.
+   */
+  get wrapCount(): number {
+    return this.#wrapCount
+  }
+
+  /** The wrap table as sorted rows (epoch, then recipient): snapshots and digests. */
+  wraps(): [number, WriterKey, Uint8Array][] {
+    const rows: [number, WriterKey, Uint8Array][] = []
+    for (const epoch of this.epochs()) {
+      const row = this.#wraps.get(epoch)
+      if (row === undefined) continue
+      for (const recipient of [...row.keys()].sort())
+        rows.push([epoch, recipient, row.get(recipient) as Uint8Array])
+    }
+    return rows
+  }
+
+  /** Replaces the wrap table with `rows` (a snapshot's; every epoch named must be known). */
+  restoreWraps(rows: readonly (readonly [number, WriterKey, Uint8Array])[]): void {
+    this.#wraps.clear()
+    this.#wrapCount = 0
+    for (const [epoch, recipient, wrapped] of rows) this.#recordWrap(epoch, recipient, wrapped)
+  }
+
+  /**
+   * The keys that should hold `epoch` and do not: every keyed member whose key still stands (not
+   * removed, not revoked) and has no wrap of it. Sorted. A keyed node that holds `epoch` grants
+   * them (design.md: "any keyed node that sees a gap proposes a grant").
+   */
+  keysLackingWrap(epoch: number): WriterKey[] {
+    const row = this.#wraps.get(epoch)
+    const lacking = new Set<WriterKey>()
+    for (const member of this.membership.members()) {
+      if (!member.keyed || row?.has(member.key) === true) continue
+      if (this.#keyStands(member.key)) lacking.add(member.key)
+    }
+    return [...lacking].sort()
+  }
+
   /**
    * Restores the layer's own fields from a snapshot: the applied index, ended keys, cutoffs, epochs
    * and constants. The caller restores membership, incarnations, log time and high-waters first
@@ -145,6 +200,7 @@ export class PublicLayer {
       highWaters: this.highWaters.entries(),
       cutoffs: sorted([...this.#cutoffs], ([stream]) => stream),
       epochs: [...this.#epochs].sort((a, b) => a - b),
+      wraps: this.wraps().map(([epoch, recipient, wrapped]) => [epoch, recipient, bytesToHex(wrapped)]),
       constants: this.#constants,
     }
     return utf8Encode(JSON.stringify(canonical))
@@ -157,6 +213,7 @@ export class PublicLayer {
       const reason = this.membership.bootstrap(operation.member, operation.key, index)
       if (reason !== null) return refused(reason)
       this.#epochs.add(1)
+      this.#recordWrap(1, operation.key, operation.wrapped)
       this.#syncVoters()
       return { applied: true }
     }
@@ -205,6 +262,8 @@ export class PublicLayer {
         this.#cut(operation.key, operation.cutoffs)
         return { applied: true }
       }
+      case 'grant':
+        return this.#grant(signer, operation.epoch, operation.recipient, operation.wrapped, index)
       case 'constants': {
         if (operation.constants.applyProtocolVersion !== defaultClusterConstants.applyProtocolVersion)
           return refused('constants: unknown apply protocol version')
@@ -212,6 +271,50 @@ export class PublicLayer {
         return { applied: true }
       }
     }
+  }
+
+  /**
+   * A row of the wrap table. The signer must be a keyed member whose key stands and that holds a
+   * wrap of the epoch itself (only a holder can have wrapped the secret); the recipient a keyed
+   * member whose key stands (a revoked member runs keyless from then on). A recipient that holds a
+   * wrap already keeps it: duplicates are ignored, so concurrent grants are harmless.
+   */
+  #grant(
+    signer: WriterKey,
+    epoch: number,
+    recipient: WriterKey,
+    wrapped: Uint8Array,
+    index: number,
+  ): ControlOutcome {
+    if (!this.#epochs.has(epoch)) return refused('grant: unknown epoch')
+    if (!this.#isKeyedMember(signer)) return refused('grant: the signer is not a keyed member')
+    if (this.#wraps.get(epoch)?.has(signer) !== true)
+      return refused('grant: the signer holds no wrap of the epoch')
+    if (!this.#isKeyedMember(recipient) || !this.membership.mayWriteAt(recipient, index))
+      return refused('grant: the recipient is not a standing keyed member')
+    if (this.#wraps.get(epoch)?.has(recipient) === true) return { applied: true }
+    this.#recordWrap(epoch, recipient, wrapped)
+    return { applied: true }
+  }
+
+  #isKeyedMember(key: WriterKey): boolean {
+    return this.membership.members().some((member) => member.keyed && member.key === key)
+  }
+
+  #keyStands(key: WriterKey): boolean {
+    const standing = this.membership.standing(key)
+    return standing !== undefined && standing.endedAtIndex === null
+  }
+
+  #recordWrap(epoch: number, recipient: WriterKey, wrapped: Uint8Array): void {
+    let row = this.#wraps.get(epoch)
+    if (row === undefined) {
+      row = new Map()
+      this.#wraps.set(epoch, row)
+    }
+    if (row.has(recipient)) return
+    row.set(recipient, wrapped.slice())
+    this.#wrapCount++
   }
 
   #fold(
@@ -258,6 +361,10 @@ export class PublicLayer {
   #syncVoters(): void {
     this.logTime.setVoters(this.membership.voters())
   }
+}
+
+function bytesToHex(bytes: Uint8Array): string {
+  return uint8ToString(bytes, 'base16')
 }
 
 function refused(reason: string): ControlOutcome {

@@ -6,6 +6,7 @@ import type { Uint8ArrayList } from 'uint8arraylist'
 export interface Init {
   member: string
   key: Uint8Array<ArrayBuffer>
+  wrapped: Uint8Array<ArrayBuffer>
 }
 
 export namespace Init {
@@ -28,13 +29,19 @@ export namespace Init {
           w.bytes(obj.key)
         }
 
+        if ((obj.wrapped != null && obj.wrapped.byteLength > 0)) {
+          w.uint32(26)
+          w.bytes(obj.wrapped)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
       }, (reader, length, opts = {}) => {
         const obj: any = {
           member: '',
-          key: uint8ArrayAlloc(0)
+          key: uint8ArrayAlloc(0),
+          wrapped: uint8ArrayAlloc(0)
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -49,6 +56,10 @@ export namespace Init {
             }
             case 2: {
               obj.key = reader.bytes()
+              break
+            }
+            case 3: {
+              obj.wrapped = reader.bytes()
               break
             }
             default: {
@@ -80,6 +91,13 @@ export namespace Init {
               }
               break
             }
+            case 3: {
+              yield {
+                field: `${prefix}.wrapped`,
+                value: reader.bytes()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -102,6 +120,11 @@ export namespace Init {
     value: Uint8Array<ArrayBuffer>
   }
 
+  export interface InitWrappedFieldEvent {
+    field: '$.wrapped'
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export function encode (obj: Partial<Init>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, Init.codec())
   }
@@ -110,8 +133,143 @@ export namespace Init {
     return decodeMessage(buf, Init.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Init>): Generator<InitMemberFieldEvent | InitKeyFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Init>): Generator<InitMemberFieldEvent | InitKeyFieldEvent | InitWrappedFieldEvent> {
     return streamMessage(buf, Init.codec(), opts)
+  }
+}
+
+export interface Grant {
+  epoch: number
+  recipient: Uint8Array<ArrayBuffer>
+  wrapped: Uint8Array<ArrayBuffer>
+}
+
+export namespace Grant {
+  let _codec: Codec<Grant>
+
+  export const codec = (): Codec<Grant> => {
+    if (_codec == null) {
+      _codec = message<Grant>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.epoch != null && obj.epoch !== 0)) {
+          w.uint32(8)
+          w.uint64Number(obj.epoch)
+        }
+
+        if ((obj.recipient != null && obj.recipient.byteLength > 0)) {
+          w.uint32(18)
+          w.bytes(obj.recipient)
+        }
+
+        if ((obj.wrapped != null && obj.wrapped.byteLength > 0)) {
+          w.uint32(26)
+          w.bytes(obj.wrapped)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          epoch: 0,
+          recipient: uint8ArrayAlloc(0),
+          wrapped: uint8ArrayAlloc(0)
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.epoch = reader.uint64Number()
+              break
+            }
+            case 2: {
+              obj.recipient = reader.bytes()
+              break
+            }
+            case 3: {
+              obj.wrapped = reader.bytes()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.epoch`,
+                value: reader.uint64Number()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.recipient`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.wrapped`,
+                value: reader.bytes()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface GrantEpochFieldEvent {
+    field: '$.epoch'
+    value: number
+  }
+
+  export interface GrantRecipientFieldEvent {
+    field: '$.recipient'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface GrantWrappedFieldEvent {
+    field: '$.wrapped'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode (obj: Partial<Grant>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, Grant.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Grant>): Grant {
+    return decodeMessage(buf, Grant.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Grant>): Generator<GrantEpochFieldEvent | GrantRecipientFieldEvent | GrantWrappedFieldEvent> {
+    return streamMessage(buf, Grant.codec(), opts)
   }
 }
 
@@ -1646,6 +1804,7 @@ export interface ControlOperation {
   remove?: Remove
   revoke?: Revoke
   constants?: Constants
+  grant?: Grant
 }
 
 export namespace ControlOperation {
@@ -1660,7 +1819,20 @@ export namespace ControlOperation {
 
         obj = { ...obj }
 
+        if (obj.grant != null) {
+          obj.constants = undefined
+          obj.revoke = undefined
+          obj.remove = undefined
+          obj.promote = undefined
+          obj.addLearner = undefined
+          obj.fold = undefined
+          obj.clock = undefined
+          obj.open = undefined
+          obj.init = undefined
+        }
+
         if (obj.constants != null) {
+          obj.grant = undefined
           obj.revoke = undefined
           obj.remove = undefined
           obj.promote = undefined
@@ -1672,6 +1844,7 @@ export namespace ControlOperation {
         }
 
         if (obj.revoke != null) {
+          obj.grant = undefined
           obj.constants = undefined
           obj.remove = undefined
           obj.promote = undefined
@@ -1683,6 +1856,7 @@ export namespace ControlOperation {
         }
 
         if (obj.remove != null) {
+          obj.grant = undefined
           obj.constants = undefined
           obj.revoke = undefined
           obj.promote = undefined
@@ -1694,6 +1868,7 @@ export namespace ControlOperation {
         }
 
         if (obj.promote != null) {
+          obj.grant = undefined
           obj.constants = undefined
           obj.revoke = undefined
           obj.remove = undefined
@@ -1705,6 +1880,7 @@ export namespace ControlOperation {
         }
 
         if (obj.addLearner != null) {
+          obj.grant = undefined
           obj.constants = undefined
           obj.revoke = undefined
           obj.remove = undefined
@@ -1716,6 +1892,7 @@ export namespace ControlOperation {
         }
 
         if (obj.fold != null) {
+          obj.grant = undefined
           obj.constants = undefined
           obj.revoke = undefined
           obj.remove = undefined
@@ -1727,6 +1904,7 @@ export namespace ControlOperation {
         }
 
         if (obj.clock != null) {
+          obj.grant = undefined
           obj.constants = undefined
           obj.revoke = undefined
           obj.remove = undefined
@@ -1738,6 +1916,7 @@ export namespace ControlOperation {
         }
 
         if (obj.open != null) {
+          obj.grant = undefined
           obj.constants = undefined
           obj.revoke = undefined
           obj.remove = undefined
@@ -1749,6 +1928,7 @@ export namespace ControlOperation {
         }
 
         if (obj.init != null) {
+          obj.grant = undefined
           obj.constants = undefined
           obj.revoke = undefined
           obj.remove = undefined
@@ -1807,6 +1987,11 @@ export namespace ControlOperation {
         if (obj.constants != null) {
           w.uint32(82)
           Constants.codec().encode(obj.constants, w)
+        }
+
+        if (obj.grant != null) {
+          w.uint32(90)
+          Grant.codec().encode(obj.grant, w)
         }
 
         if (opts.lengthDelimited !== false) {
@@ -1881,6 +2066,12 @@ export namespace ControlOperation {
               })
               break
             }
+            case 11: {
+              obj.grant = Grant.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.grant
+              })
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -1888,7 +2079,20 @@ export namespace ControlOperation {
           }
         }
 
+        if (obj.grant != null) {
+          delete obj.constants
+          delete obj.revoke
+          delete obj.remove
+          delete obj.promote
+          delete obj.addLearner
+          delete obj.fold
+          delete obj.clock
+          delete obj.open
+          delete obj.init
+        }
+
         if (obj.constants != null) {
+          delete obj.grant
           delete obj.revoke
           delete obj.remove
           delete obj.promote
@@ -1900,6 +2104,7 @@ export namespace ControlOperation {
         }
 
         if (obj.revoke != null) {
+          delete obj.grant
           delete obj.constants
           delete obj.remove
           delete obj.promote
@@ -1911,6 +2116,7 @@ export namespace ControlOperation {
         }
 
         if (obj.remove != null) {
+          delete obj.grant
           delete obj.constants
           delete obj.revoke
           delete obj.promote
@@ -1922,6 +2128,7 @@ export namespace ControlOperation {
         }
 
         if (obj.promote != null) {
+          delete obj.grant
           delete obj.constants
           delete obj.revoke
           delete obj.remove
@@ -1933,6 +2140,7 @@ export namespace ControlOperation {
         }
 
         if (obj.addLearner != null) {
+          delete obj.grant
           delete obj.constants
           delete obj.revoke
           delete obj.remove
@@ -1944,6 +2152,7 @@ export namespace ControlOperation {
         }
 
         if (obj.fold != null) {
+          delete obj.grant
           delete obj.constants
           delete obj.revoke
           delete obj.remove
@@ -1955,6 +2164,7 @@ export namespace ControlOperation {
         }
 
         if (obj.clock != null) {
+          delete obj.grant
           delete obj.constants
           delete obj.revoke
           delete obj.remove
@@ -1966,6 +2176,7 @@ export namespace ControlOperation {
         }
 
         if (obj.open != null) {
+          delete obj.grant
           delete obj.constants
           delete obj.revoke
           delete obj.remove
@@ -1977,6 +2188,7 @@ export namespace ControlOperation {
         }
 
         if (obj.init != null) {
+          delete obj.grant
           delete obj.constants
           delete obj.revoke
           delete obj.remove
@@ -2065,6 +2277,13 @@ export namespace ControlOperation {
 
               break
             }
+            case 11: {
+              yield * Grant.codec().stream(reader, reader.uint32(), `${prefix}.grant`, {
+                limits: opts.limits?.grant
+              })
+
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -2089,6 +2308,11 @@ export namespace ControlOperation {
 
   export interface ControlOperationInitKeyFieldEvent {
     field: '$.init.key'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface ControlOperationInitWrappedFieldEvent {
+    field: '$.init.wrapped'
     value: Uint8Array<ArrayBuffer>
   }
 
@@ -2231,6 +2455,21 @@ export namespace ControlOperation {
     value: number
   }
 
+  export interface ControlOperationGrantEpochFieldEvent {
+    field: '$.grant.epoch'
+    value: number
+  }
+
+  export interface ControlOperationGrantRecipientFieldEvent {
+    field: '$.grant.recipient'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface ControlOperationGrantWrappedFieldEvent {
+    field: '$.grant.wrapped'
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export function encode (obj: Partial<ControlOperation>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, ControlOperation.codec())
   }
@@ -2239,7 +2478,7 @@ export namespace ControlOperation {
     return decodeMessage(buf, ControlOperation.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ControlOperation>): Generator<ControlOperationVersionFieldEvent | ControlOperationInitMemberFieldEvent | ControlOperationInitKeyFieldEvent | ControlOperationOpenIncarnationFieldEvent | ControlOperationOpenExpectedFieldEvent | ControlOperationClockMemberFieldEvent | ControlOperationClockReadingMsFieldEvent | ControlOperationFoldRunsStreamFieldEvent | ControlOperationFoldRunsBatchesSequenceFieldEvent | ControlOperationFoldRunsBatchesEpochFieldEvent | ControlOperationFoldRunsBatchesSealedFieldEvent | ControlOperationFoldRunsBatchesSignatureFieldEvent | ControlOperationAddLearnerMemberFieldEvent | ControlOperationAddLearnerKeyFieldEvent | ControlOperationAddLearnerKeyedFieldEvent | ControlOperationPromoteMemberFieldEvent | ControlOperationRemoveMemberFieldEvent | ControlOperationRemoveCutoffsStreamFieldEvent | ControlOperationRemoveCutoffsSequenceFieldEvent | ControlOperationRevokeKeyFieldEvent | ControlOperationRevokeCutoffsStreamFieldEvent | ControlOperationRevokeCutoffsSequenceFieldEvent | ControlOperationConstantsDriftMaxMsFieldEvent | ControlOperationConstantsEventualBacklogBytesMaxFieldEvent | ControlOperationConstantsFoldBytesMaxFieldEvent | ControlOperationConstantsSessionResultsMaxFieldEvent | ControlOperationConstantsIdempotencyRecordsPerWriterMaxFieldEvent | ControlOperationConstantsIdempotencyWindowMsFieldEvent | ControlOperationConstantsApplyProtocolVersionFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ControlOperation>): Generator<ControlOperationVersionFieldEvent | ControlOperationInitMemberFieldEvent | ControlOperationInitKeyFieldEvent | ControlOperationInitWrappedFieldEvent | ControlOperationOpenIncarnationFieldEvent | ControlOperationOpenExpectedFieldEvent | ControlOperationClockMemberFieldEvent | ControlOperationClockReadingMsFieldEvent | ControlOperationFoldRunsStreamFieldEvent | ControlOperationFoldRunsBatchesSequenceFieldEvent | ControlOperationFoldRunsBatchesEpochFieldEvent | ControlOperationFoldRunsBatchesSealedFieldEvent | ControlOperationFoldRunsBatchesSignatureFieldEvent | ControlOperationAddLearnerMemberFieldEvent | ControlOperationAddLearnerKeyFieldEvent | ControlOperationAddLearnerKeyedFieldEvent | ControlOperationPromoteMemberFieldEvent | ControlOperationRemoveMemberFieldEvent | ControlOperationRemoveCutoffsStreamFieldEvent | ControlOperationRemoveCutoffsSequenceFieldEvent | ControlOperationRevokeKeyFieldEvent | ControlOperationRevokeCutoffsStreamFieldEvent | ControlOperationRevokeCutoffsSequenceFieldEvent | ControlOperationConstantsDriftMaxMsFieldEvent | ControlOperationConstantsEventualBacklogBytesMaxFieldEvent | ControlOperationConstantsFoldBytesMaxFieldEvent | ControlOperationConstantsSessionResultsMaxFieldEvent | ControlOperationConstantsIdempotencyRecordsPerWriterMaxFieldEvent | ControlOperationConstantsIdempotencyWindowMsFieldEvent | ControlOperationConstantsApplyProtocolVersionFieldEvent | ControlOperationGrantEpochFieldEvent | ControlOperationGrantRecipientFieldEvent | ControlOperationGrantWrappedFieldEvent> {
     return streamMessage(buf, ControlOperation.codec(), opts)
   }
 }
@@ -5202,6 +5441,7 @@ export interface PublicSnapshot {
   cutoffs: SnapshotPosition[]
   epochs: number[]
   constants?: Constants
+  wraps: SnapshotWrap[]
 }
 
 export namespace PublicSnapshot {
@@ -5297,6 +5537,13 @@ export namespace PublicSnapshot {
           Constants.codec().encode(obj.constants, w)
         }
 
+        if (obj.wraps != null && obj.wraps.length > 0) {
+          for (const value of obj.wraps) {
+            w.uint32(114)
+            SnapshotWrap.codec().encode(value, w)
+          }
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -5313,7 +5560,8 @@ export namespace PublicSnapshot {
           readings: [],
           highWaters: [],
           cutoffs: [],
-          epochs: []
+          epochs: [],
+          wraps: []
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -5424,6 +5672,16 @@ export namespace PublicSnapshot {
               })
               break
             }
+            case 14: {
+              if (opts.limits?.wraps != null && obj.wraps.length === opts.limits.wraps) {
+                throw new MaxLengthError('Decode error - repeated field "wraps" had too many elements')
+              }
+
+              obj.wraps.push(SnapshotWrap.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.wraps$
+              }))
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -5442,7 +5700,8 @@ export namespace PublicSnapshot {
           readings: 0,
           highWaters: 0,
           cutoffs: 0,
-          epochs: 0
+          epochs: 0,
+          wraps: 0
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -5632,6 +5891,24 @@ export namespace PublicSnapshot {
 
               break
             }
+            case 14: {
+              if (opts.limits?.wraps != null && obj.wraps === opts.limits.wraps) {
+                throw new MaxLengthError('Streaming decode error - repeated field "wraps" had too many elements')
+              }
+
+              for (const evt of SnapshotWrap.codec().stream(reader, reader.uint32(), `${prefix}.wraps[]`, {
+                limits: opts.limits?.wraps$
+              })) {
+                yield {
+                  ...evt,
+                  index: obj.wraps
+                }
+              }
+
+              obj.wraps++
+
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -5814,6 +6091,24 @@ export namespace PublicSnapshot {
     value: number
   }
 
+  export interface PublicSnapshotWrapsEpochFieldEvent {
+    field: '$.wraps[].epoch'
+    value: number
+    index: number
+  }
+
+  export interface PublicSnapshotWrapsRecipientFieldEvent {
+    field: '$.wraps[].recipient'
+    value: string
+    index: number
+  }
+
+  export interface PublicSnapshotWrapsWrappedFieldEvent {
+    field: '$.wraps[].wrapped'
+    value: Uint8Array<ArrayBuffer>
+    index: number
+  }
+
   export function encode (obj: Partial<PublicSnapshot>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, PublicSnapshot.codec())
   }
@@ -5822,8 +6117,143 @@ export namespace PublicSnapshot {
     return decodeMessage(buf, PublicSnapshot.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<PublicSnapshot>): Generator<PublicSnapshotVersionFieldEvent | PublicSnapshotAppliedIndexFieldEvent | PublicSnapshotMembersIdFieldEvent | PublicSnapshotMembersKeyFieldEvent | PublicSnapshotMembersKeyedFieldEvent | PublicSnapshotMembersVoterFieldEvent | PublicSnapshotEverStoreIdsFieldEvent | PublicSnapshotWritersKeyFieldEvent | PublicSnapshotWritersAdmittedAtIndexFieldEvent | PublicSnapshotWritersEndedFieldEvent | PublicSnapshotWritersEndedAtIndexFieldEvent | PublicSnapshotWritersRevokedFieldEvent | PublicSnapshotEndedKeysFieldEvent | PublicSnapshotIncarnationsKeyFieldEvent | PublicSnapshotIncarnationsIncarnationFieldEvent | PublicSnapshotTMsFieldEvent | PublicSnapshotReadingsMemberFieldEvent | PublicSnapshotReadingsReadingMsFieldEvent | PublicSnapshotHighWatersStreamFieldEvent | PublicSnapshotHighWatersPositionFieldEvent | PublicSnapshotCutoffsStreamFieldEvent | PublicSnapshotCutoffsPositionFieldEvent | PublicSnapshotEpochsFieldEvent | PublicSnapshotConstantsDriftMaxMsFieldEvent | PublicSnapshotConstantsEventualBacklogBytesMaxFieldEvent | PublicSnapshotConstantsFoldBytesMaxFieldEvent | PublicSnapshotConstantsSessionResultsMaxFieldEvent | PublicSnapshotConstantsIdempotencyRecordsPerWriterMaxFieldEvent | PublicSnapshotConstantsIdempotencyWindowMsFieldEvent | PublicSnapshotConstantsApplyProtocolVersionFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<PublicSnapshot>): Generator<PublicSnapshotVersionFieldEvent | PublicSnapshotAppliedIndexFieldEvent | PublicSnapshotMembersIdFieldEvent | PublicSnapshotMembersKeyFieldEvent | PublicSnapshotMembersKeyedFieldEvent | PublicSnapshotMembersVoterFieldEvent | PublicSnapshotEverStoreIdsFieldEvent | PublicSnapshotWritersKeyFieldEvent | PublicSnapshotWritersAdmittedAtIndexFieldEvent | PublicSnapshotWritersEndedFieldEvent | PublicSnapshotWritersEndedAtIndexFieldEvent | PublicSnapshotWritersRevokedFieldEvent | PublicSnapshotEndedKeysFieldEvent | PublicSnapshotIncarnationsKeyFieldEvent | PublicSnapshotIncarnationsIncarnationFieldEvent | PublicSnapshotTMsFieldEvent | PublicSnapshotReadingsMemberFieldEvent | PublicSnapshotReadingsReadingMsFieldEvent | PublicSnapshotHighWatersStreamFieldEvent | PublicSnapshotHighWatersPositionFieldEvent | PublicSnapshotCutoffsStreamFieldEvent | PublicSnapshotCutoffsPositionFieldEvent | PublicSnapshotEpochsFieldEvent | PublicSnapshotConstantsDriftMaxMsFieldEvent | PublicSnapshotConstantsEventualBacklogBytesMaxFieldEvent | PublicSnapshotConstantsFoldBytesMaxFieldEvent | PublicSnapshotConstantsSessionResultsMaxFieldEvent | PublicSnapshotConstantsIdempotencyRecordsPerWriterMaxFieldEvent | PublicSnapshotConstantsIdempotencyWindowMsFieldEvent | PublicSnapshotConstantsApplyProtocolVersionFieldEvent | PublicSnapshotWrapsEpochFieldEvent | PublicSnapshotWrapsRecipientFieldEvent | PublicSnapshotWrapsWrappedFieldEvent> {
     return streamMessage(buf, PublicSnapshot.codec(), opts)
+  }
+}
+
+export interface SnapshotWrap {
+  epoch: number
+  recipient: string
+  wrapped: Uint8Array<ArrayBuffer>
+}
+
+export namespace SnapshotWrap {
+  let _codec: Codec<SnapshotWrap>
+
+  export const codec = (): Codec<SnapshotWrap> => {
+    if (_codec == null) {
+      _codec = message<SnapshotWrap>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.epoch != null && obj.epoch !== 0)) {
+          w.uint32(8)
+          w.uint64Number(obj.epoch)
+        }
+
+        if ((obj.recipient != null && obj.recipient !== '')) {
+          w.uint32(18)
+          w.string(obj.recipient)
+        }
+
+        if ((obj.wrapped != null && obj.wrapped.byteLength > 0)) {
+          w.uint32(26)
+          w.bytes(obj.wrapped)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          epoch: 0,
+          recipient: '',
+          wrapped: uint8ArrayAlloc(0)
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.epoch = reader.uint64Number()
+              break
+            }
+            case 2: {
+              obj.recipient = reader.string()
+              break
+            }
+            case 3: {
+              obj.wrapped = reader.bytes()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.epoch`,
+                value: reader.uint64Number()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.recipient`,
+                value: reader.string()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.wrapped`,
+                value: reader.bytes()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface SnapshotWrapEpochFieldEvent {
+    field: '$.epoch'
+    value: number
+  }
+
+  export interface SnapshotWrapRecipientFieldEvent {
+    field: '$.recipient'
+    value: string
+  }
+
+  export interface SnapshotWrapWrappedFieldEvent {
+    field: '$.wrapped'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode (obj: Partial<SnapshotWrap>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, SnapshotWrap.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SnapshotWrap>): SnapshotWrap {
+    return decodeMessage(buf, SnapshotWrap.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SnapshotWrap>): Generator<SnapshotWrapEpochFieldEvent | SnapshotWrapRecipientFieldEvent | SnapshotWrapWrappedFieldEvent> {
+    return streamMessage(buf, SnapshotWrap.codec(), opts)
   }
 }
 
