@@ -1,7 +1,9 @@
+import { writerPublicKey } from '@tandem/envelope'
+import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { type MemberId, memberId } from '../src/core/ids.js'
 import { Incarnations } from '../src/core/incarnations.js'
-import { Membership } from '../src/core/membership.js'
+import { Membership, writerKeyOfMember } from '../src/core/membership.js'
 import { incarnation, key } from './fixtures.js'
 
 const peer = (letter: string) => `12D3KooW${letter.repeat(44)}`
@@ -61,5 +63,38 @@ describe('Incarnations', () => {
     expect(incarnations.open(key('a'), incarnation('2'), incarnation('1'))).toBe('opened')
     expect(incarnations.open(key('a'), incarnation('3'), incarnation('1'))).toBe('expected-mismatch')
     expect(incarnations.current(key('a'))).toBe(incarnation('2'))
+  })
+})
+
+describe('writerKeyOfMember', () => {
+  // A peer id libp2p printed for the Ed25519 seed 1, 2, …, 32 (@libp2p/peer-id, peerIdFromPrivateKey).
+  const seed = Uint8Array.from({ length: 32 }, (_, i) => i + 1)
+  const peer = '12D3KooWJ1TsijH7H5F74hfAD5XishQz3sxrmAtVY37GtNd9CqYf'
+  const publicKeyHex = '79b5562e8fe654f94078b112e8a98ba7901f853ae695bed7e0e3910bad049664'
+
+  it("reads the Ed25519 key out of a peer id and a member id, equal to the seed's public key", () => {
+    expect(Buffer.from(writerPublicKey(seed)).toString('hex')).toBe(publicKeyHex)
+    expect(writerKeyOfMember(peer)).toBe(publicKeyHex)
+    expect(writerKeyOfMember(`${peer}/0123456789abcdef`)).toBe(publicKeyHex)
+  })
+
+  it('answers null for anything that is not an Ed25519 peer id, and never throws (seeded)', () => {
+    for (const bad of [
+      '',
+      '/x',
+      'QmYyQSo1c1Ym7orWxLYvCrM2EmxFTANf8wXmmE7DWjhx5N',
+      `${peer}0`,
+      peer.slice(0, -1),
+      'l0O',
+      'x'.repeat(10_000),
+    ])
+      expect(writerKeyOfMember(bad)).toBeNull()
+    fc.assert(
+      fc.property(fc.string({ maxLength: 80 }), (text) => {
+        const key = writerKeyOfMember(text)
+        expect(key === null || /^[0-9a-f]{64}$/.test(key)).toBe(true)
+      }),
+      { seed: 3, numRuns: 2_000 },
+    )
   })
 })

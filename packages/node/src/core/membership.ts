@@ -15,6 +15,7 @@
  *   its revocation, and never comes back for that key.
  */
 import { assert } from '@tandem/base'
+import { fromString as decodeText, toString as encodeText } from 'uint8arrays'
 import type { MemberId, WriterKey } from './ids.js'
 
 /** One member as C records it. */
@@ -161,6 +162,41 @@ export class Membership {
     const endedAtIndex = standing.endedAtIndex === null ? index : Math.min(standing.endedAtIndex, index)
     this.#writers.set(key, { ...standing, endedAtIndex, revoked: standing.revoked || revoked })
   }
+}
+
+/**
+ * The prefix of an Ed25519 peer id's bytes: an identity multihash (code 0x00, length 36) of the
+ * protobuf `PublicKey { Type = Ed25519 (1); Data = 32 bytes }`.
+ */
+const ED25519_PEER_ID_PREFIX = [0x00, 0x24, 0x08, 0x01, 0x12, 0x20]
+const ED25519_PEER_ID_BYTES = ED25519_PEER_ID_PREFIX.length + 32
+/** A base58btc Ed25519 peer id is 52 characters; anything longer is not one (decoder bound). */
+const PEER_ID_CHARACTERS_MAX = 64
+
+/**
+ * The writer key a member id names: an Ed25519 peer id embeds its public key, and the node's key is
+ * its libp2p identity (design.md, "Identities"). `null` when the peer part is not an Ed25519 peer id
+ * (another key type, a hashed id, not base58btc, or malformed).
+ *
+ * @example
+ * ```ts
+ * writerKeyOfMember('12D3KooWJ1TsijH7H5F74hfAD5XishQz3sxrmAtVY37GtNd9CqYf/0123456789abcdef')
+ * // '79b5562e8fe654f94078b112e8a98ba7901f853ae695bed7e0e3910bad049664'
+ * ```
+ */
+export function writerKeyOfMember(member: string): WriterKey | null {
+  const slash = member.indexOf('/')
+  const peer = slash < 0 ? member : member.slice(0, slash)
+  if (peer.length === 0 || peer.length > PEER_ID_CHARACTERS_MAX) return null
+  let bytes: Uint8Array
+  try {
+    bytes = decodeText(peer, 'base58btc')
+  } catch {
+    return null
+  }
+  if (bytes.length !== ED25519_PEER_ID_BYTES) return null
+  for (const [position, byte] of ED25519_PEER_ID_PREFIX.entries()) if (bytes[position] !== byte) return null
+  return encodeText(bytes.subarray(ED25519_PEER_ID_PREFIX.length), 'base16') as WriterKey
 }
 
 function storeIdOf(id: MemberId): string {

@@ -6,6 +6,7 @@
 import type { CryptoRandom } from '@tandem/base'
 import type { CryptoProvider } from '@tandem/envelope'
 import type { PublicLayer } from '../core/public-layer.js'
+import { EpochKeyHolder } from './epoch-keys.js'
 import { SealingKeys } from './keys.js'
 import { SealedItemChecks, type SealingRejection } from './verification.js'
 import { SealingWriter } from './writer.js'
@@ -15,12 +16,16 @@ export interface SealingOptions {
   /** The cluster's id (0..255 bytes), bound into every signature and data key. */
   readonly clusterId: Uint8Array
   readonly cryptoProvider: CryptoProvider
-  /** The node's 32-byte Ed25519 seed. */
+  /**
+   * The node's 32-byte Ed25519 seed: it signs with it, and (keyed) unwraps its epoch secrets from C's
+   * wrap table with it — the only way a node gets epoch secrets.
+   */
   readonly signingKey: Uint8Array
   /** Whether the node holds data keys and opens batches. */
   readonly keyed: boolean
   readonly signatureCacheEntries?: number
   readonly onRejection?: (rejection: SealingRejection) => void
+  /** CSPRNG for nonces, epoch secrets and wrap keys; the provider's `randomBytes` by default. */
   readonly random?: CryptoRandom
 }
 
@@ -31,6 +36,8 @@ export interface Sealing {
   /** `signatures` for `CommittedState` and `LogApplier`; `checks.opener` is their `opener`. */
   readonly checks: SealedItemChecks
   readonly writer: SealingWriter
+  /** A keyed node's epoch secrets, learnt from and granted through C's wrap table; `null` keyless. */
+  readonly epochKeys: EpochKeyHolder | null
   /** Binds writer standing to C's public layer: call once C is built, before the first apply. */
   attach(layer: PublicLayer): void
 }
@@ -60,11 +67,19 @@ export function createSealing(options: SealingOptions): Sealing {
     signingKey: options.signingKey,
     ...(options.random === undefined ? {} : { random: options.random }),
   })
+  const epochKeys = options.keyed
+    ? new EpochKeyHolder({
+        keys,
+        signingKey: options.signingKey,
+        random: options.random ?? options.cryptoProvider.randomBytes,
+      })
+    : null
   return {
     cryptoProvider: options.cryptoProvider,
     keys,
     checks,
     writer,
+    epochKeys,
     attach: (layer) => keys.attach(layer),
   }
 }
