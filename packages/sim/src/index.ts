@@ -293,6 +293,63 @@ export {
   type LinearizabilityVerdict,
 } from './checkers/linearizability.js'
 /**
+ * The model-agnostic Wing–Gong–Lowe search under both linearizability checkers, for a new
+ * sequential model.
+ *
+ * @example
+ * ```ts
+ * const outcome = searchLinearization(operations, (op) => op.timing, myModel, initialState, 1_000_000)
+ * outcome.kind // 'linearizable' | 'violation' | 'inconclusive'
+ * ```
+ */
+export {
+  type SearchOutcome,
+  type SearchTiming,
+  type SequentialModel,
+  searchLinearization,
+} from './checkers/linearization-search.js'
+/**
+ * Linearizability of a hybrid node's strong map operations (set, delete, compare-and-set,
+ * insert-if-absent, bounded increment, linearizable get) recorded against real processes, with
+ * unknown outcomes; the same Wing–Gong–Lowe search as {@link checkLinearizability}, and the node
+ * map's sequential model.
+ *
+ * @example
+ * ```ts
+ * const history = new NodeMapHistory()
+ * const id = history.call('n1', { kind: 'increment', key: 'stock', by: -1, min: 0 }, performance.now())
+ * history.complete(id, { kind: 'write', applied: false, reason: 'below-min' }, performance.now())
+ * checkNodeMapLinearizability(history.entries, { stepsMaxPerKey: 1_000_000 }).kind // 'linearizable'
+ * ```
+ */
+export {
+  checkNodeMapLinearizability,
+  describeNodeMapEntry,
+  type NodeMapCheckOptions,
+  NodeMapHistory,
+  type NodeMapHistoryEntry,
+  type NodeMapVerdict,
+} from './checkers/node-map-linearizability.js'
+/**
+ * The sequential model of one key of a node's map: what each strong operation does and returns.
+ *
+ * @example
+ * ```ts
+ * stepNodeMap(9, { kind: 'increment', key: 'k', by: 2, max: 10 }, { kind: 'write', applied: false, reason: 'above-max' })
+ * // { consistent: true, next: 9 }
+ * ```
+ */
+export {
+  applyNodeMapOperation,
+  type NodeMapConditionFailure,
+  type NodeMapOperation,
+  type NodeMapResult,
+  type NodeMapState,
+  type NodeMapValue,
+  nodeMapStateKey,
+  stepNodeMap,
+} from './checkers/node-map-model.js'
+/**
  * Raft's safety properties checked from observations: one leader per term, log matching, leader
  * completeness, identical committed and applied entries.
  *
