@@ -5,8 +5,9 @@
  * are injected — so the simulator runs the same core as Node does.
  *
  * - Raft: built-in sessions off (C deduplicates on the verified (key, incarnation, sequence)), fail
- *   fast on, the conf-change veto wired to C's public layer, snapshots off until C has a snapshot
- *   encoding (a restart replays the log into a fresh C). The state machine is {@link LogApplier}.
+ *   fast on, the conf-change veto wired to C's public layer. The state machine is {@link LogApplier};
+ *   its snapshots are C's (public part plaintext, data part sealed), taken by {@link SnapshotPolicy}
+ *   where both applied indices are equal; a restored one replaces C, its applier and V.
  * - Start: `open(incarnation, expected)`, `expected` read linearizably, retried after a refusal;
  *   strong writes wait until it applies. A founder proposes `init` and admits the founding voters.
  * - Log time: every voter proposes `clock(ms)` from its wall clock at least once a second.
@@ -37,11 +38,13 @@ import {
   type RaftNode,
   NoQuorumError as RaftNoQuorumError,
   Role,
+  type SnapshotProgress,
   type StateMachine,
 } from '@tandem/raft'
 import { encodeEventualPayload } from '../codec/eventual-payload.js'
 import { encodeLogEntry } from '../codec/log-entry.js'
 import { plaintextBatchOpener, unverifiedSignatures } from '../codec/null-envelope.js'
+import type { SnapshotDecodeLimits } from '../codec/snapshot.js'
 import { encodeStrongPayload } from '../codec/strong-payload.js'
 import type { BatchOpener } from '../core/committed-state.js'
 import { CommittedState } from '../core/committed-state.js'
@@ -59,8 +62,9 @@ import {
   type WriterKey,
 } from '../core/ids.js'
 import { LocalView } from '../core/local-view.js'
-import { type AppliedEntry, LogApplier } from '../core/log-applier.js'
+import { type AppliedEntry, type EntrySignatureCheck, LogApplier } from '../core/log-applier.js'
 import type { LogItem } from '../core/log-items.js'
+import type { BatchSignatureCheck } from '../core/public-layer.js'
 import type { StampTime } from '../core/strong-clock.js'
 import type { Sealing } from '../sealing/sealing.js'
 import { isMissingEpochKeyReason } from '../sealing/verification.js'
@@ -69,13 +73,17 @@ import { commandKeyOf } from './command-key.js'
 import { confChangeVeto } from './conf-veto.js'
 import type { DeltaLog } from './delta-log.js'
 import { BacklogFullError, NoQuorumError, StrongBatchRefusedError, WriteRefusedError } from './errors.js'
+import { type RestoredSnapshot, restoreNodeSnapshot, takeNodeSnapshot } from './node-snapshots.js'
 import { PendingFolds } from './pending-folds.js'
+import { SnapshotPolicy, type SnapshotPolicyOptions } from './snapshot-policy.js'
 
 /** The epoch every batch is sealed in under the null envelope (`init` creates epoch 1). */
 const NULL_ENVELOPE_EPOCH = 1
 /** The epoch `init` creates: the one the injected {@link NodeCoreOptions.epochSecret} belongs to. */
 const FIRST_EPOCH = 1
 const NO_SIGNATURE = new Uint8Array(0)
+/** Plaintext bytes per sealed chunk of a snapshot's data part. */
+const DEFAULT_SNAPSHOT_CHUNK_BYTES = 1024 * 1024
 
 /**
  * Selects the null envelope (plaintext items, every signature accepted): the simulator's fast mode
@@ -107,9 +115,12 @@ export interface NodeRaftParts {
   readonly builtInSessions: false
   readonly commandKey: (command: Uint8Array) => string
   readonly noQuorumTimeoutMs: number
-  /** C has no snapshot encoding yet: no snapshots, a restart replays the log. */
-  readonly snapshotEntriesThreshold: 0
-  readonly snapshotLogBytesThreshold: 0
+  /**
+   * When to snapshot C: the core's {@link SnapshotPolicy} (max(floor, 2 × the last snapshot) of log
+   * bytes), only where both applied indices are equal, never on a keyless node. It replaces the
+   * driver's entry and byte thresholds.
+   */
+  readonly snapshotDue: (progress: SnapshotProgress) => boolean
 }
 
 /** A founding voter of a new cluster: its member id and writer key. */
@@ -158,6 +169,20 @@ export interface NodeCoreOptions {
   readonly retryMs?: number
   /** Called after each committed entry applied to C (observers, the simulator's checkers). */
   readonly onApplied?: (entry: AppliedEntry) => void
+  /**
+   * When to snapshot C (design.md: max(64 MiB, 2 × the last snapshot) of log bytes since the last
+   * one, the defaults); tests and the simulator give small thresholds.
+   */
+  readonly snapshotPolicy?: SnapshotPolicyOptions
+  /** Plaintext bytes per sealed chunk of a snapshot's data part; default 1 MiB. */
+  readonly snapshotChunkBytes?: number
+  /** Limits for decoding a snapshot (from disk or the leader); the codec's defaults otherwise. */
+  readonly snapshotLimits?: Partial<SnapshotDecodeLimits>
+  /**
+   * Called once a Raft snapshot replaced C, its applier and V (a learner catching up, a restart):
+   * anything subscribed to the old C or V subscribes again.
+   */
+  readonly onRestored?: (index: number) => void
   /** Called once an own eventual batch is durable (the push to peers). */
   readonly onBatchDurable?: (stream: StreamId, batch: FoldedBatchHeader) => void
 }
@@ -232,9 +257,14 @@ interface QueuedEventual {
  * ```
  */
 export class NodeCore {
-  readonly committed: CommittedState
-  readonly applier: LogApplier
-  readonly #view: LocalView | null
+  // C, its applier and V are replaced together when a Raft snapshot is restored (#restoreSnapshot).
+  #committed: CommittedState
+  #applier: LogApplier
+  #view: LocalView | null
+  /** Checks signatures for C and its applier (kept to build a restored C alike). */
+  readonly #signatures: EntrySignatureCheck & BatchSignatureCheck
+  /** When to snapshot C (the size of the last snapshot taken or restored). */
+  readonly #snapshotPolicy: SnapshotPolicy
   /** Signs and seals this node's items; `null` under the null envelope. */
   readonly #sealer: SealingWriter | null
   /** Opens batches for V; `null` on a keyless node. */
@@ -272,16 +302,12 @@ export class NodeCore {
 
   constructor(options: NodeCoreOptions) {
     this.#options = options
+    this.#snapshotPolicy = new SnapshotPolicy(options.snapshotPolicy)
     const sealing = options.sealing
     if (isNullEnvelope(sealing)) {
       this.#sealer = null
       this.#opener = plaintextBatchOpener
-      this.committed = new CommittedState({ signatures: unverifiedSignatures, opener: plaintextBatchOpener })
-      this.applier = new LogApplier({
-        committed: this.committed,
-        signatures: unverifiedSignatures,
-        opener: plaintextBatchOpener,
-      })
+      this.#signatures = unverifiedSignatures
     } else {
       if (sealing.writer.key !== options.key)
         throw new RangeError('NodeCore: the sealing signs with another key than the node key')
@@ -293,19 +319,37 @@ export class NodeCore {
       }
       this.#sealer = sealing.writer
       this.#opener = opener
-      this.committed = new CommittedState({ signatures: sealing.checks, opener })
-      sealing.attach(this.committed.public)
-      this.applier = new LogApplier({ committed: this.committed, signatures: sealing.checks, opener })
+      this.#signatures = sealing.checks
     }
-    this.#view =
-      this.committed.data === null
-        ? null
-        : new LocalView({ committed: this.committed, now: options.wallClock })
+    const committed = new CommittedState({ signatures: this.#signatures, opener: this.#opener })
+    if (!isNullEnvelope(sealing)) sealing.attach(committed.public)
+    this.#committed = committed
+    this.#applier = this.#applierFor(committed)
+    this.#view = this.#viewFor(committed)
     this.#stream = streamId(options.key, options.incarnation, 0)
     // The writer's clock observes C: an eventual write made after a strong write applied here is
     // stamped above it (capped at the local clock + driftMax, as V's HLC is), so it wins under LWW.
     this.#replica = new Replica({ node: this.#stream, now: () => this.#observedWallMs() })
     this.#founded = options.founders === undefined
+  }
+
+  /**
+   * The committed state C. A restored Raft snapshot replaces it (and {@link applier} and
+   * {@link view}) with the snapshot's: read it through this getter, not from a kept reference, and
+   * subscribe again on `onRestored`.
+   */
+  get committed(): CommittedState {
+    return this.#committed
+  }
+
+  /** The applier of C's log entries (replaced with C). */
+  get applier(): LogApplier {
+    return this.#applier
+  }
+
+  /** The size of the last snapshot of C taken or restored here, in bytes (0 before any). */
+  get lastSnapshotBytes(): number {
+    return this.#snapshotPolicy.lastSnapshotBytes
   }
 
   /** The local view V = C ⊔ the pending batches this node holds (local reads); keyed nodes only. */
@@ -356,18 +400,15 @@ export class NodeCore {
       stateMachine: {
         apply: (commands) =>
           commands.map((command) => this.#apply(command.index, command.term, command.data)),
-        snapshot: () => new Uint8Array(0),
-        restore: (data) => {
-          if (data.length > 0) throw new RangeError('NodeCore: C has no snapshot encoding yet')
-        },
+        snapshot: () => this.#takeSnapshot(),
+        restore: (data) => this.#restoreSnapshot(data),
         vetoConfChange: (change: ConfChange, at: ConfChangeAt) =>
           confChangeVeto(this.committed.public, change, at),
       },
       builtInSessions: false,
       commandKey: commandKeyOf,
       noQuorumTimeoutMs: options.noQuorumTimeoutMs,
-      snapshotEntriesThreshold: 0,
-      snapshotLogBytesThreshold: 0,
+      snapshotDue: (progress) => this.#snapshotDue(progress),
     })
     this.#raft = raft
     this.#running = true
@@ -492,6 +533,101 @@ export class NodeCore {
   async linearizableBarrier(): Promise<number> {
     const raft = this.#raftNode()
     return (await raft.read({ linearizable: true })).index
+  }
+
+  /** A keyed node snapshots where both applied indices are equal, by the policy; a keyless one never. */
+  #snapshotDue(progress: SnapshotProgress): boolean {
+    const applier = this.#applier
+    if (applier.dataAppliedIndex === null || applier.dataAppliedIndex !== applier.appliedIndex) return false
+    return this.#snapshotPolicy.due(progress.logBytesSinceSnapshot)
+  }
+
+  async #takeSnapshot(): Promise<Uint8Array> {
+    const sealing = this.#options.sealing
+    const bytes = await takeNodeSnapshot(
+      this.#committed,
+      { index: this.#applier.appliedIndex, term: this.#applier.appliedTerm },
+      {
+        sealing: isNullEnvelope(sealing) ? null : sealing,
+        chunkBytes: this.#options.snapshotChunkBytes ?? DEFAULT_SNAPSHOT_CHUNK_BYTES,
+        // An untracked timer: halt() must not strand the Raft driver waiting on this snapshot.
+        yieldNow: () => new Promise<void>((resolve) => this.#options.clock.setTimer(0, resolve)),
+      },
+    )
+    this.#snapshotPolicy.recordSnapshot(bytes.length)
+    return bytes
+  }
+
+  /** Replaces C, its applier and V with a Raft snapshot's (a learner catching up, a restart). */
+  #restoreSnapshot(bytes: Uint8Array): void {
+    const sealing = this.#options.sealing
+    const sealingOrNull = isNullEnvelope(sealing) ? null : sealing
+    let restored: RestoredSnapshot
+    try {
+      restored = restoreNodeSnapshot(bytes, {
+        signatures: this.#signatures,
+        opener: this.#opener,
+        sealing: sealingOrNull,
+        ...(this.#options.snapshotLimits === undefined ? {} : { limits: this.#options.snapshotLimits }),
+      })
+    } finally {
+      // Restoring judges the snapshot's signer against the snapshot's own public layer: whatever
+      // happened, the sealing reads standing from the C in force again.
+      sealingOrNull?.attach(this.#committed.public)
+    }
+    const committed = restored.committed
+    sealingOrNull?.attach(committed.public)
+    this.#committed = committed
+    this.#applier = this.#applierFor(committed)
+    this.#view = this.#viewFor(committed)
+    this.#snapshotPolicy.recordSnapshot(bytes.length)
+    // V is rebuilt over the new C: held batches the snapshot folded are dropped, the rest offered.
+    this.#inView.clear()
+    this.#refreshView()
+    if (committed.public.incarnations.current(this.#options.key) === this.#options.incarnation)
+      this.#opened = true
+    this.#settleRestored(restored.appliedIndex, restored.appliedTerm)
+    this.#options.onRestored?.(restored.appliedIndex)
+  }
+
+  /**
+   * Answers own strong batches the snapshot covered: their results are in C's sessions. The index
+   * is the one the fencing token names; the term, the snapshot's (C keeps no entry's own term).
+   */
+  #settleRestored(index: number, term: number): void {
+    const data = this.#committed.data
+    if (data === null || this.#outstanding.size === 0) return
+    const { key, incarnation } = this.#options
+    for (const [sequence, batch] of [...this.#outstanding]) {
+      const known = data.sessions.outcome(key, incarnation, sequence)
+      if (known.kind !== 'applied') continue
+      this.#outstanding.delete(sequence)
+      if (batch.answered) continue
+      batch.waiters.forEach((waiter, position) => {
+        const writeId = strongWriteId(key, incarnation, sequence, position)
+        const result = known.results[position]
+        if (result === undefined) {
+          waiter.reject(new StrongBatchRefusedError(writeId, 'no result for the operation'))
+          return
+        }
+        waiter.resolve({
+          index: result.applied ? Number(result.fencingToken >> 32n) : index,
+          term,
+          fencingToken: result.applied ? result.fencingToken : null,
+          writeId,
+          result,
+        })
+      })
+    }
+    if (this.#strongQueue.length > 0) this.#scheduleStrongFlush()
+  }
+
+  #applierFor(committed: CommittedState): LogApplier {
+    return new LogApplier({ committed, signatures: this.#signatures, opener: this.#opener })
+  }
+
+  #viewFor(committed: CommittedState): LocalView | null {
+    return committed.data === null ? null : new LocalView({ committed, now: this.#options.wallClock })
   }
 
   #apply(index: number, term: number, bytes: Uint8Array): AppliedEntry {

@@ -8,7 +8,13 @@
 
 import type { CryptoRandom } from '@tandem/base'
 import type { Delta } from '@tandem/crdt'
-import { BatchSealer, ControlSigner, UnknownEpochError } from '@tandem/envelope'
+import {
+  BatchSealer,
+  ControlSigner,
+  type SealedSnapshot,
+  sealSnapshot,
+  UnknownEpochError,
+} from '@tandem/envelope'
 import { toString as bytesToHex } from 'uint8arrays'
 import { encodeControlOperation } from '../codec/control-codec.js'
 import { encodeEventualPayload } from '../codec/eventual-payload.js'
@@ -54,10 +60,14 @@ export class SealingWriter {
   readonly #keys: SealingKeys
   readonly #control: ControlSigner
   readonly #sealer: BatchSealer
+  readonly #signingKey: Uint8Array
+  readonly #random: CryptoRandom | undefined
 
   constructor(options: SealingWriterOptions) {
     const { keys } = options
     this.#keys = keys
+    this.#signingKey = options.signingKey.slice()
+    this.#random = options.random
     const common = { signingKey: options.signingKey, cryptoProvider: keys.cryptoProvider }
     this.#control = new ControlSigner({ clusterId: keys.clusterId, ...common })
     // Strong and folded rings hold the same epoch keys; sealing reads only keys and the cluster id.
@@ -104,6 +114,29 @@ export class SealingWriter {
       { epoch: sealedIn },
     )
     return { sequence, epoch: sealedIn, sealed, signature: signatureOf(sealed) }
+  }
+
+  /**
+   * Seals a snapshot's plaintext (NodeCore's Raft snapshots) in the newest epoch this node holds:
+   * a manifest signed by this key and the encrypted chunks it lists (`sealSnapshot` of
+   * @tandem/envelope), bound to `streamId`, `index` and `term`. Throws `UnknownEpochError` without an
+   * epoch key.
+   */
+  sealSnapshot(snapshot: {
+    readonly streamId: Uint8Array
+    readonly index: number
+    readonly term: number
+    readonly data: Uint8Array
+    readonly chunkBytes: number
+  }): SealedSnapshot {
+    return sealSnapshot({
+      keyRing: this.#keys.strongRing,
+      signingKey: this.#signingKey,
+      cryptoProvider: this.#keys.cryptoProvider,
+      epoch: this.#epoch(undefined),
+      ...snapshot,
+      ...(this.#random === undefined ? {} : { random: this.#random }),
+    })
   }
 
   #epoch(epoch: number | undefined): number {

@@ -1,0 +1,270 @@
+/**
+ * NodeCore's Raft snapshots on real RaftNodes (raft's MemoryNetwork and MemoryLogStorage) under one
+ * ManualClock: with small policy thresholds the nodes snapshot and compact while writes go on, a
+ * learner added after many writes catches up by snapshot (its log starts above the leader's
+ * compacted prefix) while writes continue, and ends with a byte-identical C; a restart restores C
+ * from the stored snapshot and replays the rest of the log. Deterministic: one seed, virtual time
+ * advanced a millisecond at a time.
+ */
+import { ManualClock, SeededRandom } from '@tandem/base'
+import { defaultNoQuorumTimeoutMs, MemoryLogStorage, MemoryNetwork, RaftNode } from '@tandem/raft'
+import { describe, expect, it } from 'vitest'
+import { encodeLogEntry } from '../src/codec/log-entry.js'
+import { encodeCommittedSnapshot } from '../src/codec/snapshot.js'
+import { MemoryDeltaLog } from '../src/compose/delta-log.js'
+import { NodeCore, NULL_ENVELOPE } from '../src/compose/node-core.js'
+import { type Incarnation, type MemberId, memberId, type WriterKey } from '../src/core/ids.js'
+import type { AppliedEntry } from '../src/core/log-applier.js'
+
+const TICK_MS = 10
+const ELECTION_TICKS = 10
+const NO_QUORUM_MS = defaultNoQuorumTimeoutMs(TICK_MS, ELECTION_TICKS)
+const EPOCH_MS = 1_700_000_000_000
+const SNAPSHOT_LOG_BYTES_MIN = 64 * 1024
+const settle = (): Promise<void> => new Promise((resolve) => setImmediate(resolve))
+const map = { kind: 'map', name: 'm' } as const
+
+interface Member {
+  readonly id: MemberId
+  readonly key: WriterKey
+  readonly storage: MemoryLogStorage
+  readonly deltaLog: MemoryDeltaLog
+  core: NodeCore
+  raft: RaftNode<AppliedEntry> | null
+  restored: number[]
+}
+
+class Fixture {
+  readonly clock = new ManualClock(0)
+  readonly network = new MemoryNetwork()
+  readonly members: Member[] = []
+  readonly random: SeededRandom
+  readonly founders: MemberId[]
+
+  constructor(seed: number) {
+    this.random = new SeededRandom(seed)
+    this.founders = ['A', 'B', 'C'].map((name) => this.#id(name))
+    this.founders.forEach((id, index) => {
+      this.members.push(this.#member(id, index, index === 0, new MemoryLogStorage({ voters: this.founders })))
+    })
+  }
+
+  #id(name: string): MemberId {
+    return memberId(`SimPeerNodeNumberAbc${name}`, name.toLowerCase().repeat(16))
+  }
+
+  #member(id: MemberId, index: number, founder: boolean, storage: MemoryLogStorage): Member {
+    const member: Member = {
+      id,
+      key: String(index + 1).repeat(64) as WriterKey,
+      storage,
+      deltaLog: new MemoryDeltaLog(),
+      core: null as unknown as NodeCore,
+      raft: null,
+      restored: [],
+    }
+    member.core = this.#core(member, founder)
+    return member
+  }
+
+  /** A learner-to-be: a new member id with an empty log (it learns the configuration from the leader). */
+  joiner(name: string): Member {
+    const member = this.#member(this.#id(name), this.members.length, false, new MemoryLogStorage())
+    this.members.push(member)
+    return member
+  }
+
+  #core(member: Member, founder: boolean): NodeCore {
+    const incarnation = this.random
+      .bytes(16)
+      .reduce((hex, byte) => hex + byte.toString(16).padStart(2, '0'), '') as Incarnation
+    const founders = this.founders.map((id, index) => ({
+      member: id,
+      key: String(index + 1).repeat(64) as WriterKey,
+    }))
+    return new NodeCore({
+      member: member.id,
+      key: member.key,
+      incarnation,
+      clock: this.clock,
+      wallClock: () => EPOCH_MS + this.clock.now(),
+      deltaLog: member.deltaLog,
+      sealing: NULL_ENVELOPE,
+      noQuorumTimeoutMs: NO_QUORUM_MS,
+      snapshotPolicy: { logBytesMin: SNAPSHOT_LOG_BYTES_MIN },
+      onRestored: (index) => member.restored.push(index),
+      ...(founder ? { founders } : {}),
+      createRaft: (parts) => {
+        const raft = new RaftNode<AppliedEntry>({
+          id: member.id,
+          storage: member.storage,
+          transport: this.network.transport(member.id),
+          snapshotTransport: this.network.snapshotTransport(member.id),
+          clock: this.clock,
+          random: new SeededRandom(this.random.nextInt(2 ** 30)),
+          tickMs: TICK_MS,
+          electionTicks: ELECTION_TICKS,
+          ...parts,
+        })
+        member.raft = raft
+        return raft
+      },
+    })
+  }
+
+  async restart(member: Member): Promise<void> {
+    member.core.halt()
+    await this.settled(member.raft?.stop() ?? Promise.resolve())
+    member.core = this.#core(member, false)
+    await member.core.start()
+  }
+
+  async runUntil(predicate: () => boolean, msMax: number, what: string): Promise<void> {
+    for (let elapsed = 0; elapsed < msMax; elapsed++) {
+      if (predicate()) return
+      this.clock.advance(1)
+      await settle()
+    }
+    if (!predicate()) throw new Error(`${what} did not happen within ${msMax} ms`)
+  }
+
+  async settled<T>(promise: Promise<T>, msMax = 10_000): Promise<T> {
+    let outcome: { ok: true; value: T } | { ok: false; error: unknown } | null = null
+    promise.then(
+      (value) => {
+        outcome = { ok: true, value }
+      },
+      (error: unknown) => {
+        outcome = { ok: false, error }
+      },
+    )
+    await this.runUntil(() => outcome !== null, msMax, 'the request settling')
+    const done = outcome as unknown as { ok: true; value: T } | { ok: false; error: unknown }
+    if (!done.ok) throw done.error
+    return done.value
+  }
+
+  leader(): Member {
+    const leader = this.members.find((member) => member.core.leading)
+    if (leader === undefined) throw new Error('no leader')
+    return leader
+  }
+
+  /** `rounds` rounds of `perRound` strong writes of ~1 KiB values, each round one batch. */
+  async write(rounds: number, perRound: number, tag: string): Promise<void> {
+    for (let round = 0; round < rounds; round++) {
+      const writer = this.members[round % 3] as Member
+      const writes = []
+      for (let i = 0; i < perRound; i++) {
+        const key = `${tag}-${(round * perRound + i) % 500}`
+        writes.push(
+          writer.core.strong({
+            kind: 'map-set',
+            collection: map,
+            key,
+            value: `${tag}:${round}:${i}:${'v'.repeat(1000)}`,
+          }),
+        )
+      }
+      await this.settled(Promise.all(writes))
+    }
+  }
+
+  /** Every node at the same applied index. */
+  async caughtUp(members: readonly Member[] = this.members): Promise<void> {
+    await this.runUntil(
+      () => new Set(members.map((m) => m.core.applier.appliedIndex)).size === 1,
+      10_000,
+      'every node applying the same index',
+    )
+  }
+
+  async stopAll(): Promise<void> {
+    for (const member of this.members) member.core.halt()
+    for (const member of this.members) await member.raft?.stop()
+  }
+}
+
+function hex(bytes: Uint8Array | null): string {
+  return Buffer.from(bytes ?? new Uint8Array()).toString('hex')
+}
+
+/** C's snapshot bytes (both layers) on every member, which must all be at the same index. */
+function snapshotsOf(members: readonly Member[]): string[] {
+  return members.map((member) => {
+    const encoded = encodeCommittedSnapshot(member.core.committed)
+    return `${encoded.appliedIndex}:${hex(encoded.publicBytes)}:${hex(encoded.dataBytes)}`
+  })
+}
+
+describe('NodeCore snapshots', () => {
+  it('snapshots by the policy, and a learner added after many writes catches up by snapshot while writes continue', async () => {
+    const fixture = new Fixture(3)
+    for (const member of fixture.members) await member.core.start()
+    await fixture.runUntil(() => fixture.members.every((m) => m.core.opened), 10_000, 'every node opening')
+    await fixture.write(12, 40, 'a')
+    await fixture.caughtUp()
+    const leader = fixture.leader()
+    const leaderRaft = leader.raft as RaftNode<AppliedEntry>
+    // ~480 KiB of log with a 64 KiB floor: every founder snapshotted and compacted its log.
+    for (const member of fixture.members) {
+      const status = member.raft?.status()
+      expect(status?.snapshotIndex).toBeGreaterThan(0)
+      expect(member.storage.firstIndex()).toBeGreaterThan(1)
+      expect(member.core.lastSnapshotBytes).toBeGreaterThan(0)
+    }
+    // The learner: admitted in C, then added to Raft's configuration.
+    const learner = fixture.joiner('D')
+    const admit = encodeLogEntry([
+      {
+        kind: 'control',
+        signer: leader.key,
+        operation: { kind: 'add-learner', member: learner.id, key: learner.key, keyed: true },
+        signature: new Uint8Array(0),
+      },
+    ])
+    await fixture.settled(leaderRaft.propose(admit))
+    await fixture.settled(leaderRaft.addLearner(learner.id))
+    await learner.core.start()
+    const compactedThrough = leaderRaft.status().snapshotIndex
+    // Writes continue while it catches up.
+    await fixture.write(6, 40, 'b')
+    await fixture.caughtUp()
+    expect(learner.restored.length).toBeGreaterThan(0)
+    expect(learner.restored[0]).toBeGreaterThanOrEqual(compactedThrough)
+    expect(learner.raft?.status().snapshotIndex).toBeGreaterThan(0)
+    await fixture.runUntil(() => learner.core.opened, 10_000, 'the learner opening')
+    await fixture.write(2, 10, 'c')
+    await fixture.caughtUp()
+    const snapshots = snapshotsOf(fixture.members)
+    expect(new Set(snapshots).size).toBe(1)
+    expect(learner.core.committed.data?.mapValue('m', 'c-0')).toMatch(/^c:0:0:/)
+    // V over the restored C reads the same.
+    const entries = (member: Member) => [...member.core.view.map('m').entries()].sort()
+    expect(entries(learner)).toEqual(entries(leader))
+    expect(learner.core.view.map('m').size).toBeGreaterThan(0)
+    await fixture.stopAll()
+  })
+
+  it('restarts from the stored snapshot and replays the log after it into the same C', async () => {
+    const fixture = new Fixture(4)
+    for (const member of fixture.members) await member.core.start()
+    await fixture.runUntil(() => fixture.members.every((m) => m.core.opened), 10_000, 'every node opening')
+    await fixture.write(10, 40, 'a')
+    await fixture.write(1, 5, 'tail')
+    await fixture.caughtUp()
+    const member = fixture.members[1] as Member
+    const snapshotIndex = member.storage.snapshot().metadata.index
+    expect(snapshotIndex).toBeGreaterThan(0)
+    expect(member.core.applier.appliedIndex).toBeGreaterThan(snapshotIndex)
+    const before = snapshotsOf([member])[0]
+    await fixture.restart(member)
+    expect(member.restored).toEqual([snapshotIndex])
+    await fixture.runUntil(() => member.core.opened, 10_000, 'the restarted node opening')
+    await fixture.write(1, 5, 'after')
+    await fixture.caughtUp()
+    expect(new Set(snapshotsOf(fixture.members)).size).toBe(1)
+    expect(before).toBeDefined()
+    await fixture.stopAll()
+  })
+})
