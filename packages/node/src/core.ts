@@ -160,7 +160,7 @@ export {
  * import { MemoryDeltaLog, NodeCore, createNodeSealing } from '@tandem/node/core'
  * const sealing = createNodeSealing({ clusterId, signingKey, keyed: true })
  * const core = new NodeCore({ member, key, incarnation, clock, wallClock, deltaLog: new MemoryDeltaLog(),
- *   sealing, epochSecret, // or `sealing: NULL_ENVELOPE` (the simulator's fast mode only)
+ *   sealing, init: true, // the founder only; or `sealing: NULL_ENVELOPE` (the simulator's fast mode)
  *   noQuorumTimeoutMs: 2_000, createRaft: (parts) => new RaftNode({ ...raftOptions, ...parts }) })
  * await core.start()
  * await core.eventual({ kind: 'map-set', collection: 'm', key: 'k', value: 1 })
@@ -176,9 +176,12 @@ export {
   WriteRefusedError,
 } from './compose/errors.js'
 export {
+  type AddLearnerOptions,
+  type ClusterMemberStatus,
+  type ClusterStatus,
   type EventualOperation,
   type EventualWriteResult,
-  type FoundingMember,
+  type LeaveOutcome,
   NodeCore,
   type NodeCoreOptions,
   type NodeCoreSealing,
@@ -186,6 +189,7 @@ export {
   type NodeRaftParts,
   NULL_ENVELOPE,
   type NullEnvelope,
+  type StreamPositions,
   type StrongWriteOutcome,
   type StrongWriteResult,
 } from './compose/node-core.js'

@@ -60,3 +60,20 @@ export class EpochUnwrapError extends TandemError {
   readonly code = 'NODE_EPOCH_UNWRAP_FAILED'
   override readonly name = 'EpochUnwrapError'
 }
+
+/**
+ * C refused a membership operation (`add-learner`, `promote`, `remove`): the member's storeId was a
+ * member before, the key is revoked, an AddLearner would demote a voter, and the like. `operation`
+ * names the control operation, `reason` C's refusal; Raft's configuration was not changed.
+ */
+export class MembershipChangeRefusedError extends TandemError {
+  readonly code = 'NODE_MEMBERSHIP_REFUSED'
+  override readonly name = 'MembershipChangeRefusedError'
+  readonly operation: string
+  readonly reason: string
+  constructor(operation: string, reason: string) {
+    super(`${operation} refused: ${reason}`)
+    this.operation = operation
+    this.reason = reason
+  }
+}

@@ -43,7 +43,7 @@ class Cluster {
     this.members = ids.map((id, index) => ({
       id,
       key: String(index + 4).repeat(64) as WriterKey,
-      storage: new MemoryLogStorage({ voters: ids }),
+      storage: index === 0 ? new MemoryLogStorage({ voters: [id] }) : new MemoryLogStorage(),
       device: new MemoryDevice(),
       store: null,
       core: null,
@@ -71,7 +71,7 @@ class Cluster {
       deltaLog: new WalDeltaLog(store),
       sealing: NULL_ENVELOPE,
       noQuorumTimeoutMs: defaultNoQuorumTimeoutMs(TICK_MS, ELECTION_TICKS),
-      ...(founder ? { founders: this.members.map((m) => ({ member: m.id, key: m.key })) } : {}),
+      ...(founder ? { init: true } : {}),
       createRaft: (parts) => {
         const raft = new RaftNode<AppliedEntry>({
           id: member.id,
@@ -130,7 +130,15 @@ class Cluster {
 describe('NodeCore on the durable delta streams', () => {
   it('an acknowledged eventual write survives a power cut of its delta device and folds after the restart', async () => {
     const cluster = new Cluster()
-    for (const [index, member] of cluster.members.entries()) await cluster.start(member, index === 0)
+    // init on the first node; the others join (addLearner, start on an empty configuration, promote).
+    const [founder, ...joiners] = cluster.members as [Member, ...Member[]]
+    await cluster.start(founder, true)
+    await cluster.runUntil(() => cluster.core(founder).opened, 10_000, 'the founder opening')
+    for (const joiner of joiners) {
+      await cluster.start(joiner, false)
+      await cluster.settled(cluster.core(founder).addLearner(joiner.id, joiner.key, { keyed: true }))
+      await cluster.settled(cluster.core(founder).promote(joiner.id))
+    }
     await cluster.runUntil(() => cluster.members.every((m) => cluster.core(m).opened), 10_000, 'opening')
     const writer = cluster.members.find((m) => !cluster.core(m).leading) as Member
     const ack = await cluster.settled(

@@ -51,11 +51,11 @@ class Fixture {
   readonly network = new MemoryNetwork()
   readonly members: Member[]
   readonly random: SeededRandom
-  readonly epochSecret: Uint8Array
+  readonly keyed: readonly [boolean, boolean, boolean]
 
   constructor(options: FixtureOptions) {
     this.random = new SeededRandom(options.seed)
-    this.epochSecret = this.random.bytes(32)
+    this.keyed = options.keyed
     const names = ['A', 'B', 'C']
     const ids = names.map((name) => memberId(`SimPeerNodeNumberAbc${name}`, name.toLowerCase().repeat(16)))
     this.members = ids.map((id, index) => {
@@ -70,7 +70,8 @@ class Fixture {
         id,
         seed,
         key: hex(writerPublicKey(seed)) as WriterKey,
-        storage: new MemoryLogStorage({ voters: ids }),
+        // The founder starts as the single voter; the others join on an empty configuration.
+        storage: index === 0 ? new MemoryLogStorage({ voters: [id] }) : new MemoryLogStorage(),
         deltaLog: new MemoryDeltaLog(),
         sealing,
         core: null as unknown as NodeCore,
@@ -92,9 +93,8 @@ class Fixture {
       wallClock: () => EPOCH_MS + this.clock.now(),
       deltaLog: member.deltaLog,
       sealing: member.sealing,
-      ...(keyed ? { epochSecret: this.epochSecret } : {}),
       noQuorumTimeoutMs: NO_QUORUM_MS,
-      ...(founder ? { founders: this.members.map((m) => ({ member: m.id, key: m.key })) } : {}),
+      ...(founder ? { init: true } : {}),
       // The simulator's push, directly: every durable batch is handed to the other nodes.
       onBatchDurable: (stream, batch) => {
         for (const other of this.members) if (other !== member) other.core.receiveBatch(stream, batch)
@@ -125,9 +125,28 @@ class Fixture {
     await member.core.start()
   }
 
+  /**
+   * `init` on the first node; each other node admitted by `addLearner` (keyed or not), started on an
+   * empty configuration and promoted. Keyed joiners get epoch 1 from the wrap table (a grant).
+   */
   async start(): Promise<void> {
-    for (const member of this.members) await member.core.start()
-    await this.runUntil(() => this.members.every((m) => m.core.opened), 10_000, 'every node opening')
+    const [founder, ...joiners] = this.members as [Member, ...Member[]]
+    await founder.core.start()
+    await this.runUntil(() => founder.core.opened, 10_000, 'the founder opening')
+    for (const [position, joiner] of joiners.entries()) {
+      await joiner.core.start()
+      const keyed = this.keyed[position + 1] === true
+      await this.settled(founder.core.addLearner(joiner.id, joiner.key, { keyed }))
+      await this.settled(founder.core.promote(joiner.id))
+    }
+    await this.runUntil(
+      () =>
+        this.members.every(
+          (m, index) => m.core.opened && (this.keyed[index] !== true || m.core.holdsEpochKey),
+        ),
+      10_000,
+      'every node opening, every keyed one holding epoch 1',
+    )
   }
 
   async runUntil(predicate: () => boolean, msMax: number, what: string): Promise<void> {
@@ -289,7 +308,10 @@ describe('NodeCore on real sealing', () => {
     // An insider of the data (it holds the epoch secret) whose key C never admitted seals a batch…
     const strangerSeed = new SeededRandom(99).bytes(32)
     const stranger = createNodeSealing({ clusterId, signingKey: strangerSeed, keyed: true })
-    stranger.keys.addEpochSecret(1, fixture.epochSecret)
+    const founderKeys = (fixture.members[0] as Member).sealing.epochKeys
+    const wrapped = founderKeys?.wrapTo(1, stranger.writer.key)
+    expect(wrapped).toBeDefined()
+    expect(stranger.epochKeys?.learn(1, wrapped as Uint8Array)).toBe('learned')
     const payload = {
       stamp: { wallMs: EPOCH_MS, logical: 0 },
       operations: [{ operation: { kind: 'map-set', collection: map, key: 'forged', value: 'x' } as const }],

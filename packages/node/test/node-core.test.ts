@@ -52,7 +52,8 @@ class Fixture {
     this.members = ids.map((id, index) => ({
       id,
       key: String(index + 1).repeat(64) as WriterKey,
-      storage: new MemoryLogStorage({ voters: ids }),
+      // The founder starts as the single voter; every other node joins on an empty configuration.
+      storage: index === 0 ? new MemoryLogStorage({ voters: [id] }) : new MemoryLogStorage(),
       deltaLog: new MemoryDeltaLog(),
       core: null as unknown as NodeCore,
       raft: null,
@@ -78,7 +79,7 @@ class Fixture {
       deltaLog: member.deltaLog,
       sealing: NULL_ENVELOPE,
       noQuorumTimeoutMs: NO_QUORUM_MS,
-      ...(founder ? { founders: this.members.map((m) => ({ member: m.id, key: m.key })) } : {}),
+      ...(founder ? { init: true } : {}),
       createRaft: (parts) => {
         const raft = new RaftNode<AppliedEntry>({
           id: member.id,
@@ -105,8 +106,19 @@ class Fixture {
     await member.core.start()
   }
 
+  /**
+   * Builds the cluster the design's way: `init` on the first node, then for each other node
+   * `addLearner` on the founder, its start on an empty configuration, and `promote`.
+   */
   async start(): Promise<void> {
-    for (const member of this.members) await member.core.start()
+    const [founder, ...joiners] = this.members as [Member, ...Member[]]
+    await founder.core.start()
+    await this.runUntil(() => founder.core.opened, 10_000, 'the founder opening')
+    for (const joiner of joiners) {
+      await joiner.core.start()
+      await this.settled(founder.core.addLearner(joiner.id, joiner.key, { keyed: true }))
+      await this.settled(founder.core.promote(joiner.id))
+    }
     await this.runUntil(() => this.members.every((m) => m.core.opened), 10_000, 'every node opening')
   }
 

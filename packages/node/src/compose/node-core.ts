@@ -35,6 +35,7 @@ import { Replica } from '@tandem/crdt'
 import {
   type ConfChange,
   type ConfChangeAt,
+  type ConfState,
   type RaftNode,
   NoQuorumError as RaftNoQuorumError,
   Role,
@@ -69,18 +70,31 @@ import type { StampTime } from '../core/strong-clock.js'
 import type { Sealing } from '../sealing/sealing.js'
 import { isMissingEpochKeyReason } from '../sealing/verification.js'
 import type { SealingWriter } from '../sealing/writer.js'
+import {
+  ClusterOperations,
+  type ClusterStatus,
+  type LeaveOutcome,
+  type StreamPositions,
+} from './cluster-operations.js'
 import { commandKeyOf } from './command-key.js'
 import { confChangeVeto } from './conf-veto.js'
 import type { DeltaLog } from './delta-log.js'
+import { EpochGrants } from './epoch-grants.js'
 import { BacklogFullError, NoQuorumError, StrongBatchRefusedError, WriteRefusedError } from './errors.js'
 import { type RestoredSnapshot, restoreNodeSnapshot, takeNodeSnapshot } from './node-snapshots.js'
 import { PendingFolds } from './pending-folds.js'
 import { SnapshotPolicy, type SnapshotPolicyOptions } from './snapshot-policy.js'
 
+export type {
+  AddLearnerOptions,
+  ClusterMemberStatus,
+  ClusterStatus,
+  LeaveOutcome,
+  StreamPositions,
+} from './cluster-operations.js'
+
 /** The epoch every batch is sealed in under the null envelope (`init` creates epoch 1). */
 const NULL_ENVELOPE_EPOCH = 1
-/** The epoch `init` creates: the one the injected {@link NodeCoreOptions.epochSecret} belongs to. */
-const FIRST_EPOCH = 1
 const NO_SIGNATURE = new Uint8Array(0)
 /** Plaintext bytes per sealed chunk of a snapshot's data part. */
 const DEFAULT_SNAPSHOT_CHUNK_BYTES = 1024 * 1024
@@ -107,7 +121,18 @@ function isNullEnvelope(sealing: NodeCoreSealing): sealing is NullEnvelope {
 }
 
 /** What the core needs of its RaftNode. */
-export type NodeRaft = Pick<RaftNode<AppliedEntry>, 'start' | 'stop' | 'propose' | 'read' | 'status'>
+export type NodeRaft = Pick<
+  RaftNode<AppliedEntry>,
+  | 'start'
+  | 'stop'
+  | 'propose'
+  | 'read'
+  | 'status'
+  | 'addLearner'
+  | 'promote'
+  | 'removeMember'
+  | 'transferLeadership'
+>
 
 /** The RaftNode options the core decides; the caller adds id, storage, transport, clock and random. */
 export interface NodeRaftParts {
@@ -121,12 +146,6 @@ export interface NodeRaftParts {
    * driver's entry and byte thresholds.
    */
   readonly snapshotDue: (progress: SnapshotProgress) => boolean
-}
-
-/** A founding voter of a new cluster: its member id and writer key. */
-export interface FoundingMember {
-  readonly member: MemberId
-  readonly key: WriterKey
 }
 
 /** Options of {@link NodeCore}. */
@@ -145,22 +164,25 @@ export interface NodeCoreOptions {
    * data) or keyless (it verifies and applies C's public layer only). Or {@link NULL_ENVELOPE}.
    */
   readonly sealing: NodeCoreSealing
-  /**
-   * Epoch 1's cluster secret (≥ 32 bytes), on a keyed node. Injected for now: `init` creates it on
-   * the founder, and until joining brings the wrap table that carries it to other members, the
-   * caller hands the same secret to every keyed founder. Omitted on a keyless node, and when the
-   * sealing holds the epoch key already.
-   */
-  readonly epochSecret?: Uint8Array
   /** Builds the node's RaftNode with the core's parts (once, in `start`). */
   readonly createRaft: (parts: NodeRaftParts) => NodeRaft
   /** The fail-fast bound: `defaultNoQuorumTimeoutMs(tickMs, electionTicks)` for the node's settings. */
   readonly noQuorumTimeoutMs: number
   /**
-   * On the founder of a new cluster only: the founding voters, itself first. It proposes `init` and
-   * admits and promotes the others in C (Raft's own founding configuration holds them already).
+   * Founds a new cluster (design.md, "Bootstrap and keys"): this node is its single voter — its Raft
+   * storage must hold itself as the only voter — and it proposes `init`, which creates epoch 1 and
+   * carries its secret wrapped to this node's key. Every other node joins: an operator runs
+   * `cluster.addLearner` on a member, then the joiner starts on an empty Raft configuration (no
+   * `init`) and is brought in by the leader; it gets its epoch keys from the wrap table once a
+   * `grant` to it applies. Give `init` only on the very first start of an empty data directory.
    */
-  readonly founders?: readonly FoundingMember[]
+  readonly init?: boolean
+  /**
+   * Asks connected members for their positions of a key's streams, for the cutoffs a removal
+   * records (design.md, "Leaving and revocation"); absent, this node's own positions count and a
+   * stream nobody lists is cut at its h.
+   */
+  readonly positionsOf?: (key: WriterKey) => Promise<StreamPositions>
   /** How often a voter proposes its clock reading (at most 1,000 ms); default 500. */
   readonly clockIntervalMs?: number
   /** How often the leader looks for something to fold; default 100. */
@@ -279,6 +301,13 @@ export class NodeCore {
   #running = false
   #opened = false
   #founded: boolean
+  /** Epoch keys through C's wrap table: learnt as entries apply, granted to members lacking them. */
+  readonly #grants: EpochGrants
+  /**
+   * The operator's cluster operations through this node: `addLearner`, `promote`, `remove`,
+   * `leave`, `transferLeadership`, `status` (each membership change C first, then Raft).
+   */
+  readonly cluster: ClusterOperations
   readonly #timers = new Set<TimerHandle>()
   // Strong writes.
   #strongQueue: QueuedStrong[] = []
@@ -312,11 +341,6 @@ export class NodeCore {
       if (sealing.writer.key !== options.key)
         throw new RangeError('NodeCore: the sealing signs with another key than the node key')
       const opener = sealing.checks.opener
-      if (options.epochSecret !== undefined) {
-        if (opener === null) throw new RangeError('NodeCore: a keyless node takes no epoch secret')
-        if (!sealing.keys.hasEpochKey(FIRST_EPOCH))
-          sealing.keys.addEpochSecret(FIRST_EPOCH, options.epochSecret)
-      }
       this.#sealer = sealing.writer
       this.#opener = opener
       this.#signatures = sealing.checks
@@ -330,7 +354,35 @@ export class NodeCore {
     // The writer's clock observes C: an eventual write made after a strong write applied here is
     // stamped above it (capped at the local clock + driftMax, as V's HLC is), so it wins under LWW.
     this.#replica = new Replica({ node: this.#stream, now: () => this.#observedWallMs() })
-    this.#founded = options.founders === undefined
+    this.#founded = options.init !== true
+    this.#grants = new EpochGrants(
+      {
+        key: options.key,
+        publicLayer: () => this.committed.public,
+        leading: () => this.leading,
+        propose: (operations) =>
+          this.#raftNode().propose(
+            encodeLogEntry(operations.map((operation) => this.#signControl(operation))),
+          ),
+        failed: (kind, error) => this.#countFailure(kind, error),
+      },
+      isNullEnvelope(sealing) ? null : sealing.epochKeys,
+      { nullEnvelope: isNullEnvelope(sealing) },
+    )
+    this.cluster = new ClusterOperations({
+      member: options.member,
+      key: options.key,
+      committed: () => this.committed,
+      dataAppliedIndex: () => this.applier.dataAppliedIndex,
+      raft: () => this.#raftNode(),
+      proposeControl: (operation) => this.#raftNode().propose(this.#control(operation)),
+      localPositions: (key) => this.#localPositions(key),
+      ownUnfoldedBatches: () => this.#ownUnfoldedBatches(),
+      nowMs: () => options.clock.now(),
+      sleep: (ms) => this.#sleep(ms),
+      noQuorumTimeoutMs: options.noQuorumTimeoutMs,
+      positionsOf: options.positionsOf,
+    })
   }
 
   /**
@@ -414,7 +466,10 @@ export class NodeCore {
     this.#running = true
     await raft.start()
     this.#every(Math.min(options.clockIntervalMs ?? 500, 1_000), () => this.#proposeClock())
-    this.#every(options.foldIntervalMs ?? 100, () => this.#proposeFold())
+    this.#every(options.foldIntervalMs ?? 100, () => {
+      this.#proposeFold()
+      this.#grants.tick()
+    })
     void this.#openLoop()
   }
 
@@ -634,9 +689,64 @@ export class NodeCore {
     const entry = this.applier.apply(index, term, bytes)
     if (this.committed.public.incarnations.current(this.#options.key) === this.#options.incarnation)
       this.#opened = true
+    if (this.#grants.learn()) this.#epochLearned()
     this.#settleOwnBatches(entry)
     this.#options.onApplied?.(entry)
     return entry
+  }
+
+  /**
+   * A grant to this node applied (or, after a restart, its own rows replayed): batches that waited
+   * for the key are offered to V again, and writes that waited for a key go out.
+   */
+  #epochLearned(): void {
+    this.#refreshView()
+    if (this.#strongQueue.length > 0) this.#scheduleStrongFlush()
+  }
+
+  /** Whether this node holds an epoch key to seal with (always, under the null envelope). */
+  get holdsEpochKey(): boolean {
+    const sealing = this.#options.sealing
+    return isNullEnvelope(sealing) || sealing.keys.newestEpoch() !== null
+  }
+
+  /**
+   * Admits `member` with writer `key` as a learner: C's `add-learner` first (a refusal rejects with
+   * `MembershipChangeRefusedError` and Raft is not touched), then Raft's AddLearner. See
+   * {@link ClusterOperations.addLearner}.
+   */
+  addLearner(member: MemberId, key: WriterKey, options: { readonly keyed: boolean }): Promise<ConfState> {
+    return this.cluster.addLearner(member, { keyed: options.keyed, key })
+  }
+
+  /** Makes a learner a voter: C's `promote`, then Raft's AddVoter. */
+  promote(member: MemberId): Promise<ConfState> {
+    return this.cluster.promote(member)
+  }
+
+  /** Removes a member (cutoffs recorded from `positionsOf` and this node's positions); does not wait for it. */
+  remove(member: MemberId): Promise<ConfState> {
+    return this.cluster.remove(member)
+  }
+
+  /** Waits (at most the NoQuorum bound) until this node's batches are folded, then removes itself. */
+  leave(): Promise<LeaveOutcome> {
+    return this.cluster.leave()
+  }
+
+  /** Hands leadership to `member`; resolves once this node sees it lead. */
+  transferLeadership(member: MemberId): Promise<void> {
+    return this.cluster.transferLeadership(member)
+  }
+
+  /** The cluster as this node sees it: members, roles, keyed flags, indexes, lag when leading. */
+  clusterStatus(): ClusterStatus {
+    return this.cluster.status()
+  }
+
+  /** The Raft node's status; `null` before `start`. */
+  raftStatus(): ReturnType<NodeRaft['status']> | null {
+    return this.#raft?.status() ?? null
   }
 
   /** Answers the writes of own strong batches this entry applied or refused. */
@@ -685,14 +795,15 @@ export class NodeCore {
   }
 
   #scheduleStrongFlush(): void {
-    if (this.#strongFlushScheduled || !this.#opened) return
+    // A joiner waits for its first grant: without an epoch key nothing can be sealed.
+    if (this.#strongFlushScheduled || !this.#opened || !this.holdsEpochKey) return
     this.#strongFlushScheduled = true
     void Promise.resolve().then(() => this.#flushStrong())
   }
 
   #flushStrong(): void {
     this.#strongFlushScheduled = false
-    if (!this.#running || !this.#opened || this.#strongQueue.length === 0) return
+    if (!this.#running || !this.#opened || !this.holdsEpochKey || this.#strongQueue.length === 0) return
     const { key, incarnation } = this.#options
     const floor = Math.min(this.#strongNext, ...this.#outstanding.keys())
     // C refuses a batch at or beyond floor + the session window; the queue waits for the floor to
@@ -841,26 +952,39 @@ export class NodeCore {
     if (this.#opened) this.#scheduleStrongFlush()
   }
 
-  /** The founder's entry: `init`, then each other founding voter admitted (keyed) and promoted. */
+  /**
+   * The founder's entry: `init` for itself alone, epoch 1 wrapped to its own key. Proposed only
+   * while C (caught up by the barrier before it) has no member, so a retried `init` never draws a
+   * second secret for a cluster that exists.
+   */
   async #found(): Promise<void> {
-    const founders = this.#options.founders ?? []
-    const membership = this.committed.public.membership
-    const done = () => founders.every((founder) => membership.member(founder.member)?.voter === true)
-    if (done()) {
+    await this.linearizableBarrier()
+    if (this.committed.public.membership.members().length > 0) {
       this.#founded = true
       return
     }
-    const [self, ...others] = founders
-    if (self === undefined) return
-    const operations: ControlOperation[] = [{ kind: 'init', member: self.member, key: self.key }]
-    for (const other of others) {
-      operations.push({ kind: 'add-learner', member: other.member, key: other.key, keyed: true })
-      operations.push({ kind: 'promote', member: other.member })
+    const { member, key } = this.#options
+    const wrapped = this.#grants.firstEpochWrap()
+    await this.#raftNode().propose(this.#control({ kind: 'init', member, key, wrapped }))
+    this.#founded = this.committed.public.membership.members().length > 0
+  }
+
+  /** This node's highest contiguous held sequence of each of `key`'s streams above h (removal cutoffs). */
+  #localPositions(key: WriterKey): [StreamId, number][] {
+    const highWaters = this.committed.public.highWaters
+    const positions = new Map<StreamId, number>()
+    for (const { stream, batch } of this.pendingEntries()) {
+      if (parseStreamId(stream)?.key !== key) continue
+      const held = positions.get(stream) ?? highWaters.highWater(stream)
+      if (batch.sequence === held + 1) positions.set(stream, batch.sequence)
     }
-    await this.#raftNode().propose(
-      encodeLogEntry(operations.map((operation) => this.#signControl(operation))),
-    )
-    this.#founded = done()
+    return [...positions]
+  }
+
+  /** Own batches (any incarnation of this key) not folded yet. */
+  #ownUnfoldedBatches(): number {
+    return this.pendingEntries().filter(({ stream }) => parseStreamId(stream)?.key === this.#options.key)
+      .length
   }
 
   #proposeClock(): void {

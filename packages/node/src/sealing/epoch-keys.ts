@@ -67,7 +67,8 @@ export class EpochKeyHolder {
    * carries). The node holds it from now on; if `init` does not apply, nothing was sealed with it.
    */
   createFirstEpoch(): Uint8Array {
-    const secret = this.#random(EPOCH_SECRET_BYTES)
+    // A retried `init` carries the same secret: the first attempt may have committed.
+    const secret = this.#secrets.get(1) ?? this.#random(EPOCH_SECRET_BYTES)
     if (secret.length !== EPOCH_SECRET_BYTES) throw new RangeError('the random source returned too few bytes')
     this.#add(1, secret)
     return this.#wrap(1, secret, this.#publicKey)
