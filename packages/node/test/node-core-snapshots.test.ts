@@ -45,7 +45,9 @@ class Fixture {
     this.random = new SeededRandom(seed)
     this.founders = ['A', 'B', 'C'].map((name) => this.#id(name))
     this.founders.forEach((id, index) => {
-      this.members.push(this.#member(id, index, index === 0, new MemoryLogStorage({ voters: this.founders })))
+      // The founder starts as the single voter; the others join (see `startAll`).
+      const storage = index === 0 ? new MemoryLogStorage({ voters: [id] }) : new MemoryLogStorage()
+      this.members.push(this.#member(id, index, index === 0, storage))
     })
   }
 
@@ -78,10 +80,6 @@ class Fixture {
     const incarnation = this.random
       .bytes(16)
       .reduce((hex, byte) => hex + byte.toString(16).padStart(2, '0'), '') as Incarnation
-    const founders = this.founders.map((id, index) => ({
-      member: id,
-      key: String(index + 1).repeat(64) as WriterKey,
-    }))
     return new NodeCore({
       member: member.id,
       key: member.key,
@@ -93,7 +91,7 @@ class Fixture {
       noQuorumTimeoutMs: NO_QUORUM_MS,
       snapshotPolicy: { logBytesMin: SNAPSHOT_LOG_BYTES_MIN },
       onRestored: (index) => member.restored.push(index),
-      ...(founder ? { founders } : {}),
+      ...(founder ? { init: true } : {}),
       createRaft: (parts) => {
         const raft = new RaftNode<AppliedEntry>({
           id: member.id,
@@ -110,6 +108,18 @@ class Fixture {
         return raft
       },
     })
+  }
+
+  /** `init` on the first founder; the other two join by addLearner, start and promote. */
+  async startAll(): Promise<void> {
+    const [first, ...others] = this.members as [Member, ...Member[]]
+    await first.core.start()
+    await this.runUntil(() => first.core.opened, 10_000, 'the first node opening')
+    for (const other of others) {
+      await other.core.start()
+      await this.settled(first.core.addLearner(other.id, other.key, { keyed: true }))
+      await this.settled(first.core.promote(other.id))
+    }
   }
 
   async restart(member: Member): Promise<void> {
@@ -200,7 +210,7 @@ function snapshotsOf(members: readonly Member[]): string[] {
 describe('NodeCore snapshots', () => {
   it('snapshots by the policy, and a learner added after many writes catches up by snapshot while writes continue', async () => {
     const fixture = new Fixture(3)
-    for (const member of fixture.members) await member.core.start()
+    await fixture.startAll()
     await fixture.runUntil(() => fixture.members.every((m) => m.core.opened), 10_000, 'every node opening')
     await fixture.write(12, 40, 'a')
     await fixture.caughtUp()
@@ -248,7 +258,7 @@ describe('NodeCore snapshots', () => {
 
   it('restarts from the stored snapshot and replays the log after it into the same C', async () => {
     const fixture = new Fixture(4)
-    for (const member of fixture.members) await member.core.start()
+    await fixture.startAll()
     await fixture.runUntil(() => fixture.members.every((m) => m.core.opened), 10_000, 'every node opening')
     await fixture.write(10, 40, 'a')
     await fixture.write(1, 5, 'tail')
