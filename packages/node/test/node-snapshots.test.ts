@@ -1,0 +1,198 @@
+/**
+ * NodeCore's Raft snapshot bytes (compose/node-snapshots.ts, codec/node-snapshot.ts): the data part
+ * sealed under real sealing (no value in plaintext), restored into an identical C by another keyed
+ * node, the public part alone by a keyless one; a tampered, re-labelled or downgraded snapshot is
+ * refused; the container decoder throws only MalformedOperationError on bad bytes.
+ */
+import { SeededRandom } from '@tandem/base'
+import { pureCryptoProvider } from '@tandem/envelope'
+import { describe, expect, it } from 'vitest'
+import { encodeLogEntry } from '../src/codec/log-entry.js'
+import { decodeNodeSnapshot, encodeNodeSnapshot } from '../src/codec/node-snapshot.js'
+import { plaintextBatchOpener, unverifiedSignatures } from '../src/codec/null-envelope.js'
+import { encodeCommittedSnapshot } from '../src/codec/snapshot.js'
+import { restoreNodeSnapshot, takeNodeSnapshot } from '../src/compose/node-snapshots.js'
+import { MalformedOperationError } from '../src/errors.js'
+import {
+  applyAll,
+  bootstrapItems,
+  type LogicalItem,
+  nullNode,
+  renderNull,
+  renderSealed,
+  sealedNode,
+  type TestNode,
+  writersWith,
+} from './sealing-fixtures.js'
+
+const SECRET = 'snapshot-secret-value-7f3a'
+const carts = { kind: 'map', name: 'carts' } as const
+const noYield = (): Promise<void> => Promise.resolve()
+
+function log(): LogicalItem[][] {
+  const writes: LogicalItem[][] = []
+  for (let sequence = 1; sequence <= 20; sequence++) {
+    writes.push([
+      {
+        kind: 'strong',
+        by: sequence % 2 === 0 ? 'a' : 'b',
+        sequence: Math.ceil(sequence / 2),
+        operations: [
+          { kind: 'map-set', collection: carts, key: `k${sequence}`, value: `${SECRET}-${sequence}` },
+        ],
+      },
+    ])
+  }
+  return [...bootstrapItems(), ...writes]
+}
+
+function sealedCluster(): { a: TestNode; b: TestNode; c: TestNode; applied: number } {
+  const writers = writersWith(pureCryptoProvider, (length) => new SeededRandom(5).bytes(length))
+  const entries = log().map((items) => encodeLogEntry(renderSealed(items, writers)))
+  const a = sealedNode('a', pureCryptoProvider, { keyed: true })
+  applyAll([a], entries)
+  return {
+    a,
+    b: sealedNode('b', pureCryptoProvider, { keyed: true }),
+    c: sealedNode('c', pureCryptoProvider, { keyed: false }),
+    applied: entries.length,
+  }
+}
+
+const hex = (bytes: Uint8Array | null) => Buffer.from(bytes ?? new Uint8Array()).toString('hex')
+const containsText = (bytes: Uint8Array, text: string) => Buffer.from(bytes).includes(Buffer.from(text))
+
+async function take(node: TestNode, index: number, chunkBytes = 256): Promise<Uint8Array> {
+  return takeNodeSnapshot(
+    node.committed,
+    { index, term: 1 },
+    { sealing: node.sealing, chunkBytes, yieldNow: noYield },
+  )
+}
+
+function restoreInto(node: TestNode, bytes: Uint8Array) {
+  return restoreNodeSnapshot(bytes, {
+    signatures: node.sealing?.checks ?? unverifiedSignatures,
+    opener: node.sealing?.checks.opener ?? null,
+    sealing: node.sealing,
+  })
+}
+
+describe('node snapshots', () => {
+  it('seals the data part (no value in plaintext); a keyed node restores an identical C, a keyless one the public part', async () => {
+    const { a, b, c, applied } = sealedCluster()
+    expect(a.committed.data?.mapValue('carts', 'k3')).toBe(`${SECRET}-3`)
+    const bytes = await take(a, applied)
+    expect(containsText(bytes, SECRET)).toBe(false)
+    const decoded = decodeNodeSnapshot(bytes)
+    expect(decoded.data.kind).toBe('sealed')
+    if (decoded.data.kind === 'sealed') expect(decoded.data.chunks.length).toBeGreaterThan(1)
+    const restored = restoreInto(b, bytes)
+    expect(restored.appliedIndex).toBe(applied)
+    const original = encodeCommittedSnapshot(a.committed)
+    const copy = encodeCommittedSnapshot(restored.committed)
+    expect(hex(copy.publicBytes)).toBe(hex(original.publicBytes))
+    expect(hex(copy.dataBytes)).toBe(hex(original.dataBytes))
+    const keyless = restoreInto(c, bytes)
+    expect(keyless.committed.data).toBeNull()
+    expect(hex(encodeCommittedSnapshot(keyless.committed).publicBytes)).toBe(hex(original.publicBytes))
+  })
+
+  it('refuses a tampered chunk, a swapped public part, another index, and a plain data part under sealing', async () => {
+    const { a, b, applied } = sealedCluster()
+    const bytes = await take(a, applied)
+    const decoded = decodeNodeSnapshot(bytes)
+    if (decoded.data.kind !== 'sealed') throw new Error('expected a sealed snapshot')
+    const { manifest, chunks } = decoded.data
+    const tamperedChunk = chunks[1]?.slice() as Uint8Array
+    tamperedChunk[tamperedChunk.length - 1] = (tamperedChunk[tamperedChunk.length - 1] as number) ^ 1
+    const tampered = encodeNodeSnapshot({
+      ...decoded,
+      data: { kind: 'sealed', manifest, chunks: chunks.map((chunk, i) => (i === 1 ? tamperedChunk : chunk)) },
+    })
+    expect(() => restoreInto(b, tampered)).toThrow()
+    // The public part of an earlier state, with this data part: refused (it is bound to its public part).
+    const earlier = sealedNode('a', pureCryptoProvider, { keyed: true })
+    const writers = writersWith(pureCryptoProvider, (length) => new SeededRandom(5).bytes(length))
+    applyAll(
+      [earlier],
+      log()
+        .slice(0, applied - 1)
+        .map((items) => encodeLogEntry(renderSealed(items, writers))),
+    )
+    const swappedPublic = encodeCommittedSnapshot(earlier.committed).publicBytes
+    expect(() => restoreInto(b, encodeNodeSnapshot({ ...decoded, publicBytes: swappedPublic }))).toThrow()
+    expect(() => restoreInto(b, encodeNodeSnapshot({ ...decoded, appliedIndex: applied + 1 }))).toThrow(
+      MalformedOperationError,
+    )
+    const plain = encodeNodeSnapshot({
+      ...decoded,
+      data: { kind: 'plain', bytes: encodeCommittedSnapshot(a.committed).dataBytes as Uint8Array },
+    })
+    expect(() => restoreInto(b, plain)).toThrow(MalformedOperationError)
+    expect(() => restoreInto(b, encodeNodeSnapshot({ ...decoded, data: { kind: 'none' } }))).toThrow(
+      MalformedOperationError,
+    )
+    // The genuine one still restores.
+    expect(restoreInto(b, bytes).appliedIndex).toBe(applied)
+  })
+
+  it('the null envelope keeps the data part plain and round-trips it', async () => {
+    const entries = log().map((items) => encodeLogEntry(renderNull(items)))
+    const node = nullNode(true)
+    applyAll([node], entries)
+    const bytes = await takeNodeSnapshot(
+      node.committed,
+      { index: entries.length, term: 3 },
+      {
+        sealing: null,
+        chunkBytes: 1024,
+        yieldNow: noYield,
+      },
+    )
+    const restored = restoreNodeSnapshot(bytes, {
+      signatures: unverifiedSignatures,
+      opener: plaintextBatchOpener,
+      sealing: null,
+    })
+    expect(restored.appliedTerm).toBe(3)
+    expect(hex(encodeCommittedSnapshot(restored.committed).dataBytes)).toBe(
+      hex(encodeCommittedSnapshot(node.committed).dataBytes),
+    )
+  })
+
+  it('the container decoder: round trip, and only MalformedOperationError for fuzzed bytes (seeded)', () => {
+    const snapshot = {
+      appliedIndex: 2 ** 40 + 7,
+      appliedTerm: 9,
+      publicBytes: new Uint8Array([1, 2, 3]),
+      data: {
+        kind: 'sealed' as const,
+        manifest: new Uint8Array([4, 5]),
+        chunks: [new Uint8Array([6]), new Uint8Array()],
+      },
+    }
+    const bytes = encodeNodeSnapshot(snapshot)
+    const back = decodeNodeSnapshot(bytes)
+    expect(back.appliedIndex).toBe(snapshot.appliedIndex)
+    expect(back.appliedTerm).toBe(9)
+    expect([...back.publicBytes]).toEqual([1, 2, 3])
+    expect(back.data.kind === 'sealed' && back.data.chunks.map((chunk) => [...chunk])).toEqual([[6], []])
+    expect(() => decodeNodeSnapshot(bytes, { publicBytesMax: 2 })).toThrow(MalformedOperationError)
+    expect(() => decodeNodeSnapshot(bytes, { dataBytesMax: 4 })).toThrow(MalformedOperationError)
+    expect(() => decodeNodeSnapshot(new Uint8Array([...bytes, 0]))).toThrow(MalformedOperationError)
+    const random = new SeededRandom(77)
+    for (let run = 0; run < 20_000; run++) {
+      const input =
+        run % 2 === 0
+          ? random.bytes(random.nextInt(64))
+          : bytes.map((byte) => (random.nextInt(8) === 0 ? random.nextInt(256) : byte))
+      try {
+        decodeNodeSnapshot(input)
+      } catch (error) {
+        if (!(error instanceof MalformedOperationError))
+          throw new Error(`seed 77, run ${run}: ${String(error)}`)
+      }
+    }
+  })
+})
