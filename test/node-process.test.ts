@@ -50,7 +50,7 @@ describe('NodeProcess harness', () => {
 
   it('rejects start when the child refuses its configuration', async () => {
     const node = new NodeProcess({ name: 'b', dataDir: join(baseDir, 'b'), script: echoChild })
-    await expect(node.start({ init: true, join: { addresses: [] } })).rejects.toMatchObject({
+    await expect(node.start({ init: true, join: { clusterId: '00', addresses: [] } })).rejects.toMatchObject({
       code: 'E2E_ECHO_BAD_START',
     })
     await expect.poll(() => node.running).toBe(false)

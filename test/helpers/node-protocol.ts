@@ -9,8 +9,8 @@ export interface ChildStartConfig {
   readonly dataDir: string
   /** A new single-voter cluster (an empty data directory only). */
   readonly init?: boolean
-  /** Join through members on which `addLearner` already ran. */
-  readonly join?: { readonly addresses: readonly string[] }
+  /** Join through members on which `addLearner` already ran (what it returned). */
+  readonly join?: { readonly clusterId: string; readonly addresses: readonly string[] }
   /** Multiaddrs to listen on; the node's default (QUIC + TCP on 127.0.0.1) when absent. */
   readonly listen?: readonly string[]
   readonly raft?: {
@@ -19,6 +19,8 @@ export interface ChildStartConfig {
     readonly heartbeatTicks?: number
   }
   readonly noQuorumTimeoutMs?: number
+  /** When the logs fsync (the node's default: always). */
+  readonly sync?: 'always' | 'batch' | 'none'
 }
 
 /** A JSON-like value a map holds. */
@@ -59,6 +61,12 @@ export type NodeRequest =
       /** `null`: the key must be absent. */
       readonly expected: WireValue | null
       readonly next: WireValue
+    }
+  | {
+      readonly kind: 'map.insertIfAbsent'
+      readonly map: string
+      readonly key: string
+      readonly value: WireValue
     }
   | {
       readonly kind: 'map.increment'
