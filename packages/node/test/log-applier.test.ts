@@ -156,6 +156,7 @@ describe('LogApplier', () => {
         sequence: 2,
         reason: 'collection-refuses-eventual',
         writeIds: [eventualWriteId(stream, 2, 0), eventualWriteId(stream, 2, 1)],
+        collections: ['map:carts', 'map:stock'],
       },
     ])
     expect(keyless.committed.public.highWaters.highWater(stream)).toBe(2)

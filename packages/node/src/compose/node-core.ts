@@ -50,7 +50,12 @@ import { encodeStrongPayload } from '../codec/strong-payload.js'
 import type { BatchOpener } from '../core/committed-state.js'
 import { CommittedState } from '../core/committed-state.js'
 import type { ControlOperation, FoldedBatchHeader } from '../core/control.js'
-import type { DataOperation, StrongBatchPayload, StrongResult } from '../core/data-operations.js'
+import type {
+  DataOperation,
+  StrongBatchPayload,
+  StrongOperation,
+  StrongResult,
+} from '../core/data-operations.js'
 import {
   eventualWriteId,
   type Incarnation,
@@ -250,6 +255,7 @@ interface Deferred<T> {
 
 interface QueuedStrong {
   readonly operation: DataOperation
+  readonly idempotency: StrongOperation['idempotency']
   readonly waiter: Deferred<StrongWriteResult>
 }
 
@@ -488,8 +494,15 @@ export class NodeCore {
     this.#timers.clear()
   }
 
-  /** A strong write. Conditional operations need a collection declared `writes: 'strong'`. */
-  strong(operation: DataOperation): Promise<StrongWriteResult> {
+  /**
+   * A strong write. Conditional operations need a collection declared `writes: 'strong'`. With
+   * `idempotency` (an app's retry key and the operation's hash), C answers a retry with the original
+   * result, and refuses the key with another operation (`'idempotency-key-reuse'`).
+   */
+  strong(
+    operation: DataOperation,
+    options: { readonly idempotency?: StrongOperation['idempotency'] } = {},
+  ): Promise<StrongWriteResult> {
     const data = this.#data()
     if (operation.kind !== 'declare') {
       const refusal = data.collections.refusal(
@@ -501,7 +514,7 @@ export class NodeCore {
       if (refusal !== null) return Promise.reject(new WriteRefusedError(refusal))
     }
     return new Promise<StrongWriteResult>((resolve, reject) => {
-      this.#strongQueue.push({ operation, waiter: { resolve, reject } })
+      this.#strongQueue.push({ operation, idempotency: options.idempotency, waiter: { resolve, reject } })
       this.#scheduleStrongFlush()
     })
   }
@@ -816,7 +829,9 @@ export class NodeCore {
     this.#outstanding.set(sequence, batch)
     const payload = {
       stamp: this.#nextStamp(),
-      operations: queued.map((item) => ({ operation: item.operation })),
+      operations: queued.map(({ operation, idempotency }) =>
+        idempotency === undefined ? { operation } : { operation, idempotency },
+      ),
     }
     let item: LogItem
     try {

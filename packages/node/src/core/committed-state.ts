@@ -14,7 +14,7 @@ import type { Delta } from '@tandem/crdt'
 import type { ControlEntry, ControlOperation, FoldedBatchHeader } from './control.js'
 import { DataLayer, type FoldedDeltaOutcome } from './data-layer.js'
 import type { StrongBatchPayload, StrongResult } from './data-operations.js'
-import { parseStreamId, type StreamId } from './ids.js'
+import { parseStreamId, type StreamId, type WriterKey } from './ids.js'
 import type { SealedStrongBatchHeader } from './log-items.js'
 import { type BatchSignatureCheck, type ControlOutcome, PublicLayer } from './public-layer.js'
 import type { StrongBatchHeader } from './strong-sessions.js'
@@ -42,6 +42,8 @@ export interface FoldedBatchOutcome {
   readonly sequence: number
   /** How many deltas (writes) the batch held; `null` when it could not be opened. */
   readonly deltaCount: number | null
+  /** The collections its deltas write, as `<kind>:<name>`, sorted (empty when it could not be opened). */
+  readonly collections: readonly string[]
   /** `'merged'`, or why none of its deltas took effect. */
   readonly outcome: 'merged' | 'unopenable' | Extract<FoldedDeltaOutcome, { merged: false }>['reason']
 }
@@ -61,12 +63,14 @@ export type CommittedOutcome =
     }
 
 /**
- * A change of C, as far as a view over it (the local view V) needs to know: a control entry of some
- * kind, or a strong batch that wrote these collections (as `<kind>:<name>`).
+ * A change of C, as far as a view over it (the local view V, the collections API's change events)
+ * needs to know: a control entry of some kind, or a strong batch by `writer` that wrote these
+ * collections (as `<kind>:<name>`). A strong batch is announced before its operations apply, so a
+ * listener on C's replica can tell whose strong write each value change is.
  */
 export type CommittedChange =
   | { readonly kind: 'control'; readonly operation: ControlOperation['kind'] }
-  | { readonly kind: 'strong'; readonly collections: readonly string[] }
+  | { readonly kind: 'strong'; readonly writer: WriterKey; readonly collections: readonly string[] }
 
 /** Options of {@link CommittedState}. */
 export interface CommittedStateOptions {
@@ -135,7 +139,7 @@ export class CommittedState {
       const collections = entry.payload.operations.map(
         ({ operation }) => `${operation.collection.kind}:${operation.collection.name}`,
       )
-      this.#announce({ kind: 'strong', collections })
+      this.#announce({ kind: 'strong', writer: entry.header.key, collections })
     }
     if (!this.public.membership.mayWriteAt(entry.header.key, entry.index)) {
       return { kind: 'strong', results: null, refused: 'the writer has no standing at this index' }
@@ -176,7 +180,7 @@ export class CommittedState {
     const sequence = batch.sequence
     if (typeof deltas === 'string') {
       this.#countFold(`unopenable: ${deltas}`)
-      return { stream, sequence, deltaCount: null, outcome: 'unopenable' }
+      return { stream, sequence, deltaCount: null, collections: [], outcome: 'unopenable' }
     }
     const outcome = data.applyFoldedBatch({
       deltas,
@@ -190,6 +194,7 @@ export class CommittedState {
       stream,
       sequence,
       deltaCount: deltas.length,
+      collections: collectionsOf(deltas),
       outcome: outcome.merged ? 'merged' : outcome.reason,
     }
   }
@@ -197,4 +202,12 @@ export class CommittedState {
   #countFold(reason: string): void {
     this.foldRefusals.set(reason, (this.foldRefusals.get(reason) ?? 0) + 1)
   }
+}
+
+/** The collections `deltas` write, as `<kind>:<name>`, sorted and without duplicates. */
+function collectionsOf(deltas: readonly Delta[]): string[] {
+  const names = new Set<string>()
+  for (const delta of deltas)
+    for (const collection of delta.collections) names.add(`${collection.kind}:${collection.name}`)
+  return [...names].sort()
 }

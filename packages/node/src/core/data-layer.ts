@@ -125,13 +125,18 @@ export class DataLayer {
     if (refusal !== null) return this.#foldRefused(refusal)
     const stampBoundMs = args.logTimeMs + constants.driftMaxMs
     try {
-      this.#replica.applyBatch(deltas, FOLD_ORIGIN, {
-        writerIds: args.writerIds,
-        dotOrder: 'ascending',
-        isStrongId: isStrongCrdtId,
-        stampBoundMs,
-        drift: 'cap',
-      })
+      // The peer names the stream: change listeners on C's replica tell whose write took effect.
+      this.#replica.applyBatch(
+        deltas,
+        { origin: 'remote', peer: args.writerIds[0] },
+        {
+          writerIds: args.writerIds,
+          dotOrder: 'ascending',
+          isStrongId: isStrongCrdtId,
+          stampBoundMs,
+          drift: 'cap',
+        },
+      )
     } catch (error) {
       if (error instanceof InvalidDeltaError) return this.#foldRefused('invalid-delta')
       throw error

@@ -105,6 +105,7 @@ export class LocalView {
   /** Per stream, the last sequence the current overlay considered (merged or excluded). */
   #mergedThrough = new Map<StreamId, number>()
   #excluded: ExcludedBatch[] = []
+  readonly #pendingListeners = new Set<(stream: StreamId, batches: readonly PendingBatch[]) => void>()
 
   constructor(options: LocalViewOptions) {
     assert(options.committed.data !== null, 'LocalView: V needs a keyed C')
@@ -162,7 +163,25 @@ export class LocalView {
     batches.set(batch.sequence, batch)
     this.#pendingBytes += batch.bytes
     this.#mergeAppended(stream, batch)
+    if (this.#pendingListeners.size > 0) {
+      // The batch, and the held ones after it that it may have made contiguous (a gap it closed).
+      const run: PendingBatch[] = []
+      for (let sequence = batch.sequence; batches.has(sequence); sequence++)
+        run.push(batches.get(sequence) as PendingBatch)
+      for (const listener of this.#pendingListeners) listener(stream, run)
+    }
     return 'added'
+  }
+
+  /**
+   * Calls `listener` when a pending batch is added, with that batch and the held batches of its
+   * stream that follow it without a gap (the ones it may have made admissible). What V reads may have
+   * changed at the keys they write; read V after the call returns, never inside it. Returns the
+   * unsubscribe function.
+   */
+  onPendingAdded(listener: (stream: StreamId, batches: readonly PendingBatch[]) => void): () => void {
+    this.#pendingListeners.add(listener)
+    return () => this.#pendingListeners.delete(listener)
   }
 
   /** The pending batches V holds but does not merge, under C's current rules. */

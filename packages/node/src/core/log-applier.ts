@@ -69,6 +69,8 @@ export interface RefusedEventualBatch {
   readonly sequence: number
   readonly reason: 'collection-refuses-eventual' | 'writer-not-allowed'
   readonly writeIds: readonly WriteId[]
+  /** The collections the batch wrote, as `<kind>:<name>` (where its writer's handles listen). */
+  readonly collections: readonly string[]
 }
 
 /** What applying one committed entry did. */
@@ -111,6 +113,7 @@ export class LogApplier {
   readonly malformedEntries = new Map<string, number>()
   /** Items refused before reaching C (bad signature, unknown epoch, unopenable), by reason. */
   readonly itemRefusals = new Map<string, number>()
+  readonly #listeners = new Set<(entry: AppliedEntry) => void>()
 
   constructor(options: LogApplierOptions) {
     assert(
@@ -137,6 +140,16 @@ export class LogApplier {
   /** The data layer's applied index; `null` on a keyless node. */
   get dataAppliedIndex(): number | null {
     return this.#dataAppliedIndex
+  }
+
+  /**
+   * Calls `listener` with what each entry did, once it applied (observers that are not the node's
+   * owner: the collections API tells a writer of its refused eventual writes from here). Returns the
+   * unsubscribe function.
+   */
+  onApplied(listener: (entry: AppliedEntry) => void): () => void {
+    this.#listeners.add(listener)
+    return () => this.#listeners.delete(listener)
   }
 
   /** Applies the committed entry at `index` (the next one in log order); empty bytes carry nothing. */
@@ -169,7 +182,7 @@ export class LogApplier {
     // The null envelope never lacks an epoch key, so the data layer keeps pace with the public one;
     // with sealing it waits for a missing key (design.md, "Two applied indices").
     if (this.#dataAppliedIndex !== null) this.#dataAppliedIndex = index
-    return {
+    const entry: AppliedEntry = {
       index,
       term,
       malformed,
@@ -181,6 +194,8 @@ export class LogApplier {
       publicAppliedIndex: this.#committed.appliedIndex,
       dataAppliedIndex: this.#dataAppliedIndex,
     }
+    for (const listener of this.#listeners) listener(entry)
+    return entry
   }
 
   #applyControl(
@@ -210,6 +225,7 @@ export class LogApplier {
           sequence: batch.sequence,
           reason: batch.outcome,
           writeIds,
+          collections: batch.collections,
         })
     }
   }
