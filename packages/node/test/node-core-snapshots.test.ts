@@ -6,8 +6,12 @@
  * from the stored snapshot and replays the rest of the log. Deterministic: one seed, virtual time
  * advanced a millisecond at a time.
  */
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { ManualClock, SeededRandom } from '@tandem/base'
 import { defaultNoQuorumTimeoutMs, MemoryLogStorage, MemoryNetwork, RaftNode } from '@tandem/raft'
+import { FileDevice, WalLogStorage } from '@tandem/wal'
 import { describe, expect, it } from 'vitest'
 import { encodeLogEntry } from '../src/codec/log-entry.js'
 import { encodeCommittedSnapshot } from '../src/codec/snapshot.js'
@@ -276,5 +280,125 @@ describe('NodeCore snapshots', () => {
     expect(new Set(snapshotsOf(fixture.members)).size).toBe(1)
     expect(before).toBeDefined()
     await fixture.stopAll()
+  })
+
+  it('over WalLogStorage on a temp directory: the snapshot file is the node snapshot, and a restart restores C from it and replays the log after it into the same C', async () => {
+    const directory = await mkdtemp(join(tmpdir(), 'tandem-node-snapshots-'))
+    const clock = new ManualClock(0)
+    const network = new MemoryNetwork()
+    const id = memberId('SimPeerNodeNumberAbcW', 'e'.repeat(16))
+    const key = '7'.repeat(64) as WriterKey
+    const random = new SeededRandom(8)
+    const realSettle = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0))
+    const runUntil = async (predicate: () => boolean, what: string): Promise<void> => {
+      for (let elapsed = 0; elapsed < 20_000; elapsed++) {
+        if (predicate()) return
+        clock.advance(1)
+        await realSettle()
+      }
+      throw new Error(`${what} did not happen`)
+    }
+    const settled = async <T>(promise: Promise<T>): Promise<T> => {
+      let done: { value: T } | { error: unknown } | null = null
+      promise.then(
+        (value) => {
+          done = { value }
+        },
+        (error: unknown) => {
+          done = { error }
+        },
+      )
+      await runUntil(() => done !== null, 'the request settling')
+      const result = done as unknown as { value: T } | { error: unknown }
+      if ('error' in result) throw result.error
+      return result.value
+    }
+    const start = async (
+      founder: boolean,
+      restored: number[],
+      atIndex?: { index: number; seen: string | null },
+    ) => {
+      const storage = await WalLogStorage.open({ device: await FileDevice.open(directory), voters: [id] })
+      let raft: RaftNode<AppliedEntry> | null = null
+      const core = new NodeCore({
+        member: id,
+        key,
+        incarnation: random
+          .bytes(16)
+          .reduce((h, b) => h + b.toString(16).padStart(2, '0'), '') as Incarnation,
+        clock,
+        wallClock: () => EPOCH_MS + clock.now(),
+        deltaLog: new MemoryDeltaLog(),
+        sealing: NULL_ENVELOPE,
+        noQuorumTimeoutMs: NO_QUORUM_MS,
+        snapshotPolicy: { logBytesMin: 16 * 1024 },
+        onRestored: (index) => restored.push(index),
+        onApplied: (entry) => {
+          if (atIndex !== undefined && entry.index === atIndex.index)
+            atIndex.seen = snapshotsOf([{ core } as Member])[0] ?? null
+        },
+        ...(founder ? { init: true } : {}),
+        createRaft: (parts) => {
+          raft = new RaftNode<AppliedEntry>({
+            id,
+            storage,
+            transport: network.transport(id),
+            snapshotTransport: network.snapshotTransport(id),
+            clock,
+            random: new SeededRandom(random.nextInt(2 ** 30)),
+            tickMs: TICK_MS,
+            electionTicks: ELECTION_TICKS,
+            ...parts,
+          })
+          return raft
+        },
+      })
+      await core.start()
+      await runUntil(() => core.opened, 'the node opening')
+      return { core, storage, raft: () => raft as unknown as RaftNode<AppliedEntry> }
+    }
+    try {
+      const first = await start(true, [])
+      for (let round = 0; round < 8; round++) {
+        const writes = []
+        for (let i = 0; i < 5; i++)
+          writes.push(
+            first.core.strong({
+              kind: 'map-set',
+              collection: map,
+              key: `k${i}`,
+              value: `${round}:${'w'.repeat(1000)}`,
+            }),
+          )
+        await settled(Promise.all(writes))
+      }
+      await settled(first.core.strong({ kind: 'map-set', collection: map, key: 'after', value: 'the tail' }))
+      const snapshotIndex = first.raft().status().snapshotIndex
+      expect(snapshotIndex).toBeGreaterThan(0)
+      expect(first.core.applier.appliedIndex).toBeGreaterThan(snapshotIndex)
+      const files = await readdir(directory)
+      const snapshotFiles = files.filter((name) => name.endsWith('.snap'))
+      expect(snapshotFiles.length).toBeGreaterThan(0)
+      // The file holds the node snapshot: its public part as plaintext (the member id is in it).
+      const fileBytes = await readFile(join(directory, snapshotFiles[0] as string))
+      expect(fileBytes.includes(Buffer.from(id))).toBe(true)
+      const before = snapshotsOf([{ core: first.core } as Member])[0]
+      first.core.halt()
+      await settled(first.raft().stop())
+      await first.storage.close()
+      const restored: number[] = []
+      const atIndex = { index: first.core.applier.appliedIndex, seen: null as string | null }
+      const second = await start(false, restored, atIndex)
+      expect(restored).toEqual([snapshotIndex])
+      await runUntil(() => second.core.applier.appliedIndex >= first.core.applier.appliedIndex, 'the replay')
+      expect(second.core.committed.data?.mapValue('m', 'after')).toBe('the tail')
+      // At the index the first start ended, the replayed C is byte-identical to the one before.
+      expect(atIndex.seen).toBe(before)
+      second.core.halt()
+      await settled(second.raft().stop())
+      await second.storage.close()
+    } finally {
+      await rm(directory, { recursive: true, force: true })
+    }
   })
 })
