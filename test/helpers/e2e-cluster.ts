@@ -63,20 +63,21 @@ export class E2eCluster {
     return this.node(i).request<E2eStatus>({ kind: 'status' })
   }
 
-  /** The index of the leader that the running nodes agree on, waiting up to `timeoutMs`. */
-  leader(timeoutMs = 15_000): Promise<number> {
+  /**
+   * The index of the leader that the running nodes of `among` (default: all) agree on and that is
+   * one of them, waiting up to `timeoutMs`.
+   */
+  leader(timeoutMs = 15_000, among: readonly number[] = this.nodes.map((_, i) => i)): Promise<number> {
     return waitFor(
       'a leader',
       async () => {
         const views = await Promise.all(
-          this.nodes.map((node, i) =>
-            node.running ? this.status(i).catch(() => null) : Promise.resolve(null),
-          ),
+          among.map((i) => (this.node(i).running ? this.status(i).catch(() => null) : Promise.resolve(null))),
         )
         const leaders = new Set(views.flatMap((view) => (view?.leader ? [view.leader] : [])))
         if (leaders.size !== 1) return null
         const index = this.memberIds.indexOf([...leaders][0] as string)
-        return index >= 0 && this.node(index).running ? index : null
+        return among.includes(index) && this.node(index).running ? index : null
       },
       timeoutMs,
     )
