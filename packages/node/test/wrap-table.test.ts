@@ -7,9 +7,12 @@
 import { describe, expect, it } from 'vitest'
 import { decodeControlOperation, encodeControlOperation } from '../src/codec/control-codec.js'
 import { NULL_EPOCH_WRAP } from '../src/codec/null-envelope.js'
+import { decodePublicSnapshot, encodePublicSnapshot } from '../src/codec/snapshot.js'
+import { CommittedState } from '../src/core/committed-state.js'
 import type { ControlOperation } from '../src/core/control.js'
 import { memberId, type WriterKey } from '../src/core/ids.js'
 import { PublicLayer } from '../src/core/public-layer.js'
+import { publicSnapshotOf, restoreCommittedStateFrom } from '../src/core/snapshot.js'
 import { MalformedOperationError } from '../src/errors.js'
 import { WRAPPED_BYTES_MAX, WRAPPED_BYTES_MIN } from '../src/sealing/epoch-wrap.js'
 import { key } from './fixtures.js'
@@ -124,5 +127,34 @@ describe('the wrap table', () => {
     expect(() =>
       decodeControlOperation(encodeControlOperation({ ...grant, epoch: 0 } as ControlOperation)),
     ).toThrow(MalformedOperationError)
+  })
+})
+
+describe('the wrap table in snapshots', () => {
+  it('a public snapshot carries the table; decoding refuses rows of unknown epochs or keys without standing', () => {
+    const committed = new CommittedState({ signatures: { invalidBatchReason: () => null }, opener: null })
+    const layer = committed.public
+    apply(layer, key('a'), { kind: 'init', member: memberA, key: key('a'), wrapped: wrap(1) })
+    apply(layer, key('a'), { kind: 'add-learner', member: memberB, key: key('b'), keyed: true })
+    apply(layer, key('a'), { kind: 'grant', epoch: 1, recipient: key('b'), wrapped: wrap(2) })
+    const state = publicSnapshotOf(committed)
+    expect(state.wraps.map(([epoch, recipient]) => [epoch, recipient])).toEqual([
+      [1, key('a')],
+      [1, key('b')],
+    ])
+    const decoded = decodePublicSnapshot(encodePublicSnapshot(state))
+    expect(decoded.wraps).toEqual(state.wraps)
+    const restored = restoreCommittedStateFrom(
+      { public: decoded, data: null },
+      { signatures: { invalidBatchReason: () => null }, opener: null },
+    )
+    expect(restored.public.encode()).toEqual(layer.encode())
+    expect(restored.public.wrapCount).toBe(2)
+    const unknownEpoch = encodePublicSnapshot({ ...state, wraps: [[2, key('a'), wrap(3)]] })
+    expect(() => decodePublicSnapshot(unknownEpoch)).toThrow(MalformedOperationError)
+    const stranger = encodePublicSnapshot({ ...state, wraps: [[1, key('f'), wrap(3)]] })
+    expect(() => decodePublicSnapshot(stranger)).toThrow(MalformedOperationError)
+    const tooSmall = encodePublicSnapshot({ ...state, wraps: [[1, key('a'), new Uint8Array(3)]] })
+    expect(() => decodePublicSnapshot(tooSmall)).toThrow(MalformedOperationError)
   })
 })

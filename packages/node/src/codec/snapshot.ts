@@ -31,6 +31,7 @@ import {
 } from '../core/snapshot.js'
 import { MalformedOperationError } from '../errors.js'
 import * as pb from '../proto/node.js'
+import { WRAPPED_BYTES_MAX, WRAPPED_BYTES_MIN } from '../sealing/epoch-wrap.js'
 import { count } from './wire-fields.js'
 
 /** The version both snapshot messages carry. */
@@ -121,6 +122,11 @@ export function encodePublicSnapshot(state: PublicSnapshotState): Uint8Array {
     cutoffs: state.cutoffs.map(([stream, position]) => ({ stream, position })),
     epochs: [...state.epochs],
     constants: { ...state.constants },
+    wraps: state.wraps.map(([epoch, recipient, wrapped]) => ({
+      epoch,
+      recipient,
+      wrapped: wrapped as Uint8Array<ArrayBuffer>,
+    })),
   })
 }
 
@@ -146,6 +152,7 @@ export function decodePublicSnapshot(
         highWaters: items,
         cutoffs: items,
         epochs: items,
+        wraps: items,
       },
     })
   } catch (error) {
@@ -205,6 +212,12 @@ export function decodePublicSnapshot(
     ),
     epochs: strictlyAscending(wire.epochs.map((epoch) => count(epoch, 1))),
     constants: constantsFrom(wire.constants),
+    wraps: sortedBy(
+      wire.wraps.map(
+        (row) => [count(row.epoch, 1), writerKeyFrom(row.recipient), wrappedFrom(row.wrapped)] as const,
+      ),
+      ([epoch, recipient]) => `${String(epoch).padStart(16, '0')}/${recipient}`,
+    ),
   })
 }
 
@@ -351,6 +364,11 @@ function consistentPublic(state: PublicSnapshotState): PublicSnapshotState {
   for (const [member] of state.readings)
     if (!voters.has(member))
       throw new MalformedOperationError('a clock reading of a member that is not a voter')
+  const epochs = new Set(state.epochs)
+  for (const [epoch, recipient] of state.wraps) {
+    if (!epochs.has(epoch)) throw new MalformedOperationError('a wrap of an epoch C does not know')
+    if (!standings.has(recipient)) throw new MalformedOperationError('a wrap to a key without standing')
+  }
   for (const [stream] of state.cutoffs) {
     const parsed = parseStreamId(stream)
     if (parsed === null || !ended.has(parsed.key))
@@ -442,6 +460,12 @@ function string(value: string, bounds: SnapshotDecodeLimits): string {
 function writerKeyFrom(value: string): WriterKey {
   if (invalidWriterKey(value) !== null) throw new MalformedOperationError('not a writer key')
   return value as WriterKey
+}
+
+function wrappedFrom(bytes: Uint8Array): Uint8Array {
+  if (bytes.length < WRAPPED_BYTES_MIN || bytes.length > WRAPPED_BYTES_MAX)
+    throw new MalformedOperationError('an epoch wrap of impossible size')
+  return bytes
 }
 
 function incarnationFrom(value: string): Incarnation {

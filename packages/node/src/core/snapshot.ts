@@ -35,6 +35,8 @@ export interface PublicSnapshotState {
   readonly cutoffs: readonly (readonly [StreamId, number])[]
   readonly epochs: readonly number[]
   readonly constants: ClusterConstants
+  /** The wrap table's rows (epoch, recipient, wrapped secret), sorted by epoch then recipient. */
+  readonly wraps: readonly (readonly [number, WriterKey, Uint8Array])[]
 }
 
 /** The data layer of C as a snapshot holds it. */
@@ -66,6 +68,7 @@ export function publicSnapshotOf(state: CommittedState): PublicSnapshotState {
     cutoffs: layer.cutoffs(),
     epochs: layer.epochs(),
     constants: layer.constants,
+    wraps: layer.wraps(),
   }
 }
 
@@ -114,6 +117,7 @@ export function restoreCommittedStateFrom(
   layer.highWaters.restore(pub.highWaters)
   layer.logTime.restore(pub)
   layer.restoreFields(pub)
+  layer.restoreWraps(pub.wraps)
   if (data !== null) {
     const restored = state.data
     if (restored === null)
