@@ -55,6 +55,7 @@ import { drawDriftPpm, type SimulatedClock } from '../world/clock.js'
 import type { World } from '../world/world.js'
 import { CrashableDeltaLog } from './crashable-delta-log.js'
 import { NodeChecker } from './node-checker.js'
+import { NODE_SIM_SNAPSHOT_POLICY, nodeSnapshotLinks } from './node-snapshot-links.js'
 
 /** Wall-clock time at virtual 0 (clock entries and stamps are Unix milliseconds). */
 const EPOCH_MS = 1_700_000_000_000
@@ -389,6 +390,7 @@ export class NodeCluster implements ClusterUnderTest {
       deltaLog: slot.deltaLog.open(),
       ...this.sealingOf(slot),
       noQuorumTimeoutMs: defaultNoQuorumTimeoutMs(raftSettings.tickMs, raftSettings.electionTicks),
+      snapshotPolicy: NODE_SIM_SNAPSHOT_POLICY,
       ...(founder ? { founders: this.slots.map((s) => ({ member: s.nodeId, key: s.key })) } : {}),
       onApplied: (entry: AppliedEntry) => {
         if (slot.core === core && core !== null) this.checker.observeApplied(slot.nodeId, core, entry)
@@ -403,10 +405,7 @@ export class NodeCluster implements ClusterUnderTest {
           id: slot.nodeId,
           storage: raftLog,
           transport: endpoint,
-          snapshotTransport: {
-            send: () => Promise.reject(new RangeError('node mode: snapshots are off')),
-            onSnapshot: () => {},
-          },
+          snapshotTransport: nodeSnapshotLinks(world).attach(slot.nodeId),
           clock,
           random,
           tickMs: raftSettings.tickMs,
