@@ -14,7 +14,7 @@ import {
   SetHandle,
 } from './handles.js'
 
-export type { CollectionOptions, MapHandle, RegisterHandle, SetHandle } from './handles.js'
+export type { CollectionOptions, CollectionsCore, MapHandle, RegisterHandle, SetHandle } from './handles.js'
 
 /** The collections of one node. */
 export interface Collections {
