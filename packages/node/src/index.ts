@@ -23,6 +23,123 @@
  */
 
 /**
+ * Where a change came from (`subscribe`'s origin), and the event telling a writer that a rule
+ * refused its acknowledged eventual write at the fold.
+ *
+ * @example
+ * ```ts
+ * import type { ChangeOrigin, RefusedEvent } from '@tandem/node'
+ *
+ * const describe = (origin: ChangeOrigin) => `${origin.source} ${origin.consistency}`
+ * const onRefused = (event: RefusedEvent) => console.warn(`write ${event.writeId}: ${event.reason}`)
+ * ```
+ */
+export type { ChangeOrigin, RefusedEvent } from './api/change-feed.js'
+/**
+ * The collections API over a node core — what `createNode`'s node mounts as `node.map`, `node.set`
+ * and `node.register`. Each write chooses `strong` (Raft: `{ index, term, fencingToken, writeId }`)
+ * or `eventual` (the node's delta stream: `{ stamp, writeId }`); a handle opened with rules declares
+ * them through the log (`ready`); conditional writes (compare-and-set, insert-if-absent, bounded
+ * increment) are strong only, on collections declared `writes: 'strong'`, and resolve with the
+ * condition's outcome; reads are `local` (V) or `linearizable` (ReadIndex, then C); `subscribe`
+ * reports what V shows changed, with its origin, and refused eventual writes.
+ *
+ * @example
+ * ```ts
+ * import { createCollections } from '@tandem/node'
+ *
+ * const collections = createCollections(core)
+ * const stock = collections.map<number>('stock', { writes: 'strong' })
+ * await stock.ready
+ * await stock.set('apples', 10, { consistency: 'strong', idempotencyKey: 'restock-42' })
+ * const sold = await stock.increment('apples', -1, { min: 0 })
+ * if (!sold.applied) console.log(sold.reason) // 'below-min' once the apples run out
+ * const unsubscribe = stock.subscribe((event) => {
+ *   if (event.kind === 'change') console.log(event.key, event.value, event.origin)
+ * })
+ * console.log(await stock.get('apples', { consistency: 'linearizable' })) // 9
+ * unsubscribe()
+ * ```
+ */
+export {
+  type Collections,
+  type CollectionsCore,
+  createCollections,
+} from './api/collections.js'
+/**
+ * The typed refusals of the collections API, one class and stable code each:
+ * `CollectionConflictError` (NODE_COLLECTION_CONFLICT), `ConsistencyNotAllowedError`
+ * (NODE_CONSISTENCY_NOT_ALLOWED), `NotAWriterError` (NODE_NOT_A_WRITER),
+ * `ConditionalNeedsStrongCollectionError` (NODE_CONDITIONAL_NEEDS_STRONG) and
+ * `IdempotencyKeyReuseError` (NODE_IDEMPOTENCY_KEY_REUSE). `NoQuorumError`, `BacklogFullError` and
+ * `StrongBatchRefusedError` pass through from the core.
+ *
+ * @example
+ * ```ts
+ * import { ConsistencyNotAllowedError, NotAWriterError } from '@tandem/node'
+ *
+ * try {
+ *   await stock.set('apples', 3, { consistency: 'eventual' })
+ * } catch (error) {
+ *   if (error instanceof ConsistencyNotAllowedError) await stock.set('apples', 3, { consistency: 'strong' })
+ *   else if (error instanceof NotAWriterError) console.log('this node may not write', error.collection)
+ *   else throw error
+ * }
+ * ```
+ */
+export {
+  CollectionConflictError,
+  ConditionalNeedsStrongCollectionError,
+  ConsistencyNotAllowedError,
+  IdempotencyKeyReuseError,
+  NotAWriterError,
+} from './api/errors.js'
+/**
+ * The collection handles and the shapes of their options, results and events.
+ *
+ * @example
+ * ```ts
+ * import type { ConditionalWrite, MapHandle } from '@tandem/node'
+ *
+ * async function reserve(seats: MapHandle<number>, show: string): Promise<boolean> {
+ *   const result: ConditionalWrite = await seats.increment(show, 1, { max: 200 })
+ *   return result.applied
+ * }
+ * ```
+ */
+export {
+  type CollectionOptions,
+  type ConditionalWrite,
+  type ConditionFailed,
+  type ConditionFailure,
+  type EventualWrite,
+  type EventualWriteOptions,
+  type MapChangeEvent,
+  type MapEvent,
+  MapHandle,
+  type ReadOptions,
+  type RegisterChangeEvent,
+  type RegisterEvent,
+  RegisterHandle,
+  type SetChangeEvent,
+  type SetEvent,
+  SetHandle,
+  type StrongWrite,
+  type StrongWriteOptions,
+  type WriteOptions,
+} from './api/handles.js'
+/**
+ * The hash an idempotency key is stored with: SHA-256 of the operation's canonical encoding.
+ *
+ * @example
+ * ```ts
+ * import { operationHash } from '@tandem/node'
+ * const hash = operationHash({ kind: 'map-delete', collection: { kind: 'map', name: 'carts' }, key: 'alice' })
+ * console.log(hash.length) // 64
+ * ```
+ */
+export { operationHash } from './api/operation-hash.js'
+/**
  * Everything of the pure composition core (`@tandem/node/core`): C, V, the log formats, sealing
  * with an injected provider, `NodeCore`, the durable delta streams and the errors.
  *
