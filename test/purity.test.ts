@@ -36,6 +36,8 @@ const areas: readonly PureArea[] = [
   { folder: 'packages/node/src/compose', deterministic: true, synchronous: false },
   // The durable delta streams: written against the WAL's device interface, so the simulator runs them too.
   { folder: 'packages/node/src/streams', deterministic: true, synchronous: false },
+  // The collections API: it writes and reads only through the node core (change events in microtasks).
+  { folder: 'packages/node/src/api', deterministic: true, synchronous: false },
   // The envelope is pure; its `node` entry (`@tandem/envelope/node`, native crypto) is Node-only.
   { folder: 'packages/envelope/src', deterministic: true, synchronous: false, except: ['node'] },
   // The WAL's format, recovery, log and Raft storage run over an injected block device and clock
