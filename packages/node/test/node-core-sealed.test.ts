@@ -35,7 +35,7 @@ interface Member {
   readonly key: WriterKey
   readonly storage: MemoryLogStorage
   readonly deltaLog: MemoryDeltaLog
-  readonly sealing: Sealing
+  sealing: Sealing
   core: NodeCore
   raft: RaftNode<AppliedEntry> | null
 }
@@ -129,10 +129,11 @@ class Fixture {
    * `init` on the first node; each other node admitted by `addLearner` (keyed or not), started on an
    * empty configuration and promoted. Keyed joiners get epoch 1 from the wrap table (a grant).
    */
-  async start(): Promise<void> {
+  async start(beforeJoining?: (founder: Member) => Promise<void>): Promise<void> {
     const [founder, ...joiners] = this.members as [Member, ...Member[]]
     await founder.core.start()
     await this.runUntil(() => founder.core.opened, 10_000, 'the founder opening')
+    await beforeJoining?.(founder)
     for (const [position, joiner] of joiners.entries()) {
       await joiner.core.start()
       const keyed = this.keyed[position + 1] === true
@@ -239,6 +240,66 @@ async function writeFromEveryNode(fixture: Fixture, writers: readonly Member[]):
 }
 
 describe('NodeCore on real sealing', () => {
+  it('joiners admitted after sealed writes wait for their grant, then rebuild C: byte-identical data, nothing refused', async () => {
+    const fixture = new Fixture({ seed: 7, keyed: [true, true, true] })
+    const founderWrites = async (founder: Member) => {
+      const written = await fixture.settled(
+        founder.core.strong({ kind: 'map-set', collection: map, key: 'early', value: `${MARKER}-early` }),
+      )
+      expect(written.result.applied).toBe(true)
+      await fixture.settled(
+        founder.core.eventual({ kind: 'map-set', collection: 'm', key: 'fold', value: 1 }),
+      )
+      await fixture.runUntil(() => founder.core.pendingBatches.count === 0, 5_000, 'the early batch folding')
+    }
+    await fixture.start(founderWrites)
+    // The joiners write too (the founder's stream is at sequence 1 already).
+    await writeFromEveryNode(fixture, fixture.members.slice(1))
+    expect(new Set(fixture.members.map(publicBytes)).size).toBe(1)
+    expect(new Set(fixture.members.map(dataBytes)).size).toBe(1)
+    for (const member of fixture.members) {
+      expect(member.core.committed.data?.mapValue('m', 'early')).toBe(`${MARKER}-early`)
+      expect(member.core.committed.data?.mapValue('m', 'fold')).toBe(1)
+      expect(member.core.dataAppliedIndex).toBe(member.core.applier.appliedIndex)
+      expect(member.core.awaitedEpochs).toEqual([])
+      expect(member.core.keyWaitsAbandoned).toBe(0)
+      expect(member.core.committed.foldRefusals.size).toBe(0)
+    }
+    // The joiners did meet batches they could not open, and waited rather than refuse them.
+    expect(fixture.members.slice(1).every((m) => m.sealing.checks.missingKeyBatches > 0)).toBe(true)
+    await fixture.stopAll()
+  })
+
+  it('a node restarted with a fresh sealing (no key in memory) learns its epochs again from the log', async () => {
+    const fixture = new Fixture({ seed: 8, keyed: [true, true, true] })
+    await fixture.start(async (founder) => {
+      await fixture.settled(
+        founder.core.strong({ kind: 'map-set', collection: map, key: 'early', value: 'x' }),
+      )
+    })
+    await writeFromEveryNode(fixture, fixture.members)
+    const member = fixture.members[2] as Member
+    // A new process: the pure provider's sealing built again from the seed, holding no epoch key.
+    member.sealing = createSealing({
+      clusterId,
+      cryptoProvider: pureCryptoProvider,
+      signingKey: member.seed,
+      keyed: true,
+    })
+    expect(member.sealing.keys.newestEpoch()).toBeNull()
+    await fixture.restart(member, true)
+    await fixture.runUntil(
+      () => member.core.opened && member.core.holdsEpochKey,
+      10_000,
+      'the restart opening',
+    )
+    await writeFromEveryNode(fixture, [member])
+    expect(new Set(fixture.members.map(dataBytes)).size).toBe(1)
+    expect(member.core.committed.data?.mapValue('m', 'early')).toBe('x')
+    expect(member.core.dataAppliedIndex).toBe(member.core.applier.appliedIndex)
+    await fixture.stopAll()
+  })
+
   it('three sealed nodes take strong and eventual writes and converge to byte-identical C', async () => {
     const fixture = new Fixture({ seed: 1, keyed: [true, true, true] })
     await fixture.start()

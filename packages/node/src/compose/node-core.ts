@@ -71,6 +71,7 @@ import { LocalView } from '../core/local-view.js'
 import { type AppliedEntry, type EntrySignatureCheck, LogApplier } from '../core/log-applier.js'
 import type { LogItem } from '../core/log-items.js'
 import type { BatchSignatureCheck } from '../core/public-layer.js'
+import { restoreCommittedStateFrom } from '../core/snapshot.js'
 import type { StampTime } from '../core/strong-clock.js'
 import type { Sealing } from '../sealing/sealing.js'
 import { isMissingEpochKeyReason } from '../sealing/verification.js'
@@ -85,6 +86,7 @@ import { commandKeyOf } from './command-key.js'
 import { confChangeVeto } from './conf-veto.js'
 import type { DeltaLog } from './delta-log.js'
 import { EpochGrants } from './epoch-grants.js'
+import { EpochKeyWait, missingEpochsOf } from './epoch-key-wait.js'
 import { BacklogFullError, NoQuorumError, StrongBatchRefusedError, WriteRefusedError } from './errors.js'
 import { type RestoredSnapshot, restoreNodeSnapshot, takeNodeSnapshot } from './node-snapshots.js'
 import { PendingFolds } from './pending-folds.js'
@@ -309,6 +311,10 @@ export class NodeCore {
   #founded: boolean
   /** Epoch keys through C's wrap table: learnt as entries apply, granted to members lacking them. */
   readonly #grants: EpochGrants
+  /** The data layer waiting for an epoch key: C kept before the first entry needing it, and the entries since. */
+  #keyWait: EpochKeyWait | null = null
+  /** Waits for an epoch key given up at the bound (the batches stayed refused in the data layer). */
+  keyWaitsAbandoned = 0
   /**
    * The operator's cluster operations through this node: `addLearner`, `promote`, `remove`,
    * `leave`, `transferLeadership`, `status` (each membership change C first, then Raft).
@@ -379,7 +385,7 @@ export class NodeCore {
       member: options.member,
       key: options.key,
       committed: () => this.committed,
-      dataAppliedIndex: () => this.applier.dataAppliedIndex,
+      dataAppliedIndex: () => this.dataAppliedIndex,
       raft: () => this.#raftNode(),
       proposeControl: (operation) => this.#raftNode().propose(this.#control(operation)),
       localPositions: (key) => this.#localPositions(key),
@@ -607,6 +613,8 @@ export class NodeCore {
   #snapshotDue(progress: SnapshotProgress): boolean {
     const applier = this.#applier
     if (applier.dataAppliedIndex === null || applier.dataAppliedIndex !== applier.appliedIndex) return false
+    // Waiting for an epoch key, C's data layer is behind its public one: no snapshot here.
+    if (this.#keyWait !== null) return false
     return this.#snapshotPolicy.due(progress.logBytesSinceSnapshot)
   }
 
@@ -699,13 +707,74 @@ export class NodeCore {
   }
 
   #apply(index: number, term: number, bytes: Uint8Array): AppliedEntry {
+    // An entry sealed in an epoch this keyed node does not hold yet: the data layer waits for the
+    // key (epoch-key-wait.ts), keeping C as it was and the entries from here on.
+    const missing = this.#missingEpochs(bytes)
+    if (this.#keyWait === null && missing.length > 0) this.#keyWait = new EpochKeyWait(this.committed)
+    const wait = this.#keyWait
+    if (wait !== null && !wait.keep({ index, term, bytes }, missing)) {
+      this.#keyWait = null
+      this.keyWaitsAbandoned++
+    }
     const entry = this.applier.apply(index, term, bytes)
     if (this.committed.public.incarnations.current(this.#options.key) === this.#options.incarnation)
       this.#opened = true
-    if (this.#grants.learn()) this.#epochLearned()
-    this.#settleOwnBatches(entry)
-    this.#options.onApplied?.(entry)
+    const learnt = this.#grants.learn()
+    // A kept entry is reported once C is rebuilt with its key (its data outcome is known only then).
+    if (wait === null) {
+      this.#settleOwnBatches(entry)
+      this.#options.onApplied?.(entry)
+    }
+    if (learnt) this.#epochLearned()
     return entry
+  }
+
+  /** The epochs `bytes` is sealed in that C knows and this keyed node lacks (none when keyless). */
+  #missingEpochs(bytes: Uint8Array): number[] {
+    const sealing = this.#options.sealing
+    if (isNullEnvelope(sealing) || this.#opener === null) return []
+    const keys = sealing.keys
+    // The common case costs no decoding: every epoch C knows is held.
+    if (this.committed.public.epochs().every((epoch) => keys.hasEpochKey(epoch))) return []
+    return missingEpochsOf(
+      bytes,
+      (epoch) => this.committed.public.knowsEpoch(epoch),
+      (epoch) => keys.hasEpochKey(epoch),
+    )
+  }
+
+  /** Whether this node holds `epoch`'s key (always, under the null envelope). */
+  #holdsEpoch(epoch: number): boolean {
+    const sealing = this.#options.sealing
+    return isNullEnvelope(sealing) || sealing.keys.hasEpochKey(epoch)
+  }
+
+  /**
+   * The keys the kept entries need are all held: C is rebuilt from the state kept before them and
+   * they apply again, now opened, each reported as it applies (observers see C at its index).
+   */
+  #resumeAfterKeys(wait: EpochKeyWait): void {
+    this.#keyWait = null
+    const committed = restoreCommittedStateFrom(wait.base, {
+      signatures: this.#signatures,
+      opener: this.#opener,
+    })
+    const sealing = this.#options.sealing
+    if (!isNullEnvelope(sealing)) sealing.attach(committed.public)
+    this.#committed = committed
+    this.#applier = this.#applierFor(committed)
+    this.#view = this.#viewFor(committed)
+    this.#inView.clear()
+    this.#grants.reset()
+    for (const kept of wait.entries) {
+      const entry = this.#applier.apply(kept.index, kept.term, kept.bytes)
+      this.#grants.learn()
+      this.#settleOwnBatches(entry)
+      this.#options.onApplied?.(entry)
+    }
+    if (committed.public.incarnations.current(this.#options.key) === this.#options.incarnation)
+      this.#opened = true
+    this.#options.onRestored?.(this.#applier.appliedIndex)
   }
 
   /**
@@ -713,8 +782,24 @@ export class NodeCore {
    * for the key are offered to V again, and writes that waited for a key go out.
    */
   #epochLearned(): void {
+    const wait = this.#keyWait
+    if (wait?.satisfied((epoch) => this.#holdsEpoch(epoch)) === true) this.#resumeAfterKeys(wait)
     this.#refreshView()
     if (this.#strongQueue.length > 0) this.#scheduleStrongFlush()
+  }
+
+  /**
+   * The index C's data layer stands at: while it waits for an epoch key, the index before the
+   * first entry that needs it; `null` on a keyless node.
+   */
+  get dataAppliedIndex(): number | null {
+    if (this.#keyWait !== null) return this.#keyWait.baseIndex
+    return this.applier.dataAppliedIndex
+  }
+
+  /** The epochs the data layer waits for (empty when it is not waiting). */
+  get awaitedEpochs(): number[] {
+    return this.#keyWait?.neededEpochs ?? []
   }
 
   /** Whether this node holds an epoch key to seal with (always, under the null envelope). */
