@@ -79,11 +79,11 @@ class Fixture {
       }
     })
     this.members.forEach((member, index) => {
-      member.core = this.#core(member, index === 0, options.keyed[index] === true)
+      member.core = this.#core(member, index === 0)
     })
   }
 
-  #core(member: Member, founder: boolean, keyed: boolean): NodeCore {
+  #core(member: Member, founder: boolean): NodeCore {
     const incarnation = hex(this.random.bytes(16)) as Incarnation
     return new NodeCore({
       member: member.id,
@@ -118,10 +118,10 @@ class Fixture {
   }
 
   /** A new incarnation over the same Raft log, delta log and sealing (its C rebuilt by replay). */
-  async restart(member: Member, keyed: boolean): Promise<void> {
+  async restart(member: Member): Promise<void> {
     member.core.halt()
     await this.settled(member.raft?.stop() ?? Promise.resolve())
-    member.core = this.#core(member, false, keyed)
+    member.core = this.#core(member, false)
     await member.core.start()
   }
 
@@ -287,7 +287,7 @@ describe('NodeCore on real sealing', () => {
       keyed: true,
     })
     expect(member.sealing.keys.newestEpoch()).toBeNull()
-    await fixture.restart(member, true)
+    await fixture.restart(member)
     await fixture.runUntil(
       () => member.core.opened && member.core.holdsEpochKey,
       10_000,
@@ -424,7 +424,7 @@ describe('NodeCore on real sealing', () => {
     await writeFromEveryNode(fixture, fixture.members)
     const restarted = fixture.members[1] as Member
     const oldStream = restarted.core.stream
-    await fixture.restart(restarted, true)
+    await fixture.restart(restarted)
     await fixture.runUntil(() => restarted.core.opened, 10_000, 'the new incarnation opening')
     expect(restarted.core.stream).not.toBe(oldStream)
     await fixture.settled(
