@@ -15,6 +15,7 @@ import type { AppliedEntry } from '../src/core/log-applier.js'
 export const TICK_MS = 10
 export const ELECTION_TICKS = 10
 export const NO_QUORUM_MS = defaultNoQuorumTimeoutMs(TICK_MS, ELECTION_TICKS)
+export const SNAPSHOT_LOG_BYTES_MIN = 64 * 1024
 const EPOCH_MS = 1_700_000_000_000
 const settle = (): Promise<void> => new Promise((resolve) => setImmediate(resolve))
 
@@ -68,6 +69,10 @@ export class ApiCluster {
       deltaLog: member.deltaLog,
       sealing: NULL_ENVELOPE,
       noQuorumTimeoutMs: NO_QUORUM_MS,
+      // Small enough that the snapshot tests compact after a few hundred KiB of writes.
+      snapshotPolicy: { logBytesMin: SNAPSHOT_LOG_BYTES_MIN },
+      // A restored snapshot replaces C and V: the collections' change feed moves to the new ones.
+      onRestored: () => member.collections.restored(),
       ...(founder ? { init: true } : {}),
       createRaft: (parts) => {
         const raft = new RaftNode<AppliedEntry>({
@@ -109,11 +114,15 @@ export class ApiCluster {
     )
   }
 
-  /** A new incarnation of `member` over the same log and delta log, with new collections over it. */
-  async restart(member: ApiMember): Promise<void> {
+  /**
+   * A new incarnation of `member` over the same log and delta log, with new collections over it;
+   * `beforeStart` runs once they exist, before the core starts (and restores a stored snapshot).
+   */
+  async restart(member: ApiMember, beforeStart?: () => void): Promise<void> {
     member.core.halt()
     await this.settled(member.raft?.stop() ?? Promise.resolve())
     this.#build(member, false)
+    beforeStart?.()
     await member.core.start()
     await this.runUntil(() => member.core.opened, 10_000, 'the restarted node opening')
   }

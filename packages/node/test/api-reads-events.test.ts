@@ -185,4 +185,41 @@ describe('collections API: subscribe', () => {
     expect(second).toHaveLength(2)
     await cluster.stop()
   })
+
+  it('follows C and V across a restored snapshot: the new values are reported, later writes too', async () => {
+    const cluster = new ApiCluster(26)
+    await cluster.start()
+    const [a, b] = cluster.members as [ApiMember, ApiMember]
+    const big = 'v'.repeat(1000)
+    for (let round = 0; round < 8; round++) {
+      const carts = cluster.members[round % 3]?.collections.map<string>('carts')
+      const writes = Array.from({ length: 25 }, (_, i) =>
+        carts?.set(`k${i}`, `${round}:${big}`, { consistency: 'strong' }),
+      )
+      await cluster.settled(Promise.all(writes))
+    }
+    await cluster.caughtUp()
+    expect(a.storage.snapshot().metadata.index).toBeGreaterThan(0)
+    const events: MapEvent<string>[] = []
+    // Subscribed before the restarted core restores its stored snapshot (C and V replaced).
+    await cluster.restart(a, () => {
+      a.collections.map<string>('carts').subscribe((event) => events.push(event))
+    })
+    await cluster.caughtUp()
+    const keys = new Set(events.map((event) => (event.kind === 'change' ? event.key : null)))
+    expect(keys).toEqual(new Set(Array.from({ length: 25 }, (_, i) => `k${i}`)))
+    // The snapshot's values, then the replayed log after it: each key ends at the last round.
+    const last = new Map(events.map((event) => [event.kind === 'change' ? event.key : '', event]))
+    for (const event of last.values()) expect(event).toMatchObject({ kind: 'change', value: `7:${big}` })
+    await cluster.settled(b.collections.map<string>('carts').set('k0', 'after', { consistency: 'strong' }))
+    await cluster.caughtUp()
+    expect(events.at(-1)).toEqual({
+      kind: 'change',
+      collection: 'carts',
+      key: 'k0',
+      value: 'after',
+      origin: remoteStrong,
+    })
+    await cluster.stop()
+  })
 })
