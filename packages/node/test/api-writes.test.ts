@@ -15,7 +15,9 @@ import {
 } from '../src/api/errors.js'
 import type { ConditionalWrite } from '../src/api/handles.js'
 import { operationHash } from '../src/api/operation-hash.js'
-import { NoQuorumError } from '../src/compose/errors.js'
+import { encodeLogEntry } from '../src/codec/log-entry.js'
+import { BacklogFullError, NoQuorumError } from '../src/compose/errors.js'
+import { defaultClusterConstants } from '../src/core/control.js'
 import type { WriterKey } from '../src/core/ids.js'
 import { ApiCluster, type ApiMember, NO_QUORUM_MS } from './api-fixture.js'
 
@@ -206,6 +208,41 @@ describe('collections API: writes', () => {
     const ack = await cluster.settled(carts.set('k', 2, { consistency: 'eventual' }))
     expect(ack.consistency).toBe('eventual')
     expect(carts.get('k')).toBe(2)
+    await cluster.stop()
+  })
+
+  it('lets BacklogFullError through once the unfolded eventual bytes reach the cluster bound', async () => {
+    const cluster = new ApiCluster(19)
+    await cluster.start()
+    const [a] = cluster.members as [ApiMember]
+    // The bound is a cluster constant, changed only through the log (a constants control entry).
+    const constants = { ...defaultClusterConstants, eventualBacklogBytesMax: 4 * 1024 }
+    const entry = encodeLogEntry([
+      {
+        kind: 'control',
+        signer: a.key,
+        operation: { kind: 'constants', constants },
+        signature: new Uint8Array(0),
+      },
+    ])
+    await cluster.settled((a.raft as NonNullable<ApiMember['raft']>).propose(entry))
+    await cluster.caughtUp()
+    expect(a.core.committed.public.constants.eventualBacklogBytesMax).toBe(4 * 1024)
+    const carts = a.collections.map<string>('carts')
+    const acknowledged: string[] = []
+    let error: unknown = null
+    for (let i = 0; i < 16 && error === null; i++) {
+      try {
+        await cluster.settled(carts.set(`k${i}`, 'x'.repeat(1024), { consistency: 'eventual' }))
+        acknowledged.push(`k${i}`)
+      } catch (thrown) {
+        error = thrown
+      }
+    }
+    expect(error).toBeInstanceOf(BacklogFullError)
+    expect(acknowledged.length).toBeGreaterThan(0)
+    // Nothing acknowledged was dropped to make room.
+    for (const key of acknowledged) expect(carts.get(key)).toBe('x'.repeat(1024))
     await cluster.stop()
   })
 

@@ -169,7 +169,9 @@ abstract class CollectionHandle {
   /**
    * Resolves once the handle's rules are in force (at once without rules); rejects with
    * {@link CollectionConflictError} when other rules were declared first, or with the error of the
-   * declaration's strong write (`NoQuorumError` in a minority).
+   * declaration's strong write (`NoQuorumError` in a minority). A handle whose declaration failed
+   * stays failed (its writes reject with the same error); open a new handle to try again — it finds
+   * the rules in C if the declaration applied after all.
    */
   readonly ready: Promise<void>
   protected readonly core: CollectionsCore
