@@ -123,14 +123,21 @@ export async function startE2eCluster(options: E2eClusterOptions): Promise<E2eCl
   try {
     const first = cluster.node(0)
     await first.start({ ...options.node, init: true, listen: listen(0) })
+    // The founder leads its one-voter cluster once its init entry applied.
+    await waitFor('the founder to lead', async () => {
+      const status = await cluster.status(0)
+      return status.leader === memberIds[0] && status.members.some((m) => m.id === memberIds[0]) ? true : null
+    })
     for (let i = 1; i < options.size; i++) {
       const member = memberIds[i] as string
-      const joinOptions = await first.request<{ clusterId: string; addresses: string[] }>({
-        kind: 'addLearner',
-        memberId: member,
-        addresses: [],
-        keyed: true,
-      })
+      const joinOptions = await retrying(`addLearner of n${i}`, () =>
+        first.request<{ clusterId: string; addresses: string[] }>({
+          kind: 'addLearner',
+          memberId: member,
+          addresses: [],
+          keyed: true,
+        }),
+      )
       await cluster.node(i).start({ ...options.node, join: joinOptions, listen: listen(i) })
       // A learner is promoted once it caught up; the first tries may find it behind.
       await waitFor(
@@ -148,6 +155,33 @@ export async function startE2eCluster(options: E2eClusterOptions): Promise<E2eCl
   } catch (error) {
     await cluster.kill()
     throw error
+  }
+}
+
+/** Codes of a cluster that is electing or has no quorum right now: worth another try. */
+const transientCodes = new Set([
+  'NODE_NO_QUORUM',
+  'RAFT_NO_QUORUM',
+  'RAFT_NOT_LEADER',
+  'RAFT_PROPOSAL_DROPPED',
+  'RAFT_TIMEOUT',
+])
+
+/**
+ * Runs an idempotent request (a declaration, a membership step, a write of the same value, a
+ * read) until it succeeds, retrying while the cluster is electing or briefly without quorum.
+ */
+export async function retrying<T>(what: string, attempt: () => Promise<T>, timeoutMs = 20_000): Promise<T> {
+  const deadline = performance.now() + timeoutMs
+  for (;;) {
+    try {
+      return await attempt()
+    } catch (error) {
+      const transient = error instanceof NodeRequestError && transientCodes.has(error.code)
+      if (!transient || performance.now() > deadline)
+        throw transient ? new Error(`${what}: still failing after ${timeoutMs} ms: ${String(error)}`) : error
+      await new Promise((resolve) => setTimeout(resolve, 100))
+    }
   }
 }
 

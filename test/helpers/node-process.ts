@@ -72,6 +72,7 @@ export class NodeProcess {
   #child: ChildProcess | null = null
   #identity: NodeIdentity | null = null
   #lastConfig: ChildStartConfig | null = null
+  #readyChild: ChildProcess | null = null
   readonly #pending = new Map<number, Pending>()
   #nextId = 1
   /** How many times a child was started. */
@@ -83,9 +84,14 @@ export class NodeProcess {
     this.#options = options
   }
 
-  /** Whether a child is running. */
+  /** Whether a child is running (started or still starting). */
   get running(): boolean {
     return this.#child !== null
+  }
+
+  /** Whether a child is running and its node reported ready. */
+  get ready(): boolean {
+    return this.#child !== null && this.#readyChild === this.#child
   }
 
   /** The child's pid, or `null` when none runs. */
@@ -161,6 +167,7 @@ export class NodeProcess {
       this.#send(child, { type: 'start', config: full })
     })
     this.#identity = identity
+    this.#readyChild = child
     return identity
   }
 

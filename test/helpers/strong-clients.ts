@@ -31,10 +31,12 @@ export interface ClientTallies {
   unknown: number
   /** Error codes seen, with counts (unexpected ones are worth a look). */
   readonly codes: Map<string, number>
+  /** The first message seen for each code. */
+  readonly examples: Map<string, string>
 }
 
 export function emptyTallies(): ClientTallies {
-  return { ok: 0, notApplied: 0, unknown: 0, codes: new Map() }
+  return { ok: 0, notApplied: 0, unknown: 0, codes: new Map(), examples: new Map() }
 }
 
 /** The request that performs `operation` on map `map`. */
@@ -107,11 +109,12 @@ export async function recordOperation(
   } catch (error) {
     const code = error instanceof NodeRequestError ? error.code : 'E2E_THROWN'
     tallies.codes.set(code, (tallies.codes.get(code) ?? 0) + 1)
+    if (!tallies.examples.has(code)) tallies.examples.set(code, String((error as Error).message))
     const certain =
       error instanceof NodeRequestError &&
       operation.kind !== 'get' &&
       (definitelyNotApplied.has(error.code) ||
-        (error.code === 'NODE_NO_QUORUM' && error.outcome === 'not-applied'))
+        (error.code.endsWith('_NO_QUORUM') && error.outcome === 'not-applied'))
     if (certain) {
       history.complete(id, { kind: 'write', applied: false }, performance.now())
       tallies.notApplied++
