@@ -114,3 +114,36 @@ export class EpochKeyWait {
     return true
   }
 }
+
+/**
+ * A Raft snapshot this keyed node cannot open yet (design.md, "Joining": the joiner "catches up by
+ * snapshot, and unwraps its secrets once a grant commits"): its data part is sealed in an epoch the
+ * snapshot's wrap table has no row of this node for. The node runs on the snapshot's public part
+ * alone — every entry after it applies publicly and is kept — until it holds every epoch C knows;
+ * then the snapshot is restored whole and the kept entries apply again on top of it.
+ *
+ * @example
+ * ```ts
+ * const wait = new SnapshotKeyWait(bytes)
+ * wait.keep({ index, term, bytes: entryBytes })
+ * ```
+ */
+export class SnapshotKeyWait {
+  /** The snapshot's bytes, restored whole once the keys are held. */
+  readonly snapshot: Uint8Array
+  readonly entries: KeptEntry[] = []
+  /** Whether the whole restore is under way. */
+  resuming = false
+  #bytes = 0
+
+  constructor(snapshot: Uint8Array) {
+    this.snapshot = snapshot
+  }
+
+  /** Keeps an entry applied publicly meanwhile; `false` once the bound is passed. */
+  keep(entry: KeptEntry): boolean {
+    this.entries.push(entry)
+    this.#bytes += entry.bytes.length
+    return this.#bytes <= KEY_WAIT_BYTES_MAX
+  }
+}
