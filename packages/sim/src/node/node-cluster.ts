@@ -64,6 +64,10 @@ const DAY_MS = 24 * 60 * 60 * 1000
 const PUSH_INTERVAL_MS = 250
 /** How often the liveness goal is evaluated (it reads every node's C). */
 const LIVENESS_CHECK_MS = 20
+/** How often the operator looks for a node to admit or promote. */
+const OPERATOR_INTERVAL_MS = 100
+/** A learner is promoted once its match index is within this many entries of the leader's commit. */
+const OPERATOR_CATCH_UP_ENTRIES = 20
 /** A client gives up waiting for one operation after this long (a crashed node never answers). */
 const CLIENT_WAIT_MS = 6_000
 const collectionM = { kind: 'map', name: 'm' } as const
@@ -125,6 +129,8 @@ export interface NodeClusterStats {
   clockFaults: number
   transfers: number
   pushes: number
+  /** addLearner and promote calls the operator made. */
+  membershipChanges: number
 }
 
 /** The hybrid node cluster in a world. */
@@ -148,6 +154,7 @@ export class NodeCluster implements ClusterUnderTest {
     clockFaults: 0,
     transfers: 0,
     pushes: 0,
+    membershipChanges: 0,
   }
   /** Virtual ms from the heal until the liveness goal held, once it did. */
   convergedAfterMs: number | null = null
@@ -166,8 +173,8 @@ export class NodeCluster implements ClusterUnderTest {
   /** How the cores seal: the null envelope (the fast default) or real sealing, pure provider. */
   private readonly sealing: NodeSealingMode
 
-  /** Epoch 1's secret under `--sealing pure` (every node keyed; injected until joining lands). */
-  private readonly epochSecret: Uint8Array
+  /** The operator's membership change in flight, and when it is given up on (a crashed node never answers). */
+  private operatorBusyUntilMs = -1
 
   constructor(
     world: World<WireMessage>,
@@ -177,8 +184,6 @@ export class NodeCluster implements ClusterUnderTest {
   ) {
     this.world = world
     this.sealing = sealing
-    // Drawn from the seed outside the world's streams, so the null envelope's runs are unchanged.
-    this.epochSecret = seededCryptoRandom(config.seed * 64 + 63)(32)
     this.injectBug = injectBug
     this.config = config
     this.chaosEndsAtMs = config.safetyPhaseMs
@@ -195,7 +200,9 @@ export class NodeCluster implements ClusterUnderTest {
       nodeId,
       key: keyOf(signingKeys[i] ?? null, i),
       signingKey: signingKeys[i] ?? null,
-      storage: new MemoryLogStorage({ voters: ids }),
+      // The first node founds the cluster as its single voter; every other one joins on an empty
+      // configuration once the operator ran addLearner for it (design.md, "Bootstrap and keys").
+      storage: i === 0 ? new MemoryLogStorage({ voters: [nodeId] }) : new MemoryLogStorage(),
       deltaLog: new CrashableDeltaLog(world.scheduler, world.random.fork(`${nodeId} delta log`), {
         minMs: config.disk.writeLatencyMinMs,
         meanMs: Math.max(config.disk.writeLatencyMinMs, config.disk.writeLatencyMeanMs),
@@ -270,6 +277,7 @@ export class NodeCluster implements ClusterUnderTest {
       )
     }
     this.world.scheduler.schedule(PUSH_INTERVAL_MS, 'node push', () => this.pushRound())
+    this.world.scheduler.schedule(OPERATOR_INTERVAL_MS, 'node operator', () => this.operatorRound())
   }
 
   eventsMax(phase: PhaseName): number {
@@ -379,6 +387,7 @@ export class NodeCluster implements ClusterUnderTest {
       .map((byte) => byte.toString(16).padStart(2, '0'))
       .join('') as Incarnation
     const raftSettings = config.raft
+    // `init` on the founder until C exists (a retried init after a crash is a no-op once it applied).
     const founder = slot === this.slots[0]
     let core: NodeCore | null = null
     core = new NodeCore({
@@ -391,7 +400,7 @@ export class NodeCluster implements ClusterUnderTest {
       ...this.sealingOf(slot),
       noQuorumTimeoutMs: defaultNoQuorumTimeoutMs(raftSettings.tickMs, raftSettings.electionTicks),
       snapshotPolicy: NODE_SIM_SNAPSHOT_POLICY,
-      ...(founder ? { founders: this.slots.map((s) => ({ member: s.nodeId, key: s.key })) } : {}),
+      ...(founder ? { init: true } : {}),
       onApplied: (entry: AppliedEntry) => {
         if (slot.core === core && core !== null) this.checker.observeApplied(slot.nodeId, core, entry)
       },
@@ -471,7 +480,7 @@ export class NodeCluster implements ClusterUnderTest {
   }
 
   /** The `sealing` (and epoch secret) of a new incarnation of `slot`'s core. */
-  private sealingOf(slot: NodeSlot): Pick<NodeCoreOptions, 'sealing' | 'epochSecret'> {
+  private sealingOf(slot: NodeSlot): Pick<NodeCoreOptions, 'sealing'> {
     if (this.sealing === 'null' || slot.signingKey === null) return { sealing: NULL_ENVELOPE }
     const sealing = createSealing({
       clusterId,
@@ -483,7 +492,8 @@ export class NodeCluster implements ClusterUnderTest {
         this.config.seed * 4096 + this.slots.indexOf(slot) * 512 + slot.incarnations,
       ),
     })
-    return { sealing, epochSecret: this.epochSecret }
+    // Its epoch keys come from the wrap table alone (init's wrap on the founder, grants on the others).
+    return { sealing }
   }
 
   /** Hands a durable batch from `from` to `to` after a network delay, unless a partition or a crash cuts it. */
@@ -501,6 +511,49 @@ export class NodeCluster implements ClusterUnderTest {
     this.world.scheduler.schedule(options.oneWayDelayMinMs, 'node push', () => {
       if (to.core === target && !network.isBlocked(from.nodeId, to.nodeId)) target.receiveBatch(stream, batch)
     })
+  }
+
+  /**
+   * The operator: through whichever node leads, it admits every node C does not hold (addLearner:
+   * C first, then Raft) and promotes each caught-up learner — one change at a time, retried until
+   * the cluster is formed, through crashes and partitions alike.
+   */
+  private operatorRound(): void {
+    this.world.scheduler.schedule(OPERATOR_INTERVAL_MS, 'node operator', () => this.operatorRound())
+    if (this.world.nowMs < this.operatorBusyUntilMs) return
+    const leader = this.live().find((slot) => slot.core?.leading === true && slot.core.opened)
+    const core = leader?.core
+    const raft = leader?.raft
+    if (leader === undefined || core == null || raft == null) return
+    const status = raft.status()
+    const { voters, learners } = status.confState
+    const membership = core.committed.public.membership
+    for (const slot of this.slots) {
+      if (slot === leader) continue
+      const record = membership.member(slot.nodeId)
+      let change: (() => Promise<unknown>) | null = null
+      let what = ''
+      if (record === undefined || (!voters.includes(slot.nodeId) && !learners.includes(slot.nodeId))) {
+        change = () => core.addLearner(slot.nodeId, slot.key, { keyed: true })
+        what = 'addLearner'
+      } else if (!record.voter || !voters.includes(slot.nodeId)) {
+        // Promoted once it caught up with the leader's commit index (a lagging voter weakens quorums).
+        const match = status.progress.find((peer) => peer.id === slot.nodeId)?.match ?? 0
+        if (match + OPERATOR_CATCH_UP_ENTRIES < status.commit) continue
+        change = () => core.promote(slot.nodeId)
+        what = 'promote'
+      }
+      if (change === null) continue
+      this.operatorBusyUntilMs = this.world.nowMs + CLIENT_WAIT_MS
+      this.stats.membershipChanges++
+      this.world.record(`operator: ${what} ${slot.nodeId} through ${leader.nodeId}`)
+      change()
+        .catch(() => {})
+        .finally(() => {
+          this.operatorBusyUntilMs = -1
+        })
+      return
+    }
   }
 
   /** Every node re-pushes the batches it holds to the nodes that report leading. */
@@ -523,7 +576,8 @@ export class NodeCluster implements ClusterUnderTest {
     const keys = Math.max(1, this.config.mix.keys)
     let operations = 0
     while (this.writing && this.violation === null) {
-      const live = this.live().filter((slot) => slot.core?.opened === true)
+      // A joiner writes once it is opened and holds an epoch key (its grant applied).
+      const live = this.live().filter((slot) => slot.core?.opened === true && slot.core.holdsEpochKey)
       if (live.length > 0) {
         const slot = random.pick(live)
         const core = slot.core as NodeCore
