@@ -130,7 +130,8 @@ class Fixture {
     member.core.halt()
     await this.settled(member.raft?.stop() ?? Promise.resolve())
     member.core = this.#core(member, false)
-    await member.core.start()
+    // A stored snapshot restores in steps that yield on the clock: start runs while time runs.
+    await this.settled(member.core.start())
   }
 
   async runUntil(predicate: () => boolean, msMax: number, what: string): Promise<void> {
@@ -353,7 +354,7 @@ describe('NodeCore snapshots', () => {
           return raft
         },
       })
-      await core.start()
+      await settled(core.start())
       await runUntil(() => core.opened, 'the node opening')
       return { core, storage, raft: () => raft as unknown as RaftNode<AppliedEntry> }
     }

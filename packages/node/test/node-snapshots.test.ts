@@ -5,12 +5,18 @@
  * refused; the container decoder throws only MalformedOperationError on bad bytes.
  */
 import { SeededRandom } from '@tandem/base'
+import type { Delta } from '@tandem/crdt'
 import { pureCryptoProvider } from '@tandem/envelope'
 import { describe, expect, it } from 'vitest'
 import { encodeLogEntry } from '../src/codec/log-entry.js'
 import { decodeNodeSnapshot, encodeNodeSnapshot } from '../src/codec/node-snapshot.js'
 import { plaintextBatchOpener, unverifiedSignatures } from '../src/codec/null-envelope.js'
 import { encodeCommittedSnapshot } from '../src/codec/snapshot.js'
+import {
+  decodeSnapshotDataPart,
+  mergeReplicaParts,
+  splitReplicaState,
+} from '../src/codec/snapshot-data-part.js'
 import { restoreNodeSnapshot, takeNodeSnapshot } from '../src/compose/node-snapshots.js'
 import { MalformedOperationError } from '../src/errors.js'
 import {
@@ -87,13 +93,13 @@ describe('node snapshots', () => {
     const decoded = decodeNodeSnapshot(bytes)
     expect(decoded.data.kind).toBe('sealed')
     if (decoded.data.kind === 'sealed') expect(decoded.data.chunks.length).toBeGreaterThan(1)
-    const restored = restoreInto(b, bytes)
+    const restored = await restoreInto(b, bytes)
     expect(restored.appliedIndex).toBe(applied)
     const original = encodeCommittedSnapshot(a.committed)
     const copy = encodeCommittedSnapshot(restored.committed)
     expect(hex(copy.publicBytes)).toBe(hex(original.publicBytes))
     expect(hex(copy.dataBytes)).toBe(hex(original.dataBytes))
-    const keyless = restoreInto(c, bytes)
+    const keyless = await restoreInto(c, bytes)
     expect(keyless.committed.data).toBeNull()
     expect(hex(encodeCommittedSnapshot(keyless.committed).publicBytes)).toBe(hex(original.publicBytes))
   })
@@ -110,7 +116,7 @@ describe('node snapshots', () => {
       ...decoded,
       data: { kind: 'sealed', manifest, chunks: chunks.map((chunk, i) => (i === 1 ? tamperedChunk : chunk)) },
     })
-    expect(() => restoreInto(b, tampered)).toThrow()
+    await expect(restoreInto(b, tampered)).rejects.toThrow()
     // The public part of an earlier state, with this data part: refused (it is bound to its public part).
     const earlier = sealedNode('a', pureCryptoProvider, { keyed: true })
     const writers = writersWith(pureCryptoProvider, (length) => new SeededRandom(5).bytes(length))
@@ -121,20 +127,22 @@ describe('node snapshots', () => {
         .map((items) => encodeLogEntry(renderSealed(items, writers))),
     )
     const swappedPublic = encodeCommittedSnapshot(earlier.committed).publicBytes
-    expect(() => restoreInto(b, encodeNodeSnapshot({ ...decoded, publicBytes: swappedPublic }))).toThrow()
-    expect(() => restoreInto(b, encodeNodeSnapshot({ ...decoded, appliedIndex: applied + 1 }))).toThrow(
-      MalformedOperationError,
-    )
+    await expect(
+      restoreInto(b, encodeNodeSnapshot({ ...decoded, publicBytes: swappedPublic })),
+    ).rejects.toThrow()
+    await expect(
+      restoreInto(b, encodeNodeSnapshot({ ...decoded, appliedIndex: applied + 1 })),
+    ).rejects.toThrow(MalformedOperationError)
     const plain = encodeNodeSnapshot({
       ...decoded,
       data: { kind: 'plain', bytes: encodeCommittedSnapshot(a.committed).dataBytes as Uint8Array },
     })
-    expect(() => restoreInto(b, plain)).toThrow(MalformedOperationError)
-    expect(() => restoreInto(b, encodeNodeSnapshot({ ...decoded, data: { kind: 'none' } }))).toThrow(
+    await expect(restoreInto(b, plain)).rejects.toThrow(MalformedOperationError)
+    await expect(restoreInto(b, encodeNodeSnapshot({ ...decoded, data: { kind: 'none' } }))).rejects.toThrow(
       MalformedOperationError,
     )
     // The genuine one still restores.
-    expect(restoreInto(b, bytes).appliedIndex).toBe(applied)
+    expect((await restoreInto(b, bytes)).appliedIndex).toBe(applied)
   })
 
   it('the null envelope keeps the data part plain and round-trips it', async () => {
@@ -150,7 +158,7 @@ describe('node snapshots', () => {
         yieldNow: noYield,
       },
     )
-    const restored = restoreNodeSnapshot(bytes, {
+    const restored = await restoreNodeSnapshot(bytes, {
       signatures: unverifiedSignatures,
       opener: plaintextBatchOpener,
       sealing: null,
@@ -159,6 +167,53 @@ describe('node snapshots', () => {
     expect(hex(encodeCommittedSnapshot(restored.committed).dataBytes)).toBe(
       hex(encodeCommittedSnapshot(node.committed).dataBytes),
     )
+  })
+
+  it('encodes the replica state in parts (a yield between parts) and merges them back: identical C, any part size', async () => {
+    const entries = log().map((items) => encodeLogEntry(renderNull(items)))
+    const node = nullNode(true)
+    applyAll([node], entries)
+    const original = hex(encodeCommittedSnapshot(node.committed).dataBytes)
+    for (const itemsPerPart of [1, 3, 7, 1024]) {
+      let yields = 0
+      const bytes = await takeNodeSnapshot(
+        node.committed,
+        { index: entries.length, term: 1 },
+        {
+          sealing: null,
+          chunkBytes: 1024,
+          itemsPerPart,
+          yieldNow: async () => {
+            yields++
+          },
+        },
+      )
+      const decoded = decodeNodeSnapshot(bytes)
+      if (decoded.data.kind !== 'plain') throw new Error('expected a plain data part')
+      const part = decodeSnapshotDataPart(decoded.data.bytes, {
+        fieldsBytesMax: 1 << 20,
+        partBytesMax: 1 << 20,
+      })
+      // 20 map values in one collection.
+      expect(part.parts.length).toBe(Math.ceil(20 / itemsPerPart))
+      expect(yields).toBeGreaterThan(part.parts.length - 1)
+      const restored = await restoreNodeSnapshot(bytes, {
+        signatures: unverifiedSignatures,
+        opener: plaintextBatchOpener,
+        sealing: null,
+      })
+      expect(hex(encodeCommittedSnapshot(restored.committed).dataBytes)).toBe(original)
+    }
+    const state = node.committed.data?.replica.state()
+    if (state === undefined) throw new Error('keyed')
+    const [first] = splitReplicaState(state, 5)
+    expect(() => mergeReplicaParts([first as Delta, first as Delta])).toThrow(MalformedOperationError)
+    expect(() =>
+      mergeReplicaParts([
+        first as Delta,
+        { ...(first as Delta), nodes: [...(first as Delta).nodes, 'other'] },
+      ]),
+    ).toThrow(MalformedOperationError)
   })
 
   it('the container decoder: round trip, and only MalformedOperationError for fuzzed bytes (seeded)', () => {

@@ -2,28 +2,34 @@
  * Taking and restoring NodeCore's Raft snapshots (design.md, "Transport and operations: One
  * snapshot path", "Two applied indices"): C's public part in plaintext and, on a keyed node, its data
  * part — sealed with the node's newest epoch key when the node seals, plain under the null envelope.
- * Encoding runs in steps that yield to the event loop between them (the data layer's encoding is the
- * long one), so a large C does not hold the loop for the whole encoding.
+ * The replica state, which is nearly all of a large C, is encoded and decoded in parts with a yield
+ * to the event loop between parts, so a large C never holds the loop for the whole encoding.
  */
+import { type Delta, decodeDelta, encodeDelta } from '@tandem/crdt'
+import { decodeNodeSnapshot, encodeNodeSnapshot, type NodeSnapshotData } from '../codec/node-snapshot.js'
 import {
-  decodeNodeSnapshot,
-  encodeNodeSnapshot,
-  type NodeSnapshot,
-  type NodeSnapshotData,
-} from '../codec/node-snapshot.js'
-import {
+  decodeDataSnapshot,
+  decodePublicSnapshot,
   defaultSnapshotDecodeLimits,
   encodeDataSnapshot,
   encodePublicSnapshot,
-  restoreCommittedState,
   type SnapshotDecodeLimits,
 } from '../codec/snapshot.js'
+import {
+  decodeSnapshotDataPart,
+  encodeSnapshotDataPart,
+  mergeReplicaParts,
+  splitReplicaState,
+} from '../codec/snapshot-data-part.js'
 import type { BatchOpener, CommittedState } from '../core/committed-state.js'
 import type { BatchSignatureCheck } from '../core/public-layer.js'
-import { dataSnapshotOf, publicSnapshotOf } from '../core/snapshot.js'
+import { dataSnapshotOf, publicSnapshotOf, restoreCommittedStateFrom } from '../core/snapshot.js'
 import { MalformedOperationError } from '../errors.js'
 import type { Sealing } from '../sealing/sealing.js'
 import { openSealedSnapshotData, sealSnapshotData } from './snapshot-sealing.js'
+
+/** Entries or elements per replica part: about 1 MiB of 1 KiB values, tens of milliseconds to encode. */
+export const SNAPSHOT_ITEMS_PER_PART = 1024
 
 /** What {@link takeNodeSnapshot} needs besides C. */
 export interface TakeSnapshotOptions {
@@ -33,11 +39,14 @@ export interface TakeSnapshotOptions {
   readonly chunkBytes: number
   /** Resolves after other work of the event loop had its turn. */
   readonly yieldNow: () => Promise<void>
+  /** Entries or elements per replica part; default {@link SNAPSHOT_ITEMS_PER_PART}. */
+  readonly itemsPerPart?: number
 }
 
 /**
  * Encodes `committed` (at the applied index and term given) as a node snapshot. C must not change
- * while this runs (the Raft driver applies nothing while it waits for the snapshot); it is checked.
+ * while this runs (the Raft driver applies nothing while it waits for the snapshot); it is checked
+ * after every yield.
  */
 export async function takeNodeSnapshot(
   committed: CommittedState,
@@ -48,21 +57,23 @@ export async function takeNodeSnapshot(
     if (committed.appliedIndex !== applied.index)
       throw new RangeError('NodeCore: C changed while its snapshot was being encoded')
   }
-  if (committed.appliedIndex !== applied.index)
-    throw new RangeError('NodeCore: a snapshot is taken at the applied index')
+  unchanged()
   const publicBytes = encodePublicSnapshot(publicSnapshotOf(committed))
   let data: NodeSnapshotData = { kind: 'none' }
-  if (committed.data !== null) {
+  const fields = dataSnapshotOf(committed, { replica: false })
+  if (fields !== null && committed.data !== null) {
+    const state = committed.data.replica.state()
+    const parts: Uint8Array[] = []
+    for (const part of splitReplicaState(state, options.itemsPerPart ?? SNAPSHOT_ITEMS_PER_PART)) {
+      await options.yieldNow()
+      unchanged()
+      parts.push(encodeDelta(part))
+    }
+    const plain = encodeSnapshotDataPart({ fields: encodeDataSnapshot(fields), parts })
     await options.yieldNow()
     unchanged()
-    const state = dataSnapshotOf(committed)
-    if (state === null) throw new RangeError('NodeCore: a keyed C lost its data layer')
-    await options.yieldNow()
-    unchanged()
-    const plain = encodeDataSnapshot(state)
     if (options.sealing === null) data = { kind: 'plain', bytes: plain }
     else {
-      await options.yieldNow()
       data = {
         kind: 'sealed',
         ...sealSnapshotData(options.sealing, {
@@ -73,9 +84,8 @@ export async function takeNodeSnapshot(
           chunkBytes: options.chunkBytes,
         }),
       }
+      await options.yieldNow()
     }
-    await options.yieldNow()
-    unchanged()
   }
   return encodeNodeSnapshot({ appliedIndex: applied.index, appliedTerm: applied.term, publicBytes, data })
 }
@@ -88,6 +98,8 @@ export interface RestoreSnapshotOptions {
   /** The node's sealing; `null` under the null envelope (which takes plain data parts only). */
   readonly sealing: Sealing | null
   readonly limits?: Partial<SnapshotDecodeLimits>
+  /** Resolves after other work of the event loop had its turn; no yields when omitted. */
+  readonly yieldNow?: () => Promise<void>
 }
 
 /** A C restored from a node snapshot, with the index and term it was taken at. */
@@ -103,48 +115,71 @@ export interface RestoredSnapshot {
  * keyless node restores the public part alone. Bad bytes throw {@link MalformedOperationError}; a
  * sealed part that does not verify or open throws the envelope's error.
  */
-export function restoreNodeSnapshot(bytes: Uint8Array, options: RestoreSnapshotOptions): RestoredSnapshot {
+export async function restoreNodeSnapshot(
+  bytes: Uint8Array,
+  options: RestoreSnapshotOptions,
+): Promise<RestoredSnapshot> {
   const limits = { ...defaultSnapshotDecodeLimits, ...options.limits }
-  const snapshot: NodeSnapshot = decodeNodeSnapshot(bytes, {
+  const yieldNow = options.yieldNow ?? (() => Promise.resolve())
+  const snapshot = decodeNodeSnapshot(bytes, {
     publicBytesMax: limits.publicBytesMax,
     dataBytesMax: limits.dataBytesMax + sealingOverheadBytes(limits.dataBytesMax),
   })
-  const common = { signatures: options.signatures, limits: options.limits ?? {} }
-  let dataBytes: Uint8Array | null = null
-  if (options.opener !== null) {
-    const { data } = snapshot
-    if (data.kind === 'none')
-      throw new MalformedOperationError('a keyed node needs a snapshot with a data part')
-    if (options.sealing === null) {
-      if (data.kind !== 'plain')
-        throw new MalformedOperationError('the null envelope takes plain snapshots only')
-      dataBytes = data.bytes
-    } else {
-      if (data.kind !== 'sealed')
-        throw new MalformedOperationError('a sealing node takes sealed snapshots only')
-      // The manifest's writer is judged by the standing the snapshot's own public part records.
-      const header = restoreCommittedState(snapshot.publicBytes, null, { ...common, opener: null })
-      options.sealing.attach(header.public)
-      dataBytes = openSealedSnapshotData(options.sealing, {
-        index: snapshot.appliedIndex,
-        term: snapshot.appliedTerm,
-        publicBytes: snapshot.publicBytes,
-        manifest: data.manifest,
-        chunks: data.chunks,
-        dataBytesMax: limits.dataBytesMax,
-      })
+  const pub = decodePublicSnapshot(snapshot.publicBytes, options.limits)
+  if (pub.appliedIndex !== snapshot.appliedIndex)
+    throw new MalformedOperationError('a snapshot whose public part names another index than its header')
+  const common = { signatures: options.signatures }
+  if (options.opener === null) {
+    const committed = restoreCommittedStateFrom({ public: pub, data: null }, { ...common, opener: null })
+    return { committed, appliedIndex: snapshot.appliedIndex, appliedTerm: snapshot.appliedTerm }
+  }
+  const { data } = snapshot
+  if (data.kind === 'none')
+    throw new MalformedOperationError('a keyed node needs a snapshot with a data part')
+  let plain: Uint8Array
+  if (options.sealing === null) {
+    if (data.kind !== 'plain')
+      throw new MalformedOperationError('the null envelope takes plain snapshots only')
+    plain = data.bytes
+  } else {
+    if (data.kind !== 'sealed')
+      throw new MalformedOperationError('a sealing node takes sealed snapshots only')
+    // The manifest's writer is judged by the standing the snapshot's own public part records.
+    const header = restoreCommittedStateFrom({ public: pub, data: null }, { ...common, opener: null })
+    options.sealing.attach(header.public)
+    plain = await openSealedSnapshotData(options.sealing, {
+      index: snapshot.appliedIndex,
+      term: snapshot.appliedTerm,
+      publicBytes: snapshot.publicBytes,
+      manifest: data.manifest,
+      chunks: data.chunks,
+      dataBytesMax: limits.dataBytesMax,
+      yieldNow,
+    })
+  }
+  const part = decodeSnapshotDataPart(plain, {
+    fieldsBytesMax: limits.dataBytesMax,
+    partBytesMax: limits.crdt.bytesMax ?? limits.dataBytesMax,
+  })
+  const fields = decodeDataSnapshot(part.fields, options.limits)
+  const replicaParts: Delta[] = []
+  for (const encoded of part.parts) {
+    await yieldNow()
+    try {
+      replicaParts.push(decodeDelta(encoded, limits.crdt))
+    } catch (error) {
+      throw new MalformedOperationError('invalid replica part', { cause: error })
     }
   }
-  const committed = restoreCommittedState(snapshot.publicBytes, dataBytes, {
-    ...common,
-    opener: options.opener,
-  })
-  if (committed.appliedIndex !== snapshot.appliedIndex)
-    throw new MalformedOperationError('a snapshot whose public part names another index than its header')
+  await yieldNow()
+  const committed = restoreCommittedStateFrom(
+    { public: pub, data: fields },
+    { ...common, opener: options.opener, replica: mergeReplicaParts(replicaParts) },
+  )
   return { committed, appliedIndex: snapshot.appliedIndex, appliedTerm: snapshot.appliedTerm }
 }
 
-/** Room for the sealed form's manifest and chunk framing beyond the plaintext. */
+/** Room for the sealed form's manifest and chunk framing, and the part framing, beyond the plaintext. */
 function sealingOverheadBytes(dataBytesMax: number): number {
   return 64 * 1024 + Math.ceil(dataBytesMax / 4096) * 128
 }

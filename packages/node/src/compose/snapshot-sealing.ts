@@ -5,7 +5,7 @@
  * part: a keyed node restoring it checks that copy against the plaintext public part, so the public
  * header it restores is the one the signer took with this data (a swapped header is refused).
  */
-import { openSnapshot, verifySnapshotManifest } from '@tandem/envelope'
+import { openSnapshotChunk, verifySnapshotManifest } from '@tandem/envelope'
 import { equals } from 'uint8arrays'
 import { MalformedOperationError } from '../errors.js'
 import type { Sealing } from '../sealing/sealing.js'
@@ -39,13 +39,13 @@ export function sealSnapshotData(
 }
 
 /**
- * Verifies and opens a sealed data part; returns the data layer's bytes. The sealing must be
- * attached to the snapshot's own public layer (the writer's standing is judged there). Throws the
- * envelope's error for a manifest or chunk that does not verify or open (`UnknownEpochError` without
- * the epoch key), and {@link MalformedOperationError} for one taken at another index or term, or
- * with another public part.
+ * Verifies and opens a sealed data part, chunk by chunk with a yield to the event loop between
+ * chunks; returns the data part's plaintext. The sealing must be attached to the snapshot's own
+ * public layer (the writer's standing is judged there). Throws the envelope's error for a manifest
+ * or chunk that does not verify or open (`UnknownEpochError` without the epoch key), and
+ * {@link MalformedOperationError} for one taken at another index or term, or with another public part.
  */
-export function openSealedSnapshotData(
+export async function openSealedSnapshotData(
   sealing: Sealing,
   sealed: {
     readonly index: number
@@ -54,8 +54,9 @@ export function openSealedSnapshotData(
     readonly manifest: Uint8Array
     readonly chunks: readonly Uint8Array[]
     readonly dataBytesMax: number
+    readonly yieldNow: () => Promise<void>
   },
-): Uint8Array {
+): Promise<Uint8Array> {
   const verified = verifySnapshotManifest({
     keyRing: sealing.keys.foldedRing,
     streamId: SNAPSHOT_STREAM_ID,
@@ -66,7 +67,21 @@ export function openSealedSnapshotData(
     throw new MalformedOperationError('a sealed snapshot part taken at another index or term')
   if (verified.totalBytes > 4 + sealed.publicBytes.length + sealed.dataBytesMax)
     throw new MalformedOperationError('a sealed snapshot part larger than the limits')
-  const plaintext = openSnapshot(sealing.keys.foldedRing, verified, sealed.chunks)
+  if (sealed.chunks.length !== verified.chunkCount)
+    throw new MalformedOperationError(
+      `a sealed snapshot part has ${sealed.chunks.length} chunks, its manifest lists ${verified.chunkCount}`,
+    )
+  const plaintext = new Uint8Array(verified.totalBytes)
+  for (let index = 0; index < sealed.chunks.length; index++) {
+    if (index > 0) await sealed.yieldNow()
+    const chunk = openSnapshotChunk(
+      sealing.keys.foldedRing,
+      verified,
+      index,
+      sealed.chunks[index] as Uint8Array,
+    )
+    plaintext.set(chunk, index * verified.chunkBytes)
+  }
   if (plaintext.length < 4) throw new MalformedOperationError('a sealed snapshot part is truncated')
   const publicLength = new DataView(plaintext.buffer, plaintext.byteOffset).getUint32(0)
   if (

@@ -72,13 +72,19 @@ export function publicSnapshotOf(state: CommittedState): PublicSnapshotState {
   }
 }
 
-/** The data layer of a keyed `state` as a snapshot; `null` on a keyless node. */
-export function dataSnapshotOf(state: CommittedState): DataSnapshotState | null {
+/**
+ * The data layer of a keyed `state` as a snapshot; `null` on a keyless node. With `replica: false`
+ * the replica state is left out (empty bytes): a node snapshot encodes it apart, in parts.
+ */
+export function dataSnapshotOf(
+  state: CommittedState,
+  options: { readonly replica?: boolean } = {},
+): DataSnapshotState | null {
   const data = state.data
   if (data === null) return null
   return {
     appliedIndex: state.appliedIndex,
-    replicaState: data.replica.encodeState(),
+    replicaState: options.replica === false ? new Uint8Array(0) : data.replica.encodeState(),
     removals: data.replica.removalRecords(),
     strongClock: data.strongClock.latest,
     strongCount: data.strongCount,
@@ -100,6 +106,8 @@ export function restoreCommittedStateFrom(
     readonly opener: BatchOpener | null
     /** Limits for decoding the replica state. */
     readonly crdtLimits?: DecodeLimits
+    /** The replica state, decoded already (a node snapshot carries it apart); `data.replicaState` is then ignored. */
+    readonly replica?: Delta
   },
 ): CommittedState {
   const { public: pub, data } = snapshot
@@ -124,7 +132,7 @@ export function restoreCommittedStateFrom(
       throw new MalformedOperationError('a data layer needs a batch opener to restore into')
     let replica: Delta
     try {
-      replica = decodeDelta(data.replicaState, options.crdtLimits)
+      replica = options.replica ?? decodeDelta(data.replicaState, options.crdtLimits)
     } catch (error) {
       throw new MalformedOperationError('invalid replica state', { cause: error })
     }
