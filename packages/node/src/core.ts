@@ -102,7 +102,7 @@ export {
  * console.log(applier.apply(1, 1, new Uint8Array()).publicAppliedIndex) // 1
  * ```
  */
-export { plaintextBatchOpener, unverifiedSignatures } from './codec/null-envelope.js'
+export { NULL_EPOCH_WRAP, plaintextBatchOpener, unverifiedSignatures } from './codec/null-envelope.js'
 /**
  * Snapshots of the committed state C: the public layer with its applied index (the signed
  * plaintext header every node restores) and, from a keyed node, the data layer (values with the
@@ -152,6 +152,20 @@ export {
   strongPayloadVersion,
 } from './codec/strong-payload.js'
 /**
+ * Cluster operations of a NodeCore (also as `core.addLearner`, `promote`, `remove`, `leave`,
+ * `transferLeadership`, `clusterStatus`): every membership change goes through C first, then Raft.
+ * `writerKeyOfMember` reads the writer key an Ed25519 peer id embeds (pure).
+ *
+ * @example
+ * ```ts
+ * import { writerKeyOfMember } from '@tandem/node/core'
+ * const key = writerKeyOfMember(joinerId) // null unless the peer id is an Ed25519 one
+ * if (key !== null) await founder.addLearner(joinerId, key, { keyed: true })
+ * await founder.promote(joinerId)
+ * ```
+ */
+export { type ClusterHost, ClusterOperations, type ClusterRaft } from './compose/cluster-operations.js'
+/**
  * The composition core: one node's C and its writes on a RaftNode (built-in sessions off, fail
  * fast, the conf-change veto), with injected clock, wall clock, delta log and Raft node.
  *
@@ -169,6 +183,14 @@ export {
 export { commandKeyOf } from './compose/command-key.js'
 export { confChangeVeto } from './compose/conf-veto.js'
 export { type DeltaLog, MemoryDeltaLog, type StoredBatch } from './compose/delta-log.js'
+export { EpochGrants, type EpochGrantsHost } from './compose/epoch-grants.js'
+export {
+  EpochKeyWait,
+  KEY_WAIT_BYTES_MAX,
+  type KeptEntry,
+  missingEpochsOf,
+  SnapshotKeyWait,
+} from './compose/epoch-key-wait.js'
 export {
   BacklogFullError,
   NoQuorumError,
@@ -466,7 +488,7 @@ export { type ClockEntryOutcome, LogTime } from './core/log-time.js'
  * console.log(new Incarnations().open(key, '1'.repeat(32) as Incarnation, null)) // 'opened'
  * ```
  */
-export { type MemberRecord, Membership, type WriterStanding } from './core/membership.js'
+export { type MemberRecord, Membership, type WriterStanding, writerKeyOfMember } from './core/membership.js'
 /**
  * C's public layer: every control entry applied with counted refusal reasons, and its canonical
  * encoding (identical bytes on every node at the same index).
@@ -558,7 +580,9 @@ export {
 export {
   DeltaBatchTooLargeError,
   DeltaStreamCorruptionError,
+  EpochUnwrapError,
   MalformedOperationError,
+  MembershipChangeRefusedError,
   OwnStreamExistsError,
   PruneNotCoveredError,
 } from './errors.js'
@@ -587,6 +611,30 @@ export {
   encodeEventualBatchHeader,
   eventualHeaderVersion,
 } from './sealing/batch-headers.js'
+export { EpochKeyHolder, type EpochKeyHolderOptions } from './sealing/epoch-keys.js'
+/**
+ * Epoch keys through C's wrap table (design.md, "Bootstrap and keys"): an epoch secret exists only
+ * wrapped to one recipient's X25519 key (derived from its Ed25519 writer key), bound to cluster,
+ * epoch and recipient; a keyed sealing's `epochKeys` (an {@link EpochKeyHolder}) draws epoch 1 for
+ * `init`, learns its own rows as entries apply and wraps grants for members lacking an epoch. The
+ * node's Ed25519 seed reaches it as `createSealing`/`createNodeSealing`'s `signingKey`.
+ *
+ * @example
+ * ```ts
+ * import { unwrapEpochSecret, wrapEpochSecret, EpochUnwrapError } from '@tandem/node/core'
+ * const wrapped = wrapEpochSecret(secret, { clusterId, epoch: 1, recipient: publicKey }, random)
+ * unwrapEpochSecret(wrapped, { clusterId, epoch: 1, recipient: publicKey }, seed) // the secret
+ * ```
+ */
+export {
+  EPOCH_SECRET_BYTES,
+  EPOCH_SECRET_BYTES_MAX,
+  type EpochWrapBinding,
+  unwrapEpochSecret,
+  WRAPPED_BYTES_MAX,
+  WRAPPED_BYTES_MIN,
+  wrapEpochSecret,
+} from './sealing/epoch-wrap.js'
 export { PublicLayerKeyRing, SealingKeys, type StandingRule } from './sealing/keys.js'
 export { createSealing, type Sealing, type SealingOptions } from './sealing/sealing.js'
 export {
