@@ -123,7 +123,8 @@ export class ApiCluster {
     await this.settled(member.raft?.stop() ?? Promise.resolve())
     this.#build(member, false)
     beforeStart?.()
-    await member.core.start()
+    // Restoring a stored snapshot yields on the clock: run virtual time while the core starts.
+    await this.settled(member.core.start())
     await this.runUntil(() => member.core.opened, 10_000, 'the restarted node opening')
   }
 

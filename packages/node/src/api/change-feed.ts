@@ -159,9 +159,16 @@ export class ChangeFeed {
     const source = this.#source()
     if (this.#attachedTo === source.committed) return
     const data = source.committed.data
-    if (data === null) throw new RangeError('collections: a keyless node has no values to watch')
-    if (this.#attachedTo !== null) {
-      this.#release()
+    if (data === null) {
+      // A node waiting for the epoch keys of a restored snapshot runs on its public part for a
+      // while: the feed waits for the next `restored()`, keeping what it last reported.
+      if (this.#attachedTo !== null) this.#release()
+      if (this.#subscriptions.size > 0) return
+      throw new RangeError('collections: a keyless node has no values to watch')
+    }
+    if (this.#attachedTo !== null) this.#release()
+    // Subscriptions that outlived the C they listened to compare what they reported with the new V.
+    if (this.#subscriptions.size > 0) {
       for (const subscription of this.#subscriptions.values()) subscription.whole = REMOTE_STRONG
       this.#scheduleFlush()
     }
@@ -270,8 +277,9 @@ export class ChangeFeed {
     this.#flushScheduled = false
     const source = this.#source()
     if (this.#attachedTo !== source.committed) {
-      // A snapshot replaced C and V since the listeners were attached.
-      this.restored()
+      // A snapshot replaced C and V since the listeners were attached (or the node waits for the
+      // keys of one): attach to the new ones, whose first flush compares everything.
+      if (this.#attachedTo !== null) this.restored()
       return
     }
     const foldApplied = this.#foldApplied
