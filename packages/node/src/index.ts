@@ -152,6 +152,78 @@ export { operationHash } from './api/operation-hash.js'
  */
 export * from './core.js'
 /**
+ * Starts a node on a data directory: `init: true` founds a cluster, `join` (what a member's
+ * `cluster.addLearner` returned) joins one, and a directory that belongs to a cluster restarts
+ * where it stopped. Under it: libp2p (QUIC and TCP), Raft over the WAL, this start's sealed delta
+ * stream, anti-entropy, native sealing, and the pure `NodeCore`.
+ *
+ * @example
+ * ```ts
+ * import { createNode, nodeIdentity } from '@tandem/node'
+ * const first = await createNode({ dataDir: './data/n1', init: true })
+ * const { memberId } = await nodeIdentity('./data/n2')
+ * const join = await first.cluster.addLearner(memberId)
+ * const second = await createNode({ dataDir: './data/n2', join })
+ * await first.cluster.promote(memberId)
+ * ```
+ */
+export {
+  type CreateNodeOptions,
+  createNode,
+  type JoinOptions,
+  type NodeRaftTiming,
+} from './node/create-node.js'
+/**
+ * The identity of a data directory (member id, peer id, writer key), created if the directory is
+ * new: what an operator passes to `cluster.addLearner` before the new node first starts.
+ *
+ * @example
+ * ```ts
+ * import { nodeIdentity } from '@tandem/node'
+ * const { memberId, key } = await nodeIdentity('./data/n2')
+ * ```
+ */
+export { type NodeIdentityInfo, nodeIdentity } from './node/data-directory.js'
+/**
+ * Errors of the Node wiring: an unreadable or foreign data directory, a start the directory does
+ * not allow (an empty one without `init` or `join`), a call on a stopped node.
+ *
+ * @example
+ * ```ts
+ * import { createNode, NodeStartError } from '@tandem/node'
+ * await createNode({ dataDir: './empty' }).catch((error) => error instanceof NodeStartError) // true
+ * ```
+ */
+export { DataDirectoryError, NodeClosedError, NodeStartError } from './node/errors.js'
+/**
+ * `node.cluster`: status (members with role, keyed flag, match and lag as the leader sees them,
+ * connection state), `addLearner`, `promote`, `remove`, `leave`, `transferLeadership`.
+ *
+ * @example
+ * ```ts
+ * const status = node.cluster.status()
+ * console.log(status.leader, status.members.map((member) => [member.id, member.role, member.connected]))
+ * ```
+ */
+export {
+  type AddLearnerOptions as NodeAddLearnerOptions,
+  type ClusterMemberStatus as NodeClusterMemberStatus,
+  NodeCluster,
+  type NodeClusterStatus,
+} from './node/node-cluster.js'
+/**
+ * The running node `createNode` returns: identity, `map`/`set`/`register`, `outcome`, `cluster`,
+ * `metrics` (a prom-client registry) and a graceful `stop`.
+ *
+ * @example
+ * ```ts
+ * const node = await createNode({ dataDir: './data/n1', init: true })
+ * await node.map<number>('stock').set('apples', 3, { consistency: 'strong' })
+ * await node.stop()
+ * ```
+ */
+export { TandemNode } from './node/tandem-node.js'
+/**
  * Builds a node's sealing with the native crypto provider (`nodeCryptoProvider`) unless another
  * is given: what `createNode` uses.
  *
