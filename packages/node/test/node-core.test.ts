@@ -19,6 +19,7 @@ import { NodeCore, NULL_ENVELOPE } from '../src/compose/node-core.js'
 import type { FoldedBatchHeader } from '../src/core/control.js'
 import { type Incarnation, type MemberId, memberId, streamId, type WriterKey } from '../src/core/ids.js'
 import type { AppliedEntry } from '../src/core/log-applier.js'
+import { MembershipChangeRefusedError } from '../src/errors.js'
 
 const TICK_MS = 10
 const ELECTION_TICKS = 10
@@ -418,6 +419,79 @@ describe('NodeCore on three RaftNodes', () => {
     const stranger = memberId('SimPeerNodeNumberAbcZ', 'd'.repeat(16))
     await expect(fixture.settled(raft.addLearner(stranger))).rejects.toThrow(ConfChangeVetoedError)
     expect(raft.status().confState.voters).toHaveLength(3)
+    await fixture.stopAll()
+  })
+})
+
+describe('NodeCore cluster operations', () => {
+  it('status shows members with roles, keyed flags and (on the leader) lag; a joiner on an empty configuration was brought in', async () => {
+    const fixture = new Fixture(11)
+    await fixture.start()
+    const leader = fixture.leader()
+    const status = leader.core.clusterStatus()
+    expect(status.leading).toBe(true)
+    expect(status.leader).toBe(leader.id)
+    expect(status.members.map((m) => [m.id, m.role, m.keyed, m.inRaftConfiguration])).toEqual(
+      fixture.members
+        .map((m) => [m.id, 'voter', true, true])
+        .sort(([a], [b]) => (String(a) < String(b) ? -1 : 1)),
+    )
+    await fixture.caughtUp()
+    for (const member of status.members) expect(member.lag).not.toBeNull()
+    const follower = (fixture.followers()[0] as Member).core.clusterStatus()
+    expect(follower.leading).toBe(false)
+    expect(follower.members.every((m) => m.lag === null && m.match === null)).toBe(true)
+    // Every node holds the wrap table's epoch 1 (null envelope: its rows are placeholders).
+    for (const member of fixture.members)
+      expect(member.core.committed.public.wrapOf(1, member.key)).toBeDefined()
+    await fixture.stopAll()
+  })
+
+  it("refuses an admission C refuses (a storeId that was a member) without touching Raft's configuration", async () => {
+    const fixture = new Fixture(12)
+    await fixture.start()
+    const leader = fixture.leader()
+    const removed = fixture.followers()[0] as Member
+    await fixture.settled(leader.core.remove(removed.id))
+    const raft = leader.raft as RaftNode<AppliedEntry>
+    expect(raft.status().confState.voters).not.toContain(removed.id)
+    expect(leader.core.committed.public.membership.member(removed.id)).toBeUndefined()
+    const before = raft.status().confState
+    // The same storeId again (a wiped directory must join under a new one).
+    const error = await fixture
+      .settled(leader.core.addLearner(removed.id, removed.key, { keyed: true }))
+      .catch((caught: unknown) => caught)
+    expect(error).toBeInstanceOf(MembershipChangeRefusedError)
+    expect((error as MembershipChangeRefusedError).code).toBe('NODE_MEMBERSHIP_REFUSED')
+    expect(raft.status().confState).toEqual(before)
+    await fixture.stopAll()
+  })
+
+  it("remove records the removed key's streams at the greatest position known; leave waits for own batches to fold first", async () => {
+    const fixture = new Fixture(13)
+    await fixture.start()
+    const leaving = fixture.followers()[0] as Member
+    await fixture.settled(leaving.core.eventual({ kind: 'map-set', collection: 'm', key: 'x', value: 1 }))
+    const stream = leaving.core.stream
+    // The leader holds the batch once pushed; leave waits until it is folded, then removes itself.
+    for (const { stream: held, batch } of leaving.core.pendingEntries())
+      fixture.leader().core.receiveBatch(held, batch)
+    const outcome = await fixture.settled(leaving.core.leave())
+    expect(outcome.folded).toBe(true)
+    const leader = fixture.leader()
+    expect(leader.core.committed.public.membership.member(leaving.id)).toBeUndefined()
+    expect(leader.core.committed.public.cutoff(stream)).toBe(1)
+    expect(leader.core.committed.data?.mapValue('m', 'x')).toBe(1)
+    expect((leader.raft as RaftNode<AppliedEntry>).status().confState.voters).not.toContain(leaving.id)
+    await fixture.stopAll()
+  })
+
+  it('transfers leadership to a voter', async () => {
+    const fixture = new Fixture(14)
+    await fixture.start()
+    const target = fixture.followers()[0] as Member
+    await fixture.settled(fixture.leader().core.transferLeadership(target.id))
+    await fixture.runUntil(() => target.core.leading, 5_000, 'the target leading')
     await fixture.stopAll()
   })
 })
