@@ -17,6 +17,7 @@
  * - A failed condition is not an error: the conditional write resolves with `applied: false` and
  *   the condition's `reason`.
  */
+import { assert } from '@tandem/base'
 import type { Value } from '@tandem/crdt'
 import { StrongBatchRefusedError, WriteRefusedError } from '../compose/errors.js'
 import type { EventualOperation, NodeCore, StrongWriteResult } from '../compose/node-core.js'
@@ -230,12 +231,14 @@ abstract class CollectionHandle {
     strong: DataOperation,
     eventual: EventualOperation,
   ): Promise<StrongOrEventual<O>> {
-    if (options.consistency === 'strong')
-      return this.strongWrite(strong, options.idempotencyKey).then((written) => {
-        if (!written.applied) throw new RangeError('an unconditional write has no condition to fail')
+    // The options are required: a write names its consistency (JavaScript callers may omit them).
+    const consistency = (options as WriteOptions | undefined)?.consistency
+    if (consistency === 'strong')
+      return this.strongWrite(strong, (options as StrongWriteOptions).idempotencyKey).then((written) => {
+        assert(written.applied, 'an unconditional write has no condition to fail')
         return written
       }) as Promise<StrongOrEventual<O>>
-    if (options.consistency !== 'eventual')
+    if (consistency !== 'eventual')
       return Promise.reject(new RangeError("consistency must be 'strong' or 'eventual'"))
     if ('idempotencyKey' in options)
       return Promise.reject(new RangeError('idempotency keys are for strong writes'))
