@@ -1,85 +1,37 @@
 /**
- * One node of the demo cluster, run as its own process by the controller (demo.ts). It composes
- * the packages the way an app would: a libp2p node from @tandem/transport, a RaftNode from
- * @tandem/raft over a WAL on disk from @tandem/wal, the KV state machine, and a @tandem/crdt
- * replica synced over /tandem/crdt/1 for eventual writes. It takes requests over Node's IPC
- * channel and answers each one.
+ * One node of the demo cluster, run as its own process by the controller (demo.ts): one
+ * `createNode` call, two collections — `accounts` (strong writes only, with compare-and-set) and
+ * `presence` (eventual writes only) — and a loop answering the controller's requests over Node's
+ * IPC channel.
  */
-import { join } from 'node:path'
-import { systemClock } from '@tandem/base/system'
-import { Replica } from '@tandem/crdt'
-import { RaftNode, type RaftNode as RaftNodeType, Role, SeededRandom } from '@tandem/raft'
-import {
-  crdtSyncAdapter,
-  createCrdtSyncService,
-  createRaftService,
-  createRaftSnapshotTransport,
-  createRaftTransport,
-  createSnapshotService,
-  createTransportHost,
-  loadOrCreateNodeIdentity,
-} from '@tandem/transport'
-import { FileDevice, nodeCrc32, WalLogStorage } from '@tandem/wal'
-import { encodeCommand, type KvResult, KvStore } from './kv.ts'
+import { createHash } from 'node:crypto'
+import { createNode, type MemberId } from '@tandem/node'
 import type { NodeConfig, NodeMessage, NodeReport, Request, RequestEnvelope, WriteAck } from './protocol.ts'
 
-const roleNames: Record<number, string> = {
-  [Role.Follower]: 'follower',
-  [Role.PreCandidate]: 'pre-candidate',
-  [Role.Candidate]: 'candidate',
-  [Role.Leader]: 'leader',
-}
-
 const config = JSON.parse(process.argv[2] ?? '{}') as NodeConfig
-const { nodeId } = await loadOrCreateNodeIdentity(config.dataDir)
-
-const node = await createTransportHost({
+const node = await createNode({
   dataDir: config.dataDir,
-  members: config.members,
   listen: config.listen,
-  peers: config.peers,
-  addressDialTimeoutMs: 1_000,
+  ...(config.init === true ? { init: true } : {}),
+  ...(config.join === undefined ? {} : { join: config.join }),
+  raft: { tickMs: 50 },
 })
-
-const storage = await WalLogStorage.open({
-  device: await FileDevice.open(join(config.dataDir, 'wal')),
-  checksum: nodeCrc32,
-  voters: config.members,
-})
-
-const raftService = await createRaftService(node)
-const kv = new KvStore()
-const clock = systemClock()
-const raft: RaftNodeType<KvResult> = new RaftNode<KvResult>({
-  id: nodeId,
-  clock,
-  random: new SeededRandom(config.seed),
-  storage,
-  transport: createRaftTransport(raftService),
-  // Snapshots travel on /tandem/snapshot/1, apart from the Raft messages.
-  snapshotTransport: createRaftSnapshotTransport(raftService, await createSnapshotService(node)),
-  stateMachine: kv,
-  tickMs: 50,
-  snapshotEntriesThreshold: 500,
-})
-
-// Eventual writes: applied here at once, then merged with every member this node can reach.
-// (This demo keeps the replica in memory; the hybrid node persists pending deltas in its WAL.)
-const replica = new Replica({ node: nodeId, now: () => Date.now() })
-await createCrdtSyncService(node, crdtSyncAdapter(replica, { bytesMax: 16 << 20 }))
-await raft.start()
+const accounts = node.map<string>('accounts', { writes: 'strong' })
+const presence = node.map<string>('presence', { writes: 'eventual' })
 
 function report(): NodeReport {
-  const status = raft.status()
+  const status = node.cluster.status()
+  const self = status.members.find((member) => member.id === node.memberId)
+  const entries = [...accounts.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
   return {
-    nodeId,
-    role: roleNames[status.role] ?? String(status.role),
+    memberId: node.memberId,
+    role: status.leader === node.memberId ? 'leader' : self?.voter === true ? 'follower' : 'learner',
     term: status.term,
     leader: status.leader,
-    commit: status.commit,
-    applied: status.applied,
-    keys: kv.size,
-    digest: kv.digest(),
+    applied: status.appliedIndex,
+    voters: status.members.filter((member) => member.voter).length,
+    keys: entries.length,
+    digest: createHash('sha256').update(JSON.stringify(entries)).digest('hex'),
   }
 }
 
@@ -87,30 +39,36 @@ async function handle(request: Request): Promise<unknown> {
   switch (request.kind) {
     case 'put':
     case 'cas': {
-      const command =
+      await accounts.ready
+      const outcome =
         request.kind === 'put'
-          ? ({ op: 'put', key: request.key, value: request.value } as const)
-          : ({ op: 'cas', key: request.key, expected: request.expected, value: request.value } as const)
-      const outcome = await raft.propose(encodeCommand(command))
+          ? await accounts.set(request.key, request.value, { consistency: 'strong' })
+          : request.expected === null
+            ? await accounts.insertIfAbsent(request.key, request.value)
+            : await accounts.compareAndSet(request.key, request.expected, request.value)
       const ack: WriteAck = {
-        applied: outcome.result?.applied ?? false,
-        previous: outcome.result?.previous ?? null,
+        applied: outcome.applied,
         index: outcome.index,
         term: outcome.term,
-        fencingToken: outcome.fencingToken.toString(),
+        fencingToken: String(outcome.fencingToken ?? ''),
+        writeId: outcome.writeId,
       }
       return ack
     }
     case 'get':
-      await raft.read({ linearizable: true })
-      return kv.get(request.key)
+      return (await accounts.get(request.key, { consistency: 'linearizable' })) ?? null
+    case 'eventual-set':
+      await presence.ready
+      return (await presence.set(request.key, request.value, { consistency: 'eventual' })).writeId
+    case 'eventual-read':
+      return Object.fromEntries(presence.entries())
     case 'status':
       return report()
-    case 'eventual-set':
-      replica.map<string>('presence').set(request.key, request.value)
+    case 'add-learner':
+      return node.cluster.addLearner(request.memberId as MemberId)
+    case 'promote':
+      await node.cluster.promote(request.memberId as MemberId)
       return null
-    case 'eventual-read':
-      return Object.fromEntries(replica.map<string>('presence').entries())
   }
 }
 
@@ -133,11 +91,7 @@ let stopping = false
 process.on('SIGTERM', () => {
   if (stopping) return
   stopping = true
-  void (async () => {
-    await raft.stop()
-    await node.stop()
-    process.exit(0)
-  })()
+  void node.stop().then(() => process.exit(0))
 })
 
-send({ type: 'ready', nodeId, addresses: node.multiaddrs() })
+send({ type: 'ready', memberId: node.memberId, addresses: node.addresses() })

@@ -1,24 +1,24 @@
 /**
- * The controller's handle on a cluster of node processes: start, ask, kill with SIGKILL,
+ * The controller's handle on a cluster of node processes: found it (`init` on the first node,
+ * `addLearner` + `join` + `promote` for the others, as an operator would), ask, kill with SIGKILL,
  * restart on the same data directory and addresses, and stop.
  */
 import { type ChildProcess, fork } from 'node:child_process'
 import { join } from 'node:path'
-import { loadOrCreateNodeIdentity } from '@tandem/transport'
+import { type JoinOptions, nodeIdentity } from '@tandem/node'
 import type { NodeConfig, NodeMessage, NodeReport, Request } from './protocol.ts'
 
 const nodeScript = join(import.meta.dirname, 'cluster-node.ts')
-const retryableCodes = new Set(['RAFT_NOT_LEADER', 'RAFT_PROPOSAL_DROPPED', 'RAFT_TIMEOUT'])
+/** Codes a client retries: no leader known yet, a write that waited out an election. */
+const retryableCodes = new Set(['NODE_NO_QUORUM', 'RAFT_NOT_LEADER', 'RAFT_PROPOSAL_DROPPED'])
 const firstListen = ['/ip4/127.0.0.1/udp/0/quic-v1', '/ip4/127.0.0.1/tcp/0']
 
 interface Member {
   readonly dataDir: string
-  readonly nodeId: string
+  readonly memberId: string
   /** Addresses it listened on, without the /p2p suffix; empty until its first start. */
   addresses: string[]
   process: ChildProcess | null
-  /** How many times it was started: part of its election-jitter seed. */
-  starts: number
 }
 
 interface Pending {
@@ -46,33 +46,39 @@ export class Cluster {
     this.members = members
   }
 
-  /** Creates the members' data directories and identities under `baseDir`. */
+  /** Creates the members' data directories and identities (key and storeId) under `baseDir`. */
   static async create(baseDir: string, size: number): Promise<Cluster> {
     const members: Member[] = []
     for (let i = 0; i < size; i++) {
       const dataDir = join(baseDir, `node-${i}`)
-      const { nodeId } = await loadOrCreateNodeIdentity(dataDir)
-      members.push({ dataDir, nodeId, addresses: [], process: null, starts: 0 })
+      const { memberId } = await nodeIdentity(dataDir)
+      members.push({ dataDir, memberId, addresses: [], process: null })
     }
     return new Cluster(members)
   }
 
   get ids(): string[] {
-    return this.members.map((member) => member.nodeId)
+    return this.members.map((member) => member.memberId)
+  }
+
+  /** Founds the cluster: `init` on member 0, then each other member joins and is promoted. */
+  async found(): Promise<void> {
+    await this.start(0, { init: true })
+    for (let i = 1; i < this.members.length; i++) {
+      const memberId = this.member(i).memberId
+      const joinOptions = await this.requestWithRetry<JoinOptions>(0, { kind: 'add-learner', memberId })
+      await this.start(i, { join: joinOptions })
+      await this.requestWithRetry(0, { kind: 'promote', memberId }, 30_000)
+    }
   }
 
   /** Starts member `i` (again, after a kill: same data directory, same addresses). */
-  async start(i: number): Promise<void> {
+  async start(i: number, how: Pick<NodeConfig, 'init' | 'join'> = {}): Promise<void> {
     const member = this.member(i)
-    const peers: Record<string, string[]> = {}
-    for (const other of this.members)
-      if (other !== member && other.addresses.length > 0) peers[other.nodeId] = other.addresses
     const config: NodeConfig = {
       dataDir: member.dataDir,
-      members: this.ids,
-      peers,
       listen: member.addresses.length > 0 ? member.addresses : firstListen,
-      seed: 1_000 * (i + 1) + member.starts++,
+      ...how,
     }
     const child = fork(nodeScript, [JSON.stringify(config)], {
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],

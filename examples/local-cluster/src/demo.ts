@@ -3,12 +3,16 @@
  *
  *   pnpm demo            (from the repository root: builds, then runs this file)
  *
- * 1. Start three nodes (libp2p over QUIC/TCP, Raft over a WAL on disk) and wait for a leader.
+ * 1. Found the cluster as an operator would: `init` on node 0, then `addLearner` + `join` + `promote`
+ *    for nodes 1 and 2 (each a `createNode` from @tandem/node: libp2p over QUIC/TCP, Raft and the
+ *    delta streams on disk, every entry sealed).
  * 2. Strong writes from concurrent clients through every node; a compare-and-set that wins and one that loses.
- * 3. Eventual writes on every node, merged by CRDT sync.
- * 4. Kill the leader with SIGKILL; the two survivors elect a new one and keep taking strong writes.
- * 5. Restart the killed node from its data directory; it catches up.
- * 6. Check: every acknowledged write is there, on every node; the three state machines are byte-identical.
+ * 3. Eventual writes on every node: durable on their writer when acknowledged, merged everywhere.
+ * 4. An eventual write on the leader, then the leader killed with SIGKILL right after its
+ *    acknowledgement; the two survivors elect a new one and keep taking strong writes.
+ * 5. Restart the killed node from its data directory; it catches up, and its eventual write,
+ *    acknowledged just before the kill, reaches every node.
+ * 6. Check: every acknowledged write is there, on every node; the three committed states are identical.
  *
  * Exits 0 when every check passes, 1 otherwise. `--dir <path>` keeps the data in a directory of
  * your choice (default: a fresh temporary one, removed at the end); `--writes <n>` sets the
@@ -54,7 +58,7 @@ async function leaderOf(nodes: readonly number[]): Promise<number> {
     const leader = reports.findIndex((report) => report.role === 'leader')
     if (leader < 0) return null
     // Wait until every node knows who leads, so that clients of every node can write at once.
-    const leaderId = reports[leader]?.nodeId
+    const leaderId = reports[leader]?.memberId
     return reports.every((report) => report.leader === leaderId) ? (nodes[leader] ?? null) : null
   })
 }
@@ -87,13 +91,13 @@ async function strongWrites(phase: string, nodes: readonly number[], count: numb
 }
 
 function describe(report: NodeReport): string {
-  return `${report.nodeId.slice(-8)} ${report.role.padEnd(9)} term ${report.term} applied ${report.applied} keys ${report.keys} digest ${report.digest}`
+  return `${report.memberId.slice(-8)} ${report.role.padEnd(9)} term ${report.term} applied ${report.applied} keys ${report.keys} digest ${report.digest.slice(0, 16)}`
 }
 
 try {
   log(`Tandem local cluster: ${size} processes on 127.0.0.1, data in ${baseDir}`)
   log('\n1. start')
-  for (let i = 0; i < size; i++) await cluster.start(i)
+  await cluster.found()
   const all = [0, 1, 2]
   let leader = await leaderOf(all)
   for (const i of all) log(`  node ${i}: ${describe(await cluster.status(i))}`)
@@ -115,13 +119,21 @@ try {
   })
   if (won.applied) acknowledged.set('config/owner', 'node-1')
   check(
-    won.applied && !lost.applied && lost.previous === 'node-1',
-    'compare-and-set: the first insert-if-absent wins, the second sees it',
+    won.applied && !lost.applied,
+    'compare-and-set: the first insert-if-absent wins, the second is not applied',
   )
-  log(`  fencing tokens: ${won.fencingToken} < ${lost.fencingToken}`)
-  check(BigInt(won.fencingToken) < BigInt(lost.fencingToken), 'fencing tokens increase with the log')
+  const owner = await cluster.requestWithRetry<string | null>(2, { kind: 'get', key: 'config/owner' })
+  check(owner === 'node-1', `a linearizable read on node 2 sees the winner (${owner})`)
+  const later = await cluster.requestWithRetry<WriteAck>(0, {
+    kind: 'put',
+    key: 'config/lease',
+    value: 'node-0',
+  })
+  if (later.applied) acknowledged.set('config/lease', 'node-0')
+  log(`  fencing tokens: ${won.fencingToken} < ${later.fencingToken}`)
+  check(BigInt(won.fencingToken) < BigInt(later.fencingToken), 'fencing tokens increase with the log')
 
-  log('\n3. eventual writes (CRDT: local at once, merged with every reachable peer)')
+  log('\n3. eventual writes (CRDT: durable on the writer, then merged with every reachable peer)')
   for (const i of all)
     await cluster.request(i, { kind: 'eventual-set', key: `cursor-${i}`, value: `line ${10 * (i + 1)}` })
   const merged = await waitFor('eventual writes to converge', async () => {
@@ -135,8 +147,9 @@ try {
   })
   check(true, `all ${size} nodes hold the same eventual map: ${JSON.stringify(merged)}`)
 
-  log(`\n4. kill the leader (node ${leader}) with SIGKILL`)
+  log(`\n4. an eventual write on the leader (node ${leader}), then SIGKILL right after its acknowledgement`)
   const killed = leader
+  await cluster.request(killed, { kind: 'eventual-set', key: 'last-words', value: `from node ${killed}` })
   await cluster.kill(killed)
   const survivors = all.filter((i) => i !== killed)
   const killedAt = performance.now()
@@ -185,6 +198,16 @@ try {
   check(
     view['while-down'] === 'written during the outage',
     'the restarted node received the eventual write made while it was down',
+  )
+  const lastWords = await waitFor('the write acknowledged before the kill to reach every node', async () => {
+    const views = await Promise.all(
+      all.map((i) => cluster.request<Record<string, string>>(i, { kind: 'eventual-read' })),
+    )
+    return views.every((v) => v['last-words'] === `from node ${killed}`) ? true : null
+  })
+  check(
+    lastWords,
+    'the eventual write acknowledged just before the SIGKILL survived it and reached every node',
   )
 } catch (error) {
   failures++
