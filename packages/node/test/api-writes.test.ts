@@ -177,6 +177,7 @@ describe('collections API: writes', () => {
       expect(error).toBeInstanceOf(ConditionalNeedsStrongCollectionError)
       expect(error).toMatchObject({ code: 'NODE_CONDITIONAL_NEEDS_STRONG', collection: 'carts' })
     }
+    await expect(carts.set('k', 1, undefined as never)).rejects.toThrow(RangeError)
     await expect(
       carts.set('k', 1, { consistency: 'eventual', idempotencyKey: 'x' } as never),
     ).rejects.toThrow(RangeError)
