@@ -31,8 +31,10 @@ export class NodeRequestError extends Error {
   readonly outcome: string | undefined
   readonly writeId: string | undefined
   readonly reason: string | undefined
+  /** The child's own time from receiving the request to failing it, when it reported one. */
+  readonly elapsedMs: number | undefined
 
-  constructor(error: WireError) {
+  constructor(error: WireError, elapsedMs?: number) {
     super(`${error.name} ${error.code}: ${error.message}`)
     this.name = 'NodeRequestError'
     this.code = error.code
@@ -40,6 +42,7 @@ export class NodeRequestError extends Error {
     this.outcome = error.outcome
     this.writeId = error.writeId
     this.reason = error.reason
+    this.elapsedMs = elapsedMs
   }
 }
 
@@ -231,7 +234,7 @@ export class NodeProcess {
     if (pending === undefined || pending.child !== child) return
     this.#pending.delete(message.id)
     if (message.ok) pending.resolve(message.value)
-    else pending.reject(new NodeRequestError(message.error))
+    else pending.reject(new NodeRequestError(message.error, message.elapsedMs))
   }
 }
 

@@ -124,7 +124,14 @@ export type ChildMessage =
   | { readonly type: 'ready'; readonly identity: NodeIdentity }
   | { readonly type: 'start-failed'; readonly error: WireError }
   | { readonly type: 'response'; readonly id: number; readonly ok: true; readonly value: unknown }
-  | { readonly type: 'response'; readonly id: number; readonly ok: false; readonly error: WireError }
+  | {
+      readonly type: 'response'
+      readonly id: number
+      readonly ok: false
+      readonly error: WireError
+      /** How long the child took from receiving the request to this answer (its own clock). */
+      readonly elapsedMs?: number
+    }
   | { readonly type: 'stopped' }
 
 /** Turns anything thrown into a {@link WireError} (a plain object: structured clone drops classes). */
