@@ -44,8 +44,10 @@ import {
 } from '@tandem/raft'
 import { encodeEventualPayload } from '../codec/eventual-payload.js'
 import { encodeLogEntry } from '../codec/log-entry.js'
+import { decodeNodeSnapshot } from '../codec/node-snapshot.js'
 import { plaintextBatchOpener, unverifiedSignatures } from '../codec/null-envelope.js'
 import type { SnapshotDecodeLimits } from '../codec/snapshot.js'
+import { decodePublicSnapshot } from '../codec/snapshot.js'
 import { encodeStrongPayload } from '../codec/strong-payload.js'
 import type { BatchOpener } from '../core/committed-state.js'
 import { CommittedState } from '../core/committed-state.js'
@@ -73,6 +75,7 @@ import type { LogItem } from '../core/log-items.js'
 import type { BatchSignatureCheck } from '../core/public-layer.js'
 import { restoreCommittedStateFrom } from '../core/snapshot.js'
 import type { StampTime } from '../core/strong-clock.js'
+import { MalformedOperationError } from '../errors.js'
 import type { Sealing } from '../sealing/sealing.js'
 import { isMissingEpochKeyReason } from '../sealing/verification.js'
 import type { SealingWriter } from '../sealing/writer.js'
@@ -86,7 +89,7 @@ import { commandKeyOf } from './command-key.js'
 import { confChangeVeto } from './conf-veto.js'
 import type { DeltaLog } from './delta-log.js'
 import { EpochGrants } from './epoch-grants.js'
-import { EpochKeyWait, missingEpochsOf } from './epoch-key-wait.js'
+import { EpochKeyWait, missingEpochsOf, SnapshotKeyWait } from './epoch-key-wait.js'
 import { BacklogFullError, NoQuorumError, StrongBatchRefusedError, WriteRefusedError } from './errors.js'
 import { type RestoredSnapshot, restoreNodeSnapshot, takeNodeSnapshot } from './node-snapshots.js'
 import { PendingFolds } from './pending-folds.js'
@@ -313,6 +316,8 @@ export class NodeCore {
   readonly #grants: EpochGrants
   /** The data layer waiting for an epoch key: C kept before the first entry needing it, and the entries since. */
   #keyWait: EpochKeyWait | null = null
+  /** A Raft snapshot waiting for the epoch keys that open its data part (C is its public part meanwhile). */
+  #snapshotWait: SnapshotKeyWait | null = null
   /** Waits for an epoch key given up at the bound (the batches stayed refused in the data layer). */
   keyWaitsAbandoned = 0
   /**
@@ -635,6 +640,9 @@ export class NodeCore {
 
   /** Replaces C, its applier and V with a Raft snapshot's (a learner catching up, a restart). */
   async #restoreSnapshot(bytes: Uint8Array): Promise<void> {
+    // A keyed node learns its own epochs from the snapshot's wrap table first; one that still
+    // lacks an epoch C knows runs on the public part until a grant brings it (epoch-key-wait.ts).
+    if (this.#awaitKeysForSnapshot(bytes)) return
     const sealing = this.#options.sealing
     const sealingOrNull = isNullEnvelope(sealing) ? null : sealing
     let restored: RestoredSnapshot
@@ -712,6 +720,16 @@ export class NodeCore {
   }
 
   #apply(index: number, term: number, bytes: Uint8Array): AppliedEntry {
+    const snapshotWait = this.#snapshotWait
+    if (snapshotWait !== null) {
+      // Public only, on the snapshot's public part; reported once the snapshot restores whole.
+      if (!snapshotWait.keep({ index, term, bytes })) this.keyWaitsAbandoned++
+      const entry = this.applier.apply(index, term, bytes)
+      if (this.committed.public.incarnations.current(this.#options.key) === this.#options.incarnation)
+        this.#opened = true
+      if (this.#grants.learn()) this.#epochLearned()
+      return entry
+    }
     // An entry sealed in an epoch this keyed node does not hold yet: the data layer waits for the
     // key (epoch-key-wait.ts), keeping C as it was and the entries from here on.
     const missing = this.#missingEpochs(bytes)
@@ -745,6 +763,92 @@ export class NodeCore {
       bytes,
       (epoch) => this.committed.public.knowsEpoch(epoch),
       (epoch) => keys.hasEpochKey(epoch),
+    )
+  }
+
+  /** Whether this node holds every epoch C knows. */
+  #holdsEveryKnownEpoch(): boolean {
+    return this.committed.public.epochs().every((epoch) => this.#holdsEpoch(epoch))
+  }
+
+  /**
+   * Before restoring a Raft snapshot on a keyed node: learns the node's own rows of its wrap table,
+   * and when an epoch C knows is still missing, switches to the snapshot's public part and waits
+   * (returns `true`). A snapshot that does not decode is left to the normal restore to refuse.
+   */
+  #awaitKeysForSnapshot(bytes: Uint8Array): boolean {
+    const sealing = this.#options.sealing
+    if (isNullEnvelope(sealing) || this.#opener === null || sealing.epochKeys === null) return false
+    let publicLayer: CommittedState
+    try {
+      const snapshot = decodeNodeSnapshot(bytes)
+      publicLayer = restoreCommittedStateFrom(
+        { public: decodePublicSnapshot(snapshot.publicBytes, this.#options.snapshotLimits), data: null },
+        { signatures: this.#signatures, opener: null },
+      )
+    } catch (error) {
+      if (error instanceof MalformedOperationError) return false
+      throw error
+    }
+    const epochKeys = sealing.epochKeys
+    for (const epoch of publicLayer.public.epochs()) {
+      const wrapped = publicLayer.public.wrapOf(epoch, this.#options.key)
+      if (wrapped !== undefined) epochKeys.learn(epoch, wrapped)
+    }
+    if (publicLayer.public.epochs().every((epoch) => sealing.keys.hasEpochKey(epoch))) return false
+    this.#keyWait = null
+    this.#snapshotWait = new SnapshotKeyWait(bytes)
+    sealing.attach(publicLayer.public)
+    this.#committed = publicLayer
+    this.#applier = new LogApplier({ committed: publicLayer, signatures: this.#signatures, opener: null })
+    this.#view = null
+    this.#inView.clear()
+    this.#grants.reset()
+    this.#grants.learn()
+    return true
+  }
+
+  /**
+   * The keys a waiting snapshot needs are held: it is restored whole, then the entries kept since
+   * apply again on top of it (those that arrive during the restore too), each reported as it applies.
+   */
+  #resumeFromSnapshot(wait: SnapshotKeyWait): void {
+    const sealing = this.#options.sealing
+    const sealingOrNull = isNullEnvelope(sealing) ? null : sealing
+    wait.resuming = true
+    const restoring = Promise.resolve().then(() =>
+      restoreNodeSnapshot(wait.snapshot, {
+        signatures: this.#signatures,
+        opener: this.#opener,
+        sealing: sealingOrNull,
+        ...(this.#options.snapshotLimits === undefined ? {} : { limits: this.#options.snapshotLimits }),
+      }),
+    )
+    restoring.then(
+      (restored) => {
+        if (this.#snapshotWait !== wait) return
+        this.#snapshotWait = null
+        const committed = restored.committed
+        sealingOrNull?.attach(committed.public)
+        this.#committed = committed
+        this.#applier = this.#applierFor(committed)
+        this.#view = this.#viewFor(committed)
+        this.#inView.clear()
+        this.#grants.reset()
+        this.#grants.learn()
+        for (const kept of wait.entries)
+          if (kept.index > restored.appliedIndex) this.#apply(kept.index, kept.term, kept.bytes)
+        this.#refreshView()
+        this.#options.onRestored?.(this.#applier.appliedIndex)
+        if (this.#strongQueue.length > 0) this.#scheduleStrongFlush()
+      },
+      (error: unknown) => {
+        // The snapshot does not open even with the keys: it stays public only (counted).
+        if (this.#snapshotWait !== wait) return
+        sealingOrNull?.attach(this.committed.public)
+        wait.resuming = false
+        this.#countFailure('snapshot restore', error)
+      },
     )
   }
 
@@ -787,6 +891,9 @@ export class NodeCore {
    * for the key are offered to V again, and writes that waited for a key go out.
    */
   #epochLearned(): void {
+    const snapshotWait = this.#snapshotWait
+    if (snapshotWait !== null && !snapshotWait.resuming && this.#holdsEveryKnownEpoch())
+      this.#resumeFromSnapshot(snapshotWait)
     const wait = this.#keyWait
     if (wait?.satisfied((epoch) => this.#holdsEpoch(epoch)) === true) this.#resumeAfterKeys(wait)
     this.#refreshView()
@@ -798,6 +905,7 @@ export class NodeCore {
    * first entry that needs it; `null` on a keyless node.
    */
   get dataAppliedIndex(): number | null {
+    if (this.#snapshotWait !== null) return null
     if (this.#keyWait !== null) return this.#keyWait.baseIndex
     return this.applier.dataAppliedIndex
   }
@@ -810,7 +918,9 @@ export class NodeCore {
   /** Whether this node holds an epoch key to seal with (always, under the null envelope). */
   get holdsEpochKey(): boolean {
     const sealing = this.#options.sealing
-    return isNullEnvelope(sealing) || sealing.keys.newestEpoch() !== null
+    if (isNullEnvelope(sealing)) return true
+    // Waiting on a snapshot's keys, C has no data layer yet: nothing can be written or read.
+    return sealing.keys.newestEpoch() !== null && this.#snapshotWait === null
   }
 
   /**
