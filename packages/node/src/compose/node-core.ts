@@ -1155,7 +1155,10 @@ export class NodeCore {
         await this.linearizableBarrier()
         if (this.#opened || !this.#running) break
         const publicLayer = this.committed.public
-        if (publicLayer.membership.mayWriteAt(key, publicLayer.appliedIndex + 1)) {
+        // Log time starts with the voters' clock entries: a strong write stamped before it would be
+        // capped at driftMax since the epoch (below every eventual stamp), so none goes before it.
+        if (publicLayer.logTime.nowMs === 0) this.#proposeClock()
+        else if (publicLayer.membership.mayWriteAt(key, publicLayer.appliedIndex + 1)) {
           const expected = publicLayer.incarnations.current(key)
           await this.#raftNode().propose(this.#control({ kind: 'open', incarnation, expected }))
         }
@@ -1262,6 +1265,8 @@ export class NodeCore {
     this.#refreshView()
     if (this.#foldInFlight || !this.leading) return
     const publicLayer = this.committed.public
+    // Before log time starts every folded stamp would clamp to driftMax and tie (see #openLoop).
+    if (publicLayer.logTime.nowMs === 0) return
     if (!publicLayer.membership.mayWriteAt(this.#options.key, publicLayer.appliedIndex + 1)) return
     this.#prune()
     const runs = this.#pending.nextFold(
