@@ -82,3 +82,17 @@ export function headingAnchors(markdown: string): Set<string> {
   }
   return anchors
 }
+
+/** Returns the bodies of every fenced block opened by exactly ```` ```lang ````, in order. */
+export function fencedBlocks(markdown: string, lang: string): string[] {
+  const lines = markdown.split('\n')
+  const blocks: string[] = []
+  for (let start = 0; start < lines.length; start++) {
+    if (lines[start]?.trimEnd() !== `\`\`\`${lang}`) continue
+    const end = lines.findIndex((line, i) => i > start && line.trimEnd() === '```')
+    if (end < 0) break
+    blocks.push(`${lines.slice(start + 1, end).join('\n')}\n`)
+    start = end
+  }
+  return blocks
+}
