@@ -476,3 +476,27 @@ describe('NodeCore on real sealing', () => {
     ).toThrow(RangeError)
   })
 })
+
+describe('NodeCore init', () => {
+  it('refuses init on a keyless node (it holds no epoch to create)', () => {
+    const seed = new SeededRandom(31).bytes(32)
+    const sealing = createNodeSealing({ clusterId, signingKey: seed, keyed: false })
+    expect(
+      () =>
+        new NodeCore({
+          member: memberId('SimPeerNodeNumberAbcK', 'f'.repeat(16)),
+          key: sealing.writer.key,
+          incarnation: 'ab'.repeat(16) as Incarnation,
+          clock: new ManualClock(0),
+          wallClock: () => EPOCH_MS,
+          deltaLog: new MemoryDeltaLog(),
+          sealing,
+          noQuorumTimeoutMs: NO_QUORUM_MS,
+          init: true,
+          createRaft: () => {
+            throw new Error('not started')
+          },
+        }),
+    ).toThrow(/keyless node cannot init/)
+  })
+})

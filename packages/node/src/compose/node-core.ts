@@ -357,6 +357,9 @@ export class NodeCore {
     } else {
       if (sealing.writer.key !== options.key)
         throw new RangeError('NodeCore: the sealing signs with another key than the node key')
+      // init creates epoch 1 and wraps it to this node: a keyless node holds no epoch to create it with.
+      if (options.init === true && sealing.epochKeys === null)
+        throw new RangeError('NodeCore: a keyless node cannot init a cluster')
       const opener = sealing.checks.opener
       this.#sealer = sealing.writer
       this.#opener = opener
