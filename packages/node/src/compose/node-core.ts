@@ -673,7 +673,7 @@ export class NodeCore {
     this.#refreshView()
     if (committed.public.incarnations.current(this.#options.key) === this.#options.incarnation)
       this.#opened = true
-    this.#settleRestored(restored.appliedIndex, restored.appliedTerm)
+    this.#settleRestored(restored.appliedTerm)
     this.#options.onRestored?.(restored.appliedIndex)
   }
 
@@ -683,10 +683,13 @@ export class NodeCore {
   }
 
   /**
-   * Answers own strong batches the snapshot covered: their results are in C's sessions. The index
-   * is the one the fencing token names; the term, the snapshot's (C keeps no entry's own term).
+   * Answers own strong batches the snapshot covered: their results are in C's sessions. An applied
+   * write resolves at the index its fencing token names, with the snapshot's term (C keeps no
+   * entry's own term). For one that did not apply (a failed condition, say) C kept no index, so it
+   * rejects with {@link StrongBatchRefusedError} carrying the reason; `outcome(writeId)` answers
+   * `not-applied` with the same reason.
    */
-  #settleRestored(index: number, term: number): void {
+  #settleRestored(term: number): void {
     const data = this.#committed.data
     if (data === null || this.#outstanding.size === 0) return
     const { key, incarnation } = this.#options
@@ -702,10 +705,14 @@ export class NodeCore {
           waiter.reject(new StrongBatchRefusedError(writeId, 'no result for the operation'))
           return
         }
+        if (!result.applied) {
+          waiter.reject(new StrongBatchRefusedError(writeId, result.reason))
+          return
+        }
         waiter.resolve({
-          index: result.applied ? Number(result.fencingToken >> 32n) : index,
+          index: Number(result.fencingToken >> 32n),
           term,
-          fencingToken: result.applied ? result.fencingToken : null,
+          fencingToken: result.fencingToken,
           writeId,
           result,
         })

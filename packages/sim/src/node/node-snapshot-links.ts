@@ -8,8 +8,8 @@ import { SnapshotLinks } from '../snapshot-links.js'
 import type { Addressed } from '../world/network.js'
 import type { World } from '../world/world.js'
 
-/** A snapshot once 32 KiB of log (or twice the last snapshot) applied since the last one. */
-export const NODE_SIM_SNAPSHOT_POLICY = Object.freeze({ logBytesMin: 32 * 1024 })
+/** A snapshot once 4 KiB of log (or twice the last snapshot) applied since the last one: several a seed. */
+export const NODE_SIM_SNAPSHOT_POLICY = Object.freeze({ logBytesMin: 4 * 1024 })
 
 const linksOfWorld = new WeakMap<object, SnapshotLinks<Addressed>>()
 
