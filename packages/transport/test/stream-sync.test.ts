@@ -121,6 +121,12 @@ describe('/tandem/streams/1', () => {
     for (let i = 0; i < 10; i++)
       for (const [j, member] of all.entries()) write(member, random, streams[j] ?? '')
     await waitFor(() => converged(all, streams), `first convergence (seed ${seed})`)
+    // What a removal's cutoffs are made of: the peers' latest summaries, per stream picked.
+    await waitFor(
+      () => a.service.peerPositions((stream) => stream.startsWith('wb.')).get('wb.1.0') === 10,
+      `A sees B's stream at 10 in its peers' summaries (seed ${seed})`,
+    )
+    expect([...a.service.peerPositions((stream) => stream.startsWith('wb.')).keys()]).toEqual(['wb.1.0'])
 
     await c.host.stop()
     for (let i = 0; i < 30; i++) {

@@ -25,7 +25,7 @@ import { FileDevice, nodeCrc32, WalLogStorage } from '@tandem/wal'
 import type { Registry } from 'prom-client'
 import { NodeCore } from '../compose/node-core.js'
 import { defaultClusterConstants } from '../core/control.js'
-import { type Incarnation, streamId } from '../core/ids.js'
+import { type Incarnation, type StreamId, streamId } from '../core/ids.js'
 import type { AppliedEntry } from '../core/log-applier.js'
 import { createNodeSealing } from '../sealing/node-sealing.js'
 import { DeltaStreamStore } from '../streams/delta-stream-store.js'
@@ -209,6 +209,12 @@ export async function createNode(options: CreateNodeOptions): Promise<TandemNode
       sealing,
       noQuorumTimeoutMs,
       ...(cluster.origin === 'init' ? { init: true } : {}),
+      // A removal's cutoffs: the highest position of each of the key's streams that a connected
+      // member's latest anti-entropy summary lists (design.md, "Leaving and revocation").
+      positionsOf: async (key) =>
+        [...(streamSync?.peerPositions((stream) => stream.startsWith(`${key}.`)) ?? [])].map(
+          ([stream, sequence]) => [stream as StreamId, sequence] as const,
+        ),
       createRaft: (parts) =>
         new RaftNode<AppliedEntry>({
           id: directory.memberId,

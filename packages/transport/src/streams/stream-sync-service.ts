@@ -118,6 +118,8 @@ interface Session {
   readonly framed: FramedStream
   /** The peer's held-through per stream, from its latest summary. */
   peerHeld: Map<string, number>
+  /** The peer's latest summary as it came (unlike `peerHeld`, never edited while pulling). */
+  lastSummary: ReadonlyMap<string, number>
   /** Streams with a request in flight, and the summary round it was sent in. */
   readonly requests: Map<string, number>
   round: number
@@ -252,6 +254,30 @@ export class StreamSyncService {
     for (const state of this.#peers.values()) if (state.session !== null) this.#sendSummary(state.session)
   }
 
+  /**
+   * The highest sequence any connected peer's latest summary lists for each stream `select` picks
+   * (a summary lists the streams a peer holds above their folded high-water). What a revocation or
+   * a removal records as cutoffs (design.md, "Leaving and revocation"); a stream no peer lists is
+   * absent, and its cutoff is its h.
+   *
+   * @example
+   * ```ts
+   * const positions = service.peerPositions((stream) => stream.startsWith(`${key}.`))
+   * ```
+   */
+  peerPositions(select: (stream: string) => boolean): Map<string, number> {
+    const positions = new Map<string, number>()
+    for (const state of this.#peers.values()) {
+      const session = state.session
+      if (session === null || session.stream.status !== 'open') continue
+      for (const [stream, heldThrough] of session.lastSummary) {
+        if (!select(stream)) continue
+        positions.set(stream, Math.max(positions.get(stream) ?? 0, heldThrough))
+      }
+    }
+    return positions
+  }
+
   /** Calls `listener` for every `Folded` answer received. */
   onFolded(listener: FoldedListener): void {
     this.#listeners.push(listener)
@@ -354,7 +380,15 @@ export class StreamSyncService {
       framesPerTurnMax: this.#node.inbound.limits.framesPerTurnMax,
       sendQueue: { framesMax: this.#queueFramesMax, bytesMax: this.#queueBytesMax, overflow: 'drop-newest' },
     })
-    const session: Session = { peer, stream, framed, peerHeld: new Map(), requests: new Map(), round: 0 }
+    const session: Session = {
+      peer,
+      stream,
+      framed,
+      peerHeld: new Map(),
+      lastSummary: new Map(),
+      requests: new Map(),
+      round: 0,
+    }
     state.session = session
     state.sessions++
     let exchanged = false
@@ -406,6 +440,7 @@ export class StreamSyncService {
     switch (frame.kind) {
       case 'summary': {
         session.peerHeld = new Map(frame.summary.streams.map((s) => [s.stream, s.heldThrough]))
+        session.lastSummary = new Map(session.peerHeld)
         this.#pull(session)
         return
       }
