@@ -35,12 +35,9 @@ export interface E2eStatus {
   readonly members: readonly { readonly id: string; readonly voter: boolean; readonly connected: boolean }[]
 }
 
-/** Status requests may fail while a node is down or busy: the cluster helpers retry these. */
 const nodeEntry = new URL('../../packages/node/dist/index.js', import.meta.url).href
 
-interface NodeIdentityModule {
-  nodeIdentity(dataDir: string): Promise<{ readonly memberId: string }>
-}
+type NodeModule = typeof import('../../packages/node/dist/index.js')
 
 /** A running cluster: its node processes and the member id of each. */
 export class E2eCluster {
@@ -101,8 +98,8 @@ export function listenAddress(transport: E2eTransport, host: string): string {
 
 /** Starts `size` nodes as one cluster of voters; see the file comment. */
 export async function startE2eCluster(options: E2eClusterOptions): Promise<E2eCluster> {
-  const { nodeIdentity } = (await import(nodeEntry)) as NodeIdentityModule
-  if (typeof nodeIdentity !== 'function') throw new Error('@tandem/node (dist) exports no nodeIdentity yet')
+  // From the built package, by path (the repository root does not depend on @tandem/node).
+  const { nodeIdentity } = (await import(nodeEntry)) as NodeModule
   const nodes: NodeProcess[] = []
   const memberIds: string[] = []
   for (let i = 0; i < options.size; i++) {
