@@ -106,6 +106,11 @@ export type {
 /** The epoch every batch is sealed in under the null envelope (`init` creates epoch 1). */
 const NULL_ENVELOPE_EPOCH = 1
 const NO_SIGNATURE = new Uint8Array(0)
+/**
+ * Eventual writes sealed into one batch at most: a batch stays far below the stores' and the
+ * wire's 4 MiB batch bound for values of ordinary size, and a long queue becomes several batches.
+ */
+const EVENTUAL_WRITES_PER_BATCH_MAX = 1024
 /** Plaintext bytes per sealed chunk of a snapshot's data part. */
 const DEFAULT_SNAPSHOT_CHUNK_BYTES = 1024 * 1024
 
@@ -338,7 +343,8 @@ export class NodeCore {
   #eventualFlushScheduled = false
   #streamNext = 1
   #queuedBytes = 0
-  #appendChain: Promise<void> = Promise.resolve()
+  /** Whether an own eventual batch is being appended: the writes meanwhile form the next batch. */
+  #eventualAppending = false
   #lastStamp: StampTime = { wallMs: 0, logical: 0 }
   // Control proposals in flight (one of each kind at a time).
   #clockInFlight = false
@@ -1077,12 +1083,31 @@ export class NodeCore {
       })
   }
 
+  /**
+   * Seals the queued eventual writes into the next batch of the stream and appends it. One append
+   * at a time: the writes queued while a batch waits for its fsync become the next batch (group
+   * commit sized by the disk's latency), and the stream becomes durable in sequence order, so no
+   * gap is ever durable.
+   */
   async #flushEventual(): Promise<void> {
     this.#eventualFlushScheduled = false
-    const queued = this.#eventualQueue
-    this.#eventualQueue = []
+    if (this.#eventualAppending) return
+    const queued = this.#eventualQueue.splice(0, EVENTUAL_WRITES_PER_BATCH_MAX)
     this.#queuedBytes -= queued.length * 64
     if (queued.length === 0) return
+    this.#eventualAppending = true
+    try {
+      await this.#appendEventual(queued)
+    } finally {
+      this.#eventualAppending = false
+      if (this.#eventualQueue.length > 0 && !this.#eventualFlushScheduled) {
+        this.#eventualFlushScheduled = true
+        void Promise.resolve().then(() => this.#flushEventual())
+      }
+    }
+  }
+
+  async #appendEventual(queued: readonly QueuedEventual[]): Promise<void> {
     const stream = this.#stream
     const sequence = this.#streamNext
     let batch: FoldedBatchHeader
@@ -1098,11 +1123,8 @@ export class NodeCore {
       return
     }
     this.#streamNext++
-    // Appends are chained: a stream is durable in sequence order, so no gap ever becomes durable.
-    const appended = this.#appendChain.then(() => this.#options.deltaLog.append(stream, batch))
-    this.#appendChain = appended.catch(() => {})
     try {
-      await appended
+      await this.#options.deltaLog.append(stream, batch)
     } catch (error) {
       for (const item of queued) item.waiter.reject(error)
       return
