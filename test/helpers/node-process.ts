@@ -9,6 +9,8 @@
  * `E2E_NODE_EXITED`: its outcome is unknown, as for a client whose server crashed.
  */
 import { type ChildProcess, spawn } from 'node:child_process'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { NetnsCluster } from './netns.ts'
 import type {
@@ -120,7 +122,13 @@ export class NodeProcess {
     const spawnOptions = {
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'] as ('ignore' | 'inherit' | 'ipc')[],
       serialization: 'advanced' as const,
-      env: { ...process.env, ...this.#options.env },
+      // Node's compile cache: the node's module graph (libp2p and the rest) loads at every
+      // (re)start, and a SIGKILL test restarts many times.
+      env: {
+        NODE_COMPILE_CACHE: join(tmpdir(), 'tandem-e2e-compile-cache'),
+        ...process.env,
+        ...this.#options.env,
+      },
     }
     const netns = this.#options.netns
     const child =
