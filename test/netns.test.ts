@@ -88,6 +88,11 @@ describe.skipIf(unavailable !== null)('netns helper', () => {
     expect(await reaches(cluster, 2, 1)).toBe(true)
     expect(await reaches(cluster, 0, 1)).toBe(false)
     expect(await reaches(cluster, 2, 0)).toBe(false)
+    // A partial heal: 0 reaches 1 again, still not 2.
+    await cluster.heal([0], [1])
+    expect(await reaches(cluster, 0, 1)).toBe(true)
+    expect(await reaches(cluster, 1, 0)).toBe(true)
+    expect(await reaches(cluster, 0, 2)).toBe(false)
     await cluster.healAll()
     for (const [a, b] of [
       [0, 1],

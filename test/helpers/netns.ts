@@ -60,6 +60,8 @@ export interface NetnsCluster {
   spawn(host: number, command: string, args: readonly string[], options?: SpawnOptions): ChildProcess
   /** Takes down every link between a host of `left` and a host of `right`. */
   cut(left: readonly number[], right: readonly number[]): Promise<void>
+  /** Brings back up every link between a host of `left` and a host of `right`. */
+  heal(left: readonly number[], right: readonly number[]): Promise<void>
   /** Splits the hosts into groups that reach only their own group (every other link cut). */
   partition(groups: readonly (readonly number[])[]): Promise<void>
   /** Brings every link back up with its route. */
@@ -209,6 +211,15 @@ export async function createNetnsCluster(options: NetnsClusterOptions): Promise<
           checkHost(b, size)
           if (a === b) throw new RangeError(`host ${a} is on both sides of the cut`)
           await setLink(a, b, false)
+        }
+    },
+    async heal(left, right) {
+      for (const a of left)
+        for (const b of right) {
+          checkHost(a, size)
+          checkHost(b, size)
+          if (a === b) throw new RangeError(`host ${a} is on both sides of the heal`)
+          if (!cluster.linkUp(a, b)) await setLink(a, b, true)
         }
     },
     async partition(groups) {
