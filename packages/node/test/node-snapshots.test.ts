@@ -72,7 +72,7 @@ async function take(node: TestNode, index: number, chunkBytes = 256): Promise<Ui
   return takeNodeSnapshot(
     node.committed,
     { index, term: 1 },
-    { sealing: node.sealing, chunkBytes, yieldNow: noYield },
+    { sealing: node.sealing, chunkBytes, segmentBytes: 512, yieldNow: noYield },
   )
 }
 
@@ -92,7 +92,10 @@ describe('node snapshots', () => {
     expect(containsText(bytes, SECRET)).toBe(false)
     const decoded = decodeNodeSnapshot(bytes)
     expect(decoded.data.kind).toBe('sealed')
-    if (decoded.data.kind === 'sealed') expect(decoded.data.chunks.length).toBeGreaterThan(1)
+    // Segments of 512 data bytes, chunks of 256: several of each.
+    if (decoded.data.kind !== 'sealed') throw new Error('expected a sealed snapshot')
+    expect(decoded.data.segments.length).toBeGreaterThan(2)
+    expect(decoded.data.segments[1]?.chunks.length).toBe(2)
     const restored = await restoreInto(b, bytes)
     expect(restored.appliedIndex).toBe(applied)
     const original = encodeCommittedSnapshot(a.committed)
@@ -109,14 +112,25 @@ describe('node snapshots', () => {
     const bytes = await take(a, applied)
     const decoded = decodeNodeSnapshot(bytes)
     if (decoded.data.kind !== 'sealed') throw new Error('expected a sealed snapshot')
-    const { manifest, chunks } = decoded.data
-    const tamperedChunk = chunks[1]?.slice() as Uint8Array
+    const { segments } = decoded.data
+    const withSegments = (changed: typeof segments) =>
+      encodeNodeSnapshot({ ...decoded, data: { kind: 'sealed', segments: changed } })
+    const second = segments[1] as (typeof segments)[number]
+    const tamperedChunk = second.chunks[1]?.slice() as Uint8Array
     tamperedChunk[tamperedChunk.length - 1] = (tamperedChunk[tamperedChunk.length - 1] as number) ^ 1
-    const tampered = encodeNodeSnapshot({
-      ...decoded,
-      data: { kind: 'sealed', manifest, chunks: chunks.map((chunk, i) => (i === 1 ? tamperedChunk : chunk)) },
-    })
-    await expect(restoreInto(b, tampered)).rejects.toThrow()
+    const tampered = { ...second, chunks: [second.chunks[0] as Uint8Array, tamperedChunk] }
+    await expect(
+      restoreInto(b, withSegments(segments.map((s, i) => (i === 1 ? tampered : s)))),
+    ).rejects.toThrow()
+    // Segments dropped, repeated or reordered: each is bound to its position and the count.
+    await expect(restoreInto(b, withSegments(segments.slice(0, -1)))).rejects.toThrow()
+    await expect(restoreInto(b, withSegments([...segments, second]))).rejects.toThrow()
+    await expect(
+      restoreInto(
+        b,
+        withSegments([segments[0], segments[2], segments[1], ...segments.slice(3)] as typeof segments),
+      ),
+    ).rejects.toThrow()
     // The public part of an earlier state, with this data part: refused (it is bound to its public part).
     const earlier = sealedNode('a', pureCryptoProvider, { keyed: true })
     const writers = writersWith(pureCryptoProvider, (length) => new SeededRandom(5).bytes(length))
@@ -223,8 +237,10 @@ describe('node snapshots', () => {
       publicBytes: new Uint8Array([1, 2, 3]),
       data: {
         kind: 'sealed' as const,
-        manifest: new Uint8Array([4, 5]),
-        chunks: [new Uint8Array([6]), new Uint8Array()],
+        segments: [
+          { manifest: new Uint8Array([4, 5]), chunks: [new Uint8Array([6]), new Uint8Array()] },
+          { manifest: new Uint8Array([7]), chunks: [] },
+        ],
       },
     }
     const bytes = encodeNodeSnapshot(snapshot)
@@ -232,7 +248,19 @@ describe('node snapshots', () => {
     expect(back.appliedIndex).toBe(snapshot.appliedIndex)
     expect(back.appliedTerm).toBe(9)
     expect([...back.publicBytes]).toEqual([1, 2, 3])
-    expect(back.data.kind === 'sealed' && back.data.chunks.map((chunk) => [...chunk])).toEqual([[6], []])
+    expect(
+      back.data.kind === 'sealed' &&
+        back.data.segments.map((segment) => [
+          [...segment.manifest],
+          segment.chunks.map((chunk) => [...chunk]),
+        ]),
+    ).toEqual([
+      [
+        [4, 5],
+        [[6], []],
+      ],
+      [[7], []],
+    ])
     expect(() => decodeNodeSnapshot(bytes, { publicBytesMax: 2 })).toThrow(MalformedOperationError)
     expect(() => decodeNodeSnapshot(bytes, { dataBytesMax: 4 })).toThrow(MalformedOperationError)
     expect(() => decodeNodeSnapshot(new Uint8Array([...bytes, 0]))).toThrow(MalformedOperationError)

@@ -3,12 +3,13 @@
  * takes in `restore()`; the Raft driver stores them, and sends them on the snapshot transport):
  * C's public part in plaintext — the header every node, keyless ones included, restores — and the
  * data part, either absent (a keyless node's snapshot), plain (the null envelope of the simulator's
- * fast mode) or sealed (a signed manifest and the encrypted chunks it lists, from `sealSnapshot`
- * of @tandem/envelope), so that no data value is plaintext on the wire or on disk.
+ * fast mode) or sealed (segments, each a signed manifest and the encrypted chunks it lists, from
+ * `sealSnapshot` of @tandem/envelope), so that no data value is plaintext on the wire or on disk.
  *
  * Layout (version 1, integers big-endian): version u8 ‖ applied index u64 ‖ applied term u64 ‖
  * public length u32 ‖ public ‖ data kind u8 (0 none, 1 plain, 2 sealed) ‖ for plain: length u32 ‖
- * bytes; for sealed: manifest length u32 ‖ manifest ‖ chunk count u32 ‖ (chunk length u32 ‖ chunk)*.
+ * bytes; for sealed: segment count u32 ‖ (manifest length u32 ‖ manifest ‖ chunk count u32 ‖
+ * (chunk length u32 ‖ chunk)*)*.
  * Nothing may follow. The decoder checks every length against what remains and against the limits.
  */
 import { MalformedOperationError } from '../errors.js'
@@ -20,7 +21,13 @@ export const nodeSnapshotVersion = 1
 export type NodeSnapshotData =
   | { readonly kind: 'none' }
   | { readonly kind: 'plain'; readonly bytes: Uint8Array }
-  | { readonly kind: 'sealed'; readonly manifest: Uint8Array; readonly chunks: readonly Uint8Array[] }
+  | { readonly kind: 'sealed'; readonly segments: readonly SealedSegment[] }
+
+/** One sealed segment of a data part: a signed manifest and the encrypted chunks it lists. */
+export interface SealedSegment {
+  readonly manifest: Uint8Array
+  readonly chunks: readonly Uint8Array[]
+}
 
 /** A node snapshot, decoded (the parts are views into the decoded bytes). */
 export interface NodeSnapshot {
@@ -57,8 +64,11 @@ export function encodeNodeSnapshot(snapshot: NodeSnapshot): Uint8Array {
   let dataBytes = 1
   if (data.kind === 'plain') dataBytes += 4 + data.bytes.length
   if (data.kind === 'sealed') {
-    dataBytes += 4 + data.manifest.length + 4
-    for (const chunk of data.chunks) dataBytes += 4 + chunk.length
+    dataBytes += 4
+    for (const segment of data.segments) {
+      dataBytes += 4 + segment.manifest.length + 4
+      for (const chunk of segment.chunks) dataBytes += 4 + chunk.length
+    }
   }
   const out = new Uint8Array(HEADER_BYTES + snapshot.publicBytes.length + dataBytes)
   const view = new DataView(out.buffer)
@@ -79,10 +89,14 @@ export function encodeNodeSnapshot(snapshot: NodeSnapshot): Uint8Array {
       break
     case 'sealed':
       view.setUint8(at, KIND_SEALED)
-      at = writeBytes(out, view, at + 1, data.manifest)
-      view.setUint32(at, data.chunks.length)
-      at += 4
-      for (const chunk of data.chunks) at = writeBytes(out, view, at, chunk)
+      view.setUint32(at + 1, data.segments.length)
+      at += 5
+      for (const segment of data.segments) {
+        at = writeBytes(out, view, at, segment.manifest)
+        view.setUint32(at, segment.chunks.length)
+        at += 4
+        for (const chunk of segment.chunks) at = writeBytes(out, view, at, chunk)
+      }
       break
   }
   return out
@@ -112,17 +126,16 @@ export function decodeNodeSnapshot(
   else if (kind === KIND_PLAIN)
     data = { kind: 'plain', bytes: readBytes(bytes, view, reader, dataBytesMax, 'data part') }
   else if (kind === KIND_SEALED) {
-    const manifest = readBytes(bytes, view, reader, dataBytesMax, 'manifest')
-    if (bytes.length - reader.at < 4)
-      throw new MalformedOperationError('a node snapshot lacks its chunk count')
-    const count = view.getUint32(reader.at)
-    reader.at += 4
-    // Each chunk takes at least its length field: a count beyond that is a lie, refused before any allocation.
-    if (count > (bytes.length - reader.at) / 4)
-      throw new MalformedOperationError(`a node snapshot claims ${count} chunks in fewer bytes`)
-    const chunks: Uint8Array[] = []
-    for (let i = 0; i < count; i++) chunks.push(readBytes(bytes, view, reader, dataBytesMax, 'chunk'))
-    data = { kind: 'sealed', manifest, chunks }
+    const segmentCount = readCount(bytes, view, reader, 'segments')
+    const segments: SealedSegment[] = []
+    for (let s = 0; s < segmentCount; s++) {
+      const manifest = readBytes(bytes, view, reader, dataBytesMax, 'manifest')
+      const count = readCount(bytes, view, reader, 'chunks')
+      const chunks: Uint8Array[] = []
+      for (let i = 0; i < count; i++) chunks.push(readBytes(bytes, view, reader, dataBytesMax, 'chunk'))
+      segments.push({ manifest, chunks })
+    }
+    data = { kind: 'sealed', segments }
   } else throw new MalformedOperationError(`unknown node snapshot data kind ${kind}`)
   if (reader.at - dataStart > dataBytesMax)
     throw new MalformedOperationError(`a node snapshot's data part exceeds ${dataBytesMax} bytes`)
@@ -148,6 +161,17 @@ function writeBytes(out: Uint8Array, view: DataView, at: number, bytes: Uint8Arr
   view.setUint32(at, bytes.length)
   out.set(bytes, at + 4)
   return at + 4 + bytes.length
+}
+
+/** A count of items that take at least a 4-byte length each: a larger one is refused before any allocation. */
+function readCount(bytes: Uint8Array, view: DataView, reader: { at: number }, what: string): number {
+  if (bytes.length - reader.at < 4)
+    throw new MalformedOperationError(`a node snapshot lacks its count of ${what}`)
+  const count = view.getUint32(reader.at)
+  reader.at += 4
+  if (count > (bytes.length - reader.at) / 4)
+    throw new MalformedOperationError(`a node snapshot claims ${count} ${what} in fewer bytes`)
+  return count
 }
 
 function readBytes(

@@ -41,6 +41,8 @@ export interface TakeSnapshotOptions {
   readonly yieldNow: () => Promise<void>
   /** Entries or elements per replica part; default {@link SNAPSHOT_ITEMS_PER_PART}. */
   readonly itemsPerPart?: number
+  /** Data bytes per sealed segment; default `SNAPSHOT_SEGMENT_BYTES` (8 MiB). */
+  readonly segmentBytes?: number
 }
 
 /**
@@ -76,15 +78,18 @@ export async function takeNodeSnapshot(
     else {
       data = {
         kind: 'sealed',
-        ...sealSnapshotData(options.sealing, {
+        segments: await sealSnapshotData(options.sealing, {
           index: applied.index,
           term: applied.term,
           publicBytes,
           dataBytes: plain,
           chunkBytes: options.chunkBytes,
+          ...(options.segmentBytes === undefined ? {} : { segmentBytes: options.segmentBytes }),
+          yieldNow: options.yieldNow,
         }),
       }
       await options.yieldNow()
+      unchanged()
     }
   }
   return encodeNodeSnapshot({ appliedIndex: applied.index, appliedTerm: applied.term, publicBytes, data })
@@ -151,8 +156,7 @@ export async function restoreNodeSnapshot(
       index: snapshot.appliedIndex,
       term: snapshot.appliedTerm,
       publicBytes: snapshot.publicBytes,
-      manifest: data.manifest,
-      chunks: data.chunks,
+      segments: data.segments,
       dataBytesMax: limits.dataBytesMax,
       yieldNow,
     })
