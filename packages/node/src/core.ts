@@ -91,6 +91,29 @@ export {
   logEntryVersion,
 } from './codec/log-entry.js'
 /**
+ * NodeCore's Raft snapshots: when to take one ({@link SnapshotPolicy}: the log bytes since the last
+ * one above max(64 MiB, 2 × its size) by default; `NodeCoreOptions.snapshotPolicy`), and the bytes
+ * of one — C's public part in plaintext and the data part plain (null envelope) or sealed in
+ * segments — taken and restored with yields to the event loop between parts.
+ *
+ * @example
+ * ```ts
+ * import { NodeCore, SnapshotPolicy } from '@tandem/node/core'
+ * const core = new NodeCore({ ...options, snapshotPolicy: { logBytesMin: 1 << 20 }, onRestored: (index) => resubscribe() })
+ * new SnapshotPolicy().due(65 * 1024 * 1024) // true: above the 64 MiB floor
+ * ```
+ */
+export {
+  decodeNodeSnapshot,
+  defaultNodeSnapshotLimits,
+  encodeNodeSnapshot,
+  type NodeSnapshot,
+  type NodeSnapshotData,
+  type NodeSnapshotLimits,
+  nodeSnapshotVersion,
+  type SealedSegment,
+} from './codec/node-snapshot.js'
+/**
  * The null envelope of the first build step: sealed bytes are plain payloads and every signature
  * passes. For the simulator and tests only, until sealing lands.
  *
@@ -215,7 +238,22 @@ export {
   type StrongWriteOutcome,
   type StrongWriteResult,
 } from './compose/node-core.js'
+export {
+  type RestoredSnapshot,
+  type RestoreSnapshotOptions,
+  restoreNodeSnapshot,
+  SNAPSHOT_ITEMS_PER_PART,
+  type TakeSnapshotOptions,
+  takeNodeSnapshot,
+} from './compose/node-snapshots.js'
 export { type FoldRuns, PendingFolds } from './compose/pending-folds.js'
+export {
+  defaultSnapshotLogBytesMin,
+  defaultSnapshotSizeFactor,
+  SnapshotPolicy,
+  type SnapshotPolicyOptions,
+} from './compose/snapshot-policy.js'
+export { SNAPSHOT_SEGMENT_BYTES } from './compose/snapshot-sealing.js'
 /**
  * Collection declarations and the write rules they impose.
  *
