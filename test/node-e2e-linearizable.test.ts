@@ -50,6 +50,22 @@ describe.each(['tcp', 'quic'] as const satisfies readonly E2eTransport[])(
         await retrying(`open on n${i}`, () =>
           running.node(i).request({ kind: 'map.open', map, writes: 'strong' }),
         )
+      // The leader to kill is a node that joined (the founder's restart is the restart test's):
+      // n1 over TCP, n2 over QUIC.
+      const target = transport === 'tcp' ? 1 : 2
+      await waitFor(
+        `leadership at n${target}`,
+        async () => {
+          const current = await running.leader()
+          if (current === target) return true
+          await running
+            .node(current)
+            .request({ kind: 'transferLeadership', memberId: running.memberIds[target] as string })
+          return null
+        },
+        20_000,
+        200,
+      )
 
       const history = new NodeMapHistory()
       const tallies = emptyTallies()

@@ -91,6 +91,7 @@ export type NodeRequest =
       readonly keyed: boolean
     }
   | { readonly kind: 'promote'; readonly memberId: string }
+  | { readonly kind: 'transferLeadership'; readonly memberId: string }
   | { readonly kind: 'outcome'; readonly writeId: string }
 
 /** Who a started node is. */
