@@ -1219,6 +1219,25 @@ export class RaftNode<Result = Uint8Array> {
    * await node.compactTo(index, term, offer.data) // then serves this snapshot to lagging followers
    * ```
    */
+  /**
+   * With `builtInSessions: false`: compacts the log to the application's own snapshot `state` of
+   * its state at `(index, term)`, taken outside the loop (the application captured its state at an
+   * applied index and encoded it while the loop went on applying, sending and ticking). The same
+   * checks as {@link compactTo}; rejects with `RangeError` while the built-in sessions are on (their
+   * state at `index` is not known by then).
+   *
+   * @example
+   * ```ts
+   * const { index, term, bytes } = await encodeInTheBackground(captured)
+   * await node.compactToState(index, term, bytes) // the log now starts after index
+   * ```
+   */
+  compactToState(index: number, term: number, state: Uint8Array): Promise<void> {
+    if (this.#settings.builtInSessions)
+      return Promise.reject(new RangeError('compactToState needs builtInSessions: false'))
+    return this.compactTo(index, term, encodeSnapshotData([], state))
+  }
+
   compactTo(index: number, term: number, data: Uint8Array): Promise<void> {
     if (this.#state !== 'running') return Promise.reject(new NodeStoppedError(`the node is ${this.#state}`))
     return new Promise<void>((resolve, reject) => {

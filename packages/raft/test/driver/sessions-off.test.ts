@@ -165,3 +165,38 @@ describe('RaftNode with the built-in sessions off', () => {
     expect(restarted.stateMachine.history.map((h) => h.command).slice(0, before.length)).toEqual(before)
   })
 })
+
+describe('RaftNode.compactToState (sessions off)', () => {
+  it("compacts to the application's own state taken at an applied index, and a restart restores it", async () => {
+    const { cluster, leader } = await bareCluster({
+      snapshotEntriesThreshold: 0,
+      snapshotLogBytesThreshold: 0,
+    })
+    for (let i = 0; i < 6; i++) await settleWith(cluster, leader.node.propose(utf8.encode(`w${i}|x`)))
+    await cluster.run(50)
+    const follower = [...cluster.members.values()].find((m) => m !== leader) as Member
+    const at = follower.stateMachine.history[3] as { index: number }
+    const state = utf8.encode(
+      JSON.stringify(
+        follower.stateMachine.history.slice(0, 4).map((h) => [h.index, h.command, h.token.toString()]),
+      ),
+    )
+    const term = follower.storage.term(at.index)
+    await settleWith(cluster, follower.node.compactToState(at.index, term, state))
+    expect(follower.node.status().snapshotIndex).toBe(at.index)
+    expect(follower.storage.firstIndex()).toBe(at.index + 1)
+    await cluster.restart(follower.node.id)
+    await cluster.run(100)
+    const restarted = cluster.member(follower.node.id)
+    expect(restarted.stateMachine.history.map((h) => h.command)).toEqual(
+      leader.stateMachine.history.map((h) => h.command),
+    )
+  })
+
+  it('is refused while the built-in sessions are on', async () => {
+    const cluster = new Cluster({ seed: 22, ids: ['a'] })
+    await cluster.start()
+    const only = await cluster.waitForLeader()
+    await expect(only.node.compactToState(1, 1, new Uint8Array())).rejects.toThrow(RangeError)
+  })
+})
