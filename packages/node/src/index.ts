@@ -167,12 +167,7 @@ export * from './core.js'
  * await first.cluster.promote(memberId)
  * ```
  */
-export {
-  type CreateNodeOptions,
-  createNode,
-  type JoinOptions,
-  type NodeRaftTiming,
-} from './node/create-node.js'
+export { type CreateNodeOptions, createNode, type NodeRaftTiming } from './node/create-node.js'
 /**
  * The identity of a data directory (member id, peer id, writer key), created if the directory is
  * new: what an operator passes to `cluster.addLearner` before the new node first starts.
@@ -208,6 +203,7 @@ export { DataDirectoryError, NodeClosedError, NodeStartError } from './node/erro
 export {
   type AddLearnerOptions as NodeAddLearnerOptions,
   type ClusterMemberStatus as NodeClusterMemberStatus,
+  type JoinOptions,
   NodeCluster,
   type NodeClusterStatus,
 } from './node/node-cluster.js'

@@ -24,6 +24,7 @@ import {
 import { FileDevice, nodeCrc32, WalLogStorage } from '@tandem/wal'
 import type { Registry } from 'prom-client'
 import { NodeCore } from '../compose/node-core.js'
+import type { SnapshotPolicyOptions } from '../compose/snapshot-policy.js'
 import { defaultClusterConstants } from '../core/control.js'
 import { type Incarnation, type StreamId, streamId } from '../core/ids.js'
 import type { AppliedEntry } from '../core/log-applier.js'
@@ -39,16 +40,9 @@ import {
 } from './data-directory.js'
 import { NodeStartError } from './errors.js'
 import { MembershipFollower, peerIdOfAddress } from './membership-follower.js'
+import type { JoinOptions } from './node-cluster.js'
 import { createNodeMetrics } from './node-metrics.js'
 import { TandemNode } from './tandem-node.js'
-
-/** Where a joining node finds its cluster: what `cluster.addLearner` on a member returns. */
-export interface JoinOptions {
-  /** The cluster id (hex), as the member's `addLearner` returned it. */
-  readonly clusterId: string
-  /** Multiaddrs of members, each ending in `/p2p/<peer id>`. */
-  readonly addresses: readonly string[]
-}
 
 /** Raft timing. Defaults suit a LAN: ticks of 100 ms, elections after 10 ticks, heartbeats every 2. */
 export interface NodeRaftTiming {
@@ -95,6 +89,12 @@ export interface CreateNodeOptions {
    * 10,000 ms; `node.whenReady()` waits on.
    */
   readonly readyTimeoutMs?: number
+  /**
+   * When the node snapshots C: once the log bytes since the last snapshot exceed
+   * max(`logBytesMin`, `sizeFactor` × the last snapshot). Default max(64 MiB, 2 × the last); tests
+   * give a small floor to make snapshots (and a learner's catch-up by snapshot) happen.
+   */
+  readonly snapshotPolicy?: SnapshotPolicyOptions
 }
 
 const DEFAULT_LISTEN = ['/ip4/127.0.0.1/udp/0/quic-v1', '/ip4/127.0.0.1/tcp/0']
@@ -208,6 +208,7 @@ export async function createNode(options: CreateNodeOptions): Promise<TandemNode
       deltaLog: new WalDeltaLog(store),
       sealing,
       noQuorumTimeoutMs,
+      ...(options.snapshotPolicy === undefined ? {} : { snapshotPolicy: options.snapshotPolicy }),
       ...(cluster.origin === 'init' ? { init: true } : {}),
       // A removal's cutoffs: the highest position of each of the key's streams that a connected
       // member's latest anti-entropy summary lists (design.md, "Leaving and revocation").

@@ -9,8 +9,15 @@ import type { ClusterStatus, LeaveOutcome } from '../compose/cluster-operations.
 import type { NodeCore } from '../compose/node-core.js'
 import { invalidMemberId, type MemberId, peerIdOf } from '../core/ids.js'
 import { writerKeyOfMember } from '../core/membership.js'
-import type { JoinOptions } from './create-node.js'
 import { NodeStartError } from './errors.js'
+
+/** Where a joining node finds its cluster: what `cluster.addLearner` on a member returns. */
+export interface JoinOptions {
+  /** The cluster id (hex), as the member's `addLearner` returned it. */
+  readonly clusterId: string
+  /** Multiaddrs of members, each ending in `/p2p/<peer id>`. */
+  readonly addresses: readonly string[]
+}
 
 /** Options of {@link NodeCluster.addLearner}. */
 export interface AddLearnerOptions {
