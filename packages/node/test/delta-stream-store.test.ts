@@ -1,4 +1,4 @@
-import { SeededRandom } from '@tandem/base'
+import { InvariantError, SeededRandom } from '@tandem/base'
 import { type Entry, EntryType } from '@tandem/raft'
 import type { BlockDevice, DeviceFile } from '@tandem/wal/pure'
 import { MemoryDevice, WalLogStorage } from '@tandem/wal/pure'
@@ -276,6 +276,70 @@ describe('DeltaStreamStore', () => {
     expect(store.heldThrough(own(1))).toBe(1)
     await expect(store.startOwnStream(own(1))).rejects.toBeInstanceOf(OwnStreamExistsError)
     await store.close()
+  })
+
+  it('moves only to n + 1 of the own key and incarnation; the old own stream is then served, received and pruned like any other', async () => {
+    const store = await openStore(new MemoryDevice(), 1)
+    await store.appendOwn(bytesOf(1))
+    await store.appendOwn(bytesOf(2))
+    await expect(store.startOwnStream(streamId(ownKey, incarnation(1), 2))).rejects.toBeInstanceOf(
+      InvariantError,
+    )
+    await expect(store.startOwnStream(streamId(ownKey, incarnation(2), 1))).rejects.toBeInstanceOf(
+      InvariantError,
+    )
+    await expect(store.startOwnStream(streamId(otherKey, incarnation(1), 1))).rejects.toBeInstanceOf(
+      InvariantError,
+    )
+    const first = own(1)
+    const second = streamId(ownKey, incarnation(1), 1)
+    await store.startOwnStream(second)
+    expect(store.ownStream).toBe(second)
+    // A receipt of the old own stream is now an ordinary one: what it holds is a duplicate.
+    expect(await store.storeReceived(first, 2, bytesOf(2), 0)).toBe('duplicate')
+    expect(await store.storeReceived(second, 1, bytesOf(9), 0)).toBe('own')
+    expect([...(await allBatches(store, first)).values()]).toEqual([bytesOf(1), bytesOf(2)])
+    expect(store.summary()).toEqual([{ stream: first, heldThrough: 2 }])
+    // Folded and pruned, the old own stream loses its files; the current one keeps its own.
+    expect(await store.prune(first, 2, { foldIndex: 5, persistedCommitIndex: 5 })).toBe(2)
+    expect(store.streams().map((held) => held.stream)).toEqual([second])
+    expect(await store.appendOwn(bytesOf(3))).toBe(1)
+    await store.close()
+  })
+
+  it('a crash after rollovers keeps every durable batch of every own stream; the next start is a new incarnation at n = 0', async () => {
+    const device = new MemoryDevice()
+    const store = await openStore(device, 1)
+    const streams = [0, 1, 2].map((n) => streamId(ownKey, incarnation(1), n))
+    await store.appendOwn(bytesOf(10))
+    await store.appendOwn(bytesOf(11))
+    await store.startOwnStream(streams[1] as StreamId)
+    await store.appendOwn(bytesOf(20))
+    await store.startOwnStream(streams[2] as StreamId)
+    // The crash image keeps only what was synced: the in-flight append of stream 2 may be lost,
+    // and the empty stream it was the first of is removed at the next open.
+    const inFlight = store.appendOwn(bytesOf(30))
+    const image = device.crash()
+    await inFlight
+    await store.close()
+    const restarted = await openStore(image, 2)
+    expect(restarted.ownStream).toBe(own(2))
+    expect(await allBatches(restarted, streams[0] as StreamId)).toEqual(
+      new Map([
+        [1, bytesOf(10)],
+        [2, bytesOf(11)],
+      ]),
+    )
+    expect(await allBatches(restarted, streams[1] as StreamId)).toEqual(new Map([[1, bytesOf(20)]]))
+    expect(restarted.streams().map((held) => held.stream)).not.toContain(streams[2])
+    expect(restarted.pendingBytes()).toBe(3)
+    // A crash cannot lead to reusing a stream: a start that names one held is refused.
+    await expect(openStore(image.crash(), 1)).rejects.toBeInstanceOf(OwnStreamExistsError)
+    await restarted.close()
+    // After the append settled, a crash image holds stream 2's batch too.
+    const synced = await openStore(device.crash(), 3)
+    expect(await allBatches(synced, streams[2] as StreamId)).toEqual(new Map([[1, bytesOf(30)]]))
+    await synced.close()
   })
 
   it('property: crashes at random moments lose no acknowledged batch, reuse no sequence, and prune nothing a restart needs (seeded)', async () => {

@@ -60,6 +60,41 @@ describe('WalDeltaLog (the core DeltaLog on the WAL)', () => {
     await store.close()
   })
 
+  it('at a dot rollover the first batch of stream n + 1 moves the own stream there; both come back after a power cut', async () => {
+    const device = new MemoryDevice()
+    const incarnation = '1'.padStart(32, '0') as Incarnation
+    const rolled = (n: number): StreamId => streamId(key, incarnation, n)
+    const store = await DeltaStreamStore.open({
+      device,
+      ownStream: rolled(0),
+      eventualBacklogBytesMax: 1 << 20,
+    })
+    const log = new WalDeltaLog(store)
+    await log.append(rolled(0), batch(1, 1))
+    await log.append(rolled(0), batch(2, 2))
+    // Only the next rollover, from its sequence 1, may move the own stream.
+    await expect(log.append(rolled(1), batch(2, 0))).rejects.toBeInstanceOf(InvariantError)
+    await expect(log.append(rolled(2), batch(1, 0))).rejects.toBeInstanceOf(InvariantError)
+    expect(store.ownStream).toBe(rolled(0))
+    await log.append(rolled(1), batch(1, 3))
+    expect(store.ownStream).toBe(rolled(1))
+    await expect(log.append(rolled(0), batch(3, 0))).rejects.toBeInstanceOf(InvariantError)
+    await log.append(rolled(1), batch(2, 4))
+    const restarted = await DeltaStreamStore.open({
+      device: device.crash(),
+      ownStream: stream(2),
+      eventualBacklogBytesMax: 1 << 20,
+    })
+    expect(await new WalDeltaLog(restarted).load()).toEqual([
+      { stream: rolled(0), batch: batch(1, 1) },
+      { stream: rolled(0), batch: batch(2, 2) },
+      { stream: rolled(1), batch: batch(1, 3) },
+      { stream: rolled(1), batch: batch(2, 4) },
+    ])
+    await restarted.close()
+    await store.close()
+  })
+
   it('the stored-batch decoder gives a batch or its typed error on random and mutated bytes (seeded)', () => {
     const random = new SeededRandom(SEED)
     const valid = encodeStoredBatch(batch(5, 7))

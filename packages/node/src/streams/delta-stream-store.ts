@@ -199,7 +199,7 @@ export class DeltaStreamStore {
     return store
   }
 
-  /** This start's own stream (changes with {@link startOwnStream}). */
+  /** The own stream appends go to: this start's first, then each rollover's ({@link startOwnStream}). */
   get ownStream(): StreamId {
     return this.#own.id
   }
@@ -411,18 +411,30 @@ export class DeltaStreamStore {
   }
 
   /**
-   * Starts a new own stream (the next dot rollover, `key.incarnation.n+1`); the previous one is
-   * kept, as every stream is, until folded and pruned.
+   * Moves the own stream to the next dot rollover of the same incarnation (`key.incarnation.n+1`,
+   * the writer's next CRDT id): later `appendOwn` calls append there, from sequence 1. The previous
+   * own stream is kept and served like any other stream (its appends in flight still settle) until
+   * folded and pruned. A crash after the move needs nothing more: the next start draws a new
+   * incarnation, and both streams of this one come back at open like any held stream (an empty one
+   * is removed).
    */
   async startOwnStream(stream: StreamId): Promise<void> {
     this.#checkOpen()
-    assert(parseStreamId(stream) !== null, 'startOwnStream: not a stream id')
+    const parsed = parseStreamId(stream)
+    const current = parseStreamId(this.#own.id)
+    assert(parsed !== null && current !== null, 'startOwnStream: not a stream id')
     if (
       this.#streams.has(stream) ||
       (await new PrefixedDevice(this.#device, prefixOf(stream)).list()).length > 0
     ) {
       throw new OwnStreamExistsError('a new own stream must not exist yet')
     }
+    assert(
+      parsed.key === current.key &&
+        parsed.incarnation === current.incarnation &&
+        parsed.rollover === current.rollover + 1,
+      'startOwnStream: the next own stream is n + 1 of the same key and incarnation',
+    )
     const state = await createStream(this.#device, this.#walOptions, stream, 1)
     this.#streams.set(stream, state)
     this.#own = state

@@ -15,8 +15,9 @@ import { decodeStoredBatch, encodeStoredBatch } from './stored-batch-codec.js'
 const LOAD_CHUNK_BYTES = 4 * 1024 * 1024
 
 /**
- * A durable `DeltaLog`: `append` resolves once the batch is fsynced in the store's own stream;
- * `load` returns every batch the store holds, each stream in order.
+ * A durable `DeltaLog`: `append` resolves once the batch is fsynced in the store's own stream
+ * (moved to the next one at a dot rollover); `load` returns every batch the store holds, each
+ * stream in order.
  *
  * @example
  * ```ts
@@ -31,7 +32,17 @@ export class WalDeltaLog implements DeltaLog {
     this.#store = store
   }
 
+  /**
+   * Appends to the store's own stream. The first batch of the next dot rollover (`n + 1`, whose
+   * sequence is 1) first moves the store's own stream there; the core appends one batch at a time,
+   * so every batch of stream n was handed to the store before the move.
+   */
   async append(stream: StreamId, batch: FoldedBatchHeader): Promise<void> {
+    if (stream !== this.#store.ownStream) {
+      assert(batch.sequence === 1, 'WalDeltaLog: a new own stream starts at sequence 1')
+      // startOwnStream refuses anything but n + 1 of the own stream's key and incarnation.
+      await this.#store.startOwnStream(stream)
+    }
     assert(stream === this.#store.ownStream, 'WalDeltaLog: append to a stream other than the own one')
     const bytes = encodeStoredBatch(batch)
     const sequence = await this.#store.appendOwn((next) => {
