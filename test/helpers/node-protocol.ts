@@ -21,6 +21,8 @@ export interface ChildStartConfig {
   readonly noQuorumTimeoutMs?: number
   /** When the logs fsync (the node's default: always). */
   readonly sync?: 'always' | 'batch' | 'none'
+  /** When the node snapshots C (the node's default: max(64 MiB, 2 × the last snapshot)). */
+  readonly snapshotPolicy?: { readonly logBytesMin?: number; readonly sizeFactor?: number }
 }
 
 /** A JSON-like value a map holds. */
