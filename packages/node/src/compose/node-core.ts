@@ -91,7 +91,14 @@ import type { DeltaLog } from './delta-log.js'
 import { EpochGrants } from './epoch-grants.js'
 import { EpochKeyWait, missingEpochsOf, SnapshotKeyWait } from './epoch-key-wait.js'
 import { BacklogFullError, NoQuorumError, StrongBatchRefusedError, WriteRefusedError } from './errors.js'
-import { type RestoredSnapshot, restoreNodeSnapshot, takeNodeSnapshot } from './node-snapshots.js'
+import {
+  captureNodeSnapshot,
+  encodeCapturedSnapshot,
+  type RestoredSnapshot,
+  restoreNodeSnapshot,
+  type TakeSnapshotOptions,
+  takeNodeSnapshot,
+} from './node-snapshots.js'
 import { PendingFolds } from './pending-folds.js'
 import { SnapshotPolicy, type SnapshotPolicyOptions } from './snapshot-policy.js'
 
@@ -143,6 +150,7 @@ export type NodeRaft = Pick<
   | 'propose'
   | 'read'
   | 'status'
+  | 'compactToState'
   | 'addLearner'
   | 'promote'
   | 'removeMember'
@@ -303,6 +311,10 @@ export class NodeCore {
   readonly #signatures: EntrySignatureCheck & BatchSignatureCheck
   /** When to snapshot C (the size of the last snapshot taken or restored). */
   readonly #snapshotPolicy: SnapshotPolicy
+  /** The index of the last snapshot taken or restored here. */
+  #snapshotIndex = 0
+  /** A snapshot captured and being encoded beside the Raft loop. */
+  #snapshotEncoding = false
   /** Signs and seals this node's items; `null` under the null envelope. */
   readonly #sealer: SealingWriter | null
   /** Opens batches for V; `null` on a keyless node. */
@@ -624,27 +636,58 @@ export class NodeCore {
   }
 
   /** A keyed node snapshots where both applied indices are equal, by the policy; a keyless one never. */
+  /**
+   * Asked by the Raft driver after each round. When the policy says so, C is captured here at its
+   * applied index (cheap) and encoded beside the loop, which goes on applying, sending and ticking
+   * (encoding a large C takes seconds: inside the loop it would stop heartbeats); the log is then
+   * compacted to it with `compactToState`. So the driver itself never snapshots on its own (`false`);
+   * it still asks `snapshot()` for a member that needs a fresh one.
+   */
   #snapshotDue(progress: SnapshotProgress): boolean {
     const applier = this.#applier
     if (applier.dataAppliedIndex === null || applier.dataAppliedIndex !== applier.appliedIndex) return false
     // Waiting for an epoch key, C's data layer is behind its public one: no snapshot here.
     if (this.#keyWait !== null) return false
-    return this.#snapshotPolicy.due(progress.logBytesSinceSnapshot)
+    if (this.#snapshotEncoding || applier.appliedIndex <= this.#snapshotIndex) return false
+    if (this.#snapshotPolicy.due(progress.logBytesSinceSnapshot)) this.#snapshotBesideTheLoop()
+    return false
   }
 
+  #snapshotBesideTheLoop(): void {
+    const raft = this.#raft
+    if (raft === null) return
+    const applied = { index: this.#applier.appliedIndex, term: this.#applier.appliedTerm }
+    const captured = captureNodeSnapshot(this.#committed, applied)
+    this.#snapshotEncoding = true
+    encodeCapturedSnapshot(captured, this.#snapshotEncodingOptions())
+      .then(async (bytes) => {
+        await raft.compactToState(applied.index, applied.term, bytes)
+        this.#snapshotPolicy.recordSnapshot(bytes.length)
+        this.#snapshotIndex = Math.max(this.#snapshotIndex, applied.index)
+      })
+      // Refused when a snapshot from the leader got there first, or the node stopped: counted.
+      .catch((error: unknown) => this.#countFailure('snapshot', error))
+      .finally(() => {
+        this.#snapshotEncoding = false
+      })
+  }
+
+  /** A snapshot the driver asks for (a member that needs a fresh one): taken inside its loop. */
   async #takeSnapshot(): Promise<Uint8Array> {
-    const sealing = this.#options.sealing
-    const bytes = await takeNodeSnapshot(
-      this.#committed,
-      { index: this.#applier.appliedIndex, term: this.#applier.appliedTerm },
-      {
-        sealing: isNullEnvelope(sealing) ? null : sealing,
-        chunkBytes: this.#options.snapshotChunkBytes ?? DEFAULT_SNAPSHOT_CHUNK_BYTES,
-        yieldNow: () => this.#yieldNow(),
-      },
-    )
+    const applied = { index: this.#applier.appliedIndex, term: this.#applier.appliedTerm }
+    const bytes = await takeNodeSnapshot(this.#committed, applied, this.#snapshotEncodingOptions())
     this.#snapshotPolicy.recordSnapshot(bytes.length)
+    this.#snapshotIndex = Math.max(this.#snapshotIndex, applied.index)
     return bytes
+  }
+
+  #snapshotEncodingOptions(): TakeSnapshotOptions {
+    const sealing = this.#options.sealing
+    return {
+      sealing: isNullEnvelope(sealing) ? null : sealing,
+      chunkBytes: this.#options.snapshotChunkBytes ?? DEFAULT_SNAPSHOT_CHUNK_BYTES,
+      yieldNow: () => this.#yieldNow(),
+    }
   }
 
   /** Replaces C, its applier and V with a Raft snapshot's (a learner catching up, a restart). */
@@ -680,6 +723,7 @@ export class NodeCore {
     if (committed.public.incarnations.current(this.#options.key) === this.#options.incarnation)
       this.#opened = true
     this.#settleRestored(restored.appliedTerm)
+    this.#snapshotIndex = restored.appliedIndex
     this.#options.onRestored?.(restored.appliedIndex)
   }
 

@@ -3,7 +3,8 @@
  * snapshot path", "Two applied indices"): C's public part in plaintext and, on a keyed node, its data
  * part — sealed with the node's newest epoch key when the node seals, plain under the null envelope.
  * The replica state, which is nearly all of a large C, is encoded and decoded in parts with a yield
- * to the event loop between parts, so a large C never holds the loop for the whole encoding.
+ * to the event loop between parts, so a large C never holds the loop for the whole encoding; a
+ * snapshot is captured at once (cheap) and encoded afterwards, so C may go on applying meanwhile.
  */
 import { type Delta, decodeDelta, encodeDelta } from '@tandem/crdt'
 import { decodeNodeSnapshot, encodeNodeSnapshot, type NodeSnapshotData } from '../codec/node-snapshot.js'
@@ -46,41 +47,62 @@ export interface TakeSnapshotOptions {
 }
 
 /**
- * Encodes `committed` (at the applied index and term given) as a node snapshot. C must not change
- * while this runs (the Raft driver applies nothing while it waits for the snapshot); it is checked
- * after every yield.
+ * C's state at one applied index, captured at once (the public part and the data layer's fields
+ * encoded, the replica's state as a fresh delta that later applies do not change), so that it can
+ * be encoded while C goes on applying.
  */
-export async function takeNodeSnapshot(
+export interface CapturedSnapshot {
+  readonly index: number
+  readonly term: number
+  readonly publicBytes: Uint8Array
+  /** `encodeDataSnapshot` of the data layer without its replica; `null` on a keyless node. */
+  readonly fieldsBytes: Uint8Array | null
+  /** The replica's state; `null` on a keyless node. */
+  readonly state: Delta | null
+}
+
+/** Captures `committed`, which is at the applied index and term given (synchronous, cheap). */
+export function captureNodeSnapshot(
   committed: CommittedState,
   applied: { readonly index: number; readonly term: number },
+): CapturedSnapshot {
+  if (committed.appliedIndex !== applied.index)
+    throw new RangeError('NodeCore: a snapshot is taken at the applied index')
+  const fields = dataSnapshotOf(committed, { replica: false })
+  return {
+    index: applied.index,
+    term: applied.term,
+    publicBytes: encodePublicSnapshot(publicSnapshotOf(committed)),
+    fieldsBytes: fields === null ? null : encodeDataSnapshot(fields),
+    state: committed.data === null ? null : committed.data.replica.state(),
+  }
+}
+
+/**
+ * Encodes a captured C as a node snapshot: the replica state in parts and the sealed segments, with
+ * a yield to the event loop between parts and between segments.
+ */
+export async function encodeCapturedSnapshot(
+  captured: CapturedSnapshot,
   options: TakeSnapshotOptions,
 ): Promise<Uint8Array> {
-  const unchanged = (): void => {
-    if (committed.appliedIndex !== applied.index)
-      throw new RangeError('NodeCore: C changed while its snapshot was being encoded')
-  }
-  unchanged()
-  const publicBytes = encodePublicSnapshot(publicSnapshotOf(committed))
+  const { index, term, publicBytes, fieldsBytes, state } = captured
   let data: NodeSnapshotData = { kind: 'none' }
-  const fields = dataSnapshotOf(committed, { replica: false })
-  if (fields !== null && committed.data !== null) {
-    const state = committed.data.replica.state()
+  if (fieldsBytes !== null && state !== null) {
     const parts: Uint8Array[] = []
     for (const part of splitReplicaState(state, options.itemsPerPart ?? SNAPSHOT_ITEMS_PER_PART)) {
       await options.yieldNow()
-      unchanged()
       parts.push(encodeDelta(part))
     }
-    const plain = encodeSnapshotDataPart({ fields: encodeDataSnapshot(fields), parts })
+    const plain = encodeSnapshotDataPart({ fields: fieldsBytes, parts })
     await options.yieldNow()
-    unchanged()
     if (options.sealing === null) data = { kind: 'plain', bytes: plain }
     else {
       data = {
         kind: 'sealed',
         segments: await sealSnapshotData(options.sealing, {
-          index: applied.index,
-          term: applied.term,
+          index,
+          term,
           publicBytes,
           dataBytes: plain,
           chunkBytes: options.chunkBytes,
@@ -89,10 +111,18 @@ export async function takeNodeSnapshot(
         }),
       }
       await options.yieldNow()
-      unchanged()
     }
   }
-  return encodeNodeSnapshot({ appliedIndex: applied.index, appliedTerm: applied.term, publicBytes, data })
+  return encodeNodeSnapshot({ appliedIndex: index, appliedTerm: term, publicBytes, data })
+}
+
+/** Captures and encodes `committed` (at the applied index and term given) as a node snapshot. */
+export function takeNodeSnapshot(
+  committed: CommittedState,
+  applied: { readonly index: number; readonly term: number },
+  options: TakeSnapshotOptions,
+): Promise<Uint8Array> {
+  return encodeCapturedSnapshot(captureNodeSnapshot(committed, applied), options)
 }
 
 /** What {@link restoreNodeSnapshot} needs. */
