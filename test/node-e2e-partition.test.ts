@@ -19,7 +19,7 @@ const noQuorumTimeoutMs = 2_000
  * Timer and event-loop lateness allowed on top of the bound, as the node's own process measures
  * the write (from receiving the request to rejecting it) on a loaded 2-core machine.
  */
-const boundSlackMs = 500
+const boundSlackMs = 1_000
 const nodeOptions = { raft: { tickMs: 50, electionTicks: 10, heartbeatTicks: 2 }, noQuorumTimeoutMs }
 
 let cluster: E2eCluster | null = null
