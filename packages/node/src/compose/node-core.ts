@@ -64,6 +64,7 @@ import {
   type MemberId,
   parseStreamId,
   type StreamId,
+  streamDotsMax,
   streamId,
   strongWriteId,
   type WriteId,
@@ -230,6 +231,12 @@ export interface NodeCoreOptions {
   readonly onRestored?: (index: number) => void
   /** Called once an own eventual batch is durable (the push to peers). */
   readonly onBatchDurable?: (stream: StreamId, batch: FoldedBatchHeader) => void
+  /**
+   * The largest dot an own stream uses (design.md: a writer starts stream n + 1 before its dots
+   * reach 2^31); default {@link streamDotsMax}. Tests and the simulator give a small one so that
+   * rollovers happen.
+   */
+  readonly streamDotsMax?: number
 }
 
 /** The result of a strong write. */
@@ -285,6 +292,8 @@ interface OutstandingBatch {
 }
 
 interface QueuedEventual {
+  /** The own stream the write's dot belongs to: a batch holds the writes of one stream only. */
+  readonly stream: StreamId
   readonly delta: Delta
   readonly stamp: StampTime
   readonly waiter: Deferred<EventualWriteResult>
@@ -323,8 +332,15 @@ export class NodeCore {
   /** Pending batches V holds or judged (`<stream>/<sequence>`); the others are offered again. */
   #inView = new Set<string>()
   readonly #pending = new PendingFolds()
-  readonly #stream: StreamId
-  readonly #replica: Replica
+  /** The own stream (and CRDT id) new eventual writes go to: `key.incarnation.n`. */
+  #stream: StreamId
+  /** The writer's replica under `#stream`, replaced at each dot rollover. */
+  #replica: Replica
+  /** n of `#stream`: the dot rollovers of this start so far. */
+  #rollover = 0
+  /** The greatest dot `#replica` has used: at `#streamDotsMax` the next write rolls over. */
+  #streamDots = 0
+  readonly #streamDotsMax: number
   #raft: NodeRaft | null = null
   #running = false
   #opened = false
@@ -353,6 +369,8 @@ export class NodeCore {
   // Eventual writes.
   #eventualQueue: QueuedEventual[] = []
   #eventualFlushScheduled = false
+  /** The stream the last batch was sealed in, and its next sequence (1 again in a new stream). */
+  #sealingStream: StreamId
   #streamNext = 1
   #queuedBytes = 0
   /** Whether an own eventual batch is being appended: the writes meanwhile form the next batch. */
@@ -389,6 +407,14 @@ export class NodeCore {
     this.#applier = this.#applierFor(committed)
     this.#view = this.#viewFor(committed)
     this.#stream = streamId(options.key, options.incarnation, 0)
+    this.#sealingStream = this.#stream
+    this.#streamDotsMax = options.streamDotsMax ?? streamDotsMax
+    if (
+      !Number.isSafeInteger(this.#streamDotsMax) ||
+      this.#streamDotsMax < 1 ||
+      this.#streamDotsMax > streamDotsMax
+    )
+      throw new RangeError(`NodeCore: streamDotsMax must be an integer in [1, ${streamDotsMax}]`)
     // The writer's clock observes C: an eventual write made after a strong write applied here is
     // stamped above it (capped at the local clock + driftMax, as V's HLC is), so it wins under LWW.
     this.#replica = new Replica({ node: this.#stream, now: () => this.#observedWallMs() })
@@ -453,7 +479,10 @@ export class NodeCore {
     return this.#view !== null
   }
 
-  /** This incarnation's delta stream. */
+  /**
+   * The delta stream this incarnation's eventual writes go to now (`key.incarnation.n`; n grows at
+   * each dot rollover). Its key and incarnation never change within a start.
+   */
   get stream(): StreamId {
     return this.#stream
   }
@@ -564,10 +593,12 @@ export class NodeCore {
     if (this.#pending.bytes + this.#queuedBytes >= backlogMax)
       return Promise.reject(new BacklogFullError('the eventual backlog is full'))
     const delta = this.#write(operation)
+    // Read after the write: it may have rolled the stream over.
+    const stream = this.#stream
     const stamp = this.#stampOf(delta)
     this.#queuedBytes += 64
     return new Promise<EventualWriteResult>((resolve, reject) => {
-      this.#eventualQueue.push({ delta, stamp, waiter: { resolve, reject } })
+      this.#eventualQueue.push({ stream, delta, stamp, waiter: { resolve, reject } })
       if (this.#eventualFlushScheduled) return
       this.#eventualFlushScheduled = true
       void Promise.resolve().then(() => this.#flushEventual())
@@ -1136,7 +1167,16 @@ export class NodeCore {
   async #flushEventual(): Promise<void> {
     this.#eventualFlushScheduled = false
     if (this.#eventualAppending) return
-    const queued = this.#eventualQueue.splice(0, EVENTUAL_WRITES_PER_BATCH_MAX)
+    // A batch is sealed in one stream: the writes queued before a rollover go first, alone.
+    const first = this.#eventualQueue[0]
+    let count = 0
+    while (
+      count < this.#eventualQueue.length &&
+      count < EVENTUAL_WRITES_PER_BATCH_MAX &&
+      this.#eventualQueue[count]?.stream === first?.stream
+    )
+      count++
+    const queued = this.#eventualQueue.splice(0, count)
     this.#queuedBytes -= queued.length * 64
     if (queued.length === 0) return
     this.#eventualAppending = true
@@ -1152,7 +1192,13 @@ export class NodeCore {
   }
 
   async #appendEventual(queued: readonly QueuedEventual[]): Promise<void> {
-    const stream = this.#stream
+    const stream = (queued[0] as QueuedEventual).stream
+    if (stream !== this.#sealingStream) {
+      // The first batch of a rollover's stream: every batch of the previous one was handed to the
+      // delta log already (one append at a time), so the log may move its own stream here.
+      this.#sealingStream = stream
+      this.#streamNext = 1
+    }
     const sequence = this.#streamNext
     let batch: FoldedBatchHeader
     try {
@@ -1182,7 +1228,17 @@ export class NodeCore {
   }
 
   #write(operation: EventualOperation): Delta {
-    const writer = this.#replica
+    if (this.#streamDots >= this.#streamDotsMax) this.#rollOver()
+    const delta = this.#writeIn(this.#replica, operation)
+    // The delta's context names the new dot (the greatest of this stream's it names).
+    const own = delta.nodes.indexOf(this.#stream)
+    const ranges = own < 0 ? undefined : delta.ranges[own]
+    const last = ranges?.[ranges.length - 1]
+    if (last !== undefined && last > this.#streamDots) this.#streamDots = last
+    return delta
+  }
+
+  #writeIn(writer: Replica, operation: EventualOperation): Delta {
     switch (operation.kind) {
       case 'map-set':
         return writer.map(operation.collection).set(operation.key, operation.value)
@@ -1195,6 +1251,29 @@ export class NodeCore {
       case 'register-set':
         return writer.register(operation.collection).set(operation.value)
     }
+  }
+
+  /**
+   * A dot rollover (design.md, "Identities"): new writes go to stream n + 1 of this incarnation,
+   * under a fresh replica of that CRDT id, before the current one's dots pass `streamDotsMax`. The
+   * writes already queued stay tagged with stream n and are sealed there first (#flushEventual).
+   */
+  #rollOver(): void {
+    this.#rollover++
+    const next = streamId(this.#options.key, this.#options.incarnation, this.#rollover)
+    // Its only merge is the carry below, of stamps this node issued: no drift bound may lower them.
+    const replica = new Replica({
+      node: next,
+      now: () => this.#observedWallMs(),
+      driftMsMax: Number.MAX_SAFE_INTEGER,
+    })
+    // The previous replica's writes carry over: the clock stays above every stamp issued so far (a
+    // later write of this writer still wins under LWW), and a set delete after the rollover still
+    // names the dots of elements added before it.
+    replica.apply(this.#replica.state(), { origin: 'remote' }, { drift: 'cap' })
+    this.#stream = next
+    this.#replica = replica
+    this.#streamDots = 0
   }
 
   /** The stamp of a write: its entry's HLC stamp, or (a set operation) the core's next stamp. */

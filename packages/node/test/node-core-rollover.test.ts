@@ -1,0 +1,295 @@
+/**
+ * Dot rollovers of eventual writes (design.md, "Identities": stream id = CRDT id = key ‖ incarnation
+ * ‖ n, a writer starting n + 1 before its dots reach 2^31), on three real RaftNodes built by `init`,
+ * `addLearner` and `promote` over raft's MemoryNetwork, with `streamDotsMax` = 5 so that a handful of
+ * writes rolls over several times. Deterministic: one seed, virtual time a millisecond at a time.
+ */
+import { ManualClock, SeededRandom } from '@tandem/base'
+import { defaultNoQuorumTimeoutMs, MemoryLogStorage, MemoryNetwork, RaftNode } from '@tandem/raft'
+import { describe, expect, it } from 'vitest'
+import { encodeCommittedSnapshot } from '../src/codec/snapshot.js'
+import { MemoryDeltaLog } from '../src/compose/delta-log.js'
+import {
+  type EventualOperation,
+  type EventualWriteResult,
+  NodeCore,
+  NULL_ENVELOPE,
+} from '../src/compose/node-core.js'
+import {
+  type Incarnation,
+  type MemberId,
+  memberId,
+  parseStreamId,
+  type StreamId,
+  streamDotsMax,
+  streamId,
+  type WriterKey,
+} from '../src/core/ids.js'
+import type { AppliedEntry } from '../src/core/log-applier.js'
+
+const TICK_MS = 10
+const ELECTION_TICKS = 10
+const NO_QUORUM_MS = defaultNoQuorumTimeoutMs(TICK_MS, ELECTION_TICKS)
+const EPOCH_MS = 1_700_000_000_000
+const DOTS_MAX = 5
+const settle = (): Promise<void> => new Promise((resolve) => setImmediate(resolve))
+
+interface Member {
+  readonly id: MemberId
+  readonly key: WriterKey
+  readonly storage: MemoryLogStorage
+  readonly deltaLog: MemoryDeltaLog
+  core: NodeCore
+  raft: RaftNode<AppliedEntry> | null
+}
+
+class Cluster {
+  readonly clock = new ManualClock(0)
+  readonly network = new MemoryNetwork()
+  readonly random: SeededRandom
+  readonly members: Member[]
+
+  constructor(seed: number) {
+    this.random = new SeededRandom(seed)
+    this.members = ['A', 'B', 'C'].map((name, index) => {
+      const id = memberId(`SimPeerNodeNumberAbc${name}`, name.toLowerCase().repeat(16))
+      const member: Member = {
+        id,
+        key: String(index + 1).repeat(64) as WriterKey,
+        storage: index === 0 ? new MemoryLogStorage({ voters: [id] }) : new MemoryLogStorage(),
+        deltaLog: new MemoryDeltaLog(),
+        core: null as unknown as NodeCore,
+        raft: null,
+      }
+      member.core = this.core(member, index === 0)
+      return member
+    })
+  }
+
+  core(member: Member, founder: boolean): NodeCore {
+    const incarnation = this.random
+      .bytes(16)
+      .reduce((hex, byte) => hex + byte.toString(16).padStart(2, '0'), '') as Incarnation
+    return new NodeCore({
+      member: member.id,
+      key: member.key,
+      incarnation,
+      clock: this.clock,
+      // One wall millisecond for many writes: stamps differ by their logical part only.
+      wallClock: () => EPOCH_MS + this.clock.now(),
+      deltaLog: member.deltaLog,
+      sealing: NULL_ENVELOPE,
+      noQuorumTimeoutMs: NO_QUORUM_MS,
+      streamDotsMax: DOTS_MAX,
+      ...(founder ? { init: true } : {}),
+      createRaft: (parts) => {
+        const raft = new RaftNode<AppliedEntry>({
+          id: member.id,
+          storage: member.storage,
+          transport: this.network.transport(member.id),
+          snapshotTransport: this.network.snapshotTransport(member.id),
+          clock: this.clock,
+          random: new SeededRandom(this.random.nextInt(2 ** 30)),
+          tickMs: TICK_MS,
+          electionTicks: ELECTION_TICKS,
+          ...parts,
+        })
+        member.raft = raft
+        return raft
+      },
+    })
+  }
+
+  async start(): Promise<void> {
+    const [founder, ...joiners] = this.members as [Member, ...Member[]]
+    await founder.core.start()
+    await this.runUntil(() => founder.core.opened, 10_000, 'the founder opening')
+    for (const joiner of joiners) {
+      await joiner.core.start()
+      await this.settled(founder.core.addLearner(joiner.id, joiner.key, { keyed: true }))
+      await this.settled(founder.core.promote(joiner.id))
+    }
+    await this.runUntil(() => this.members.every((m) => m.core.opened), 10_000, 'every node opening')
+  }
+
+  async restart(member: Member): Promise<void> {
+    member.core.halt()
+    await this.settled(member.raft?.stop() ?? Promise.resolve())
+    member.core = this.core(member, false)
+    await member.core.start()
+  }
+
+  async runUntil(predicate: () => boolean, msMax: number, what: string): Promise<void> {
+    for (let elapsed = 0; elapsed < msMax; elapsed++) {
+      if (predicate()) return
+      this.clock.advance(1)
+      await settle()
+    }
+    if (!predicate()) throw new Error(`${what} did not happen within ${msMax} ms`)
+  }
+
+  /** Settles `promises` without moving virtual time (the delta log is in memory: no wait). */
+  async writes<T>(promises: Promise<T>[]): Promise<T[]> {
+    const results = await Promise.all(promises)
+    await settle()
+    return results
+  }
+
+  async settled<T>(promise: Promise<T>): Promise<T> {
+    let outcome: { ok: true; value: T } | { ok: false; error: unknown } | null = null
+    promise.then(
+      (value) => {
+        outcome = { ok: true, value }
+      },
+      (error: unknown) => {
+        outcome = { ok: false, error }
+      },
+    )
+    await this.runUntil(() => outcome !== null, 10_000, 'a call settling')
+    const done = outcome as unknown as { ok: true; value: T } | { ok: false; error: unknown }
+    if (!done.ok) throw done.error
+    return done.value
+  }
+
+  follower(): Member {
+    const follower = this.members.find((member) => !member.core.leading)
+    if (follower === undefined) throw new Error('no follower')
+    return follower
+  }
+
+  async stopAll(): Promise<void> {
+    for (const member of this.members) member.core.halt()
+    for (const member of this.members) await member.raft?.stop()
+  }
+}
+
+function streamOf(ack: EventualWriteResult): StreamId {
+  return ack.writeId.split('/')[0] as StreamId
+}
+
+describe('NodeCore dot rollovers', () => {
+  it('23 writes roll over streams 0..4; a restart starts a new incarnation at n = 0; every write folds on every node into a byte-identical C', async () => {
+    const cluster = new Cluster(41)
+    await cluster.start()
+    const writer = cluster.follower()
+    const firstIncarnation = parseStreamId(writer.core.stream)?.incarnation
+    expect(writer.core.stream).toBe(streamId(writer.key, firstIncarnation as Incarnation, 0))
+    // 23 map writes, a set add (stream 0) and a set delete (stream 1) that names the add's dot.
+    // Writes 3 and 4 overwrite one key across the 0 → 1 rollover at the same wall millisecond: the
+    // later must still win (the new replica's clock carries the old one's stamps).
+    const operations: EventualOperation[] = []
+    for (let index = 0; index < 23; index++) {
+      const key = index === 3 || index === 4 ? 'same' : `k${index}`
+      operations.push({ kind: 'map-set', collection: 'm', key, value: index })
+      if (index === 2) operations.push({ kind: 'set-add', collection: 's', element: 'x' })
+      if (index === 7) operations.push({ kind: 'set-delete', collection: 's', element: 'x' })
+    }
+    const deletePosition = operations.findIndex((operation) => operation.kind === 'set-delete')
+    // Groups of 7 issued at once: the queue then holds writes of two streams, sealed apart.
+    const acks: EventualWriteResult[] = []
+    for (let from = 0; from < operations.length; from += 7) {
+      const group = operations.slice(from, from + 7)
+      acks.push(...(await cluster.writes(group.map((operation) => writer.core.eventual(operation)))))
+    }
+    expect(acks).toHaveLength(25)
+    // The set delete uses no dot; the 24 others use one each, five to a stream.
+    const dotted = acks.filter((_, position) => position !== deletePosition)
+    dotted.forEach((ack, position) => {
+      expect(parseStreamId(streamOf(ack))?.rollover).toBe(Math.floor(position / DOTS_MAX))
+    })
+    expect(parseStreamId(streamOf(acks[deletePosition] as EventualWriteResult))?.rollover).toBe(1)
+    expect(parseStreamId(writer.core.stream)?.rollover).toBe(4)
+    expect(new Set(acks.map((ack) => ack.writeId)).size).toBe(acks.length)
+    // A batch holds one stream's writes: every stream's sequences start at 1.
+    for (const ack of acks) expect(Number(ack.writeId.split('/')[1])).toBeLessThanOrEqual(DOTS_MAX)
+    expect(writer.core.view.map('m').get('same')).toBe(4)
+    expect(writer.core.view.set('s').has('x')).toBe(false)
+
+    // A restart before anything folded: a new incarnation at n = 0, the five streams reloaded.
+    const pendingBefore = writer.core.pendingBatches.count
+    await cluster.restart(writer)
+    await cluster.runUntil(() => writer.core.opened, 5_000, 'the new incarnation opening')
+    const secondIncarnation = parseStreamId(writer.core.stream)?.incarnation
+    expect(secondIncarnation).not.toBe(firstIncarnation)
+    expect(writer.core.stream).toBe(streamId(writer.key, secondIncarnation as Incarnation, 0))
+    expect(writer.core.pendingBatches.count).toBe(pendingBefore)
+    const more = await cluster.writes(
+      Array.from({ length: 7 }, (_, index) =>
+        writer.core.eventual({ kind: 'map-set', collection: 'm', key: `after${index}`, value: index }),
+      ),
+    )
+    expect(more.map((ack) => parseStreamId(streamOf(ack))?.rollover)).toEqual([0, 0, 0, 0, 0, 1, 1])
+    expect(more.every((ack) => parseStreamId(streamOf(ack))?.incarnation === secondIncarnation)).toBe(true)
+    const all = [...acks, ...more]
+    expect(new Set(all.map((ack) => ack.writeId)).size).toBe(all.length)
+
+    // The push: every durable batch to every other node; the leader folds them all.
+    for (const member of cluster.members) {
+      if (member === writer) continue
+      for (const { stream, batch } of writer.core.pendingEntries()) member.core.receiveBatch(stream, batch)
+    }
+    const streams = new Set(all.map(streamOf))
+    expect(streams.size).toBe(7)
+    await cluster.runUntil(
+      () =>
+        cluster.members.every((member) =>
+          all.every((ack) => {
+            const [stream, sequence] = ack.writeId.split('/') as [StreamId, string]
+            return member.core.committed.public.highWaters.highWater(stream) >= Number(sequence)
+          }),
+        ),
+      10_000,
+      'every batch folding on every node',
+    )
+    await cluster.runUntil(
+      () => new Set(cluster.members.map((m) => m.core.applier.appliedIndex)).size === 1,
+      5_000,
+      'every node at one index',
+    )
+    const encoded = cluster.members.map((member) => encodeCommittedSnapshot(member.core.committed))
+    const [first, ...others] = encoded as [(typeof encoded)[number], ...typeof encoded]
+    for (const other of others) {
+      expect(other.appliedIndex).toBe(first.appliedIndex)
+      expect(Buffer.from(other.publicBytes).equals(Buffer.from(first.publicBytes))).toBe(true)
+      expect(first.dataBytes).not.toBeNull()
+      expect(
+        Buffer.from(other.dataBytes as Uint8Array).equals(Buffer.from(first.dataBytes as Uint8Array)),
+      ).toBe(true)
+    }
+    for (const member of cluster.members) {
+      const data = member.core.committed.data
+      expect(data?.mapValue('m', 'same')).toBe(4)
+      for (let index = 0; index < 23; index++) {
+        if (index !== 3 && index !== 4) expect(data?.mapValue('m', `k${index}`)).toBe(index)
+      }
+      for (let index = 0; index < 7; index++) expect(data?.mapValue('m', `after${index}`)).toBe(index)
+      expect(member.core.view.set('s').has('x')).toBe(false)
+      expect(member.core.pendingBatches.count).toBe(0)
+    }
+    await cluster.stopAll()
+  })
+
+  it('refuses a streamDotsMax outside [1, 2^31 − 1]', () => {
+    const cluster = new Cluster(1)
+    const member = cluster.members[1] as Member
+    for (const bad of [0, 1.5, streamDotsMax + 1]) {
+      expect(
+        () =>
+          new NodeCore({
+            member: member.id,
+            key: member.key,
+            incarnation: 'a'.repeat(32) as Incarnation,
+            clock: cluster.clock,
+            wallClock: () => EPOCH_MS,
+            deltaLog: new MemoryDeltaLog(),
+            sealing: NULL_ENVELOPE,
+            noQuorumTimeoutMs: NO_QUORUM_MS,
+            streamDotsMax: bad,
+            createRaft: () => {
+              throw new Error('not started')
+            },
+          }),
+      ).toThrow(RangeError)
+    }
+  })
+})
