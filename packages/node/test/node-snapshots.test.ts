@@ -17,7 +17,12 @@ import {
   mergeReplicaParts,
   splitReplicaState,
 } from '../src/codec/snapshot-data-part.js'
-import { restoreNodeSnapshot, takeNodeSnapshot } from '../src/compose/node-snapshots.js'
+import {
+  captureNodeSnapshot,
+  encodeCapturedSnapshot,
+  restoreNodeSnapshot,
+  takeNodeSnapshot,
+} from '../src/compose/node-snapshots.js'
 import { MalformedOperationError } from '../src/errors.js'
 import {
   applyAll,
@@ -228,6 +233,49 @@ describe('node snapshots', () => {
         { ...(first as Delta), nodes: [...(first as Delta).nodes, 'other'] },
       ]),
     ).toThrow(MalformedOperationError)
+  })
+
+  it('a capture is C at its index: entries applied after it (overwrites, deletes) change nothing in what it encodes', async () => {
+    const entries = log().map((items) => encodeLogEntry(renderNull(items)))
+    const node = nullNode(true)
+    applyAll([node], entries)
+    const index = entries.length
+    const expected = encodeCommittedSnapshot(node.committed)
+    const captured = captureNodeSnapshot(node.committed, { index, term: 1 })
+    // a's next sequences overwrite and delete keys the capture holds.
+    const later: LogicalItem[][] = [1, 2, 3, 4].map((n) => [
+      {
+        kind: 'strong',
+        by: 'a',
+        sequence: 10 + n,
+        operations: [
+          n % 2 === 0
+            ? { kind: 'map-delete', collection: carts, key: `k${n}` }
+            : { kind: 'map-set', collection: carts, key: `k${n}`, value: 'later' },
+        ],
+      },
+    ])
+    applyAll(
+      [node],
+      later.map((items) => encodeLogEntry(renderNull(items))),
+      index + 1,
+    )
+    expect(node.committed.data?.mapValue('carts', 'k1')).toBe('later')
+    const bytes = await encodeCapturedSnapshot(captured, {
+      sealing: null,
+      chunkBytes: 1024,
+      itemsPerPart: 4,
+      yieldNow: noYield,
+    })
+    const restored = await restoreNodeSnapshot(bytes, {
+      signatures: unverifiedSignatures,
+      opener: plaintextBatchOpener,
+      sealing: null,
+    })
+    const copy = encodeCommittedSnapshot(restored.committed)
+    expect(copy.appliedIndex).toBe(index)
+    expect(hex(copy.publicBytes)).toBe(hex(expected.publicBytes))
+    expect(hex(copy.dataBytes)).toBe(hex(expected.dataBytes))
   })
 
   it('the container decoder: round trip, and only MalformedOperationError for fuzzed bytes (seeded)', () => {
