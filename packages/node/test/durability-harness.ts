@@ -29,6 +29,8 @@ export class DurabilityChild {
   readonly child: ChildProcess
   /** Every acknowledgement received, in arrival order (also those arriving after a kill). */
   readonly acks: Ack[] = []
+  /** Writes of the write loops that failed (not acknowledged), as `<key>: <error>`. */
+  readonly writeFailures: string[] = []
   readonly ready: Promise<Ready>
   /** Resolves once the child imported the package (its `createNode` runs from then on). */
   readonly imported: Promise<unknown>
@@ -142,6 +144,10 @@ export class DurabilityChild {
     if (report.type === 'ack') {
       this.acks.push({ key: report.key, value: report.value, writeId: report.writeId })
       this.#onAck?.()
+      return
+    }
+    if (report.type === 'write-failed') {
+      this.writeFailures.push(`${report.key}: ${report.message}`)
       return
     }
     if (report.type === 'result') {

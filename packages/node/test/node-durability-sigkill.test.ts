@@ -22,10 +22,13 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { SeededRandom } from '@tandem/base'
 import { afterAll, describe, expect, it } from 'vitest'
+import { type JoinOptions, nodeIdentity } from '../src/index.js'
 import { type Ack, DurabilityChild, streamOfWriteId } from './durability-harness.js'
 
 const SEED = Number(process.env.TANDEM_SEED ?? 20261207)
 const KILLS = Number(process.env.TANDEM_DURABILITY_KILLS ?? 100)
+/** SIGKILLs of the follower of a three-process cluster (the second test). */
+const FOLLOWER_KILLS = Number(process.env.TANDEM_DURABILITY_FOLLOWER_KILLS ?? 20)
 /** Independent single-node clusters killed side by side, KILLS / LANES kills each. */
 const LANES = Number(process.env.TANDEM_DURABILITY_LANES ?? 2)
 const MAP = 'durable'
@@ -99,9 +102,22 @@ interface LaneResult {
  * by side (each child waits on fsyncs and timers much of the time).
  */
 async function runLane(lane: number, kills: number): Promise<LaneResult> {
-  const random = new SeededRandom((SEED + lane * 0x9e3779b9) >>> 0)
   const dataDir = await mkdtemp(join(tmpdir(), `tandem-durability-sigkill-${lane}-`))
   directories.push(dataDir)
+  return killRepeatedly(`lane ${lane}`, lane, kills, (label) => new DurabilityChild(config(dataDir), label))
+}
+
+/**
+ * Starts the victim `kills` times (each start by `create`), kills it at a seeded moment, and checks
+ * after every start; then starts it once more for the final check.
+ */
+async function killRepeatedly(
+  name: string,
+  lane: number,
+  kills: number,
+  create: (label: string) => DurabilityChild,
+): Promise<LaneResult> {
+  const random = new SeededRandom((SEED + lane * 0x9e3779b9) >>> 0)
   const acked = new Map<string, Ack>()
   const writeIds = new Set<string>()
   const streams = new Set<string>()
@@ -114,7 +130,7 @@ async function runLane(lane: number, kills: number): Promise<LaneResult> {
   const startMs: number[] = []
 
   const launch = (label: string) => {
-    const child = new DurabilityChild(config(dataDir), `lane ${lane} ${label}`)
+    const child = create(`${name} ${label}`)
     running.add(child)
     void child.exited.then(() => running.delete(child))
     return child
@@ -124,20 +140,24 @@ async function runLane(lane: number, kills: number): Promise<LaneResult> {
     const runStreams = new Set<string>()
     for (const ack of child.acks) {
       if (writeIds.has(ack.writeId))
-        throw new Error(`lane ${lane} run ${run}: write id ${ack.writeId} acknowledged twice`)
+        throw new Error(`${name} run ${run}: write id ${ack.writeId} acknowledged twice`)
       writeIds.add(ack.writeId)
       runStreams.add(streamOfWriteId(ack.writeId))
       acked.set(ack.key, ack)
       unchecked.push(ack)
     }
+    // An eventual write works alone and offline: none may fail here (only be cut off by the kill).
+    if (child.writeFailures.length > 0)
+      throw new Error(
+        `${name} run ${run}: eventual writes failed: ${child.writeFailures.slice(0, 3).join('; ')}`,
+      )
     totalAcks += child.acks.length
     if (child.acks.length > 0) runsWithAcks++
     for (const stream of runStreams)
       if (streams.has(stream))
-        throw new Error(`lane ${lane} run ${run}: stream ${stream} was written by an earlier run`)
+        throw new Error(`${name} run ${run}: stream ${stream} was written by an earlier run`)
     // One start = one incarnation = one stream (no dot rollover at these counts).
-    if (runStreams.size > 1)
-      throw new Error(`lane ${lane} run ${run}: one start wrote ${runStreams.size} streams`)
+    if (runStreams.size > 1) throw new Error(`${name} run ${run}: one start wrote ${runStreams.size} streams`)
     for (const stream of runStreams) streams.add(stream)
   }
 
@@ -160,7 +180,7 @@ async function runLane(lane: number, kills: number): Promise<LaneResult> {
     }
     const ready = await child.ready
     startMs.push(ready.startMs)
-    const context = `lane ${lane} run ${run} (after ${killed} kills)`
+    const context = `${name} run ${run} (after ${killed} kills)`
     await checkLocal(child, acked, context)
     const everything = [...acked.values()]
     const older: Ack[] = []
@@ -178,12 +198,12 @@ async function runLane(lane: number, kills: number): Promise<LaneResult> {
 
   const final = launch('final')
   await final.ready
-  await checkLocal(final, acked, `lane ${lane} final`)
-  const finalWaitMs = await checkLinearizable(final, [...acked.values()], `lane ${lane} final (every write)`)
+  await checkLocal(final, acked, `${name} final`)
+  const finalWaitMs = await checkLinearizable(final, [...acked.values()], `${name} final (every write)`)
   await final.stop()
   if (writeIds.size !== totalAcks || acked.size !== totalAcks)
     throw new Error(
-      `lane ${lane}: ${totalAcks} acknowledgements but ${writeIds.size} write ids, ${acked.size} keys`,
+      `${name}: ${totalAcks} acknowledgements but ${writeIds.size} write ids, ${acked.size} keys`,
     )
   return {
     kills: killed,
@@ -228,4 +248,77 @@ describe('SIGKILL durability of eventual writes through createNode', () => {
       expect(lane.acks).toBeGreaterThan(0)
     }
   }, 900_000)
+
+  it(`loses no acknowledged eventual write over ${FOLLOWER_KILLS} SIGKILLs of a follower of a three-process cluster`, async () => {
+    const began = performance.now()
+    const base = await mkdtemp(join(tmpdir(), 'tandem-durability-sigkill-follower-'))
+    directories.push(base)
+    const clusterConfig = (dataDir: string) => ({
+      ...config(dataDir),
+      init: false,
+      raft: { tickMs: 20, electionTicks: 10, heartbeatTicks: 2 },
+    })
+    const n0 = new DurabilityChild({ ...clusterConfig(join(base, 'n0')), init: true }, 'n0')
+    running.add(n0)
+    await n0.ready
+    const voters = [n0]
+    const victimDir = join(base, 'n2')
+    let victimJoin: JoinOptions | null = null
+    for (const name of ['n1', 'n2']) {
+      const dataDir = join(base, name)
+      const { memberId } = await nodeIdentity(dataDir)
+      const joinOptions = await n0.call<JoinOptions>({ op: 'addLearner', memberId, addresses: [] })
+      if (name === 'n2') {
+        victimJoin = joinOptions
+        continue
+      }
+      const child = new DurabilityChild({ ...clusterConfig(dataDir), join: joinOptions }, name)
+      running.add(child)
+      await child.ready
+      await n0.call({ op: 'promote', memberId })
+      voters.push(child)
+    }
+    // The victim joins on its first start, then restarts on the same port (peers know the address).
+    let listen: string[] | null = null
+    let promoted = false
+    const victimId = (await nodeIdentity(victimDir)).memberId
+    const create = (label: string) => {
+      if (victimJoin === null) throw new Error('the victim was not added')
+      const options = {
+        ...clusterConfig(victimDir),
+        ...(listen === null ? { join: victimJoin } : { listen }),
+      }
+      const child = new DurabilityChild(options, label)
+      running.add(child)
+      void child.ready
+        .then(async (ready) => {
+          listen ??= ready.addresses
+            .filter((address) => address.includes('/tcp/'))
+            .map((address) => address.replace(/\/p2p\/[^/]+$/, ''))
+          if (!promoted) {
+            promoted = true
+            await n0.call({ op: 'promote', memberId: victimId })
+          }
+        })
+        .catch(() => undefined)
+      return child
+    }
+    let result: LaneResult
+    try {
+      result = await killRepeatedly('follower', 0x51, FOLLOWER_KILLS, create)
+    } catch (error) {
+      if (error instanceof Error && !error.message.includes(`seed ${SEED}`))
+        error.message = `${error.message} (${replayHint()})`
+      throw error
+    }
+    const totalMs = performance.now() - began
+    console.log(
+      `node-durability-sigkill (follower of 3): seed ${SEED}: ${result.kills} SIGKILLs (${result.startKills} during a start), ` +
+        `${result.acks} acknowledged eventual writes, 0 lost, ${result.streams} streams, ` +
+        `${(totalMs / 1000).toFixed(1)} s, ${((result.kills * 60_000) / totalMs).toFixed(1)} kills/min`,
+    )
+    for (const voter of voters) await voter.stop()
+    expect(result.kills).toBe(FOLLOWER_KILLS)
+    expect(result.streams).toBe(result.runsWithAcks)
+  }, 600_000)
 })
