@@ -400,6 +400,8 @@ export class NodeCluster implements ClusterUnderTest {
       ...this.sealingOf(slot),
       noQuorumTimeoutMs: defaultNoQuorumTimeoutMs(raftSettings.tickMs, raftSettings.electionTicks),
       snapshotPolicy: NODE_SIM_SNAPSHOT_POLICY,
+      // A small dot bound (2^31 − 1 in a node), so that most seeds roll eventual streams over.
+      streamDotsMax: 5,
       ...(founder ? { init: true } : {}),
       onApplied: (entry: AppliedEntry) => {
         if (slot.core === core && core !== null) this.checker.observeApplied(slot.nodeId, core, entry)
