@@ -10,6 +10,7 @@ import {
   type Incarnation,
   LocalView,
   memberId,
+  NULL_EPOCH_WRAP,
   plaintextBatchOpener,
   type StrongOperation,
   streamId,
@@ -25,7 +26,11 @@ const committed = new CommittedState({ signatures: unverifiedSignatures, opener:
 const member = memberId('12D3KooWGzxzKZYveHXtpG6AsrUJBcWxHBFS2HsEoGTxrMLvKXtf', '0123456789abcdef')
 let index = 0
 let sequence = 0
-committed.applyControl({ index: ++index, signer: key, operation: { kind: 'init', member, key } })
+committed.applyControl({
+  index: ++index,
+  signer: key,
+  operation: { kind: 'init', member, key, wrapped: NULL_EPOCH_WRAP },
+})
 committed.applyControl({
   index: ++index,
   signer: key,
