@@ -2,13 +2,16 @@
  * Dot rollovers of eventual writes (design.md, "Identities": stream id = CRDT id = key ‖ incarnation
  * ‖ n, a writer starting n + 1 before its dots reach 2^31), on three real RaftNodes built by `init`,
  * `addLearner` and `promote` over raft's MemoryNetwork, with `streamDotsMax` = 5 so that a handful of
- * writes rolls over several times. Deterministic: one seed, virtual time a millisecond at a time.
+ * writes rolls over several times; the delta log in memory, or on the WAL (`WalDeltaLog` over a
+ * `DeltaStreamStore` on a crashable `MemoryDevice`). Deterministic: one seed, virtual time a
+ * millisecond at a time.
  */
 import { ManualClock, SeededRandom } from '@tandem/base'
 import { defaultNoQuorumTimeoutMs, MemoryLogStorage, MemoryNetwork, RaftNode } from '@tandem/raft'
+import { MemoryDevice } from '@tandem/wal/pure'
 import { describe, expect, it } from 'vitest'
 import { encodeCommittedSnapshot } from '../src/codec/snapshot.js'
-import { MemoryDeltaLog } from '../src/compose/delta-log.js'
+import { type DeltaLog, MemoryDeltaLog } from '../src/compose/delta-log.js'
 import {
   type EventualOperation,
   type EventualWriteResult,
@@ -26,6 +29,8 @@ import {
   type WriterKey,
 } from '../src/core/ids.js'
 import type { AppliedEntry } from '../src/core/log-applier.js'
+import { DeltaStreamStore } from '../src/streams/delta-stream-store.js'
+import { WalDeltaLog } from '../src/streams/wal-delta-log.js'
 
 const TICK_MS = 10
 const ELECTION_TICKS = 10
@@ -39,6 +44,9 @@ interface Member {
   readonly key: WriterKey
   readonly storage: MemoryLogStorage
   readonly deltaLog: MemoryDeltaLog
+  /** The delta device under `durable`: a `DeltaStreamStore` on it per start. */
+  device: MemoryDevice
+  store: DeltaStreamStore | null
   core: NodeCore
   raft: RaftNode<AppliedEntry> | null
 }
@@ -49,7 +57,11 @@ class Cluster {
   readonly random: SeededRandom
   readonly members: Member[]
 
-  constructor(seed: number) {
+  /** `durable`: each start's delta log is a WalDeltaLog on a DeltaStreamStore; else in memory. */
+  constructor(
+    seed: number,
+    readonly durable = false,
+  ) {
     this.random = new SeededRandom(seed)
     this.members = ['A', 'B', 'C'].map((name, index) => {
       const id = memberId(`SimPeerNodeNumberAbc${name}`, name.toLowerCase().repeat(16))
@@ -58,18 +70,28 @@ class Cluster {
         key: String(index + 1).repeat(64) as WriterKey,
         storage: index === 0 ? new MemoryLogStorage({ voters: [id] }) : new MemoryLogStorage(),
         deltaLog: new MemoryDeltaLog(),
+        device: new MemoryDevice(),
+        store: null,
         core: null as unknown as NodeCore,
         raft: null,
       }
-      member.core = this.core(member, index === 0)
       return member
     })
   }
 
-  core(member: Member, founder: boolean): NodeCore {
+  async core(member: Member, founder: boolean): Promise<NodeCore> {
     const incarnation = this.random
       .bytes(16)
       .reduce((hex, byte) => hex + byte.toString(16).padStart(2, '0'), '') as Incarnation
+    let deltaLog: DeltaLog = member.deltaLog
+    if (this.durable) {
+      member.store = await DeltaStreamStore.open({
+        device: member.device,
+        ownStream: streamId(member.key, incarnation, 0),
+        eventualBacklogBytesMax: 1 << 20,
+      })
+      deltaLog = new WalDeltaLog(member.store)
+    }
     return new NodeCore({
       member: member.id,
       key: member.key,
@@ -77,7 +99,7 @@ class Cluster {
       clock: this.clock,
       // One wall millisecond for many writes: stamps differ by their logical part only.
       wallClock: () => EPOCH_MS + this.clock.now(),
-      deltaLog: member.deltaLog,
+      deltaLog,
       sealing: NULL_ENVELOPE,
       noQuorumTimeoutMs: NO_QUORUM_MS,
       streamDotsMax: DOTS_MAX,
@@ -102,6 +124,7 @@ class Cluster {
 
   async start(): Promise<void> {
     const [founder, ...joiners] = this.members as [Member, ...Member[]]
+    for (const [index, member] of this.members.entries()) member.core = await this.core(member, index === 0)
     await founder.core.start()
     await this.runUntil(() => founder.core.opened, 10_000, 'the founder opening')
     for (const joiner of joiners) {
@@ -112,10 +135,12 @@ class Cluster {
     await this.runUntil(() => this.members.every((m) => m.core.opened), 10_000, 'every node opening')
   }
 
-  async restart(member: Member): Promise<void> {
+  /** A new incarnation over the same Raft disk and delta log; `powerCut`: only what was fsynced stays. */
+  async restart(member: Member, powerCut = false): Promise<void> {
     member.core.halt()
     await this.settled(member.raft?.stop() ?? Promise.resolve())
-    member.core = this.core(member, false)
+    if (powerCut) member.device = member.device.crash()
+    member.core = await this.core(member, false)
     await member.core.start()
   }
 
@@ -266,6 +291,50 @@ describe('NodeCore dot rollovers', () => {
       expect(member.core.view.set('s').has('x')).toBe(false)
       expect(member.core.pendingBatches.count).toBe(0)
     }
+    await cluster.stopAll()
+  })
+
+  it('on the durable delta streams: the store moves with each rollover, and after a power cut every acknowledged write comes back and folds', async () => {
+    const cluster = new Cluster(43, true)
+    await cluster.start()
+    const writer = cluster.follower()
+    const write = (key: string) => writer.core.eventual({ kind: 'map-set', collection: 'm', key, value: key })
+    const before = await cluster.writes(Array.from({ length: 12 }, (_, index) => write(`b${index}`)))
+    expect(before.map((ack) => parseStreamId(streamOf(ack))?.rollover)).toEqual([
+      0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 2, 2,
+    ])
+    const store = writer.store as DeltaStreamStore
+    expect(store.ownStream).toBe(writer.core.stream)
+    expect(store.streams().map((held) => [parseStreamId(held.stream)?.rollover, held.heldThrough])).toEqual([
+      [0, 1],
+      [1, 1],
+      [2, 1],
+    ])
+    // A power cut right after the acknowledgements: nothing was pushed or folded.
+    await cluster.restart(writer, true)
+    await cluster.runUntil(() => writer.core.opened, 5_000, 'the new incarnation opening')
+    expect(parseStreamId(writer.core.stream)?.rollover).toBe(0)
+    expect(writer.core.pendingBatches.count).toBe(3)
+    const after = await cluster.writes(Array.from({ length: 6 }, (_, index) => write(`a${index}`)))
+    expect(after.map((ack) => parseStreamId(streamOf(ack))?.rollover)).toEqual([0, 0, 0, 0, 0, 1])
+    expect((writer.store as DeltaStreamStore).ownStream).toBe(writer.core.stream)
+    const all = [...before, ...after]
+    expect(new Set(all.map((ack) => ack.writeId)).size).toBe(all.length)
+    for (const member of cluster.members) {
+      if (member === writer) continue
+      for (const { stream, batch } of writer.core.pendingEntries()) member.core.receiveBatch(stream, batch)
+    }
+    await cluster.runUntil(
+      () =>
+        cluster.members.every((member) =>
+          [
+            ...Array.from({ length: 12 }, (_, i) => `b${i}`),
+            ...Array.from({ length: 6 }, (_, i) => `a${i}`),
+          ].every((key) => member.core.committed.data?.mapValue('m', key) === key),
+        ),
+      10_000,
+      'every write folding on every node',
+    )
     await cluster.stopAll()
   })
 
