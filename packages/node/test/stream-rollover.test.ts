@@ -199,36 +199,31 @@ describe('NodeCore dot rollovers', () => {
     const writer = cluster.follower()
     const firstIncarnation = parseStreamId(writer.core.stream)?.incarnation
     expect(writer.core.stream).toBe(streamId(writer.key, firstIncarnation as Incarnation, 0))
-    // 23 map writes, a set add (stream 0) and a set delete (stream 1) that names the add's dot.
-    // Writes 3 and 4 overwrite one key across the 0 → 1 rollover at the same wall millisecond: the
-    // later must still win (the new replica's clock carries the old one's stamps).
+    // 23 map writes and a set add. Writes 4 and 5 overwrite one key across the 0 → 1 rollover at
+    // the same wall millisecond: the later must still win (the new replica's clock carries on).
     const operations: EventualOperation[] = []
     for (let index = 0; index < 23; index++) {
-      const key = index === 3 || index === 4 ? 'same' : `k${index}`
+      const key = index === 4 || index === 5 ? 'same' : `k${index}`
       operations.push({ kind: 'map-set', collection: 'm', key, value: index })
-      if (index === 2) operations.push({ kind: 'set-add', collection: 's', element: 'x' })
-      if (index === 7) operations.push({ kind: 'set-delete', collection: 's', element: 'x' })
+      if (index === 8) operations.push({ kind: 'set-add', collection: 's', element: 'x' })
     }
-    const deletePosition = operations.findIndex((operation) => operation.kind === 'set-delete')
     // Groups of 7 issued at once: the queue then holds writes of two streams, sealed apart.
     const acks: EventualWriteResult[] = []
     for (let from = 0; from < operations.length; from += 7) {
       const group = operations.slice(from, from + 7)
       acks.push(...(await cluster.writes(group.map((operation) => writer.core.eventual(operation)))))
     }
-    expect(acks).toHaveLength(25)
-    // The set delete uses no dot; the 24 others use one each, five to a stream.
-    const dotted = acks.filter((_, position) => position !== deletePosition)
-    dotted.forEach((ack, position) => {
+    expect(acks).toHaveLength(24)
+    // One dot each, five to a stream: 24 writes over streams 0..4.
+    acks.forEach((ack, position) => {
       expect(parseStreamId(streamOf(ack))?.rollover).toBe(Math.floor(position / DOTS_MAX))
     })
-    expect(parseStreamId(streamOf(acks[deletePosition] as EventualWriteResult))?.rollover).toBe(1)
     expect(parseStreamId(writer.core.stream)?.rollover).toBe(4)
     expect(new Set(acks.map((ack) => ack.writeId)).size).toBe(acks.length)
     // A batch holds one stream's writes: every stream's sequences start at 1.
     for (const ack of acks) expect(Number(ack.writeId.split('/')[1])).toBeLessThanOrEqual(DOTS_MAX)
-    expect(writer.core.view.map('m').get('same')).toBe(4)
-    expect(writer.core.view.set('s').has('x')).toBe(false)
+    expect(writer.core.view.map('m').get('same')).toBe(5)
+    expect(writer.core.view.set('s').has('x')).toBe(true)
 
     // A restart before anything folded: a new incarnation at n = 0, the five streams reloaded.
     const pendingBefore = writer.core.pendingBatches.count
@@ -283,13 +278,55 @@ describe('NodeCore dot rollovers', () => {
     }
     for (const member of cluster.members) {
       const data = member.core.committed.data
-      expect(data?.mapValue('m', 'same')).toBe(4)
+      expect(data?.mapValue('m', 'same')).toBe(5)
       for (let index = 0; index < 23; index++) {
-        if (index !== 3 && index !== 4) expect(data?.mapValue('m', `k${index}`)).toBe(index)
+        if (index !== 4 && index !== 5) expect(data?.mapValue('m', `k${index}`)).toBe(index)
       }
       for (let index = 0; index < 7; index++) expect(data?.mapValue('m', `after${index}`)).toBe(index)
-      expect(member.core.view.set('s').has('x')).toBe(false)
+      expect(member.core.view.set('s').has('x')).toBe(true)
       expect(member.core.pendingBatches.count).toBe(0)
+    }
+    await cluster.stopAll()
+  })
+
+  it('a set delete after a rollover removes an element added before it, even when stream n + 1 folds first; nothing is refused', async () => {
+    const cluster = new Cluster(47)
+    await cluster.start()
+    const writer = cluster.follower()
+    const acks = await cluster.writes([
+      writer.core.eventual({ kind: 'set-add', collection: 's', element: 'x' }),
+      ...[0, 1, 2, 3].map((index) =>
+        writer.core.eventual({ kind: 'map-set', collection: 'm', key: `k${index}`, value: index }),
+      ),
+      // Rolls over: the new stream's replica carries stream 0's writes, so this delete names the
+      // add's dot of stream 0.
+      writer.core.eventual({ kind: 'set-delete', collection: 's', element: 'x' }),
+      writer.core.eventual({ kind: 'map-set', collection: 'm', key: 'k4', value: 4 }),
+    ])
+    const [zero, one] = [0, 1].map((n) =>
+      streamId(writer.key, parseStreamId(writer.core.stream)?.incarnation as Incarnation, n),
+    ) as [StreamId, StreamId]
+    expect(acks.map(streamOf)).toEqual([zero, zero, zero, zero, zero, one, one])
+    const pushOf = (stream: StreamId) => {
+      for (const member of cluster.members) {
+        if (member === writer) continue
+        for (const entry of writer.core.pendingEntries())
+          if (entry.stream === stream) member.core.receiveBatch(entry.stream, entry.batch)
+      }
+    }
+    const foldedEverywhere = (stream: StreamId) => () =>
+      cluster.members.every((member) => member.core.committed.public.highWaters.highWater(stream) === 1)
+    // Stream 1 reaches the other nodes first and folds alone; stream 0 follows.
+    pushOf(one)
+    await cluster.runUntil(foldedEverywhere(one), 10_000, 'stream 1 folding')
+    pushOf(zero)
+    await cluster.runUntil(foldedEverywhere(zero), 10_000, 'stream 0 folding')
+    for (const member of cluster.members) {
+      const data = member.core.committed.data
+      for (let index = 0; index <= 4; index++) expect(data?.mapValue('m', `k${index}`)).toBe(index)
+      expect(member.core.view.set('s').has('x')).toBe(false)
+      expect(member.core.committed.data?.replica.set('s').has('x')).toBe(false)
+      expect([...member.core.committed.foldRefusals]).toEqual([])
     }
     await cluster.stopAll()
   })

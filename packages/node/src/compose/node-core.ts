@@ -1261,15 +1261,14 @@ export class NodeCore {
   #rollOver(): void {
     this.#rollover++
     const next = streamId(this.#options.key, this.#options.incarnation, this.#rollover)
-    // Its only merge is the carry below, of stamps this node issued: no drift bound may lower them.
-    const replica = new Replica({
-      node: next,
-      now: () => this.#observedWallMs(),
-      driftMsMax: Number.MAX_SAFE_INTEGER,
-    })
-    // The previous replica's writes carry over: the clock stays above every stamp issued so far (a
-    // later write of this writer still wins under LWW), and a set delete after the rollover still
-    // names the dots of elements added before it.
+    const replica = new Replica({ node: next, now: () => this.#observedWallMs() })
+    // The clock carries over: every later stamp is above every one issued so far, so a later write
+    // of this writer still wins under LWW. So do the writes: a set delete after the rollover still
+    // names the dots of an element added before it. C may fold that delete before the batch of
+    // stream n that added them: the scoped merge then records the removal of those unseen dots and
+    // drops the add when it folds, as if it had come first (it refuses nothing).
+    const previous = this.#replica.clock
+    replica.clock.observe(previous.wallMs, previous.logical)
     replica.apply(this.#replica.state(), { origin: 'remote' }, { drift: 'cap' })
     this.#stream = next
     this.#replica = replica
