@@ -187,7 +187,13 @@ export {
  * await founder.promote(joinerId)
  * ```
  */
-export { type ClusterHost, ClusterOperations, type ClusterRaft } from './compose/cluster-operations.js'
+export {
+  type ClusterHost,
+  ClusterOperations,
+  type ClusterRaft,
+  DEFAULT_PROMOTE_CATCH_UP_MS,
+  type PromoteOptions,
+} from './compose/cluster-operations.js'
 /**
  * The composition core: one node's C and its writes on a RaftNode (built-in sessions off, fail
  * fast, the conf-change veto), with injected clock, wall clock, delta log and Raft node.
@@ -619,6 +625,7 @@ export {
   DeltaBatchTooLargeError,
   DeltaStreamCorruptionError,
   EpochUnwrapError,
+  LearnerNotReadyError,
   MalformedOperationError,
   MembershipChangeRefusedError,
   OwnStreamExistsError,

@@ -62,6 +62,37 @@ export class EpochUnwrapError extends TandemError {
 }
 
 /**
+ * `promote` found the learner still behind: its replication match stayed below the commit index the
+ * leader had when the promotion was asked for, until the wait ran out (etcd refuses the same way: a
+ * voter that cannot acknowledge yet only raises the quorum it must be part of). Nothing was proposed;
+ * retry once the learner caught up (`cluster.status()` shows its lag).
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await node.cluster.promote(memberId)
+ * } catch (error) {
+ *   if (error instanceof LearnerNotReadyError) console.log(`${error.member} at ${error.match} of ${error.commit}`)
+ * }
+ * ```
+ */
+export class LearnerNotReadyError extends TandemError {
+  readonly code = 'NODE_LEARNER_NOT_READY'
+  override readonly name = 'LearnerNotReadyError'
+  readonly member: string
+  /** The learner's match index as the leader last saw it. */
+  readonly match: number
+  /** The commit index it had to reach. */
+  readonly commit: number
+  constructor(member: string, match: number, commit: number) {
+    super(`${member} is not caught up: match ${match} of commit ${commit}; promote it once it is`)
+    this.member = member
+    this.match = match
+    this.commit = commit
+  }
+}
+
+/**
  * C refused a membership operation (`add-learner`, `promote`, `remove`): the member's storeId was a
  * member before, the key is revoked, an AddLearner would demote a voter, and the like. `operation`
  * names the control operation, `reason` C's refusal; Raft's configuration was not changed.

@@ -19,7 +19,7 @@ import { NodeCore, NULL_ENVELOPE } from '../src/compose/node-core.js'
 import type { FoldedBatchHeader } from '../src/core/control.js'
 import { type Incarnation, type MemberId, memberId, streamId, type WriterKey } from '../src/core/ids.js'
 import type { AppliedEntry } from '../src/core/log-applier.js'
-import { MembershipChangeRefusedError } from '../src/errors.js'
+import { LearnerNotReadyError, MembershipChangeRefusedError } from '../src/errors.js'
 
 const TICK_MS = 10
 const ELECTION_TICKS = 10
@@ -483,6 +483,38 @@ describe('NodeCore cluster operations', () => {
     expect(leader.core.committed.public.cutoff(stream)).toBe(1)
     expect(leader.core.committed.data?.mapValue('m', 'x')).toBe(1)
     expect((leader.raft as RaftNode<AppliedEntry>).status().confState.voters).not.toContain(leaving.id)
+    await fixture.stopAll()
+  })
+
+  it('promotes a learner only once it caught up: one cut off is refused with LearnerNotReadyError and stays a learner', async () => {
+    const fixture = new Fixture(15)
+    const [founder, second, third] = fixture.members as [Member, Member, Member]
+    await founder.core.start()
+    await fixture.runUntil(() => founder.core.opened, 10_000, 'the founder opening')
+    await second.core.start()
+    await fixture.settled(founder.core.addLearner(second.id, second.key, { keyed: true }))
+    await fixture.settled(founder.core.promote(second.id))
+    await third.core.start()
+    fixture.network.setDown(third.id, true)
+    const leader = fixture.leader()
+    await fixture.settled(leader.core.addLearner(third.id, third.key, { keyed: true }))
+    await fixture.settled(leader.core.strong({ kind: 'map-set', collection: map, key: 'k', value: 1 }))
+    const raft = leader.raft as RaftNode<AppliedEntry>
+    const before = raft.status().confState
+    expect(before.learners).toContain(third.id)
+    const error = await fixture
+      .settled(leader.core.promote(third.id, { catchUpTimeoutMs: 500 }))
+      .catch((caught: unknown) => caught)
+    expect(error).toBeInstanceOf(LearnerNotReadyError)
+    expect((error as LearnerNotReadyError).code).toBe('NODE_LEARNER_NOT_READY')
+    expect((error as LearnerNotReadyError).match).toBeLessThan((error as LearnerNotReadyError).commit)
+    expect(raft.status().confState).toEqual(before)
+    expect(leader.core.committed.public.membership.member(third.id)?.voter).toBe(false)
+    // Reconnected, it catches up within the default wait and is promoted.
+    fixture.network.setDown(third.id, false)
+    await fixture.settled(leader.core.promote(third.id), 15_000)
+    expect(raft.status().confState.voters).toContain(third.id)
+    expect(leader.core.committed.public.membership.member(third.id)?.voter).toBe(true)
     await fixture.stopAll()
   })
 

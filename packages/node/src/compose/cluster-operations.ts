@@ -13,7 +13,7 @@ import type { ControlOperation } from '../core/control.js'
 import { type MemberId, parseStreamId, type StreamId, type WriterKey } from '../core/ids.js'
 import type { AppliedEntry } from '../core/log-applier.js'
 import { writerKeyOfMember } from '../core/membership.js'
-import { MembershipChangeRefusedError } from '../errors.js'
+import { LearnerNotReadyError, MembershipChangeRefusedError } from '../errors.js'
 
 /** The RaftNode calls the cluster operations make. */
 export type ClusterRaft = Pick<
@@ -91,6 +91,18 @@ export interface AddLearnerOptions {
   readonly key?: WriterKey
 }
 
+/** Options of {@link ClusterOperations.promote}. */
+export interface PromoteOptions {
+  /**
+   * How long the leader waits for the learner to reach the commit index it had when asked, before
+   * refusing with {@link LearnerNotReadyError} (default 10 s; 0 refuses at once).
+   */
+  readonly catchUpTimeoutMs?: number
+}
+
+/** The default of {@link PromoteOptions.catchUpTimeoutMs}. */
+export const DEFAULT_PROMOTE_CATCH_UP_MS = 10_000
+
 /** What `leave` did. */
 export interface LeaveOutcome {
   /** Whether every own batch was folded before the removal was proposed (else the bound passed). */
@@ -126,8 +138,16 @@ export class ClusterOperations {
     return this.#host.raft().addLearner(member)
   }
 
-  /** Makes a learner a voter: C's `promote`, then Raft's AddVoter. */
-  async promote(member: MemberId): Promise<ConfState> {
+  /**
+   * Makes a learner a voter: C's `promote`, then Raft's AddVoter — once the learner caught up. On
+   * the leader it first waits until the learner's match reaches the commit index of the moment it was
+   * asked (a voter that is still catching up raises the quorum without helping to form it: with a
+   * voter down, a lagging new one stalls every commit); past `catchUpTimeoutMs` it refuses with
+   * {@link LearnerNotReadyError} and proposes nothing. Only the leader sees replication progress, so
+   * on a follower the promotion is proposed as asked.
+   */
+  async promote(member: MemberId, options: PromoteOptions = {}): Promise<ConfState> {
+    await this.#caughtUp(member, options.catchUpTimeoutMs ?? DEFAULT_PROMOTE_CATCH_UP_MS)
     await this.#applied({ kind: 'promote', member })
     return this.#host.raft().promote(member)
   }
@@ -194,6 +214,21 @@ export class ClusterOperations {
       appliedIndex: committed.appliedIndex,
       dataAppliedIndex: host.dataAppliedIndex(),
       members,
+    }
+  }
+
+  /** Waits, on the leader, until `member`'s match reaches the commit index as of now. */
+  async #caughtUp(member: MemberId, timeoutMs: number): Promise<void> {
+    const host = this.#host
+    const target = host.raft().status().commit
+    const deadlineMs = host.nowMs() + timeoutMs
+    for (;;) {
+      const raft = host.raft().status()
+      if (raft.role !== Role.Leader) return
+      const match = raft.progress.find((peer) => peer.id === member)?.match ?? 0
+      if (match >= target) return
+      if (host.nowMs() >= deadlineMs) throw new LearnerNotReadyError(member, match, target)
+      await host.sleep(Math.min(50, Math.max(1, deadlineMs - host.nowMs())))
     }
   }
 

@@ -84,6 +84,7 @@ import {
   ClusterOperations,
   type ClusterStatus,
   type LeaveOutcome,
+  type PromoteOptions,
   type StreamPositions,
 } from './cluster-operations.js'
 import { commandKeyOf } from './command-key.js'
@@ -108,6 +109,7 @@ export type {
   ClusterMemberStatus,
   ClusterStatus,
   LeaveOutcome,
+  PromoteOptions,
   StreamPositions,
 } from './cluster-operations.js'
 
@@ -1023,9 +1025,9 @@ export class NodeCore {
     return this.cluster.addLearner(member, { keyed: options.keyed, key })
   }
 
-  /** Makes a learner a voter: C's `promote`, then Raft's AddVoter. */
-  promote(member: MemberId): Promise<ConfState> {
-    return this.cluster.promote(member)
+  /** Makes a caught-up learner a voter: C's `promote`, then Raft's AddVoter. See {@link ClusterOperations.promote}. */
+  promote(member: MemberId, options: PromoteOptions = {}): Promise<ConfState> {
+    return this.cluster.promote(member, options)
   }
 
   /** Removes a member (cutoffs recorded from `positionsOf` and this node's positions); does not wait for it. */

@@ -5,7 +5,7 @@
  * `leave` — are the core's; this adds what only the Node side knows: peer addresses and links.
  */
 import type { TransportHost } from '@tandem/transport'
-import type { ClusterStatus, LeaveOutcome } from '../compose/cluster-operations.js'
+import type { ClusterStatus, LeaveOutcome, PromoteOptions } from '../compose/cluster-operations.js'
 import type { NodeCore } from '../compose/node-core.js'
 import { invalidMemberId, type MemberId, peerIdOf } from '../core/ids.js'
 import { writerKeyOfMember } from '../core/membership.js'
@@ -98,9 +98,13 @@ export class NodeCluster {
     return { clusterId: this.#parts.clusterId, addresses: this.#memberAddresses() }
   }
 
-  /** Makes a caught-up learner a voter. */
-  async promote(member: MemberId): Promise<void> {
-    await this.#parts.core.promote(member)
+  /**
+   * Makes a learner a voter once it caught up: on the leader this waits (10 s by default) until the
+   * learner holds what was committed when asked, else rejects with `LearnerNotReadyError` and
+   * changes nothing.
+   */
+  async promote(member: MemberId, options: PromoteOptions = {}): Promise<void> {
+    await this.#parts.core.promote(member, options)
   }
 
   /** Removes a member (its streams' cutoffs are recorded; it does not wait for the member). */
