@@ -10,6 +10,10 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Two files side by side on the 2-core CI machine (vitest's default is one fewer worker than
+    // cores: one at a time here). Many files wait on child processes, fsync and timers, so two
+    // overlap well: 1,041 s → 687 s for the suite in a fresh clone.
+    maxWorkers: 2,
     reporters: ['default', './scripts/summary-reporter.ts'],
   },
 })

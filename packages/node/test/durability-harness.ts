@@ -37,7 +37,10 @@ export class DurabilityChild {
   readonly exited: Promise<void>
   #waiters: { type: string; resolve: (report: DurabilityReport) => void; reject: (e: Error) => void }[] = []
   #failure: Error | null = null
-  readonly #calls = new Map<number, { resolve: (value: unknown) => void; reject: (e: Error) => void }>()
+  readonly #calls = new Map<
+    number,
+    { op: string; resolve: (value: unknown) => void; reject: (e: Error) => void }
+  >()
   #nextCall = 1
   #onAck: (() => void) | null = null
 
@@ -81,7 +84,7 @@ export class DurabilityChild {
     if (this.#failure !== null) return Promise.reject(this.#failure)
     const id = this.#nextCall++
     return new Promise<T>((resolve, reject) => {
-      this.#calls.set(id, { resolve: resolve as (value: unknown) => void, reject })
+      this.#calls.set(id, { op: call.op, resolve: resolve as (value: unknown) => void, reject })
       this.child.send({ type: 'call', id, call } satisfies DurabilityCommand)
     })
   }
@@ -154,7 +157,7 @@ export class DurabilityChild {
       const call = this.#calls.get(report.id)
       this.#calls.delete(report.id)
       if (report.ok) call?.resolve(report.value)
-      else call?.reject(new Error(`${this.label}: ${String(report.value)}`))
+      else call?.reject(new Error(`${this.label} ${call.op}: ${String(report.value)}`))
       return
     }
     if (report.type === 'failed') {
