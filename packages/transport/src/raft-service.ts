@@ -74,6 +74,11 @@ export interface RaftServiceStats {
   framesRefused: number
   /** Received frames on which this node's own message handler failed (streams kept). */
   handlerErrors: number
+  /**
+   * Received frames addressed to another member id of this node's own peer id — an earlier storeId
+   * of a data directory that was wiped and joined again — dropped unanswered, the stream kept.
+   */
+  framesToFormerMember: number
 }
 
 export class RaftService implements RaftAddressing {
@@ -89,6 +94,7 @@ export class RaftService implements RaftAddressing {
     framesReceived: 0,
     framesRefused: 0,
     handlerErrors: 0,
+    framesToFormerMember: 0,
   }
   #frameHandler: FrameHandler = () => {}
   #running = false
@@ -206,6 +212,11 @@ export class RaftService implements RaftAddressing {
     if (queued) this.#stats.framesQueued++
     else this.#stats.framesDropped++
     return queued
+  }
+
+  /** Counts a received frame addressed to an earlier member id of this peer (dropped, stream kept). */
+  recordFormerMemberFrame(): void {
+    this.#stats.framesToFormerMember++
   }
 
   /** Counts a frame dropped before it reached the channel (its recipient names no peer). */

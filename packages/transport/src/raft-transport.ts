@@ -83,8 +83,18 @@ export class RaftTransport<Message extends AddressedMessage> {
     }
     if (this.#service.peerOf(message.from) !== from)
       throw new MalformedFrameError(RAFT_PROTOCOL, 'sender does not match the peer id')
-    if (message.to !== this.#service.memberId)
+    if (message.to !== this.#service.memberId) {
+      if (this.#service.peerOf(message.to) === this.#service.peerOf(this.#service.memberId)) {
+        // An earlier member id of this very peer: its directory was wiped and it joined again under
+        // a new storeId, while the sender's configuration still lists the old id (a voter until
+        // removed). To the sender that member is down; this node never answers for it. The frame
+        // is dropped, not refused: closing the stream would cut this member's own traffic, which
+        // shares it (the old id's heartbeats reset the link faster than the new id could catch up).
+        this.#service.recordFormerMemberFrame()
+        return
+      }
       throw new MalformedFrameError(RAFT_PROTOCOL, 'addressed to another member')
+    }
     try {
       this.#handler(message)
     } catch (error) {
