@@ -135,9 +135,12 @@ describe('a wiped data directory joins again under a new member id', () => {
         if (old?.match !== null && old?.match !== undefined) oldMatch = Math.max(oldMatch, old.match)
       }
     }
-    await sampleOldMatch(nodes)
-    const matchAtKill = oldMatch
     await n2.kill()
+    // Sampled once the process is dead and its last acknowledgements (in flight at the kill) have
+    // arrived: from here on only an answer under the old id by someone else could raise it.
+    await new Promise((resolve) => setTimeout(resolve, 1_000))
+    await sampleOldMatch([n0, n1])
+    const matchAtKill = oldMatch
 
     // Wipe: everything but the node key.
     const n2Dir = join(base, 'n2')
