@@ -175,4 +175,4 @@ export { type CryptoRandom, type RandomSource, SeededRandom, seededCryptoRandom 
  * console.log(utf8Decode(utf8Encode('tandem'))) // 'tandem'
  * ```
  */
-export { utf8Decode, utf8Encode } from './text.js'
+export { utf8Decode, utf8Encode, utf8EncodeInto } from './text.js'

@@ -6,7 +6,10 @@
  */
 
 interface TextCodecs {
-  readonly TextEncoder: new () => { encode(input: string): Uint8Array }
+  readonly TextEncoder: new () => {
+    encode(input: string): Uint8Array
+    encodeInto(input: string, target: Uint8Array): { read: number; written: number }
+  }
   readonly TextDecoder: new (
     label: string,
     options: { fatal: boolean },
@@ -27,4 +30,18 @@ export function utf8Encode(text: string): Uint8Array {
 /** Decodes UTF-8 bytes; throws a `TypeError` on invalid UTF-8. */
 export function utf8Decode(bytes: Uint8Array): string {
   return decoder.decode(bytes)
+}
+
+/**
+ * Encodes `text` as UTF-8 into `target` (lone surrogates become U+FFFD) without allocating; returns
+ * the UTF-16 units read and the bytes written, which stop short when `target` is too small.
+ *
+ * @example
+ * ```ts
+ * const target = new Uint8Array(3 * text.length)
+ * const { written } = utf8EncodeInto(text, target)
+ * ```
+ */
+export function utf8EncodeInto(text: string, target: Uint8Array): { read: number; written: number } {
+  return encoder.encodeInto(text, target)
 }

@@ -1,3 +1,4 @@
+import { utf8Decode, utf8EncodeInto } from '@tandem/base'
 import { InputTooLargeError, MalformedInputError } from '../errors.js'
 
 /**
@@ -7,6 +8,23 @@ import { InputTooLargeError, MalformedInputError } from '../errors.js'
  */
 
 const TWO_POW_32 = 0x1_0000_0000
+/**
+ * From this many UTF-16 units (write) or bytes (read) on, strings go through the platform's
+ * TextEncoder/TextDecoder: a native call costs ~100–200 ns, which a JavaScript loop matches at about
+ * 32–64 characters and loses to by 4–6× at 256 (values, not keys, are that long).
+ */
+const NATIVE_ENCODE_UNITS_MIN = 64
+const NATIVE_DECODE_BYTES_MIN = 32
+
+/** Bytes of `value` as an unsigned LEB128 varint. */
+function varintBytes(value: number): number {
+  let bytes = 1
+  while (value >= 0x80) {
+    value = Math.floor(value / 0x80)
+    bytes++
+  }
+  return bytes
+}
 
 /** Growable output buffer. */
 export class ByteWriter {
@@ -80,6 +98,10 @@ export class ByteWriter {
   /** Writes a string as varint byte length + UTF-8. ASCII takes a fast path without a TextEncoder. */
   string(value: string): void {
     const count = value.length
+    if (count >= NATIVE_ENCODE_UNITS_MIN) {
+      this.#nativeString(value)
+      return
+    }
     // Worst case 3 bytes per UTF-16 code unit, plus the length prefix.
     this.ensure(count * 3 + 8)
     const buffer = this.buffer
@@ -101,6 +123,31 @@ export class ByteWriter {
     }
     const encoded = encodeUtf8(value)
     this.bytes(encoded)
+  }
+
+  /**
+   * A long string: encoded by TextEncoder (lone surrogates become U+FFFD, as in {@link encodeUtf8})
+   * after room for the shortest possible length prefix, which moves up if the prefix is longer.
+   * Room for one byte a unit first (most long strings are ASCII); if that did not hold it, again
+   * with room for the worst case, three bytes a unit.
+   */
+  #nativeString(value: string): void {
+    const count = value.length
+    const prefix = varintBytes(count)
+    const start = this.length + prefix
+    this.ensure(prefix + count + 8)
+    // One byte kept free at the end: a prefix longer than guessed moves the bytes up by one at
+    // most (3 × count needs at most one more varint byte than count).
+    let { read, written } = utf8EncodeInto(value, this.buffer.subarray(start, this.buffer.length - 1))
+    if (read !== count) {
+      this.ensure(prefix + count * 3 + 8)
+      ;({ read, written } = utf8EncodeInto(value, this.buffer.subarray(start, this.buffer.length - 1)))
+      if (read !== count) throw new RangeError('ByteWriter: a string did not fit its reserved room')
+    }
+    const needed = varintBytes(written)
+    if (needed !== prefix) this.buffer.copyWithin(this.length + needed, start, start + written)
+    this.varint(written)
+    this.length += written
   }
 
   /** Returns a copy of the written bytes, sized exactly. */
@@ -253,7 +300,9 @@ export class ByteReader {
         for (let index = start; index < end; index++) out += String.fromCharCode(bytes[index] as number)
         return out
       }
-      // One allocation for longer strings (node ids are 52 bytes) instead of one per character.
+      // Checked ASCII: no BOM for the decoder to strip, nothing invalid.
+      if (length >= NATIVE_DECODE_BYTES_MIN) return utf8Decode(bytes.subarray(start, end))
+      // One allocation for longer strings instead of one per character.
       return asciiChunks(bytes, start, end)
     }
     return decodeUtf8(bytes, start, end)
