@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config'
+import LongestFirstSequencer from './scripts/longest-first-sequencer.ts'
 
 // One runner for the whole monorepo. Each package's tests live in packages/<name>/test;
 // cross-package end-to-end tests live in test/. Packages import each other through
@@ -14,6 +15,7 @@ export default defineConfig({
     // cores: one at a time here). Many files wait on child processes, fsync and timers, so two
     // overlap well: 1,041 s → 687 s for the suite in a fresh clone.
     maxWorkers: 2,
+    sequence: { sequencer: LongestFirstSequencer },
     reporters: ['default', './scripts/summary-reporter.ts'],
   },
 })
