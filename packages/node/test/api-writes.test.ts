@@ -255,6 +255,7 @@ describe('collections API: writes', () => {
     await cluster.settled(stock.ready)
     const inserted = await cluster.settled(stock.insertIfAbsent('apples', 5))
     expect(inserted).toMatchObject({ applied: true, consistency: 'strong' })
+    expect(inserted).not.toHaveProperty('value')
     const present = await cluster.settled(stock.insertIfAbsent('apples', 9))
     expect(present).toMatchObject({ applied: false, reason: 'present', fencingToken: null })
     expect(present.index).toBeGreaterThan(inserted.index)
@@ -268,7 +269,10 @@ describe('collections API: writes', () => {
     expect(await cluster.settled(bStock.compareAndSet('pears', undefined, 1))).toMatchObject({
       applied: true,
     })
-    expect(await cluster.settled(stock.increment('apples', 4, { max: 10 }))).toMatchObject({ applied: true })
+    expect(await cluster.settled(stock.increment('apples', 4, { max: 10 }))).toMatchObject({
+      applied: true,
+      value: 10,
+    })
     expect(await cluster.settled(stock.increment('apples', 1, { max: 10 }))).toMatchObject({
       applied: false,
       reason: 'above-max',
@@ -322,6 +326,12 @@ describe('collections API: writes', () => {
               value += by
               if (value < minimum || value > maximum) return false
             }
+            // Each applied one reports the value it left, which is the running sum in log order.
+            let running = 0
+            for (const { by, result } of applied) {
+              running += by
+              if (result.value !== running) return false
+            }
             for (const { result } of results)
               if (!result.applied && result.reason !== 'below-min' && result.reason !== 'above-max')
                 return false
@@ -345,17 +355,19 @@ describe('collections API: writes', () => {
     const stock = a.collections.map<number>('stock', { writes: 'strong' })
     await cluster.settled(stock.ready)
     const first = await cluster.settled(stock.increment('n', 2, { max: 10, idempotencyKey: 'order-1' }))
-    expect(first).toMatchObject({ applied: true, replayed: false })
+    expect(first).toMatchObject({ applied: true, replayed: false, value: 2 })
+    await cluster.settled(stock.increment('n', 5, { max: 10 }))
+    // The retry answers the recorded value, not what the key holds now (7).
     const retry = await cluster.settled(stock.increment('n', 2, { max: 10, idempotencyKey: 'order-1' }))
-    expect(retry).toMatchObject({ applied: true, replayed: true })
+    expect(retry).toMatchObject({ applied: true, replayed: true, value: 2 })
     expect(retry.fencingToken).toBe(first.fencingToken)
     expect(retry.writeId).not.toBe(first.writeId)
-    expect(await cluster.settled(stock.get('n', { consistency: 'linearizable' }))).toBe(2)
+    expect(await cluster.settled(stock.get('n', { consistency: 'linearizable' }))).toBe(7)
 
     const reuse = await cluster.rejection(stock.increment('n', 3, { max: 10, idempotencyKey: 'order-1' }))
     expect(reuse).toBeInstanceOf(IdempotencyKeyReuseError)
     expect(reuse).toMatchObject({ code: 'NODE_IDEMPOTENCY_KEY_REUSE', idempotencyKey: 'order-1' })
-    expect(await cluster.settled(stock.get('n', { consistency: 'linearizable' }))).toBe(2)
+    expect(await cluster.settled(stock.get('n', { consistency: 'linearizable' }))).toBe(7)
 
     // Across a restart (a new incarnation: sessions cannot dedupe it), the key still answers.
     const set = await cluster.settled(stock.set('m', 1, { consistency: 'strong', idempotencyKey: 'put-m' }))
@@ -364,12 +376,17 @@ describe('collections API: writes', () => {
     const afterRestart = await cluster.settled(
       again.increment('n', 2, { max: 10, idempotencyKey: 'order-1' }),
     )
-    expect(afterRestart).toMatchObject({ applied: true, replayed: true, fencingToken: first.fencingToken })
+    expect(afterRestart).toMatchObject({
+      applied: true,
+      replayed: true,
+      fencingToken: first.fencingToken,
+      value: 2,
+    })
     const setAgain = await cluster.settled(
       again.set('m', 1, { consistency: 'strong', idempotencyKey: 'put-m' }),
     )
     expect(setAgain).toMatchObject({ replayed: true, fencingToken: set.fencingToken })
-    expect(await cluster.settled(again.get('n', { consistency: 'linearizable' }))).toBe(2)
+    expect(await cluster.settled(again.get('n', { consistency: 'linearizable' }))).toBe(7)
     await cluster.stop()
   })
 

@@ -256,7 +256,7 @@ describe('snapshots of C', () => {
   })
 
   it('random logs: snapshot at a random index, restore, apply the rest — byte-identical to applying the whole log (seeded)', () => {
-    const seen = { removalRecords: 0, sessions: 0, idempotency: 0 }
+    const seen = { removalRecords: 0, sessions: 0, idempotency: 0, counters: 0 }
     fc.assert(
       fc.property(fc.integer({ min: 0, max: 2 ** 31 }), (seed) => {
         const random = new SeededRandom(seed)
@@ -273,6 +273,16 @@ describe('snapshots of C', () => {
         if (data.removals.length > 0) seen.removalRecords++
         if (data.sessions.some((s) => s.applied.length > 0)) seen.sessions++
         if (data.idempotency.length > 0) seen.idempotency++
+        // Increments' results carry the value they left (a replay after the restore answers it).
+        if (
+          data.sessions.some((s) =>
+            s.applied.some(([, results]) => results.some((r) => r.applied && r.counter !== undefined)),
+          ) ||
+          data.idempotency.some(({ records }) =>
+            records.some(({ result }) => result.applied && result.counter !== undefined),
+          )
+        )
+          seen.counters++
         const restored = node(
           restoreCommittedState(snapshot.publicBytes, snapshot.dataBytes, {
             signatures: unverifiedSignatures,
@@ -305,6 +315,7 @@ describe('snapshots of C', () => {
     expect(seen.removalRecords).toBeGreaterThan(0)
     expect(seen.sessions).toBeGreaterThan(0)
     expect(seen.idempotency).toBeGreaterThan(0)
+    expect(seen.counters).toBeGreaterThan(0)
   })
 
   it('a restored C refuses the same duplicates and replays: sessions and idempotency records survive', () => {

@@ -90,6 +90,8 @@ export interface StrongWrite extends StrongPosition {
   readonly stamp: StampTime
   /** Whether this is the recorded result of an earlier write with the same idempotency key. */
   readonly replayed: boolean
+  /** `increment` only: the number it left at the key, as C held it right after this write. */
+  readonly value?: number
 }
 
 /** Why a condition did not hold (nothing was written). */
@@ -279,6 +281,7 @@ abstract class CollectionHandle {
         fencingToken: result.fencingToken,
         stamp: result.stamp,
         replayed: result.replayed,
+        ...(result.counter === undefined ? {} : { value: result.counter }),
       }
     const reason = result.reason
     if (CONDITION_FAILURES.has(reason))

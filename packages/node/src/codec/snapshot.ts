@@ -408,6 +408,7 @@ function resultToWire(result: StrongResult): pb.SnapshotResult {
         fencingToken: result.fencingToken,
         replayed: result.replayed,
         reason: '',
+        ...(result.counter === undefined ? {} : { counter: result.counter }),
       }
     : { applied: false, wallMs: 0, logical: 0, fencingToken: 0n, replayed: false, reason: result.reason }
 }
@@ -417,15 +418,24 @@ function resultFrom(wire: pb.SnapshotResult): StrongResult {
     if (wire.reason !== '') throw new MalformedOperationError('an applied result with a reason')
     if (wire.fencingToken < 0n || wire.fencingToken >= 2n ** 64n)
       throw new MalformedOperationError('a fencing token out of range')
-    return {
-      applied: true,
+    if (wire.counter !== undefined && !Number.isFinite(wire.counter))
+      throw new MalformedOperationError('a counter that is not a finite number')
+    const applied = {
+      applied: true as const,
       stamp: { wallMs: count(wire.wallMs, 0), logical: count(wire.logical, 0) },
       fencingToken: wire.fencingToken,
       replayed: wire.replayed,
     }
+    return wire.counter === undefined ? applied : { ...applied, counter: wire.counter }
   }
   if (!notAppliedReasons.has(wire.reason)) throw new MalformedOperationError('unknown not-applied reason')
-  if (wire.wallMs !== 0 || wire.logical !== 0 || wire.fencingToken !== 0n || wire.replayed)
+  if (
+    wire.wallMs !== 0 ||
+    wire.logical !== 0 ||
+    wire.fencingToken !== 0n ||
+    wire.replayed ||
+    wire.counter !== undefined
+  )
     throw new MalformedOperationError('a refused result with applied fields')
   return { applied: false, reason: wire.reason as NotAppliedReason }
 }

@@ -236,10 +236,12 @@ export class DataLayer {
     const refusal = this.collections.refusal(name, 'strong' satisfies Consistency, writer, conditional)
     if (refusal !== null) return this.#refused(refusal)
     let write: { readonly value: Value | null; readonly deleted: boolean } | null = null
+    let counter: number | undefined
     if (operation.kind === 'map-conditional') {
       const outcome = evaluateCondition(operation.condition, this.#replica.map(name).get(operation.key))
       if (!outcome.ok) return this.#refused(outcome.reason)
       write = { value: outcome.write, deleted: false }
+      if (operation.condition.kind === 'increment') counter = outcome.write as number
     }
     const stamp = this.strongClock.stampStrongWrite(proposerStamp, this.#logTimeMs, constants.driftMaxMs)
     const k = this.#strongCount++
@@ -270,12 +272,15 @@ export class DataLayer {
         this.#replica.register(name).set(operation.value, at)
         break
     }
-    return this.#applied(stamp, index, ordinal)
+    return this.#applied(stamp, index, ordinal, counter)
   }
 
-  #applied(stamp: StampTime, index: number, ordinal: number): StrongResult {
+  #applied(stamp: StampTime, index: number, ordinal: number, counter?: number): StrongResult {
     assert(ordinal >= 0 && ordinal < 2 ** 32, 'an entry holds fewer than 2^32 operations')
-    return { applied: true, stamp, fencingToken: (BigInt(index) << 32n) | BigInt(ordinal), replayed: false }
+    const fencingToken = (BigInt(index) << 32n) | BigInt(ordinal)
+    return counter === undefined
+      ? { applied: true, stamp, fencingToken, replayed: false }
+      : { applied: true, stamp, fencingToken, replayed: false, counter }
   }
 
   #refused(reason: Extract<StrongResult, { applied: false }>['reason']): StrongResult {

@@ -72,5 +72,7 @@ export type StrongResult =
       readonly fencingToken: bigint
       /** Whether this is the recorded result of an earlier write with the same idempotency key. */
       readonly replayed: boolean
+      /** The number a bounded increment left at its key (recorded, so a replay returns it too). */
+      readonly counter?: number
     }
   | { readonly applied: false; readonly reason: NotAppliedReason }

@@ -6264,6 +6264,7 @@ export interface SnapshotResult {
   fencingToken: bigint
   replayed: boolean
   reason: string
+  counter?: number
 }
 
 export namespace SnapshotResult {
@@ -6304,6 +6305,11 @@ export namespace SnapshotResult {
         if ((obj.reason != null && obj.reason !== '')) {
           w.uint32(50)
           w.string(obj.reason)
+        }
+
+        if (obj.counter != null) {
+          w.uint32(57)
+          w.double(obj.counter)
         }
 
         if (opts.lengthDelimited !== false) {
@@ -6347,6 +6353,10 @@ export namespace SnapshotResult {
             }
             case 6: {
               obj.reason = reader.string()
+              break
+            }
+            case 7: {
+              obj.counter = reader.double()
               break
             }
             default: {
@@ -6406,6 +6416,13 @@ export namespace SnapshotResult {
               }
               break
             }
+            case 7: {
+              yield {
+                field: `${prefix}.counter`,
+                value: reader.double()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -6448,6 +6465,11 @@ export namespace SnapshotResult {
     value: string
   }
 
+  export interface SnapshotResultCounterFieldEvent {
+    field: '$.counter'
+    value: number
+  }
+
   export function encode (obj: Partial<SnapshotResult>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, SnapshotResult.codec())
   }
@@ -6456,7 +6478,7 @@ export namespace SnapshotResult {
     return decodeMessage(buf, SnapshotResult.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SnapshotResult>): Generator<SnapshotResultAppliedFieldEvent | SnapshotResultWallMsFieldEvent | SnapshotResultLogicalFieldEvent | SnapshotResultFencingTokenFieldEvent | SnapshotResultReplayedFieldEvent | SnapshotResultReasonFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SnapshotResult>): Generator<SnapshotResultAppliedFieldEvent | SnapshotResultWallMsFieldEvent | SnapshotResultLogicalFieldEvent | SnapshotResultFencingTokenFieldEvent | SnapshotResultReplayedFieldEvent | SnapshotResultReasonFieldEvent | SnapshotResultCounterFieldEvent> {
     return streamMessage(buf, SnapshotResult.codec(), opts)
   }
 }
@@ -6614,6 +6636,12 @@ export namespace SnapshotSessionBatch {
     index: number
   }
 
+  export interface SnapshotSessionBatchResultsCounterFieldEvent {
+    field: '$.results[].counter'
+    value: number
+    index: number
+  }
+
   export function encode (obj: Partial<SnapshotSessionBatch>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, SnapshotSessionBatch.codec())
   }
@@ -6622,7 +6650,7 @@ export namespace SnapshotSessionBatch {
     return decodeMessage(buf, SnapshotSessionBatch.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SnapshotSessionBatch>): Generator<SnapshotSessionBatchSequenceFieldEvent | SnapshotSessionBatchResultsAppliedFieldEvent | SnapshotSessionBatchResultsWallMsFieldEvent | SnapshotSessionBatchResultsLogicalFieldEvent | SnapshotSessionBatchResultsFencingTokenFieldEvent | SnapshotSessionBatchResultsReplayedFieldEvent | SnapshotSessionBatchResultsReasonFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SnapshotSessionBatch>): Generator<SnapshotSessionBatchSequenceFieldEvent | SnapshotSessionBatchResultsAppliedFieldEvent | SnapshotSessionBatchResultsWallMsFieldEvent | SnapshotSessionBatchResultsLogicalFieldEvent | SnapshotSessionBatchResultsFencingTokenFieldEvent | SnapshotSessionBatchResultsReplayedFieldEvent | SnapshotSessionBatchResultsReasonFieldEvent | SnapshotSessionBatchResultsCounterFieldEvent> {
     return streamMessage(buf, SnapshotSessionBatch.codec(), opts)
   }
 }
@@ -6832,6 +6860,12 @@ export namespace SnapshotSession {
     index: number
   }
 
+  export interface SnapshotSessionAppliedResultsCounterFieldEvent {
+    field: '$.applied[].results[].counter'
+    value: number
+    index: number
+  }
+
   export function encode (obj: Partial<SnapshotSession>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, SnapshotSession.codec())
   }
@@ -6840,7 +6874,7 @@ export namespace SnapshotSession {
     return decodeMessage(buf, SnapshotSession.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SnapshotSession>): Generator<SnapshotSessionKeyFieldEvent | SnapshotSessionIncarnationFieldEvent | SnapshotSessionFloorFieldEvent | SnapshotSessionAppliedSequenceFieldEvent | SnapshotSessionAppliedResultsAppliedFieldEvent | SnapshotSessionAppliedResultsWallMsFieldEvent | SnapshotSessionAppliedResultsLogicalFieldEvent | SnapshotSessionAppliedResultsFencingTokenFieldEvent | SnapshotSessionAppliedResultsReplayedFieldEvent | SnapshotSessionAppliedResultsReasonFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SnapshotSession>): Generator<SnapshotSessionKeyFieldEvent | SnapshotSessionIncarnationFieldEvent | SnapshotSessionFloorFieldEvent | SnapshotSessionAppliedSequenceFieldEvent | SnapshotSessionAppliedResultsAppliedFieldEvent | SnapshotSessionAppliedResultsWallMsFieldEvent | SnapshotSessionAppliedResultsLogicalFieldEvent | SnapshotSessionAppliedResultsFencingTokenFieldEvent | SnapshotSessionAppliedResultsReplayedFieldEvent | SnapshotSessionAppliedResultsReasonFieldEvent | SnapshotSessionAppliedResultsCounterFieldEvent> {
     return streamMessage(buf, SnapshotSession.codec(), opts)
   }
 }
@@ -7011,6 +7045,11 @@ export namespace SnapshotIdempotencyRecord {
     value: string
   }
 
+  export interface SnapshotIdempotencyRecordResultCounterFieldEvent {
+    field: '$.result.counter'
+    value: number
+  }
+
   export interface SnapshotIdempotencyRecordWrittenAtMsFieldEvent {
     field: '$.writtenAtMs'
     value: number
@@ -7024,7 +7063,7 @@ export namespace SnapshotIdempotencyRecord {
     return decodeMessage(buf, SnapshotIdempotencyRecord.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SnapshotIdempotencyRecord>): Generator<SnapshotIdempotencyRecordIdempotencyKeyFieldEvent | SnapshotIdempotencyRecordOperationHashFieldEvent | SnapshotIdempotencyRecordResultAppliedFieldEvent | SnapshotIdempotencyRecordResultWallMsFieldEvent | SnapshotIdempotencyRecordResultLogicalFieldEvent | SnapshotIdempotencyRecordResultFencingTokenFieldEvent | SnapshotIdempotencyRecordResultReplayedFieldEvent | SnapshotIdempotencyRecordResultReasonFieldEvent | SnapshotIdempotencyRecordWrittenAtMsFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SnapshotIdempotencyRecord>): Generator<SnapshotIdempotencyRecordIdempotencyKeyFieldEvent | SnapshotIdempotencyRecordOperationHashFieldEvent | SnapshotIdempotencyRecordResultAppliedFieldEvent | SnapshotIdempotencyRecordResultWallMsFieldEvent | SnapshotIdempotencyRecordResultLogicalFieldEvent | SnapshotIdempotencyRecordResultFencingTokenFieldEvent | SnapshotIdempotencyRecordResultReplayedFieldEvent | SnapshotIdempotencyRecordResultReasonFieldEvent | SnapshotIdempotencyRecordResultCounterFieldEvent | SnapshotIdempotencyRecordWrittenAtMsFieldEvent> {
     return streamMessage(buf, SnapshotIdempotencyRecord.codec(), opts)
   }
 }
@@ -7194,6 +7233,12 @@ export namespace SnapshotIdempotencyWriter {
     index: number
   }
 
+  export interface SnapshotIdempotencyWriterRecordsResultCounterFieldEvent {
+    field: '$.records[].result.counter'
+    value: number
+    index: number
+  }
+
   export interface SnapshotIdempotencyWriterRecordsWrittenAtMsFieldEvent {
     field: '$.records[].writtenAtMs'
     value: number
@@ -7208,7 +7253,7 @@ export namespace SnapshotIdempotencyWriter {
     return decodeMessage(buf, SnapshotIdempotencyWriter.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SnapshotIdempotencyWriter>): Generator<SnapshotIdempotencyWriterKeyFieldEvent | SnapshotIdempotencyWriterRecordsIdempotencyKeyFieldEvent | SnapshotIdempotencyWriterRecordsOperationHashFieldEvent | SnapshotIdempotencyWriterRecordsResultAppliedFieldEvent | SnapshotIdempotencyWriterRecordsResultWallMsFieldEvent | SnapshotIdempotencyWriterRecordsResultLogicalFieldEvent | SnapshotIdempotencyWriterRecordsResultFencingTokenFieldEvent | SnapshotIdempotencyWriterRecordsResultReplayedFieldEvent | SnapshotIdempotencyWriterRecordsResultReasonFieldEvent | SnapshotIdempotencyWriterRecordsWrittenAtMsFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SnapshotIdempotencyWriter>): Generator<SnapshotIdempotencyWriterKeyFieldEvent | SnapshotIdempotencyWriterRecordsIdempotencyKeyFieldEvent | SnapshotIdempotencyWriterRecordsOperationHashFieldEvent | SnapshotIdempotencyWriterRecordsResultAppliedFieldEvent | SnapshotIdempotencyWriterRecordsResultWallMsFieldEvent | SnapshotIdempotencyWriterRecordsResultLogicalFieldEvent | SnapshotIdempotencyWriterRecordsResultFencingTokenFieldEvent | SnapshotIdempotencyWriterRecordsResultReplayedFieldEvent | SnapshotIdempotencyWriterRecordsResultReasonFieldEvent | SnapshotIdempotencyWriterRecordsResultCounterFieldEvent | SnapshotIdempotencyWriterRecordsWrittenAtMsFieldEvent> {
     return streamMessage(buf, SnapshotIdempotencyWriter.codec(), opts)
   }
 }
@@ -7997,6 +8042,12 @@ export namespace DataSnapshot {
     index: number
   }
 
+  export interface DataSnapshotSessionsAppliedResultsCounterFieldEvent {
+    field: '$.sessions[].applied[].results[].counter'
+    value: number
+    index: number
+  }
+
   export interface DataSnapshotIdempotencyKeyFieldEvent {
     field: '$.idempotency[].key'
     value: string
@@ -8051,6 +8102,12 @@ export namespace DataSnapshot {
     index: number
   }
 
+  export interface DataSnapshotIdempotencyRecordsResultCounterFieldEvent {
+    field: '$.idempotency[].records[].result.counter'
+    value: number
+    index: number
+  }
+
   export interface DataSnapshotIdempotencyRecordsWrittenAtMsFieldEvent {
     field: '$.idempotency[].records[].writtenAtMs'
     value: number
@@ -8089,7 +8146,7 @@ export namespace DataSnapshot {
     return decodeMessage(buf, DataSnapshot.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<DataSnapshot>): Generator<DataSnapshotVersionFieldEvent | DataSnapshotAppliedIndexFieldEvent | DataSnapshotReplicaStateFieldEvent | DataSnapshotRemovalsCollectionFieldEvent | DataSnapshotRemovalsElementFieldEvent | DataSnapshotRemovalsNodeFieldEvent | DataSnapshotRemovalsRangesFieldEvent | DataSnapshotStrongClockWallMsFieldEvent | DataSnapshotStrongClockLogicalFieldEvent | DataSnapshotStrongCountFieldEvent | DataSnapshotSessionsKeyFieldEvent | DataSnapshotSessionsIncarnationFieldEvent | DataSnapshotSessionsFloorFieldEvent | DataSnapshotSessionsAppliedSequenceFieldEvent | DataSnapshotSessionsAppliedResultsAppliedFieldEvent | DataSnapshotSessionsAppliedResultsWallMsFieldEvent | DataSnapshotSessionsAppliedResultsLogicalFieldEvent | DataSnapshotSessionsAppliedResultsFencingTokenFieldEvent | DataSnapshotSessionsAppliedResultsReplayedFieldEvent | DataSnapshotSessionsAppliedResultsReasonFieldEvent | DataSnapshotIdempotencyKeyFieldEvent | DataSnapshotIdempotencyRecordsIdempotencyKeyFieldEvent | DataSnapshotIdempotencyRecordsOperationHashFieldEvent | DataSnapshotIdempotencyRecordsResultAppliedFieldEvent | DataSnapshotIdempotencyRecordsResultWallMsFieldEvent | DataSnapshotIdempotencyRecordsResultLogicalFieldEvent | DataSnapshotIdempotencyRecordsResultFencingTokenFieldEvent | DataSnapshotIdempotencyRecordsResultReplayedFieldEvent | DataSnapshotIdempotencyRecordsResultReasonFieldEvent | DataSnapshotIdempotencyRecordsWrittenAtMsFieldEvent | DataSnapshotCollectionsNameFieldEvent | DataSnapshotCollectionsWritesFieldEvent | DataSnapshotCollectionsWritersListedFieldEvent | DataSnapshotCollectionsWritersFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<DataSnapshot>): Generator<DataSnapshotVersionFieldEvent | DataSnapshotAppliedIndexFieldEvent | DataSnapshotReplicaStateFieldEvent | DataSnapshotRemovalsCollectionFieldEvent | DataSnapshotRemovalsElementFieldEvent | DataSnapshotRemovalsNodeFieldEvent | DataSnapshotRemovalsRangesFieldEvent | DataSnapshotStrongClockWallMsFieldEvent | DataSnapshotStrongClockLogicalFieldEvent | DataSnapshotStrongCountFieldEvent | DataSnapshotSessionsKeyFieldEvent | DataSnapshotSessionsIncarnationFieldEvent | DataSnapshotSessionsFloorFieldEvent | DataSnapshotSessionsAppliedSequenceFieldEvent | DataSnapshotSessionsAppliedResultsAppliedFieldEvent | DataSnapshotSessionsAppliedResultsWallMsFieldEvent | DataSnapshotSessionsAppliedResultsLogicalFieldEvent | DataSnapshotSessionsAppliedResultsFencingTokenFieldEvent | DataSnapshotSessionsAppliedResultsReplayedFieldEvent | DataSnapshotSessionsAppliedResultsReasonFieldEvent | DataSnapshotSessionsAppliedResultsCounterFieldEvent | DataSnapshotIdempotencyKeyFieldEvent | DataSnapshotIdempotencyRecordsIdempotencyKeyFieldEvent | DataSnapshotIdempotencyRecordsOperationHashFieldEvent | DataSnapshotIdempotencyRecordsResultAppliedFieldEvent | DataSnapshotIdempotencyRecordsResultWallMsFieldEvent | DataSnapshotIdempotencyRecordsResultLogicalFieldEvent | DataSnapshotIdempotencyRecordsResultFencingTokenFieldEvent | DataSnapshotIdempotencyRecordsResultReplayedFieldEvent | DataSnapshotIdempotencyRecordsResultReasonFieldEvent | DataSnapshotIdempotencyRecordsResultCounterFieldEvent | DataSnapshotIdempotencyRecordsWrittenAtMsFieldEvent | DataSnapshotCollectionsNameFieldEvent | DataSnapshotCollectionsWritesFieldEvent | DataSnapshotCollectionsWritersListedFieldEvent | DataSnapshotCollectionsWritersFieldEvent> {
     return streamMessage(buf, DataSnapshot.codec(), opts)
   }
 }
