@@ -11,13 +11,13 @@ import { MemoryDeltaLog } from '../src/compose/delta-log.js'
 import { NodeCore, NULL_ENVELOPE } from '../src/compose/node-core.js'
 import { type Incarnation, type MemberId, memberId, type WriterKey } from '../src/core/ids.js'
 import type { AppliedEntry } from '../src/core/log-applier.js'
+import { ManualTime } from './manual-time.js'
 
 export const TICK_MS = 10
 export const ELECTION_TICKS = 10
 export const NO_QUORUM_MS = defaultNoQuorumTimeoutMs(TICK_MS, ELECTION_TICKS)
 export const SNAPSHOT_LOG_BYTES_MIN = 64 * 1024
 const EPOCH_MS = 1_700_000_000_000
-const settle = (): Promise<void> => new Promise((resolve) => setImmediate(resolve))
 
 /** One node of the cluster: its core and the collections over it (both replaced by a restart). */
 export interface ApiMember {
@@ -33,6 +33,7 @@ export interface ApiMember {
 /** A three-node cluster with the collections API on every node. */
 export class ApiCluster {
   readonly clock = new ManualClock(0)
+  readonly time = new ManualTime(this.clock)
   readonly network = new MemoryNetwork()
   readonly members: ApiMember[]
   readonly #random: SeededRandom
@@ -128,37 +129,16 @@ export class ApiCluster {
     await this.runUntil(() => member.core.opened, 10_000, 'the restarted node opening')
   }
 
-  async run(ms: number): Promise<void> {
-    for (let elapsed = 0; elapsed < ms; elapsed++) {
-      this.clock.advance(1)
-      await settle()
-    }
+  run(ms: number): Promise<void> {
+    return this.time.run(ms)
   }
 
-  async runUntil(predicate: () => boolean, msMax: number, what: string): Promise<void> {
-    for (let elapsed = 0; elapsed < msMax; elapsed++) {
-      if (predicate()) return
-      this.clock.advance(1)
-      await settle()
-    }
-    if (!predicate()) throw new Error(`${what} did not happen within ${msMax} ms`)
+  runUntil(predicate: () => boolean, msMax: number, what: string): Promise<void> {
+    return this.time.runUntil(predicate, msMax, what)
   }
 
-  /** Runs virtual time until `promise` settles; returns its value or throws its error. */
-  async settled<T>(promise: Promise<T>, msMax = 10_000): Promise<T> {
-    let outcome: { ok: true; value: T } | { ok: false; error: unknown } | null = null
-    promise.then(
-      (value) => {
-        outcome = { ok: true, value }
-      },
-      (error: unknown) => {
-        outcome = { ok: false, error }
-      },
-    )
-    await this.runUntil(() => outcome !== null, msMax, 'the promise settling')
-    const done = outcome as unknown as { ok: true; value: T } | { ok: false; error: unknown }
-    if (!done.ok) throw done.error
-    return done.value
+  settled<T>(promise: Promise<T>, msMax?: number): Promise<T> {
+    return this.time.settled(promise, msMax)
   }
 
   /** The error `promise` rejects with (fails if it resolves). */

@@ -14,11 +14,11 @@ import { type Incarnation, type MemberId, memberId, streamId, type WriterKey } f
 import type { AppliedEntry } from '../src/core/log-applier.js'
 import { DeltaStreamStore } from '../src/streams/delta-stream-store.js'
 import { WalDeltaLog } from '../src/streams/wal-delta-log.js'
+import { ManualTime } from './manual-time.js'
 
 const TICK_MS = 10
 const ELECTION_TICKS = 10
 const EPOCH_MS = 1_700_000_000_000
-const settle = (): Promise<void> => new Promise((resolve) => setImmediate(resolve))
 
 interface Member {
   readonly id: MemberId
@@ -32,6 +32,7 @@ interface Member {
 
 class Cluster {
   readonly clock = new ManualClock(0)
+  readonly time = new ManualTime(this.clock)
   readonly network = new MemoryNetwork()
   readonly random = new SeededRandom(20261207)
   readonly members: Member[]
@@ -96,29 +97,12 @@ class Cluster {
     return member.core
   }
 
-  async runUntil(predicate: () => boolean, msMax: number, what: string): Promise<void> {
-    for (let elapsed = 0; elapsed < msMax; elapsed++) {
-      if (predicate()) return
-      this.clock.advance(1)
-      await settle()
-    }
-    if (!predicate()) throw new Error(`${what} did not happen within ${msMax} ms`)
+  runUntil(predicate: () => boolean, msMax: number, what: string): Promise<void> {
+    return this.time.runUntil(predicate, msMax, what)
   }
 
-  async settled<T>(promise: Promise<T>): Promise<T> {
-    let outcome: { ok: true; value: T } | { ok: false; error: unknown } | null = null
-    promise.then(
-      (value) => {
-        outcome = { ok: true, value }
-      },
-      (error: unknown) => {
-        outcome = { ok: false, error }
-      },
-    )
-    await this.runUntil(() => outcome !== null, 10_000, 'settling')
-    const done = outcome as unknown as { ok: true; value: T } | { ok: false; error: unknown }
-    if (!done.ok) throw done.error
-    return done.value
+  settled<T>(promise: Promise<T>, msMax?: number): Promise<T> {
+    return this.time.settled(promise, msMax)
   }
 
   async stopAll(): Promise<void> {

@@ -18,6 +18,7 @@ import type { AppliedEntry } from '../src/core/log-applier.js'
 import type { LogItem } from '../src/core/log-items.js'
 import { createNodeSealing } from '../src/sealing/node-sealing.js'
 import { createSealing, type Sealing } from '../src/sealing/sealing.js'
+import { ManualTime } from './manual-time.js'
 
 const TICK_MS = 10
 const ELECTION_TICKS = 10
@@ -25,7 +26,6 @@ const NO_QUORUM_MS = defaultNoQuorumTimeoutMs(TICK_MS, ELECTION_TICKS)
 const EPOCH_MS = 1_700_000_000_000
 const MARKER = 'PLAINTEXT-MARKER'
 const clusterId = new TextEncoder().encode('node-core-sealed-test')
-const settle = (): Promise<void> => new Promise((resolve) => setImmediate(resolve))
 const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex')
 const containsMarker = (bytes: Uint8Array): boolean => Buffer.from(bytes).includes(MARKER)
 
@@ -48,6 +48,7 @@ interface FixtureOptions {
 
 class Fixture {
   readonly clock = new ManualClock(0)
+  readonly time = new ManualTime(this.clock)
   readonly network = new MemoryNetwork()
   readonly members: Member[]
   readonly random: SeededRandom
@@ -150,30 +151,12 @@ class Fixture {
     )
   }
 
-  async runUntil(predicate: () => boolean, msMax: number, what: string): Promise<void> {
-    for (let elapsed = 0; elapsed < msMax; elapsed++) {
-      if (predicate()) return
-      this.clock.advance(1)
-      await settle()
-    }
-    if (!predicate()) throw new Error(`${what} did not happen within ${msMax} ms`)
+  runUntil(predicate: () => boolean, msMax: number, what: string): Promise<void> {
+    return this.time.runUntil(predicate, msMax, what)
   }
 
-  /** Runs until `promise` settles; returns its value or throws its error. */
-  async settled<T>(promise: Promise<T>, msMax = 10_000): Promise<T> {
-    let outcome: { ok: true; value: T } | { ok: false; error: unknown } | null = null
-    promise.then(
-      (value) => {
-        outcome = { ok: true, value }
-      },
-      (error: unknown) => {
-        outcome = { ok: false, error }
-      },
-    )
-    await this.runUntil(() => outcome !== null, msMax, 'the write settling')
-    const done = outcome as unknown as { ok: true; value: T } | { ok: false; error: unknown }
-    if (!done.ok) throw done.error
-    return done.value
+  settled<T>(promise: Promise<T>, msMax?: number): Promise<T> {
+    return this.time.settled(promise, msMax)
   }
 
   leader(): Member {

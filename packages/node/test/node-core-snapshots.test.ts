@@ -19,13 +19,13 @@ import { MemoryDeltaLog } from '../src/compose/delta-log.js'
 import { NodeCore, NULL_ENVELOPE } from '../src/compose/node-core.js'
 import { type Incarnation, type MemberId, memberId, type WriterKey } from '../src/core/ids.js'
 import type { AppliedEntry } from '../src/core/log-applier.js'
+import { ManualTime } from './manual-time.js'
 
 const TICK_MS = 10
 const ELECTION_TICKS = 10
 const NO_QUORUM_MS = defaultNoQuorumTimeoutMs(TICK_MS, ELECTION_TICKS)
 const EPOCH_MS = 1_700_000_000_000
 const SNAPSHOT_LOG_BYTES_MIN = 64 * 1024
-const settle = (): Promise<void> => new Promise((resolve) => setImmediate(resolve))
 const map = { kind: 'map', name: 'm' } as const
 
 interface Member {
@@ -40,6 +40,7 @@ interface Member {
 
 class Fixture {
   readonly clock = new ManualClock(0)
+  readonly time = new ManualTime(this.clock)
   readonly network = new MemoryNetwork()
   readonly members: Member[] = []
   readonly random: SeededRandom
@@ -134,29 +135,12 @@ class Fixture {
     await this.settled(member.core.start())
   }
 
-  async runUntil(predicate: () => boolean, msMax: number, what: string): Promise<void> {
-    for (let elapsed = 0; elapsed < msMax; elapsed++) {
-      if (predicate()) return
-      this.clock.advance(1)
-      await settle()
-    }
-    if (!predicate()) throw new Error(`${what} did not happen within ${msMax} ms`)
+  runUntil(predicate: () => boolean, msMax: number, what: string): Promise<void> {
+    return this.time.runUntil(predicate, msMax, what)
   }
 
-  async settled<T>(promise: Promise<T>, msMax = 10_000): Promise<T> {
-    let outcome: { ok: true; value: T } | { ok: false; error: unknown } | null = null
-    promise.then(
-      (value) => {
-        outcome = { ok: true, value }
-      },
-      (error: unknown) => {
-        outcome = { ok: false, error }
-      },
-    )
-    await this.runUntil(() => outcome !== null, msMax, 'the request settling')
-    const done = outcome as unknown as { ok: true; value: T } | { ok: false; error: unknown }
-    if (!done.ok) throw done.error
-    return done.value
+  settled<T>(promise: Promise<T>, msMax?: number): Promise<T> {
+    return this.time.settled(promise, msMax)
   }
 
   leader(): Member {

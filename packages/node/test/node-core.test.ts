@@ -20,12 +20,12 @@ import type { FoldedBatchHeader } from '../src/core/control.js'
 import { type Incarnation, type MemberId, memberId, streamId, type WriterKey } from '../src/core/ids.js'
 import type { AppliedEntry } from '../src/core/log-applier.js'
 import { LearnerNotReadyError, MembershipChangeRefusedError } from '../src/errors.js'
+import { ManualTime } from './manual-time.js'
 
 const TICK_MS = 10
 const ELECTION_TICKS = 10
 const NO_QUORUM_MS = defaultNoQuorumTimeoutMs(TICK_MS, ELECTION_TICKS)
 const EPOCH_MS = 1_700_000_000_000
-const settle = (): Promise<void> => new Promise((resolve) => setImmediate(resolve))
 
 interface Member {
   readonly id: MemberId
@@ -40,6 +40,7 @@ interface Member {
 
 class Fixture {
   readonly clock = new ManualClock(0)
+  readonly time = new ManualTime(this.clock)
   readonly network = new MemoryNetwork()
   readonly members: Member[]
   readonly random: SeededRandom
@@ -123,37 +124,16 @@ class Fixture {
     await this.runUntil(() => this.members.every((m) => m.core.opened), 10_000, 'every node opening')
   }
 
-  async run(ms: number): Promise<void> {
-    for (let elapsed = 0; elapsed < ms; elapsed++) {
-      this.clock.advance(1)
-      await settle()
-    }
+  run(ms: number): Promise<void> {
+    return this.time.run(ms)
   }
 
-  async runUntil(predicate: () => boolean, msMax: number, what: string): Promise<void> {
-    for (let elapsed = 0; elapsed < msMax; elapsed++) {
-      if (predicate()) return
-      this.clock.advance(1)
-      await settle()
-    }
-    if (!predicate()) throw new Error(`${what} did not happen within ${msMax} ms`)
+  runUntil(predicate: () => boolean, msMax: number, what: string): Promise<void> {
+    return this.time.runUntil(predicate, msMax, what)
   }
 
-  /** Runs until `promise` settles; returns its value or throws its error. */
-  async settled<T>(promise: Promise<T>, msMax = 10_000): Promise<T> {
-    let outcome: { ok: true; value: T } | { ok: false; error: unknown } | null = null
-    promise.then(
-      (value) => {
-        outcome = { ok: true, value }
-      },
-      (error: unknown) => {
-        outcome = { ok: false, error }
-      },
-    )
-    await this.runUntil(() => outcome !== null, msMax, 'the write settling')
-    const done = outcome as unknown as { ok: true; value: T } | { ok: false; error: unknown }
-    if (!done.ok) throw done.error
-    return done.value
+  settled<T>(promise: Promise<T>, msMax?: number): Promise<T> {
+    return this.time.settled(promise, msMax)
   }
 
   leader(): Member {

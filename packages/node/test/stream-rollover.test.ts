@@ -31,13 +31,13 @@ import {
 import type { AppliedEntry } from '../src/core/log-applier.js'
 import { DeltaStreamStore } from '../src/streams/delta-stream-store.js'
 import { WalDeltaLog } from '../src/streams/wal-delta-log.js'
+import { ManualTime, settle } from './manual-time.js'
 
 const TICK_MS = 10
 const ELECTION_TICKS = 10
 const NO_QUORUM_MS = defaultNoQuorumTimeoutMs(TICK_MS, ELECTION_TICKS)
 const EPOCH_MS = 1_700_000_000_000
 const DOTS_MAX = 5
-const settle = (): Promise<void> => new Promise((resolve) => setImmediate(resolve))
 
 interface Member {
   readonly id: MemberId
@@ -53,6 +53,7 @@ interface Member {
 
 class Cluster {
   readonly clock = new ManualClock(0)
+  readonly time = new ManualTime(this.clock)
   readonly network = new MemoryNetwork()
   readonly random: SeededRandom
   readonly members: Member[]
@@ -144,13 +145,8 @@ class Cluster {
     await member.core.start()
   }
 
-  async runUntil(predicate: () => boolean, msMax: number, what: string): Promise<void> {
-    for (let elapsed = 0; elapsed < msMax; elapsed++) {
-      if (predicate()) return
-      this.clock.advance(1)
-      await settle()
-    }
-    if (!predicate()) throw new Error(`${what} did not happen within ${msMax} ms`)
+  runUntil(predicate: () => boolean, msMax: number, what: string): Promise<void> {
+    return this.time.runUntil(predicate, msMax, what)
   }
 
   /** Settles `promises` without moving virtual time (the delta log is in memory: no wait). */
@@ -160,20 +156,8 @@ class Cluster {
     return results
   }
 
-  async settled<T>(promise: Promise<T>): Promise<T> {
-    let outcome: { ok: true; value: T } | { ok: false; error: unknown } | null = null
-    promise.then(
-      (value) => {
-        outcome = { ok: true, value }
-      },
-      (error: unknown) => {
-        outcome = { ok: false, error }
-      },
-    )
-    await this.runUntil(() => outcome !== null, 10_000, 'a call settling')
-    const done = outcome as unknown as { ok: true; value: T } | { ok: false; error: unknown }
-    if (!done.ok) throw done.error
-    return done.value
+  settled<T>(promise: Promise<T>, msMax?: number): Promise<T> {
+    return this.time.settled(promise, msMax)
   }
 
   follower(): Member {
