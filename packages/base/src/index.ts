@@ -176,3 +176,14 @@ export { type CryptoRandom, type RandomSource, SeededRandom, seededCryptoRandom 
  * ```
  */
 export { utf8Decode, utf8Encode, utf8EncodeInto } from './text.js'
+/**
+ * Unsigned LEB128 varints, written by hand where a whole layout is allocated at once.
+ *
+ * @example
+ * ```ts
+ * import { varintLength, writeVarint } from '@tandem/base'
+ * const out = new Uint8Array(varintLength(300)) // 2 bytes
+ * writeVarint(out, 0, 300) // returns 2; out is [0xac, 0x02]
+ * ```
+ */
+export { varintLength, writeVarint } from './varint.js'

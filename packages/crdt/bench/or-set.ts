@@ -1,6 +1,7 @@
 // OR-Set: 100,000 adds of distinct elements, then 90,000 removes; encoded size of the final state
 // against the 10,000 live elements encoded alone (each as the value codec writes it: tag, length,
 // UTF-8), and against Yjs and Loro maps used as sets (element → true).
+import { varintLength } from '@tandem/base'
 import { Replica } from '@tandem/crdt'
 import { LoroDoc } from 'loro-crdt'
 import * as Y from 'yjs'
@@ -9,15 +10,6 @@ export const ADDS = 100_000
 export const REMOVES = 90_000
 
 const element = (index: number): string => `element-${index}`
-
-function varintBytes(value: number): number {
-  let bytes = 1
-  while (value >= 0x80) {
-    value = Math.floor(value / 0x80)
-    bytes++
-  }
-  return bytes
-}
 
 export function orSetBytes(): Record<'tandem' | 'liveAlone' | 'yjs' | 'loro', number> {
   let wallMs = 1_700_000_000_000
@@ -31,7 +23,7 @@ export function orSetBytes(): Record<'tandem' | 'liveAlone' | 'yjs' | 'loro', nu
   let liveAlone = 0
   for (const value of set.values()) {
     const utf8 = new TextEncoder().encode(value).length
-    liveAlone += 1 + varintBytes(utf8) + utf8
+    liveAlone += 1 + varintLength(utf8) + utf8
   }
 
   const ydoc = new Y.Doc()

@@ -4,29 +4,12 @@
  * with `drain` backpressure, and read back with the same `FrameDecoder`.
  */
 import { connect, createServer, type Server, type Socket } from 'node:net'
+import { varintLength, writeVarint } from '@tandem/base'
 // Not part of the package's face: the bench reads the built decoder directly.
 import { FrameDecoder } from '../dist/framing/frame-decoder.js'
 import { deferred } from './deferred.ts'
 
 const BATCH_BYTES_MAX = 256 * 1024
-
-function varintLength(value: number): number {
-  let length = 1
-  while (value >= 0x80) {
-    value = Math.floor(value / 128)
-    length++
-  }
-  return length
-}
-
-function writeVarint(target: Uint8Array, offset: number, value: number): number {
-  while (value >= 0x80) {
-    target[offset++] = (value & 0x7f) | 0x80
-    value = Math.floor(value / 128)
-  }
-  target[offset++] = value
-  return offset
-}
 
 /** One direction of framed traffic over a socket. */
 export class FramedSocketWriter {

@@ -10,10 +10,10 @@
  *   pnpm exec tsc -b packages/transport && (cd packages/transport && pnpm exec node bench/varint.ts)
  */
 
+import { varintLength, writeVarint } from '@tandem/base'
 import { decodeUint8ArrayList, encodeUint8Array, encodingLength } from 'uint8-varint'
 import { Uint8ArrayList } from 'uint8arraylist'
 import { FrameDecoder } from '../dist/framing/frame-decoder.js'
-import { varintLength, writeVarint } from '../dist/framing/varint.js'
 
 const ROUNDS = 7
 const BATCHES = 2_000

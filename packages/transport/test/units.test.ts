@@ -1,8 +1,8 @@
+import { varintLength, writeVarint } from '@tandem/base'
 import * as lp from 'it-length-prefixed'
 import { describe, expect, it } from 'vitest'
 import { backoffDelayMs, DEFAULT_BACKOFF, invalidBackoff } from '../src/backoff.js'
 import { FrameQueue } from '../src/framing/frame-queue.js'
-import { varintLength, writeVarint } from '../src/framing/varint.js'
 import { seededRandom } from './helpers.js'
 
 describe('backoff', () => {

@@ -1,4 +1,4 @@
-import { utf8Decode, utf8EncodeInto } from '@tandem/base'
+import { utf8Decode, utf8EncodeInto, varintLength } from '@tandem/base'
 import { InputTooLargeError, MalformedInputError } from '../errors.js'
 
 /**
@@ -15,16 +15,6 @@ const TWO_POW_32 = 0x1_0000_0000
  */
 const NATIVE_ENCODE_UNITS_MIN = 64
 const NATIVE_DECODE_BYTES_MIN = 32
-
-/** Bytes of `value` as an unsigned LEB128 varint. */
-function varintBytes(value: number): number {
-  let bytes = 1
-  while (value >= 0x80) {
-    value = Math.floor(value / 0x80)
-    bytes++
-  }
-  return bytes
-}
 
 /** Growable output buffer. */
 export class ByteWriter {
@@ -133,7 +123,7 @@ export class ByteWriter {
    */
   #nativeString(value: string): void {
     const count = value.length
-    const prefix = varintBytes(count)
+    const prefix = varintLength(count)
     const start = this.length + prefix
     this.ensure(prefix + count + 8)
     // One byte kept free at the end: a prefix longer than guessed moves the bytes up by one at
@@ -144,7 +134,7 @@ export class ByteWriter {
       ;({ read, written } = utf8EncodeInto(value, this.buffer.subarray(start, this.buffer.length - 1)))
       if (read !== count) throw new RangeError('ByteWriter: a string did not fit its reserved room')
     }
-    const needed = varintBytes(written)
+    const needed = varintLength(written)
     if (needed !== prefix) this.buffer.copyWithin(this.length + needed, start, start + written)
     this.varint(written)
     this.length += written

@@ -14,6 +14,7 @@
  * A ConfChange entry carries the same header, without a command, in the change's `context`.
  */
 
+import { varintLength, writeVarint } from '@tandem/base'
 import { fromString } from 'uint8arrays/from-string'
 import { toString as bytesToString } from 'uint8arrays/to-string'
 
@@ -31,24 +32,6 @@ export interface ProposalIdentity {
 /** A command behind its decoded dedup header. */
 export interface HeaderedCommand extends ProposalIdentity {
   readonly command: Uint8Array
-}
-
-function varintLength(value: number): number {
-  let length = 1
-  while (value >= 0x80) {
-    value = Math.floor(value / 0x80)
-    length++
-  }
-  return length
-}
-
-function writeVarint(out: Uint8Array, at: number, value: number): number {
-  while (value >= 0x80) {
-    out[at++] = (value % 0x80) | 0x80
-    value = Math.floor(value / 0x80)
-  }
-  out[at++] = value
-  return at
 }
 
 /** Encodes a client id once, so that a proposer can reuse the bytes for every command. */

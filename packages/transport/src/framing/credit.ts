@@ -10,7 +10,7 @@
  * frame is never empty, so the two cannot be confused. Grants count message frames whole, length
  * prefix included; grants themselves are not counted.
  */
-import { varintLength, writeVarint } from './varint.js'
+import { varintLength, writeVarint } from '@tandem/base'
 
 /** The largest single grant accepted (a varint of at most 5 bytes). */
 export const GRANT_BYTES_MAX = 2 ** 32 - 1

@@ -10,11 +10,10 @@
  * instead measured several times slower, since the layers below flatten lists piece by piece.
  */
 import type { Stream } from '@libp2p/interface'
-import { assert, rethrowInvariant } from '@tandem/base'
+import { assert, rethrowInvariant, writeVarint } from '@tandem/base'
 import type { PeerMetrics } from '../metrics.js'
 import { framedBytes } from './credit.js'
 import { FrameQueue, type FrameQueueLimits } from './frame-queue.js'
-import { writeVarint } from './varint.js'
 
 /** Options of a {@link FrameWriter}. */
 export interface FrameWriterOptions {

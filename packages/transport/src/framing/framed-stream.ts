@@ -8,7 +8,7 @@
  */
 
 import type { Stream } from '@libp2p/interface'
-import { assert, rethrowInvariant } from '@tandem/base'
+import { assert, rethrowInvariant, varintLength } from '@tandem/base'
 import type { TransportError } from '../errors.js'
 import type { PeerMetrics } from '../metrics.js'
 import type { ByteBudget } from './frame-decoder.js'
@@ -16,7 +16,6 @@ import type { FrameQueueLimits } from './frame-queue.js'
 import { FrameReader } from './frame-reader.js'
 import { FrameWriter } from './frame-writer.js'
 import { toFrameError } from './read-frames.js'
-import { varintLength } from './varint.js'
 
 /**
  * The send queue of a session stream when none is given: the snapshot exchange writes one frame at
