@@ -1,4 +1,4 @@
-import { utf8Decode, utf8EncodeInto, varintLength } from '@tandem/base'
+import { assert, utf8Decode, utf8EncodeInto, varintLength } from '@tandem/base'
 import { InputTooLargeError, MalformedInputError } from '../errors.js'
 
 /**
@@ -132,7 +132,7 @@ export class ByteWriter {
     if (read !== count) {
       this.ensure(prefix + count * 3 + 8)
       ;({ read, written } = utf8EncodeInto(value, this.buffer.subarray(start, this.buffer.length - 1)))
-      if (read !== count) throw new RangeError('ByteWriter: a string did not fit its reserved room')
+      assert(read === count, 'three bytes a UTF-16 unit hold any string')
     }
     const needed = varintLength(written)
     if (needed !== prefix) this.buffer.copyWithin(this.length + needed, start, start + written)

@@ -241,7 +241,10 @@ export class DataLayer {
       const outcome = evaluateCondition(operation.condition, this.#replica.map(name).get(operation.key))
       if (!outcome.ok) return this.#refused(outcome.reason)
       write = { value: outcome.write, deleted: false }
-      if (operation.condition.kind === 'increment') counter = outcome.write as number
+      if (operation.condition.kind === 'increment') {
+        assert(typeof outcome.write === 'number', 'a passed increment writes a number')
+        counter = outcome.write
+      }
     }
     const stamp = this.strongClock.stampStrongWrite(proposerStamp, this.#logTimeMs, constants.driftMaxMs)
     const k = this.#strongCount++
